@@ -1,0 +1,16 @@
+import Crypto
+
+/// The dedup key of a signer: an HMAC of the normalised address under a server secret, so
+/// the database can recognise a returning signer without holding a guessable hash of their
+/// address.
+public struct EmailFingerprinter: Sendable {
+    private let key: SymmetricKey
+
+    public init(key: SymmetricKey) {
+        self.key = key
+    }
+
+    public func fingerprint(_ email: EmailAddress) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Array(email.normalized.utf8), using: key))
+    }
+}

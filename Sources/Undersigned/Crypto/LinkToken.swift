@@ -1,0 +1,76 @@
+import Crypto
+import Foundation
+
+/// An unguessable, purpose-bound token naming one record: its random id followed by an HMAC
+/// of that id. The same record always gets the same token, so a resent email carries the
+/// same link, and a token made for one purpose is worthless for another.
+public struct LinkTokens: Sendable {
+    private let key: SymmetricKey
+    private static let macLength = 16
+
+    public init(key: SymmetricKey) {
+        self.key = key
+    }
+
+    public func token(for id: UUID) -> String {
+        var bytes = id.bytes
+        bytes.append(contentsOf: mac(for: id.bytes))
+        return Base64URL.encode(bytes)
+    }
+
+    /// The id named by a token, or `nil` when the token was not made by this server.
+    public func id(from token: String) -> UUID? {
+        guard token.utf8.count <= 64, let bytes = Base64URL.decode(token), bytes.count == 16 + Self.macLength else {
+            return nil
+        }
+        let idBytes = Array(bytes.prefix(16))
+        let expected = mac(for: idBytes)
+        guard constantTimeEqual(expected, Array(bytes.suffix(Self.macLength))) else { return nil }
+        return UUID(bytes: idBytes)
+    }
+
+    private func mac(for bytes: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: bytes, using: key)).prefix(Self.macLength).map { $0 }
+    }
+}
+
+func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for index in a.indices { difference |= a[index] ^ b[index] }
+    return difference == 0
+}
+
+enum Base64URL {
+    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String) -> [UInt8]? {
+        guard text.utf8.allSatisfy({ $0.isBase64URLCharacter }) else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        return Data(base64Encoded: base64).map { Array($0) }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isBase64URLCharacter: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
+            || self == 0x2D || self == 0x5F
+    }
+}
+
+extension UUID {
+    var bytes: [UInt8] {
+        withUnsafeBytes(of: uuid) { Array($0) }
+    }
+
+    init(bytes: [UInt8]) {
+        precondition(bytes.count == 16)
+        self = bytes.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Writes the emails a signer receives, sealed for the outbox.
+public struct SignerMail: Sendable {
+    public let baseURL: URL
+    public let confirmationLinks: LinkTokens
+    public let sealer: PersonalDataSealer
+
+    public init(baseURL: URL, confirmationLinks: LinkTokens, sealer: PersonalDataSealer) {
+        self.baseURL = baseURL
+        self.confirmationLinks = confirmationLinks
+        self.sealer = sealer
+    }
+
+    public func confirmationURL(signatureID: UUID) -> String {
+        "\(baseURL.absoluteString)/confirm/\(confirmationLinks.token(for: signatureID))"
+    }
+
+    func confirmationRequest(signatureID: UUID, request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
+        try queue(
+            EmailMessage(
+                to: request.email.address,
+                subject: "Please confirm your signature: \(petition.title)",
+                textBody: """
+                    Hello \(request.name),
+
+                    Thank you for signing "\(petition.title)".
+
+                    Your signature counts only once you confirm it. Open this link and press the
+                    button on the page:
+
+                    \(confirmationURL(signatureID: signatureID))
+
+                    If you did not sign this petition, ignore this email: unconfirmed signatures
+                    are deleted after 7 days and are never counted.
+
+                    — Undersigned, on behalf of \(petition.organizer)
+                    """))
+    }
+
+    func alreadySigned(request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
+        try queue(
+            EmailMessage(
+                to: request.email.address,
+                subject: "You have already signed: \(petition.title)",
+                textBody: """
+                    Hello \(request.name),
+
+                    Someone, probably you, asked to sign "\(petition.title)" with this email
+                    address. Your signature is already confirmed and counted: there is nothing
+                    more to do.
+
+                    \(baseURL.absoluteString)/p/\(petition.slug)
+
+                    — Undersigned, on behalf of \(petition.organizer)
+                    """))
+    }
+
+    private func queue(_ message: EmailMessage) throws -> QueuedEmail {
+        QueuedEmail(id: message.id, sealedMessage: try sealer.seal(message), createdAt: message.createdAt)
+    }
+}

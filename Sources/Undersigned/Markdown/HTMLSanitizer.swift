@@ -1,0 +1,211 @@
+/// Keeps a small allow-list of HTML elements and attributes and escapes everything else.
+/// Markdown lets authors write raw HTML; nothing of it may run script, load a resource from
+/// anywhere, or break out of the petition's body.
+public enum HTMLSanitizer {
+    static let allowedElements: Set<String> = [
+        "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "em", "strong", "b", "i",
+        "code", "pre", "a", "del", "sup", "sub", "table", "thead", "tbody", "tr", "th", "td",
+    ]
+    static let voidElements: Set<String> = ["br", "hr"]
+    /// Elements dropped together with everything inside them.
+    static let droppedWithContent: Set<String> = [
+        "script", "style", "iframe", "object", "embed", "template", "svg", "math", "noscript", "textarea", "title",
+        "select", "frameset", "frame", "noembed", "xmp",
+    ]
+
+    public static func sanitize(_ html: String) -> String {
+        var output = ""
+        output.reserveCapacity(html.utf8.count)
+        var open: [String] = []
+        var scanner = Substring(html)
+        while let lessThan = scanner.firstIndex(of: "<") {
+            output += escapeText(scanner[..<lessThan])
+            scanner = scanner[lessThan...]
+            if scanner.hasPrefix("<!--") {
+                let end = scanner.range(of: "-->")?.upperBound ?? scanner.endIndex
+                scanner = scanner[end...]
+                continue
+            }
+            guard let tag = Tag.parse(&scanner) else {
+                output += "&lt;"
+                scanner = scanner.dropFirst()
+                continue
+            }
+            var name = tag.name
+            if name == "h1" { name = "h2" }  // the page's title is the only h1
+            if droppedWithContent.contains(name) {
+                if !tag.isClosing && !tag.isSelfClosing { skipContent(of: name, in: &scanner) }
+                continue
+            }
+            guard allowedElements.contains(name) else { continue }
+            if tag.isClosing {
+                guard let position = open.lastIndex(of: name) else { continue }
+                for element in open[position...].reversed() { output += "</\(element)>" }
+                open.removeSubrange(position...)
+            } else if voidElements.contains(name) {
+                output += "<\(name)>"
+            } else {
+                output += "<\(name)\(attributes(of: tag, element: name))>"
+                open.append(name)
+            }
+        }
+        output += escapeText(scanner)
+        for element in open.reversed() { output += "</\(element)>" }
+        return output
+    }
+
+    private static func attributes(of tag: Tag, element: String) -> String {
+        guard element == "a", let href = tag.attributes["href"], let safe = safeLink(href) else { return "" }
+        return " href=\"\(escapeAttribute(safe))\" rel=\"nofollow noopener noreferrer\""
+    }
+
+    /// Links may only lead to web pages, email addresses, or places on this site.
+    static func safeLink(_ raw: String) -> String? {
+        let decoded = decodeEntities(raw).filter { !$0.isWhitespace && !($0.asciiValue.map { $0 < 0x20 } ?? false) }
+        let lower = decoded.lowercased()
+        if lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:") { return decoded }
+        if lower.hasPrefix("#") || (lower.hasPrefix("/") && !lower.hasPrefix("//")) { return decoded }
+        return nil
+    }
+
+    private static func skipContent(of name: String, in scanner: inout Substring) {
+        var search = scanner
+        while let lessThan = search.firstIndex(of: "<") {
+            search = search[lessThan...]
+            var candidate = search
+            if let tag = Tag.parse(&candidate), tag.isClosing, tag.name == name {
+                scanner = candidate
+                return
+            }
+            search = search.dropFirst()
+        }
+        scanner = scanner[scanner.endIndex...]
+    }
+
+    static func escapeText(_ text: Substring) -> String {
+        var result = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            switch character {
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "&": result += isEntity(at: index, in: text) ? "&" : "&amp;"
+            default: result.append(character)
+            }
+            index = text.index(after: index)
+        }
+        return result
+    }
+
+    static func escapeAttribute(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// `&name;`, `&#123;` or `&#x1F;` starting at `index`.
+    private static func isEntity(at index: Substring.Index, in text: Substring) -> Bool {
+        let rest = text[text.index(after: index)...].prefix(12)
+        guard let semicolon = rest.firstIndex(of: ";") else { return false }
+        let body = rest[..<semicolon]
+        if body.hasPrefix("#x") || body.hasPrefix("#X") {
+            return body.count > 2 && body.dropFirst(2).allSatisfy(\.isHexDigit)
+        }
+        if body.hasPrefix("#") { return body.count > 1 && body.dropFirst().allSatisfy(\.isNumber) }
+        return !body.isEmpty && body.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+
+    static func decodeEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let ampersand = rest.firstIndex(of: "&") {
+            result += rest[..<ampersand]
+            rest = rest[ampersand...]
+            let candidate = rest.dropFirst().prefix(12)
+            if let semicolon = candidate.firstIndex(of: ";") {
+                let body = candidate[..<semicolon]
+                var scalar: Unicode.Scalar?
+                if body.hasPrefix("#x") || body.hasPrefix("#X") {
+                    scalar = UInt32(body.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+                } else if body.hasPrefix("#") {
+                    scalar = UInt32(body.dropFirst()).flatMap(Unicode.Scalar.init)
+                } else {
+                    scalar = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "colon": ":", "tab": "\t", "newline": "\n"][body.lowercased()]
+                }
+                if let scalar {
+                    result.unicodeScalars.append(scalar)
+                    rest = candidate[candidate.index(after: semicolon)...]
+                    continue
+                }
+            }
+            result += "&"
+            rest = rest.dropFirst()
+        }
+        return result + rest
+    }
+}
+
+/// One start or end tag, as far as the sanitiser needs to understand it.
+private struct Tag {
+    var name: String
+    var isClosing: Bool
+    var isSelfClosing: Bool
+    var attributes: [String: String]
+
+    /// Parses a tag at the start of `scanner` (which begins with `<`) and moves past it.
+    static func parse(_ scanner: inout Substring) -> Tag? {
+        var rest = scanner.dropFirst()
+        let isClosing = rest.first == "/"
+        if isClosing { rest = rest.dropFirst() }
+        let name = rest.prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        guard let first = name.first, first.isLetter else { return nil }
+        rest = rest.dropFirst(name.count)
+        var attributes: [String: String] = [:]
+        var isSelfClosing = false
+        while true {
+            rest = rest.drop { $0.isWhitespace }
+            guard let next = rest.first else { return nil }
+            if next == ">" {
+                rest = rest.dropFirst()
+                break
+            }
+            if next == "/" {
+                isSelfClosing = true
+                rest = rest.dropFirst()
+                continue
+            }
+            let attributeName = rest.prefix { !$0.isWhitespace && !"=>/\"'".contains($0) }
+            guard !attributeName.isEmpty else { return nil }
+            rest = rest.dropFirst(attributeName.count).drop { $0.isWhitespace }
+            var value = ""
+            if rest.first == "=" {
+                rest = rest.dropFirst().drop { $0.isWhitespace }
+                if let quote = rest.first, quote == "\"" || quote == "'" {
+                    rest = rest.dropFirst()
+                    guard let end = rest.firstIndex(of: quote) else { return nil }
+                    value = String(rest[..<end])
+                    rest = rest[rest.index(after: end)...]
+                } else {
+                    let unquoted = rest.prefix { !$0.isWhitespace && $0 != ">" }
+                    value = String(unquoted)
+                    rest = rest.dropFirst(unquoted.count)
+                }
+            }
+            attributes[attributeName.lowercased()] = value
+        }
+        scanner = rest
+        return Tag(name: name.lowercased(), isClosing: isClosing, isSelfClosing: isSelfClosing, attributes: attributes)
+    }
+}

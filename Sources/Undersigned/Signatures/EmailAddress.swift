@@ -1,0 +1,61 @@
+/// An email address as typed by a signer, checked for shape, with the normalised form used
+/// to recognise the same mailbox written differently.
+public struct EmailAddress: Sendable, Equatable, Codable {
+    /// The address as typed, trimmed: emails go here.
+    public let address: String
+    /// Lower-cased, with dots and `+tags` removed where the provider ignores them.
+    public let normalized: String
+
+    public init?(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.utf8.count <= 254, let at = trimmed.lastIndex(of: "@") else { return nil }
+        let local = trimmed[..<at]
+        let domain = trimmed[trimmed.index(after: at)...].lowercased()
+        guard Self.isValidLocalPart(local), Self.isValidDomain(domain) else { return nil }
+        self.address = trimmed
+        self.normalized = Self.normalize(local: local.lowercased(), domain: domain)
+    }
+
+    /// Providers known to deliver `a.b+tag@` to `ab@`. Others may treat dots and plus signs
+    /// as significant, so their addresses are only lower-cased.
+    private static let ignoresDots: Set<String> = ["gmail.com", "googlemail.com"]
+    private static let ignoresPlusTags: Set<String> = [
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com",
+        "protonmail.com", "proton.me", "pm.me", "fastmail.com", "yandex.ru", "yandex.com",
+    ]
+
+    private static func normalize(local: String, domain: String) -> String {
+        var local = Substring(local)
+        if ignoresPlusTags.contains(domain), let plus = local.firstIndex(of: "+") {
+            local = local[..<plus]
+        }
+        var result = String(local)
+        if ignoresDots.contains(domain) {
+            result.removeAll { $0 == "." }
+        }
+        let canonicalDomain = domain == "googlemail.com" ? "gmail.com" : domain
+        return "\(result)@\(canonicalDomain)"
+    }
+
+    private static func isValidLocalPart(_ local: Substring) -> Bool {
+        guard (1...64).contains(local.utf8.count), local.first != ".", local.last != ".", !local.contains("..") else {
+            return false
+        }
+        let allowedPunctuation = Set("!#$%&'*+-/=?^_`{|}~.")
+        return local.unicodeScalars.allSatisfy { scalar in
+            if scalar.value > 0x7F { return scalar.properties.isAlphabetic || scalar.properties.numericType != nil }
+            return Character(scalar).isLetter || Character(scalar).isNumber || allowedPunctuation.contains(Character(scalar))
+        }
+    }
+
+    private static func isValidDomain(_ domain: String) -> Bool {
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, domain.utf8.count <= 253 else { return false }
+        return labels.allSatisfy { label in
+            guard (1...63).contains(label.utf8.count), label.first != "-", label.last != "-" else { return false }
+            return label.unicodeScalars.allSatisfy { scalar in
+                scalar == "-" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+            }
+        } && labels.last!.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == "-" }
+    }
+}

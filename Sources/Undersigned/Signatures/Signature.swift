@@ -1,0 +1,36 @@
+import Foundation
+
+/// One person's signature on one petition. Who they are is sealed in `personalData`;
+/// the rest is what counting and aggregates need.
+public struct Signature: Sendable, Equatable {
+    public var id: UUID
+    public var petitionID: UUID
+    public var state: SignatureState
+    public var country: String
+    public var showNamePublicly: Bool
+    public var wantsUpdates: Bool
+    public var source: SignatureSource
+    public var createdAt: Date
+    public var confirmedAt: Date?
+}
+
+public enum SignatureState: String, Sendable, Codable {
+    case pending
+    case confirmed
+    case withdrawn
+    case invalidated
+}
+
+public enum SignatureSource: String, Sendable, Codable {
+    case web
+    case embed
+    case api
+    case paper
+}
+
+/// What is encrypted at rest for each signature.
+public struct PersonalData: Sendable, Codable, Equatable {
+    public var name: String
+    public var email: String
+    public var comment: String?
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Where signatures are kept. Writes happen in transactions that also queue the emails
+/// they cause, so a signature is never stored without its confirmation email, or the
+/// other way round.
+public protocol SignatureStore: Sendable {
+    /// Runs `body` in one transaction; all it wrote is durable when this returns.
+    func write<Result: Sendable>(
+        _ body: @Sendable (any SignatureWriteTransaction) async throws -> Result
+    ) async throws -> Result
+    func signature(id: UUID) async throws -> Signature?
+}
+
+public protocol SignatureWriteTransaction: Sendable {
+    /// Inserts each signature whose petition and fingerprint are not stored yet; returns
+    /// the ids of those inserted.
+    func insertNew(_ signatures: [NewSignature]) async throws -> Set<UUID>
+    func signature(petitionID: UUID, fingerprint: [UInt8]) async throws -> Signature?
+    func signature(id: UUID) async throws -> Signature?
+    /// Moves pending signatures to confirmed; returns those that moved.
+    func confirm(_ ids: [UUID], at date: Date) async throws -> [Signature]
+    func addToSignatureCounts(_ deltas: [UUID: Int]) async throws
+    func enqueue(_ emails: [QueuedEmail]) async throws
+}
+
+/// A signature about to be stored as pending.
+public struct NewSignature: Sendable {
+    public var id: UUID
+    public var petitionID: UUID
+    public var emailFingerprint: [UInt8]
+    public var country: String
+    public var showNamePublicly: Bool
+    public var wantsUpdates: Bool
+    public var source: SignatureSource
+    public var sealedPersonalData: [UInt8]
+    public var createdAt: Date
+}

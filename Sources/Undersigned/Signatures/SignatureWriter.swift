@@ -1,0 +1,243 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The one way signatures are written. Requests queue their work here; a single loop takes
+/// everything queued so far and commits it in one transaction (group commit), then answers
+/// each request. Nobody is told "done" before their signature is durable, and a burst of
+/// signers costs a handful of transactions instead of one each.
+public final class SignatureWriter: Service, Sendable {
+    public enum SignOutcome: Sendable, Equatable {
+        /// Stored, or already stored: the answer is the same either way.
+        case accepted
+    }
+
+    public enum ConfirmOutcome: Sendable, Equatable {
+        case confirmed(petitionID: UUID)
+        case alreadyConfirmed(petitionID: UUID)
+        case notConfirmable(petitionID: UUID, state: SignatureState)
+        case notFound
+    }
+
+    public struct SigningJob: Sendable {
+        public var signature: NewSignature
+        public var request: SignatureRequest
+        public var petition: Petition
+    }
+
+    private enum Command: Sendable {
+        case sign(SigningJob, CheckedContinuation<SignOutcome, any Error>)
+        case confirm(UUID, CheckedContinuation<ConfirmOutcome, any Error>)
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .sign(_, let continuation): continuation.resume(throwing: error)
+            case .confirm(_, let continuation): continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    private struct Queue {
+        var commands: [Command] = []
+        var accepting = true
+    }
+
+    private let store: any SignatureStore
+    private let mailer: SignerMail
+    private let counts: SignatureCounts
+    private let committed: @Sendable () -> Void
+    private let capacity: Int
+    private let maximumBatch: Int
+    private let logger: Logger
+    private let queue = Mutex(Queue())
+    private let doorbell: AsyncStream<Void>
+    private let ring: AsyncStream<Void>.Continuation
+
+    /// - Parameters:
+    ///   - capacity: queued commands beyond which new ones are refused with ``Overloaded``.
+    ///   - committed: called after each commit that queued email, to wake the outbox.
+    public init(
+        store: any SignatureStore, mailer: SignerMail, counts: SignatureCounts, capacity: Int = 20_000,
+        maximumBatch: Int = 512, logger: Logger, committed: @escaping @Sendable () -> Void = {}
+    ) {
+        self.store = store
+        self.mailer = mailer
+        self.counts = counts
+        self.capacity = capacity
+        self.maximumBatch = maximumBatch
+        self.logger = logger
+        self.committed = committed
+        (self.doorbell, self.ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Stores a pending signature and its confirmation email; returns once both are durable.
+    public func sign(_ job: SigningJob) async throws -> SignOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            submit(.sign(job, continuation))
+        }
+    }
+
+    /// Confirms a pending signature; returns once the confirmation is durable.
+    public func confirm(signatureID: UUID) async throws -> ConfirmOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            submit(.confirm(signatureID, continuation))
+        }
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            for await _ in doorbell {
+                await drain()
+            }
+            // Shutting down: finish what was accepted before the doorbell closed.
+            await drain()
+        } onGracefulShutdown: {
+            self.queue.withLock { $0.accepting = false }
+            self.ring.finish()
+        }
+        queue.withLock { queue in
+            queue.accepting = false
+            let left = queue.commands
+            queue.commands.removeAll()
+            return left
+        }.forEach { $0.fail(Overloaded()) }
+    }
+
+    private func submit(_ command: Command) {
+        let accepted = queue.withLock { queue in
+            guard queue.accepting, queue.commands.count < capacity else { return false }
+            queue.commands.append(command)
+            return true
+        }
+        if accepted {
+            ring.yield()
+        } else {
+            command.fail(Overloaded())
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let batch = queue.withLock { queue in
+                let batch = Array(queue.commands.prefix(maximumBatch))
+                queue.commands.removeFirst(batch.count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            await commit(batch)
+        }
+    }
+
+    /// Commits a batch; if the batch fails as a whole, each command is retried alone so
+    /// that one bad command cannot fail its neighbours.
+    private func commit(_ batch: [Command]) async {
+        do {
+            try await commitTogether(batch)
+        } catch where batch.count > 1 {
+            logger.warning("group commit failed, retrying one by one", metadata: ["error": "\(String(reflecting: error))"])
+            for command in batch {
+                do {
+                    try await commitTogether([command])
+                } catch {
+                    logger.error("signature write failed", metadata: ["error": "\(String(reflecting: error))"])
+                    command.fail(error)
+                }
+            }
+        } catch {
+            logger.error("signature write failed", metadata: ["error": "\(String(reflecting: error))"])
+            batch[0].fail(error)
+        }
+    }
+
+    private func commitTogether(_ batch: [Command]) async throws {
+        let mailer = self.mailer
+        let result = try await store.write { transaction in
+            try await Self.apply(batch, in: transaction, mailer: mailer)
+        }
+        counts.add(result.countDeltas)
+        if result.queuedEmail { committed() }
+        for (command, outcome) in zip(batch, result.outcomes) {
+            switch (command, outcome) {
+            case (.sign(_, let continuation), .sign(let outcome)): continuation.resume(returning: outcome)
+            case (.confirm(_, let continuation), .confirm(let outcome)): continuation.resume(returning: outcome)
+            default: preconditionFailure("outcome does not match its command")
+            }
+        }
+    }
+
+    private enum Outcome: Sendable {
+        case sign(SignOutcome)
+        case confirm(ConfirmOutcome)
+    }
+
+    private struct BatchResult: Sendable {
+        var outcomes: [Outcome]
+        var countDeltas: [UUID: Int]
+        var queuedEmail: Bool
+    }
+
+    private static func apply(
+        _ batch: [Command], in transaction: any SignatureWriteTransaction, mailer: SignerMail
+    ) async throws -> BatchResult {
+        let jobs = batch.compactMap { command -> SigningJob? in
+            if case .sign(let job, _) = command { return job } else { return nil }
+        }
+        let inserted = try await transaction.insertNew(jobs.map(\.signature))
+        var emails: [QueuedEmail] = []
+        for job in jobs {
+            if inserted.contains(job.signature.id) {
+                emails.append(try mailer.confirmationRequest(signatureID: job.signature.id, request: job.request, petition: job.petition))
+                continue
+            }
+            // Signing again: the same answer as the first time, and the mailbox owner (only
+            // they) learns where things stand.
+            let existing = try await transaction.signature(
+                petitionID: job.signature.petitionID, fingerprint: job.signature.emailFingerprint)
+            switch existing?.state {
+            case .pending?:
+                emails.append(try mailer.confirmationRequest(signatureID: existing!.id, request: job.request, petition: job.petition))
+            case .confirmed?:
+                emails.append(try mailer.alreadySigned(request: job.request, petition: job.petition))
+            case .withdrawn?, .invalidated?, nil:
+                break
+            }
+        }
+
+        let confirmIDs = batch.compactMap { command -> UUID? in
+            if case .confirm(let id, _) = command { return id } else { return nil }
+        }
+        let confirmed = try await transaction.confirm(confirmIDs, at: Date())
+        let confirmedPetitions = Dictionary(confirmed.map { ($0.id, $0.petitionID) }, uniquingKeysWith: { a, _ in a })
+        var deltas: [UUID: Int] = [:]
+        for signature in confirmed { deltas[signature.petitionID, default: 0] += 1 }
+        if !deltas.isEmpty { try await transaction.addToSignatureCounts(deltas) }
+        if !emails.isEmpty { try await transaction.enqueue(emails) }
+
+        var outcomes: [Outcome] = []
+        var alreadyReported = Set<UUID>()
+        for command in batch {
+            switch command {
+            case .sign:
+                outcomes.append(.sign(.accepted))
+            case .confirm(let id, _):
+                // The same link confirmed twice in one batch: the first confirms, the rest agree.
+                if let petitionID = confirmedPetitions[id], alreadyReported.insert(id).inserted {
+                    outcomes.append(.confirm(.confirmed(petitionID: petitionID)))
+                } else if let existing = try await transaction.signature(id: id) {
+                    outcomes.append(
+                        .confirm(
+                            existing.state == .confirmed
+                                ? .alreadyConfirmed(petitionID: existing.petitionID)
+                                : .notConfirmable(petitionID: existing.petitionID, state: existing.state)))
+                } else {
+                    outcomes.append(.confirm(.notFound))
+                }
+            }
+        }
+        return BatchResult(outcomes: outcomes, countDeltas: deltas, queuedEmail: !emails.isEmpty)
+    }
+}
+
+/// The write queue is full or the server is shutting down: try again shortly.
+public struct Overloaded: Error, Sendable {}

@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Everything Undersigned keeps, behind one handle. ``SQLStore`` implements it over SQLite
+/// and PostgreSQL; pick one with ``openDatabase(_:logger:)``.
+public protocol Database: PetitionStore, SignatureStore, OutboxStore {
+    /// Applies the migrations this database has not seen yet.
+    func migrate() async throws
+    /// The schema versions applied so far, in order.
+    func appliedMigrations() async throws -> [Int]
+    /// Whether a trivial query succeeds right now.
+    func isReachable() async -> Bool
+    /// What must run for the database to work (PostgreSQL's connection pool).
+    var services: [any Service] { get }
+    func close() async
+}
+
+public func openDatabase(_ location: DatabaseLocation, logger: Logger) async throws -> any Database {
+    switch location {
+    case .sqlite(let path):
+        return SQLStore(driver: try await SQLiteDriver(path: path, logger: logger))
+    case .postgres(let postgres):
+        return SQLStore(driver: PostgresDriver(location: postgres, logger: logger))
+    }
+}
+
+/// Applies pending migrations outside of `serve`, running what the database needs meanwhile.
+public func runMigrations(settings: Settings, logger: Logger) async throws -> [Int] {
+    let database = try await openDatabase(settings.database, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        for service in database.services {
+            group.addTask { try await service.run() }
+        }
+        defer { group.cancelAll() }
+        try await database.migrate()
+        let applied = try await database.appliedMigrations()
+        await database.close()
+        return applied
+    }
+}

@@ -1,0 +1,46 @@
+import SQLKit
+import ServiceLifecycle
+
+/// What differs between the databases ``SQLStore`` runs on: how connections are had,
+/// how transactions start, and a few words of SQL.
+protocol SQLDriver: Sendable {
+    var flavor: SQLFlavor { get }
+    /// Runs reads that need no transaction.
+    func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
+    /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
+    func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
+    var services: [any Service] { get }
+    func close() async
+}
+
+/// Column types and clauses that are spelled differently.
+struct SQLFlavor: Sendable {
+    var boolean: String
+    var bytes: String
+    /// Appended to a `SELECT` that claims rows, so concurrent claimers skip each other's rows.
+    var skipLocked: String
+    /// Taken first in the migration transaction so concurrent instances migrate one at a time.
+    var migrationLock: String?
+
+    static let sqlite = SQLFlavor(boolean: "INTEGER", bytes: "BLOB", skipLocked: "", migrationLock: nil)
+    static let postgres = SQLFlavor(
+        boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED",
+        migrationLock: "SELECT pg_advisory_xact_lock(4242001)")
+}
+
+extension SQLDatabase {
+    /// Runs `BEGIN`/`COMMIT` around `body` on a database already pinned to one connection.
+    func inTransaction<Result: Sendable>(
+        begin: String = "BEGIN", _ body: @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        try await raw("\(unsafeRaw: begin)").run()
+        do {
+            let result = try await body(self)
+            try await raw("COMMIT").run()
+            return result
+        } catch {
+            try? await raw("ROLLBACK").run()
+            throw error
+        }
+    }
+}

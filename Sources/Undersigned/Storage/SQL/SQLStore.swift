@@ -1,0 +1,318 @@
+import Foundation
+import SQLKit
+import ServiceLifecycle
+
+/// The storage layer: the same SQL over SQLite and PostgreSQL, with what differs between
+/// them kept in an ``SQLDriver``. Ids are stored as text, times as Unix milliseconds.
+struct SQLStore: Database {
+    let driver: any SQLDriver
+
+    var services: [any Service] { driver.services }
+
+    func close() async {
+        await driver.close()
+    }
+
+    // MARK: Schema
+
+    func migrate() async throws {
+        let flavor = driver.flavor
+        try await driver.transaction { db in
+            if let lock = flavor.migrationLock { try await db.raw("\(unsafeRaw: lock)").run() }
+            try await db.raw(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            ).run()
+            let applied = Set(try await db.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
+            for migration in Migrations.all where !applied.contains(migration.version) {
+                for statement in migration.statements(flavor) {
+                    try await db.raw("\(unsafeRaw: statement)").run()
+                }
+                try await db.raw(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Date().millis))"
+                ).run()
+            }
+        }
+    }
+
+    func appliedMigrations() async throws -> [Int] {
+        try await driver.read { db in
+            try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all().map { try $0.decode(column: "version", as: Int.self) }
+        }
+    }
+
+    func isReachable() async -> Bool {
+        (try? await driver.read { db in try await db.raw("SELECT 1 AS one").first() != nil }) ?? false
+    }
+
+    // MARK: Petitions
+
+    func insert(_ petition: Petition) async throws {
+        try await driver.transaction { db in
+            try await db.raw(
+                """
+                INSERT INTO petitions (id, slug, state, language, title, summary, body_markdown, organizer, goal, created_at)
+                VALUES (\(bind: petition.id.text), \(bind: petition.slug), \(bind: petition.state.rawValue), \(bind: petition.language),
+                        \(bind: petition.title), \(bind: petition.summary), \(bind: petition.bodyMarkdown), \(bind: petition.organizer),
+                        \(bind: petition.goal), \(bind: petition.createdAt.millis))
+                """
+            ).run()
+            for (position, target) in petition.targets.enumerated() {
+                try await db.raw(
+                    """
+                    INSERT INTO targets (petition_id, position, name, role, organization, contact)
+                    VALUES (\(bind: petition.id.text), \(bind: position), \(bind: target.name), \(bind: target.role),
+                            \(bind: target.organization), \(bind: target.contact))
+                    """
+                ).run()
+            }
+        }
+    }
+
+    func petition(slug: String) async throws -> Petition? {
+        try await driver.read { db in
+            try await Self.petitions(in: db, where: "slug = \(bind: slug)").first
+        }
+    }
+
+    func petition(id: UUID) async throws -> Petition? {
+        try await driver.read { db in
+            try await Self.petitions(in: db, where: "id = \(bind: id.text)").first
+        }
+    }
+
+    func openPetitions() async throws -> [Petition] {
+        try await driver.read { db in
+            try await Self.petitions(in: db, where: "state = \(bind: PetitionState.open.rawValue)", orderBy: "signature_count DESC, created_at")
+        }
+    }
+
+    func petitionCount() async throws -> Int {
+        try await driver.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM petitions").first()!.decode(column: "n", as: Int.self)
+        }
+    }
+
+    func signatureCount(petitionID: UUID) async throws -> Int {
+        try await driver.read { db in
+            try await db.raw("SELECT signature_count FROM petitions WHERE id = \(bind: petitionID.text)").first()?
+                .decode(column: "signature_count", as: Int.self) ?? 0
+        }
+    }
+
+    private static func petitions(in db: any SQLDatabase, where condition: SQLQueryString, orderBy: String = "created_at") async throws -> [Petition] {
+        let rows = try await db.raw(
+            "SELECT id, slug, state, language, title, summary, body_markdown, organizer, goal, created_at FROM petitions WHERE "
+                + condition + " ORDER BY \(unsafeRaw: orderBy)"
+        ).all()
+        var petitions: [Petition] = []
+        for row in rows {
+            let id = try row.decode(column: "id", as: String.self)
+            let targets = try await db.raw(
+                "SELECT name, role, organization, contact FROM targets WHERE petition_id = \(bind: id) ORDER BY position"
+            ).all().map { target in
+                Target(
+                    name: try target.decode(column: "name", as: String.self),
+                    role: try target.decode(column: "role", as: String.self),
+                    organization: try target.decode(column: "organization", as: String.self),
+                    contact: try target.decode(column: "contact", as: String?.self))
+            }
+            petitions.append(
+                Petition(
+                    id: try UUID(text: id),
+                    slug: try row.decode(column: "slug", as: String.self),
+                    state: try PetitionState(stored: row.decode(column: "state", as: String.self)),
+                    language: try row.decode(column: "language", as: String.self),
+                    title: try row.decode(column: "title", as: String.self),
+                    summary: try row.decode(column: "summary", as: String.self),
+                    bodyMarkdown: try row.decode(column: "body_markdown", as: String.self),
+                    organizer: try row.decode(column: "organizer", as: String.self),
+                    goal: try row.decode(column: "goal", as: Int.self),
+                    targets: targets,
+                    createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self))))
+        }
+        return petitions
+    }
+
+    // MARK: Signatures
+
+    func write<Result: Sendable>(_ body: @Sendable (any SignatureWriteTransaction) async throws -> Result) async throws -> Result {
+        try await driver.transaction { db in
+            try await body(SQLSignatureTransaction(db: db))
+        }
+    }
+
+    func signature(id: UUID) async throws -> Signature? {
+        try await driver.read { db in
+            try await SQLSignatureTransaction(db: db).signature(id: id)
+        }
+    }
+
+    // MARK: Outbox
+
+    func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail] {
+        let skipLocked = driver.flavor.skipLocked
+        return try await driver.transaction { db in
+            try await db.raw(
+                """
+                UPDATE outbox SET next_attempt_at = \(bind: leaseUntil.millis), attempts = attempts + 1
+                WHERE id IN (SELECT id FROM outbox WHERE next_attempt_at <= \(bind: now.millis)
+                             ORDER BY next_attempt_at LIMIT \(bind: limit) \(unsafeRaw: skipLocked))
+                RETURNING id, sealed_message, attempts
+                """
+            ).all().map { row in
+                ClaimedEmail(
+                    id: try UUID(text: row.decode(column: "id", as: String.self)),
+                    sealedMessage: Array(try row.decode(column: "sealed_message", as: Data.self)),
+                    attempts: try row.decode(column: "attempts", as: Int.self))
+            }
+        }
+    }
+
+    func markSent(_ id: UUID) async throws {
+        // The message holds personal data: once sent, nothing of it is kept.
+        try await driver.transaction { db in
+            try await db.raw("DELETE FROM outbox WHERE id = \(bind: id.text)").run()
+        }
+    }
+
+    func markFailed(_ id: UUID, retryAt: Date, error: String) async throws {
+        try await driver.transaction { db in
+            try await db.raw(
+                "UPDATE outbox SET next_attempt_at = \(bind: retryAt.millis), last_error = \(bind: error) WHERE id = \(bind: id.text)"
+            ).run()
+        }
+    }
+
+    func pendingEmailCount() async throws -> Int {
+        try await driver.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM outbox").first()!.decode(column: "n", as: Int.self)
+        }
+    }
+}
+
+/// The signature writes of one transaction.
+struct SQLSignatureTransaction: SignatureWriteTransaction {
+    let db: any SQLDatabase
+
+    private static let columns = "id, petition_id, state, country, show_name, wants_updates, source, created_at, confirmed_at"
+
+    func insertNew(_ signatures: [NewSignature]) async throws -> Set<UUID> {
+        guard !signatures.isEmpty else { return [] }
+        var inserted = Set<UUID>()
+        // Chunked to stay below the databases' limits on bound parameters.
+        for chunk in signatures.chunks(of: 500) {
+            let rows = chunk.map { signature -> SQLQueryString in
+                """
+                (\(bind: signature.id.text), \(bind: signature.petitionID.text), \(bind: Data(signature.emailFingerprint)),
+                 \(bind: SignatureState.pending.rawValue), \(bind: signature.country), \(bind: signature.showNamePublicly),
+                 \(bind: signature.wantsUpdates), \(bind: signature.source.rawValue), \(bind: Data(signature.sealedPersonalData)),
+                 \(bind: signature.createdAt.millis))
+                """
+            }
+            let query: SQLQueryString =
+                """
+                INSERT INTO signatures (id, petition_id, email_fingerprint, state, country, show_name, wants_updates, source, personal_data, created_at)
+                VALUES \(SQLList(rows, separator: SQLRaw(", ")))
+                ON CONFLICT (petition_id, email_fingerprint) DO NOTHING
+                RETURNING id
+                """
+            for row in try await db.raw(query).all() {
+                inserted.insert(try UUID(text: row.decode(column: "id", as: String.self)))
+            }
+        }
+        return inserted
+    }
+
+    func signature(petitionID: UUID, fingerprint: [UInt8]) async throws -> Signature? {
+        try await db.raw(
+            "SELECT \(unsafeRaw: Self.columns) FROM signatures WHERE petition_id = \(bind: petitionID.text) AND email_fingerprint = \(bind: Data(fingerprint))"
+        ).first().map(Self.signature(from:))
+    }
+
+    func signature(id: UUID) async throws -> Signature? {
+        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM signatures WHERE id = \(bind: id.text)").first().map(Self.signature(from:))
+    }
+
+    func confirm(_ ids: [UUID], at date: Date) async throws -> [Signature] {
+        guard !ids.isEmpty else { return [] }
+        var confirmed: [Signature] = []
+        for chunk in ids.chunks(of: 500) {
+            let rows = try await db.raw(
+                """
+                UPDATE signatures SET state = \(bind: SignatureState.confirmed.rawValue), confirmed_at = \(bind: date.millis)
+                WHERE state = \(bind: SignatureState.pending.rawValue) AND id IN (\(binds: chunk.map(\.text)))
+                RETURNING \(unsafeRaw: Self.columns)
+                """
+            ).all()
+            confirmed += try rows.map(Self.signature(from:))
+        }
+        return confirmed
+    }
+
+    func addToSignatureCounts(_ deltas: [UUID: Int]) async throws {
+        for (petitionID, delta) in deltas.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            try await db.raw(
+                "UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID.text)"
+            ).run()
+        }
+    }
+
+    func enqueue(_ emails: [QueuedEmail]) async throws {
+        for chunk in emails.chunks(of: 500) {
+            let rows = chunk.map { email -> SQLQueryString in
+                "(\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: email.createdAt.millis))"
+            }
+            try await db.raw(
+                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
+            ).run()
+        }
+    }
+
+    private static func signature(from row: any SQLRow) throws -> Signature {
+        Signature(
+            id: try UUID(text: row.decode(column: "id", as: String.self)),
+            petitionID: try UUID(text: row.decode(column: "petition_id", as: String.self)),
+            state: try SignatureState(stored: row.decode(column: "state", as: String.self)),
+            country: try row.decode(column: "country", as: String.self),
+            showNamePublicly: try row.decode(column: "show_name", as: Bool.self),
+            wantsUpdates: try row.decode(column: "wants_updates", as: Bool.self),
+            source: try SignatureSource(stored: row.decode(column: "source", as: String.self)),
+            createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+            confirmedAt: try row.decode(column: "confirmed_at", as: Int64?.self).map(Date.init(millis:)))
+    }
+}
+
+/// A stored value that this version does not understand.
+struct CorruptRecord: Error, CustomStringConvertible {
+    var description: String
+}
+
+extension RawRepresentable where RawValue == String {
+    init(stored: String) throws {
+        guard let value = Self(rawValue: stored) else { throw CorruptRecord(description: "unknown \(Self.self) '\(stored)'") }
+        self = value
+    }
+}
+
+extension UUID {
+    var text: String { uuidString.lowercased() }
+
+    init(text: String) throws {
+        guard let id = UUID(uuidString: text) else { throw CorruptRecord(description: "bad id '\(text)'") }
+        self = id
+    }
+}
+
+extension Date {
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    init(millis: Int64) {
+        self.init(timeIntervalSince1970: Double(millis) / 1000)
+    }
+}
+
+extension Array {
+    func chunks(of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Wires an Undersigned instance together. Tests build the very same application with
+/// their own settings.
+public func buildApplication(settings: Settings, logger: Logger) async throws -> some ApplicationProtocol {
+    let secret = try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory)
+    let pages = try await Pages.load()
+    let database = try await openDatabase(settings.database, logger: logger)
+    let sealer = PersonalDataSealer(key: secret.key(for: .personalData))
+    let transport: any MailTransport
+    do {
+        transport =
+            switch settings.mailTransport {
+            case .file: try FileMailTransport(directory: settings.mailDirectory)
+            case .log: LogMailTransport(logger: logger)
+            }
+    } catch {
+        await database.close()
+        throw error
+    }
+    let outbox = OutboxWorker(store: database, transport: transport, sealer: sealer, logger: logger)
+    let counts = SignatureCounts(store: database)
+    let links = LinkTokens(key: secret.key(for: .confirmationLink))
+    let mailer = SignerMail(baseURL: settings.baseURL, confirmationLinks: links, sealer: sealer)
+    let writer = SignatureWriter(store: database, mailer: mailer, counts: counts, logger: logger, committed: { outbox.wake() })
+    let catalog = PetitionCatalog(store: database)
+    let csrf = CSRFProtection(key: secret.key(for: .csrf), baseURL: settings.baseURL)
+    let presenter = PetitionPresenter(pages: pages, counts: counts, baseURL: settings.baseURL)
+
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(SecurityHeadersMiddleware())
+    router.middlewares.add(ErrorMiddleware(pages: pages))
+    PetitionController(
+        catalog: catalog, store: database, counts: counts, presenter: presenter, csrf: csrf, writer: writer,
+        fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer
+    ).addRoutes(to: router)
+    ConfirmationController(signatures: database, petitions: database, links: links, writer: writer, presenter: presenter, csrf: csrf)
+        .addRoutes(to: router)
+    PetitionAPIController(catalog: catalog, store: database, counts: counts, baseURL: settings.baseURL)
+        .addRoutes(to: router.group("api/v1"))
+    OperationsController(database: database, pages: pages).addRoutes(to: router)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
+        // Shut down in reverse: the server stops taking requests and finishes those in flight,
+        // then the writer commits what it accepted, then the outbox, then the database.
+        services: [DatabaseCloser(database: database)] + database.services + [writer, outbox],
+        logger: logger)
+    app.beforeServerStarts {
+        try await prepare(database, logger: logger)
+    }
+    return app
+}
+
+/// Migrates an empty database and gives it the seed petition. A database that already has a
+/// schema is migrated only by `undersigned migrate`, so an upgrade is always a deliberate act.
+func prepare(_ database: any Database, logger: Logger) async throws {
+    let applied = try await database.appliedMigrationsIfAny()
+    if applied.isEmpty {
+        logger.notice("empty database: creating the schema")
+        try await database.migrate()
+    } else if let missing = Migrations.all.map(\.version).first(where: { !applied.contains($0) }) {
+        throw SettingsError(
+            description: "the database schema lacks migration \(missing): run `undersigned migrate` first")
+    }
+    try await seedIfEmpty(database, logger: logger)
+}
+
+func seedIfEmpty(_ database: any Database, logger: Logger) async throws {
+    guard try await database.petitionCount() == 0 else { return }
+    let seed = try SeedPetition.load()
+    do {
+        try await database.insert(seed)
+        logger.notice("created the seed petition", metadata: ["slug": "\(seed.slug)"])
+    } catch {
+        // Another instance sharing the database may have seeded it first.
+        guard try await database.petition(slug: seed.slug) != nil else { throw error }
+    }
+}
+
+extension Database {
+    /// Applied migrations, or none when the database has no schema at all.
+    func appliedMigrationsIfAny() async throws -> [Int] {
+        do {
+            return try await appliedMigrations()
+        } catch {
+            // Only "no such table" is expected here; a dead database fails the next call too.
+            guard await isReachable() else { throw error }
+            return []
+        }
+    }
+}
+
+/// Closes the database once everything that uses it has stopped.
+struct DatabaseCloser: Service {
+    let database: any Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.close()
+    }
+}

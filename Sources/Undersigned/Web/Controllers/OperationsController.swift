@@ -1,0 +1,33 @@
+import Hummingbird
+
+/// Health checks and the stylesheet.
+struct OperationsController<Context: RequestContext>: Sendable {
+    let database: any Database
+    let pages: Pages
+
+    func addRoutes(to router: some RouterMethods<Context>) {
+        router.get("/healthz", use: health)
+        router.get("/static/:file", use: stylesheet)
+    }
+
+    struct Health: ResponseEncodable {
+        var status: String
+    }
+
+    @Sendable func health(_ request: Request, context: Context) async throws -> Response {
+        guard await database.isReachable() else {
+            throw AppError(status: .serviceUnavailable, title: "Database unreachable", detail: "The database does not answer.")
+        }
+        var response = try Health(status: "ok").response(from: request, context: context)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    @Sendable func stylesheet(_ request: Request, context: Context) async throws -> Response {
+        guard request.uri.path == pages.stylesheetPath else { throw AppError.notFound() }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable"],
+            body: .init(byteBuffer: pages.stylesheet))
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+
+/// The JSON API for petitions, under `/api/v1`.
+struct PetitionAPIController<Context: RequestContext>: Sendable {
+    let catalog: PetitionCatalog
+    let store: any PetitionStore
+    let counts: SignatureCounts
+    let baseURL: URL
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("petitions", use: list)
+        group.get("petitions/:slug", use: show)
+    }
+
+    struct TargetResource: Codable, Sendable {
+        var name: String
+        var role: String
+        var organization: String
+    }
+
+    struct PetitionResource: ResponseCodable, Sendable {
+        var slug: String
+        var title: String
+        var summary: String
+        var language: String
+        var state: String
+        var signatureCount: Int
+        var goal: Int
+        var organizer: String
+        var url: String
+        var targets: [TargetResource]
+    }
+
+    struct PetitionList: ResponseCodable, Sendable {
+        var petitions: [PetitionResource]
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> PetitionList {
+        var resources: [PetitionResource] = []
+        for petition in try await store.openPetitions() {
+            resources.append(try await resource(petition))
+        }
+        return PetitionList(petitions: resources)
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> PetitionResource {
+        guard let slug = context.parameters.get("slug"), let petition = try await catalog.petition(slug: slug) else {
+            throw AppError.notFound("There is no petition with this slug.")
+        }
+        return try await resource(petition)
+    }
+
+    private func resource(_ petition: Petition) async throws -> PetitionResource {
+        let count = try await counts.count(for: petition.id)
+        return PetitionResource(
+            slug: petition.slug, title: petition.title, summary: petition.summary, language: petition.language,
+            state: petition.state.rawValue, signatureCount: count, goal: Goal.displayed(count: count, organizerGoal: petition.goal),
+            organizer: petition.organizer, url: "\(baseURL.absoluteString)/p/\(petition.slug)",
+            targets: petition.targets.map { TargetResource(name: $0.name, role: $0.role, organization: $0.organization) })
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Hummingbird
+
+/// The public pages of petitions: the list, a petition with its sign form, signing, and the
+/// pages that follow.
+struct PetitionController<Context: RequestContext>: Sendable {
+    let catalog: PetitionCatalog
+    let store: any PetitionStore
+    let counts: SignatureCounts
+    let presenter: PetitionPresenter
+    let csrf: CSRFProtection
+    let writer: SignatureWriter
+    let fingerprinter: EmailFingerprinter
+    let sealer: PersonalDataSealer
+
+    private var pages: Pages { presenter.pages }
+
+    func addRoutes(to router: some RouterMethods<Context>) {
+        router.get("/", use: home)
+        router.get("/p/:slug", use: show)
+        router.post("/p/:slug/sign", use: sign)
+        router.get("/p/:slug/check-email", use: checkEmail)
+        router.get("/p/:slug/thank-you", use: thankYou)
+    }
+
+    @Sendable func home(_ request: Request, context: Context) async throws -> Response {
+        var items: [HomeView.Item] = []
+        for petition in try await store.openPetitions() {
+            let count = try await counts.count(for: petition.id)
+            items.append(
+                HomeView.Item(
+                    slug: petition.slug, title: petition.title, summary: petition.summary, count: Numbers.grouped(count),
+                    lang: petition.language, dir: TextDirection.of(language: petition.language)))
+        }
+        let view = HomeView(page: presenter.layout(title: "Petitions"), petitions: items)
+        return pages.response("home", view)
+    }
+
+    /// Served from the petition's cached skeleton: only the count and the form token change.
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let petition = try await petition(from: context)
+        let session = csrf.session(for: request)
+        let count = try await counts.count(for: petition.id)
+        let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
+        let skeleton = catalog.skeleton(for: petition) {
+            let markers = PageSkeleton.Markers()
+            let view = pageView(
+                petition, count: markers.marker(0), goal: markers.marker(1), percent: markers.marker(2),
+                form: SignFormView(slug: petition.slug, csrf: markers.marker(3)))
+            return PageSkeleton(rendered: pages.render("petition", view), markers: markers)
+        }
+        let body = skeleton.filled(with: [
+            Numbers.grouped(count), Numbers.grouped(goal), String(Goal.percent(count: count, goal: goal)),
+            csrf.token(forCookie: session.cookie),
+        ])
+        return pages.htmlResponse(body, headers: cookieHeaders(session.setCookie))
+    }
+
+    @Sendable func sign(_ request: Request, context: Context) async throws -> Response {
+        let petition = try await petition(from: context)
+        let text = try await FormBody.read(request, context: context)
+        let form = try FormBody.decode(SignatureForm.self, from: text)
+        let session = csrf.session(for: request)
+        guard petition.acceptsSignatures else {
+            return try await formPage(petition, form: SignFormView(slug: petition.slug, csrf: ""), status: .conflict, session: session)
+        }
+        guard csrf.isValid(request, submittedToken: try FormBody.decode(CSRFField.self, from: text).csrf) else {
+            let notice = "For your safety this form has expired. Please check your details and press Sign again. (Cookies must be allowed for this site.)"
+            let view = SignFormView(slug: petition.slug, csrf: csrf.token(forCookie: session.cookie), submitted: form, notice: notice)
+            return try await formPage(petition, form: view, status: .forbidden, session: session)
+        }
+        switch form.validated() {
+        case .failure(let errors):
+            let view = SignFormView(slug: petition.slug, csrf: csrf.token(forCookie: session.cookie), submitted: form, errors: errors)
+            return try await formPage(petition, form: view, status: .unprocessableContent, session: session)
+        case .success(let signing):
+            let now = Date()
+            let signature = NewSignature(
+                id: UUID(), petitionID: petition.id, emailFingerprint: fingerprinter.fingerprint(signing.email),
+                country: signing.country, showNamePublicly: signing.showNamePublicly, wantsUpdates: signing.wantsUpdates,
+                source: signing.source,
+                sealedPersonalData: try sealer.seal(PersonalData(name: signing.name, email: signing.email.address)),
+                createdAt: now)
+            _ = try await writer.sign(SignatureWriter.SigningJob(signature: signature, request: signing, petition: petition))
+            return .seeOther("/p/\(petition.slug)/check-email")
+        }
+    }
+
+    @Sendable func checkEmail(_ request: Request, context: Context) async throws -> Response {
+        let petition = try await petition(from: context)
+        return pages.response("check-email", try await presenter.messageView(petition, title: "Check your email"))
+    }
+
+    @Sendable func thankYou(_ request: Request, context: Context) async throws -> Response {
+        let petition = try await petition(from: context)
+        var view = try await presenter.messageView(petition, title: "Thank you for signing")
+        view.share = ShareLinks(url: view.petition.url, title: petition.title)
+        return pages.response("thank-you", view)
+    }
+
+    // MARK: Helpers
+
+    private func petition(from context: Context) async throws -> Petition {
+        guard let slug = context.parameters.get("slug"), let petition = try await catalog.petition(slug: slug) else {
+            throw AppError.notFound("There is no petition at this address. It may have been mistyped.")
+        }
+        return petition
+    }
+
+    private func formPage(
+        _ petition: Petition, form: SignFormView, status: HTTPResponse.Status, session: (cookie: String, setCookie: String?)
+    ) async throws -> Response {
+        let view = PetitionPageView(
+            page: presenter.layout(title: petition.title, for: petition), petition: try await presenter.petitionView(petition), form: form)
+        return pages.response("petition", view, status: status, headers: cookieHeaders(session.setCookie))
+    }
+
+    private func pageView(_ petition: Petition, count: String, goal: String, percent: String, form: SignFormView) -> PetitionPageView {
+        PetitionPageView(
+            page: presenter.layout(title: petition.title, for: petition),
+            petition: PetitionView(petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent), form: form)
+    }
+
+    private func cookieHeaders(_ setCookie: String?) -> HTTPFields {
+        guard let setCookie else { return [:] }
+        return [.setCookie: setCookie]
+    }
+}

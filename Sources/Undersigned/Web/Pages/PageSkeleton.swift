@@ -1,0 +1,53 @@
+import Hummingbird
+
+/// A rendered page cut where its few changing values go (the count, the form's token), so a
+/// busy page is served by copying bytes instead of rendering a template per request.
+struct PageSkeleton: Sendable {
+    private enum Part: Sendable {
+        case literal(ByteBuffer)
+        case hole(Int)
+    }
+
+    private let parts: [Part]
+    private let size: Int
+
+    /// Markers to render in place of the changing values: unique to each render, so nothing
+    /// an author writes can be taken for one.
+    struct Markers {
+        let prefix = "\u{E000}\(UInt64.random(in: 0...UInt64.max))#"
+
+        func marker(_ index: Int) -> String { "\(prefix)\(index)\u{E001}" }
+    }
+
+    init(rendered: String, markers: Markers) {
+        var parts: [Part] = []
+        var rest = Substring(rendered)
+        while let start = rest.range(of: markers.prefix) {
+            parts.append(.literal(ByteBuffer(substring: rest[..<start.lowerBound])))
+            let afterPrefix = rest[start.upperBound...]
+            guard let end = afterPrefix.firstIndex(of: "\u{E001}"), let index = Int(afterPrefix[..<end]) else {
+                preconditionFailure("broken page marker")
+            }
+            parts.append(.hole(index))
+            rest = afterPrefix[afterPrefix.index(after: end)...]
+        }
+        parts.append(.literal(ByteBuffer(substring: rest)))
+        self.parts = parts
+        self.size = parts.reduce(0) { total, part in
+            if case .literal(let buffer) = part { return total + buffer.readableBytes } else { return total }
+        }
+    }
+
+    /// The page with each hole filled by the value at its index; values must already be HTML-safe.
+    func filled(with values: [String]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(size + 256)
+        for part in parts {
+            switch part {
+            case .literal(let literal): buffer.writeImmutableBuffer(literal)
+            case .hole(let index): buffer.writeString(values[index])
+            }
+        }
+        return buffer
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// Petitions by slug, re-read from the database at most every few seconds, with the
+/// skeleton of each one's page.
+final class PetitionCatalog: Sendable {
+    private struct Entry {
+        var petition: Petition
+        var readAt: ContinuousClock.Instant
+    }
+
+    private let store: any PetitionStore
+    private let maximumAge: Duration
+    private let petitions = Mutex<[String: Entry]>([:])
+    private let skeletons = Mutex<[UUID: (petition: Petition, skeleton: PageSkeleton)]>([:])
+
+    init(store: any PetitionStore, maximumAge: Duration = .seconds(5)) {
+        self.store = store
+        self.maximumAge = maximumAge
+    }
+
+    func petition(slug: String) async throws -> Petition? {
+        guard Self.isPlausibleSlug(slug) else { return nil }
+        let now = ContinuousClock.now
+        if let entry = petitions.withLock({ $0[slug] }), now - entry.readAt < maximumAge {
+            return entry.petition
+        }
+        guard let petition = try await store.petition(slug: slug) else {
+            petitions.withLock { _ = $0.removeValue(forKey: slug) }
+            return nil
+        }
+        petitions.withLock { $0[slug] = Entry(petition: petition, readAt: now) }
+        return petition
+    }
+
+    /// The page skeleton for this version of the petition, rendered on first use.
+    func skeleton(for petition: Petition, render: () -> PageSkeleton) -> PageSkeleton {
+        if let cached = skeletons.withLock({ $0[petition.id] }), cached.petition == petition {
+            return cached.skeleton
+        }
+        let skeleton = render()
+        skeletons.withLock { $0[petition.id] = (petition, skeleton) }
+        return skeleton
+    }
+
+    /// Slugs are lower-case letters, digits and dashes: anything else is not worth a query.
+    static func isPlausibleSlug(_ slug: String) -> Bool {
+        (1...120).contains(slug.utf8.count)
+            && slug.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Builds the views of petition pages with live counts.
+struct PetitionPresenter: Sendable {
+    let pages: Pages
+    let counts: SignatureCounts
+    let baseURL: URL
+
+    func layout(title: String, for petition: Petition? = nil) -> Layout {
+        var page = Layout(title: title, stylesheet: pages.stylesheetPath)
+        if let petition {
+            page.lang = petition.language
+            page.dir = TextDirection.of(language: petition.language)
+            page.description = petition.summary
+        }
+        return page
+    }
+
+    func petitionView(_ petition: Petition) async throws -> PetitionView {
+        let count = try await counts.count(for: petition.id)
+        let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
+        return PetitionView(
+            petition, baseURL: baseURL, count: Numbers.grouped(count), goal: Numbers.grouped(goal),
+            percent: String(Goal.percent(count: count, goal: goal)))
+    }
+
+    func messageView(_ petition: Petition, title: String) async throws -> PetitionMessageView {
+        PetitionMessageView(page: layout(title: title, for: petition), petition: try await petitionView(petition))
+    }
+}

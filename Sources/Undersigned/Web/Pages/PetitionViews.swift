@@ -1,0 +1,151 @@
+import Foundation
+
+/// What the petition templates show.
+struct PetitionView {
+    var slug: String
+    var title: String
+    var summary: String
+    var bodyHTML: String
+    var organizer: String
+    var lang: String
+    var dir: String
+    var targets: [TargetView]
+    var count: String
+    var goal: String
+    var percent: String
+    var url: String
+    var isOpen: Bool
+    var stateMessage: String?
+
+    init(_ petition: Petition, baseURL: URL, count: String, goal: String, percent: String) {
+        slug = petition.slug
+        title = petition.title
+        summary = petition.summary
+        bodyHTML = MarkdownRenderer.html(from: petition.bodyMarkdown)
+        organizer = petition.organizer
+        lang = petition.language
+        dir = TextDirection.of(language: petition.language)
+        targets = petition.targets.map(TargetView.init)
+        self.count = count
+        self.goal = goal
+        self.percent = percent
+        url = "\(baseURL.absoluteString)/p/\(petition.slug)"
+        isOpen = petition.acceptsSignatures
+        stateMessage = Self.message(for: petition.state)
+    }
+
+    private static func message(for state: PetitionState) -> String? {
+        switch state {
+        case .open: nil
+        case .draft, .pendingReview: "This petition is not open for signatures yet."
+        case .closed: "This petition is closed: it no longer accepts signatures. Thank you to everyone who signed."
+        case .delivered: "This petition has been delivered to its targets and no longer accepts signatures."
+        case .takenDown: "This petition has been taken down."
+        }
+    }
+}
+
+struct TargetView {
+    var name: String
+    var role: String?
+    var organization: String?
+
+    init(_ target: Target) {
+        name = target.name
+        role = target.role.isEmpty ? nil : target.role
+        organization = target.organization.isEmpty || target.organization == target.name ? nil : target.organization
+    }
+}
+
+/// The sign form, empty or as the visitor filled it in, with a message per field to fix.
+struct SignFormView {
+    var action: String
+    var csrf: String
+    var name = ""
+    var email = ""
+    var countries: [CountryOption]
+    var showName = false
+    var updates = false
+    var nameError: String?
+    var emailError: String?
+    var countryError: String?
+    var notice: String?
+
+    var hasErrors: Bool { nameError != nil || emailError != nil || countryError != nil || notice != nil }
+
+    struct CountryOption {
+        var code: String
+        var name: String
+        var selected: Bool
+    }
+
+    init(slug: String, csrf: String, submitted: SignatureForm? = nil, errors: FieldErrors = FieldErrors(), notice: String? = nil) {
+        action = "/p/\(slug)/sign"
+        self.csrf = csrf
+        let chosen = submitted?.country?.uppercased()
+        countries = Country.all.map { CountryOption(code: $0.code, name: $0.name, selected: $0.code == chosen) }
+        if let submitted {
+            name = submitted.name ?? ""
+            email = submitted.email ?? ""
+            showName = submitted.showName != nil
+            updates = submitted.updates != nil
+        }
+        nameError = errors[.name]
+        emailError = errors[.email]
+        countryError = errors[.country]
+        self.notice = notice
+    }
+}
+
+struct PetitionPageView {
+    var page: Layout
+    var petition: PetitionView
+    var form: SignFormView
+}
+
+struct HomeView {
+    var page: Layout
+    var petitions: [Item]
+    var isEmpty: Bool { petitions.isEmpty }
+
+    struct Item {
+        var slug: String
+        var title: String
+        var summary: String
+        var count: String
+        var lang: String
+        var dir: String
+    }
+}
+
+/// Check-your-email, confirm, thank-you and similar short pages about one petition.
+struct PetitionMessageView {
+    var page: Layout
+    var petition: PetitionView
+    var confirmAction: String?
+    var csrf: String?
+    var share: ShareLinks?
+    var notice: String?
+}
+
+/// Plain links to share a petition; no tracking parameters, nothing loaded from those sites.
+struct ShareLinks {
+    var email: String
+    var whatsapp: String
+    var telegram: String
+    var x: String
+    var facebook: String
+    var url: String
+
+    init(url: String, title: String) {
+        func encoded(_ text: String) -> String {
+            text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+        }
+        self.url = url
+        email = "mailto:?subject=\(encoded(title))&body=\(encoded(url))"
+        whatsapp = "https://wa.me/?text=\(encoded(title + " " + url))"
+        telegram = "https://t.me/share/url?url=\(encoded(url))&text=\(encoded(title))"
+        x = "https://x.com/intent/post?url=\(encoded(url))&text=\(encoded(title))"
+        facebook = "https://www.facebook.com/sharer/sharer.php?u=\(encoded(url))"
+    }
+}
