@@ -52,6 +52,7 @@ let package = Package(
             dependencies: [
                 "Undersigned",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
     ],

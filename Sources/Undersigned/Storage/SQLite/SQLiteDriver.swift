@@ -56,9 +56,13 @@ final class SQLiteDriver: SQLDriver {
     }
 
     func close() async {
-        for connection in readers + [writer] {
-            try? await connection.close()
-        }
+        let connections = readers + [writer]
+        // Closing must happen even when the caller was cancelled, or the handles leak.
+        await Task.detached {
+            for connection in connections {
+                try? await connection.close()
+            }
+        }.value
     }
 }
 

@@ -1,0 +1,126 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+/// A test client with a cookie jar, and the form-filling a person does in a browser.
+final class Browser: Sendable {
+    let client: any TestClientProtocol
+    let mailbox: Mailbox
+    private let cookies = Mutex<[String: String]>([:])
+
+    init(client: any TestClientProtocol, mailbox: Mailbox) {
+        self.client = client
+        self.mailbox = mailbox
+    }
+
+    struct Page: Sendable {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: String
+
+        var location: String? { headers[.location] }
+
+        /// The value of the form field `name` (the CSRF token, say).
+        func field(_ name: String) -> String? {
+            let pattern = #"name="\#(name)" value="([^"]*)""#
+            guard let match = body.range(of: pattern, options: .regularExpression) else { return nil }
+            let text = body[match]
+            let start = text.range(of: #"value=""#)!.upperBound
+            return String(text[start..<text.index(before: text.endIndex)])
+        }
+    }
+
+    func get(_ path: String, headers: HTTPFields = [:]) async throws -> Page {
+        try await send(path, method: .get, headers: headers, body: nil)
+    }
+
+    func post(_ path: String, form: [(String, String)], headers: HTTPFields = [:]) async throws -> Page {
+        try await post(path, body: Self.encode(form), headers: headers)
+    }
+
+    func post(_ path: String, body: String, headers: HTTPFields = [:]) async throws -> Page {
+        var headers = headers
+        if headers[.contentType] == nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        return try await send(path, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    func send(_ path: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> Page {
+        var headers = headers
+        let jar = cookies.withLock { $0 }
+        if !jar.isEmpty, headers[.cookie] == nil {
+            headers[.cookie] = jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+        }
+        let response = try await client.execute(uri: path, method: method, headers: headers, body: body)
+        for setCookie in response.headers[values: .setCookie] {
+            let pair = setCookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { cookies.withLock { $0[String(pair[0])] = String(pair[1]) } }
+        }
+        return Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+    }
+
+    /// Another person on the same site, with a cookie jar of their own.
+    func newVisitor() -> Browser {
+        Browser(client: client, mailbox: mailbox)
+    }
+
+    func forgetCookies() {
+        cookies.withLock { $0.removeAll() }
+    }
+
+    static func encode(_ form: [(String, String)]) -> String {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        return form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+    }
+
+    // MARK: What a signer does
+
+    /// Opens the petition and submits the sign form; returns the response to the POST.
+    @discardableResult
+    func sign(
+        name: String = "Amal Haddad", email: String, country: String = "SY", showName: Bool = false, updates: Bool = false,
+        slug: String = TestInstance.seedSlug
+    ) async throws -> Page {
+        let page = try await get("/p/\(slug)")
+        #expect(page.status == .ok)
+        var form = [("csrf", page.field("csrf") ?? ""), ("name", name), ("email", email), ("country", country)]
+        if showName { form.append(("showName", "on")) }
+        if updates { form.append(("updates", "on")) }
+        return try await post("/p/\(slug)/sign", form: form)
+    }
+
+    /// Opens the emailed link and presses the button; returns the response to the POST.
+    @discardableResult
+    func confirm(_ path: String) async throws -> Page {
+        let page = try await get(path)
+        #expect(page.status == .ok)
+        return try await post(path, form: [("csrf", page.field("csrf") ?? "")])
+    }
+
+    /// Signs, waits for the email and confirms through it.
+    func signAndConfirm(email: String, name: String = "Amal Haddad", country: String = "SY") async throws {
+        let signed = try await sign(name: name, email: email, country: country)
+        #expect(signed.status == .seeOther)
+        let messages = try await mailbox.waitForMessages(to: email)
+        let path = try #require(messages.last?.confirmationPath)
+        let confirmed = try await confirm(path)
+        #expect(confirmed.status == .seeOther)
+    }
+
+    /// The confirmed count, as the JSON API reports it.
+    func apiCount(slug: String = TestInstance.seedSlug) async throws -> Int {
+        let response = try await get("/api/v1/petitions/\(slug)")
+        #expect(response.status == .ok)
+        struct Resource: Decodable { var signatureCount: Int }
+        return try JSONDecoder().decode(Resource.self, from: Data(response.body.utf8)).signatureCount
+    }
+
+    /// The confirmed count, as the petition page shows it.
+    func pageCount(slug: String = TestInstance.seedSlug) async throws -> String? {
+        let page = try await get("/p/\(slug)")
+        guard let range = page.body.range(of: #"<strong class="count">[0-9,]+"#, options: .regularExpression) else { return nil }
+        return String(page.body[range].dropFirst(#"<strong class="count">"#.count))
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+@testable import Undersigned
+
+/// An Undersigned instance for one test: its own directory, database, mail folder and secret.
+struct TestInstance: Sendable {
+    let directory: URL
+    let settings: Settings
+
+    static let seedSlug = "syria-children-un-investigation"
+    static let seedPath = "/p/\(seedSlug)"
+
+    init(_ database: TestDatabase) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("undersigned-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.directory = directory
+        self.settings = Settings(
+            hostname: "127.0.0.1", port: 0, database: try await database.makeEmpty(in: directory),
+            baseURL: URL(string: "http://undersigned.test")!, mailTransport: .file,
+            mailDirectory: directory.appendingPathComponent("mail").path, dataDirectory: directory.path, logLevel: .warning)
+    }
+
+    /// Builds the application and drives it through HTTP; services (writer, outbox) run meanwhile.
+    func run<Value: Sendable>(_ test: @Sendable (Browser) async throws -> Value) async throws -> Value {
+        var logger = Logger(label: "undersigned.test")
+        logger.logLevel = settings.logLevel
+        let app = try await buildApplication(settings: settings, logger: logger)
+        let mailbox = Mailbox(directory: URL(fileURLWithPath: settings.mailDirectory))
+        return try await app.test(.router) { client in
+            try await test(Browser(client: client, mailbox: mailbox))
+        }
+    }
+}
+
+/// Reads what the file transport wrote.
+struct Mailbox: Sendable {
+    let directory: URL
+
+    struct Message: Sendable {
+        var to: String
+        var subject: String
+        var raw: String
+
+        var confirmationPath: String? {
+            guard let range = raw.range(of: #"http://undersigned\.test(/confirm/[A-Za-z0-9_-]+)"#, options: .regularExpression) else { return nil }
+            return String(raw[range].dropFirst("http://undersigned.test".count))
+        }
+    }
+
+    func messages() -> [Message] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return files.filter { $0.hasSuffix(".eml") }.sorted().compactMap { name in
+            guard let raw = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else { return nil }
+            func header(_ field: String) -> String {
+                raw.components(separatedBy: "\r\n").first { $0.hasPrefix("\(field): ") }.map { String($0.dropFirst(field.count + 2)) } ?? ""
+            }
+            return Message(to: header("To"), subject: header("Subject"), raw: raw)
+        }
+    }
+
+    func messages(to address: String) -> [Message] {
+        messages().filter { $0.to == address }
+    }
+
+    /// Waits until `count` messages have reached `address`.
+    func waitForMessages(to address: String, count: Int = 1, timeout: Duration = .seconds(15)) async throws -> [Message] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let found = messages(to: address)
+            if found.count >= count { return found }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("expected \(count) email(s) to \(address), found \(messages(to: address).count)")
+        throw MailboxTimeout()
+    }
+
+    /// Waits until the mailbox holds at least `count` messages in all.
+    func waitForTotal(_ count: Int, timeout: Duration = .seconds(30)) async throws -> [Message] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let all = messages()
+            if all.count >= count { return all }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("expected \(count) emails, found \(messages().count)")
+        throw MailboxTimeout()
+    }
+
+    struct MailboxTimeout: Error {}
+}
