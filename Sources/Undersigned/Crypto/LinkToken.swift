@@ -20,7 +20,10 @@ public struct LinkTokens: Sendable {
 
     /// The id named by a token, or `nil` when the token was not made by this server.
     public func id(from token: String) -> UUID? {
-        guard token.utf8.count <= 64, let bytes = Base64URL.decode(token), bytes.count == 16 + Self.macLength else {
+        // Only the one canonical spelling of a token is accepted.
+        guard token.utf8.count <= 64, let bytes = Base64URL.decode(token), bytes.count == 16 + Self.macLength,
+            Base64URL.encode(bytes) == token
+        else {
             return nil
         }
         let idBytes = Array(bytes.prefix(16))

@@ -1,5 +1,5 @@
 /// The sign form as submitted, and its validation into a ``SignatureRequest``.
-public struct SignatureForm: Sendable, Equatable, Decodable {
+public struct SignatureForm: Sendable, Equatable {
     public var name: String?
     public var email: String?
     public var country: String?

@@ -1,27 +1,66 @@
 import Hummingbird
 
-/// Reads an `application/x-www-form-urlencoded` body, refusing what is too large or not UTF-8.
-enum FormBody {
-    static func read(_ request: Request, context: some RequestContext) async throws -> String {
+/// An `application/x-www-form-urlencoded` body, read strictly: too large, not UTF-8, or
+/// badly percent-encoded is refused, never guessed at.
+struct FormBody: Sendable {
+    private let fields: [String: String]
+
+    subscript(name: String) -> String? { fields[name] }
+
+    static func read(_ request: Request, context: some RequestContext) async throws -> FormBody {
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw AppError.badRequest("The form was not sent as UTF-8 text.")
         }
-        return text
+        return try FormBody(text)
     }
 
-    static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
-        do {
-            return try URLEncodedFormDecoder().decode(type, from: text)
-        } catch {
-            throw AppError.badRequest("The form data is malformed.")
+    init(_ text: String) throws {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]), let value = Self.decode(parts.count > 1 ? parts[1] : "") else {
+                throw AppError.badRequest("The form data is malformed: it is not correctly percent-encoded UTF-8.")
+            }
+            // The first occurrence wins, so a field cannot be overridden by appending it again.
+            if fields[name] == nil { fields[name] = value }
+        }
+        self.fields = fields
+    }
+
+    private static func decode(_ component: Substring) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(component.utf8.count)
+        var iterator = component.utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"):
+                bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+                bytes.append(high << 4 | low)
+            default:
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 }
 
-struct CSRFField: Decodable {
-    var csrf: String?
+extension SignatureForm {
+    init(_ body: FormBody) {
+        self.init(name: body["name"], email: body["email"], country: body["country"], showName: body["showName"], updates: body["updates"])
+    }
 }
 
 extension Response {

@@ -32,9 +32,9 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
 
     @Sendable func confirm(_ request: Request, context: Context) async throws -> Response {
         let (signature, petition) = try await signatureAndPetition(from: context)
-        let text = try await FormBody.read(request, context: context)
+        let body = try await FormBody.read(request, context: context)
         let session = csrf.session(for: request)
-        guard csrf.isValid(request, submittedToken: try FormBody.decode(CSRFField.self, from: text).csrf) else {
+        guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
             let notice = "For your safety this page has expired. Please press the button again. (Cookies must be allowed for this site.)"
             return try await confirmPage(petition, request: request, context: context, session: session, notice: notice, status: .forbidden)
         }

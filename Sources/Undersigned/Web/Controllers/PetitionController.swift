@@ -58,13 +58,13 @@ struct PetitionController<Context: RequestContext>: Sendable {
 
     @Sendable func sign(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        let text = try await FormBody.read(request, context: context)
-        let form = try FormBody.decode(SignatureForm.self, from: text)
+        let body = try await FormBody.read(request, context: context)
+        let form = SignatureForm(body)
         let session = csrf.session(for: request)
         guard petition.acceptsSignatures else {
             return try await formPage(petition, form: SignFormView(slug: petition.slug, csrf: ""), status: .conflict, session: session)
         }
-        guard csrf.isValid(request, submittedToken: try FormBody.decode(CSRFField.self, from: text).csrf) else {
+        guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
             let notice = "For your safety this form has expired. Please check your details and press Sign again. (Cookies must be allowed for this site.)"
             let view = SignFormView(slug: petition.slug, csrf: csrf.token(forCookie: session.cookie), submitted: form, notice: notice)
             return try await formPage(petition, form: view, status: .forbidden, session: session)

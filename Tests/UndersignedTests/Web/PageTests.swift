@@ -1,0 +1,94 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import Undersigned
+
+@Suite("Pages and headers")
+struct PageTests {
+    @Test("the petition page shows the campaign, its targets and the form, and loads nothing from elsewhere", arguments: TestDatabase.all)
+    func petitionPage(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.run { browser in
+            let page = try await browser.get(TestInstance.seedPath)
+            #expect(page.status == .ok)
+            #expect(page.body.contains("<h1>Act to end the Assad regime’s use of sexual violence against children as a weapon of war</h1>"))
+            #expect(page.body.contains("This petition will be delivered to"))
+            for target in ["United Nations Security Council", "António Guterres", "Letitia Anderson", "Secretary-General of the United Nations"] {
+                #expect(page.body.contains(target))
+            }
+            #expect(page.body.contains("<p>In 2014, in a publication by the UN Secretary General"))
+            for field in ["name=\"name\"", "name=\"email\"", "name=\"country\"", "name=\"showName\"", "name=\"updates\""] {
+                #expect(page.body.contains(field))
+            }
+            #expect(page.body.contains("<option value=\"SY\">Syria</option>") || page.body.contains("<option value=\"SY\">Syrian Arab Republic</option>"))
+            // Every URL the page loads is its own.
+            let sources = page.body.matches(of: /(?:src|href)="([^"]+)"/).map { String($0.output.1) }
+            for source in sources where !source.hasPrefix("/") && !source.hasPrefix("#") {
+                Issue.record("page refers to \(source)")
+            }
+            // The stylesheet it links is served, cacheable for good.
+            let stylesheet = try #require(page.body.firstMatch(of: /href="(\/static\/[^"]+\.css)"/)?.output.1)
+            let css = try await browser.get(String(stylesheet))
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
+            #expect(css.headers[.cacheControl]?.contains("immutable") == true)
+        }
+    }
+
+    @Test("every response carries the security headers", arguments: TestDatabase.all)
+    func securityHeaders(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.run { browser in
+            for path in ["/", TestInstance.seedPath, "/api/v1/petitions", "/healthz", "/missing"] {
+                let response = try await browser.get(path)
+                let policy = try #require(response.headers[.contentSecurityPolicy])
+                #expect(policy.contains("default-src 'none'"))
+                #expect(policy.contains("frame-ancestors 'none'"))
+                #expect(!policy.contains("http"), "no other origin is allowed")
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                #expect(response.headers[.referrerPolicy] == "no-referrer")
+                #expect(response.headers[.xFrameOptions] == "DENY")
+            }
+        }
+    }
+
+    @Test("the CSRF cookie is HttpOnly and SameSite", arguments: TestDatabase.all)
+    func csrfCookie(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.run { browser in
+            let page = try await browser.get(TestInstance.seedPath)
+            let cookie = try #require(page.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Lax"))
+            // A returning visitor keeps their cookie.
+            let again = try await browser.get(TestInstance.seedPath)
+            #expect(again.headers[.setCookie] == nil)
+            #expect(again.field("csrf") == page.field("csrf"))
+        }
+    }
+
+    @Test("the API describes the petition and /healthz answers", arguments: TestDatabase.all)
+    func apiAndHealth(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.run { browser in
+            let response = try await browser.get("/api/v1/petitions/\(TestInstance.seedSlug)")
+            #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+            struct Resource: Decodable {
+                struct Target: Decodable { var name: String; var role: String }
+                var slug: String; var title: String; var state: String; var signatureCount: Int; var goal: Int
+                var targets: [Target]
+            }
+            let petition = try JSONDecoder().decode(Resource.self, from: Data(response.body.utf8))
+            #expect(petition.slug == TestInstance.seedSlug)
+            #expect(petition.state == "open")
+            #expect(petition.signatureCount == 0)
+            #expect(petition.goal == 10_000)
+            #expect(petition.targets.map(\.name) == ["United Nations", "United Nations Security Council", "António Guterres", "Letitia Anderson"])
+
+            let health = try await browser.get("/healthz")
+            #expect(health.status == .ok)
+            #expect(health.body.contains("\"ok\""))
+        }
+    }
+}
