@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+@testable import Undersigned
+
+@Suite("Settings")
+struct SettingsTests {
+    @Test("defaults serve SQLite on loopback")
+    func defaults() throws {
+        let settings = try Settings.resolve(flags: SettingsFlags(), environment: [:])
+        #expect(settings.hostname == "127.0.0.1")
+        #expect(settings.port == 8080)
+        #expect(settings.database == .sqlite(path: "undersigned.sqlite"))
+        #expect(settings.baseURL.absoluteString == "http://127.0.0.1:8080")
+        #expect(settings.mailTransport == .file)
+        #expect(settings.mailDirectory == "mail-outbox")
+        #expect(settings.secret == nil)
+    }
+
+    @Test("environment variables apply, and flags win over them")
+    func precedence() throws {
+        let environment = [
+            "UNDERSIGNED_PORT": "9000", "UNDERSIGNED_HOSTNAME": "0.0.0.0",
+            "UNDERSIGNED_DATABASE_URL": "postgres://user:p%40ss@db.internal:6543/petitions?sslmode=require",
+            "UNDERSIGNED_BASE_URL": "https://sign.example.org/", "UNDERSIGNED_MAIL_TRANSPORT": "log",
+            "UNDERSIGNED_SECRET": String(repeating: "k", count: 40),
+        ]
+        let settings = try Settings.resolve(flags: SettingsFlags(port: 9100), environment: environment)
+        #expect(settings.port == 9100)
+        #expect(settings.hostname == "0.0.0.0")
+        #expect(settings.baseURL.absoluteString == "https://sign.example.org")
+        #expect(settings.mailTransport == .log)
+        #expect(settings.secret?.count == 40)
+        #expect(
+            settings.database
+                == .postgres(PostgresLocation(host: "db.internal", port: 6543, username: "user", password: "p@ss", database: "petitions", requireTLS: true)))
+    }
+
+    @Test(
+        "bad values are refused with a message",
+        arguments: [
+            ["UNDERSIGNED_PORT": "eighty"], ["UNDERSIGNED_PORT": "70000"], ["UNDERSIGNED_DATABASE_URL": "mysql://x"],
+            ["UNDERSIGNED_DATABASE_URL": "sqlite://"], ["UNDERSIGNED_BASE_URL": "ftp://x"], ["UNDERSIGNED_MAIL_TRANSPORT": "pigeon"],
+            ["UNDERSIGNED_LOG_LEVEL": "loud"], ["UNDERSIGNED_DATABASE_URL": "postgres://db/x?sslmode=maybe"],
+        ])
+    func refused(environment: [String: String]) {
+        #expect(throws: SettingsError.self) { try Settings.resolve(flags: SettingsFlags(), environment: environment) }
+    }
+}

@@ -1,0 +1,59 @@
+import Crypto
+import Foundation
+import Testing
+
+@testable import Undersigned
+
+@Suite("Link tokens and sealing")
+struct LinkTokenTests {
+    let tokens = LinkTokens(key: SymmetricKey(size: .bits256))
+
+    @Test("a token names its record, always the same way")
+    func roundTrip() {
+        let id = UUID()
+        let token = tokens.token(for: id)
+        #expect(tokens.id(from: token) == id)
+        #expect(tokens.token(for: id) == token)
+        #expect(token.count == 43)
+    }
+
+    @Test("a token from another key, or altered, names nothing")
+    func forged() {
+        let id = UUID()
+        let other = LinkTokens(key: SymmetricKey(size: .bits256))
+        #expect(tokens.id(from: other.token(for: id)) == nil)
+        let token = tokens.token(for: id)
+        for index in token.indices {
+            var altered = token
+            altered.replaceSubrange(index...index, with: token[index] == "A" ? "B" : "A")
+            #expect(tokens.id(from: altered) == nil)
+        }
+        #expect(tokens.id(from: "") == nil)
+        #expect(tokens.id(from: String(repeating: "A", count: 5000)) == nil)
+        #expect(tokens.id(from: "++++") == nil)
+    }
+
+    @Test("keys are separate per purpose and sealed data opens only with its key")
+    func sealing() throws {
+        let secret = try ServerSecret(String(repeating: "s", count: 40))
+        #expect(secret.key(for: .csrf) != secret.key(for: .confirmationLink))
+        let sealer = PersonalDataSealer(key: secret.key(for: .personalData))
+        let data = PersonalData(name: "سارة", email: "sara@example.org")
+        let sealed = try sealer.seal(data)
+        #expect(try sealer.open(PersonalData.self, from: sealed) == data)
+        #expect(!String(decoding: sealed, as: UTF8.self).contains("sara@example.org"))
+        let stranger = PersonalDataSealer(key: secret.key(for: .csrf))
+        #expect(throws: (any Error).self) { try stranger.open(PersonalData.self, from: sealed) }
+    }
+
+    @Test("the secret is generated once, private to its owner, and reused")
+    func generatedSecret() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secret-\(UUID())")
+        let first = try ServerSecret.load(configured: nil, dataDirectory: directory.path)
+        let second = try ServerSecret.load(configured: nil, dataDirectory: directory.path)
+        #expect(first.key(for: .csrf) == second.key(for: .csrf))
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("undersigned.secret").path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(throws: SettingsError.self) { try ServerSecret("too short") }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+@testable import Undersigned
+
+@Suite("Storage and migrations")
+struct MigrationTests {
+    @Test("migrations apply once, in order, and again do nothing", arguments: TestDatabase.all)
+    func migrations(database: TestDatabase) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let location = try await database.makeEmpty(in: directory)
+        let settings = Settings(database: location, dataDirectory: directory.path)
+        let first = try await runMigrations(settings: settings, logger: TestDatabase.logger)
+        let second = try await runMigrations(settings: settings, logger: TestDatabase.logger)
+        #expect(first == Migrations.all.map(\.version))
+        #expect(second == first)
+    }
+
+    @Test("a stored signature keeps no personal data in clear", arguments: TestDatabase.all)
+    func sealedAtRest(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.run { browser in
+            try await browser.signAndConfirm(email: "canary-7f3a@example.org", name: "Canary Name 7f3a")
+        }
+        guard case .sqlite(let path) = instance.settings.database else { return }
+        // The database file and its write-ahead log hold neither the name nor the address.
+        for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            #expect(bytes.range(of: Data("canary-7f3a".utf8)) == nil, "\(file)")
+            #expect(bytes.range(of: Data("Canary Name".utf8)) == nil, "\(file)")
+        }
+    }
+}
