@@ -34,12 +34,12 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorMiddleware(pages: pages))
     PetitionController(
-        catalog: catalog, store: database, counts: counts, presenter: presenter, csrf: csrf, writer: writer,
+        catalog: catalog, counts: counts, presenter: presenter, csrf: csrf, writer: writer,
         fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer
     ).addRoutes(to: router)
     ConfirmationController(signatures: database, petitions: database, links: links, writer: writer, presenter: presenter, csrf: csrf)
         .addRoutes(to: router)
-    PetitionAPIController(catalog: catalog, store: database, counts: counts, baseURL: settings.baseURL)
+    PetitionAPIController(catalog: catalog, counts: counts, baseURL: settings.baseURL)
         .addRoutes(to: router.group("api/v1"))
     OperationsController(database: database, pages: pages).addRoutes(to: router)
 

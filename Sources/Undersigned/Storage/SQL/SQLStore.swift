@@ -168,10 +168,13 @@ struct SQLStore: Database {
         }
     }
 
-    func markSent(_ id: UUID) async throws {
+    func markSent(_ ids: [UUID]) async throws {
+        guard !ids.isEmpty else { return }
         // The message holds personal data: once sent, nothing of it is kept.
         try await driver.transaction { db in
-            try await db.raw("DELETE FROM outbox WHERE id = \(bind: id.text)").run()
+            for chunk in ids.chunks(of: 500) {
+                try await db.raw("DELETE FROM outbox WHERE id IN (\(binds: chunk.map(\.text)))").run()
+            }
         }
     }
 

@@ -4,7 +4,6 @@ import Hummingbird
 /// The JSON API for petitions, under `/api/v1`.
 struct PetitionAPIController<Context: RequestContext>: Sendable {
     let catalog: PetitionCatalog
-    let store: any PetitionStore
     let counts: SignatureCounts
     let baseURL: URL
 
@@ -38,7 +37,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> PetitionList {
         var resources: [PetitionResource] = []
-        for petition in try await store.openPetitions() {
+        for petition in try await catalog.openPetitions() {
             resources.append(try await resource(petition))
         }
         return PetitionList(petitions: resources)

@@ -5,7 +5,6 @@ import Hummingbird
 /// pages that follow.
 struct PetitionController<Context: RequestContext>: Sendable {
     let catalog: PetitionCatalog
-    let store: any PetitionStore
     let counts: SignatureCounts
     let presenter: PetitionPresenter
     let csrf: CSRFProtection
@@ -25,7 +24,7 @@ struct PetitionController<Context: RequestContext>: Sendable {
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
         var items: [HomeView.Item] = []
-        for petition in try await store.openPetitions() {
+        for petition in try await catalog.openPetitions() {
             let count = try await counts.count(for: petition.id)
             items.append(
                 HomeView.Item(
@@ -111,14 +110,15 @@ struct PetitionController<Context: RequestContext>: Sendable {
         _ petition: Petition, form: SignFormView, status: HTTPResponse.Status, session: (cookie: String, setCookie: String?)
     ) async throws -> Response {
         let view = PetitionPageView(
-            page: presenter.layout(title: petition.title, for: petition), petition: try await presenter.petitionView(petition), form: form)
+            page: presenter.layout(title: petition.title, for: petition), petition: try await presenter.petitionView(petition, withBody: true), form: form)
         return pages.response("petition", view, status: status, headers: cookieHeaders(session.setCookie))
     }
 
     private func pageView(_ petition: Petition, count: String, goal: String, percent: String, form: SignFormView) -> PetitionPageView {
         PetitionPageView(
             page: presenter.layout(title: petition.title, for: petition),
-            petition: PetitionView(petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent), form: form)
+            petition: PetitionView(petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent, withBody: true),
+            form: form)
     }
 
     private func cookieHeaders(_ setCookie: String?) -> HTTPFields {

@@ -16,12 +16,12 @@ struct PetitionPresenter: Sendable {
         return page
     }
 
-    func petitionView(_ petition: Petition) async throws -> PetitionView {
+    func petitionView(_ petition: Petition, withBody: Bool = false) async throws -> PetitionView {
         let count = try await counts.count(for: petition.id)
         let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
         return PetitionView(
             petition, baseURL: baseURL, count: Numbers.grouped(count), goal: Numbers.grouped(goal),
-            percent: String(Goal.percent(count: count, goal: goal)))
+            percent: String(Goal.percent(count: count, goal: goal)), withBody: withBody)
     }
 
     func messageView(_ petition: Petition, title: String) async throws -> PetitionMessageView {

@@ -5,7 +5,8 @@ struct PetitionView {
     var slug: String
     var title: String
     var summary: String
-    var bodyHTML: String
+    /// Only the petition page itself shows the body.
+    var bodyHTML: String?
     var organizer: String
     var lang: String
     var dir: String
@@ -17,11 +18,11 @@ struct PetitionView {
     var isOpen: Bool
     var stateMessage: String?
 
-    init(_ petition: Petition, baseURL: URL, count: String, goal: String, percent: String) {
+    init(_ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, withBody: Bool = false) {
         slug = petition.slug
         title = petition.title
         summary = petition.summary
-        bodyHTML = MarkdownRenderer.html(from: petition.bodyMarkdown)
+        bodyHTML = withBody ? MarkdownRenderer.html(from: petition.bodyMarkdown) : nil
         organizer = petition.organizer
         lang = petition.language
         dir = TextDirection.of(language: petition.language)

@@ -13,6 +13,7 @@ final class PetitionCatalog: Sendable {
     private let store: any PetitionStore
     private let maximumAge: Duration
     private let petitions = Mutex<[String: Entry]>([:])
+    private let openList = Mutex<(petitions: [Petition], readAt: ContinuousClock.Instant)?>(nil)
     private let skeletons = Mutex<[UUID: (petition: Petition, skeleton: PageSkeleton)]>([:])
 
     init(store: any PetitionStore, maximumAge: Duration = .seconds(5)) {
@@ -32,6 +33,17 @@ final class PetitionCatalog: Sendable {
         }
         petitions.withLock { $0[slug] = Entry(petition: petition, readAt: now) }
         return petition
+    }
+
+    /// Open petitions, most signed first.
+    func openPetitions() async throws -> [Petition] {
+        let now = ContinuousClock.now
+        if let cached = openList.withLock({ $0 }), now - cached.readAt < maximumAge {
+            return cached.petitions
+        }
+        let petitions = try await store.openPetitions()
+        openList.withLock { $0 = (petitions, now) }
+        return petitions
     }
 
     /// The page skeleton for this version of the petition, rendered on first use.

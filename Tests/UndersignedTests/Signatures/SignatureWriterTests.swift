@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+
+@testable import Undersigned
+
+@Suite("The group-commit writer")
+struct SignatureWriterTests {
+    @Test("every acknowledged signature is stored, even when shutdown begins mid-burst", arguments: TestDatabase.all)
+    func shutdownKeepsAcknowledged(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let writer = store.writer()
+            let acknowledged = Locked<Set<UUID>>([])
+            let refused = Locked(0)
+            try await running(writer) { group in
+                try await withThrowingTaskGroup(of: Void.self) { burst in
+                    for index in 0..<400 {
+                        let job = try store.job(email: "burst\(index)@example.org")
+                        burst.addTask {
+                            do {
+                                _ = try await writer.sign(job)
+                                acknowledged.withLock { _ = $0.insert(job.signature.id) }
+                            } catch is Overloaded {
+                                refused.withLock { $0 += 1 }
+                            }
+                        }
+                        if index == 200 {
+                            burst.addTask { await group.triggerGracefulShutdown() }
+                        }
+                    }
+                    try await burst.waitForAll()
+                }
+            }
+            let ids = acknowledged.value
+            #expect(ids.count + refused.value == 400)
+            #expect(ids.count >= 1)
+            for id in ids {
+                #expect(try await store.database.signature(id: id)?.state == .pending)
+            }
+            // Each stored signature has its confirmation email queued beside it, and nothing else was stored.
+            #expect(try await store.database.pendingEmailCount() == ids.count)
+        }
+    }
+
+    @Test("a full queue refuses at once instead of waiting without bound", arguments: TestDatabase.all)
+    func boundedQueue(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            // Never started: nothing drains the queue, so the second request finds it full.
+            let writer = store.writer(capacity: 1)
+            let first = Task { try await writer.sign(try store.job(email: "first@example.org")) }
+            try await Task.sleep(for: .milliseconds(100))
+            await #expect(throws: Overloaded.self) { try await writer.sign(try store.job(email: "second@example.org")) }
+            // Starting and stopping it settles the first request.
+            try await running(writer) { _ in }
+            _ = try await first.value
+            #expect(ErrorResponses.problem(for: Overloaded()).status == .serviceUnavailable)
+            #expect(ErrorResponses.problem(for: Overloaded()).retryAfterSeconds != nil)
+        }
+    }
+
+    @Test("confirmations in one batch count exactly, duplicates included", arguments: TestDatabase.all)
+    func batchedConfirmations(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let counts = SignatureCounts(store: store.database)
+            let writer = SignatureWriter(store: store.database, mailer: store.mailer(), counts: counts, logger: TestDatabase.logger)
+            try await running(writer) { _ in
+                var ids: [UUID] = []
+                for index in 0..<50 {
+                    let job = try store.job(email: "batch\(index)@example.org")
+                    _ = try await writer.sign(job)
+                    ids.append(job.signature.id)
+                }
+                _ = try await counts.count(for: store.petition.id)
+                let outcomes = try await withThrowingTaskGroup(of: SignatureWriter.ConfirmOutcome.self) { group in
+                    for id in ids + ids.prefix(10) + [UUID()] {
+                        group.addTask { try await writer.confirm(signatureID: id) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(outcomes.filter { if case .confirmed = $0 { true } else { false } }.count == 50)
+                #expect(outcomes.filter { if case .alreadyConfirmed = $0 { true } else { false } }.count == 10)
+                #expect(outcomes.filter { $0 == .notFound }.count == 1)
+                #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 50)
+                #expect(try await counts.count(for: store.petition.id) == 50)
+            }
+        }
+    }
+}

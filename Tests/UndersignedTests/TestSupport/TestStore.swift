@@ -1,0 +1,78 @@
+import Crypto
+import Foundation
+import Logging
+import ServiceLifecycle
+@testable import Undersigned
+
+/// A migrated database holding the seed petition, with its services running, for tests
+/// below the web layer.
+struct TestStore: Sendable {
+    let database: any Database
+    let petition: Petition
+    let sealer = PersonalDataSealer(key: SymmetricKey(size: .bits256))
+    let fingerprinter = EmailFingerprinter(key: SymmetricKey(size: .bits256))
+
+    static func with<Value: Sendable>(_ kind: TestDatabase, _ body: @Sendable (TestStore) async throws -> Value) async throws -> Value {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let database = try await openDatabase(try await kind.makeEmpty(in: directory), logger: TestDatabase.logger)
+        let seed = try SeedPetition.load()
+        let store = TestStore(database: database, petition: seed)
+        let group = ServiceGroup(
+            configuration: .init(services: database.services, gracefulShutdownSignals: [], logger: TestDatabase.logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            do {
+                try await database.migrate()
+                try await database.insert(seed)
+                let value = try await body(store)
+                await group.triggerGracefulShutdown()
+                await database.close()
+                return value
+            } catch {
+                await group.triggerGracefulShutdown()
+                await database.close()
+                throw error
+            }
+        }
+    }
+
+    func writer(capacity: Int = 20_000) -> SignatureWriter {
+        SignatureWriter(
+            store: database, mailer: mailer(), counts: SignatureCounts(store: database), capacity: capacity, logger: TestDatabase.logger)
+    }
+
+    func mailer() -> SignerMail {
+        SignerMail(baseURL: URL(string: "http://undersigned.test")!, confirmationLinks: LinkTokens(key: SymmetricKey(size: .bits256)), sealer: sealer)
+    }
+
+    func job(email: String) throws -> SignatureWriter.SigningJob {
+        let request = SignatureRequest(
+            name: "Writer Test", email: EmailAddress(email)!, country: "FR", showNamePublicly: false, wantsUpdates: false)
+        let signature = NewSignature(
+            id: UUID(), petitionID: petition.id, emailFingerprint: fingerprinter.fingerprint(request.email), country: "FR",
+            showNamePublicly: false, wantsUpdates: false, source: .web,
+            sealedPersonalData: try sealer.seal(PersonalData(name: request.name, email: email)), createdAt: Date())
+        return SignatureWriter.SigningJob(signature: signature, request: request, petition: petition)
+    }
+}
+
+/// Runs `service` in a group of its own while `body` runs, then shuts it down gracefully.
+func running<Value: Sendable>(
+    _ service: any Service, _ body: @Sendable (ServiceGroup) async throws -> Value
+) async throws -> Value {
+    let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [], logger: TestDatabase.logger))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        do {
+            let value = try await body(group)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return value
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+    }
+}

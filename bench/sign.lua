@@ -1,0 +1,28 @@
+-- wrk script: every request signs the petition with a new email address.
+-- Needs CSRF_COOKIE and CSRF_TOKEN (one visitor's pair) and SLUG in the environment.
+local cookie = os.getenv("CSRF_COOKIE")
+local token = os.getenv("CSRF_TOKEN")
+local slug = os.getenv("SLUG")
+local threads = {}
+local counter = 0
+local prefix = "t"
+
+function setup(thread)
+  thread:set("prefix", "t" .. #threads .. "-" .. os.time())
+  table.insert(threads, thread)
+end
+
+function request()
+  counter = counter + 1
+  local body = "csrf=" .. token .. "&name=Bench+Signer&country=FR&email=" .. prefix .. "-" .. counter .. "%40example.org"
+  return wrk.format("POST", "/p/" .. slug .. "/sign", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "undersigned_csrf=" .. cookie,
+  }, body)
+end
+
+function response(status, headers, body)
+  if status ~= 303 then
+    errors = (errors or 0) + 1
+  end
+end
