@@ -12,19 +12,55 @@ public struct PersonalDataSealer: Sendable {
         self.key = key
     }
 
-    public func seal<Value: Encodable>(_ value: Value) throws -> [UInt8] {
-        let plaintext = try JSONEncoder().encode(value)
-        let box = try ChaChaPoly.seal(plaintext, using: key)
+    public func seal(_ record: some SealableRecord) throws -> [UInt8] {
+        let box = try ChaChaPoly.seal(SealedFields.encode(record.sealedFields), using: key)
         return [Self.version] + Array(box.combined)
     }
 
-    public func open<Value: Decodable>(_ type: Value.Type, from sealed: [UInt8]) throws -> Value {
+    public func open<Record: SealableRecord>(_ type: Record.Type, from sealed: [UInt8]) throws -> Record {
         guard sealed.first == Self.version else { throw SealingError.unknownVersion }
         let box = try ChaChaPoly.SealedBox(combined: sealed.dropFirst())
-        return try JSONDecoder().decode(type, from: ChaChaPoly.open(box, using: key))
+        return try Record(sealedFields: SealedFields.decode(Array(try ChaChaPoly.open(box, using: key))))
     }
 
     enum SealingError: Error {
         case unknownVersion
+        case malformed
+    }
+}
+
+/// A record stored sealed, as a list of text fields.
+public protocol SealableRecord {
+    var sealedFields: [String] { get }
+    init(sealedFields: [String]) throws
+}
+
+/// Length-prefixed UTF-8 fields: compact, and quick to write and read on the signing path.
+enum SealedFields {
+    static func encode(_ fields: [String]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(0) { $0 + $1.utf8.count + 4 })
+        for field in fields {
+            let length = UInt32(field.utf8.count)
+            bytes += [UInt8(length >> 24 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
+            bytes += field.utf8
+        }
+        return bytes
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> [String] {
+        var fields: [String] = []
+        var index = 0
+        while index < bytes.count {
+            guard index + 4 <= bytes.count else { throw PersonalDataSealer.SealingError.malformed }
+            let length = Int(bytes[index]) << 24 | Int(bytes[index + 1]) << 16 | Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+            index += 4
+            guard index + length <= bytes.count, let field = String(validating: bytes[index..<index + length], as: UTF8.self) else {
+                throw PersonalDataSealer.SealingError.malformed
+            }
+            fields.append(field)
+            index += length
+        }
+        return fields
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A plain-text email, as composed by the platform.
-public struct EmailMessage: Sendable, Codable, Equatable {
+public struct EmailMessage: Sendable, Equatable, SealableRecord {
     public var id: UUID
     public var to: String
     public var subject: String
@@ -14,6 +14,15 @@ public struct EmailMessage: Sendable, Codable, Equatable {
         self.subject = subject
         self.textBody = textBody
         self.createdAt = createdAt
+    }
+
+    public var sealedFields: [String] { [id.uuidString, to, subject, textBody, String(createdAt.millis)] }
+
+    public init(sealedFields fields: [String]) throws {
+        guard fields.count == 5, let id = UUID(uuidString: fields[0]), let millis = Int64(fields[4]) else {
+            throw PersonalDataSealer.SealingError.malformed
+        }
+        self.init(id: id, to: fields[1], subject: fields[2], textBody: fields[3], createdAt: Date(millis: millis))
     }
 }
 

@@ -29,8 +29,21 @@ public enum SignatureSource: String, Sendable, Codable {
 }
 
 /// What is encrypted at rest for each signature.
-public struct PersonalData: Sendable, Codable, Equatable {
+public struct PersonalData: Sendable, Equatable, SealableRecord {
     public var name: String
     public var email: String
     public var comment: String?
+
+    public init(name: String, email: String, comment: String? = nil) {
+        self.name = name
+        self.email = email
+        self.comment = comment
+    }
+
+    public var sealedFields: [String] { [name, email] + (comment.map { [$0] } ?? []) }
+
+    public init(sealedFields fields: [String]) throws {
+        guard (2...3).contains(fields.count) else { throw PersonalDataSealer.SealingError.malformed }
+        self.init(name: fields[0], email: fields[1], comment: fields.count == 3 ? fields[2] : nil)
+    }
 }

@@ -15,7 +15,7 @@ struct CSRFProtection: Sendable {
 
     /// The cookie value to use for this visitor, and the `Set-Cookie` to send if it is new.
     func session(for request: Request) -> (cookie: String, setCookie: String?) {
-        if let existing = request.cookies[Self.cookieName]?.value, Base64URL.decode(existing)?.count == 16 {
+        if let existing = request.cookies[Self.cookieName]?.value, existing.utf8.count == 22, Base64URL.decode(existing) != nil {
             return (existing, nil)
         }
         let value = Base64URL.encode(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })
@@ -24,7 +24,7 @@ struct CSRFProtection: Sendable {
     }
 
     func token(forCookie cookie: String) -> String {
-        Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Data(cookie.utf8), using: key).prefix(16))
+        Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(cookie.utf8), using: key)).prefix(16))
     }
 
     /// Whether a form submission comes from one of this site's own pages.

@@ -57,3 +57,23 @@ struct LinkTokenTests {
         #expect(throws: SettingsError.self) { try ServerSecret("too short") }
     }
 }
+
+@Suite("Base64url")
+struct Base64URLTests {
+    @Test("round-trips every length, agrees with Foundation, and accepts one spelling only")
+    func roundTrip() throws {
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255) }
+            let encoded = Base64URL.encode(bytes)
+            let foundation = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(encoded == foundation)
+            #expect(Base64URL.decode(encoded) == bytes)
+        }
+        #expect(Base64URL.decode("A") == nil)
+        #expect(Base64URL.decode("AA") == [0])
+        #expect(Base64URL.decode("AB") == nil, "non-zero trailing bits")
+        #expect(Base64URL.decode("a+b/") == nil)
+        #expect(Base64URL.decode("ab==") == nil)
+    }
+}
