@@ -7,7 +7,7 @@ local paths = {}
 local index = 0
 
 function setup(thread)
-  thread:set("id", #threads)
+  thread:set("share", #threads)
   thread:set("count", 0)
   table.insert(threads, thread)
 end
@@ -16,7 +16,7 @@ function init(args)
   local all = {}
   for line in io.lines(os.getenv("LINKS")) do table.insert(all, line) end
   local total = tonumber(os.getenv("THREADS"))
-  for i = id + 1, #all, total do table.insert(paths, all[i]) end
+  for i = share + 1, #all, total do table.insert(paths, all[i]) end
 end
 
 function request()

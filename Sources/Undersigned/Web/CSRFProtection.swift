@@ -18,7 +18,9 @@ struct CSRFProtection: Sendable {
         if let existing = request.cookies[Self.cookieName]?.value, existing.utf8.count == 22, Base64URL.decode(existing) != nil {
             return (existing, nil)
         }
-        let value = Base64URL.encode(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })
+        var generator = SystemRandomNumberGenerator()
+        let random = (generator.next() as UInt64, generator.next() as UInt64)
+        let value = Base64URL.encode(withUnsafeBytes(of: random) { Array($0) })
         let secure = baseURL.scheme == "https" ? "; Secure" : ""
         return (value, "\(Self.cookieName)=\(value); Path=/; HttpOnly; SameSite=Lax\(secure)")
     }
