@@ -2,8 +2,11 @@ import Foundation
 import Synchronization
 
 /// Confirmed-signature counts served from memory. Confirmations committed by this instance
-/// are added at once; the stored counter is re-read at most once a second per petition,
-/// which picks up what other instances sharing the database confirmed.
+/// are added as they commit; the stored counter is re-read at most once a second per
+/// petition, which brings in what other instances sharing the database confirmed.
+///
+/// A re-read and a local commit never interleave (both hold `commits`), so a re-read that
+/// started before a commit can never overwrite that commit's increment with an older value.
 public final class SignatureCounts: Sendable {
     private struct Entry {
         var count: Int
@@ -13,6 +16,7 @@ public final class SignatureCounts: Sendable {
 
     private let store: any PetitionStore
     private let entries = Mutex<[UUID: Entry]>([:])
+    private let commits = AsyncLock()
     private let maximumAge: Duration
 
     public init(store: any PetitionStore, maximumAge: Duration = .seconds(1)) {
@@ -22,38 +26,46 @@ public final class SignatureCounts: Sendable {
 
     public func count(for petitionID: UUID) async throws -> Int {
         let now = ContinuousClock.now
-        enum Decision { case use(Int), refresh, refreshWhileServing(Int) }
+        enum Decision { case use(Int), refresh(fallback: Int?) }
         let decision: Decision = entries.withLock { entries in
-            guard let entry = entries[petitionID] else { return .refresh }
-            if now - entry.readAt < maximumAge { return .use(entry.count) }
-            if entry.refreshing { return .use(entry.count) }
+            guard let entry = entries[petitionID] else { return .refresh(fallback: nil) }
+            if now - entry.readAt < maximumAge || entry.refreshing { return .use(entry.count) }
             entries[petitionID]?.refreshing = true
-            return .refreshWhileServing(entry.count)
+            return .refresh(fallback: entry.count)
         }
         switch decision {
         case .use(let count):
             return count
-        case .refresh, .refreshWhileServing:
+        case .refresh(let fallback):
             do {
-                let stored = try await store.signatureCount(petitionID: petitionID)
-                return entries.withLock { entries in
-                    entries[petitionID] = Entry(count: stored, readAt: ContinuousClock.now)
+                return try await commits.withLock {
+                    let stored = try await store.signatureCount(petitionID: petitionID)
+                    entries.withLock { $0[petitionID] = Entry(count: stored, readAt: ContinuousClock.now) }
                     return stored
                 }
             } catch {
                 entries.withLock { $0[petitionID]?.refreshing = false }
-                if case .refreshWhileServing(let count) = decision { return count }
+                if let fallback { return fallback }
                 throw error
             }
         }
     }
 
-    /// Records confirmations this instance has just committed.
-    public func add(_ deltas: [UUID: Int]) {
-        entries.withLock { entries in
-            for (petitionID, delta) in deltas {
-                entries[petitionID]?.count += delta
+    /// What memory holds now, without reading the database.
+    func cachedCount(for petitionID: UUID) -> Int? {
+        entries.withLock { $0[petitionID]?.count }
+    }
+
+    /// Runs a commit that changes counts, and adds its changes once it is durable.
+    func recording<Result: Sendable>(_ commit: () async throws -> (result: Result, deltas: [UUID: Int])) async throws -> Result {
+        try await commits.withLock {
+            let (result, deltas) = try await commit()
+            entries.withLock { entries in
+                for (petitionID, delta) in deltas {
+                    entries[petitionID]?.count += delta
+                }
             }
+            return result
         }
     }
 }

@@ -152,10 +152,13 @@ public final class SignatureWriter: Service, Sendable {
 
     private func commitTogether(_ batch: [Command]) async throws {
         let mailer = self.mailer
-        let result = try await store.write { transaction in
-            try await Self.apply(batch, in: transaction, mailer: mailer)
+        let store = self.store
+        let result = try await counts.recording {
+            let result = try await store.write { transaction in
+                try await Self.apply(batch, in: transaction, mailer: mailer)
+            }
+            return (result, result.countDeltas)
         }
-        counts.add(result.countDeltas)
         if result.queuedEmail { committed() }
         for (command, outcome) in zip(batch, result.outcomes) {
             switch (command, outcome) {
