@@ -90,6 +90,7 @@ struct HostileInputTests {
             let missing = try await browser.post("\(TestInstance.seedPath)/sign", form: form)
             #expect(missing.status == .forbidden)
             #expect(missing.body.contains("value=\"forged@example.org\""), "what was typed is kept")
+            #expect(missing.body.contains("this form has expired"))
 
             let wrong = try await browser.post("\(TestInstance.seedPath)/sign", form: [("csrf", "AAAAAAAAAAAAAAAAAAAAAA")] + form)
             #expect(wrong.status == .forbidden)

@@ -38,6 +38,7 @@ struct SignFormValidationTests {
                 #expect(response.body.contains("value=\"\(value)\""), "lost \(field)")
             }
             #expect(response.body.contains("aria-invalid=\"true\""))
+            #expect(response.body.contains("Please fix the following and press Sign again"))
             #expect(try await browser.apiCount() == 0)
             #expect(browser.mailbox.messages().isEmpty)
         }

@@ -71,8 +71,8 @@ struct SignFormView {
     var emailError: String?
     var countryError: String?
     var notice: String?
-
-    var hasErrors: Bool { nameError != nil || emailError != nil || countryError != nil || notice != nil }
+    /// Stored, not computed: templates see stored properties only.
+    var hasErrors: Bool
 
     struct CountryOption {
         var code: String
@@ -95,6 +95,7 @@ struct SignFormView {
         emailError = errors[.email]
         countryError = errors[.country]
         self.notice = notice
+        hasErrors = !errors.isEmpty || notice != nil
     }
 }
 
@@ -107,7 +108,13 @@ struct PetitionPageView {
 struct HomeView {
     var page: Layout
     var petitions: [Item]
-    var isEmpty: Bool { petitions.isEmpty }
+    var isEmpty: Bool
+
+    init(page: Layout, petitions: [Item]) {
+        self.page = page
+        self.petitions = petitions
+        isEmpty = petitions.isEmpty
+    }
 
     struct Item {
         var slug: String
