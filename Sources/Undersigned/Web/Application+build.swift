@@ -45,6 +45,11 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
 
     var app = Application(
         router: router,
+        // Idle and oversized connections are closed rather than left to tie up the server.
+        server: .http1(
+            configuration: .init(
+                idleTimeout: .seconds(30),
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))),
         configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
         // Shut down in reverse: the server stops taking requests and finishes those in flight,
         // then the writer commits what it accepted, then the outbox, then the database.

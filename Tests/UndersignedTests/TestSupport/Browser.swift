@@ -23,6 +23,12 @@ final class Browser: Sendable {
 
         var location: String? { headers[.location] }
 
+        /// Where the page's form posts to, as a browser would send it (without the fragment).
+        var formAction: String? {
+            guard let match = body.firstMatch(of: /<form method="post" action="([^"]*)"/) else { return nil }
+            return String(match.output.1.split(separator: "#", maxSplits: 1)[0])
+        }
+
         /// The value of the form field `name` (the CSRF token, say).
         func field(_ name: String) -> String? {
             let pattern = #"name="\#(name)" value="([^"]*)""#
@@ -88,7 +94,7 @@ final class Browser: Sendable {
         var form = [("csrf", page.field("csrf") ?? ""), ("name", name), ("email", email), ("country", country)]
         if showName { form.append(("showName", "on")) }
         if updates { form.append(("updates", "on")) }
-        return try await post("/p/\(slug)/sign", form: form)
+        return try await post(try #require(page.formAction), form: form)
     }
 
     /// Opens the emailed link and presses the button; returns the response to the POST.
@@ -96,7 +102,7 @@ final class Browser: Sendable {
     func confirm(_ path: String) async throws -> Page {
         let page = try await get(path)
         #expect(page.status == .ok)
-        return try await post(path, form: [("csrf", page.field("csrf") ?? "")])
+        return try await post(try #require(page.formAction), form: [("csrf", page.field("csrf") ?? "")])
     }
 
     /// Signs, waits for the email and confirms through it.

@@ -81,7 +81,8 @@ struct SignFormView {
     }
 
     init(slug: String, csrf: String, submitted: SignatureForm? = nil, errors: FieldErrors = FieldErrors(), notice: String? = nil) {
-        action = "/p/\(slug)/sign"
+        // The fragment brings a phone straight back to the form and its messages.
+        action = "/p/\(slug)/sign#sign"
         self.csrf = csrf
         let chosen = submitted?.country?.uppercased()
         countries = Country.all.map { CountryOption(code: $0.code, name: $0.name, selected: $0.code == chosen) }
