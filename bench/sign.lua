@@ -5,8 +5,8 @@ local token = os.getenv("CSRF_TOKEN")
 local slug = os.getenv("SLUG")
 local threads = {}
 local counter = 0
-local prefix = "t"
 
+-- Each thread gets its own prefix (a global in its own Lua state), so no two requests share an address.
 function setup(thread)
   thread:set("prefix", "t" .. #threads .. "-" .. os.time())
   table.insert(threads, thread)
