@@ -37,7 +37,7 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
         catalog: catalog, counts: counts, presenter: presenter, csrf: csrf, writer: writer,
         fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer
     ).addRoutes(to: router)
-    ConfirmationController(signatures: database, petitions: database, links: links, writer: writer, presenter: presenter, csrf: csrf)
+    ConfirmationController(signatures: database, catalog: catalog, links: links, writer: writer, presenter: presenter, csrf: csrf)
         .addRoutes(to: router)
     PetitionAPIController(catalog: catalog, counts: counts, baseURL: settings.baseURL)
         .addRoutes(to: router.group("api/v1"))

@@ -138,6 +138,10 @@ struct HostileInputTests {
             var tampered = Array(link)
             tampered[tampered.count - 1] = tampered.last == "A" ? "B" : "A"
             #expect(try await browser.get(String(tampered)).status == .notFound)
+            // The real link pressed from another site, or without the page's token, confirms nothing.
+            let forged = try await browser.newVisitor().post(link, form: [("csrf", "AAAAAAAAAAAAAAAAAAAAAA")])
+            #expect(forged.status == .forbidden)
+            #expect(forged.body.contains("Please press the button again"))
             #expect(try await browser.apiCount() == 0)
         }
     }

@@ -6,7 +6,7 @@ import Hummingbird
 /// (a POST) confirms, so mail scanners that follow links confirm nothing.
 struct ConfirmationController<Context: RequestContext>: Sendable {
     let signatures: any SignatureStore
-    let petitions: any PetitionStore
+    let catalog: PetitionCatalog
     let links: LinkTokens
     let writer: SignatureWriter
     let presenter: PetitionPresenter
@@ -18,11 +18,13 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        let (signature, petition) = try await signatureAndPetition(from: context)
-        let session = csrf.session(for: request)
+        guard let signature = try await signatures.signature(id: try signatureID(from: context)) else {
+            throw AppError.invalidConfirmationLink
+        }
+        let petition = try await petition(signature.petitionID)
         switch signature.state {
         case .pending:
-            return try await confirmPage(petition, request: request, context: context, session: session, notice: nil, status: .ok)
+            return try await confirmPage(petition, request: request, notice: nil, status: .ok)
         case .confirmed:
             return .seeOther("/p/\(petition.slug)/thank-you")
         case .withdrawn, .invalidated:
@@ -30,17 +32,19 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
         }
     }
 
+    /// Goes straight to the writer: the token already names the signature, so a burst of
+    /// confirmations costs no reads before its batched commit.
     @Sendable func confirm(_ request: Request, context: Context) async throws -> Response {
-        let (signature, petition) = try await signatureAndPetition(from: context)
+        let id = try signatureID(from: context)
         let body = try await FormBody.read(request, context: context)
-        let session = csrf.session(for: request)
         guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
+            guard let signature = try await signatures.signature(id: id) else { throw AppError.invalidConfirmationLink }
             let notice = "For your safety this page has expired. Please press the button again. (Cookies must be allowed for this site.)"
-            return try await confirmPage(petition, request: request, context: context, session: session, notice: notice, status: .forbidden)
+            return try await confirmPage(try await petition(signature.petitionID), request: request, notice: notice, status: .forbidden)
         }
-        switch try await writer.confirm(signatureID: signature.id) {
-        case .confirmed, .alreadyConfirmed:
-            return .seeOther("/p/\(petition.slug)/thank-you")
+        switch try await writer.confirm(signatureID: id) {
+        case .confirmed(let petitionID), .alreadyConfirmed(let petitionID):
+            return .seeOther("/p/\(try await petition(petitionID).slug)/thank-you")
         case .notConfirmable:
             throw AppError.notConfirmable
         case .notFound:
@@ -48,10 +52,8 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
         }
     }
 
-    private func confirmPage(
-        _ petition: Petition, request: Request, context: Context, session: (cookie: String, setCookie: String?), notice: String?,
-        status: HTTPResponse.Status
-    ) async throws -> Response {
+    private func confirmPage(_ petition: Petition, request: Request, notice: String?, status: HTTPResponse.Status) async throws -> Response {
+        let session = csrf.session(for: request)
         var view = try await presenter.messageView(petition, title: "Confirm your signature")
         view.confirmAction = request.uri.path
         view.csrf = csrf.token(forCookie: session.cookie)
@@ -61,16 +63,17 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
         return presenter.pages.response("confirm", view, status: status, headers: headers)
     }
 
-    private func signatureAndPetition(from context: Context) async throws -> (Signature, Petition) {
-        guard let token = context.parameters.get("token"), let id = links.id(from: token),
-            let signature = try await signatures.signature(id: id),
-            let petition = try await petitions.petition(id: signature.petitionID)
-        else {
+    private func signatureID(from context: Context) throws -> UUID {
+        guard let token = context.parameters.get("token"), let id = links.id(from: token) else {
             throw AppError.invalidConfirmationLink
         }
-        return (signature, petition)
+        return id
     }
 
+    private func petition(_ id: UUID) async throws -> Petition {
+        guard let petition = try await catalog.petition(id: id) else { throw AppError.invalidConfirmationLink }
+        return petition
+    }
 }
 
 extension AppError {

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Synchronization
 
-/// Petitions by slug, re-read from the database at most every few seconds, with the
+/// Petitions by slug and by id, re-read from the database at most every few seconds, with the
 /// skeleton of each one's page.
 final class PetitionCatalog: Sendable {
     private struct Entry {
@@ -13,6 +13,7 @@ final class PetitionCatalog: Sendable {
     private let store: any PetitionStore
     private let maximumAge: Duration
     private let petitions = Mutex<[String: Entry]>([:])
+    private let petitionsByID = Mutex<[UUID: Entry]>([:])
     private let openList = Mutex<(petitions: [Petition], readAt: ContinuousClock.Instant)?>(nil)
     private let skeletons = Mutex<[UUID: (petition: Petition, skeleton: PageSkeleton)]>([:])
 
@@ -32,6 +33,16 @@ final class PetitionCatalog: Sendable {
             return nil
         }
         petitions.withLock { $0[slug] = Entry(petition: petition, readAt: now) }
+        return petition
+    }
+
+    func petition(id: UUID) async throws -> Petition? {
+        let now = ContinuousClock.now
+        if let entry = petitionsByID.withLock({ $0[id] }), now - entry.readAt < maximumAge {
+            return entry.petition
+        }
+        guard let petition = try await store.petition(id: id) else { return nil }
+        petitionsByID.withLock { $0[id] = Entry(petition: petition, readAt: now) }
         return petition
     }
 
