@@ -16,7 +16,7 @@ public protocol SignatureWriteTransaction: Sendable {
     /// the ids of those inserted.
     func insertNew(_ signatures: [NewSignature]) async throws -> Set<UUID>
     func signature(petitionID: UUID, fingerprint: [UInt8]) async throws -> Signature?
-    func signature(id: UUID) async throws -> Signature?
+    func signatures(ids: [UUID]) async throws -> [UUID: Signature]
     /// Moves pending signatures to confirmed; returns those that moved.
     func confirm(_ ids: [UUID], at date: Date) async throws -> [Signature]
     func addToSignatureCounts(_ deltas: [UUID: Int]) async throws

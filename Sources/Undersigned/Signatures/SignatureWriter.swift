@@ -217,6 +217,9 @@ public final class SignatureWriter: Service, Sendable {
         if !deltas.isEmpty { try await transaction.addToSignatureCounts(deltas) }
         if !emails.isEmpty { try await transaction.enqueue(emails) }
 
+        // The rest were confirmed already, or cannot be: one query tells which.
+        let unconfirmed = confirmIDs.filter { confirmedPetitions[$0] == nil }
+        let others = unconfirmed.isEmpty ? [:] : try await transaction.signatures(ids: Array(Set(unconfirmed)))
         var outcomes: [Outcome] = []
         var alreadyReported = Set<UUID>()
         for command in batch {
@@ -224,10 +227,11 @@ public final class SignatureWriter: Service, Sendable {
             case .sign:
                 outcomes.append(.sign(.accepted))
             case .confirm(let id, _):
-                // The same link confirmed twice in one batch: the first confirms, the rest agree.
-                if let petitionID = confirmedPetitions[id], alreadyReported.insert(id).inserted {
-                    outcomes.append(.confirm(.confirmed(petitionID: petitionID)))
-                } else if let existing = try await transaction.signature(id: id) {
+                if let petitionID = confirmedPetitions[id] {
+                    // The same link confirmed twice in one batch: the first confirms, the rest agree.
+                    let first = alreadyReported.insert(id).inserted
+                    outcomes.append(.confirm(first ? .confirmed(petitionID: petitionID) : .alreadyConfirmed(petitionID: petitionID)))
+                } else if let existing = others[id] {
                     outcomes.append(
                         .confirm(
                             existing.state == .confirmed

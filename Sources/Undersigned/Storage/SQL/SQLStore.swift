@@ -143,7 +143,7 @@ struct SQLStore: Database {
 
     func signature(id: UUID) async throws -> Signature? {
         try await driver.read { db in
-            try await SQLSignatureTransaction(db: db).signature(id: id)
+            try await SQLSignatureTransaction(db: db).signatures(ids: [id])[id]
         }
     }
 
@@ -232,8 +232,15 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
         ).first().map(Self.signature(from:))
     }
 
-    func signature(id: UUID) async throws -> Signature? {
-        try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM signatures WHERE id = \(bind: id.text)").first().map(Self.signature(from:))
+    func signatures(ids: [UUID]) async throws -> [UUID: Signature] {
+        var found: [UUID: Signature] = [:]
+        for chunk in ids.chunks(of: 500) {
+            for row in try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM signatures WHERE id IN (\(binds: chunk.map(\.text)))").all() {
+                let signature = try Self.signature(from: row)
+                found[signature.id] = signature
+            }
+        }
+        return found
     }
 
     func confirm(_ ids: [UUID], at date: Date) async throws -> [Signature] {
