@@ -1,14 +1,15 @@
--- wrk script: presses "Confirm" on each confirmation link listed in the file LINKS (one path
--- a line), each thread taking its own share. Needs CSRF_COOKIE and CSRF_TOKEN.
+-- wrk script: presses "Confirm" once on each confirmation link listed in the file LINKS
+-- (one path a line), each thread taking its own share, and stops when its share is done.
+-- Needs CSRF_COOKIE, CSRF_TOKEN and THREADS.
 local cookie = os.getenv("CSRF_COOKIE")
 local token = os.getenv("CSRF_TOKEN")
 local threads = {}
 local paths = {}
-local index = 0
+local sent = 0
+local answered = 0
 
 function setup(thread)
   thread:set("share", #threads)
-  thread:set("count", 0)
   table.insert(threads, thread)
 end
 
@@ -20,11 +21,16 @@ function init(args)
 end
 
 function request()
-  index = index + 1
-  -- Past the end, confirming again is harmless and measures the "already confirmed" path.
-  local path = paths[((index - 1) % #paths) + 1]
+  sent = sent + 1
+  -- Connections still open after the share is done repeat a link: harmless, and not counted below.
+  local path = paths[((sent - 1) % #paths) + 1]
   return wrk.format("POST", path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "undersigned_csrf=" .. cookie,
   }, "csrf=" .. token)
+end
+
+function response(status, headers, body)
+  answered = answered + 1
+  if answered >= #paths then wrk.thread:stop() end
 end

@@ -57,7 +57,7 @@ public final class OutboxWorker: Service, Sendable {
             let now = Date()
             let claimed: [ClaimedEmail]
             do {
-                claimed = try await store.claimDueEmails(limit: 64, now: now, leaseUntil: now.addingTimeInterval(120))
+                claimed = try await store.claimDueEmails(limit: 256, now: now, leaseUntil: now.addingTimeInterval(120))
             } catch {
                 logger.error("cannot read the outbox", metadata: ["error": "\(String(reflecting: error))"])
                 return
