@@ -35,7 +35,6 @@ public struct Settings: Sendable {
         self.mailTransport = mailTransport
         self.mailDirectory = mailDirectory
         self.dataDirectory = dataDirectory
-        self.secret = secret
         self.logLevel = logLevel
     }
 }
@@ -49,13 +48,12 @@ public struct SettingsFlags: Sendable {
     public var mailTransport: String?
     public var mailDirectory: String?
     public var dataDirectory: String?
-    public var secret: String?
     public var logLevel: String?
 
     public init(
         hostname: String? = nil, port: Int? = nil, database: String? = nil, baseURL: String? = nil,
         mailTransport: String? = nil, mailDirectory: String? = nil, dataDirectory: String? = nil,
-        secret: String? = nil, logLevel: String? = nil
+        logLevel: String? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -64,7 +62,6 @@ public struct SettingsFlags: Sendable {
         self.mailTransport = mailTransport
         self.mailDirectory = mailDirectory
         self.dataDirectory = dataDirectory
-        self.secret = secret
         self.logLevel = logLevel
     }
 }
@@ -117,7 +114,8 @@ extension Settings {
         }
         if let directory = value(flags.mailDirectory, "UNDERSIGNED_MAIL_DIR") { settings.mailDirectory = directory }
         if let directory = value(flags.dataDirectory, "UNDERSIGNED_DATA_DIR") { settings.dataDirectory = directory }
-        settings.secret = value(flags.secret, "UNDERSIGNED_SECRET")
+        // Only from the environment: a flag would show the secret in the process list.
+        settings.secret = environment["UNDERSIGNED_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         if let level = value(flags.logLevel, "UNDERSIGNED_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level) else {
                 throw SettingsError(description: "unknown log level \(level)")
