@@ -24,6 +24,16 @@ public final class SignatureWriter: Service, Sendable {
         public var signature: NewSignature
         public var request: SignatureRequest
         public var petition: Petition
+
+        /// A new pending signature for `request`: its dedup fingerprint computed, its personal data sealed.
+        public init(_ request: SignatureRequest, on petition: Petition, fingerprinter: EmailFingerprinter, sealer: PersonalDataSealer) throws {
+            self.signature = NewSignature(
+                id: UUID(), petitionID: petition.id, emailFingerprint: fingerprinter.fingerprint(request.email), country: request.country,
+                showNamePublicly: request.showNamePublicly, wantsUpdates: request.wantsUpdates, source: request.source,
+                sealedPersonalData: try sealer.seal(PersonalData(name: request.name, email: request.email.address)), createdAt: Date())
+            self.request = request
+            self.petition = petition
+        }
     }
 
     private enum Command: Sendable {

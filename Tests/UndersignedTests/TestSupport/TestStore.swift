@@ -50,11 +50,7 @@ struct TestStore: Sendable {
     func job(email: String) throws -> SignatureWriter.SigningJob {
         let request = SignatureRequest(
             name: "Writer Test", email: EmailAddress(email)!, country: "FR", showNamePublicly: false, wantsUpdates: false)
-        let signature = NewSignature(
-            id: UUID(), petitionID: petition.id, emailFingerprint: fingerprinter.fingerprint(request.email), country: "FR",
-            showNamePublicly: false, wantsUpdates: false, source: .web,
-            sealedPersonalData: try sealer.seal(PersonalData(name: request.name, email: email)), createdAt: Date())
-        return SignatureWriter.SigningJob(signature: signature, request: request, petition: petition)
+        return try SignatureWriter.SigningJob(request, on: petition, fingerprinter: fingerprinter, sealer: sealer)
     }
 }
 

@@ -73,14 +73,8 @@ struct PetitionController<Context: RequestContext>: Sendable {
             let view = SignFormView(slug: petition.slug, csrf: csrf.token(forCookie: session.cookie), submitted: form, errors: errors)
             return try await formPage(petition, form: view, status: .unprocessableContent, session: session)
         case .success(let signing):
-            let now = Date()
-            let signature = NewSignature(
-                id: UUID(), petitionID: petition.id, emailFingerprint: fingerprinter.fingerprint(signing.email),
-                country: signing.country, showNamePublicly: signing.showNamePublicly, wantsUpdates: signing.wantsUpdates,
-                source: signing.source,
-                sealedPersonalData: try sealer.seal(PersonalData(name: signing.name, email: signing.email.address)),
-                createdAt: now)
-            _ = try await writer.sign(SignatureWriter.SigningJob(signature: signature, request: signing, petition: petition))
+            let job = try SignatureWriter.SigningJob(signing, on: petition, fingerprinter: fingerprinter, sealer: sealer)
+            _ = try await writer.sign(job)
             return .seeOther("/p/\(petition.slug)/check-email")
         }
     }
