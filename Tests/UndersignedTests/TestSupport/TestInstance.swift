@@ -54,11 +54,23 @@ struct Mailbox: Sendable {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return files.filter { $0.hasSuffix(".eml") }.sorted().compactMap { name in
             guard let raw = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else { return nil }
+            // Unfold continuation lines, then read the headers before the blank line.
+            let head = raw.components(separatedBy: "\r\n\r\n")[0].replacingOccurrences(of: "\r\n ", with: " ")
             func header(_ field: String) -> String {
-                raw.components(separatedBy: "\r\n").first { $0.hasPrefix("\(field): ") }.map { String($0.dropFirst(field.count + 2)) } ?? ""
+                head.components(separatedBy: "\r\n").first { $0.hasPrefix("\(field): ") }.map { String($0.dropFirst(field.count + 2)) } ?? ""
             }
-            return Message(to: header("To"), subject: header("Subject"), raw: raw)
+            return Message(to: header("To"), subject: Self.decodeEncodedWords(header("Subject")), raw: raw)
         }
+    }
+
+    /// RFC 2047 `=?utf-8?B?…?=` words, as the platform writes non-ASCII headers.
+    static func decodeEncodedWords(_ header: String) -> String {
+        header.split(separator: " ").map { word -> String in
+            guard word.hasPrefix("=?utf-8?B?"), word.hasSuffix("?="),
+                let data = Data(base64Encoded: String(word.dropFirst(10).dropLast(2)))
+            else { return String(word) + " " }
+            return String(decoding: data, as: UTF8.self)
+        }.joined().trimmingCharacters(in: .whitespaces)
     }
 
     func messages(to address: String) -> [Message] {
