@@ -8,7 +8,7 @@ struct UndersignedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "undersigned",
         abstract: "A petition platform that counts honestly and protects its signers.",
-        subcommands: [Serve.self, Migrate.self],
+        subcommands: [Serve.self, Migrate.self, Purge.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -70,5 +70,20 @@ struct Migrate: AsyncParsableCommand {
         let settings = try options.settings()
         let applied = try await runMigrations(settings: settings, logger: makeLogger(settings))
         print("database schema at version \(applied.last ?? 0)")
+    }
+}
+
+struct Purge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply the retention policy now: delete signatures left unconfirmed for 7 days. `serve` also does this every hour.")
+
+    @OptionGroup var options: SettingsOptions
+
+    func run() async throws {
+        let settings = try options.settings()
+        let result = try await withDatabase(settings: settings, logger: makeLogger(settings)) { database in
+            try await Undersigned.Purge(signatures: database).run()
+        }
+        print("deleted \(result.unconfirmedSignaturesDeleted) unconfirmed signature(s) older than 7 days")
     }
 }

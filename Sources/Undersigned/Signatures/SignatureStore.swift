@@ -9,6 +9,8 @@ public protocol SignatureStore: Sendable {
         _ body: @Sendable (any SignatureWriteTransaction) async throws -> Result
     ) async throws -> Result
     func signature(id: UUID) async throws -> Signature?
+    /// Deletes signatures still pending that were made before `cutoff`; returns how many.
+    func deleteUnconfirmed(before cutoff: Date) async throws -> Int
 }
 
 public protocol SignatureWriteTransaction: Sendable {

@@ -25,17 +25,32 @@ public func openDatabase(_ location: DatabaseLocation, logger: Logger) async thr
     }
 }
 
-/// Applies pending migrations outside of `serve`, running what the database needs meanwhile.
+/// Applies pending migrations outside of `serve`; returns the versions applied so far.
 public func runMigrations(settings: Settings, logger: Logger) async throws -> [Int] {
+    try await withDatabase(settings: settings, logger: logger) { database in
+        try await database.migrate()
+        return try await database.appliedMigrations()
+    }
+}
+
+/// Runs `body` with an open database whose own services run meanwhile, then closes it:
+/// for commands that use the database outside of `serve`.
+public func withDatabase<Result: Sendable>(
+    settings: Settings, logger: Logger, _ body: @Sendable (any Database) async throws -> Result
+) async throws -> Result {
     let database = try await openDatabase(settings.database, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         for service in database.services {
             group.addTask { try await service.run() }
         }
         defer { group.cancelAll() }
-        try await database.migrate()
-        let applied = try await database.appliedMigrations()
-        await database.close()
-        return applied
+        do {
+            let result = try await body(database)
+            await database.close()
+            return result
+        } catch {
+            await database.close()
+            throw error
+        }
     }
 }

@@ -53,7 +53,8 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
         configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
         // Shut down in reverse: the server stops taking requests and finishes those in flight,
         // then the writer commits what it accepted, then the outbox, then the database.
-        services: [DatabaseCloser(database: database)] + database.services + [writer, outbox],
+        services: [DatabaseCloser(database: database)] + database.services
+            + [writer, outbox, RetentionService(purge: Purge(signatures: database), logger: logger)],
         logger: logger)
     app.beforeServerStarts {
         try await prepare(database, logger: logger)

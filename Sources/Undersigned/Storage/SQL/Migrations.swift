@@ -65,6 +65,9 @@ enum Migrations {
                 """,
                 "CREATE INDEX outbox_due ON outbox (next_attempt_at)",
             ]
-        }
+        },
+        Migration(version: 2, name: "find unconfirmed signatures by age") { _ in
+            ["CREATE INDEX signatures_by_state_age ON signatures (state, created_at)"]
+        },
     ]
 }

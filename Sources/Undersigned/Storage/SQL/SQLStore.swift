@@ -147,6 +147,17 @@ struct SQLStore: Database {
         }
     }
 
+    func deleteUnconfirmed(before cutoff: Date) async throws -> Int {
+        try await driver.transaction { db in
+            try await db.raw(
+                """
+                DELETE FROM signatures WHERE state = \(bind: SignatureState.pending.rawValue) AND created_at < \(bind: cutoff.millis)
+                RETURNING id
+                """
+            ).all().count
+        }
+    }
+
     // MARK: Outbox
 
     func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail] {
