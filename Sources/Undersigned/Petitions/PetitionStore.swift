@@ -10,4 +10,6 @@ public protocol PetitionStore: Sendable {
     func petitionCount() async throws -> Int
     /// The stored counter of confirmed signatures.
     func signatureCount(petitionID: UUID) async throws -> Int
+    /// Confirmed signatures per country code, exact: publish them only through ``SmallCounts``.
+    func countryCounts(petitionID: UUID) async throws -> [String: Int]
 }

@@ -19,9 +19,9 @@ public protocol SignatureWriteTransaction: Sendable {
     func insertNew(_ signatures: [NewSignature]) async throws -> Set<UUID>
     func signature(petitionID: UUID, fingerprint: [UInt8]) async throws -> Signature?
     func signatures(ids: [UUID]) async throws -> [UUID: Signature]
-    /// Moves pending signatures to confirmed; returns those that moved.
+    /// Moves pending signatures to confirmed and adds them to their petition's counters
+    /// (in all and per country) in the same transaction; returns those that moved.
     func confirm(_ ids: [UUID], at date: Date) async throws -> [Signature]
-    func addToSignatureCounts(_ deltas: [UUID: Int]) async throws
     func enqueue(_ emails: [QueuedEmail]) async throws
 }
 

@@ -224,7 +224,6 @@ public final class SignatureWriter: Service, Sendable {
         let confirmedPetitions = Dictionary(confirmed.map { ($0.id, $0.petitionID) }, uniquingKeysWith: { a, _ in a })
         var deltas: [UUID: Int] = [:]
         for signature in confirmed { deltas[signature.petitionID, default: 0] += 1 }
-        if !deltas.isEmpty { try await transaction.addToSignatureCounts(deltas) }
         if !emails.isEmpty { try await transaction.enqueue(emails) }
 
         // The rest were confirmed already, or cannot be: one query tells which.

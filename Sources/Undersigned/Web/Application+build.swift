@@ -33,13 +33,14 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorMiddleware(pages: pages))
+    let countryFigures = CountryFigures(store: database)
     PetitionController(
-        catalog: catalog, counts: counts, presenter: presenter, csrf: csrf, writer: writer,
+        catalog: catalog, counts: counts, countries: countryFigures, presenter: presenter, csrf: csrf, writer: writer,
         fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer
     ).addRoutes(to: router)
     ConfirmationController(signatures: database, catalog: catalog, links: links, writer: writer, presenter: presenter, csrf: csrf)
         .addRoutes(to: router)
-    PetitionAPIController(catalog: catalog, counts: counts, baseURL: settings.baseURL)
+    PetitionAPIController(catalog: catalog, counts: counts, countries: countryFigures, baseURL: settings.baseURL)
         .addRoutes(to: router.group("api/v1"))
     OperationsController(database: database, pages: pages).addRoutes(to: router)
 

@@ -23,6 +23,7 @@ final class SlowCounterStore: PetitionStore {
     func petition(id: UUID) async throws -> Petition? { nil }
     func openPetitions() async throws -> [Petition] { [] }
     func petitionCount() async throws -> Int { 0 }
+    func countryCounts(petitionID: UUID) async throws -> [String: Int] { [:] }
 }
 
 @Suite("Counts in memory")

@@ -69,5 +69,22 @@ enum Migrations {
         Migration(version: 2, name: "find unconfirmed signatures by age") { _ in
             ["CREATE INDEX signatures_by_state_age ON signatures (state, created_at)"]
         },
+        Migration(version: 3, name: "confirmed signatures per country") { _ in
+            [
+                """
+                CREATE TABLE country_counts (
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    country TEXT NOT NULL,
+                    confirmed BIGINT NOT NULL,
+                    PRIMARY KEY (petition_id, country)
+                )
+                """,
+                // Signatures confirmed before this table existed.
+                """
+                INSERT INTO country_counts (petition_id, country, confirmed)
+                SELECT petition_id, country, COUNT(*) FROM signatures WHERE state = 'confirmed' GROUP BY petition_id, country
+                """,
+            ]
+        },
     ]
 }

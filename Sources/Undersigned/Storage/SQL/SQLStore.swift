@@ -92,6 +92,16 @@ struct SQLStore: Database {
         }
     }
 
+    func countryCounts(petitionID: UUID) async throws -> [String: Int] {
+        try await driver.read { db in
+            var counts: [String: Int] = [:]
+            for row in try await db.raw("SELECT country, confirmed FROM country_counts WHERE petition_id = \(bind: petitionID.text)").all() {
+                counts[try row.decode(column: "country", as: String.self)] = try row.decode(column: "confirmed", as: Int.self)
+            }
+            return counts
+        }
+    }
+
     func signatureCount(petitionID: UUID) async throws -> Int {
         try await driver.read { db in
             try await db.raw("SELECT signature_count FROM petitions WHERE id = \(bind: petitionID.text)").first()?
@@ -267,14 +277,39 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
             ).all()
             confirmed += try rows.map(Self.signature(from:))
         }
+        try await count(confirmed)
         return confirmed
     }
 
-    func addToSignatureCounts(_ deltas: [UUID: Int]) async throws {
-        for (petitionID, delta) in deltas.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+    /// Keeps the counters that pages and the API read, so that they never count rows.
+    /// Rows are updated in a fixed order so that concurrent instances cannot deadlock.
+    private func count(_ confirmed: [Signature]) async throws {
+        var perPetition: [String: Int] = [:]
+        var perCountry: [CountryKey: Int] = [:]
+        for signature in confirmed {
+            perPetition[signature.petitionID.text, default: 0] += 1
+            perCountry[CountryKey(petitionID: signature.petitionID.text, country: signature.country), default: 0] += 1
+        }
+        for (petitionID, delta) in perPetition.sorted(by: { $0.key < $1.key }) {
+            try await db.raw("UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID)").run()
+        }
+        for chunk in perCountry.sorted(by: { $0.key < $1.key }).chunks(of: 500) {
+            let rows = chunk.map { "(\(bind: $0.key.petitionID), \(bind: $0.key.country), \(bind: $0.value))" as SQLQueryString }
             try await db.raw(
-                "UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID.text)"
+                """
+                INSERT INTO country_counts (petition_id, country, confirmed) VALUES \(SQLList(rows, separator: SQLRaw(", ")))
+                ON CONFLICT (petition_id, country) DO UPDATE SET confirmed = country_counts.confirmed + excluded.confirmed
+                """
             ).run()
+        }
+    }
+
+    private struct CountryKey: Hashable, Comparable {
+        var petitionID: String
+        var country: String
+
+        static func < (a: CountryKey, b: CountryKey) -> Bool {
+            (a.petitionID, a.country) < (b.petitionID, b.country)
         }
     }
 

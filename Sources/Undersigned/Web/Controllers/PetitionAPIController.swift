@@ -5,11 +5,13 @@ import Hummingbird
 struct PetitionAPIController<Context: RequestContext>: Sendable {
     let catalog: PetitionCatalog
     let counts: SignatureCounts
+    let countries: CountryFigures
     let baseURL: URL
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("petitions", use: list)
         group.get("petitions/:slug", use: show)
+        group.get("petitions/:slug/countries", use: countryCounts)
     }
 
     struct TargetResource: Codable, Sendable {
@@ -44,10 +46,40 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> PetitionResource {
+        try await resource(try await petition(from: context))
+    }
+
+    struct CountryResource: Codable, Sendable {
+        var country: String
+        var name: String
+        /// `null` when withheld to protect small numbers of signers.
+        var signatures: Int?
+        var withheld: String?
+    }
+
+    struct CountryList: ResponseCodable, Sendable {
+        var slug: String
+        /// Countries with fewer confirmed signatures than this are never given as numbers.
+        var threshold: Int
+        var countries: [CountryResource]
+    }
+
+    @Sendable func countryCounts(_ request: Request, context: Context) async throws -> CountryList {
+        let petition = try await petition(from: context)
+        return CountryList(
+            slug: petition.slug, threshold: countries.threshold,
+            countries: try await countries.tallies(for: petition.id).map {
+                CountryResource(
+                    country: $0.country, name: Country.named(code: $0.country)?.name ?? $0.country, signatures: $0.signatures,
+                    withheld: $0.withheld?.rawValue)
+            })
+    }
+
+    private func petition(from context: Context) async throws -> Petition {
         guard let slug = context.parameters.get("slug"), let petition = try await catalog.petition(slug: slug) else {
             throw AppError.notFound("There is no petition with this slug.")
         }
-        return try await resource(petition)
+        return petition
     }
 
     private func resource(_ petition: Petition) async throws -> PetitionResource {

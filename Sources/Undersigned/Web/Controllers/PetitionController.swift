@@ -6,6 +6,7 @@ import Hummingbird
 struct PetitionController<Context: RequestContext>: Sendable {
     let catalog: PetitionCatalog
     let counts: SignatureCounts
+    let countries: CountryFigures
     let presenter: PetitionPresenter
     let csrf: CSRFProtection
     let writer: SignatureWriter
@@ -20,6 +21,7 @@ struct PetitionController<Context: RequestContext>: Sendable {
         router.post("/p/:slug/sign", use: sign)
         router.get("/p/:slug/check-email", use: checkEmail)
         router.get("/p/:slug/thank-you", use: thankYou)
+        router.get("/p/:slug/countries", use: countryTable)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -89,6 +91,20 @@ struct PetitionController<Context: RequestContext>: Sendable {
         var view = try await presenter.messageView(petition, title: "Thank you for signing")
         view.share = ShareLinks(url: view.petition.url, title: petition.title)
         return pages.response("thank-you", view)
+    }
+
+    @Sendable func countryTable(_ request: Request, context: Context) async throws -> Response {
+        let petition = try await petition(from: context)
+        let rows = try await countries.tallies(for: petition.id).map { tally in
+            CountryTableView.Row(
+                name: Country.named(code: tally.country)?.name ?? tally.country,
+                figure: tally.signatures.map(Numbers.grouped)
+                    ?? (tally.withheld == .belowThreshold ? "fewer than \(countries.threshold)" : "not shown"))
+        }
+        let view = CountryTableView(
+            page: presenter.layout(title: "Signatures by country", for: petition), petition: try await presenter.petitionView(petition),
+            rows: rows, threshold: countries.threshold, hasComplementary: rows.contains { $0.figure == "not shown" })
+        return pages.response("countries", view)
     }
 
     // MARK: Helpers

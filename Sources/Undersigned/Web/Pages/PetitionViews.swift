@@ -106,6 +106,19 @@ struct PetitionPageView {
     var form: SignFormView
 }
 
+struct CountryTableView {
+    var page: Layout
+    var petition: PetitionView
+    var rows: [Row]
+    var threshold: Int
+    var hasComplementary: Bool
+
+    struct Row {
+        var name: String
+        var figure: String
+    }
+}
+
 struct HomeView {
     var page: Layout
     var petitions: [Item]
