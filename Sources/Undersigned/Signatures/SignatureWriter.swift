@@ -139,24 +139,27 @@ public final class SignatureWriter: Service, Sendable {
         }
     }
 
-    /// Commits a batch; if the batch fails as a whole, each command is retried alone so
-    /// that one bad command cannot fail its neighbours.
+    /// Commits a batch. If it fails, the first command is tried alone: when that fails too the
+    /// cause is the database itself and the whole batch is answered at once; otherwise the
+    /// rest are tried one by one, so that one bad command cannot fail its neighbours.
     private func commit(_ batch: [Command]) async {
         do {
             try await commitTogether(batch)
-        } catch where batch.count > 1 {
-            logger.warning("group commit failed, retrying one by one", metadata: ["error": "\(String(reflecting: error))"])
-            for command in batch {
-                do {
-                    try await commitTogether([command])
-                } catch {
-                    logger.error("signature write failed", metadata: ["error": "\(String(reflecting: error))"])
-                    command.fail(error)
-                }
-            }
+            return
         } catch {
-            logger.error("signature write failed", metadata: ["error": "\(String(reflecting: error))"])
-            batch[0].fail(error)
+            logger.warning("group commit failed", metadata: ["error": "\(String(reflecting: error))", "batch": "\(batch.count)"])
+        }
+        for (index, command) in batch.enumerated() {
+            do {
+                try await commitTogether([command])
+            } catch {
+                logger.error("signature write failed", metadata: ["error": "\(String(reflecting: error))"])
+                if index == 0 {
+                    batch.forEach { $0.fail(WriteFailed()) }
+                    return
+                }
+                command.fail(WriteFailed())
+            }
         }
     }
 
@@ -257,3 +260,6 @@ public final class SignatureWriter: Service, Sendable {
 
 /// The write queue is full or the server is shutting down: try again shortly.
 public struct Overloaded: Error, Sendable {}
+
+/// The database did not take the write (it is unreachable, say); nothing was stored.
+public struct WriteFailed: Error, Sendable {}

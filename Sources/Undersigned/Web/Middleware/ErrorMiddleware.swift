@@ -37,6 +37,10 @@ enum ErrorResponses {
             return error
         case is Overloaded:
             return .overloaded()
+        case is WriteFailed:
+            return AppError(
+                status: .serviceUnavailable, title: "Your signature could not be stored just now",
+                detail: "Nothing was stored. Please try again in a minute.", retryAfterSeconds: 30)
         case let error as any HTTPResponseError:
             switch error.status {
             case .notFound:
