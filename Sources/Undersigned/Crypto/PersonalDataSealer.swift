@@ -2,29 +2,35 @@ import Crypto
 import Foundation
 
 /// Encrypts personal data (names, email addresses, queued emails) before it reaches the
-/// database, so a copied database file reveals none of it.
+/// database, so a copied database file reveals none of it. Each value is sealed with the
+/// current data key and names that key, so values sealed before a rotation still open.
 public struct PersonalDataSealer: Sendable {
-    private let key: SymmetricKey
-    /// Leads every sealed value so that later key schemes can be told apart.
-    private static let version: UInt8 = 1
+    private let keys: DataKeyRing
+    /// Leads every sealed value so that later schemes can be told apart.
+    private static let version: UInt8 = 2
 
-    public init(key: SymmetricKey) {
-        self.key = key
+    public init(keys: DataKeyRing) {
+        self.keys = keys
     }
 
     public func seal(_ record: some SealableRecord) throws -> [UInt8] {
-        let box = try ChaChaPoly.seal(SealedFields.encode(record.sealedFields), using: key)
-        return [Self.version] + Array(box.combined)
+        let (id, key) = try keys.current()
+        let header = [Self.version, UInt8(id >> 24 & 0xFF), UInt8(id >> 16 & 0xFF), UInt8(id >> 8 & 0xFF), UInt8(id & 0xFF)]
+        let box = try ChaChaPoly.seal(SealedFields.encode(record.sealedFields), using: key, authenticating: header)
+        return header + Array(box.combined)
     }
 
     public func open<Record: SealableRecord>(_ type: Record.Type, from sealed: [UInt8]) throws -> Record {
-        guard sealed.first == Self.version else { throw SealingError.unknownVersion }
-        let box = try ChaChaPoly.SealedBox(combined: sealed.dropFirst())
-        return try Record(sealedFields: SealedFields.decode(Array(try ChaChaPoly.open(box, using: key))))
+        guard sealed.count > 5, sealed[0] == Self.version else { throw SealingError.unknownVersion }
+        let id = UInt32(sealed[1]) << 24 | UInt32(sealed[2]) << 16 | UInt32(sealed[3]) << 8 | UInt32(sealed[4])
+        guard let key = keys.key(id: id) else { throw SealingError.unknownKey }
+        let box = try ChaChaPoly.SealedBox(combined: sealed.dropFirst(5))
+        return try Record(sealedFields: SealedFields.decode(Array(try ChaChaPoly.open(box, using: key, authenticating: sealed.prefix(5)))))
     }
 
     enum SealingError: Error {
         case unknownVersion
+        case unknownKey
         case malformed
     }
 }

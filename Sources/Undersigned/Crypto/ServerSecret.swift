@@ -41,6 +41,6 @@ public struct ServerSecret: Sendable {
 public enum KeyPurpose: String, Sendable {
     case emailFingerprint = "email-fingerprint"
     case confirmationLink = "confirmation-link"
+    case withdrawalLink = "withdrawal-link"
     case csrf
-    case personalData = "personal-data"
 }

@@ -9,7 +9,10 @@ import ServiceLifecycle
 struct TestStore: Sendable {
     let database: any Database
     let petition: Petition
-    let sealer = PersonalDataSealer(key: SymmetricKey(size: .bits256))
+    /// The master key, as a line of a key file.
+    let masterKeyLine: String
+    let dataKeys: DataKeyRing
+    var sealer: PersonalDataSealer { PersonalDataSealer(keys: dataKeys) }
     let fingerprinter = EmailFingerprinter(key: SymmetricKey(size: .bits256))
 
     static func with<Value: Sendable>(_ kind: TestDatabase, _ body: @Sendable (TestStore) async throws -> Value) async throws -> Value {
@@ -17,7 +20,11 @@ struct TestStore: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let database = try await openDatabase(try await kind.makeEmpty(in: directory), logger: TestDatabase.logger)
         let seed = try SeedPetition.load()
-        let store = TestStore(database: database, petition: seed)
+        let masterKeyLine = MasterKeys.newKeyLine().line
+        let masterKeys = try MasterKeys(text: masterKeyLine, source: "test")
+        let store = TestStore(
+            database: database, petition: seed, masterKeyLine: masterKeyLine,
+            dataKeys: DataKeyRing(store: database, masterKeys: masterKeys, reloadMasterKeys: { masterKeys }))
         let group = ServiceGroup(
             configuration: .init(services: database.services, gracefulShutdownSignals: [], logger: TestDatabase.logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -26,6 +33,7 @@ struct TestStore: Sendable {
             do {
                 try await database.migrate()
                 try await database.insert(seed)
+                try await store.dataKeys.refresh()
                 let value = try await body(store)
                 await group.triggerGracefulShutdown()
                 await database.close()
@@ -40,11 +48,14 @@ struct TestStore: Sendable {
 
     func writer(capacity: Int = 20_000) -> SignatureWriter {
         SignatureWriter(
-            store: database, mailer: mailer(), counts: SignatureCounts(store: database), capacity: capacity, logger: TestDatabase.logger)
+            store: database, petitions: { [database] in try await database.petition(id: $0) }, mailer: mailer(),
+            counts: SignatureCounts(store: database), capacity: capacity, logger: TestDatabase.logger)
     }
 
     func mailer() -> SignerMail {
-        SignerMail(baseURL: URL(string: "http://undersigned.test")!, confirmationLinks: LinkTokens(key: SymmetricKey(size: .bits256)), sealer: sealer)
+        SignerMail(
+            baseURL: URL(string: "http://undersigned.test")!, confirmationLinks: LinkTokens(key: SymmetricKey(size: .bits256)),
+            withdrawalLinks: LinkTokens(key: SymmetricKey(size: .bits256)), sealer: sealer)
     }
 
     func job(email: String) throws -> SignatureWriter.SigningJob {
