@@ -8,7 +8,7 @@ struct UndersignedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "undersigned",
         abstract: "A petition platform that counts honestly and protects its signers.",
-        subcommands: [Serve.self, Migrate.self, Purge.self],
+        subcommands: [Serve.self, Migrate.self, Purge.self, Keygen.self, RotateKeys.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -28,6 +28,10 @@ struct SettingsOptions: ParsableArguments {
     var mailDir: String?
     @Option(help: "Directory for generated state such as the server secret (UNDERSIGNED_DATA_DIR, default .).")
     var dataDir: String?
+    @Option(help: "File of master keys that wrap the data keys (UNDERSIGNED_KEY_FILE, default DATA_DIR/undersigned.keys; UNDERSIGNED_MASTER_KEYS overrides it).")
+    var keyFile: String?
+    @Option(help: "Days after delivery before signers' personal data is erased (UNDERSIGNED_DELIVERED_DATA_RETENTION_DAYS, default 90).")
+    var deliveredDataRetentionDays: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (UNDERSIGNED_LOG_LEVEL, default info).")
     var logLevel: String?
 
@@ -35,7 +39,8 @@ struct SettingsOptions: ParsableArguments {
         try Settings.resolve(
             flags: SettingsFlags(
                 hostname: hostname, port: port, database: database, baseURL: baseURL, mailTransport: mailTransport,
-                mailDirectory: mailDir, dataDirectory: dataDir, logLevel: logLevel),
+                mailDirectory: mailDir, dataDirectory: dataDir, keyFile: keyFile,
+                deliveredDataRetentionDays: deliveredDataRetentionDays, logLevel: logLevel),
             environment: ProcessInfo.processInfo.environment)
     }
 }
@@ -75,15 +80,57 @@ struct Migrate: AsyncParsableCommand {
 
 struct Purge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Apply the retention policy now: delete signatures left unconfirmed for 7 days. `serve` also does this every hour.")
+        abstract: "Apply the retention policy now: delete signatures left unconfirmed for 7 days, erase signers' personal data of petitions delivered longer ago than the retention period. `serve` also does this every hour.")
 
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
         let settings = try options.settings()
         let result = try await withDatabase(settings: settings, logger: makeLogger(settings)) { database in
-            try await Undersigned.Purge(signatures: database).run()
+            try await Undersigned.Purge(signatures: database, policy: RetentionPolicy(settings: settings)).run()
         }
         print("deleted \(result.unconfirmedSignaturesDeleted) unconfirmed signature(s) older than 7 days")
+        print("erased the personal data of \(result.signaturesErasedAfterDelivery) signature(s) of delivered petitions")
+    }
+}
+
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add a new master key to the key file, as the primary one; then run `undersigned rotate-keys`.",
+        discussion: "With --print, write a new key line to standard output instead, for UNDERSIGNED_MASTER_KEYS.")
+
+    @OptionGroup var options: SettingsOptions
+    @Flag(help: "Print a new key line instead of changing the key file.")
+    var print = false
+
+    func run() throws {
+        if self.print {
+            Swift.print(MasterKeys.newKeyLine().line)
+            return
+        }
+        let settings = try options.settings()
+        let id = try MasterKeys.addPrimaryKey(toFile: settings.resolvedKeyFile)
+        Swift.print("added master key \(id) to \(settings.resolvedKeyFile) as the primary key")
+        Swift.print("run `undersigned rotate-keys` to re-wrap the data keys under it")
+    }
+}
+
+struct RotateKeys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-keys",
+        abstract: "Re-wrap every data key under the primary master key and start a new data key. Running servers keep working and pick the change up within a minute.")
+
+    @OptionGroup var options: SettingsOptions
+
+    func run() async throws {
+        let settings = try options.settings()
+        let masterKeys = try settings.loadMasterKeys()
+        let rotation = try await withDatabase(settings: settings, logger: makeLogger(settings)) { database in
+            try await DataKeyRing(store: database, masterKeys: masterKeys, reloadMasterKeys: settings.loadMasterKeys).rotate()
+        }
+        print("re-wrapped \(rotation.rewrapped) data key(s) under master key \(masterKeys.primaryID); new data is sealed with data key \(rotation.newDataKeyID)")
+        if !rotation.unusedMasterKeyIDs.isEmpty {
+            print("no data key needs master key(s) \(rotation.unusedMasterKeyIDs.joined(separator: ", ")) any more: remove them once every server has reloaded (a minute)")
+        }
     }
 }

@@ -15,6 +15,12 @@ public struct Settings: Sendable {
     public var dataDirectory: String
     /// The server secret as configured; `nil` means "read or create it in the data directory".
     public var secret: String?
+    /// The master keys as configured (`ID BASE64` lines); `nil` means "use the key file".
+    public var masterKeys: String?
+    /// Holds the master keys when they are not configured directly; created on first run.
+    public var keyFile: String?
+    /// How long after delivery a petition's signers' personal data is kept.
+    public var deliveredDataRetention: Duration
     public var logLevel: Logger.Level
 
     public init(
@@ -26,6 +32,8 @@ public struct Settings: Sendable {
         mailDirectory: String = "mail-outbox",
         dataDirectory: String = ".",
         secret: String? = nil,
+        keyFile: String? = nil,
+        deliveredDataRetentionDays: Int = 90,
         logLevel: Logger.Level = .info
     ) {
         self.hostname = hostname
@@ -35,7 +43,20 @@ public struct Settings: Sendable {
         self.mailTransport = mailTransport
         self.mailDirectory = mailDirectory
         self.dataDirectory = dataDirectory
+        self.secret = secret
+        self.keyFile = keyFile
+        self.deliveredDataRetention = .seconds(deliveredDataRetentionDays * 24 * 3600)
         self.logLevel = logLevel
+    }
+
+    /// The key file in use: as configured, or `undersigned.keys` in the data directory.
+    public var resolvedKeyFile: String {
+        keyFile ?? URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("undersigned.keys").path
+    }
+
+    /// The configured master keys, or those of the key file (created on first run).
+    @Sendable public func loadMasterKeys() throws -> MasterKeys {
+        try MasterKeys.load(configured: masterKeys, keyFile: resolvedKeyFile)
     }
 }
 
@@ -48,12 +69,14 @@ public struct SettingsFlags: Sendable {
     public var mailTransport: String?
     public var mailDirectory: String?
     public var dataDirectory: String?
+    public var keyFile: String?
+    public var deliveredDataRetentionDays: Int?
     public var logLevel: String?
 
     public init(
         hostname: String? = nil, port: Int? = nil, database: String? = nil, baseURL: String? = nil,
         mailTransport: String? = nil, mailDirectory: String? = nil, dataDirectory: String? = nil,
-        logLevel: String? = nil
+        keyFile: String? = nil, deliveredDataRetentionDays: Int? = nil, logLevel: String? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -62,6 +85,8 @@ public struct SettingsFlags: Sendable {
         self.mailTransport = mailTransport
         self.mailDirectory = mailDirectory
         self.dataDirectory = dataDirectory
+        self.keyFile = keyFile
+        self.deliveredDataRetentionDays = deliveredDataRetentionDays
         self.logLevel = logLevel
     }
 }
@@ -85,12 +110,7 @@ extension Settings {
         }
         var settings = Settings()
         if let hostname = value(flags.hostname, "UNDERSIGNED_HOSTNAME") { settings.hostname = hostname }
-        if let port = flags.port {
-            settings.port = port
-        } else if let text = environment["UNDERSIGNED_PORT"], !text.isEmpty {
-            guard let port = Int(text) else { throw SettingsError(description: "UNDERSIGNED_PORT is not a number: \(text)") }
-            settings.port = port
-        }
+        if let port = try number(flags.port, "UNDERSIGNED_PORT", environment) { settings.port = port }
         guard (0...65535).contains(settings.port) else {
             throw SettingsError(description: "port must be between 0 and 65535")
         }
@@ -114,8 +134,14 @@ extension Settings {
         }
         if let directory = value(flags.mailDirectory, "UNDERSIGNED_MAIL_DIR") { settings.mailDirectory = directory }
         if let directory = value(flags.dataDirectory, "UNDERSIGNED_DATA_DIR") { settings.dataDirectory = directory }
-        // Only from the environment: a flag would show the secret in the process list.
+        if let file = value(flags.keyFile, "UNDERSIGNED_KEY_FILE") { settings.keyFile = file }
+        if let days = try number(flags.deliveredDataRetentionDays, "UNDERSIGNED_DELIVERED_DATA_RETENTION_DAYS", environment) {
+            guard days >= 0 else { throw SettingsError(description: "the retention after delivery cannot be negative") }
+            settings.deliveredDataRetention = .seconds(days * 24 * 3600)
+        }
+        // Only from the environment: a flag would show them in the process list.
         settings.secret = environment["UNDERSIGNED_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.masterKeys = environment["UNDERSIGNED_MASTER_KEYS"].flatMap { $0.isEmpty ? nil : $0 }
         if let level = value(flags.logLevel, "UNDERSIGNED_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level) else {
                 throw SettingsError(description: "unknown log level \(level)")
@@ -123,5 +149,12 @@ extension Settings {
             settings.logLevel = parsed
         }
         return settings
+    }
+
+    private static func number(_ flag: Int?, _ variable: String, _ environment: [String: String]) throws -> Int? {
+        if let flag { return flag }
+        guard let text = environment[variable], !text.isEmpty else { return nil }
+        guard let number = Int(text) else { throw SettingsError(description: "\(variable) is not a number: \(text)") }
+        return number
     }
 }

@@ -4,16 +4,22 @@ import Foundation
 public struct SignerMail: Sendable {
     public let baseURL: URL
     public let confirmationLinks: LinkTokens
+    public let withdrawalLinks: LinkTokens
     public let sealer: PersonalDataSealer
 
-    public init(baseURL: URL, confirmationLinks: LinkTokens, sealer: PersonalDataSealer) {
+    public init(baseURL: URL, confirmationLinks: LinkTokens, withdrawalLinks: LinkTokens, sealer: PersonalDataSealer) {
         self.baseURL = baseURL
         self.confirmationLinks = confirmationLinks
+        self.withdrawalLinks = withdrawalLinks
         self.sealer = sealer
     }
 
     public func confirmationURL(signatureID: UUID) -> String {
         "\(baseURL.absoluteString)/confirm/\(confirmationLinks.token(for: signatureID))"
+    }
+
+    public func withdrawalURL(signatureID: UUID) -> String {
+        "\(baseURL.absoluteString)/withdraw/\(withdrawalLinks.token(for: signatureID))"
     }
 
     func confirmationRequest(signatureID: UUID, request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
@@ -51,6 +57,31 @@ public struct SignerMail: Sendable {
                     more to do.
 
                     \(baseURL.absoluteString)/p/\(petition.slug)
+
+                    — Undersigned, on behalf of \(petition.organizer)
+                    """))
+    }
+
+    /// Sent once a signature is confirmed: the signer's proof that it counts, and their way out.
+    func receipt(signatureID: UUID, signer: PersonalData, petition: Petition) throws -> QueuedEmail {
+        try queue(
+            EmailMessage(
+                to: signer.email,
+                subject: "Your signature is counted: \(petition.title)",
+                textBody: """
+                    Hello \(signer.name),
+
+                    Your signature on "\(petition.title)" is confirmed and counted.
+
+                    \(baseURL.absoluteString)/p/\(petition.slug)
+
+                    You can withdraw it at any time. This link opens a page with a button;
+                    pressing it removes your signature from the count and erases your name and
+                    email address at once:
+
+                    \(withdrawalURL(signatureID: signatureID))
+
+                    Keep this email: the link is the only way to withdraw.
 
                     — Undersigned, on behalf of \(petition.organizer)
                     """))

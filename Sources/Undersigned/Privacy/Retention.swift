@@ -3,14 +3,20 @@ import Logging
 import ServiceLifecycle
 
 /// How long data is kept. Unconfirmed signatures are never counted and are deleted after a
-/// week, as the confirmation email promises.
+/// week, as the confirmation email promises. Once a petition is delivered, its signers' names
+/// and addresses are needed only for a while (a target may ask for the list again); after
+/// that they are erased, and the counts, per-country figures and signature log stay.
 public struct RetentionPolicy: Sendable {
     public var unconfirmedSignatures: Duration
+    public var personalDataAfterDelivery: Duration
 
-    public static let standard = RetentionPolicy(unconfirmedSignatures: .seconds(7 * 24 * 3600))
-
-    public init(unconfirmedSignatures: Duration) {
+    public init(unconfirmedSignatures: Duration = .seconds(7 * 24 * 3600), personalDataAfterDelivery: Duration) {
         self.unconfirmedSignatures = unconfirmedSignatures
+        self.personalDataAfterDelivery = personalDataAfterDelivery
+    }
+
+    public init(settings: Settings) {
+        self.init(personalDataAfterDelivery: settings.deliveredDataRetention)
     }
 }
 
@@ -19,18 +25,21 @@ public struct Purge: Sendable {
     public let signatures: any SignatureStore
     public let policy: RetentionPolicy
 
-    public init(signatures: any SignatureStore, policy: RetentionPolicy = .standard) {
+    public init(signatures: any SignatureStore, policy: RetentionPolicy) {
         self.signatures = signatures
         self.policy = policy
     }
 
     public struct Result: Sendable, Equatable {
         public var unconfirmedSignaturesDeleted: Int
+        public var signaturesErasedAfterDelivery: Int
     }
 
     public func run(now: Date = Date()) async throws -> Result {
-        let cutoff = now.addingTimeInterval(-TimeInterval(policy.unconfirmedSignatures.components.seconds))
-        return Result(unconfirmedSignaturesDeleted: try await signatures.deleteUnconfirmed(before: cutoff))
+        func ago(_ duration: Duration) -> Date { now.addingTimeInterval(-TimeInterval(duration.components.seconds)) }
+        return Result(
+            unconfirmedSignaturesDeleted: try await signatures.deleteUnconfirmed(before: ago(policy.unconfirmedSignatures)),
+            signaturesErasedAfterDelivery: try await signatures.erasePersonalData(ofPetitionsDeliveredBefore: ago(policy.personalDataAfterDelivery)))
     }
 }
 
@@ -55,6 +64,9 @@ public struct RetentionService: Service {
                 let result = try await purge.run()
                 if result.unconfirmedSignaturesDeleted > 0 {
                     logger.notice("retention: deleted unconfirmed signatures", metadata: ["count": "\(result.unconfirmedSignaturesDeleted)"])
+                }
+                if result.signaturesErasedAfterDelivery > 0 {
+                    logger.notice("retention: erased personal data of delivered petitions", metadata: ["count": "\(result.signaturesErasedAfterDelivery)"])
                 }
             } catch {
                 logger.error("retention: purge failed", metadata: ["error": "\(String(reflecting: error))"])

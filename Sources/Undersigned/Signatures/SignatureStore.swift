@@ -11,6 +11,9 @@ public protocol SignatureStore: Sendable {
     func signature(id: UUID) async throws -> Signature?
     /// Deletes signatures still pending that were made before `cutoff`; returns how many.
     func deleteUnconfirmed(before cutoff: Date) async throws -> Int
+    /// Erases the names, addresses and fingerprints of every signature of petitions delivered
+    /// before `cutoff`, keeping their state, country and dates; returns how many were erased.
+    func erasePersonalData(ofPetitionsDeliveredBefore cutoff: Date) async throws -> Int
 }
 
 public protocol SignatureWriteTransaction: Sendable {
@@ -22,6 +25,10 @@ public protocol SignatureWriteTransaction: Sendable {
     /// Moves pending signatures to confirmed and adds them to their petition's counters
     /// (in all and per country) in the same transaction; returns those that moved.
     func confirm(_ ids: [UUID], at date: Date) async throws -> [Signature]
+    /// Moves pending and confirmed signatures to withdrawn, takes the confirmed ones off the
+    /// counters, and erases their personal data and fingerprint; returns them as they were.
+    func withdraw(_ ids: [UUID], at date: Date) async throws -> [Signature]
+    func sealedPersonalData(ids: [UUID]) async throws -> [UUID: [UInt8]]
     func enqueue(_ emails: [QueuedEmail]) async throws
 }
 

@@ -20,6 +20,13 @@ public final class SignatureWriter: Service, Sendable {
         case notFound
     }
 
+    public enum WithdrawOutcome: Sendable, Equatable {
+        /// Withdrawn now, or earlier: the answer is the same either way.
+        case withdrawn(petitionID: UUID)
+        case notWithdrawable(petitionID: UUID, state: SignatureState)
+        case notFound
+    }
+
     public struct SigningJob: Sendable {
         public var signature: NewSignature
         public var request: SignatureRequest
@@ -39,11 +46,13 @@ public final class SignatureWriter: Service, Sendable {
     private enum Command: Sendable {
         case sign(SigningJob, CheckedContinuation<SignOutcome, any Error>)
         case confirm(UUID, CheckedContinuation<ConfirmOutcome, any Error>)
+        case withdraw(UUID, CheckedContinuation<WithdrawOutcome, any Error>)
 
         func fail(_ error: any Error) {
             switch self {
             case .sign(_, let continuation): continuation.resume(throwing: error)
             case .confirm(_, let continuation): continuation.resume(throwing: error)
+            case .withdraw(_, let continuation): continuation.resume(throwing: error)
             }
         }
     }
@@ -54,6 +63,7 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     private let store: any SignatureStore
+    private let petitions: @Sendable (UUID) async throws -> Petition?
     private let mailer: SignerMail
     private let counts: SignatureCounts
     private let committed: @Sendable () -> Void
@@ -66,12 +76,15 @@ public final class SignatureWriter: Service, Sendable {
 
     /// - Parameters:
     ///   - capacity: queued commands beyond which new ones are refused with ``Overloaded``.
+    ///   - petitions: looks petitions up by id, for the receipts sent on confirmation.
     ///   - committed: called after each commit that queued email, to wake the outbox.
     public init(
-        store: any SignatureStore, mailer: SignerMail, counts: SignatureCounts, capacity: Int = 20_000,
-        maximumBatch: Int = 512, logger: Logger, committed: @escaping @Sendable () -> Void = {}
+        store: any SignatureStore, petitions: @escaping @Sendable (UUID) async throws -> Petition?, mailer: SignerMail,
+        counts: SignatureCounts, capacity: Int = 20_000, maximumBatch: Int = 512, logger: Logger,
+        committed: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
+        self.petitions = petitions
         self.mailer = mailer
         self.counts = counts
         self.capacity = capacity
@@ -92,6 +105,14 @@ public final class SignatureWriter: Service, Sendable {
     public func confirm(signatureID: UUID) async throws -> ConfirmOutcome {
         try await withCheckedThrowingContinuation { continuation in
             submit(.confirm(signatureID, continuation))
+        }
+    }
+
+    /// Withdraws a signature, pending or confirmed, and erases its personal data; returns once
+    /// that is durable.
+    public func withdraw(signatureID: UUID) async throws -> WithdrawOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            submit(.withdraw(signatureID, continuation))
         }
     }
 
@@ -166,9 +187,10 @@ public final class SignatureWriter: Service, Sendable {
     private func commitTogether(_ batch: [Command]) async throws {
         let mailer = self.mailer
         let store = self.store
+        let petitions = self.petitions
         let result = try await counts.recording {
             let result = try await store.write { transaction in
-                try await Self.apply(batch, in: transaction, mailer: mailer)
+                try await Self.apply(batch, in: transaction, mailer: mailer, petitions: petitions)
             }
             return (result, result.countDeltas)
         }
@@ -177,6 +199,7 @@ public final class SignatureWriter: Service, Sendable {
             switch (command, outcome) {
             case (.sign(_, let continuation), .sign(let outcome)): continuation.resume(returning: outcome)
             case (.confirm(_, let continuation), .confirm(let outcome)): continuation.resume(returning: outcome)
+            case (.withdraw(_, let continuation), .withdraw(let outcome)): continuation.resume(returning: outcome)
             default: preconditionFailure("outcome does not match its command")
             }
         }
@@ -185,6 +208,7 @@ public final class SignatureWriter: Service, Sendable {
     private enum Outcome: Sendable {
         case sign(SignOutcome)
         case confirm(ConfirmOutcome)
+        case withdraw(WithdrawOutcome)
     }
 
     private struct BatchResult: Sendable {
@@ -194,7 +218,8 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     private static func apply(
-        _ batch: [Command], in transaction: any SignatureWriteTransaction, mailer: SignerMail
+        _ batch: [Command], in transaction: any SignatureWriteTransaction, mailer: SignerMail,
+        petitions: @Sendable (UUID) async throws -> Petition?
     ) async throws -> BatchResult {
         let jobs = batch.compactMap { command -> SigningJob? in
             if case .sign(let job, _) = command { return job } else { return nil }
@@ -227,6 +252,15 @@ public final class SignatureWriter: Service, Sendable {
         let confirmedPetitions = Dictionary(confirmed.map { ($0.id, $0.petitionID) }, uniquingKeysWith: { a, _ in a })
         var deltas: [UUID: Int] = [:]
         for signature in confirmed { deltas[signature.petitionID, default: 0] += 1 }
+        emails += try await receipts(for: confirmed, in: transaction, mailer: mailer, petitions: petitions)
+
+        // Withdrawals come last, so a confirmation and a withdrawal in one batch end withdrawn.
+        let withdrawIDs = batch.compactMap { command -> UUID? in
+            if case .withdraw(let id, _) = command { return id } else { return nil }
+        }
+        let withdrawn = try await transaction.withdraw(withdrawIDs, at: Date())
+        for signature in withdrawn where signature.state == .confirmed { deltas[signature.petitionID, default: 0] -= 1 }
+        let remaining = withdrawIDs.isEmpty ? [:] : try await transaction.signatures(ids: Array(Set(withdrawIDs)))
         if !emails.isEmpty { try await transaction.enqueue(emails) }
 
         // The rest were confirmed already, or cannot be: one query tells which.
@@ -252,9 +286,40 @@ public final class SignatureWriter: Service, Sendable {
                 } else {
                     outcomes.append(.confirm(.notFound))
                 }
+            case .withdraw(let id, _):
+                outcomes.append(.withdraw(withdrawOutcome(remaining[id])))
             }
         }
         return BatchResult(outcomes: outcomes, countDeltas: deltas, queuedEmail: !emails.isEmpty)
+    }
+}
+
+extension SignatureWriter {
+    /// The receipt emails of signatures confirmed in this batch.
+    private static func receipts(
+        for confirmed: [Signature], in transaction: any SignatureWriteTransaction, mailer: SignerMail,
+        petitions: @Sendable (UUID) async throws -> Petition?
+    ) async throws -> [QueuedEmail] {
+        guard !confirmed.isEmpty else { return [] }
+        let sealed = try await transaction.sealedPersonalData(ids: confirmed.map(\.id))
+        var byPetition: [UUID: Petition] = [:]
+        var emails: [QueuedEmail] = []
+        for signature in confirmed {
+            guard let data = sealed[signature.id] else { continue }
+            if byPetition[signature.petitionID] == nil { byPetition[signature.petitionID] = try await petitions(signature.petitionID) }
+            guard let petition = byPetition[signature.petitionID] else { continue }
+            let signer = try mailer.sealer.open(PersonalData.self, from: data)
+            emails.append(try mailer.receipt(signatureID: signature.id, signer: signer, petition: petition))
+        }
+        return emails
+    }
+
+    private static func withdrawOutcome(_ signature: Signature?) -> WithdrawOutcome {
+        guard let signature else { return .notFound }
+        switch signature.state {
+        case .withdrawn: return .withdrawn(petitionID: signature.petitionID)
+        case .pending, .confirmed, .invalidated: return .notWithdrawable(petitionID: signature.petitionID, state: signature.state)
+        }
     }
 }
 

@@ -8,8 +8,10 @@ import ServiceLifecycle
 public func buildApplication(settings: Settings, logger: Logger) async throws -> some ApplicationProtocol {
     let secret = try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory)
     let pages = try await Pages.load()
+    let masterKeys = try settings.loadMasterKeys()
     let database = try await openDatabase(settings.database, logger: logger)
-    let sealer = PersonalDataSealer(key: secret.key(for: .personalData))
+    let dataKeys = DataKeyRing(store: database, masterKeys: masterKeys, reloadMasterKeys: settings.loadMasterKeys)
+    let sealer = PersonalDataSealer(keys: dataKeys)
     let transport: any MailTransport
     do {
         transport =
@@ -23,10 +25,13 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
     }
     let outbox = OutboxWorker(store: database, transport: transport, sealer: sealer, logger: logger)
     let counts = SignatureCounts(store: database)
-    let links = LinkTokens(key: secret.key(for: .confirmationLink))
-    let mailer = SignerMail(baseURL: settings.baseURL, confirmationLinks: links, sealer: sealer)
-    let writer = SignatureWriter(store: database, mailer: mailer, counts: counts, logger: logger, committed: { outbox.wake() })
+    let mailer = SignerMail(
+        baseURL: settings.baseURL, confirmationLinks: LinkTokens(key: secret.key(for: .confirmationLink)),
+        withdrawalLinks: LinkTokens(key: secret.key(for: .withdrawalLink)), sealer: sealer)
     let catalog = PetitionCatalog(store: database)
+    let writer = SignatureWriter(
+        store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer, counts: counts, logger: logger,
+        committed: { outbox.wake() })
     let csrf = CSRFProtection(key: secret.key(for: .csrf), baseURL: settings.baseURL)
     let presenter = PetitionPresenter(pages: pages, counts: counts, baseURL: settings.baseURL)
 
@@ -38,7 +43,9 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
         catalog: catalog, counts: counts, countries: countryFigures, presenter: presenter, csrf: csrf, writer: writer,
         fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer
     ).addRoutes(to: router)
-    ConfirmationController(signatures: database, catalog: catalog, links: links, writer: writer, presenter: presenter, csrf: csrf)
+    ConfirmationController(signatures: database, catalog: catalog, mailer: mailer, writer: writer, presenter: presenter, csrf: csrf)
+        .addRoutes(to: router)
+    WithdrawalController(signatures: database, catalog: catalog, links: mailer.withdrawalLinks, writer: writer, presenter: presenter, csrf: csrf)
         .addRoutes(to: router)
     PetitionAPIController(catalog: catalog, counts: counts, countries: countryFigures, baseURL: settings.baseURL)
         .addRoutes(to: router.group("api/v1"))
@@ -55,10 +62,12 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
         // Shut down in reverse: the server stops taking requests and finishes those in flight,
         // then the writer commits what it accepted, then the outbox, then the database.
         services: [DatabaseCloser(database: database)] + database.services
-            + [writer, outbox, RetentionService(purge: Purge(signatures: database), logger: logger)],
+            + [writer, outbox, DataKeyRefresher(ring: dataKeys, logger: logger),
+               RetentionService(purge: Purge(signatures: database, policy: RetentionPolicy(settings: settings)), logger: logger)],
         logger: logger)
     app.beforeServerStarts {
         try await prepare(database, logger: logger)
+        try await dataKeys.refresh()
     }
     return app
 }

@@ -16,7 +16,7 @@ struct RetentionTests {
                 for job in [pending, confirmed, alsoPending] { _ = try await writer.sign(job) }
                 _ = try await writer.confirm(signatureID: confirmed.signature.id)
             }
-            let purge = Purge(signatures: store.database)
+            let purge = Purge(signatures: store.database, policy: RetentionPolicy(personalDataAfterDelivery: .seconds(30 * 24 * 3600)))
             // Six days on, nothing is old enough.
             #expect(try await purge.run(now: Date().addingTimeInterval(6 * 24 * 3600)).unconfirmedSignaturesDeleted == 0)
             #expect(try await store.database.signature(id: alsoPending.signature.id)?.state == .pending)
@@ -37,12 +37,45 @@ struct RetentionTests {
             let link = try #require(try await browser.mailbox.waitForMessages(to: "forgotten@example.org").first?.confirmationPath)
             let store = try await openDatabase(instance.settings.database, logger: TestDatabase.logger)
             try await withServices(of: store) {
-                let result = try await Purge(signatures: store).run(now: Date().addingTimeInterval(8 * 24 * 3600))
+                let result = try await Purge(signatures: store, policy: RetentionPolicy(settings: instance.settings)).run(now: Date().addingTimeInterval(8 * 24 * 3600))
                 #expect(result.unconfirmedSignaturesDeleted == 1)
             }
             let page = try await browser.get(link)
             #expect(page.status == .notFound)
             #expect(page.body.contains("unconfirmed signatures are deleted after 7 days"))
+        }
+    }
+}
+
+@Suite("Retention after delivery")
+struct DeliveredRetentionTests {
+    @Test("personal data of a delivered petition is erased after the retention period; counts stay", arguments: TestDatabase.all)
+    func eraseAfterDelivery(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let writer = store.writer()
+            let jobs = try (0..<3).map { try store.job(email: "signer\($0)@example.org") }
+            try await running(writer) { _ in
+                for job in jobs { _ = try await writer.sign(job) }
+                for job in jobs.prefix(2) { _ = try await writer.confirm(signatureID: job.signature.id) }
+            }
+            let delivered = Date()
+            try await store.database.markDelivered(petitionID: store.petition.id, at: delivered)
+            let purge = Purge(signatures: store.database, policy: RetentionPolicy(personalDataAfterDelivery: .seconds(30 * 24 * 3600)))
+            let ids = jobs.map(\.signature.id)
+
+            // Within the period only the unconfirmed signature goes, as it would anyway after a week.
+            let early = try await purge.run(now: delivered.addingTimeInterval(29 * 24 * 3600))
+            #expect(early == Purge.Result(unconfirmedSignaturesDeleted: 1, signaturesErasedAfterDelivery: 0))
+            #expect(try await store.database.write { try await $0.sealedPersonalData(ids: ids) }.count == 2)
+
+            let late = try await purge.run(now: delivered.addingTimeInterval(31 * 24 * 3600))
+            #expect(late == Purge.Result(unconfirmedSignaturesDeleted: 0, signaturesErasedAfterDelivery: 2))
+            #expect(try await store.database.write { try await $0.sealedPersonalData(ids: ids) }.isEmpty)
+            #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 2)
+            #expect(try await store.database.countryCounts(petitionID: store.petition.id) == ["FR": 2])
+            #expect(try await store.database.signature(id: ids[0])?.state == .confirmed)
+            // Nothing is left to erase the next time.
+            #expect(try await purge.run(now: delivered.addingTimeInterval(32 * 24 * 3600)).signaturesErasedAfterDelivery == 0)
         }
     }
 }

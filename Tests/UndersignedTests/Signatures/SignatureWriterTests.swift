@@ -63,7 +63,8 @@ struct SignatureWriterTests {
     func batchedConfirmations(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
             let counts = SignatureCounts(store: store.database)
-            let writer = SignatureWriter(store: store.database, mailer: store.mailer(), counts: counts, logger: TestDatabase.logger)
+            let writer = SignatureWriter(
+                store: store.database, petitions: { _ in store.petition }, mailer: store.mailer(), counts: counts, logger: TestDatabase.logger)
             try await running(writer) { _ in
                 var ids: [UUID] = []
                 for index in 0..<50 {

@@ -110,7 +110,7 @@ final class Browser: Sendable {
         let signed = try await sign(name: name, email: email, country: country)
         #expect(signed.status == .seeOther)
         let messages = try await mailbox.waitForMessages(to: email)
-        let path = try #require(messages.last?.confirmationPath)
+        let path = try #require(messages.compactMap(\.confirmationPath).last)
         let confirmed = try await confirm(path)
         #expect(confirmed.status == .seeOther)
     }

@@ -44,8 +44,13 @@ struct Mailbox: Sendable {
         var subject: String
         var raw: String
 
-        var confirmationPath: String? {
-            guard let range = raw.range(of: #"http://undersigned\.test(/confirm/[A-Za-z0-9_-]+)"#, options: .regularExpression) else { return nil }
+        var confirmationPath: String? { path(after: "confirm") }
+        var withdrawalPath: String? { path(after: "withdraw") }
+
+        private func path(after prefix: String) -> String? {
+            guard let range = raw.range(of: #"http://undersigned\.test(/"# + prefix + #"/[A-Za-z0-9_-]+)"#, options: .regularExpression) else {
+                return nil
+            }
             return String(raw[range].dropFirst("http://undersigned.test".count))
         }
     }

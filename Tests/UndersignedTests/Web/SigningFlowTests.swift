@@ -35,10 +35,17 @@ struct SigningFlowTests {
 
             let confirmed = try await browser.confirm(link)
             #expect(confirmed.status == .seeOther)
-            #expect(confirmed.location == "/p/syria-children-un-investigation/thank-you")
+            #expect(confirmed.location == link)
             let thanks = try await browser.get(confirmed.location!)
             #expect(thanks.body.contains("your signature is confirmed"))
             #expect(thanks.body.contains("https://wa.me/?text="))
+            #expect(thanks.body.contains("http://undersigned.test/withdraw/"))
+
+            // The receipt follows, with the same withdrawal link.
+            let receipt = try #require(try await browser.mailbox.waitForMessages(to: "amal@example.org", count: 2).last)
+            #expect(receipt.subject.hasPrefix("Your signature is counted: "))
+            let withdrawal = try #require(receipt.withdrawalPath)
+            #expect(thanks.body.contains("http://undersigned.test\(withdrawal)"))
 
             #expect(try await browser.apiCount() == 1)
             #expect(try await browser.pageCount() == "1")
@@ -81,9 +88,10 @@ struct SigningFlowTests {
             #expect(first.status == .seeOther)
             #expect(second.status == .seeOther)
             #expect(second.location == first.location)
-            // Once confirmed, the link leads to the thank-you page.
+            // Once confirmed, the link shows the thank-you page.
             let again = try await browser.get(link)
-            #expect(again.status == .seeOther)
+            #expect(again.status == .ok)
+            #expect(again.body.contains("your signature is confirmed"))
             #expect(try await browser.apiCount() == 1)
         }
     }

@@ -86,5 +86,31 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 5, name: "data keys, withdrawal, invalidation batches, delivery date") { sql in
+            [
+                """
+                CREATE TABLE data_keys (
+                    id BIGINT PRIMARY KEY,
+                    master_key_id TEXT NOT NULL,
+                    wrapped_key \(sql.bytes) NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE invalidations (
+                    id TEXT PRIMARY KEY,
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    reason TEXT NOT NULL,
+                    criteria TEXT NOT NULL,
+                    signatures BIGINT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "ALTER TABLE signatures ADD COLUMN ended_at BIGINT",
+                "ALTER TABLE signatures ADD COLUMN invalidation_id TEXT REFERENCES invalidations(id)",
+                "ALTER TABLE petitions ADD COLUMN delivered_at BIGINT",
+                "CREATE INDEX signatures_by_petition_created ON signatures (petition_id, created_at)",
+            ]
+        },
     ]
 }

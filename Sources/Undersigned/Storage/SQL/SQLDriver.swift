@@ -21,11 +21,14 @@ struct SQLFlavor: Sendable {
     var skipLocked: String
     /// Taken first in the migration transaction so concurrent instances migrate one at a time.
     var migrationLock: String?
+    /// The bytes of a text column's value.
+    var textToBytes: @Sendable (_ column: String) -> String
 
-    static let sqlite = SQLFlavor(boolean: "INTEGER", bytes: "BLOB", skipLocked: "", migrationLock: nil)
+    static let sqlite = SQLFlavor(
+        boolean: "INTEGER", bytes: "BLOB", skipLocked: "", migrationLock: nil, textToBytes: { "CAST(\($0) AS BLOB)" })
     static let postgres = SQLFlavor(
         boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED",
-        migrationLock: "SELECT pg_advisory_xact_lock(4242001)")
+        migrationLock: "SELECT pg_advisory_xact_lock(4242001)", textToBytes: { "convert_to(\($0), 'UTF8')" })
 }
 
 extension SQLDatabase {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SQLKit
 import ServiceLifecycle
@@ -102,6 +103,17 @@ struct SQLStore: Database {
         }
     }
 
+    func markDelivered(petitionID: UUID, at date: Date) async throws {
+        try await driver.transaction { db in
+            try await db.raw(
+                """
+                UPDATE petitions SET state = \(bind: PetitionState.delivered.rawValue), delivered_at = \(bind: date.millis)
+                WHERE id = \(bind: petitionID.text)
+                """
+            ).run()
+        }
+    }
+
     func signatureCount(petitionID: UUID) async throws -> Int {
         try await driver.read { db in
             try await db.raw("SELECT signature_count FROM petitions WHERE id = \(bind: petitionID.text)").first()?
@@ -162,6 +174,21 @@ struct SQLStore: Database {
             try await db.raw(
                 """
                 DELETE FROM signatures WHERE state = \(bind: SignatureState.pending.rawValue) AND created_at < \(bind: cutoff.millis)
+                RETURNING id
+                """
+            ).all().count
+        }
+    }
+
+    func erasePersonalData(ofPetitionsDeliveredBefore cutoff: Date) async throws -> Int {
+        try await driver.transaction { db in
+            // The fingerprint goes too: it is derived from the address. Each becomes its row's
+            // own id, which keeps it unique per petition and links to nothing.
+            try await db.raw(
+                """
+                UPDATE signatures SET personal_data = NULL, email_fingerprint = \(unsafeRaw: driver.flavor.textToBytes("id"))
+                WHERE personal_data IS NOT NULL AND petition_id IN (
+                    SELECT id FROM petitions WHERE state = \(bind: PetitionState.delivered.rawValue) AND delivered_at < \(bind: cutoff.millis))
                 RETURNING id
                 """
             ).all().count
@@ -277,18 +304,51 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
             ).all()
             confirmed += try rows.map(Self.signature(from:))
         }
-        try await count(confirmed)
+        try await count(confirmed, by: 1)
         return confirmed
+    }
+
+    func withdraw(_ ids: [UUID], at date: Date) async throws -> [Signature] {
+        guard !ids.isEmpty else { return [] }
+        let withdrawable = try await signatures(ids: ids).values.filter { $0.state == .pending || $0.state == .confirmed }
+        for signature in withdrawable.sorted(by: { $0.id.text < $1.id.text }) {
+            // A random fingerprint keeps the row unique yet unlinkable to the address, and lets
+            // the same person sign again later if they change their mind.
+            try await db.raw(
+                """
+                UPDATE signatures SET state = \(bind: SignatureState.withdrawn.rawValue), ended_at = \(bind: date.millis),
+                    personal_data = NULL, show_name = \(bind: false), wants_updates = \(bind: false),
+                    email_fingerprint = \(bind: Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }))
+                WHERE id = \(bind: signature.id.text)
+                """
+            ).run()
+        }
+        try await count(withdrawable.filter { $0.state == .confirmed }, by: -1)
+        return withdrawable
+    }
+
+    func sealedPersonalData(ids: [UUID]) async throws -> [UUID: [UInt8]] {
+        var found: [UUID: [UInt8]] = [:]
+        for chunk in ids.chunks(of: 500) {
+            let rows = try await db.raw(
+                "SELECT id, personal_data FROM signatures WHERE personal_data IS NOT NULL AND id IN (\(binds: chunk.map(\.text)))"
+            ).all()
+            for row in rows {
+                found[try UUID(text: row.decode(column: "id", as: String.self))] = Array(try row.decode(column: "personal_data", as: Data.self))
+            }
+        }
+        return found
     }
 
     /// Keeps the counters that pages and the API read, so that they never count rows.
     /// Rows are updated in a fixed order so that concurrent instances cannot deadlock.
-    private func count(_ confirmed: [Signature]) async throws {
+    private func count(_ signatures: [Signature], by step: Int) async throws {
+        guard !signatures.isEmpty else { return }
         var perPetition: [String: Int] = [:]
         var perCountry: [CountryKey: Int] = [:]
-        for signature in confirmed {
-            perPetition[signature.petitionID.text, default: 0] += 1
-            perCountry[CountryKey(petitionID: signature.petitionID.text, country: signature.country), default: 0] += 1
+        for signature in signatures {
+            perPetition[signature.petitionID.text, default: 0] += step
+            perCountry[CountryKey(petitionID: signature.petitionID.text, country: signature.country), default: 0] += step
         }
         for (petitionID, delta) in perPetition.sorted(by: { $0.key < $1.key }) {
             try await db.raw("UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID)").run()

@@ -3,11 +3,12 @@ import HTTPTypes
 import Hummingbird
 
 /// The link in the confirmation email. Opening it shows a button; only pressing the button
-/// (a POST) confirms, so mail scanners that follow links confirm nothing.
+/// (a POST) confirms, so mail scanners that follow links confirm nothing. Once confirmed,
+/// the same link shows the signer's thank-you page, with their link to withdraw.
 struct ConfirmationController<Context: RequestContext>: Sendable {
     let signatures: any SignatureStore
     let catalog: PetitionCatalog
-    let links: LinkTokens
+    let mailer: SignerMail
     let writer: SignatureWriter
     let presenter: PetitionPresenter
     let csrf: CSRFProtection
@@ -26,7 +27,7 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
         case .pending:
             return try await confirmPage(petition, request: request, notice: nil, status: .ok)
         case .confirmed:
-            return .seeOther("/p/\(petition.slug)/thank-you")
+            return try await thankYouPage(petition, signatureID: signature.id)
         case .withdrawn, .invalidated:
             throw AppError.notConfirmable
         }
@@ -43,8 +44,9 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
             return try await confirmPage(try await petition(signature.petitionID), request: request, notice: notice, status: .forbidden)
         }
         switch try await writer.confirm(signatureID: id) {
-        case .confirmed(let petitionID), .alreadyConfirmed(let petitionID):
-            return .seeOther("/p/\(try await petition(petitionID).slug)/thank-you")
+        case .confirmed, .alreadyConfirmed:
+            // Back to the link itself, which now shows the thank-you page: a reload re-posts nothing.
+            return .seeOther(request.uri.path)
         case .notConfirmable:
             throw AppError.notConfirmable
         case .notFound:
@@ -63,8 +65,15 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
         return presenter.pages.response("confirm", view, status: status, headers: headers)
     }
 
+    private func thankYouPage(_ petition: Petition, signatureID: UUID) async throws -> Response {
+        var view = try await presenter.messageView(petition, title: "Thank you for signing")
+        view.share = ShareLinks(url: view.petition.url, title: petition.title)
+        view.withdrawURL = mailer.withdrawalURL(signatureID: signatureID)
+        return presenter.pages.response("thank-you", view, headers: [.xRobotsTag: "noindex", .cacheControl: "no-store"])
+    }
+
     private func signatureID(from context: Context) throws -> UUID {
-        guard let token = context.parameters.get("token"), let id = links.id(from: token) else {
+        guard let token = context.parameters.get("token"), let id = mailer.confirmationLinks.id(from: token) else {
             throw AppError.invalidConfirmationLink
         }
         return id

@@ -20,7 +20,6 @@ struct PetitionController<Context: RequestContext>: Sendable {
         router.get("/p/:slug", use: show)
         router.post("/p/:slug/sign", use: sign)
         router.get("/p/:slug/check-email", use: checkEmail)
-        router.get("/p/:slug/thank-you", use: thankYou)
         router.get("/p/:slug/countries", use: countryTable)
     }
 
@@ -84,13 +83,6 @@ struct PetitionController<Context: RequestContext>: Sendable {
     @Sendable func checkEmail(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
         return pages.response("check-email", try await presenter.messageView(petition, title: "Check your email"))
-    }
-
-    @Sendable func thankYou(_ request: Request, context: Context) async throws -> Response {
-        let petition = try await petition(from: context)
-        var view = try await presenter.messageView(petition, title: "Thank you for signing")
-        view.share = ShareLinks(url: view.petition.url, title: petition.title)
-        return pages.response("thank-you", view)
     }
 
     @Sendable func countryTable(_ request: Request, context: Context) async throws -> Response {

@@ -148,6 +148,8 @@ struct PetitionMessageView {
     var csrf: String?
     var share: ShareLinks?
     var notice: String?
+    var withdrawURL: String?
+    var withdrawAction: String?
 }
 
 /// Plain links to share a petition; no tracking parameters, nothing loaded from those sites.
