@@ -24,12 +24,18 @@ struct TestInstance: Sendable {
     }
 
     /// Builds the application and drives it through HTTP; services (writer, outbox) run meanwhile.
-    func run<Value: Sendable>(_ test: @Sendable (Browser) async throws -> Value) async throws -> Value {
-        var logger = Logger(label: "undersigned.test")
-        logger.logLevel = settings.logLevel
+    /// `.live` runs a real server on a free loopback port.
+    func run<Value: Sendable>(
+        _ mode: TestingSetup = .router, logger: Logger? = nil, _ test: @Sendable (Browser) async throws -> Value
+    ) async throws -> Value {
+        let logger = logger ?? {
+            var logger = Logger(label: "undersigned.test")
+            logger.logLevel = settings.logLevel
+            return logger
+        }()
         let app = try await buildApplication(settings: settings, logger: logger)
         let mailbox = Mailbox(directory: URL(fileURLWithPath: settings.mailDirectory))
-        return try await app.test(.router) { client in
+        return try await app.test(mode) { client in
             try await test(Browser(client: client, mailbox: mailbox))
         }
     }
