@@ -8,7 +8,7 @@ struct UndersignedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "undersigned",
         abstract: "A petition platform that counts honestly and protects its signers.",
-        subcommands: [Serve.self, Migrate.self, Purge.self, Keygen.self, RotateKeys.self],
+        subcommands: [Serve.self, Migrate.self, Purge.self, Keygen.self, RotateKeys.self, Review.self, Invalidate.self],
         defaultSubcommand: Serve.self)
 }
 

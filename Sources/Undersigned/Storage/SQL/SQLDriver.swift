@@ -19,15 +19,17 @@ struct SQLFlavor: Sendable {
     var bytes: String
     /// Appended to a `SELECT` that claims rows, so concurrent claimers skip each other's rows.
     var skipLocked: String
+    /// Appended to a `SELECT` whose rows the transaction is about to change.
+    var lockRows: String
     /// Taken first in the migration transaction so concurrent instances migrate one at a time.
     var migrationLock: String?
     /// The bytes of a text column's value.
     var textToBytes: @Sendable (_ column: String) -> String
 
     static let sqlite = SQLFlavor(
-        boolean: "INTEGER", bytes: "BLOB", skipLocked: "", migrationLock: nil, textToBytes: { "CAST(\($0) AS BLOB)" })
+        boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil, textToBytes: { "CAST(\($0) AS BLOB)" })
     static let postgres = SQLFlavor(
-        boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED",
+        boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED", lockRows: "FOR UPDATE",
         migrationLock: "SELECT pg_advisory_xact_lock(4242001)", textToBytes: { "convert_to(\($0), 'UTF8')" })
 }
 

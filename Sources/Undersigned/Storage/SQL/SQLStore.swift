@@ -159,13 +159,13 @@ struct SQLStore: Database {
 
     func write<Result: Sendable>(_ body: @Sendable (any SignatureWriteTransaction) async throws -> Result) async throws -> Result {
         try await driver.transaction { db in
-            try await body(SQLSignatureTransaction(db: db))
+            try await body(SQLSignatureTransaction(db: db, flavor: driver.flavor))
         }
     }
 
     func signature(id: UUID) async throws -> Signature? {
         try await driver.read { db in
-            try await SQLSignatureTransaction(db: db).signatures(ids: [id])[id]
+            try await SQLSignatureTransaction(db: db, flavor: driver.flavor).signatures(ids: [id])[id]
         }
     }
 
@@ -244,8 +244,9 @@ struct SQLStore: Database {
 /// The signature writes of one transaction.
 struct SQLSignatureTransaction: SignatureWriteTransaction {
     let db: any SQLDatabase
+    let flavor: SQLFlavor
 
-    private static let columns = "id, petition_id, state, country, show_name, wants_updates, source, created_at, confirmed_at"
+    static let columns = "id, petition_id, state, country, show_name, wants_updates, source, created_at, confirmed_at"
 
     func insertNew(_ signatures: [NewSignature]) async throws -> Set<UUID> {
         guard !signatures.isEmpty else { return [] }
@@ -281,9 +282,17 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
     }
 
     func signatures(ids: [UUID]) async throws -> [UUID: Signature] {
+        try await signatures(ids: ids, locking: false)
+    }
+
+    /// With `locking`, the rows stay as read until the transaction ends, so a state change
+    /// decided on them (and the counters it moves) cannot race another instance's.
+    func signatures(ids: [UUID], locking: Bool) async throws -> [UUID: Signature] {
         var found: [UUID: Signature] = [:]
-        for chunk in ids.chunks(of: 500) {
-            for row in try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM signatures WHERE id IN (\(binds: chunk.map(\.text)))").all() {
+        let lock = locking ? flavor.lockRows : ""
+        for chunk in ids.sorted(by: { $0.text < $1.text }).chunks(of: 500) {
+            let query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM signatures WHERE id IN (\(binds: chunk.map(\.text))) \(unsafeRaw: lock)"
+            for row in try await db.raw(query).all() {
                 let signature = try Self.signature(from: row)
                 found[signature.id] = signature
             }
@@ -310,7 +319,7 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
 
     func withdraw(_ ids: [UUID], at date: Date) async throws -> [Signature] {
         guard !ids.isEmpty else { return [] }
-        let withdrawable = try await signatures(ids: ids).values.filter { $0.state == .pending || $0.state == .confirmed }
+        let withdrawable = try await signatures(ids: ids, locking: true).values.filter { $0.state == .pending || $0.state == .confirmed }
         for signature in withdrawable.sorted(by: { $0.id.text < $1.id.text }) {
             // A random fingerprint keeps the row unique yet unlinkable to the address, and lets
             // the same person sign again later if they change their mind.
@@ -342,7 +351,7 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
 
     /// Keeps the counters that pages and the API read, so that they never count rows.
     /// Rows are updated in a fixed order so that concurrent instances cannot deadlock.
-    private func count(_ signatures: [Signature], by step: Int) async throws {
+    func count(_ signatures: [Signature], by step: Int) async throws {
         guard !signatures.isEmpty else { return }
         var perPetition: [String: Int] = [:]
         var perCountry: [CountryKey: Int] = [:]
@@ -384,7 +393,7 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
         }
     }
 
-    private static func signature(from row: any SQLRow) throws -> Signature {
+    static func signature(from row: any SQLRow) throws -> Signature {
         Signature(
             id: try UUID(text: row.decode(column: "id", as: String.self)),
             petitionID: try UUID(text: row.decode(column: "petition_id", as: String.self)),

@@ -1,0 +1,55 @@
+import Foundation
+import SQLKit
+
+extension SQLStore {
+    func reviewPage(
+        petitionID: UUID, window: ClosedRange<Date>, after cursor: SignatureCursor?, limit: Int
+    ) async throws -> [(signature: Signature, sealedPersonalData: [UInt8])] {
+        let after: SQLQueryString =
+            if let cursor {
+                "AND (created_at > \(bind: cursor.createdAt.millis) OR (created_at = \(bind: cursor.createdAt.millis) AND id > \(bind: cursor.id.text)))"
+            } else {
+                ""
+            }
+        return try await driver.read { db in
+            try await db.raw(
+                """
+                SELECT \(unsafeRaw: SQLSignatureTransaction.columns), personal_data FROM signatures
+                WHERE petition_id = \(bind: petitionID.text) AND state IN (\(binds: [SignatureState.pending.rawValue, SignatureState.confirmed.rawValue]))
+                  AND personal_data IS NOT NULL
+                  AND created_at >= \(bind: window.lowerBound.millis) AND created_at <= \(bind: window.upperBound.millis) \(after)
+                ORDER BY created_at, id LIMIT \(bind: limit)
+                """
+            ).all().map { row in
+                (try SQLSignatureTransaction.signature(from: row), Array(try row.decode(column: "personal_data", as: Data.self)))
+            }
+        }
+    }
+
+    func invalidate(_ ids: [UUID], as invalidation: Invalidation) async throws -> Invalidation {
+        try await driver.transaction { db in
+            let transaction = SQLSignatureTransaction(db: db, flavor: driver.flavor)
+            let affected = try await transaction.signatures(ids: ids, locking: true).values.filter { $0.state == .pending || $0.state == .confirmed }
+            var recorded = invalidation
+            recorded.signatures = affected.count
+            try await db.raw(
+                """
+                INSERT INTO invalidations (id, petition_id, reason, criteria, signatures, created_at)
+                VALUES (\(bind: recorded.id.text), \(bind: recorded.petitionID.text), \(bind: recorded.reason), \(bind: recorded.criteria),
+                        \(bind: recorded.signatures), \(bind: recorded.createdAt.millis))
+                """
+            ).run()
+            for chunk in affected.map(\.id.text).sorted().chunks(of: 500) {
+                try await db.raw(
+                    """
+                    UPDATE signatures SET state = \(bind: SignatureState.invalidated.rawValue), ended_at = \(bind: recorded.createdAt.millis),
+                        invalidation_id = \(bind: recorded.id.text)
+                    WHERE id IN (\(binds: Array(chunk)))
+                    """
+                ).run()
+            }
+            try await transaction.count(affected.filter { $0.state == .confirmed }, by: -1)
+            return recorded
+        }
+    }
+}
