@@ -53,7 +53,8 @@ let package = Package(
                 "Undersigned",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+            ],
+            exclude: ["Proof/merkle_reference.py"]
         ),
     ],
     swiftLanguageModes: [.v6]
