@@ -21,11 +21,12 @@ func withReview<Result: Sendable>(
     settings: Settings, slug: String, _ body: @Sendable (SignatureReview, Petition) async throws -> Result
 ) async throws -> Result {
     let masterKeys = try settings.loadMasterKeys()
+    let receipts = ReceiptCodes(key: try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory).key(for: .receipt))
     return try await withDatabase(settings: settings, logger: makeLogger(settings)) { database in
         let keys = DataKeyRing(store: database, masterKeys: masterKeys, reloadMasterKeys: settings.loadMasterKeys)
         try await keys.refresh()
         guard let petition = try await database.petition(slug: slug) else { throw ValidationError("no petition has the slug \(slug)") }
-        return try await body(SignatureReview(store: database, sealer: PersonalDataSealer(keys: keys)), petition)
+        return try await body(SignatureReview(store: database, sealer: PersonalDataSealer(keys: keys), receipts: receipts), petition)
     }
 }
 

@@ -8,7 +8,7 @@ struct UndersignedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "undersigned",
         abstract: "A petition platform that counts honestly and protects its signers.",
-        subcommands: [Serve.self, Migrate.self, Purge.self, Keygen.self, RotateKeys.self, Review.self, Invalidate.self],
+        subcommands: [Serve.self, Migrate.self, Purge.self, Keygen.self, RotateKeys.self, Review.self, Invalidate.self, VerifyLog.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -30,6 +30,8 @@ struct SettingsOptions: ParsableArguments {
     var dataDir: String?
     @Option(help: "File of master keys that wrap the data keys (UNDERSIGNED_KEY_FILE, default DATA_DIR/undersigned.keys; UNDERSIGNED_MASTER_KEYS overrides it).")
     var keyFile: String?
+    @Option(help: "File of the Ed25519 key that signs the signature logs' tree heads (UNDERSIGNED_LOG_KEY_FILE, default DATA_DIR/undersigned-log.key; UNDERSIGNED_LOG_KEY overrides it).")
+    var logKeyFile: String?
     @Option(help: "Days after delivery before signers' personal data is erased (UNDERSIGNED_DELIVERED_DATA_RETENTION_DAYS, default 90).")
     var deliveredDataRetentionDays: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (UNDERSIGNED_LOG_LEVEL, default info).")
@@ -39,7 +41,7 @@ struct SettingsOptions: ParsableArguments {
         try Settings.resolve(
             flags: SettingsFlags(
                 hostname: hostname, port: port, database: database, baseURL: baseURL, mailTransport: mailTransport,
-                mailDirectory: mailDir, dataDirectory: dataDir, keyFile: keyFile,
+                mailDirectory: mailDir, dataDirectory: dataDir, keyFile: keyFile, logKeyFile: logKeyFile,
                 deliveredDataRetentionDays: deliveredDataRetentionDays, logLevel: logLevel),
             environment: ProcessInfo.processInfo.environment)
     }
@@ -132,5 +134,27 @@ struct RotateKeys: AsyncParsableCommand {
         if !rotation.unusedMasterKeyIDs.isEmpty {
             print("no data key needs master key(s) \(rotation.unusedMasterKeyIDs.joined(separator: ", ")) any more: remove them once every server has reloaded (a minute)")
         }
+    }
+}
+
+struct VerifyLog: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-log",
+        abstract: "Recompute every petition's signature log and check its tree heads, stored state and published count. Exits non-zero on any mismatch.")
+
+    @OptionGroup var options: SettingsOptions
+
+    func run() async throws {
+        let settings = try options.settings()
+        let key = try settings.loadLogSigningKey().publicKey
+        let reports = try await withDatabase(settings: settings, logger: makeLogger(settings)) { database in
+            try await LogVerifier(logs: database, petitions: database, key: key).verifyAll()
+        }
+        for report in reports {
+            let summary = "petition \(report.petitionID.uuidString.lowercased()): \(report.entries) entries, count \(report.count), \(report.treeHeadsChecked) signed tree head(s)"
+            print((report.isValid ? "ok       " : "MISMATCH ") + summary)
+            for problem in report.problems { print("  - \(problem)") }
+        }
+        if reports.contains(where: { !$0.isValid }) { throw ExitCode(1) }
     }
 }

@@ -19,6 +19,10 @@ public struct Settings: Sendable {
     public var masterKeys: String?
     /// Holds the master keys when they are not configured directly; created on first run.
     public var keyFile: String?
+    /// The tree-head signing key as configured (base64); `nil` means "use the log key file".
+    public var logKey: String?
+    /// Holds the tree-head signing key when it is not configured directly; created on first run.
+    public var logKeyFile: String?
     /// How long after delivery a petition's signers' personal data is kept.
     public var deliveredDataRetention: Duration
     public var logLevel: Logger.Level
@@ -33,6 +37,7 @@ public struct Settings: Sendable {
         dataDirectory: String = ".",
         secret: String? = nil,
         keyFile: String? = nil,
+        logKeyFile: String? = nil,
         deliveredDataRetentionDays: Int = 90,
         logLevel: Logger.Level = .info
     ) {
@@ -45,6 +50,7 @@ public struct Settings: Sendable {
         self.dataDirectory = dataDirectory
         self.secret = secret
         self.keyFile = keyFile
+        self.logKeyFile = logKeyFile
         self.deliveredDataRetention = .seconds(deliveredDataRetentionDays * 24 * 3600)
         self.logLevel = logLevel
     }
@@ -52,6 +58,13 @@ public struct Settings: Sendable {
     /// The key file in use: as configured, or `undersigned.keys` in the data directory.
     public var resolvedKeyFile: String {
         keyFile ?? URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("undersigned.keys").path
+    }
+
+    /// The tree-head signing key, configured or from its file (created on first run).
+    public func loadLogSigningKey() throws -> LogSigningKey {
+        try LogSigningKey.load(
+            configured: logKey,
+            keyFile: logKeyFile ?? URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("undersigned-log.key").path)
     }
 
     /// The configured master keys, or those of the key file (created on first run).
@@ -70,13 +83,14 @@ public struct SettingsFlags: Sendable {
     public var mailDirectory: String?
     public var dataDirectory: String?
     public var keyFile: String?
+    public var logKeyFile: String?
     public var deliveredDataRetentionDays: Int?
     public var logLevel: String?
 
     public init(
         hostname: String? = nil, port: Int? = nil, database: String? = nil, baseURL: String? = nil,
         mailTransport: String? = nil, mailDirectory: String? = nil, dataDirectory: String? = nil,
-        keyFile: String? = nil, deliveredDataRetentionDays: Int? = nil, logLevel: String? = nil
+        keyFile: String? = nil, logKeyFile: String? = nil, deliveredDataRetentionDays: Int? = nil, logLevel: String? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -86,6 +100,7 @@ public struct SettingsFlags: Sendable {
         self.mailDirectory = mailDirectory
         self.dataDirectory = dataDirectory
         self.keyFile = keyFile
+        self.logKeyFile = logKeyFile
         self.deliveredDataRetentionDays = deliveredDataRetentionDays
         self.logLevel = logLevel
     }
@@ -135,6 +150,7 @@ extension Settings {
         if let directory = value(flags.mailDirectory, "UNDERSIGNED_MAIL_DIR") { settings.mailDirectory = directory }
         if let directory = value(flags.dataDirectory, "UNDERSIGNED_DATA_DIR") { settings.dataDirectory = directory }
         if let file = value(flags.keyFile, "UNDERSIGNED_KEY_FILE") { settings.keyFile = file }
+        if let file = value(flags.logKeyFile, "UNDERSIGNED_LOG_KEY_FILE") { settings.logKeyFile = file }
         if let days = try number(flags.deliveredDataRetentionDays, "UNDERSIGNED_DELIVERED_DATA_RETENTION_DAYS", environment) {
             guard days >= 0 else { throw SettingsError(description: "the retention after delivery cannot be negative") }
             settings.deliveredDataRetention = .seconds(days * 24 * 3600)
@@ -142,6 +158,7 @@ extension Settings {
         // Only from the environment: a flag would show them in the process list.
         settings.secret = environment["UNDERSIGNED_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         settings.masterKeys = environment["UNDERSIGNED_MASTER_KEYS"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.logKey = environment["UNDERSIGNED_LOG_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         if let level = value(flags.logLevel, "UNDERSIGNED_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level) else {
                 throw SettingsError(description: "unknown log level \(level)")

@@ -42,5 +42,6 @@ public enum KeyPurpose: String, Sendable {
     case emailFingerprint = "email-fingerprint"
     case confirmationLink = "confirmation-link"
     case withdrawalLink = "withdrawal-link"
+    case receipt
     case csrf
 }

@@ -5,13 +5,20 @@ public struct SignerMail: Sendable {
     public let baseURL: URL
     public let confirmationLinks: LinkTokens
     public let withdrawalLinks: LinkTokens
+    public let receipts: ReceiptCodes
     public let sealer: PersonalDataSealer
 
-    public init(baseURL: URL, confirmationLinks: LinkTokens, withdrawalLinks: LinkTokens, sealer: PersonalDataSealer) {
+    public init(baseURL: URL, confirmationLinks: LinkTokens, withdrawalLinks: LinkTokens, receipts: ReceiptCodes, sealer: PersonalDataSealer) {
         self.baseURL = baseURL
         self.confirmationLinks = confirmationLinks
         self.withdrawalLinks = withdrawalLinks
+        self.receipts = receipts
         self.sealer = sealer
+    }
+
+    /// Where a receipt code is checked against the petition's signed log.
+    public func receiptURL(signatureID: UUID, petition: Petition) -> String {
+        "\(baseURL.absoluteString)/p/\(petition.slug)/receipt?code=\(receipts.code(for: signatureID))"
     }
 
     public func confirmationURL(signatureID: UUID) -> String {
@@ -74,6 +81,13 @@ public struct SignerMail: Sendable {
                     Your signature on "\(petition.title)" is confirmed and counted.
 
                     \(baseURL.absoluteString)/p/\(petition.slug)
+
+                    Your receipt code: \(receipts.code(for: signatureID))
+
+                    It proves that your signature is in the petition's public, signed log of
+                    signatures, without saying who you are. Check it at any time here:
+
+                    \(receiptURL(signatureID: signatureID, petition: petition))
 
                     You can withdraw it at any time. This link opens a page with a button;
                     pressing it removes your signature from the count and erases your name and

@@ -6,10 +6,12 @@ import Foundation
 public struct SignatureReview: Sendable {
     let store: any SignatureReviewStore
     let sealer: PersonalDataSealer
+    let receipts: ReceiptCodes
 
-    public init(store: any SignatureReviewStore, sealer: PersonalDataSealer) {
+    public init(store: any SignatureReviewStore, sealer: PersonalDataSealer, receipts: ReceiptCodes) {
         self.store = store
         self.sealer = sealer
+        self.receipts = receipts
     }
 
     /// Signatures of one email domain within the window, by state, with their busiest hour.
@@ -50,7 +52,8 @@ public struct SignatureReview: Sendable {
             id: UUID(), petitionID: petitionID, reason: reason,
             criteria: "email domain \(domain), signed from \(formatter.string(from: window.lowerBound)) to \(formatter.string(from: window.upperBound))",
             signatures: 0, createdAt: Date())
-        return try await store.invalidate(ids, as: invalidation)
+        let receiptHashes = Dictionary(uniqueKeysWithValues: ids.map { ($0, receipts.hash(for: $0)) })
+        return try await store.invalidate(ids, receiptHashes: receiptHashes, as: invalidation)
     }
 
     public enum ReviewError: Error, CustomStringConvertible {
@@ -98,6 +101,7 @@ public protocol SignatureReviewStore: Sendable {
         petitionID: UUID, window: ClosedRange<Date>, after cursor: SignatureCursor?, limit: Int
     ) async throws -> [(signature: Signature, sealedPersonalData: [UInt8])]
     /// Invalidates those of `ids` still pending or confirmed, takes the confirmed ones off the
-    /// counters, and records `invalidation` with the number invalidated, in one transaction.
-    func invalidate(_ ids: [UUID], as invalidation: Invalidation) async throws -> Invalidation
+    /// counters and records their invalidation in the petition's log (by the receipt hash
+    /// given), and records `invalidation` with the number invalidated, in one transaction.
+    func invalidate(_ ids: [UUID], receiptHashes: [UUID: [UInt8]], as invalidation: Invalidation) async throws -> Invalidation
 }

@@ -29,6 +29,8 @@ public protocol SignatureWriteTransaction: Sendable {
     /// counters, and erases their personal data and fingerprint; returns them as they were.
     func withdraw(_ ids: [UUID], at date: Date) async throws -> [Signature]
     func sealedPersonalData(ids: [UUID]) async throws -> [UUID: [UInt8]]
+    /// Appends entries to their petitions' logs, in the order given.
+    func appendToLog(_ entries: [LogEntry]) async throws
     func enqueue(_ emails: [QueuedEmail]) async throws
 }
 

@@ -65,6 +65,7 @@ public final class SignatureWriter: Service, Sendable {
     private let store: any SignatureStore
     private let petitions: @Sendable (UUID) async throws -> Petition?
     private let mailer: SignerMail
+    private let receipts: ReceiptCodes
     private let counts: SignatureCounts
     private let committed: @Sendable () -> Void
     private let capacity: Int
@@ -80,11 +81,12 @@ public final class SignatureWriter: Service, Sendable {
     ///   - committed: called after each commit that queued email, to wake the outbox.
     public init(
         store: any SignatureStore, petitions: @escaping @Sendable (UUID) async throws -> Petition?, mailer: SignerMail,
-        counts: SignatureCounts, capacity: Int = 20_000, maximumBatch: Int = 512, logger: Logger,
+        receipts: ReceiptCodes, counts: SignatureCounts, capacity: Int = 20_000, maximumBatch: Int = 512, logger: Logger,
         committed: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.petitions = petitions
+        self.receipts = receipts
         self.mailer = mailer
         self.counts = counts
         self.capacity = capacity
@@ -185,12 +187,10 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     private func commitTogether(_ batch: [Command]) async throws {
-        let mailer = self.mailer
-        let store = self.store
-        let petitions = self.petitions
+        let (mailer, store, petitions, receipts) = (self.mailer, self.store, self.petitions, self.receipts)
         let result = try await counts.recording {
             let result = try await store.write { transaction in
-                try await Self.apply(batch, in: transaction, mailer: mailer, petitions: petitions)
+                try await Self.apply(batch, in: transaction, mailer: mailer, receipts: receipts, petitions: petitions)
             }
             return (result, result.countDeltas)
         }
@@ -218,7 +218,7 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     private static func apply(
-        _ batch: [Command], in transaction: any SignatureWriteTransaction, mailer: SignerMail,
+        _ batch: [Command], in transaction: any SignatureWriteTransaction, mailer: SignerMail, receipts: ReceiptCodes,
         petitions: @Sendable (UUID) async throws -> Petition?
     ) async throws -> BatchResult {
         let jobs = batch.compactMap { command -> SigningJob? in
@@ -252,7 +252,7 @@ public final class SignatureWriter: Service, Sendable {
         let confirmedPetitions = Dictionary(confirmed.map { ($0.id, $0.petitionID) }, uniquingKeysWith: { a, _ in a })
         var deltas: [UUID: Int] = [:]
         for signature in confirmed { deltas[signature.petitionID, default: 0] += 1 }
-        emails += try await receipts(for: confirmed, in: transaction, mailer: mailer, petitions: petitions)
+        emails += try await receiptEmails(for: confirmed, in: transaction, mailer: mailer, petitions: petitions)
 
         // Withdrawals come last, so a confirmation and a withdrawal in one batch end withdrawn.
         let withdrawIDs = batch.compactMap { command -> UUID? in
@@ -260,6 +260,14 @@ public final class SignatureWriter: Service, Sendable {
         }
         let withdrawn = try await transaction.withdraw(withdrawIDs, at: Date())
         for signature in withdrawn where signature.state == .confirmed { deltas[signature.petitionID, default: 0] -= 1 }
+
+        // Every change to the count goes into the petition's log in the same transaction.
+        let now = Date()
+        try await transaction.appendToLog(
+            confirmed.map { LogEntry(petitionID: $0.petitionID, kind: .confirmation, receiptHash: receipts.hash(for: $0.id), recordedAt: now) }
+                + withdrawn.filter { $0.state == .confirmed }.map {
+                    LogEntry(petitionID: $0.petitionID, kind: .withdrawal, receiptHash: receipts.hash(for: $0.id), recordedAt: now)
+                })
         let remaining = withdrawIDs.isEmpty ? [:] : try await transaction.signatures(ids: Array(Set(withdrawIDs)))
         if !emails.isEmpty { try await transaction.enqueue(emails) }
 
@@ -296,7 +304,7 @@ public final class SignatureWriter: Service, Sendable {
 
 extension SignatureWriter {
     /// The receipt emails of signatures confirmed in this batch.
-    private static func receipts(
+    private static func receiptEmails(
         for confirmed: [Signature], in transaction: any SignatureWriteTransaction, mailer: SignerMail,
         petitions: @Sendable (UUID) async throws -> Petition?
     ) async throws -> [QueuedEmail] {

@@ -9,6 +9,7 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
     let secret = try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory)
     let pages = try await Pages.load()
     let masterKeys = try settings.loadMasterKeys()
+    let logKey = try settings.loadLogSigningKey()
     let database = try await openDatabase(settings.database, logger: logger)
     let dataKeys = DataKeyRing(store: database, masterKeys: masterKeys, reloadMasterKeys: settings.loadMasterKeys)
     let sealer = PersonalDataSealer(keys: dataKeys)
@@ -25,12 +26,13 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
     }
     let outbox = OutboxWorker(store: database, transport: transport, sealer: sealer, logger: logger)
     let counts = SignatureCounts(store: database)
+    let receipts = ReceiptCodes(key: secret.key(for: .receipt))
     let mailer = SignerMail(
         baseURL: settings.baseURL, confirmationLinks: LinkTokens(key: secret.key(for: .confirmationLink)),
-        withdrawalLinks: LinkTokens(key: secret.key(for: .withdrawalLink)), sealer: sealer)
+        withdrawalLinks: LinkTokens(key: secret.key(for: .withdrawalLink)), receipts: receipts, sealer: sealer)
     let catalog = PetitionCatalog(store: database)
     let writer = SignatureWriter(
-        store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer, counts: counts, logger: logger,
+        store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer, receipts: receipts, counts: counts, logger: logger,
         committed: { outbox.wake() })
     let csrf = CSRFProtection(key: secret.key(for: .csrf), baseURL: settings.baseURL)
     let presenter = PetitionPresenter(pages: pages, counts: counts, baseURL: settings.baseURL)
@@ -49,6 +51,8 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
         .addRoutes(to: router)
     PetitionAPIController(catalog: catalog, counts: counts, countries: countryFigures, baseURL: settings.baseURL)
         .addRoutes(to: router.group("api/v1"))
+    LogController(catalog: catalog, logs: database, heads: TreeHeads(store: database), key: logKey.publicKey, presenter: presenter)
+        .addRoutes(to: router, api: router.group("api/v1"))
     OperationsController(database: database, pages: pages).addRoutes(to: router)
 
     var app = Application(
@@ -60,9 +64,10 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))),
         configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
         // Shut down in reverse: the server stops taking requests and finishes those in flight,
-        // then the writer commits what it accepted, then the outbox, then the database.
+        // the outbox stops, the writer commits what it accepted, the logs' last heads are
+        // signed, then the database closes.
         services: [DatabaseCloser(database: database)] + database.services
-            + [writer, outbox, DataKeyRefresher(ring: dataKeys, logger: logger),
+            + [TreeHeadSigner(store: database, key: logKey, logger: logger), writer, outbox, DataKeyRefresher(ring: dataKeys, logger: logger),
                RetentionService(purge: Purge(signatures: database, policy: RetentionPolicy(settings: settings)), logger: logger)],
         logger: logger)
     app.beforeServerStarts {

@@ -17,7 +17,7 @@ struct SignatureReviewTests {
             }
             #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 4)
 
-            let review = SignatureReview(store: store.database, sealer: store.sealer)
+            let review = SignatureReview(store: store.database, sealer: store.sealer, receipts: store.receipts)
             let window = Date().addingTimeInterval(-3600)...Date().addingTimeInterval(60)
             let domains = try await review.domains(petitionID: store.petition.id, window: window)
             #expect(domains.map(\.domain) == ["spam.example", "example.org"])

@@ -64,7 +64,7 @@ struct SignatureWriterTests {
         try await TestStore.with(database) { store in
             let counts = SignatureCounts(store: store.database)
             let writer = SignatureWriter(
-                store: store.database, petitions: { _ in store.petition }, mailer: store.mailer(), counts: counts, logger: TestDatabase.logger)
+                store: store.database, petitions: { _ in store.petition }, mailer: store.mailer(), receipts: store.receipts, counts: counts, logger: TestDatabase.logger)
             try await running(writer) { _ in
                 var ids: [UUID] = []
                 for index in 0..<50 {

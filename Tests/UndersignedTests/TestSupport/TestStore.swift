@@ -14,6 +14,8 @@ struct TestStore: Sendable {
     let dataKeys: DataKeyRing
     var sealer: PersonalDataSealer { PersonalDataSealer(keys: dataKeys) }
     let fingerprinter = EmailFingerprinter(key: SymmetricKey(size: .bits256))
+    let receipts = ReceiptCodes(key: SymmetricKey(size: .bits256))
+    let logKey = try! LogSigningKey(rawRepresentation: Array(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }))
 
     static func with<Value: Sendable>(_ kind: TestDatabase, _ body: @Sendable (TestStore) async throws -> Value) async throws -> Value {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID())")
@@ -48,14 +50,14 @@ struct TestStore: Sendable {
 
     func writer(capacity: Int = 20_000) -> SignatureWriter {
         SignatureWriter(
-            store: database, petitions: { [database] in try await database.petition(id: $0) }, mailer: mailer(),
+            store: database, petitions: { [database] in try await database.petition(id: $0) }, mailer: mailer(), receipts: receipts,
             counts: SignatureCounts(store: database), capacity: capacity, logger: TestDatabase.logger)
     }
 
     func mailer() -> SignerMail {
         SignerMail(
             baseURL: URL(string: "http://undersigned.test")!, confirmationLinks: LinkTokens(key: SymmetricKey(size: .bits256)),
-            withdrawalLinks: LinkTokens(key: SymmetricKey(size: .bits256)), sealer: sealer)
+            withdrawalLinks: LinkTokens(key: SymmetricKey(size: .bits256)), receipts: receipts, sealer: sealer)
     }
 
     func job(email: String) throws -> SignatureWriter.SigningJob {

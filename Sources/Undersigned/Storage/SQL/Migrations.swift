@@ -112,5 +112,51 @@ enum Migrations {
                 "CREATE INDEX signatures_by_petition_created ON signatures (petition_id, created_at)",
             ]
         },
+        Migration(version: 7, name: "signature logs: entries, perfect subtrees, state, signed tree heads") { sql in
+            [
+                """
+                CREATE TABLE log_state (
+                    petition_id TEXT PRIMARY KEY REFERENCES petitions(id),
+                    size BIGINT NOT NULL,
+                    frontier \(sql.bytes) NOT NULL,
+                    confirmed BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE log_entries (
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    position BIGINT NOT NULL,
+                    kind TEXT NOT NULL,
+                    receipt_hash \(sql.bytes) NOT NULL,
+                    recorded_at BIGINT NOT NULL,
+                    PRIMARY KEY (petition_id, position)
+                )
+                """,
+                "CREATE INDEX log_entries_by_receipt ON log_entries (petition_id, receipt_hash)",
+                """
+                CREATE TABLE log_nodes (
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    level INTEGER NOT NULL,
+                    position BIGINT NOT NULL,
+                    hash \(sql.bytes) NOT NULL,
+                    PRIMARY KEY (petition_id, level, position)
+                )
+                """,
+                """
+                CREATE TABLE tree_heads (
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    size BIGINT NOT NULL,
+                    root \(sql.bytes) NOT NULL,
+                    signed_count BIGINT NOT NULL,
+                    signed_at BIGINT NOT NULL,
+                    key_id TEXT NOT NULL,
+                    signature \(sql.bytes) NOT NULL,
+                    PRIMARY KEY (petition_id, size)
+                )
+                """,
+                // Every petition gets its (empty) log; signatures confirmed earlier are not in it.
+                "INSERT INTO log_state (petition_id, size, frontier, confirmed) SELECT id, 0, \(sql.emptyBytes), 0 FROM petitions",
+            ]
+        },
     ]
 }

@@ -25,12 +25,15 @@ struct SQLFlavor: Sendable {
     var migrationLock: String?
     /// The bytes of a text column's value.
     var textToBytes: @Sendable (_ column: String) -> String
+    /// A literal of no bytes.
+    var emptyBytes: String
 
     static let sqlite = SQLFlavor(
-        boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil, textToBytes: { "CAST(\($0) AS BLOB)" })
+        boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil, textToBytes: { "CAST(\($0) AS BLOB)" }, emptyBytes: "X''")
     static let postgres = SQLFlavor(
         boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED", lockRows: "FOR UPDATE",
-        migrationLock: "SELECT pg_advisory_xact_lock(4242001)", textToBytes: { "convert_to(\($0), 'UTF8')" })
+        migrationLock: "SELECT pg_advisory_xact_lock(4242001)", textToBytes: { "convert_to(\($0), 'UTF8')" },
+        emptyBytes: "''::bytea")
 }
 
 extension SQLDatabase {

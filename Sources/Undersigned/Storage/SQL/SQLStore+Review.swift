@@ -26,7 +26,7 @@ extension SQLStore {
         }
     }
 
-    func invalidate(_ ids: [UUID], as invalidation: Invalidation) async throws -> Invalidation {
+    func invalidate(_ ids: [UUID], receiptHashes: [UUID: [UInt8]], as invalidation: Invalidation) async throws -> Invalidation {
         try await driver.transaction { db in
             let transaction = SQLSignatureTransaction(db: db, flavor: driver.flavor)
             let affected = try await transaction.signatures(ids: ids, locking: true).values.filter { $0.state == .pending || $0.state == .confirmed }
@@ -48,7 +48,13 @@ extension SQLStore {
                     """
                 ).run()
             }
-            try await transaction.count(affected.filter { $0.state == .confirmed }, by: -1)
+            let counted = affected.filter { $0.state == .confirmed }.sorted { $0.id.text < $1.id.text }
+            try await transaction.count(counted, by: -1)
+            try await transaction.appendToLog(
+                try counted.map { signature in
+                    guard let receiptHash = receiptHashes[signature.id] else { throw CorruptRecord(description: "no receipt hash for \(signature.id)") }
+                    return LogEntry(petitionID: signature.petitionID, kind: .invalidation, receiptHash: receiptHash, recordedAt: recorded.createdAt)
+                })
             return recorded
         }
     }

@@ -57,6 +57,9 @@ struct SQLStore: Database {
                         \(bind: petition.goal), \(bind: petition.createdAt.millis))
                 """
             ).run()
+            try await db.raw(
+                "INSERT INTO log_state (petition_id, size, frontier, confirmed) VALUES (\(bind: petition.id.text), 0, \(bind: Data()), 0)"
+            ).run()
             for (position, target) in petition.targets.enumerated() {
                 try await db.raw(
                     """
@@ -320,7 +323,8 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
     func withdraw(_ ids: [UUID], at date: Date) async throws -> [Signature] {
         guard !ids.isEmpty else { return [] }
         let withdrawable = try await signatures(ids: ids, locking: true).values.filter { $0.state == .pending || $0.state == .confirmed }
-        for signature in withdrawable.sorted(by: { $0.id.text < $1.id.text }) {
+            .sorted { $0.id.text < $1.id.text }
+        for signature in withdrawable {
             // A random fingerprint keeps the row unique yet unlinkable to the address, and lets
             // the same person sign again later if they change their mind.
             try await db.raw(

@@ -69,6 +69,8 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
         var view = try await presenter.messageView(petition, title: "Thank you for signing")
         view.share = ShareLinks(url: view.petition.url, title: petition.title)
         view.withdrawURL = mailer.withdrawalURL(signatureID: signatureID)
+        view.receiptCode = mailer.receipts.code(for: signatureID)
+        view.receiptURL = mailer.receiptURL(signatureID: signatureID, petition: petition)
         return presenter.pages.response("thank-you", view, headers: [.xRobotsTag: "noindex", .cacheControl: "no-store"])
     }
 

@@ -150,6 +150,8 @@ struct PetitionMessageView {
     var notice: String?
     var withdrawURL: String?
     var withdrawAction: String?
+    var receiptCode: String?
+    var receiptURL: String?
 }
 
 /// Plain links to share a petition; no tracking parameters, nothing loaded from those sites.

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Recomputes a petition's log from its entries and checks everything derived from it: the
+/// stored subtrees and state, every signed tree head, and the published count.
+public struct LogVerifier: Sendable {
+    let logs: any SignatureLogStore
+    let petitions: any PetitionStore
+    let key: LogSigningKey.Public
+
+    public init(logs: any SignatureLogStore, petitions: any PetitionStore, key: LogSigningKey.Public) {
+        self.logs = logs
+        self.petitions = petitions
+        self.key = key
+    }
+
+    public struct Report: Sendable {
+        public var petitionID: UUID
+        public var entries: UInt64
+        public var count: Int
+        public var treeHeadsChecked: Int
+        public var problems: [String]
+        public var isValid: Bool { problems.isEmpty }
+    }
+
+    public func verify(petitionID: UUID) async throws -> Report {
+        var problems: [String] = []
+        var heads = try await logs.treeHeads(petitionID: petitionID)[...]
+        var checkedHeads = 0
+        var frontier = MerkleFrontier()
+        var count = 0
+        var leafHashes: [UInt64: [UInt8]] = [:]
+
+        func checkHeads() {
+            while let head = heads.first, head.size == frontier.size {
+                heads.removeFirst()
+                checkedHeads += 1
+                if head.root != frontier.root { problems.append("tree head of size \(head.size): its root does not match the entries") }
+                if head.count != count { problems.append("tree head of size \(head.size): it claims \(head.count) signatures, the entries give \(count)") }
+                if !head.isValid(under: key) { problems.append("tree head of size \(head.size): its signature does not verify under key \(key.id)") }
+            }
+        }
+
+        checkHeads()
+        while true {
+            let page = try await logs.logEntries(petitionID: petitionID, from: frontier.size, limit: 10_000)
+            if page.isEmpty { break }
+            for entry in page {
+                leafHashes[frontier.size] = entry.leafHash
+                frontier.append(leafHash: entry.leafHash)
+                count += entry.kind.countChange
+                if count < 0 { problems.append("entry \(frontier.size - 1) cancels a signature the log never counted") }
+                checkHeads()
+            }
+            problems += try await storedLeavesMismatch(petitionID: petitionID, leafHashes)
+            leafHashes.removeAll(keepingCapacity: true)
+        }
+        for head in heads { problems.append("tree head of size \(head.size) is larger than the log (\(frontier.size) entries)") }
+
+        let state = try await logs.logState(petitionID: petitionID)
+        if state.frontier != frontier { problems.append("the stored log state does not match the entries") }
+        if state.count != count { problems.append("the stored log count \(state.count) does not match the entries (\(count))") }
+        let published = try await petitions.signatureCount(petitionID: petitionID)
+        if published != count { problems.append("the published count \(published) does not match the log (\(count))") }
+        return Report(petitionID: petitionID, entries: frontier.size, count: count, treeHeadsChecked: checkedHeads, problems: problems)
+    }
+
+    public func verifyAll() async throws -> [Report] {
+        var reports: [Report] = []
+        for petitionID in try await logs.loggedPetitions() {
+            reports.append(try await verify(petitionID: petitionID))
+        }
+        return reports
+    }
+
+    /// The stored leaf nodes, which proofs are built from, must be the entries' hashes.
+    private func storedLeavesMismatch(petitionID: UUID, _ leafHashes: [UInt64: [UInt8]]) async throws -> [String] {
+        let stored = try await logs.logNodes(petitionID: petitionID, Set(leafHashes.keys.map { LogNodeCoordinate(level: 0, index: $0) }))
+        return leafHashes.keys.sorted().compactMap { position in
+            stored[LogNodeCoordinate(level: 0, index: position)] == leafHashes[position] ? nil : "the stored hash of entry \(position) does not match it"
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Signs the head of every log that has grown, a few seconds apart rather than per commit,
+/// so a spike of confirmations costs a handful of signatures. Instances sharing a database
+/// may sign the same head; the first stored is kept.
+public struct TreeHeadSigner: Service {
+    let store: any SignatureLogStore
+    let key: LogSigningKey
+    let logger: Logger
+    let interval: Duration
+
+    public init(store: any SignatureLogStore, key: LogSigningKey, logger: Logger, interval: Duration = .seconds(5)) {
+        self.store = store
+        self.key = key
+        self.logger = logger
+        self.interval = interval
+    }
+
+    /// Signs the current head of every log that has grown since its last signed head.
+    public func signGrownLogs(now: Date = Date()) async throws {
+        for petitionID in try await store.petitionsWithUnsignedEntries() {
+            let state = try await store.logState(petitionID: petitionID)
+            try await store.insert(
+                try key.sign(petitionID: petitionID, size: state.frontier.size, root: state.frontier.root, count: state.count, timestamp: now))
+        }
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { [interval] in try await Task.sleep(for: interval) }
+            do {
+                try await signGrownLogs()
+            } catch {
+                logger.error("cannot sign tree heads", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+    }
+}

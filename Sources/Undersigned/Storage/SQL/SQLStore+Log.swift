@@ -1,0 +1,172 @@
+import Foundation
+import SQLKit
+
+extension SQLStore {
+    func logState(petitionID: UUID) async throws -> LogState {
+        try await driver.read { db in
+            try await SQLSignatureTransaction(db: db, flavor: driver.flavor).logState(petitionID: petitionID, locking: false)
+        }
+    }
+
+    func logEntries(petitionID: UUID, from position: UInt64, limit: Int) async throws -> [LogEntry] {
+        try await driver.read { db in
+            try await db.raw(
+                """
+                SELECT kind, receipt_hash, recorded_at FROM log_entries
+                WHERE petition_id = \(bind: petitionID.text) AND position >= \(bind: Int64(position))
+                ORDER BY position LIMIT \(bind: limit)
+                """
+            ).all().map { try Self.logEntry(from: $0, petitionID: petitionID) }
+        }
+    }
+
+    func logNodes(petitionID: UUID, _ coordinates: Set<LogNodeCoordinate>) async throws -> [LogNodeCoordinate: [UInt8]] {
+        guard !coordinates.isEmpty else { return [:] }
+        return try await driver.read { db in
+            var found: [LogNodeCoordinate: [UInt8]] = [:]
+            for chunk in Array(coordinates).chunks(of: 200) {
+                let wanted = chunk.map { "(level = \(bind: $0.level) AND position = \(bind: Int64($0.index)))" as SQLQueryString }
+                let rows = try await db.raw(
+                    """
+                    SELECT level, position, hash FROM log_nodes
+                    WHERE petition_id = \(bind: petitionID.text) AND (\(SQLList(wanted, separator: SQLRaw(" OR "))))
+                    """
+                ).all()
+                for row in rows {
+                    let coordinate = LogNodeCoordinate(
+                        level: try row.decode(column: "level", as: Int.self), index: UInt64(try row.decode(column: "position", as: Int64.self)))
+                    found[coordinate] = Array(try row.decode(column: "hash", as: Data.self))
+                }
+            }
+            return found
+        }
+    }
+
+    func logPositions(petitionID: UUID, receiptHash: [UInt8]) async throws -> [(position: UInt64, entry: LogEntry)] {
+        try await driver.read { db in
+            try await db.raw(
+                """
+                SELECT position, kind, receipt_hash, recorded_at FROM log_entries
+                WHERE petition_id = \(bind: petitionID.text) AND receipt_hash = \(bind: Data(receiptHash)) ORDER BY position
+                """
+            ).all().map { row in
+                (UInt64(try row.decode(column: "position", as: Int64.self)), try Self.logEntry(from: row, petitionID: petitionID))
+            }
+        }
+    }
+
+    func latestTreeHead(petitionID: UUID) async throws -> SignedTreeHead? {
+        try await driver.read { db in
+            try await db.raw(
+                "SELECT \(unsafeRaw: Self.treeHeadColumns) FROM tree_heads WHERE petition_id = \(bind: petitionID.text) ORDER BY size DESC LIMIT 1"
+            ).first().map { try Self.treeHead(from: $0, petitionID: petitionID) }
+        }
+    }
+
+    func treeHeads(petitionID: UUID) async throws -> [SignedTreeHead] {
+        try await driver.read { db in
+            try await db.raw(
+                "SELECT \(unsafeRaw: Self.treeHeadColumns) FROM tree_heads WHERE petition_id = \(bind: petitionID.text) ORDER BY size"
+            ).all().map { try Self.treeHead(from: $0, petitionID: petitionID) }
+        }
+    }
+
+    func insert(_ head: SignedTreeHead) async throws {
+        try await driver.transaction { db in
+            try await db.raw(
+                """
+                INSERT INTO tree_heads (petition_id, size, root, signed_count, signed_at, key_id, signature)
+                VALUES (\(bind: head.petitionID.text), \(bind: Int64(head.size)), \(bind: Data(head.root)), \(bind: head.count),
+                        \(bind: head.timestamp.millis), \(bind: head.keyID), \(bind: Data(head.signature)))
+                ON CONFLICT (petition_id, size) DO NOTHING
+                """
+            ).run()
+        }
+    }
+
+    func petitionsWithUnsignedEntries() async throws -> [UUID] {
+        try await driver.read { db in
+            try await db.raw(
+                """
+                SELECT petition_id FROM log_state s
+                WHERE size > COALESCE((SELECT MAX(size) FROM tree_heads h WHERE h.petition_id = s.petition_id), 0)
+                """
+            ).all().map { try UUID(text: $0.decode(column: "petition_id", as: String.self)) }
+        }
+    }
+
+    func loggedPetitions() async throws -> [UUID] {
+        try await driver.read { db in
+            try await db.raw("SELECT petition_id FROM log_state ORDER BY petition_id").all().map {
+                try UUID(text: $0.decode(column: "petition_id", as: String.self))
+            }
+        }
+    }
+
+    private static let treeHeadColumns = "size, root, signed_count, signed_at, key_id, signature"
+
+    private static func treeHead(from row: any SQLRow, petitionID: UUID) throws -> SignedTreeHead {
+        SignedTreeHead(
+            petitionID: petitionID, size: UInt64(try row.decode(column: "size", as: Int64.self)),
+            root: Array(try row.decode(column: "root", as: Data.self)), count: try row.decode(column: "signed_count", as: Int.self),
+            timestamp: Date(millis: try row.decode(column: "signed_at", as: Int64.self)), keyID: try row.decode(column: "key_id", as: String.self),
+            signature: Array(try row.decode(column: "signature", as: Data.self)))
+    }
+
+    static func logEntry(from row: any SQLRow, petitionID: UUID) throws -> LogEntry {
+        LogEntry(
+            petitionID: petitionID, kind: try LogEntryKind(stored: row.decode(column: "kind", as: String.self)),
+            receiptHash: Array(try row.decode(column: "receipt_hash", as: Data.self)),
+            recordedAt: Date(millis: try row.decode(column: "recorded_at", as: Int64.self)))
+    }
+}
+
+extension SQLSignatureTransaction {
+    func logState(petitionID: UUID, locking: Bool) async throws -> LogState {
+        guard let row = try await db.raw(
+            """
+            SELECT size, frontier, confirmed FROM log_state WHERE petition_id = \(bind: petitionID.text) \(unsafeRaw: locking ? flavor.lockRows : "")
+            """
+        ).first() else { return LogState() }
+        return LogState(
+            frontier: try MerkleFrontier(
+                size: UInt64(try row.decode(column: "size", as: Int64.self)), encodedSubtrees: Array(try row.decode(column: "frontier", as: Data.self))),
+            count: try row.decode(column: "confirmed", as: Int.self))
+    }
+
+    /// Petitions in a fixed order, so that concurrent instances lock their logs without deadlock.
+    func appendToLog(_ entries: [LogEntry]) async throws {
+        let byPetition = Dictionary(grouping: entries, by: \.petitionID)
+        for petitionID in byPetition.keys.sorted(by: { $0.text < $1.text }) {
+            var state = try await logState(petitionID: petitionID, locking: true)
+            var rows: [SQLQueryString] = []
+            var nodes: [SQLQueryString] = []
+            for entry in byPetition[petitionID]! {
+                let position = Int64(state.frontier.size)
+                rows.append(
+                    """
+                    (\(bind: petitionID.text), \(bind: position), \(bind: entry.kind.rawValue), \(bind: Data(entry.receiptHash)), \(bind: entry.recordedAt.millis))
+                    """)
+                for node in state.frontier.append(leafHash: entry.leafHash) {
+                    nodes.append("(\(bind: petitionID.text), \(bind: node.level), \(bind: Int64(node.index)), \(bind: Data(node.hash)))")
+                }
+                state.count += entry.kind.countChange
+            }
+            for chunk in rows.chunks(of: 400) {
+                try await db.raw(
+                    "INSERT INTO log_entries (petition_id, position, kind, receipt_hash, recorded_at) VALUES \(SQLList(Array(chunk), separator: SQLRaw(", ")))"
+                ).run()
+            }
+            for chunk in nodes.chunks(of: 400) {
+                try await db.raw("INSERT INTO log_nodes (petition_id, level, position, hash) VALUES \(SQLList(Array(chunk), separator: SQLRaw(", ")))").run()
+            }
+            try await db.raw(
+                """
+                UPDATE log_state SET size = \(bind: Int64(state.frontier.size)), frontier = \(bind: Data(state.frontier.encodedSubtrees)),
+                    confirmed = \(bind: state.count)
+                WHERE petition_id = \(bind: petitionID.text)
+                """
+            ).run()
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Hummingbird
+
+/// The public side of the signature logs: receipts checked against the latest signed tree
+/// head (a page and JSON), consistency proofs between heads, and the key heads are signed with.
+struct LogController<Context: RequestContext>: Sendable {
+    let catalog: PetitionCatalog
+    let logs: any SignatureLogStore
+    let heads: TreeHeads
+    let key: LogSigningKey.Public
+    let presenter: PetitionPresenter
+
+    func addRoutes(to router: some RouterMethods<Context>, api: RouterGroup<Context>) {
+        router.get("/p/:slug/receipt", use: receiptPage)
+        router.get("/.well-known/undersigned/log-key", use: publicKey)
+        api.get("petitions/:slug/receipts/:code", use: receipt)
+        api.get("petitions/:slug/log", use: latestHead)
+        api.get("petitions/:slug/log/consistency", use: consistency)
+    }
+
+    // MARK: Resources
+
+    struct TreeHeadResource: Codable, Sendable {
+        var size: UInt64
+        var rootHash: String
+        var signatureCount: Int
+        var timestamp: Int64
+        var keyID: String
+        /// Ed25519 over `signedData`, base64.
+        var signature: String
+        /// The exact bytes signed, hex: see the README for their layout.
+        var signedData: String
+
+        init(_ head: SignedTreeHead) {
+            size = head.size
+            rootHash = head.root.hex
+            signatureCount = head.count
+            timestamp = head.timestamp.millis
+            keyID = head.keyID
+            signature = Data(head.signature).base64EncodedString()
+            signedData = head.signedBytes.hex
+        }
+    }
+
+    struct LogResource: ResponseCodable, Sendable {
+        var petitionID: String
+        var treeHead: TreeHeadResource?
+    }
+
+    struct EntryResource: Codable, Sendable {
+        var index: UInt64
+        var kind: String
+        var recordedAt: Int64
+        var leafHash: String
+    }
+
+    struct ReceiptResource: ResponseCodable, Sendable {
+        var petitionID: String
+        var receiptHash: String
+        var status: String
+        var entries: [EntryResource]
+        var treeHead: TreeHeadResource?
+        /// Present when the confirmation is inside `treeHead`: its index and audit path (RFC 9162).
+        var auditPath: [String]?
+        var leafIndex: UInt64?
+    }
+
+    struct ConsistencyResource: ResponseCodable, Sendable {
+        var from: UInt64
+        var to: UInt64
+        var proof: [String]
+    }
+
+    struct KeyResource: ResponseCodable, Sendable {
+        var algorithm: String
+        var keyID: String
+        /// The raw 32-byte Ed25519 public key, base64.
+        var publicKey: String
+    }
+
+    // MARK: Handlers
+
+    @Sendable func receiptPage(_ request: Request, context: Context) async throws -> Response {
+        let petition = try await petition(from: context)
+        var view = ReceiptPageView(
+            page: presenter.layout(title: "Check a receipt", for: petition), petition: try await presenter.petitionView(petition),
+            code: request.uri.queryParameters.get("code") ?? "")
+        let head = try await heads.latest(for: petition.id)
+        view.treeHead = head.map(TreeHeadView.init)
+        if !view.code.isEmpty {
+            guard view.code.utf8.count <= 64 else { throw AppError.badRequest("A receipt code is 22 characters long.") }
+            view.result = ReceiptResultView(try await ReceiptCheck.check(code: view.code, petitionID: petition.id, logs: logs, treeHead: head))
+        }
+        return presenter.pages.response("receipt", view, headers: [.xRobotsTag: "noindex"])
+    }
+
+    @Sendable func receipt(_ request: Request, context: Context) async throws -> ReceiptResource {
+        let petition = try await petition(from: context)
+        guard let code = context.parameters.get("code"), code.utf8.count <= 64 else { throw AppError.badRequest("A receipt code is 22 characters long.") }
+        let check = try await ReceiptCheck.check(code: code, petitionID: petition.id, logs: logs, treeHead: try await heads.latest(for: petition.id))
+        let confirmation = check.entries.last { $0.entry.kind == .confirmation }
+        return ReceiptResource(
+            petitionID: petition.id.text, receiptHash: check.receiptHash.hex, status: check.status.rawValue,
+            entries: check.entries.map {
+                EntryResource(index: $0.position, kind: $0.entry.kind.rawValue, recordedAt: $0.entry.recordedAt.millis, leafHash: $0.entry.leafHash.hex)
+            },
+            treeHead: check.treeHead.map(TreeHeadResource.init), auditPath: check.auditPath?.map(\.hex),
+            leafIndex: check.auditPath == nil ? nil : confirmation?.position)
+    }
+
+    @Sendable func latestHead(_ request: Request, context: Context) async throws -> LogResource {
+        let petition = try await petition(from: context)
+        return LogResource(petitionID: petition.id.text, treeHead: try await heads.latest(for: petition.id).map(TreeHeadResource.init))
+    }
+
+    @Sendable func consistency(_ request: Request, context: Context) async throws -> ConsistencyResource {
+        let petition = try await petition(from: context)
+        guard let from = request.uri.queryParameters.get("from", as: UInt64.self), let to = request.uri.queryParameters.get("to", as: UInt64.self),
+            from <= to
+        else { throw AppError.badRequest("Give two tree sizes, `from` no larger than `to`.") }
+        let signed = try await heads.latest(for: petition.id)?.size ?? 0
+        guard to <= signed else { throw AppError.badRequest("`to` is larger than the latest signed tree head (\(signed)).") }
+        let proof = try await LogProofs(store: logs).consistency(petitionID: petition.id, from: from, to: to)
+        return ConsistencyResource(from: from, to: to, proof: proof.map(\.hex))
+    }
+
+    @Sendable func publicKey(_ request: Request, context: Context) async throws -> KeyResource {
+        KeyResource(algorithm: "Ed25519", keyID: key.id, publicKey: key.key.rawRepresentation.base64EncodedString())
+    }
+
+    private func petition(from context: Context) async throws -> Petition {
+        guard let slug = context.parameters.get("slug"), let petition = try await catalog.petition(slug: slug) else {
+            throw AppError.notFound("There is no petition at this address.")
+        }
+        return petition
+    }
+}
+
+/// The latest signed tree head of each petition, re-read at most every second.
+final class TreeHeads: Sendable {
+    private let store: any SignatureLogStore
+    private let cache = ExpiringCache<UUID, SignedTreeHead?>(lifetime: .seconds(1))
+
+    init(store: any SignatureLogStore) {
+        self.store = store
+    }
+
+    func latest(for petitionID: UUID) async throws -> SignedTreeHead? {
+        try await cache.value(for: petitionID) { try await store.latestTreeHead(petitionID: petitionID) }
+    }
+}
+
+struct ReceiptPageView {
+    var page: Layout
+    var petition: PetitionView
+    var code: String
+    var treeHead: TreeHeadView?
+    var result: ReceiptResultView?
+}
+
+struct TreeHeadView {
+    var size: UInt64
+    var count: String
+    var root: String
+    var signedAt: String
+    var keyID: String
+
+    init(_ head: SignedTreeHead) {
+        size = head.size
+        count = Numbers.grouped(head.count)
+        root = head.root.hex
+        signedAt = ISO8601DateFormatter().string(from: head.timestamp)
+        keyID = head.keyID
+    }
+}
+
+struct ReceiptResultView {
+    var counted = false
+    var awaiting = false
+    var withdrawn = false
+    var invalidated = false
+    var unknown = false
+    var receiptHash: String
+    var position: UInt64?
+    var auditPath: [String]
+    var hasAuditPath: Bool { !auditPath.isEmpty }
+
+    init(_ check: ReceiptCheck) {
+        switch check.status {
+        case .counted: counted = true
+        case .awaitingTreeHead: awaiting = true
+        case .withdrawn: withdrawn = true
+        case .invalidated: invalidated = true
+        case .unknown: unknown = true
+        }
+        receiptHash = check.receiptHash.hex
+        position = check.entries.last { $0.entry.kind == .confirmation }?.position
+        auditPath = check.auditPath?.map(\.hex) ?? []
+    }
+}
+
+extension Array where Element == UInt8 {
+    var hex: String { map { String(format: "%02x", $0) }.joined() }
+}

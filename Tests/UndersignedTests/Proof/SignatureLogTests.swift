@@ -1,0 +1,119 @@
+import Foundation
+import SQLKit
+import Testing
+
+@testable import Undersigned
+
+@Suite("Signature logs")
+struct SignatureLogTests {
+    @Test("confirmations, withdrawals and invalidations are logged; heads are signed; receipts prove inclusion", arguments: TestDatabase.all)
+    func logAndReceipts(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let jobs = try (0..<10).map { try store.job(email: "logged\($0)@example.org") }
+            let writer = store.writer()
+            try await running(writer) { _ in
+                for job in jobs { _ = try await writer.sign(job) }
+                for job in jobs.prefix(8) { _ = try await writer.confirm(signatureID: job.signature.id) }
+                // One confirmed signature and one pending one are withdrawn; only the first is logged.
+                _ = try await writer.withdraw(signatureID: jobs[0].signature.id)
+                _ = try await writer.withdraw(signatureID: jobs[9].signature.id)
+            }
+            let petitionID = store.petition.id
+            var state = try await store.database.logState(petitionID: petitionID)
+            #expect(state.frontier.size == 9)
+            #expect(state.count == 7)
+            #expect(try await store.database.signatureCount(petitionID: petitionID) == 7)
+
+            let signer = TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger)
+            try await signer.signGrownLogs()
+            let head = try #require(try await store.database.latestTreeHead(petitionID: petitionID))
+            #expect(head.size == 9 && head.count == 7 && head.root == state.frontier.root)
+            #expect(head.isValid(under: store.logKey.publicKey))
+            // Nothing grew: no new head.
+            try await signer.signGrownLogs()
+            #expect(try await store.database.treeHeads(petitionID: petitionID).count == 1)
+
+            // A counted receipt: its inclusion proof verifies against the signed head.
+            let code = store.receipts.code(for: jobs[3].signature.id)
+            let counted = try await ReceiptCheck.check(code: code, petitionID: petitionID, logs: store.database, treeHead: head)
+            #expect(counted.status == .counted)
+            let entry = try #require(counted.entries.first)
+            #expect(entry.entry.receiptHash == ReceiptCodes.hash(ofCode: code))
+            #expect(MerkleProof.verifyInclusion(
+                leafHash: entry.entry.leafHash, index: entry.position, size: head.size, path: try #require(counted.auditPath), root: head.root))
+            let withdrawn = try await ReceiptCheck.check(code: store.receipts.code(for: jobs[0].signature.id), petitionID: petitionID, logs: store.database, treeHead: head)
+            #expect(withdrawn.status == .withdrawn)
+            #expect(try await ReceiptCheck.check(code: "not-a-receipt", petitionID: petitionID, logs: store.database, treeHead: head).status == .unknown)
+            #expect(try await ReceiptCheck.check(code: store.receipts.code(for: jobs[9].signature.id), petitionID: petitionID, logs: store.database, treeHead: head).status == .unknown)
+
+            // A moderator's invalidation is logged too, and the next head carries the new count.
+            let review = SignatureReview(store: store.database, sealer: store.sealer, receipts: store.receipts)
+            let window = Date().addingTimeInterval(-3600)...Date().addingTimeInterval(60)
+            _ = try await review.invalidate(petitionID: petitionID, domain: "example.org", window: window, reason: "test batch")
+            state = try await store.database.logState(petitionID: petitionID)
+            #expect(state.frontier.size == 16 && state.count == 0)
+            try await signer.signGrownLogs()
+            let later = try #require(try await store.database.latestTreeHead(petitionID: petitionID))
+            #expect(later.size == 16 && later.count == 0)
+            let consistency = try await LogProofs(store: store.database).consistency(petitionID: petitionID, from: head.size, to: later.size)
+            #expect(MerkleProof.verifyConsistency(oldSize: head.size, oldRoot: head.root, newSize: later.size, newRoot: later.root, proof: consistency))
+
+            let report = try await LogVerifier(logs: store.database, petitions: store.database, key: store.logKey.publicKey).verify(petitionID: petitionID)
+            #expect(report.problems == [])
+            #expect(report.entries == 16 && report.count == 0 && report.treeHeadsChecked == 2)
+        }
+    }
+
+    @Test("verification catches a changed, removed or reordered entry, a forged head and a count that does not match", arguments: TestDatabase.all)
+    func tampering(database: TestDatabase) async throws {
+        for tamper in Tamper.allCases {
+            try await TestStore.with(database) { store in
+                let writer = store.writer()
+                try await running(writer) { _ in
+                    for index in 0..<6 {
+                        let job = try store.job(email: "tamper\(index)@example.org")
+                        _ = try await writer.sign(job)
+                        _ = try await writer.confirm(signatureID: job.signature.id)
+                    }
+                }
+                try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger).signGrownLogs()
+                let verifier = LogVerifier(logs: store.database, petitions: store.database, key: store.logKey.publicKey)
+                #expect(try await verifier.verify(petitionID: store.petition.id).isValid)
+
+                let sql = try #require(store.database as? SQLStore)
+                let petitionID = store.petition.id.text
+                try await sql.driver.transaction { db in
+                    for statement in tamper.statements(petitionID: petitionID) { try await db.raw(statement).run() }
+                }
+                let report = try await verifier.verify(petitionID: store.petition.id)
+                #expect(!report.isValid, "\(tamper) went unnoticed")
+            }
+        }
+    }
+
+    enum Tamper: CaseIterable {
+        case changedEntry, removedEntry, reorderedEntries, forgedHeadCount, inflatedCount
+
+        func statements(petitionID: String) -> [SQLQueryString] {
+            switch self {
+            case .changedEntry:
+                ["UPDATE log_entries SET recorded_at = recorded_at + 1 WHERE petition_id = \(bind: petitionID) AND position = 2"]
+            case .removedEntry:
+                [
+                    "DELETE FROM log_entries WHERE petition_id = \(bind: petitionID) AND position = 5",
+                    "UPDATE log_entries SET position = position WHERE petition_id = \(bind: petitionID)",
+                ]
+            case .reorderedEntries:
+                [
+                    "UPDATE log_entries SET position = 100 WHERE petition_id = \(bind: petitionID) AND position = 1",
+                    "UPDATE log_entries SET position = 1 WHERE petition_id = \(bind: petitionID) AND position = 2",
+                    "UPDATE log_entries SET position = 2 WHERE petition_id = \(bind: petitionID) AND position = 100",
+                ]
+            case .forgedHeadCount:
+                ["UPDATE tree_heads SET signed_count = signed_count + 100 WHERE petition_id = \(bind: petitionID)"]
+            case .inflatedCount:
+                ["UPDATE petitions SET signature_count = signature_count + 1 WHERE id = \(bind: petitionID)"]
+            }
+        }
+    }
+}
