@@ -49,9 +49,10 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
         .addRoutes(to: router)
     WithdrawalController(signatures: database, catalog: catalog, links: mailer.withdrawalLinks, writer: writer, presenter: presenter, csrf: csrf)
         .addRoutes(to: router)
-    PetitionAPIController(catalog: catalog, counts: counts, countries: countryFigures, baseURL: settings.baseURL)
+    let heads = TreeHeads(store: database)
+    PetitionAPIController(catalog: catalog, counts: counts, countries: countryFigures, heads: heads, baseURL: settings.baseURL)
         .addRoutes(to: router.group("api/v1"))
-    LogController(catalog: catalog, logs: database, heads: TreeHeads(store: database), key: logKey.publicKey, presenter: presenter)
+    LogController(catalog: catalog, logs: database, heads: heads, key: logKey.publicKey, presenter: presenter)
         .addRoutes(to: router, api: router.group("api/v1"))
     OperationsController(database: database, pages: pages).addRoutes(to: router)
 

@@ -71,6 +71,12 @@ struct ReceiptTests {
             let publicKey = try Curve25519.Signing.PublicKey(rawRepresentation: try #require(Data(base64Encoded: key.publicKey)))
             #expect(publicKey.isValidSignature(try #require(Data(base64Encoded: head.signature)), for: Self.bytes(head.signedData)))
 
+            // The petition's resource carries the same head.
+            struct Petition: Decodable { var treeHead: TreeHead? }
+            let petition = try await browser.get("/api/v1/petitions/\(TestInstance.seedSlug)")
+            let published = try #require(try JSONDecoder().decode(Petition.self, from: Data(petition.body.utf8)).treeHead)
+            #expect(published.rootHash == head.rootHash && published.signatureCount == 1)
+
             let page = try await browser.get("/p/\(TestInstance.seedSlug)/receipt?code=\(code)")
             #expect(page.status == .ok)
             #expect(page.body.contains("This receipt is counted."))

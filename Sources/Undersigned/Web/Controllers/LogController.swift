@@ -20,28 +20,6 @@ struct LogController<Context: RequestContext>: Sendable {
 
     // MARK: Resources
 
-    struct TreeHeadResource: Codable, Sendable {
-        var size: UInt64
-        var rootHash: String
-        var signatureCount: Int
-        var timestamp: Int64
-        var keyID: String
-        /// Ed25519 over `signedData`, base64.
-        var signature: String
-        /// The exact bytes signed, hex: see the README for their layout.
-        var signedData: String
-
-        init(_ head: SignedTreeHead) {
-            size = head.size
-            rootHash = head.root.hex
-            signatureCount = head.count
-            timestamp = head.timestamp.millis
-            keyID = head.keyID
-            signature = Data(head.signature).base64EncodedString()
-            signedData = head.signedBytes.hex
-        }
-    }
-
     struct LogResource: ResponseCodable, Sendable {
         var petitionID: String
         var treeHead: TreeHeadResource?
@@ -133,6 +111,29 @@ struct LogController<Context: RequestContext>: Sendable {
             throw AppError.notFound("There is no petition at this address.")
         }
         return petition
+    }
+}
+
+/// A signed tree head as the API publishes it.
+struct TreeHeadResource: Codable, Sendable {
+    var size: UInt64
+    var rootHash: String
+    var signatureCount: Int
+    var timestamp: Int64
+    var keyID: String
+    /// Ed25519 over `signedData`, base64.
+    var signature: String
+    /// The exact bytes signed, hex: see the README for their layout.
+    var signedData: String
+
+    init(_ head: SignedTreeHead) {
+        size = head.size
+        rootHash = head.root.hex
+        signatureCount = head.count
+        timestamp = head.timestamp.millis
+        keyID = head.keyID
+        signature = Data(head.signature).base64EncodedString()
+        signedData = head.signedBytes.hex
     }
 }
 

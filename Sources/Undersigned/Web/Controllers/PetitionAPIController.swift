@@ -6,6 +6,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
     let catalog: PetitionCatalog
     let counts: SignatureCounts
     let countries: CountryFigures
+    let heads: TreeHeads
     let baseURL: URL
 
     func addRoutes(to group: RouterGroup<Context>) {
@@ -31,6 +32,8 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         var organizer: String
         var url: String
         var targets: [TargetResource]
+        /// The latest signed head of the petition's signature log, once there is one.
+        var treeHead: TreeHeadResource?
     }
 
     struct PetitionList: ResponseCodable, Sendable {
@@ -88,6 +91,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
             slug: petition.slug, title: petition.title, summary: petition.summary, language: petition.language,
             state: petition.state.rawValue, signatureCount: count, goal: Goal.displayed(count: count, organizerGoal: petition.goal),
             organizer: petition.organizer, url: "\(baseURL.absoluteString)/p/\(petition.slug)",
-            targets: petition.targets.map { TargetResource(name: $0.name, role: $0.role, organization: $0.organization) })
+            targets: petition.targets.map { TargetResource(name: $0.name, role: $0.role, organization: $0.organization) },
+            treeHead: try await heads.latest(for: petition.id).map(TreeHeadResource.init))
     }
 }
