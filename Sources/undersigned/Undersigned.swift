@@ -8,7 +8,7 @@ struct UndersignedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "undersigned",
         abstract: "A petition platform that counts honestly and protects its signers.",
-        subcommands: [Serve.self, Migrate.self, Purge.self, Keygen.self, RotateKeys.self, Review.self, Invalidate.self, VerifyLog.self],
+        subcommands: [Serve.self, Migrate.self, Purge.self, Keygen.self, RotateKeys.self, Review.self, Invalidate.self, VerifyLog.self, Export.self, Deliver.self],
         defaultSubcommand: Serve.self)
 }
 

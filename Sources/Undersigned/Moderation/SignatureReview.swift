@@ -67,7 +67,8 @@ public struct SignatureReview: Sendable {
     ) async throws {
         var cursor: SignatureCursor?
         repeat {
-            let page = try await store.reviewPage(petitionID: petitionID, window: window, after: cursor, limit: 5000)
+            let page = try await store.signaturePage(
+                petitionID: petitionID, states: [.pending, .confirmed], window: window, after: cursor, limit: 5000)
             for (signature, sealed) in page {
                 let email = try sealer.open(PersonalData.self, from: sealed).email
                 try body(signature, String(email[email.index(after: email.lastIndex(of: "@") ?? email.startIndex)...]).lowercased())
@@ -95,10 +96,10 @@ public struct SignatureCursor: Sendable, Equatable {
 }
 
 public protocol SignatureReviewStore: Sendable {
-    /// Pending and confirmed signatures with personal data, made in `window`, after `cursor`
-    /// in (creation time, id) order.
-    func reviewPage(
-        petitionID: UUID, window: ClosedRange<Date>, after cursor: SignatureCursor?, limit: Int
+    /// Signatures in one of `states` that still have personal data, made in `window`, after
+    /// `cursor` in (creation time, id) order: pages that read millions in constant memory.
+    func signaturePage(
+        petitionID: UUID, states: [SignatureState], window: ClosedRange<Date>, after cursor: SignatureCursor?, limit: Int
     ) async throws -> [(signature: Signature, sealedPersonalData: [UInt8])]
     /// Invalidates those of `ids` still pending or confirmed, takes the confirmed ones off the
     /// counters and records their invalidation in the petition's log (by the receipt hash

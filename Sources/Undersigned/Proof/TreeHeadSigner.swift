@@ -21,10 +21,18 @@ public struct TreeHeadSigner: Service {
     /// Signs the current head of every log that has grown since its last signed head.
     public func signGrownLogs(now: Date = Date()) async throws {
         for petitionID in try await store.petitionsWithUnsignedEntries() {
-            let state = try await store.logState(petitionID: petitionID)
-            try await store.insert(
-                try key.sign(petitionID: petitionID, size: state.frontier.size, root: state.frontier.root, count: state.count, timestamp: now))
+            _ = try await signCurrentHead(of: petitionID, now: now)
         }
+    }
+
+    /// Signs the log's head as it is now, grown or not (an empty log too), and returns the
+    /// latest signed head: for a delivery, which must carry one.
+    public func signCurrentHead(of petitionID: UUID, now: Date = Date()) async throws -> SignedTreeHead {
+        let state = try await store.logState(petitionID: petitionID)
+        try await store.insert(
+            try key.sign(petitionID: petitionID, size: state.frontier.size, root: state.frontier.root, count: state.count, timestamp: now))
+        guard let head = try await store.latestTreeHead(petitionID: petitionID) else { throw DeliveryError.nothingSigned }
+        return head
     }
 
     public func run() async throws {

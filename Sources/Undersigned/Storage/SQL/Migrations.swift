@@ -158,5 +158,26 @@ enum Migrations {
                 "INSERT INTO log_state (petition_id, size, frontier, confirmed) SELECT id, 0, \(sql.emptyBytes), 0 FROM petitions",
             ]
         },
+        Migration(version: 8, name: "deliveries to targets, with evidence and the tree head they carried") { sql in
+            [
+                """
+                CREATE TABLE deliveries (
+                    id TEXT PRIMARY KEY,
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    target_position INTEGER NOT NULL,
+                    delivered_at BIGINT NOT NULL,
+                    channel TEXT NOT NULL,
+                    delivered_by TEXT NOT NULL,
+                    notes TEXT NOT NULL,
+                    evidence_name TEXT,
+                    evidence_type TEXT,
+                    evidence \(sql.bytes),
+                    tree_head_size BIGINT NOT NULL,
+                    recorded_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX deliveries_by_petition ON deliveries (petition_id, target_position)",
+            ]
+        },
     ]
 }

@@ -2,8 +2,8 @@ import Foundation
 import SQLKit
 
 extension SQLStore {
-    func reviewPage(
-        petitionID: UUID, window: ClosedRange<Date>, after cursor: SignatureCursor?, limit: Int
+    func signaturePage(
+        petitionID: UUID, states: [SignatureState], window: ClosedRange<Date>, after cursor: SignatureCursor?, limit: Int
     ) async throws -> [(signature: Signature, sealedPersonalData: [UInt8])] {
         let after: SQLQueryString =
             if let cursor {
@@ -15,7 +15,7 @@ extension SQLStore {
             try await db.raw(
                 """
                 SELECT \(unsafeRaw: SQLSignatureTransaction.columns), personal_data FROM signatures
-                WHERE petition_id = \(bind: petitionID.text) AND state IN (\(binds: [SignatureState.pending.rawValue, SignatureState.confirmed.rawValue]))
+                WHERE petition_id = \(bind: petitionID.text) AND state IN (\(binds: states.map(\.rawValue)))
                   AND personal_data IS NOT NULL
                   AND created_at >= \(bind: window.lowerBound.millis) AND created_at <= \(bind: window.upperBound.millis) \(after)
                 ORDER BY created_at, id LIMIT \(bind: limit)

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Recording deliveries and building their packages. Each delivery carries a tree head
+/// signed at that moment, so the count it states can be checked later against the log.
+public struct Deliveries: Sendable {
+    public typealias Store = DeliveryStore & SignatureLogStore & SignatureReviewStore & PetitionStore
+
+    let store: any Store
+    let signer: TreeHeadSigner
+    let sealer: PersonalDataSealer
+    let baseURL: URL
+    let threshold: Int
+
+    public init(store: any Store, signer: TreeHeadSigner, sealer: PersonalDataSealer, baseURL: URL, threshold: Int = SmallCounts.defaultThreshold) {
+        self.store = store
+        self.signer = signer
+        self.sealer = sealer
+        self.baseURL = baseURL
+        self.threshold = threshold
+    }
+
+    /// Records that `petition` reached its target at `targetPosition`; once every target has
+    /// a delivery, the petition moves to `delivered`.
+    public func record(
+        _ petition: Petition, targetPosition: Int, deliveredAt: Date, channel: DeliveryChannel, deliveredBy: String, notes: String,
+        evidence: DeliveryRecord.Evidence?
+    ) async throws -> (record: DeliveryRecord, petitionDelivered: Bool) {
+        guard petition.targets.indices.contains(targetPosition) else { throw DeliveryError.noSuchTarget(targetPosition) }
+        guard [.open, .closed, .delivered].contains(petition.state) else { throw DeliveryError.notDeliverable(petition.state) }
+        let record = DeliveryRecord(
+            petitionID: petition.id, targetPosition: targetPosition, deliveredAt: deliveredAt, channel: channel,
+            deliveredBy: deliveredBy.trimmingCharacters(in: .whitespacesAndNewlines), notes: notes, evidence: evidence,
+            treeHead: try await signer.signCurrentHead(of: petition.id))
+        return (record, try await store.record(record, targetCount: petition.targets.count))
+    }
+
+    /// Writes the delivery package of `petition` to `destination`, over a freshly signed head.
+    public func package(_ petition: Petition, to destination: URL) async throws -> [DeliveryPackage.FileDigest] {
+        let head = try await signer.signCurrentHead(of: petition.id)
+        let package = DeliveryPackage(
+            petition: petition, treeHead: head, logKey: signer.key.publicKey,
+            countries: SmallCounts.publishable(try await store.countryCounts(petitionID: petition.id), threshold: threshold), threshold: threshold,
+            petitionURL: "\(baseURL.absoluteString)/p/\(petition.slug)", signatures: store, sealer: sealer)
+        return try await package.write(to: destination)
+    }
+}

@@ -1,0 +1,237 @@
+import Crypto
+import Foundation
+import Mustache
+import ZIPFoundation
+
+/// The package a petition is delivered with: a printable letter, the names of the signers
+/// who asked to be named, per-country counts with small numbers withheld, and a manifest of
+/// every file's SHA-256 with the signed tree head of the count. Signers are read page by
+/// page and written straight to disk, so a petition of millions takes constant memory.
+public struct DeliveryPackage: Sendable {
+    public let petition: Petition
+    public let treeHead: SignedTreeHead
+    public let logKey: LogSigningKey.Public
+    public let countries: [SmallCounts.Tally]
+    public let threshold: Int
+    public let petitionURL: String
+    let signatures: any SignatureReviewStore
+    let sealer: PersonalDataSealer
+
+    public init(
+        petition: Petition, treeHead: SignedTreeHead, logKey: LogSigningKey.Public, countries: [SmallCounts.Tally], threshold: Int,
+        petitionURL: String, signatures: any SignatureReviewStore, sealer: PersonalDataSealer
+    ) {
+        self.petition = petition
+        self.treeHead = treeHead
+        self.logKey = logKey
+        self.countries = countries
+        self.threshold = threshold
+        self.petitionURL = petitionURL
+        self.signatures = signatures
+        self.sealer = sealer
+    }
+
+    public struct FileDigest: Codable, Sendable, Equatable {
+        public var name: String
+        public var bytes: Int
+        public var sha256: String
+    }
+
+    /// Writes the ZIP to `destination` (which must not exist); returns the files' digests.
+    public func write(to destination: URL, now: Date = Date()) async throws -> [FileDigest] {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("undersigned-package-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: work) }
+
+        var digests: [FileDigest] = []
+        digests.append(try write("letter.html", in: work) { try $0.write(Array(try letter(now: now).utf8)) })
+        digests.append(try write("countries.csv", in: work) { file in
+            try file.write(CSV.row(["country", "name", "signatures"]))
+            for tally in countries {
+                let figure = tally.signatures.map(String.init) ?? (tally.withheld == .belowThreshold ? "fewer than \(threshold)" : "not shown")
+                try file.write(CSV.row([tally.country, Country.named(code: tally.country)?.name ?? tally.country, figure]))
+            }
+        })
+        digests.append(try await writeNames(in: work))
+        let manifest = Manifest(
+            petition: .init(id: petition.id.text, slug: petition.slug, title: petition.title, url: petitionURL),
+            generatedAt: now.millis, treeHead: .init(treeHead), logKey: .init(logKey), files: digests)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let manifestDigest = try write("manifest.json", in: work) { try $0.write(Array(try encoder.encode(manifest))) }
+
+        let archive = try Archive(url: destination, accessMode: .create)
+        for digest in digests + [manifestDigest] {
+            try archive.addEntry(with: digest.name, fileURL: work.appendingPathComponent(digest.name), compressionMethod: .deflate)
+        }
+        return digests + [manifestDigest]
+    }
+
+    /// What `manifest.json` holds.
+    public struct Manifest: Codable, Sendable {
+        public struct PetitionReference: Codable, Sendable {
+            public var id, slug, title, url: String
+        }
+
+        public struct TreeHead: Codable, Sendable {
+            public var size: UInt64
+            public var rootHash: String
+            public var signatureCount: Int
+            public var timestamp: Int64
+            public var keyID: String
+            public var signature: String
+            public var signedData: String
+
+            init(_ head: SignedTreeHead) {
+                size = head.size
+                rootHash = head.root.map { String(format: "%02x", $0) }.joined()
+                signatureCount = head.count
+                timestamp = head.timestamp.millis
+                keyID = head.keyID
+                signature = Data(head.signature).base64EncodedString()
+                signedData = head.signedBytes.map { String(format: "%02x", $0) }.joined()
+            }
+        }
+
+        public struct Key: Codable, Sendable {
+            public var algorithm = "Ed25519"
+            public var keyID: String
+            public var publicKey: String
+
+            init(_ key: LogSigningKey.Public) {
+                keyID = key.id
+                publicKey = key.key.rawRepresentation.base64EncodedString()
+            }
+        }
+
+        public var petition: PetitionReference
+        public var generatedAt: Int64
+        public var treeHead: TreeHead
+        public var logKey: Key
+        public var files: [FileDigest]
+    }
+
+    // MARK: Helpers
+
+    /// Names only of the confirmed signers who asked for their name to be shown.
+    private func writeNames(in work: URL) async throws -> FileDigest {
+        let url = work.appendingPathComponent("signatures.csv")
+        let file = try HashingFile(url)
+        defer { file.close() }
+        try file.write(CSV.row(["name", "country"]))
+        var cursor: SignatureCursor?
+        repeat {
+            let page = try await signatures.signaturePage(
+                petitionID: petition.id, states: [.confirmed], window: Date.distantPast...Date.distantFuture, after: cursor, limit: 5000)
+            for (signature, sealed) in page where signature.showNamePublicly {
+                try file.write(CSV.row([try sealer.open(PersonalData.self, from: sealed).name, signature.country]))
+            }
+            cursor = page.last.map { SignatureCursor(createdAt: $0.signature.createdAt, id: $0.signature.id) }
+        } while cursor != nil
+        return file.digest(name: "signatures.csv")
+    }
+
+    private func write(_ name: String, in work: URL, _ body: (HashingFile) throws -> Void) throws -> FileDigest {
+        let file = try HashingFile(work.appendingPathComponent(name))
+        defer { file.close() }
+        try body(file)
+        return file.digest(name: name)
+    }
+
+    private func letter(now: Date) throws -> String {
+        let template = try MustacheTemplate(string: String(contentsOf: BundledResources.url("delivery/letter.mustache"), encoding: .utf8))
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.dateStyle = .long
+        return template.render(
+            LetterView(
+                lang: petition.language, dir: TextDirection.of(language: petition.language), date: formatter.string(from: now),
+                title: petition.title, summary: petition.summary, bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown),
+                organizer: petition.organizer,
+                targets: petition.targets.map { .init(name: $0.name, role: $0.role.isEmpty ? nil : $0.role, organization: $0.organization.isEmpty ? nil : $0.organization) },
+                count: Numbers.grouped(treeHead.count), threshold: threshold,
+                countries: countries.map { tally in
+                    .init(
+                        name: Country.named(code: tally.country)?.name ?? tally.country,
+                        figure: tally.signatures.map(Numbers.grouped) ?? (tally.withheld == .belowThreshold ? "fewer than \(threshold)" : "not shown"))
+                },
+                hasComplementary: countries.contains { $0.withheld == .complementary },
+                treeHead: .init(
+                    size: treeHead.size, count: Numbers.grouped(treeHead.count), root: treeHead.root.map { String(format: "%02x", $0) }.joined(),
+                    signedAt: ISO8601DateFormatter().string(from: treeHead.timestamp), keyID: treeHead.keyID),
+                publicKey: logKey.key.rawRepresentation.base64EncodedString(), signature: Data(treeHead.signature).base64EncodedString(),
+                petitionURL: petitionURL))
+    }
+
+    private struct LetterView {
+        struct TargetLine {
+            var name: String
+            var role: String?
+            var organization: String?
+        }
+
+        struct CountryLine {
+            var name: String
+            var figure: String
+        }
+
+        struct Head {
+            var size: UInt64
+            var count: String
+            var root: String
+            var signedAt: String
+            var keyID: String
+        }
+
+        var lang, dir, date, title, summary, bodyHTML, organizer: String
+        var targets: [TargetLine]
+        var count: String
+        var threshold: Int
+        var countries: [CountryLine]
+        var hasComplementary: Bool
+        var treeHead: Head
+        var publicKey, signature, petitionURL: String
+    }
+}
+
+/// A file written once, front to back, whose SHA-256 is computed as it is written.
+private final class HashingFile {
+    private let handle: FileHandle
+    private var hasher = SHA256()
+    private var count = 0
+
+    init(_ url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        handle = try FileHandle(forWritingTo: url)
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        hasher.update(data: bytes)
+        count += bytes.count
+        try handle.write(contentsOf: bytes)
+    }
+
+    func digest(name: String) -> DeliveryPackage.FileDigest {
+        DeliveryPackage.FileDigest(name: name, bytes: count, sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined())
+    }
+
+    func close() {
+        try? handle.close()
+    }
+}
+
+/// RFC 4180 rows. A cell that a spreadsheet would read as a formula is prefixed with `'`.
+enum CSV {
+    static func row(_ cells: [String]) -> [UInt8] {
+        Array((cells.map(cell).joined(separator: ",") + "\r\n").utf8)
+    }
+
+    private static func cell(_ value: String) -> String {
+        var value = value
+        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Undersigned
+
+/// Opens the database and keys the delivery commands need, and finds the petition.
+func withDeliveries<Result: Sendable>(
+    settings: Settings, slug: String, _ body: @Sendable (Deliveries, Petition) async throws -> Result
+) async throws -> Result {
+    let masterKeys = try settings.loadMasterKeys()
+    let logKey = try settings.loadLogSigningKey()
+    return try await withDatabase(settings: settings, logger: makeLogger(settings)) { database in
+        let keys = DataKeyRing(store: database, masterKeys: masterKeys, reloadMasterKeys: settings.loadMasterKeys)
+        try await keys.refresh()
+        guard let petition = try await database.petition(slug: slug) else { throw ValidationError("no petition has the slug \(slug)") }
+        let deliveries = Deliveries(
+            store: database, signer: TreeHeadSigner(store: database, key: logKey, logger: makeLogger(settings)),
+            sealer: PersonalDataSealer(keys: keys), baseURL: settings.baseURL)
+        return try await body(deliveries, petition)
+    }
+}
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a petition's delivery package: a ZIP with the letter, consenting signers' names, per-country counts and a manifest with the signed tree head.")
+
+    @OptionGroup var options: SettingsOptions
+    @Option(help: "The petition's slug.")
+    var petition: String
+    @Option(help: "Where to write the ZIP (must not exist).")
+    var output: String
+
+    func run() async throws {
+        let settings = try options.settings()
+        let destination = URL(fileURLWithPath: output)
+        guard !FileManager.default.fileExists(atPath: destination.path) else { throw ValidationError("\(output) exists already") }
+        let files = try await withDeliveries(settings: settings, slug: petition) { deliveries, petition in
+            try await deliveries.package(petition, to: destination)
+        }
+        print("wrote \(output):")
+        for file in files { print("  \(file.name)  \(file.bytes) bytes  sha256 \(file.sha256)") }
+    }
+}
+
+struct Deliver: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record that a petition was delivered to one of its targets; once every target has a delivery, the petition is delivered.")
+
+    @OptionGroup var options: SettingsOptions
+    @Option(help: "The petition's slug.")
+    var petition: String
+    @Option(help: "The target's position on the petition, from 1.")
+    var target: Int
+    @Option(help: "email, in-person, post or online-form.")
+    var channel: String
+    @Option(help: "Who delivered it.")
+    var by: String
+    @Option(help: "Notes, e.g. who received it.")
+    var notes: String = ""
+    @Option(help: "A file that proves the delivery (pdf, png, jpg, txt, eml; at most 10 MB).")
+    var evidence: String?
+    @Option(help: "When it was delivered (YYYY-MM-DD); default now.")
+    var date: String?
+
+    func run() async throws {
+        let settings = try options.settings()
+        guard let channel = DeliveryChannel(rawValue: channel) else {
+            throw ValidationError("--channel is one of \(DeliveryChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let deliveredAt = try date.map { text in
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            guard let date = formatter.date(from: text) else { throw ValidationError("--date is YYYY-MM-DD") }
+            return date
+        } ?? Date()
+        let evidence = try evidence.map { path in
+            try DeliveryRecord.Evidence(fileName: path, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        }
+        let (record, delivered) = try await withDeliveries(settings: settings, slug: petition) { [target, by, notes] deliveries, petition in
+            try await deliveries.record(
+                petition, targetPosition: target - 1, deliveredAt: deliveredAt, channel: channel, deliveredBy: by, notes: notes, evidence: evidence)
+        }
+        print("recorded delivery \(record.id.uuidString.lowercased()): \(record.treeHead.count) signature(s), tree head of size \(record.treeHead.size)")
+        if delivered { print("every target has a delivery: the petition is now delivered") }
+    }
+}
