@@ -16,6 +16,7 @@ public struct Settings: Sendable {
     /// The server secret as configured; `nil` means "read or create it in the data directory".
     public var secret: String?
     public var logLevel: Logger.Level
+    public var abuse = AbuseSettings()
 
     public init(
         hostname: String = "127.0.0.1",
@@ -49,6 +50,7 @@ public struct SettingsFlags: Sendable {
     public var mailDirectory: String?
     public var dataDirectory: String?
     public var logLevel: String?
+    public var abuse = AbuseFlags()
 
     public init(
         hostname: String? = nil, port: Int? = nil, database: String? = nil, baseURL: String? = nil,
@@ -122,6 +124,7 @@ extension Settings {
             }
             settings.logLevel = parsed
         }
+        settings.abuse = try AbuseSettings.resolve(flags: flags.abuse, environment: environment)
         return settings
     }
 }

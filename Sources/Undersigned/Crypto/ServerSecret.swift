@@ -43,4 +43,7 @@ public enum KeyPurpose: String, Sendable {
     case confirmationLink = "confirmation-link"
     case csrf
     case personalData = "personal-data"
+    case proofOfWork = "proof-of-work"
+    /// Rate-limit buckets shared between instances; a key per day is derived from it.
+    case rateBuckets = "rate-buckets"
 }

@@ -4,10 +4,11 @@ import Logging
 import ServiceLifecycle
 
 /// Wires an Undersigned instance together. Tests build the very same application with
-/// their own settings.
-public func buildApplication(settings: Settings, logger: Logger) async throws -> some ApplicationProtocol {
+/// their own settings, and a clock they move by hand for the abuse defences.
+public func buildApplication(settings: Settings, logger: Logger, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let secret = try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory)
     let pages = try await Pages.load()
+    let disposableDomains = try DisposableDomains.load(file: settings.abuse.disposableDomainsFile)
     let database = try await openDatabase(settings.database, logger: logger)
     let sealer = PersonalDataSealer(key: secret.key(for: .personalData))
     let transport: any MailTransport
@@ -29,6 +30,8 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
     let catalog = PetitionCatalog(store: database)
     let csrf = CSRFProtection(key: secret.key(for: .csrf), baseURL: settings.baseURL)
     let presenter = PetitionPresenter(pages: pages, counts: counts, baseURL: settings.baseURL)
+    let signingGuard = SigningGuard(
+        settings: settings.abuse, disposableDomains: disposableDomains, secret: secret, store: database, clock: clock, logger: logger)
 
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(SecurityHeadersMiddleware())
@@ -36,7 +39,7 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
     let countryFigures = CountryFigures(store: database)
     PetitionController(
         catalog: catalog, counts: counts, countries: countryFigures, presenter: presenter, csrf: csrf, writer: writer,
-        fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer
+        fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer, signingGuard: signingGuard
     ).addRoutes(to: router)
     ConfirmationController(signatures: database, catalog: catalog, links: links, writer: writer, presenter: presenter, csrf: csrf)
         .addRoutes(to: router)
@@ -54,7 +57,7 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
         configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
         // Shut down in reverse: the server stops taking requests and finishes those in flight,
         // then the writer commits what it accepted, then the outbox, then the database.
-        services: [DatabaseCloser(database: database)] + database.services
+        services: [DatabaseCloser(database: database)] + database.services + signingGuard.services
             + [writer, outbox, RetentionService(purge: Purge(signatures: database), logger: logger)],
         logger: logger)
     app.beforeServerStarts {

@@ -21,11 +21,17 @@ struct SQLFlavor: Sendable {
     var skipLocked: String
     /// Taken first in the migration transaction so concurrent instances migrate one at a time.
     var migrationLock: String?
+    /// Creates a table whose rows are worth nothing after a crash: PostgreSQL writes no WAL
+    /// for it, so they never reach the log, a replica or a backup.
+    var createEphemeralTable: String
+    /// Whether several instances may share this database.
+    var isShared: Bool
 
-    static let sqlite = SQLFlavor(boolean: "INTEGER", bytes: "BLOB", skipLocked: "", migrationLock: nil)
+    static let sqlite = SQLFlavor(
+        boolean: "INTEGER", bytes: "BLOB", skipLocked: "", migrationLock: nil, createEphemeralTable: "CREATE TABLE", isShared: false)
     static let postgres = SQLFlavor(
         boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED",
-        migrationLock: "SELECT pg_advisory_xact_lock(4242001)")
+        migrationLock: "SELECT pg_advisory_xact_lock(4242001)", createEphemeralTable: "CREATE UNLOGGED TABLE", isShared: true)
 }
 
 extension SQLDatabase {
