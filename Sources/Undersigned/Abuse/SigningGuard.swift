@@ -65,7 +65,8 @@ struct SigningGuard: Sendable {
             ? SharedRateCounts(
                 store: store, buckets: SharedBuckets(rootKey: secret.key(for: .rateBuckets)), windows: signWindows, clock: clock, logger: logger)
             : nil
-        emailLimits = RateLimiter(windows: [RateLimiter.Window(limit: settings.emailsPerHour, period: 3600)])
+        // A mailbox's count lasts up to an hour, so at most the busiest 200,000 are kept.
+        emailLimits = RateLimiter(windows: [RateLimiter.Window(limit: settings.emailsPerHour, period: 3600)], maximumKeys: 200_000)
         proofOfWork = ProofOfWork(key: secret.key(for: .proofOfWork))
         redeemed = RedeemedChallenges(store: store.isShared ? store : nil, logger: logger)
         self.disposableDomains = disposableDomains

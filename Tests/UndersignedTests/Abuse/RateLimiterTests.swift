@@ -50,6 +50,20 @@ struct RateLimiterTests {
         #expect(limiter.take(early, at: start.addingTimeInterval(500)) == .allowed)
     }
 
+    @Test("past its maximum it forgets the least recently seen keys, and keeps the busy ones")
+    func bounded() {
+        let limiter = RateLimiter(windows: [.init(limit: 3, period: 3600)], maximumKeys: 16 * 64)
+        let busy = Key128(Array(repeating: 9, count: 16))
+        for _ in 0..<3 { #expect(limiter.take(busy, at: start) == .allowed) }
+        for index in 0..<100_000 {
+            let key = Key128(withUnsafeBytes(of: (UInt64(index), UInt64(index))) { Array($0) })
+            _ = limiter.take(key, at: start.addingTimeInterval(Double(index) / 1000))
+            // The busy key keeps trying, so it stays among the recently seen.
+            if index % 100 == 0 { #expect(limiter.take(busy, at: start.addingTimeInterval(Double(index) / 1000)) != .allowed) }
+        }
+        #expect(limiter.keyCount <= 16 * 64)
+    }
+
     @Test("the client address: the peer, or the last X-Forwarded-For entry only when trusted")
     func clientAddress() throws {
         let peer = try SocketAddress(ipAddress: "192.0.2.10", port: 4321)
