@@ -58,6 +58,7 @@ struct ProofOfWorkFlowTests {
                        ("email", "noscript@example.org"), ("country", "LB")])
             #expect(noScript.status == .forbidden)
             #expect(noScript.body.contains("this form now needs JavaScript"))
+            #expect(!noScript.body.contains("<noscript>"), "said once, not twice")
             #expect(noScript.body.contains("value=\"noscript@example.org\""))
             #expect(noScript.body.contains("<option value=\"LB\" selected>"))
 

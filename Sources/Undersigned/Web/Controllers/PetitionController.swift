@@ -85,7 +85,9 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
             return try await formPage(petition, form: view, status: .unprocessableContent, session: session)
         case .success(let signing):
             if let refusal = try await signingGuard.redeemProof(token: body["pow"], solution: body["powSolution"], for: petition) {
-                let view = formView(petition, session: session, form: form, notice: refusal.notice)
+                var view = formView(petition, session: session, form: form, notice: refusal.notice)
+                // The notice says it already.
+                if refusal == .needsScript { view.proof.scriptNotice = "" }
                 return try await formPage(petition, form: view, status: .forbidden, session: session)
             }
             let job = try SignatureWriter.SigningJob(signing, on: petition, fingerprinter: fingerprinter, sealer: sealer)
