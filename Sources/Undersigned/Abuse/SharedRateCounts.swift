@@ -84,7 +84,8 @@ final class SharedRateCounts: Service, Sendable {
         }
     }
 
-    /// Syncs about once a second, and purges expired shared state about once a minute.
+    /// Syncs about once a second, and about once a minute purges the shared state that has
+    /// expired: rate buckets, and redeemed challenges too.
     func run() async throws {
         var ticks = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {

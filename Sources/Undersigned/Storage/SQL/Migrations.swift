@@ -86,6 +86,7 @@ enum Migrations {
                 """,
             ]
         },
+        // Used where instances share the database (PostgreSQL), where they are unlogged.
         Migration(version: 6, name: "redeemed proof-of-work challenges, shared rate buckets") { sql in
             [
                 "\(sql.createEphemeralTable) redeemed_challenges (nonce \(sql.bytes) PRIMARY KEY, expires_at BIGINT NOT NULL)",
