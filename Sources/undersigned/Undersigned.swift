@@ -36,14 +36,31 @@ struct SettingsOptions: ParsableArguments {
     var deliveredDataRetentionDays: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (UNDERSIGNED_LOG_LEVEL, default info).")
     var logLevel: String?
+    @Flag(help: "Take the client address from the last X-Forwarded-For entry, set by your reverse proxy (UNDERSIGNED_TRUST_FORWARDED_FOR).")
+    var trustForwardedFor = false
+    @Option(help: "Sign requests allowed per client address in a minute (UNDERSIGNED_SIGN_LIMIT_PER_MINUTE, default 5).")
+    var signLimitPerMinute: Int?
+    @Option(help: "Sign requests allowed per client address in an hour (UNDERSIGNED_SIGN_LIMIT_PER_HOUR, default 30).")
+    var signLimitPerHour: Int?
+    @Option(help: "Emails about signing sent per mailbox in an hour (UNDERSIGNED_EMAIL_LIMIT_PER_HOUR, default 3).")
+    var emailLimitPerHour: Int?
+    @Option(help: "Sign requests a minute below which no proof of work is asked (UNDERSIGNED_POW_CALM_RATE, default 120).")
+    var powCalmRate: Int?
+    @Option(help: "Most leading zero bits a proof of work needs under a flood; 0 turns it off (UNDERSIGNED_POW_MAX_BITS, default 18).")
+    var powMaxBits: Int?
+    @Option(help: "File of disposable email domains, one a line (UNDERSIGNED_DISPOSABLE_DOMAINS_FILE, default: the shipped list).")
+    var disposableDomainsFile: String?
 
     func settings() throws -> Settings {
-        try Settings.resolve(
-            flags: SettingsFlags(
-                hostname: hostname, port: port, database: database, baseURL: baseURL, mailTransport: mailTransport,
-                mailDirectory: mailDir, dataDirectory: dataDir, keyFile: keyFile, logKeyFile: logKeyFile,
-                deliveredDataRetentionDays: deliveredDataRetentionDays, logLevel: logLevel),
-            environment: ProcessInfo.processInfo.environment)
+        var flags = SettingsFlags(
+            hostname: hostname, port: port, database: database, baseURL: baseURL, mailTransport: mailTransport,
+            mailDirectory: mailDir, dataDirectory: dataDir, keyFile: keyFile, logKeyFile: logKeyFile,
+            deliveredDataRetentionDays: deliveredDataRetentionDays, logLevel: logLevel)
+        flags.abuse = AbuseFlags(
+            trustForwardedFor: trustForwardedFor ? true : nil, signsPerMinute: signLimitPerMinute, signsPerHour: signLimitPerHour,
+            emailsPerHour: emailLimitPerHour, proofOfWorkCalmRate: powCalmRate, proofOfWorkMaximumBits: powMaxBits,
+            disposableDomainsFile: disposableDomainsFile)
+        return try Settings.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
     }
 }
 

@@ -26,6 +26,7 @@ public struct Settings: Sendable {
     /// How long after delivery a petition's signers' personal data is kept.
     public var deliveredDataRetention: Duration
     public var logLevel: Logger.Level
+    public var abuse = AbuseSettings()
 
     public init(
         hostname: String = "127.0.0.1",
@@ -86,6 +87,7 @@ public struct SettingsFlags: Sendable {
     public var logKeyFile: String?
     public var deliveredDataRetentionDays: Int?
     public var logLevel: String?
+    public var abuse = AbuseFlags()
 
     public init(
         hostname: String? = nil, port: Int? = nil, database: String? = nil, baseURL: String? = nil,
@@ -165,6 +167,7 @@ extension Settings {
             }
             settings.logLevel = parsed
         }
+        settings.abuse = try AbuseSettings.resolve(flags: flags.abuse, environment: environment)
         return settings
     }
 

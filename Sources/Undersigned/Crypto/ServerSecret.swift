@@ -44,4 +44,7 @@ public enum KeyPurpose: String, Sendable {
     case withdrawalLink = "withdrawal-link"
     case receipt
     case csrf
+    case proofOfWork = "proof-of-work"
+    /// Rate-limit buckets shared between instances; a key per day is derived from it.
+    case rateBuckets = "rate-buckets"
 }

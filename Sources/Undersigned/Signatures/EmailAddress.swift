@@ -17,12 +17,24 @@ public struct EmailAddress: Sendable, Equatable, Codable {
     }
 
     /// Providers known to deliver `a.b+tag@` to `ab@`. Others may treat dots and plus signs
-    /// as significant, so their addresses are only lower-cased.
+    /// as significant, so their addresses are only lower-cased. Only Gmail ignores dots.
     private static let ignoresDots: Set<String> = ["gmail.com", "googlemail.com"]
     private static let ignoresPlusTags: Set<String> = [
-        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com",
-        "protonmail.com", "proton.me", "pm.me", "fastmail.com", "yandex.ru", "yandex.com",
+        "gmail.com", "googlemail.com",
+        // Microsoft
+        "outlook.com", "hotmail.com", "live.com", "msn.com", "outlook.fr", "outlook.de", "outlook.es", "outlook.it",
+        "hotmail.co.uk", "hotmail.fr", "hotmail.de", "hotmail.es", "hotmail.it", "live.co.uk", "live.fr", "live.de",
+        // Apple
+        "icloud.com", "me.com", "mac.com",
+        // Proton
+        "protonmail.com", "protonmail.ch", "proton.me", "pm.me",
+        // Fastmail
+        "fastmail.com", "fastmail.fm",
+        // Yandex
+        "yandex.ru", "yandex.com", "ya.ru",
     ]
+    /// Other names of the same mail service, whose mailboxes are one and the same.
+    private static let sameService: [String: String] = ["googlemail.com": "gmail.com"]
 
     private static func normalize(local: String, domain: String) -> String {
         var local = Substring(local)
@@ -33,8 +45,7 @@ public struct EmailAddress: Sendable, Equatable, Codable {
         if ignoresDots.contains(domain) {
             result.removeAll { $0 == "." }
         }
-        let canonicalDomain = domain == "googlemail.com" ? "gmail.com" : domain
-        return "\(result)@\(canonicalDomain)"
+        return "\(result)@\(sameService[domain] ?? domain)"
     }
 
     private static func isValidLocalPart(_ local: Substring) -> Bool {

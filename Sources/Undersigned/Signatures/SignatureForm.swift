@@ -21,7 +21,8 @@ public struct SignatureForm: Sendable, Equatable {
     public static let maximumNameLength = 100
 
     /// The request to sign, or a friendly message for each field that needs fixing.
-    public func validated() -> Result<SignatureRequest, FieldErrors> {
+    /// - Parameter disposableDomains: domains of throwaway mailboxes, refused.
+    public func validated(disposableDomains: DisposableDomains = .none) -> Result<SignatureRequest, FieldErrors> {
         var errors = FieldErrors()
         let trimmedName = (name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmedName.isEmpty {
@@ -35,7 +36,13 @@ public struct SignatureForm: Sendable, Equatable {
         let address = EmailAddress(typedEmail)
         if typedEmail.isEmpty {
             errors[.email] = "Please enter your email address: we send you a link to confirm your signature."
-        } else if address == nil {
+        } else if let address {
+            if disposableDomains.contains(domainOf: address) {
+                errors[.email] =
+                    "This is a disposable address that stops working soon. Please use an address you keep: "
+                    + "your signature counts only once you confirm it from there."
+            }
+        } else {
             errors[.email] = "This does not look like an email address. Please check it."
         }
         let country = Country.named(code: (country ?? "").trimmingCharacters(in: .whitespaces))

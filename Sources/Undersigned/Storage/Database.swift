@@ -4,7 +4,9 @@ import ServiceLifecycle
 
 /// Everything Undersigned keeps, behind one handle. ``SQLStore`` implements it over SQLite
 /// and PostgreSQL; pick one with ``openDatabase(_:logger:)``.
-public protocol Database: PetitionStore, SignatureStore, OutboxStore, DataKeyStore, SignatureReviewStore, SignatureLogStore, DeliveryStore {
+public protocol Database: PetitionStore, SignatureStore, OutboxStore, DataKeyStore, SignatureReviewStore, SignatureLogStore, DeliveryStore,
+    AbuseStore
+{
     /// Applies the migrations this database has not seen yet.
     func migrate() async throws
     /// The schema versions applied so far, in order.

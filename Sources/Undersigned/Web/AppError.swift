@@ -20,6 +20,18 @@ public struct AppError: Error, Sendable {
         AppError(status: .forbidden, title: "Not allowed", detail: detail)
     }
 
+    /// Over a rate limit: the page says when to come back, and `Retry-After` tells programs.
+    public static func tooManyRequests(retryAfterSeconds: Int) -> AppError {
+        let minutes = (retryAfterSeconds + 59) / 60
+        let wait = retryAfterSeconds < 60 ? "a minute" : minutes == 1 ? "1 minute" : "\(minutes) minutes"
+        return AppError(
+            status: .tooManyRequests, title: "Too many signatures from your connection",
+            detail: "Many signatures have come from your network in a short time, so we have paused it for a while. "
+                + "Please try again in \(wait). If many people share your connection (a school, an office, a public Wi-Fi), "
+                + "one of them can sign now from a phone's mobile data instead.",
+            retryAfterSeconds: retryAfterSeconds)
+    }
+
     public static func overloaded(retryAfterSeconds: Int = 2) -> AppError {
         AppError(
             status: .serviceUnavailable, title: "Very busy right now",

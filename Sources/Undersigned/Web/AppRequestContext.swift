@@ -1,11 +1,15 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The TCP peer: used, hashed, by rate limits and never stored or logged.
+    public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// Forms and JSON bodies are small; anything bigger is refused before it is read.

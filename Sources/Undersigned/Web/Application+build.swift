@@ -4,12 +4,13 @@ import Logging
 import ServiceLifecycle
 
 /// Wires an Undersigned instance together. Tests build the very same application with
-/// their own settings.
-public func buildApplication(settings: Settings, logger: Logger) async throws -> some ApplicationProtocol {
+/// their own settings, and a clock they move by hand for the abuse defences.
+public func buildApplication(settings: Settings, logger: Logger, clock: WallClock = .system) async throws -> some ApplicationProtocol {
     let secret = try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory)
     let pages = try await Pages.load()
     let masterKeys = try settings.loadMasterKeys()
     let logKey = try settings.loadLogSigningKey()
+    let disposableDomains = try DisposableDomains.load(file: settings.abuse.disposableDomainsFile)
     let database = try await openDatabase(settings.database, logger: logger)
     let dataKeys = DataKeyRing(store: database, masterKeys: masterKeys, reloadMasterKeys: settings.loadMasterKeys)
     let sealer = PersonalDataSealer(keys: dataKeys)
@@ -36,6 +37,8 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
         committed: { outbox.wake() })
     let csrf = CSRFProtection(key: secret.key(for: .csrf), baseURL: settings.baseURL)
     let presenter = PetitionPresenter(pages: pages, counts: counts, baseURL: settings.baseURL)
+    let signingGuard = SigningGuard(
+        settings: settings.abuse, disposableDomains: disposableDomains, secret: secret, store: database, clock: clock, logger: logger)
 
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(SecurityHeadersMiddleware())
@@ -43,7 +46,7 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
     let countryFigures = CountryFigures(store: database)
     PetitionController(
         catalog: catalog, counts: counts, countries: countryFigures, presenter: presenter, csrf: csrf, writer: writer,
-        fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer
+        fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer, signingGuard: signingGuard
     ).addRoutes(to: router)
     ConfirmationController(signatures: database, catalog: catalog, mailer: mailer, writer: writer, presenter: presenter, csrf: csrf)
         .addRoutes(to: router)
@@ -67,7 +70,7 @@ public func buildApplication(settings: Settings, logger: Logger) async throws ->
         // Shut down in reverse: the server stops taking requests and finishes those in flight,
         // the outbox stops, the writer commits what it accepted, the logs' last heads are
         // signed, then the database closes.
-        services: [DatabaseCloser(database: database)] + database.services
+        services: [DatabaseCloser(database: database)] + database.services + signingGuard.services
             + [TreeHeadSigner(store: database, key: logKey, logger: logger), writer, outbox, DataKeyRefresher(ring: dataKeys, logger: logger),
                RetentionService(purge: Purge(signatures: database, policy: RetentionPolicy(settings: settings)), logger: logger)],
         logger: logger)

@@ -29,10 +29,12 @@ struct CSRFProtection: Sendable {
         Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(cookie.utf8), using: key)).prefix(16))
     }
 
-    /// Whether a form submission comes from one of this site's own pages.
+    /// Whether a form submission comes from one of this site's own pages. Under
+    /// `Referrer-Policy: no-referrer` browsers send `Origin: null` with every form POST, so
+    /// a null origin proves nothing either way: the token and `Sec-Fetch-Site` decide then.
     func isValid(_ request: Request, submittedToken: String?) -> Bool {
         if let site = request.headers[.secFetchSite], site == "cross-site" { return false }
-        if let origin = request.headers[.origin], !isOwnOrigin(origin, request: request) { return false }
+        if let origin = request.headers[.origin], origin != "null", !isOwnOrigin(origin, request: request) { return false }
         guard let cookie = request.cookies[Self.cookieName]?.value, let submittedToken else { return false }
         return constantTimeEqual(Array(token(forCookie: cookie).utf8), Array(submittedToken.utf8))
     }

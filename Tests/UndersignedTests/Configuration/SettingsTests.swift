@@ -36,6 +36,43 @@ struct SettingsTests {
                 == .postgres(PostgresLocation(host: "db.internal", port: 6543, username: "user", password: "p@ss", database: "petitions", requireTLS: true)))
     }
 
+    @Test("abuse defences have safe defaults, and take flags and environment variables")
+    func abuse() throws {
+        let defaults = try Settings.resolve(flags: SettingsFlags(), environment: [:]).abuse
+        #expect(defaults == AbuseSettings())
+        #expect(!defaults.trustForwardedFor)
+        #expect(defaults.signsPerMinute == 5 && defaults.signsPerHour == 30 && defaults.emailsPerHour == 3)
+        #expect(defaults.proofOfWorkCalmRate == 120 && defaults.proofOfWorkMaximumBits == 18)
+        #expect(defaults.disposableDomainsFile == nil)
+
+        let environment = [
+            "UNDERSIGNED_TRUST_FORWARDED_FOR": "yes", "UNDERSIGNED_SIGN_LIMIT_PER_MINUTE": "10", "UNDERSIGNED_SIGN_LIMIT_PER_HOUR": "100",
+            "UNDERSIGNED_EMAIL_LIMIT_PER_HOUR": "5", "UNDERSIGNED_POW_CALM_RATE": "600", "UNDERSIGNED_POW_MAX_BITS": "0",
+            "UNDERSIGNED_DISPOSABLE_DOMAINS_FILE": "/etc/undersigned/disposable.txt",
+        ]
+        var flags = SettingsFlags()
+        flags.abuse = AbuseFlags(signsPerMinute: 7, proofOfWorkMaximumBits: 20)
+        let configured = try Settings.resolve(flags: flags, environment: environment).abuse
+        #expect(configured.trustForwardedFor)
+        #expect(configured.signsPerMinute == 7)
+        #expect(configured.signsPerHour == 100)
+        #expect(configured.emailsPerHour == 5)
+        #expect(configured.proofOfWorkCalmRate == 600)
+        #expect(configured.proofOfWorkMaximumBits == 20)
+        #expect(configured.disposableDomainsFile == "/etc/undersigned/disposable.txt")
+    }
+
+    @Test(
+        "bad abuse settings are refused with a message",
+        arguments: [
+            ["UNDERSIGNED_TRUST_FORWARDED_FOR": "maybe"], ["UNDERSIGNED_SIGN_LIMIT_PER_MINUTE": "0"],
+            ["UNDERSIGNED_SIGN_LIMIT_PER_HOUR": "lots"], ["UNDERSIGNED_EMAIL_LIMIT_PER_HOUR": "-1"],
+            ["UNDERSIGNED_POW_CALM_RATE": "0"], ["UNDERSIGNED_POW_MAX_BITS": "25"],
+        ])
+    func refusedAbuse(environment: [String: String]) {
+        #expect(throws: SettingsError.self) { try Settings.resolve(flags: SettingsFlags(), environment: environment) }
+    }
+
     @Test(
         "bad values are refused with a message",
         arguments: [

@@ -13,6 +13,21 @@ struct EmailAddressTests {
             ("first.last+x@example.org", "first.last+x@example.org"),
             ("  MiXeD@Example.ORG ", "mixed@example.org"),
             ("nour@proton.me", "nour@proton.me"),
+            ("nour+petitions@proton.me", "nour@proton.me"),
+            ("Nour.Khalil+x@protonmail.ch", "nour.khalil@protonmail.ch"),
+            ("sam+news@fastmail.fm", "sam@fastmail.fm"),
+            ("sam.jones+x@fastmail.com", "sam.jones@fastmail.com"),
+            ("lea+sign@hotmail.fr", "lea@hotmail.fr"),
+            ("lea.martin+a@live.co.uk", "lea.martin@live.co.uk"),
+            ("old+hand@msn.com", "old@msn.com"),
+            ("ali+x@icloud.com", "ali@icloud.com"),
+            ("ali.b+y@me.com", "ali.b@me.com"),
+            ("ali+z@mac.com", "ali@mac.com"),
+            ("ivan+tag@ya.ru", "ivan@ya.ru"),
+            // Dots matter everywhere but at Gmail; so do plus signs at providers not known to ignore them.
+            ("first.last@outlook.com", "first.last@outlook.com"),
+            ("first.last+x@yahoo.com", "first.last+x@yahoo.com"),
+            ("a.b+c@gmail.co.uk", "a.b+c@gmail.co.uk"),
         ])
     func normalisation(typed: String, normalized: String) throws {
         let address = try #require(EmailAddress(typed))

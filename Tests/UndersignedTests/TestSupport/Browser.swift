@@ -5,15 +5,28 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 
-/// A test client with a cookie jar, and the form-filling a person does in a browser.
+@testable import Undersigned
+
+/// A test client with a cookie jar and a network address of its own (sent as
+/// `X-Forwarded-For`), and the form-filling a person does in a browser.
 final class Browser: Sendable {
     let client: any TestClientProtocol
     let mailbox: Mailbox
+    let address: String
     private let cookies = Mutex<[String: String]>([:])
 
-    init(client: any TestClientProtocol, mailbox: Mailbox) {
+    init(client: any TestClientProtocol, mailbox: Mailbox, address: String = Browser.nextAddress()) {
         self.client = client
         self.mailbox = mailbox
+        self.address = address
+    }
+
+    private static let addressCounter = Atomic<Int>(0)
+
+    /// A fresh address in 198.18.0.0/15, the range set aside for tests of network devices.
+    static func nextAddress() -> String {
+        let index = addressCounter.wrappingAdd(1, ordering: .relaxed).newValue % 131_072
+        return "198.\(18 + index / 65_536).\(index / 256 % 256).\(index % 256)"
     }
 
     struct Page: Sendable {
@@ -27,6 +40,11 @@ final class Browser: Sendable {
         var formAction: String? {
             guard let match = body.firstMatch(of: /<form method="post" action="([^"]*)"/) else { return nil }
             return String(match.output.1.split(separator: "#", maxSplits: 1)[0])
+        }
+
+        /// The proof-of-work difficulty the form asks for.
+        var difficulty: Int? {
+            body.firstMatch(of: /data-difficulty="([0-9]+)"/).flatMap { Int($0.output.1) }
         }
 
         /// The value of the form field `name` (the CSRF token, say).
@@ -55,6 +73,7 @@ final class Browser: Sendable {
 
     func send(_ path: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> Page {
         var headers = headers
+        if headers[.xForwardedFor] == nil { headers[.xForwardedFor] = address }
         let jar = cookies.withLock { $0 }
         if !jar.isEmpty, headers[.cookie] == nil {
             headers[.cookie] = jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
@@ -67,9 +86,17 @@ final class Browser: Sendable {
         return Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
     }
 
-    /// Another person on the same site, with a cookie jar of their own.
+    /// Another person on the same site, with a cookie jar and an address of their own.
     func newVisitor() -> Browser {
         Browser(client: client, mailbox: mailbox)
+    }
+
+    /// The same person (cookies, address) on another instance of the site.
+    func on(_ other: Browser) -> Browser {
+        let copy = Browser(client: other.client, mailbox: other.mailbox, address: address)
+        let jar = cookies.withLock { $0 }
+        copy.cookies.withLock { $0 = jar }
+        return copy
     }
 
     func forgetCookies() {
@@ -83,7 +110,8 @@ final class Browser: Sendable {
 
     // MARK: What a signer does
 
-    /// Opens the petition and submits the sign form; returns the response to the POST.
+    /// Opens the petition and submits the sign form, solving its proof of work as the page's
+    /// script does; returns the response to the POST.
     @discardableResult
     func sign(
         name: String = "Amal Haddad", email: String, country: String = "SY", showName: Bool = false, updates: Bool = false,
@@ -91,10 +119,28 @@ final class Browser: Sendable {
     ) async throws -> Page {
         let page = try await get("/p/\(slug)")
         #expect(page.status == .ok)
-        var form = [("csrf", page.field("csrf") ?? ""), ("name", name), ("email", email), ("country", country)]
+        return try await post(try #require(page.formAction), form: signForm(from: page, name: name, email: email, country: country, showName: showName, updates: updates))
+    }
+
+    /// The sign form of `page` filled in, with its challenge solved.
+    func signForm(
+        from page: Page, name: String = "Amal Haddad", email: String, country: String = "SY", showName: Bool = false, updates: Bool = false
+    ) -> [(String, String)] {
+        let challenge = page.field("pow") ?? ""
+        var form = [
+            ("csrf", page.field("csrf") ?? ""), ("pow", challenge), ("powSolution", Self.solve(challenge, difficulty: page.difficulty ?? 0)),
+            ("name", name), ("email", email), ("country", country),
+        ]
         if showName { form.append(("showName", "on")) }
         if updates { form.append(("updates", "on")) }
-        return try await post(try #require(page.formAction), form: form)
+        return form
+    }
+
+    /// What the worker script finds: the first counter that meets the difficulty.
+    static func solve(_ challenge: String, difficulty: Int) -> String {
+        var counter = 0
+        while !ProofOfWork.isSolution(String(counter), to: challenge, difficulty: difficulty) { counter += 1 }
+        return String(counter)
     }
 
     /// Opens the emailed link and presses the button; returns the response to the POST.

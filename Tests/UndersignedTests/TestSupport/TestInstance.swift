@@ -5,22 +5,46 @@ import Logging
 import Testing
 @testable import Undersigned
 
-/// An Undersigned instance for one test: its own directory, database, mail folder and secret.
+/// An Undersigned instance for one test: its own directory, database, mail folder and secret,
+/// and a clock that the abuse defences read and only the test moves.
 struct TestInstance: Sendable {
     let directory: URL
     let settings: Settings
+    let clock: ManualClock
 
     static let seedSlug = "syria-children-un-investigation"
     static let seedPath = "/p/\(seedSlug)"
 
-    init(_ database: TestDatabase) async throws {
+    /// - Parameter configure: changes to the test settings. By default the client address is
+    ///   taken from `X-Forwarded-For`, which each ``Browser`` sets to an address of its own,
+    ///   and a proof of work is asked only past 10,000 sign requests a minute, so that tests
+    ///   of other things can sign in a crowd without one.
+    init(_ database: TestDatabase, configure: (inout Settings) -> Void = { _ in }) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("undersigned-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
-        self.settings = Settings(
+        var settings = Settings(
             hostname: "127.0.0.1", port: 0, database: try await database.makeEmpty(in: directory),
             baseURL: URL(string: "http://undersigned.test")!, mailTransport: .file,
             mailDirectory: directory.appendingPathComponent("mail").path, dataDirectory: directory.path, logLevel: .warning)
+        settings.abuse.trustForwardedFor = true
+        settings.abuse.proofOfWorkCalmRate = 10_000
+        configure(&settings)
+        self.settings = settings
+        // Noon UTC, so that no test's moves of the clock cross midnight, when address keys change.
+        let today = Date().timeIntervalSince1970
+        self.clock = ManualClock(Date(timeIntervalSince1970: today - today.truncatingRemainder(dividingBy: 86_400) + 43_200))
+    }
+
+    private init(directory: URL, settings: Settings, clock: ManualClock) {
+        self.directory = directory
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// Another instance on the same database, with the same secret, mail folder and clock.
+    func sibling() -> TestInstance {
+        TestInstance(directory: directory, settings: settings, clock: clock)
     }
 
     /// Builds the application and drives it through HTTP; services (writer, outbox) run meanwhile.
@@ -33,7 +57,7 @@ struct TestInstance: Sendable {
             logger.logLevel = settings.logLevel
             return logger
         }()
-        let app = try await buildApplication(settings: settings, logger: logger)
+        let app = try await buildApplication(settings: settings, logger: logger, clock: clock.wallClock)
         let mailbox = Mailbox(directory: URL(fileURLWithPath: settings.mailDirectory))
         return try await app.test(mode) { client in
             try await test(Browser(client: client, mailbox: mailbox))

@@ -112,6 +112,24 @@ enum Migrations {
                 "CREATE INDEX signatures_by_petition_created ON signatures (petition_id, created_at)",
             ]
         },
+        // Used where instances share the database (PostgreSQL), where they are unlogged.
+        Migration(version: 6, name: "redeemed proof-of-work challenges, shared rate buckets") { sql in
+            [
+                "\(sql.createEphemeralTable) redeemed_challenges (nonce \(sql.bytes) PRIMARY KEY, expires_at BIGINT NOT NULL)",
+                "CREATE INDEX redeemed_challenges_by_expiry ON redeemed_challenges (expires_at)",
+                // A bucket is 20 bits of a keyed hash of a client address: never the address.
+                """
+                \(sql.createEphemeralTable) rate_buckets (
+                    bucket INTEGER NOT NULL,
+                    window_seconds INTEGER NOT NULL,
+                    window_start BIGINT NOT NULL,
+                    hits BIGINT NOT NULL,
+                    PRIMARY KEY (bucket, window_seconds, window_start)
+                )
+                """,
+                "CREATE INDEX rate_buckets_by_window ON rate_buckets (window_start)",
+            ]
+        },
         Migration(version: 7, name: "signature logs: entries, perfect subtrees, state, signed tree heads") { sql in
             [
                 """

@@ -27,13 +27,19 @@ struct SQLFlavor: Sendable {
     var textToBytes: @Sendable (_ column: String) -> String
     /// A literal of no bytes.
     var emptyBytes: String
+    /// Creates a table whose rows are worth nothing after a crash: PostgreSQL writes no WAL
+    /// for it, so they never reach the log, a replica or a backup.
+    var createEphemeralTable: String
+    /// Whether several instances may share this database.
+    var isShared: Bool
 
     static let sqlite = SQLFlavor(
-        boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil, textToBytes: { "CAST(\($0) AS BLOB)" }, emptyBytes: "X''")
+        boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil, textToBytes: { "CAST(\($0) AS BLOB)" },
+        emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false)
     static let postgres = SQLFlavor(
         boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED", lockRows: "FOR UPDATE",
         migrationLock: "SELECT pg_advisory_xact_lock(4242001)", textToBytes: { "convert_to(\($0), 'UTF8')" },
-        emptyBytes: "''::bytea")
+        emptyBytes: "''::bytea", createEphemeralTable: "CREATE UNLOGGED TABLE", isShared: true)
 }
 
 extension SQLDatabase {

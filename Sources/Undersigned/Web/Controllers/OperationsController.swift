@@ -1,13 +1,13 @@
 import Hummingbird
 
-/// Health checks and the stylesheet.
+/// Health checks and the static files.
 struct OperationsController<Context: RequestContext>: Sendable {
     let database: any Database
     let pages: Pages
 
     func addRoutes(to router: some RouterMethods<Context>) {
         router.get("/healthz", use: health)
-        router.get("/static/:file", use: stylesheet)
+        router.get("/static/:file", use: staticFile)
     }
 
     struct Health: ResponseEncodable {
@@ -23,11 +23,11 @@ struct OperationsController<Context: RequestContext>: Sendable {
         return response
     }
 
-    @Sendable func stylesheet(_ request: Request, context: Context) async throws -> Response {
-        guard request.uri.path == pages.stylesheetPath else { throw AppError.notFound() }
+    @Sendable func staticFile(_ request: Request, context: Context) async throws -> Response {
+        guard let asset = pages.assets[request.uri.path] else { throw AppError.notFound() }
         return Response(
             status: .ok,
-            headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable"],
-            body: .init(byteBuffer: pages.stylesheet))
+            headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=31536000, immutable"],
+            body: .init(byteBuffer: asset.body))
     }
 }

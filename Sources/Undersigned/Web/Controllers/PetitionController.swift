@@ -3,7 +3,7 @@ import Hummingbird
 
 /// The public pages of petitions: the list, a petition with its sign form, signing, and the
 /// pages that follow.
-struct PetitionController<Context: RequestContext>: Sendable {
+struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
     let catalog: PetitionCatalog
     let counts: SignatureCounts
     let countries: CountryFigures
@@ -12,6 +12,7 @@ struct PetitionController<Context: RequestContext>: Sendable {
     let writer: SignatureWriter
     let fingerprinter: EmailFingerprinter
     let sealer: PersonalDataSealer
+    let signingGuard: SigningGuard
 
     private var pages: Pages { presenter.pages }
 
@@ -36,7 +37,8 @@ struct PetitionController<Context: RequestContext>: Sendable {
         return pages.response("home", view)
     }
 
-    /// Served from the petition's cached skeleton: only the count and the form token change.
+    /// Served from the petition's cached skeleton: only the count, the form token and the
+    /// proof-of-work challenge change.
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
         let session = csrf.session(for: request)
@@ -44,38 +46,54 @@ struct PetitionController<Context: RequestContext>: Sendable {
         let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
         let skeleton = catalog.skeleton(for: petition) {
             let markers = PageSkeleton.Markers()
+            let proof = ProofFields(token: markers.marker(4), difficulty: markers.marker(5), scriptNotice: markers.marker(6))
             let view = pageView(
                 petition, count: markers.marker(0), goal: markers.marker(1), percent: markers.marker(2),
-                form: SignFormView(slug: petition.slug, csrf: markers.marker(3)))
+                form: SignFormView(slug: petition.slug, csrf: markers.marker(3), proof: proof, pages: pages))
             return PageSkeleton(rendered: pages.render("petition", view), markers: markers)
         }
+        let proof = ProofFields(signingGuard.challenge(for: petition))
         let body = skeleton.filled(with: [
             Numbers.grouped(count), Numbers.grouped(goal), String(Goal.percent(count: count, goal: goal)),
-            csrf.token(forCookie: session.cookie),
+            csrf.token(forCookie: session.cookie), proof.token, proof.difficulty, proof.scriptNotice,
         ])
         return pages.htmlResponse(body, headers: cookieHeaders(session.setCookie))
     }
 
+    /// Abuse defences come first and cheapest: the client's rate limits before the body is
+    /// read, the proof of work once the form is known to be valid, the mailbox's email limit
+    /// last.
     @Sendable func sign(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
+        try signingGuard.admit(peer: context.remoteAddress, headers: request.headers)
         let body = try await FormBody.read(request, context: context)
         let form = SignatureForm(body)
         let session = csrf.session(for: request)
         guard petition.acceptsSignatures else {
-            return try await formPage(petition, form: SignFormView(slug: petition.slug, csrf: ""), status: .conflict, session: session)
+            let view = SignFormView(slug: petition.slug, csrf: "", proof: .none, pages: pages)
+            return try await formPage(petition, form: view, status: .conflict, session: session)
         }
         guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
             let notice = "For your safety this form has expired. Please check your details and press Sign again. (Cookies must be allowed for this site.)"
-            let view = SignFormView(slug: petition.slug, csrf: csrf.token(forCookie: session.cookie), submitted: form, notice: notice)
+            let view = formView(petition, session: session, form: form, notice: notice)
             return try await formPage(petition, form: view, status: .forbidden, session: session)
         }
-        switch form.validated() {
+        switch form.validated(disposableDomains: signingGuard.disposableDomains) {
         case .failure(let errors):
-            let view = SignFormView(slug: petition.slug, csrf: csrf.token(forCookie: session.cookie), submitted: form, errors: errors)
+            let view = formView(petition, session: session, form: form, errors: errors)
             return try await formPage(petition, form: view, status: .unprocessableContent, session: session)
         case .success(let signing):
+            if let refusal = try await signingGuard.redeemProof(token: body["pow"], solution: body["powSolution"], for: petition) {
+                var view = formView(petition, session: session, form: form, notice: refusal.notice)
+                // The notice says it already.
+                if refusal == .needsScript { view.proof.scriptNotice = "" }
+                return try await formPage(petition, form: view, status: .forbidden, session: session)
+            }
             let job = try SignatureWriter.SigningJob(signing, on: petition, fingerprinter: fingerprinter, sealer: sealer)
-            _ = try await writer.sign(job)
+            // Past the mailbox's limit the answer is the same, but nothing is stored or sent.
+            if signingGuard.allowsEmail(to: job.signature.emailFingerprint) {
+                _ = try await writer.sign(job)
+            }
             return .seeOther("/p/\(petition.slug)/check-email")
         }
     }
@@ -106,6 +124,16 @@ struct PetitionController<Context: RequestContext>: Sendable {
             throw AppError.notFound("There is no petition at this address. It may have been mistyped.")
         }
         return petition
+    }
+
+    /// The form as submitted, with a fresh token and challenge, to be sent again.
+    private func formView(
+        _ petition: Petition, session: (cookie: String, setCookie: String?), form: SignatureForm, errors: FieldErrors = FieldErrors(),
+        notice: String? = nil
+    ) -> SignFormView {
+        SignFormView(
+            slug: petition.slug, csrf: csrf.token(forCookie: session.cookie), proof: ProofFields(signingGuard.challenge(for: petition)),
+            pages: pages, submitted: form, errors: errors, notice: notice)
     }
 
     private func formPage(

@@ -2,18 +2,24 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// The HTML templates (`Resources/templates`) and the one stylesheet, loaded once.
+/// The HTML templates (`Resources/templates`) and the static files (`Resources/static`: the
+/// stylesheet, the sign form's script and its proof-of-work worker), loaded once.
 public struct Pages: Sendable {
     let library: MustacheLibrary
-    let stylesheet: ByteBuffer
-    /// Changes whenever the stylesheet does, so browsers may cache it for good.
+    /// Static files by path.
+    let assets: [String: StaticAsset]
     let stylesheetPath: String
+    let signScriptPath: String
+    let proofOfWorkWorkerPath: String
 
     public static func load() async throws -> Pages {
         let library = try await MustacheLibrary(directory: BundledResources.url("templates").path)
-        let css = try Data(contentsOf: BundledResources.url("static/app.css"))
-        let version = css.reduce(into: UInt32(2_166_136_261)) { hash, byte in hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return Pages(library: library, stylesheet: ByteBuffer(bytes: css), stylesheetPath: "/static/app.\(String(version, radix: 16)).css")
+        let stylesheet = try StaticAsset(file: "app", extension: "css", contentType: "text/css; charset=utf-8")
+        let signScript = try StaticAsset(file: "sign", extension: "js", contentType: "text/javascript; charset=utf-8")
+        let worker = try StaticAsset(file: "proof-of-work-worker", extension: "js", contentType: "text/javascript; charset=utf-8")
+        return Pages(
+            library: library, assets: Dictionary(uniqueKeysWithValues: [stylesheet, signScript, worker].map { ($0.path, $0) }),
+            stylesheetPath: stylesheet.path, signScriptPath: signScript.path, proofOfWorkWorkerPath: worker.path)
     }
 
     func render(_ template: String, _ view: Any) -> String {
@@ -39,6 +45,22 @@ public struct Pages: Sendable {
             "error",
             ErrorView(page: Layout(title: problem.title, stylesheet: stylesheetPath), status: problem.status.code, heading: problem.title, detail: problem.detail),
             status: problem.status)
+    }
+}
+
+/// A file of `Resources/static`, at a path that changes whenever its content does, so that
+/// browsers may cache it for good.
+struct StaticAsset: Sendable {
+    let path: String
+    let contentType: String
+    let body: ByteBuffer
+
+    init(file: String, extension: String, contentType: String) throws {
+        let bytes = try Data(contentsOf: BundledResources.url("static/\(file).\(`extension`)"))
+        let version = bytes.reduce(into: UInt32(2_166_136_261)) { hash, byte in hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        path = "/static/\(file).\(String(version, radix: 16)).\(`extension`)"
+        self.contentType = contentType
+        body = ByteBuffer(bytes: bytes)
     }
 }
 

@@ -62,6 +62,9 @@ struct TargetView {
 struct SignFormView {
     var action: String
     var csrf: String
+    var proof: ProofFields
+    var scriptPath: String
+    var workerPath: String
     var name = ""
     var email = ""
     var countries: [CountryOption]
@@ -80,10 +83,16 @@ struct SignFormView {
         var selected: Bool
     }
 
-    init(slug: String, csrf: String, submitted: SignatureForm? = nil, errors: FieldErrors = FieldErrors(), notice: String? = nil) {
+    init(
+        slug: String, csrf: String, proof: ProofFields, pages: Pages, submitted: SignatureForm? = nil, errors: FieldErrors = FieldErrors(),
+        notice: String? = nil
+    ) {
         // The fragment brings a phone straight back to the form and its messages.
         action = "/p/\(slug)/sign#sign"
         self.csrf = csrf
+        self.proof = proof
+        scriptPath = pages.signScriptPath
+        workerPath = pages.proofOfWorkWorkerPath
         let chosen = submitted?.country?.uppercased()
         countries = Country.all.map { CountryOption(code: $0.code, name: $0.name, selected: $0.code == chosen) }
         if let submitted {
@@ -97,6 +106,33 @@ struct SignFormView {
         countryError = errors[.country]
         self.notice = notice
         hasErrors = !errors.isEmpty || notice != nil
+    }
+}
+
+/// The proof-of-work fields of the sign form: values, or markers in a page skeleton.
+struct ProofFields {
+    var token: String
+    var difficulty: String
+    /// Shown without JavaScript when a proof is needed, before anything is typed in vain.
+    var scriptNotice: String
+
+    static let noScriptNotice =
+        "<noscript><p class=\"notice\">Many people are signing at the moment, so to keep automated signing out this form "
+        + "now needs JavaScript, which is turned off in your browser. Please turn it on, or come back later: when it is "
+        + "calmer, the form works without it.</p></noscript>"
+
+    static let none = ProofFields(token: "", difficulty: "0", scriptNotice: "")
+
+    init(token: String, difficulty: String, scriptNotice: String) {
+        self.token = token
+        self.difficulty = difficulty
+        self.scriptNotice = scriptNotice
+    }
+
+    init(_ challenge: SigningGuard.FormChallenge) {
+        self.init(
+            token: challenge.token, difficulty: String(challenge.difficulty),
+            scriptNotice: challenge.difficulty > 0 ? Self.noScriptNotice : "")
     }
 }
 

@@ -1,0 +1,126 @@
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The abuse defences of the sign form, in the order a request meets them: limits per
+/// client address, the proof of work, limits on email per mailbox. None of them stores or
+/// logs an address.
+struct SigningGuard: Sendable {
+    /// A challenge as the form carries it.
+    struct FormChallenge: Sendable {
+        var token: String
+        var difficulty: Int
+    }
+
+    /// Why a proof of work was not accepted; each has words for the signer.
+    enum ProofRefusal: Sendable, Equatable {
+        case needsScript, expired, outdated, invalid, replayed
+
+        var notice: String {
+            switch self {
+            case .needsScript:
+                "Many people are signing at the moment, so to keep automated signing out this form now needs JavaScript, "
+                    + "which is turned off in your browser: it solves a small puzzle while you type. Please turn JavaScript on "
+                    + "and press Sign again, or come back later: when it is calmer, the form works without it."
+            case .expired: "This form was open for a long while and has expired. Please press Sign again."
+            case .outdated: "Many people are signing at the moment. Please press Sign again: it may take a few seconds."
+            case .invalid, .replayed: "This form could not be checked. Please press Sign again."
+            }
+        }
+    }
+
+    /// A challenge a little easier than the current difficulty (16 times less work) is still
+    /// accepted, so a form opened just before a flood need not be solved again.
+    static let difficultySlack = 4
+
+    let clock: WallClock
+    let trustForwardedFor: Bool
+    let pressure: SigningPressure
+    let addressKeys: DailyAddressKeys
+    let addressLimits: RateLimiter
+    let sharedLimits: SharedRateCounts?
+    let emailLimits: RateLimiter
+    let proofOfWork: ProofOfWork
+    let redeemed: RedeemedChallenges
+    let disposableDomains: DisposableDomains
+
+    /// The defences as configured. On a database shared by instances, redeemed challenges
+    /// and coarse rate buckets go through it.
+    init(
+        settings: AbuseSettings, disposableDomains: DisposableDomains, secret: ServerSecret, store: any AbuseStore, clock: WallClock,
+        logger: Logger
+    ) {
+        let signWindows = [
+            RateLimiter.Window(limit: settings.signsPerMinute, period: 60), RateLimiter.Window(limit: settings.signsPerHour, period: 3600),
+        ]
+        self.clock = clock
+        trustForwardedFor = settings.trustForwardedFor
+        pressure = SigningPressure(calmRatePerMinute: settings.proofOfWorkCalmRate, maximumDifficulty: settings.proofOfWorkMaximumBits)
+        addressKeys = DailyAddressKeys()
+        addressLimits = RateLimiter(windows: signWindows)
+        sharedLimits =
+            store.isShared
+            ? SharedRateCounts(
+                store: store, buckets: SharedBuckets(rootKey: secret.key(for: .rateBuckets)), windows: signWindows, clock: clock, logger: logger)
+            : nil
+        // A mailbox's count lasts up to an hour, so at most the busiest 200,000 are kept.
+        emailLimits = RateLimiter(windows: [RateLimiter.Window(limit: settings.emailsPerHour, period: 3600)], maximumKeys: 200_000)
+        proofOfWork = ProofOfWork(key: secret.key(for: .proofOfWork))
+        redeemed = RedeemedChallenges(store: store.isShared ? store : nil, logger: logger)
+        self.disposableDomains = disposableDomains
+    }
+
+    /// What runs beside the server: the batched recording of redeemed challenges, and the
+    /// sync of shared rate buckets.
+    var services: [any Service] {
+        [redeemed] + (sharedLimits.map { [$0] } ?? [])
+    }
+
+    /// Counts a sign request towards the current difficulty, then applies the limits of its
+    /// client address; over a limit, throws 429 with the time to wait.
+    func admit(peer: SocketAddress?, headers: HTTPFields) throws {
+        let now = clock.now
+        pressure.record(at: now)
+        let address = ClientAddress.of(peer: peer, headers: headers, trustForwardedFor: trustForwardedFor)
+        if case .refused(let seconds) = addressLimits.take(addressKeys.key(for: address, at: now), at: now) {
+            throw AppError.tooManyRequests(retryAfterSeconds: seconds)
+        }
+        if let sharedLimits, case .refused(let seconds) = sharedLimits.take(address, at: now) {
+            throw AppError.tooManyRequests(retryAfterSeconds: seconds)
+        }
+    }
+
+    /// A new challenge for the sign form, as hard as the current pressure asks.
+    func challenge(for petition: Petition) -> FormChallenge {
+        let now = clock.now
+        let difficulty = pressure.difficulty(at: now)
+        return FormChallenge(token: proofOfWork.issue(for: petition.id, difficulty: difficulty, now: now), difficulty: difficulty)
+    }
+
+    /// Checks and uses up the form's proof of work; `nil` when the signature may go ahead.
+    /// When calm no proof is needed, and whatever the form carries is ignored.
+    func redeemProof(token: String?, solution: String?, for petition: Petition) async throws -> ProofRefusal? {
+        let now = clock.now
+        let required = pressure.difficulty(at: now)
+        guard required > 0 else { return nil }
+        guard let token, !token.isEmpty, let solution, !solution.isEmpty else { return .needsScript }
+        switch proofOfWork.verify(token: token, solution: solution, petitionID: petition.id, now: now) {
+        case .expired:
+            return .expired
+        case .invalid:
+            return .invalid
+        case .solved(let challenge):
+            guard challenge.difficulty >= required - Self.difficultySlack else { return .outdated }
+            return try await redeemed.redeem(challenge, now: now) ? nil : .replayed
+        }
+    }
+
+    /// Whether the mailbox behind `fingerprint` may be sent another email about signing.
+    /// Past the limit the signer sees the same page, so nothing is revealed, but no email goes.
+    func allowsEmail(to fingerprint: [UInt8]) -> Bool {
+        let now = clock.now
+        return emailLimits.take(Key128(fingerprint), at: now) == .allowed
+    }
+}
