@@ -1,10 +1,12 @@
 import Foundation
 
-/// Writes the emails a signer receives, sealed for the outbox.
+/// Writes the emails a signer receives, as text and HTML, sealed for the outbox.
 public struct SignerMail: Sendable {
     public let baseURL: URL
     public let confirmationLinks: LinkTokens
     public let sealer: PersonalDataSealer
+    /// The interface is in English; a localized interface passes the signer's language here.
+    public let language = "en"
 
     public init(baseURL: URL, confirmationLinks: LinkTokens, sealer: PersonalDataSealer) {
         self.baseURL = baseURL
@@ -17,46 +19,76 @@ public struct SignerMail: Sendable {
     }
 
     func confirmationRequest(signatureID: UUID, request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
-        try queue(
-            EmailMessage(
-                to: request.email.address,
-                subject: "Please confirm your signature: \(petition.title)",
-                textBody: """
-                    Hello \(request.name),
-
-                    Thank you for signing "\(petition.title)".
-
-                    Your signature counts only once you confirm it. Open this link and press the
-                    button on the page:
-
-                    \(confirmationURL(signatureID: signatureID))
-
-                    If you did not sign this petition, ignore this email: unconfirmed signatures
-                    are deleted after 7 days and are never counted.
-
-                    — Undersigned, on behalf of \(petition.organizer)
-                    """))
+        let link = confirmationURL(signatureID: signatureID)
+        return try queue(
+            to: request,
+            subject: "Please confirm your signature: \(petition.title)",
+            paragraphs: [
+                .text("Hello \(request.name),"),
+                .text("Thank you for signing \u{201C}\(petition.title)\u{201D}."),
+                .text("Your signature counts only once you confirm it. Open this link and press the button on the page:"),
+                .link(link, label: "Confirm my signature"),
+                .text("If you did not sign this petition, ignore this email: unconfirmed signatures are deleted after 7 days and are never counted."),
+                .text("\u{2014} Undersigned, on behalf of \(petition.organizer)"),
+            ])
     }
 
     func alreadySigned(request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
         try queue(
-            EmailMessage(
-                to: request.email.address,
-                subject: "You have already signed: \(petition.title)",
-                textBody: """
-                    Hello \(request.name),
-
-                    Someone, probably you, asked to sign "\(petition.title)" with this email
-                    address. Your signature is already confirmed and counted: there is nothing
-                    more to do.
-
-                    \(baseURL.absoluteString)/p/\(petition.slug)
-
-                    — Undersigned, on behalf of \(petition.organizer)
-                    """))
+            to: request,
+            subject: "You have already signed: \(petition.title)",
+            paragraphs: [
+                .text("Hello \(request.name),"),
+                .text(
+                    "Someone, probably you, asked to sign \u{201C}\(petition.title)\u{201D} with this email address. Your signature is already confirmed and counted: there is nothing more to do."
+                ),
+                .link("\(baseURL.absoluteString)/p/\(petition.slug)", label: petition.title),
+                .text("\u{2014} Undersigned, on behalf of \(petition.organizer)"),
+            ])
     }
 
-    private func queue(_ message: EmailMessage) throws -> QueuedEmail {
-        QueuedEmail(id: message.id, sealedMessage: try sealer.seal(message), createdAt: message.createdAt)
+    private func queue(to request: SignatureRequest, subject: String, paragraphs: [MailParagraph]) throws -> QueuedEmail {
+        let message = EmailMessage(
+            to: request.email.address, toName: request.name, subject: subject, textBody: MailParagraph.text(paragraphs),
+            htmlBody: MailParagraph.html(paragraphs, title: subject, language: language), language: language)
+        return QueuedEmail(id: message.id, sealedMessage: try sealer.seal(message), createdAt: message.createdAt)
+    }
+}
+
+/// A paragraph of an email, written once and rendered as text and as HTML.
+enum MailParagraph {
+    case text(String)
+    case link(String, label: String)
+
+    static func text(_ paragraphs: [MailParagraph]) -> String {
+        paragraphs.map { paragraph in
+            switch paragraph {
+            case .text(let text): text
+            case .link(let url, _): url
+            }
+        }.joined(separator: "\n\n") + "\n"
+    }
+
+    /// Inline styles only: mail clients ignore style sheets. Right-to-left languages get `dir`.
+    static func html(_ paragraphs: [MailParagraph], title: String, language: String) -> String {
+        let direction = ["ar", "fa", "he", "ur"].contains(language.split(separator: "-").first.map(String.init) ?? "") ? "rtl" : "ltr"
+        let body = paragraphs.map { paragraph in
+            switch paragraph {
+            case .text(let text):
+                "<p>\(HTMLSanitizer.escapeAttribute(text))</p>"
+            case .link(let url, let label):
+                "<p><a href=\"\(HTMLSanitizer.escapeAttribute(url))\">\(HTMLSanitizer.escapeAttribute(label))</a></p>"
+            }
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="\(HTMLSanitizer.escapeAttribute(language))" dir="\(direction)">
+            <head><meta charset="utf-8"><title>\(HTMLSanitizer.escapeAttribute(title))</title></head>
+            <body style="font-family: sans-serif; line-height: 1.5; max-width: 40em">
+            \(body.joined(separator: "\n"))
+            </body>
+            </html>
+
+            """
     }
 }

@@ -59,7 +59,9 @@ struct Mailbox: Sendable {
             func header(_ field: String) -> String {
                 head.components(separatedBy: "\r\n").first { $0.hasPrefix("\(field): ") }.map { String($0.dropFirst(field.count + 2)) } ?? ""
             }
-            return Message(to: header("To"), subject: Self.decodeEncodedWords(header("Subject")), raw: raw)
+            // The address between angle brackets; the text part decoded from quoted-printable.
+            let to = header("To").split(separator: "<").last.map { String($0.dropLast()) } ?? ""
+            return Message(to: to, subject: Self.decodeEncodedWords(header("Subject")), raw: Self.decodeQuotedPrintable(raw))
         }
     }
 
@@ -71,6 +73,24 @@ struct Mailbox: Sendable {
             else { return String(word) + " " }
             return String(decoding: data, as: UTF8.self)
         }.joined().trimmingCharacters(in: .whitespaces)
+    }
+
+    static func decodeQuotedPrintable(_ text: String) -> String {
+        let joined = Array(text.replacingOccurrences(of: "=\r\n", with: "").utf8)
+        var bytes: [UInt8] = []
+        var index = 0
+        while index < joined.count {
+            if joined[index] == UInt8(ascii: "="), index + 2 < joined.count,
+                let value = UInt8(String(decoding: joined[index + 1...index + 2], as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                index += 3
+            } else {
+                bytes.append(joined[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func messages(to address: String) -> [Message] {
