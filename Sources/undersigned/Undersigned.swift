@@ -8,7 +8,10 @@ struct UndersignedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "undersigned",
         abstract: "A petition platform that counts honestly and protects its signers.",
-        subcommands: [Serve.self, Migrate.self, Purge.self, Keygen.self, RotateKeys.self, Review.self, Invalidate.self, VerifyLog.self, Export.self, Deliver.self],
+        subcommands: [
+            Serve.self, Migrate.self, Purge.self, Outbox.self, Keygen.self, RotateKeys.self, Review.self, Invalidate.self, VerifyLog.self,
+            Export.self, Deliver.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 
@@ -22,7 +25,7 @@ struct SettingsOptions: ParsableArguments {
     var database: String?
     @Option(help: "Public origin used in emailed links (UNDERSIGNED_BASE_URL, default http://HOSTNAME:PORT).")
     var baseURL: String?
-    @Option(help: "file or log (UNDERSIGNED_MAIL_TRANSPORT, default file).")
+    @Option(help: "file, log or smtp (UNDERSIGNED_MAIL_TRANSPORT, default file).")
     var mailTransport: String?
     @Option(help: "Directory of .eml files for the file transport (UNDERSIGNED_MAIL_DIR, default mail-outbox).")
     var mailDir: String?
@@ -51,11 +54,30 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "File of disposable email domains, one a line (UNDERSIGNED_DISPOSABLE_DOMAINS_FILE, default: the shipped list).")
     var disposableDomainsFile: String?
 
+    @Option(help: "smtp://USER:PASSWORD@HOST:PORT (STARTTLS) or smtps://… (TLS) for the smtp transport; prefer UNDERSIGNED_SMTP_URL, which keeps the password out of the process list.")
+    var smtpURL: String?
+    @Option(help: "Sender, e.g. 'Undersigned <no-reply@example.org>' (UNDERSIGNED_MAIL_FROM).")
+    var mailFrom: String?
+    @Option(help: "Reply-To address (UNDERSIGNED_MAIL_REPLY_TO, default none).")
+    var mailReplyTo: String?
+    @Option(help: "Connections to the mail server used in parallel (UNDERSIGNED_SMTP_CONNECTIONS, default 4).")
+    var smtpConnections: Int?
+    @Option(help: "A CA certificate (PEM) to trust beside the system's for the mail server (UNDERSIGNED_SMTP_CA_FILE).")
+    var smtpCAFile: String?
+    @Option(help: "PEM private key (Ed25519 or RSA) to sign emails with DKIM (UNDERSIGNED_DKIM_KEY_FILE).")
+    var dkimKeyFile: String?
+    @Option(help: "DKIM selector: the key's DNS record is SELECTOR._domainkey.DOMAIN (UNDERSIGNED_DKIM_SELECTOR).")
+    var dkimSelector: String?
+    @Option(help: "DKIM signing domain (UNDERSIGNED_DKIM_DOMAIN, default the sender's domain).")
+    var dkimDomain: String?
+
     func settings() throws -> Settings {
         var flags = SettingsFlags(
             hostname: hostname, port: port, database: database, baseURL: baseURL, mailTransport: mailTransport,
             mailDirectory: mailDir, dataDirectory: dataDir, keyFile: keyFile, logKeyFile: logKeyFile,
-            deliveredDataRetentionDays: deliveredDataRetentionDays, logLevel: logLevel)
+            deliveredDataRetentionDays: deliveredDataRetentionDays, logLevel: logLevel, smtpURL: smtpURL, mailFrom: mailFrom,
+            mailReplyTo: mailReplyTo, smtpConnections: smtpConnections, smtpCAFile: smtpCAFile, dkimKeyFile: dkimKeyFile,
+            dkimSelector: dkimSelector, dkimDomain: dkimDomain)
         flags.abuse = AbuseFlags(
             trustForwardedFor: trustForwardedFor ? true : nil, signsPerMinute: signLimitPerMinute, signsPerHour: signLimitPerHour,
             emailsPerHour: emailLimitPerHour, proofOfWorkCalmRate: powCalmRate, proofOfWorkMaximumBits: powMaxBits,
@@ -173,5 +195,23 @@ struct VerifyLog: AsyncParsableCommand {
             for problem in report.problems { print("  - \(problem)") }
         }
         if reports.contains(where: { !$0.isValid }) { throw ExitCode(1) }
+    }
+}
+
+struct Outbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List queued and failed emails with their failed attempts: ids, times and the servers' replies, never addresses or content.")
+
+    @OptionGroup var options: SettingsOptions
+    @Option(help: "Show at most this many messages, oldest first.")
+    var limit: Int = 100
+
+    func run() async throws {
+        let settings = try options.settings()
+        let limit = max(0, self.limit)
+        let (status, entries) = try await withDatabase(settings: settings, logger: makeLogger(settings)) { database in
+            (try await database.outboxStatus(), try await database.outboxEntries(limit: limit))
+        }
+        print(OutboxReport.text(status: status, entries: entries))
     }
 }

@@ -27,6 +27,17 @@ public struct Settings: Sendable {
     public var deliveredDataRetention: Duration
     public var logLevel: Logger.Level
     public var abuse = AbuseSettings()
+    /// Who emails come from, and where replies go.
+    public var mailFrom: MailAddress
+    public var mailReplyTo: MailAddress?
+    /// The mail server, for the `smtp` transport.
+    public var smtpServer: SMTPServerLocation?
+    /// Connections to the mail server used in parallel.
+    public var smtpConnections: Int
+    /// A certificate authority (PEM) trusted beside the system's, for a private mail server.
+    public var smtpCAFile: String?
+    /// DKIM signing: a PEM private key, its selector and the signing domain.
+    public var dkim: DKIMSettings?
 
     public init(
         hostname: String = "127.0.0.1",
@@ -40,7 +51,13 @@ public struct Settings: Sendable {
         keyFile: String? = nil,
         logKeyFile: String? = nil,
         deliveredDataRetentionDays: Int = 90,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        mailFrom: MailAddress = MailIdentity.development.from,
+        mailReplyTo: MailAddress? = nil,
+        smtpServer: SMTPServerLocation? = nil,
+        smtpConnections: Int = 4,
+        smtpCAFile: String? = nil,
+        dkim: DKIMSettings? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -54,6 +71,12 @@ public struct Settings: Sendable {
         self.logKeyFile = logKeyFile
         self.deliveredDataRetention = .seconds(deliveredDataRetentionDays * 24 * 3600)
         self.logLevel = logLevel
+        self.mailFrom = mailFrom
+        self.mailReplyTo = mailReplyTo
+        self.smtpServer = smtpServer
+        self.smtpConnections = smtpConnections
+        self.smtpCAFile = smtpCAFile
+        self.dkim = dkim
     }
 
     /// The key file in use: as configured, or `undersigned.keys` in the data directory.
@@ -74,6 +97,18 @@ public struct Settings: Sendable {
     }
 }
 
+public struct DKIMSettings: Sendable, Equatable {
+    public var keyFile: String
+    public var selector: String
+    public var domain: String
+
+    public init(keyFile: String, selector: String, domain: String) {
+        self.keyFile = keyFile
+        self.selector = selector
+        self.domain = domain
+    }
+}
+
 /// The raw values given on the command line; `nil` means "not given".
 public struct SettingsFlags: Sendable {
     public var hostname: String?
@@ -88,11 +123,21 @@ public struct SettingsFlags: Sendable {
     public var deliveredDataRetentionDays: Int?
     public var logLevel: String?
     public var abuse = AbuseFlags()
+    public var smtpURL: String?
+    public var mailFrom: String?
+    public var mailReplyTo: String?
+    public var smtpConnections: Int?
+    public var smtpCAFile: String?
+    public var dkimKeyFile: String?
+    public var dkimSelector: String?
+    public var dkimDomain: String?
 
     public init(
         hostname: String? = nil, port: Int? = nil, database: String? = nil, baseURL: String? = nil,
         mailTransport: String? = nil, mailDirectory: String? = nil, dataDirectory: String? = nil,
-        keyFile: String? = nil, logKeyFile: String? = nil, deliveredDataRetentionDays: Int? = nil, logLevel: String? = nil
+        keyFile: String? = nil, logKeyFile: String? = nil, deliveredDataRetentionDays: Int? = nil, logLevel: String? = nil,
+        smtpURL: String? = nil, mailFrom: String? = nil, mailReplyTo: String? = nil, smtpConnections: Int? = nil, smtpCAFile: String? = nil,
+        dkimKeyFile: String? = nil, dkimSelector: String? = nil, dkimDomain: String? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -105,6 +150,14 @@ public struct SettingsFlags: Sendable {
         self.logKeyFile = logKeyFile
         self.deliveredDataRetentionDays = deliveredDataRetentionDays
         self.logLevel = logLevel
+        self.smtpURL = smtpURL
+        self.mailFrom = mailFrom
+        self.mailReplyTo = mailReplyTo
+        self.smtpConnections = smtpConnections
+        self.smtpCAFile = smtpCAFile
+        self.dkimKeyFile = dkimKeyFile
+        self.dkimSelector = dkimSelector
+        self.dkimDomain = dkimDomain
     }
 }
 
@@ -113,6 +166,8 @@ public enum MailTransportKind: String, Sendable, CaseIterable {
     case file
     /// Logs that a message was sent, without its content (load tests, dry runs).
     case log
+    /// An SMTP server: the campaign's mail provider or relay.
+    case smtp
 }
 
 public struct SettingsError: Error, CustomStringConvertible {
@@ -168,6 +223,7 @@ extension Settings {
             settings.logLevel = parsed
         }
         settings.abuse = try AbuseSettings.resolve(flags: flags.abuse, environment: environment)
+        try resolveMail(flags: flags, value: value, environment: environment, into: &settings)
         return settings
     }
 
@@ -176,5 +232,29 @@ extension Settings {
         guard let text = environment[variable], !text.isEmpty else { return nil }
         guard let number = Int(text) else { throw SettingsError(description: "\(variable) is not a number: \(text)") }
         return number
+    }
+
+    private static func resolveMail(
+        flags: SettingsFlags, value: (String?, String) -> String?, environment: [String: String], into settings: inout Settings
+    ) throws {
+        if let from = value(flags.mailFrom, "UNDERSIGNED_MAIL_FROM") { settings.mailFrom = try MailAddress(parsing: from) }
+        if let replyTo = value(flags.mailReplyTo, "UNDERSIGNED_MAIL_REPLY_TO") { settings.mailReplyTo = try MailAddress(parsing: replyTo) }
+        if let url = value(flags.smtpURL, "UNDERSIGNED_SMTP_URL") { settings.smtpServer = try SMTPServerLocation(url: url) }
+        if settings.mailTransport == .smtp, settings.smtpServer == nil {
+            throw SettingsError(description: "the smtp mail transport needs --smtp-url (UNDERSIGNED_SMTP_URL)")
+        }
+        if let connections = try number(flags.smtpConnections, "UNDERSIGNED_SMTP_CONNECTIONS", environment) { settings.smtpConnections = connections }
+        guard (1...64).contains(settings.smtpConnections) else {
+            throw SettingsError(description: "SMTP connections must be between 1 and 64")
+        }
+        settings.smtpCAFile = value(flags.smtpCAFile, "UNDERSIGNED_SMTP_CA_FILE")
+        let selector = value(flags.dkimSelector, "UNDERSIGNED_DKIM_SELECTOR")
+        if let keyFile = value(flags.dkimKeyFile, "UNDERSIGNED_DKIM_KEY_FILE") {
+            guard let selector else { throw SettingsError(description: "a DKIM key needs a selector: --dkim-selector (UNDERSIGNED_DKIM_SELECTOR)") }
+            let domain = value(flags.dkimDomain, "UNDERSIGNED_DKIM_DOMAIN") ?? settings.mailFrom.domain
+            settings.dkim = DKIMSettings(keyFile: keyFile, selector: selector, domain: domain)
+        } else if selector != nil {
+            throw SettingsError(description: "a DKIM selector needs a key: --dkim-key-file (UNDERSIGNED_DKIM_KEY_FILE)")
+        }
     }
 }

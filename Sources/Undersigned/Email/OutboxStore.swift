@@ -2,13 +2,23 @@ import Foundation
 
 /// The queue of emails waiting to be sent.
 public protocol OutboxStore: Sendable {
-    /// Takes up to `limit` messages that are due, hiding them from other workers until
+    /// Takes up to `limit` queued messages that are due, hiding them from other workers until
     /// `leaseUntil`: a worker that dies mid-send leaves them to be retried then.
     func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail]
-    /// Removes sent messages, in one transaction for the whole batch.
+    /// Removes sent messages and their history, in one transaction for the whole batch.
     func markSent(_ ids: [UUID]) async throws
-    func markFailed(_ id: UUID, retryAt: Date, error: String) async throws
+    /// Records a failed attempt and when to try again.
+    func markFailed(_ id: UUID, attempt: DeliveryAttempt, retryAt: Date) async throws
+    /// Records the last attempt and gives up: the message stays, failed, for an admin to see
+    /// until the retention policy deletes it.
+    func markUndeliverable(_ id: UUID, attempt: DeliveryAttempt) async throws
+    /// Messages still queued (not yet sent, not given up).
     func pendingEmailCount() async throws -> Int
+    func outboxStatus() async throws -> OutboxStatus
+    /// Queued and failed messages, oldest first, with their attempts: no content, no address.
+    func outboxEntries(limit: Int) async throws -> [OutboxEntry]
+    /// Deletes messages given up on before `cutoff`: they hold personal data.
+    func deleteUndeliverable(before cutoff: Date) async throws -> Int
 }
 
 public struct ClaimedEmail: Sendable {
@@ -16,4 +26,49 @@ public struct ClaimedEmail: Sendable {
     public var sealedMessage: [UInt8]
     /// Including this one.
     public var attempts: Int
+    public var createdAt: Date
+}
+
+public enum OutboxState: String, Sendable, CaseIterable {
+    case queued
+    /// Given up on: refused for good, or too old, or tried too often.
+    case failed
+}
+
+/// One try at sending a message that did not succeed; successes leave no trace.
+public struct DeliveryAttempt: Sendable, Equatable {
+    public enum Outcome: String, Sendable {
+        case retry
+        case failed
+    }
+
+    public var number: Int
+    public var at: Date
+    public var outcome: Outcome
+    public var replyCode: Int?
+    /// Safe to show: never the recipient's address nor the content.
+    public var detail: String
+
+    public init(number: Int, at: Date, outcome: Outcome, replyCode: Int?, detail: String) {
+        self.number = number
+        self.at = at
+        self.outcome = outcome
+        self.replyCode = replyCode
+        self.detail = detail
+    }
+}
+
+public struct OutboxEntry: Sendable {
+    public var id: UUID
+    public var state: OutboxState
+    public var createdAt: Date
+    public var nextAttemptAt: Date
+    public var attempts: Int
+    public var history: [DeliveryAttempt]
+}
+
+public struct OutboxStatus: Sendable, Equatable {
+    public var queued: Int
+    public var failed: Int
+    public var oldestQueuedAt: Date?
 }

@@ -3,29 +3,67 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
+/// When to try a message again, and when to give up on it.
+public struct RetryPolicy: Sendable {
+    /// A message older than this is given up on (signatures left unconfirmed are deleted
+    /// after 7 days: a confirmation arriving later would be useless).
+    public var maximumAge: TimeInterval
+    public var maximumAttempts: Int
+    /// How long failed messages stay for an admin to see; then the personal data they hold goes.
+    public var keepUndeliverable: TimeInterval
+    public var backoff: @Sendable (_ attempts: Int) -> TimeInterval
+
+    public static let standard = RetryPolicy(
+        maximumAge: 2 * 24 * 3600, maximumAttempts: 40, keepUndeliverable: 7 * 24 * 3600, backoff: { RetryPolicy.backoff(attempts: $0) })
+
+    public init(
+        maximumAge: TimeInterval, maximumAttempts: Int, keepUndeliverable: TimeInterval,
+        backoff: @escaping @Sendable (_ attempts: Int) -> TimeInterval
+    ) {
+        self.maximumAge = maximumAge
+        self.maximumAttempts = maximumAttempts
+        self.keepUndeliverable = keepUndeliverable
+        self.backoff = backoff
+    }
+
+    /// Exponential backoff with jitter, from 5 seconds up to an hour: many failed messages do
+    /// not all come back at the same moment.
+    public static func backoff(attempts: Int) -> TimeInterval {
+        let base = min(3600, 5 * pow(2, Double(min(max(0, attempts - 1), 20))))
+        return base * Double.random(in: 0.8...1.2)
+    }
+}
+
 /// Drains the outbox through the configured transport: woken right after a commit that
 /// queued email, and every second for retries and for other instances' messages.
-/// Delivery is at least once: a crash between sending and marking sent resends.
+///
+/// Delivery is at least once: a message is deleted only after the server accepted it, so a
+/// crash between the two sends it again when its lease ends (a duplicate, never a loss).
+/// A 5xx refusal gives up at once; anything else is retried with backoff until the policy's
+/// age or attempt limit.
 public final class OutboxWorker: Service, Sendable {
     private let store: any OutboxStore
     private let transport: any MailTransport
     private let sealer: PersonalDataSealer
     private let logger: Logger
     private let pollInterval: Duration
-    private let backoff: @Sendable (_ attempts: Int) -> TimeInterval
+    private let policy: RetryPolicy
+    private let metrics: OutboxMetrics
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
+    private let lastCleanup = Mutex<Date>(.distantPast)
 
     public init(
         store: any OutboxStore, transport: any MailTransport, sealer: PersonalDataSealer, logger: Logger,
-        pollInterval: Duration = .seconds(1), backoff: @escaping @Sendable (_ attempts: Int) -> TimeInterval = { OutboxWorker.backoff(attempts: $0) }
+        pollInterval: Duration = .seconds(1), policy: RetryPolicy = .standard, metrics: OutboxMetrics = OutboxMetrics()
     ) {
         self.store = store
         self.transport = transport
         self.sealer = sealer
         self.logger = logger
         self.pollInterval = pollInterval
-        self.backoff = backoff
+        self.policy = policy
+        self.metrics = metrics
         (self.doorbell, self.ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -45,30 +83,31 @@ public final class OutboxWorker: Service, Sendable {
         await withGracefulShutdownHandler {
             for await _ in doorbell.cancelOnGracefulShutdown() {
                 await drain()
+                await deleteOldUndeliverable()
             }
         } onGracefulShutdown: {
             self.ring.finish()
         }
+        await transport.shutdown()
     }
 
-    /// Sends everything due; returns when the outbox has nothing due.
+    /// Sends everything due, a few at a time as the transport allows; returns when the
+    /// outbox has nothing due.
     public func drain() async {
         while !Task.isCancelled {
             let now = Date()
             let claimed: [ClaimedEmail]
             do {
-                claimed = try await store.claimDueEmails(limit: 256, now: now, leaseUntil: now.addingTimeInterval(120))
+                claimed = try await store.claimDueEmails(limit: 128, now: now, leaseUntil: now.addingTimeInterval(300))
             } catch {
                 logger.error("cannot read the outbox", metadata: ["error": "\(String(reflecting: error))"])
                 return
             }
             if claimed.isEmpty { return }
-            var sent: [UUID] = []
-            for email in claimed {
-                if await deliver(email) { sent.append(email.id) }
-            }
+            let sent = await deliverAll(claimed)
             do {
                 try await store.markSent(sent)
+                metrics.sent.increment(by: sent.count)
             } catch {
                 // They went out; their leases expire and they go again: at least once, as documented.
                 logger.error("cannot mark emails sent", metadata: ["error": "\(String(reflecting: error))"])
@@ -77,25 +116,78 @@ public final class OutboxWorker: Service, Sendable {
         }
     }
 
-    /// Whether the message went out; a failure is scheduled for a retry.
+    /// Delivers with at most `transport.parallelism` messages in flight; returns those sent.
+    private func deliverAll(_ emails: [ClaimedEmail]) async -> [UUID] {
+        await withTaskGroup(of: UUID?.self) { group in
+            var sent: [UUID] = []
+            var pending = emails[...]
+            for _ in 0..<min(transport.parallelism, pending.count) {
+                let email = pending.removeFirst()
+                group.addTask { await self.deliver(email) ? email.id : nil }
+            }
+            for await result in group {
+                if let id = result { sent.append(id) }
+                if let email = pending.popFirst() {
+                    group.addTask { await self.deliver(email) ? email.id : nil }
+                }
+            }
+            return sent
+        }
+    }
+
+    /// Whether the message went out; a failure is recorded, and retried or given up on.
     private func deliver(_ email: ClaimedEmail) async -> Bool {
         do {
             let message = try sealer.open(EmailMessage.self, from: email.sealedMessage)
             try await transport.send(message)
             return true
         } catch {
-            let retryAt = Date().addingTimeInterval(backoff(email.attempts))
-            logger.warning(
-                "email not sent; will retry",
-                metadata: ["email.id": "\(email.id)", "attempts": "\(email.attempts)", "error": "\(type(of: error))"])
-            try? await store.markFailed(email.id, retryAt: retryAt, error: String(describing: type(of: error)))
+            await recordFailure(of: email, error)
             return false
         }
     }
 
-    /// Exponential backoff with jitter, from 5 seconds up to an hour.
-    public static func backoff(attempts: Int) -> TimeInterval {
-        let base = min(3600, 5 * pow(2, Double(max(0, attempts - 1))))
-        return base * Double.random(in: 0.8...1.2)
+    private func recordFailure(of email: ClaimedEmail, _ error: any Error) async {
+        let now = Date()
+        let reason = error as? any MailDeliveryError
+        // A message that cannot be opened will never open: give up on it too.
+        let permanent = reason?.isPermanent ?? (error is PersonalDataSealer.SealingError)
+        let exhausted = email.attempts >= policy.maximumAttempts || now.timeIntervalSince(email.createdAt) >= policy.maximumAge
+        let giveUp = permanent || exhausted
+        let detail = reason?.summary ?? "\(type(of: error))"
+        let attempt = DeliveryAttempt(
+            number: email.attempts, at: now, outcome: giveUp ? .failed : .retry, replyCode: reason?.replyCode, detail: detail)
+        let metadata: Logger.Metadata = ["email.id": "\(email.id)", "attempts": "\(email.attempts)", "error": "\(detail)"]
+        do {
+            if giveUp {
+                logger.error(permanent ? "email refused; giving up" : "email not sent in time; giving up", metadata: metadata)
+                try await store.markUndeliverable(email.id, attempt: attempt)
+                metrics.failed.increment()
+            } else {
+                logger.warning("email not sent; will retry", metadata: metadata)
+                try await store.markFailed(email.id, attempt: attempt, retryAt: now.addingTimeInterval(policy.backoff(email.attempts)))
+                metrics.retried.increment()
+            }
+        } catch {
+            // The lease runs out and the message is tried again.
+            logger.error("cannot record a failed email", metadata: ["email.id": "\(email.id)", "error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Hourly, deletes messages given up on longer ago than the policy keeps them.
+    private func deleteOldUndeliverable() async {
+        let now = Date()
+        let due = lastCleanup.withLock { last in
+            guard now.timeIntervalSince(last) >= 3600 else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        do {
+            let deleted = try await store.deleteUndeliverable(before: now.addingTimeInterval(-policy.keepUndeliverable))
+            if deleted > 0 { logger.notice("retention: deleted undeliverable emails", metadata: ["count": "\(deleted)"]) }
+        } catch {
+            logger.error("retention: cannot delete undeliverable emails", metadata: ["error": "\(String(reflecting: error))"])
+        }
     }
 }

@@ -1,12 +1,14 @@
 import Foundation
 
-/// Writes the emails a signer receives, sealed for the outbox.
+/// Writes the emails a signer receives, as text and HTML, sealed for the outbox.
 public struct SignerMail: Sendable {
     public let baseURL: URL
     public let confirmationLinks: LinkTokens
     public let withdrawalLinks: LinkTokens
     public let receipts: ReceiptCodes
     public let sealer: PersonalDataSealer
+    /// The interface is in English; a localized interface passes the signer's language here.
+    public let language = "en"
 
     public init(baseURL: URL, confirmationLinks: LinkTokens, withdrawalLinks: LinkTokens, receipts: ReceiptCodes, sealer: PersonalDataSealer) {
         self.baseURL = baseURL
@@ -30,78 +32,96 @@ public struct SignerMail: Sendable {
     }
 
     func confirmationRequest(signatureID: UUID, request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
-        try queue(
-            EmailMessage(
-                to: request.email.address,
-                subject: "Please confirm your signature: \(petition.title)",
-                textBody: """
-                    Hello \(request.name),
-
-                    Thank you for signing "\(petition.title)".
-
-                    Your signature counts only once you confirm it. Open this link and press the
-                    button on the page:
-
-                    \(confirmationURL(signatureID: signatureID))
-
-                    If you did not sign this petition, ignore this email: unconfirmed signatures
-                    are deleted after 7 days and are never counted.
-
-                    — Undersigned, on behalf of \(petition.organizer)
-                    """))
+        let link = confirmationURL(signatureID: signatureID)
+        return try queue(
+            to: request.email.address, name: request.name,
+            subject: "Please confirm your signature: \(petition.title)",
+            paragraphs: [
+                .text("Hello \(request.name),"),
+                .text("Thank you for signing \u{201C}\(petition.title)\u{201D}."),
+                .text("Your signature counts only once you confirm it. Open this link and press the button on the page:"),
+                .link(link, label: "Confirm my signature"),
+                .text("If you did not sign this petition, ignore this email: unconfirmed signatures are deleted after 7 days and are never counted."),
+                .text("\u{2014} Undersigned, on behalf of \(petition.organizer)"),
+            ])
     }
 
     func alreadySigned(request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
         try queue(
-            EmailMessage(
-                to: request.email.address,
-                subject: "You have already signed: \(petition.title)",
-                textBody: """
-                    Hello \(request.name),
-
-                    Someone, probably you, asked to sign "\(petition.title)" with this email
-                    address. Your signature is already confirmed and counted: there is nothing
-                    more to do.
-
-                    \(baseURL.absoluteString)/p/\(petition.slug)
-
-                    — Undersigned, on behalf of \(petition.organizer)
-                    """))
+            to: request.email.address, name: request.name,
+            subject: "You have already signed: \(petition.title)",
+            paragraphs: [
+                .text("Hello \(request.name),"),
+                .text(
+                    "Someone, probably you, asked to sign \u{201C}\(petition.title)\u{201D} with this email address. Your signature is already confirmed and counted: there is nothing more to do."
+                ),
+                .link("\(baseURL.absoluteString)/p/\(petition.slug)", label: petition.title),
+                .text("\u{2014} Undersigned, on behalf of \(petition.organizer)"),
+            ])
     }
 
     /// Sent once a signature is confirmed: the signer's proof that it counts, and their way out.
     func receipt(signatureID: UUID, signer: PersonalData, petition: Petition) throws -> QueuedEmail {
-        try queue(
-            EmailMessage(
-                to: signer.email,
-                subject: "Your signature is counted: \(petition.title)",
-                textBody: """
-                    Hello \(signer.name),
-
-                    Your signature on "\(petition.title)" is confirmed and counted.
-
-                    \(baseURL.absoluteString)/p/\(petition.slug)
-
-                    Your receipt code: \(receipts.code(for: signatureID))
-
-                    It proves that your signature is in the petition's public, signed log of
-                    signatures, without saying who you are. Check it at any time here:
-
-                    \(receiptURL(signatureID: signatureID, petition: petition))
-
-                    You can withdraw it at any time. This link opens a page with a button;
-                    pressing it removes your signature from the count and erases your name and
-                    email address at once:
-
-                    \(withdrawalURL(signatureID: signatureID))
-
-                    Keep this email: the link is the only way to withdraw.
-
-                    — Undersigned, on behalf of \(petition.organizer)
-                    """))
+        let code = receipts.code(for: signatureID)
+        return try queue(
+            to: signer.email, name: signer.name,
+            subject: "Your signature is counted: \(petition.title)",
+            paragraphs: [
+                .text("Hello \(signer.name),"),
+                .text("Your signature on \u{201C}\(petition.title)\u{201D} is confirmed and counted."),
+                .link("\(baseURL.absoluteString)/p/\(petition.slug)", label: petition.title),
+                .text("Your receipt code: \(code)"),
+                .text("It proves that your signature is in the petition's public, signed log of signatures, without saying who you are. Check it at any time here:"),
+                .link(receiptURL(signatureID: signatureID, petition: petition), label: "Check my receipt"),
+                .text("You can withdraw your signature at any time. This link opens a page with a button; pressing it removes your signature from the count and erases your name and email address at once:"),
+                .link(withdrawalURL(signatureID: signatureID), label: "Withdraw my signature"),
+                .text("Keep this email: the link is the only way to withdraw."),
+                .text("\u{2014} Undersigned, on behalf of \(petition.organizer)"),
+            ])
     }
 
-    private func queue(_ message: EmailMessage) throws -> QueuedEmail {
-        QueuedEmail(id: message.id, sealedMessage: try sealer.seal(message), createdAt: message.createdAt)
+    private func queue(to address: String, name: String, subject: String, paragraphs: [MailParagraph]) throws -> QueuedEmail {
+        let message = EmailMessage(
+            to: address, toName: name, subject: subject, textBody: MailParagraph.text(paragraphs),
+            htmlBody: MailParagraph.html(paragraphs, title: subject, language: language), language: language)
+        return QueuedEmail(id: message.id, sealedMessage: try sealer.seal(message), createdAt: message.createdAt)
+    }
+}
+
+/// A paragraph of an email, written once and rendered as text and as HTML.
+enum MailParagraph {
+    case text(String)
+    case link(String, label: String)
+
+    static func text(_ paragraphs: [MailParagraph]) -> String {
+        paragraphs.map { paragraph in
+            switch paragraph {
+            case .text(let text): text
+            case .link(let url, _): url
+            }
+        }.joined(separator: "\n\n") + "\n"
+    }
+
+    /// Inline styles only: mail clients ignore style sheets. Right-to-left languages get `dir`.
+    static func html(_ paragraphs: [MailParagraph], title: String, language: String) -> String {
+        let direction = ["ar", "fa", "he", "ur"].contains(language.split(separator: "-").first.map(String.init) ?? "") ? "rtl" : "ltr"
+        let body = paragraphs.map { paragraph in
+            switch paragraph {
+            case .text(let text):
+                "<p>\(HTMLSanitizer.escapeAttribute(text))</p>"
+            case .link(let url, let label):
+                "<p><a href=\"\(HTMLSanitizer.escapeAttribute(url))\">\(HTMLSanitizer.escapeAttribute(label))</a></p>"
+            }
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="\(HTMLSanitizer.escapeAttribute(language))" dir="\(direction)">
+            <head><meta charset="utf-8"><title>\(HTMLSanitizer.escapeAttribute(title))</title></head>
+            <body style="font-family: sans-serif; line-height: 1.5; max-width: 40em">
+            \(body.joined(separator: "\n"))
+            </body>
+            </html>
+
+            """
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 import ServiceLifecycle
 
 /// Wires an Undersigned instance together. Tests build the very same application with
@@ -16,16 +17,14 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     let sealer = PersonalDataSealer(keys: dataKeys)
     let transport: any MailTransport
     do {
-        transport =
-            switch settings.mailTransport {
-            case .file: try FileMailTransport(directory: settings.mailDirectory)
-            case .log: LogMailTransport(logger: logger)
-            }
+        transport = try makeMailTransport(settings: settings, logger: logger)
     } catch {
         await database.close()
         throw error
     }
-    let outbox = OutboxWorker(store: database, transport: transport, sealer: sealer, logger: logger)
+    let metricsRegistry = PrometheusCollectorRegistry()
+    let outboxMetrics = OutboxMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
+    let outbox = OutboxWorker(store: database, transport: transport, sealer: sealer, logger: logger, metrics: outboxMetrics)
     let counts = SignatureCounts(store: database)
     let receipts = ReceiptCodes(key: secret.key(for: .receipt))
     let mailer = SignerMail(
@@ -58,6 +57,7 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     LogController(catalog: catalog, logs: database, heads: heads, key: logKey.publicKey, presenter: presenter)
         .addRoutes(to: router, api: router.group("api/v1"))
     OperationsController(database: database, pages: pages).addRoutes(to: router)
+    MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
     var app = Application(
         router: router,
@@ -79,6 +79,32 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
         try await dataKeys.refresh()
     }
     return app
+}
+
+/// The configured transport, with the sender identity and DKIM key every transport shares.
+func makeMailTransport(settings: Settings, logger: Logger) throws -> any MailTransport {
+    var composer = MailComposer(identity: MailIdentity(from: settings.mailFrom, replyTo: settings.mailReplyTo))
+    if let dkim = settings.dkim {
+        let pem: String
+        do {
+            pem = try String(contentsOfFile: dkim.keyFile, encoding: .utf8)
+        } catch {
+            throw SettingsError(description: "cannot read the DKIM key file \(dkim.keyFile)")
+        }
+        composer.dkim = try DKIMSigner(pem: pem, domain: dkim.domain, selector: dkim.selector)
+    }
+    switch settings.mailTransport {
+    case .file:
+        return try FileMailTransport(directory: settings.mailDirectory, composer: composer)
+    case .log:
+        return LogMailTransport(logger: logger)
+    case .smtp:
+        guard let server = settings.smtpServer else { throw SettingsError(description: "the smtp mail transport needs --smtp-url") }
+        let configuration = SMTPConfiguration(
+            server: server, helloName: settings.baseURL.host ?? "localhost", trustedCAFile: settings.smtpCAFile,
+            connections: settings.smtpConnections)
+        return try SMTPMailTransport(configuration: configuration, composer: composer)
+    }
 }
 
 /// Migrates an empty database and gives it the seed petition. A database that already has a

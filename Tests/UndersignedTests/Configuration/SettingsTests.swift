@@ -84,3 +84,35 @@ struct SettingsTests {
         #expect(throws: SettingsError.self) { try Settings.resolve(flags: SettingsFlags(), environment: environment) }
     }
 }
+
+@Suite("Mail settings")
+struct MailSettingsTests {
+    @Test("the smtp transport, its server, sender, reply-to, connections, CA file and DKIM key")
+    func smtp() throws {
+        let environment = [
+            "UNDERSIGNED_MAIL_TRANSPORT": "smtp", "UNDERSIGNED_SMTP_URL": "smtps://apikey:s%2Fcret@smtp.example.org",
+            "UNDERSIGNED_MAIL_FROM": "Zero Impunity <petitions@zeroimpunity.org>", "UNDERSIGNED_MAIL_REPLY_TO": "team@zeroimpunity.org",
+            "UNDERSIGNED_SMTP_CONNECTIONS": "8", "UNDERSIGNED_SMTP_CA_FILE": "/etc/ca.pem",
+            "UNDERSIGNED_DKIM_KEY_FILE": "/etc/dkim.pem", "UNDERSIGNED_DKIM_SELECTOR": "s2026",
+        ]
+        let settings = try Settings.resolve(flags: SettingsFlags(smtpConnections: 6), environment: environment)
+        #expect(settings.mailTransport == .smtp)
+        #expect(settings.smtpServer == SMTPServerLocation(host: "smtp.example.org", port: 465, security: .implicitTLS, username: "apikey", password: "s/cret"))
+        #expect(settings.mailFrom == MailAddress(name: "Zero Impunity", address: "petitions@zeroimpunity.org"))
+        #expect(settings.mailReplyTo == MailAddress(address: "team@zeroimpunity.org"))
+        #expect(settings.smtpConnections == 6)
+        #expect(settings.smtpCAFile == "/etc/ca.pem")
+        #expect(settings.dkim == DKIMSettings(keyFile: "/etc/dkim.pem", selector: "s2026", domain: "zeroimpunity.org"))
+    }
+
+    @Test(
+        "incomplete or bad mail settings are refused",
+        arguments: [
+            ["UNDERSIGNED_MAIL_TRANSPORT": "smtp"], ["UNDERSIGNED_SMTP_URL": "mailto:x@y.org"], ["UNDERSIGNED_MAIL_FROM": "nobody"],
+            ["UNDERSIGNED_SMTP_CONNECTIONS": "0"], ["UNDERSIGNED_SMTP_CONNECTIONS": "many"], ["UNDERSIGNED_DKIM_KEY_FILE": "/k.pem"],
+            ["UNDERSIGNED_DKIM_SELECTOR": "s1"],
+        ])
+    func refused(environment: [String: String]) {
+        #expect(throws: SettingsError.self) { try Settings.resolve(flags: SettingsFlags(), environment: environment) }
+    }
+}

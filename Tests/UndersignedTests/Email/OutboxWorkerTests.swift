@@ -41,7 +41,7 @@ struct OutboxWorkerTests {
             }
             try await store.database.write { transaction in try await transaction.enqueue(messages) }
             let transport = FlakyTransport(failures: 2)
-            let worker = OutboxWorker(store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger, backoff: { _ in 0 })
+            let worker = OutboxWorker(store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger, policy: .immediate)
             for _ in 0..<3 { await worker.drain() }
             #expect(transport.delivered.withLock { $0.count } == 5)
             #expect(Set(transport.delivered.withLock { $0.map(\.to) }) == Set((0..<5).map { "retry\($0)@example.org" }))
@@ -69,10 +69,54 @@ struct OutboxWorkerTests {
         }
     }
 
-    @Test("backoff grows and stays bounded")
+    @Test("backoff grows, has jitter and stays bounded")
     func backoff() {
-        #expect((4...6).contains(OutboxWorker.backoff(attempts: 1)))
-        #expect(OutboxWorker.backoff(attempts: 3) > OutboxWorker.backoff(attempts: 1))
-        #expect(OutboxWorker.backoff(attempts: 40) <= 3600 * 1.2)
+        #expect((4...6).contains(RetryPolicy.backoff(attempts: 1)))
+        #expect(RetryPolicy.backoff(attempts: 3) > RetryPolicy.backoff(attempts: 1))
+        #expect(RetryPolicy.backoff(attempts: 40) <= 3600 * 1.2)
+        #expect(RetryPolicy.backoff(attempts: Int.max) <= 3600 * 1.2)
+        #expect(Set((0..<20).map { _ in RetryPolicy.backoff(attempts: 5) }).count > 1)
     }
+
+    @Test("after the maximum attempts a message is given up on, kept with its history, then deleted", arguments: TestDatabase.all)
+    func givesUp(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let email = try store.queuedEmail(to: "never@example.org")
+            try await store.database.write { transaction in try await transaction.enqueue([email]) }
+            var policy = RetryPolicy.immediate
+            policy.maximumAttempts = 3
+            let worker = OutboxWorker(
+                store: store.database, transport: FlakyTransport(failures: 10), sealer: store.sealer, logger: TestDatabase.logger, policy: policy)
+            for _ in 0..<5 { await worker.drain() }
+            let entries = try await store.database.outboxEntries(limit: 10)
+            #expect(entries.map(\.state) == [.failed])
+            #expect(entries.first?.attempts == 3)
+            #expect(entries.first?.history.map(\.outcome) == [.retry, .retry, .failed])
+            #expect(entries.first?.history.map(\.detail) == ["Unreachable", "Unreachable", "Unreachable"])
+            #expect(try await store.database.pendingEmailCount() == 0)
+            #expect(try await store.database.outboxStatus() == OutboxStatus(queued: 0, failed: 1, oldestQueuedAt: nil))
+            #expect(try await store.database.deleteUndeliverable(before: Date().addingTimeInterval(-60)) == 0)
+            #expect(try await store.database.deleteUndeliverable(before: Date().addingTimeInterval(60)) == 1)
+            #expect(try await store.database.outboxEntries(limit: 10).isEmpty)
+        }
+    }
+
+    @Test("a message older than the maximum age is given up on at its next failure", arguments: TestDatabase.all)
+    func tooOld(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            var email = try store.queuedEmail(to: "old@example.org")
+            email.createdAt = Date().addingTimeInterval(-3 * 24 * 3600)
+            try await store.database.write { [email] transaction in try await transaction.enqueue([email]) }
+            let worker = OutboxWorker(
+                store: store.database, transport: FlakyTransport(failures: 10), sealer: store.sealer, logger: TestDatabase.logger,
+                policy: .immediate)
+            await worker.drain()
+            #expect(try await store.database.outboxEntries(limit: 10).map(\.state) == [.failed])
+        }
+    }
+}
+
+extension RetryPolicy {
+    /// Retries at once: tests drain again instead of waiting.
+    static let immediate = RetryPolicy(maximumAge: 2 * 24 * 3600, maximumAttempts: 40, keepUndeliverable: 3600, backoff: { _ in 0 })
 }

@@ -94,7 +94,9 @@ struct Mailbox: Sendable {
             func header(_ field: String) -> String {
                 head.components(separatedBy: "\r\n").first { $0.hasPrefix("\(field): ") }.map { String($0.dropFirst(field.count + 2)) } ?? ""
             }
-            return Message(to: header("To"), subject: Self.decodeEncodedWords(header("Subject")), raw: raw)
+            // The address between angle brackets; the text part decoded from quoted-printable.
+            let to = header("To").split(separator: "<").last.map { String($0.dropLast()) } ?? ""
+            return Message(to: to, subject: Self.decodeEncodedWords(header("Subject")), raw: Self.decodeQuotedPrintable(raw))
         }
     }
 
@@ -108,12 +110,30 @@ struct Mailbox: Sendable {
         }.joined().trimmingCharacters(in: .whitespaces)
     }
 
+    static func decodeQuotedPrintable(_ text: String) -> String {
+        let joined = Array(text.replacingOccurrences(of: "=\r\n", with: "").utf8)
+        var bytes: [UInt8] = []
+        var index = 0
+        while index < joined.count {
+            if joined[index] == UInt8(ascii: "="), index + 2 < joined.count,
+                let value = UInt8(String(decoding: joined[index + 1...index + 2], as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                index += 3
+            } else {
+                bytes.append(joined[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     func messages(to address: String) -> [Message] {
         messages().filter { $0.to == address }
     }
 
     /// Waits until `count` messages have reached `address`.
-    func waitForMessages(to address: String, count: Int = 1, timeout: Duration = .seconds(15)) async throws -> [Message] {
+    func waitForMessages(to address: String, count: Int = 1, timeout: Duration = .seconds(60)) async throws -> [Message] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let found = messages(to: address)
@@ -125,7 +145,7 @@ struct Mailbox: Sendable {
     }
 
     /// Waits until the mailbox holds at least `count` messages in all.
-    func waitForTotal(_ count: Int, timeout: Duration = .seconds(30)) async throws -> [Message] {
+    func waitForTotal(_ count: Int, timeout: Duration = .seconds(60)) async throws -> [Message] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let all = messages()

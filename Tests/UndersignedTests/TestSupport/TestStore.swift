@@ -60,6 +60,13 @@ struct TestStore: Sendable {
             withdrawalLinks: LinkTokens(key: SymmetricKey(size: .bits256)), receipts: receipts, sealer: sealer)
     }
 
+    func queuedEmail(to address: String) throws -> QueuedEmail {
+        try mailer().confirmationRequest(
+            signatureID: UUID(),
+            request: SignatureRequest(name: "أمل حداد", email: EmailAddress(address)!, country: "SY", showNamePublicly: false, wantsUpdates: false),
+            petition: petition)
+    }
+
     func job(email: String) throws -> SignatureWriter.SigningJob {
         let request = SignatureRequest(
             name: "Writer Test", email: EmailAddress(email)!, country: "FR", showNamePublicly: false, wantsUpdates: false)

@@ -86,6 +86,24 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 4, name: "outbox: messages given up on, and the history of failed attempts") { _ in
+            [
+                "ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'queued'",
+                "DROP INDEX outbox_due",
+                "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+                """
+                CREATE TABLE outbox_attempts (
+                    outbox_id TEXT NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+                    attempt INTEGER NOT NULL,
+                    attempted_at BIGINT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    reply_code INTEGER,
+                    detail TEXT NOT NULL,
+                    PRIMARY KEY (outbox_id, attempt)
+                )
+                """,
+            ]
+        },
         Migration(version: 5, name: "data keys, withdrawal, invalidation batches, delivery date") { sql in
             [
                 """

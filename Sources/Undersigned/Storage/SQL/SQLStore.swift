@@ -197,51 +197,6 @@ struct SQLStore: Database {
             ).all().count
         }
     }
-
-    // MARK: Outbox
-
-    func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail] {
-        let skipLocked = driver.flavor.skipLocked
-        return try await driver.transaction { db in
-            try await db.raw(
-                """
-                UPDATE outbox SET next_attempt_at = \(bind: leaseUntil.millis), attempts = attempts + 1
-                WHERE id IN (SELECT id FROM outbox WHERE next_attempt_at <= \(bind: now.millis)
-                             ORDER BY next_attempt_at LIMIT \(bind: limit) \(unsafeRaw: skipLocked))
-                RETURNING id, sealed_message, attempts
-                """
-            ).all().map { row in
-                ClaimedEmail(
-                    id: try UUID(text: row.decode(column: "id", as: String.self)),
-                    sealedMessage: Array(try row.decode(column: "sealed_message", as: Data.self)),
-                    attempts: try row.decode(column: "attempts", as: Int.self))
-            }
-        }
-    }
-
-    func markSent(_ ids: [UUID]) async throws {
-        guard !ids.isEmpty else { return }
-        // The message holds personal data: once sent, nothing of it is kept.
-        try await driver.transaction { db in
-            for chunk in ids.chunks(of: 500) {
-                try await db.raw("DELETE FROM outbox WHERE id IN (\(binds: chunk.map(\.text)))").run()
-            }
-        }
-    }
-
-    func markFailed(_ id: UUID, retryAt: Date, error: String) async throws {
-        try await driver.transaction { db in
-            try await db.raw(
-                "UPDATE outbox SET next_attempt_at = \(bind: retryAt.millis), last_error = \(bind: error) WHERE id = \(bind: id.text)"
-            ).run()
-        }
-    }
-
-    func pendingEmailCount() async throws -> Int {
-        try await driver.read { db in
-            try await db.raw("SELECT COUNT(*) AS n FROM outbox").first()!.decode(column: "n", as: Int.self)
-        }
-    }
 }
 
 /// The signature writes of one transaction.

@@ -1,0 +1,136 @@
+import Foundation
+import SQLKit
+
+/// The outbox: sealed messages, each with its state and the history of its failed attempts.
+extension SQLStore {
+    func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail] {
+        let skipLocked = driver.flavor.skipLocked
+        return try await driver.transaction { db in
+            try await db.raw(
+                """
+                UPDATE outbox SET next_attempt_at = \(bind: leaseUntil.millis), attempts = attempts + 1
+                WHERE id IN (SELECT id FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue) AND next_attempt_at <= \(bind: now.millis)
+                             ORDER BY next_attempt_at LIMIT \(bind: limit) \(unsafeRaw: skipLocked))
+                RETURNING id, sealed_message, attempts, created_at
+                """
+            ).all().map { row in
+                ClaimedEmail(
+                    id: try UUID(text: row.decode(column: "id", as: String.self)),
+                    sealedMessage: Array(try row.decode(column: "sealed_message", as: Data.self)),
+                    attempts: try row.decode(column: "attempts", as: Int.self),
+                    createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
+            }
+        }
+    }
+
+    func markSent(_ ids: [UUID]) async throws {
+        guard !ids.isEmpty else { return }
+        // The message holds personal data: once sent, nothing of it is kept.
+        try await driver.transaction { db in
+            for chunk in ids.chunks(of: 500) {
+                try await db.raw("DELETE FROM outbox_attempts WHERE outbox_id IN (\(binds: chunk.map(\.text)))").run()
+                try await db.raw("DELETE FROM outbox WHERE id IN (\(binds: chunk.map(\.text)))").run()
+            }
+        }
+    }
+
+    func markFailed(_ id: UUID, attempt: DeliveryAttempt, retryAt: Date) async throws {
+        try await record(attempt, of: id, state: .queued, nextAttemptAt: retryAt)
+    }
+
+    func markUndeliverable(_ id: UUID, attempt: DeliveryAttempt) async throws {
+        try await record(attempt, of: id, state: .failed, nextAttemptAt: attempt.at)
+    }
+
+    private func record(_ attempt: DeliveryAttempt, of id: UUID, state: OutboxState, nextAttemptAt: Date) async throws {
+        try await driver.transaction { db in
+            try await db.raw(
+                """
+                UPDATE outbox SET state = \(bind: state.rawValue), next_attempt_at = \(bind: nextAttemptAt.millis),
+                       last_error = \(bind: attempt.detail)
+                WHERE id = \(bind: id.text)
+                """
+            ).run()
+            // A lease that ran out while this attempt was slow may have let another worker try
+            // under the same number: the first record stands.
+            try await db.raw(
+                """
+                INSERT INTO outbox_attempts (outbox_id, attempt, attempted_at, outcome, reply_code, detail)
+                VALUES (\(bind: id.text), \(bind: attempt.number), \(bind: attempt.at.millis), \(bind: attempt.outcome.rawValue),
+                        \(bind: attempt.replyCode), \(bind: attempt.detail))
+                ON CONFLICT (outbox_id, attempt) DO NOTHING
+                """
+            ).run()
+        }
+    }
+
+    func pendingEmailCount() async throws -> Int {
+        try await driver.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue)").first()!
+                .decode(column: "n", as: Int.self)
+        }
+    }
+
+    func outboxStatus() async throws -> OutboxStatus {
+        try await driver.read { db in
+            var status = OutboxStatus(queued: 0, failed: 0, oldestQueuedAt: nil)
+            for row in try await db.raw("SELECT state, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY state").all() {
+                let count = try row.decode(column: "n", as: Int.self)
+                switch try OutboxState(stored: row.decode(column: "state", as: String.self)) {
+                case .queued:
+                    status.queued = count
+                    status.oldestQueuedAt = try row.decode(column: "oldest", as: Int64?.self).map(Date.init(millis:))
+                case .failed:
+                    status.failed = count
+                }
+            }
+            return status
+        }
+    }
+
+    func outboxEntries(limit: Int) async throws -> [OutboxEntry] {
+        try await driver.read { db in
+            var entries = try await db.raw(
+                "SELECT id, state, created_at, next_attempt_at, attempts FROM outbox ORDER BY created_at, id LIMIT \(bind: limit)"
+            ).all().map { row in
+                OutboxEntry(
+                    id: try UUID(text: row.decode(column: "id", as: String.self)),
+                    state: try OutboxState(stored: row.decode(column: "state", as: String.self)),
+                    createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                    nextAttemptAt: Date(millis: try row.decode(column: "next_attempt_at", as: Int64.self)),
+                    attempts: try row.decode(column: "attempts", as: Int.self),
+                    history: [])
+            }
+            var positions: [UUID: Int] = [:]
+            for (position, entry) in entries.enumerated() { positions[entry.id] = position }
+            for chunk in entries.map(\.id).chunks(of: 500) {
+                let rows = try await db.raw(
+                    """
+                    SELECT outbox_id, attempt, attempted_at, outcome, reply_code, detail FROM outbox_attempts
+                    WHERE outbox_id IN (\(binds: chunk.map(\.text))) ORDER BY attempt
+                    """
+                ).all()
+                for row in rows {
+                    let id = try UUID(text: row.decode(column: "outbox_id", as: String.self))
+                    guard let position = positions[id] else { continue }
+                    entries[position].history.append(
+                        DeliveryAttempt(
+                            number: try row.decode(column: "attempt", as: Int.self),
+                            at: Date(millis: try row.decode(column: "attempted_at", as: Int64.self)),
+                            outcome: try DeliveryAttempt.Outcome(stored: row.decode(column: "outcome", as: String.self)),
+                            replyCode: try row.decode(column: "reply_code", as: Int?.self),
+                            detail: try row.decode(column: "detail", as: String.self)))
+                }
+            }
+            return entries
+        }
+    }
+
+    func deleteUndeliverable(before cutoff: Date) async throws -> Int {
+        try await driver.transaction { db in
+            let condition: SQLQueryString = "state = \(bind: OutboxState.failed.rawValue) AND next_attempt_at < \(bind: cutoff.millis)"
+            try await db.raw("DELETE FROM outbox_attempts WHERE outbox_id IN (SELECT id FROM outbox WHERE " + condition + ")").run()
+            return try await db.raw("DELETE FROM outbox WHERE " + condition + " RETURNING id").all().count
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import NIOCore
+import Testing
+
+@testable import Undersigned
+
+@Suite("MIME messages")
+struct MIMETests {
+    let identity = MailIdentity(from: MailAddress(name: "Undersigned", address: "no-reply@example.org"))
+
+    @Test("headers: From, To with an Arabic name, encoded subject, Date, Message-ID, MIME, language")
+    func headers() throws {
+        let message = EmailMessage(
+            id: UUID(uuidString: "6E8F1B4C-2D3A-4B5C-8D9E-0F1A2B3C4D5E")!, to: "amal@example.org", toName: "أمل حداد",
+            subject: "Confirm: أطفال سوريا", textBody: "Hello\n", language: "ar", createdAt: Date(timeIntervalSince1970: 1_790_000_000))
+        let text = try MailComposer(identity: identity).compose(message)
+        let head = text.components(separatedBy: "\r\n\r\n")[0]
+        #expect(head.hasPrefix("From: Undersigned <no-reply@example.org>\r\nTo: =?utf-8?B?"))
+        #expect(head.contains("\r\nDate: Mon, 21 Sep 2026 14:13:20 +0000\r\n"))
+        #expect(head.contains("\r\nMessage-ID: <6e8f1b4c-2d3a-4b5c-8d9e-0f1a2b3c4d5e@example.org>\r\n"))
+        #expect(head.contains("\r\nMIME-Version: 1.0\r\nContent-Language: ar\r\n"))
+        #expect(head.contains("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable"))
+        #expect(!head.contains("List-Unsubscribe"))
+        // Every line is 7-bit and short enough for any server.
+        for line in text.components(separatedBy: "\r\n") {
+            #expect(line.utf8.count <= 78, "\(line)")
+            #expect(line.unicodeScalars.allSatisfy { $0.isASCII }, "\(line)")
+        }
+        let unfolded = head.replacingOccurrences(of: "\r\n ", with: " ")
+        let subject = try #require(unfolded.components(separatedBy: "\r\n").first { $0.hasPrefix("Subject: ") })
+        #expect(Mailbox.decodeEncodedWords(String(subject.dropFirst(9))) == "Confirm: أطفال سوريا")
+    }
+
+    @Test("update emails carry a one-click List-Unsubscribe (RFC 8058)")
+    func listUnsubscribe() throws {
+        let message = EmailMessage(
+            to: "a@example.org", subject: "News", textBody: "News\n", listUnsubscribeURL: "https://sign.example.org/unsubscribe/abc")
+        let text = try MailComposer(identity: identity).compose(message)
+        #expect(text.contains("\r\nList-Unsubscribe: <https://sign.example.org/unsubscribe/abc>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"))
+    }
+
+    @Test("header injection through a name or subject is impossible")
+    func injection() throws {
+        let message = EmailMessage(to: "a@example.org", toName: "Eve\r\nBcc: x@evil.test", subject: "Hi\r\nBcc: y@evil.test", textBody: "x")
+        let text = try MailComposer(identity: identity).compose(message)
+        #expect(!text.contains("\r\nBcc:"))
+    }
+
+    @Test("display names are quoted when they have punctuation")
+    func phrases() throws {
+        #expect(MailAddress(name: "Zero Impunity", address: "a@b.org").header == "Zero Impunity <a@b.org>")
+        #expect(MailAddress(name: "Team, \"Core\"", address: "a@b.org").header == #""Team, \"Core\"" <a@b.org>"#)
+        #expect(try MailAddress(parsing: "Undersigned <no-reply@example.org>") == MailAddress(name: "Undersigned", address: "no-reply@example.org"))
+        #expect(try MailAddress(parsing: "no-reply@example.org") == MailAddress(address: "no-reply@example.org"))
+        #expect(throws: SettingsError.self) { try MailAddress(parsing: "Undersigned <nobody>") }
+    }
+
+    @Test("quoted-printable keeps lines short, escapes '=', non-ASCII and trailing spaces")
+    func quotedPrintable() {
+        #expect(MIMEEncoding.quotedPrintable("a=b é \nnext") == "a=3Db =C3=A9=20\r\nnext")
+        let long = MIMEEncoding.quotedPrintable(String(repeating: "ب", count: 100))
+        #expect(long.components(separatedBy: "\r\n").allSatisfy { $0.count <= 76 })
+        #expect(long.replacingOccurrences(of: "=\r\n", with: "").count == 600)
+    }
+
+    @Test("messages queued by earlier versions (five sealed fields) still open")
+    func sealedCompatibility() throws {
+        let old = try EmailMessage(sealedFields: ["6E8F1B4C-2D3A-4B5C-8D9E-0F1A2B3C4D5E", "a@example.org", "S", "Body", "1790000000000"])
+        #expect(old.htmlBody == nil && old.toName == nil && old.subject == "S")
+        let new = EmailMessage(
+            to: "a@example.org", toName: "N", subject: "S", textBody: "T", htmlBody: "<p>T</p>", language: "fr",
+            createdAt: Date(timeIntervalSince1970: 1_790_000_000))
+        #expect(try EmailMessage(sealedFields: new.sealedFields) == new)
+        #expect(throws: (any Error).self) { try EmailMessage(sealedFields: ["x"]) }
+    }
+
+    @Test("dot-stuffing doubles leading dots and ends with CRLF.CRLF")
+    func dotStuffing() {
+        let stuffed = SMTPSession.dotStuffed(".a\r\nb\n.\r\nc")
+        #expect(String(buffer: stuffed) == "..a\r\nb\r\n..\r\nc\r\n.\r\n")
+    }
+
+    @Test("the file transport writes what SMTP sends")
+    func fileTransport() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("eml-\(UUID())")
+        let composer = MailComposer(identity: identity)
+        let transport = try FileMailTransport(directory: directory.path, composer: composer)
+        let message = EmailMessage(to: "a@example.org", subject: "S", textBody: "T\n", htmlBody: "<p>T</p>")
+        try await transport.send(message)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        let written = try Data(contentsOf: directory.appendingPathComponent(try #require(files.first)))
+        #expect(written == Data(try composer.compose(message).utf8))
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+@testable import Undersigned
+
+/// The outbox draining through real SMTP servers, on every database.
+@Suite("The outbox over SMTP", .enabled(if: SMTPTestServer.isAvailable, SMTPTestServer.skipReason))
+struct OutboxSMTPTests {
+    static func worker(_ store: TestStore, _ server: SMTPTestServer) throws -> OutboxWorker {
+        let transport = try SMTPMailTransport(
+            configuration: SMTPConfiguration(
+                server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .startTLS), helloName: "undersigned.test",
+                connections: 2, replyTimeout: .seconds(10)),
+            composer: MailComposer())
+        return OutboxWorker(store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger, policy: .immediate)
+    }
+
+    @Test("a 4xx is retried and then delivered; the attempt was visible meanwhile", arguments: TestDatabase.all)
+    func temporaryThenAccepted(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            try await SMTPTestServer.with("tempfail-once") { server in
+                let email = try store.queuedEmail(to: "later@example.org")
+                try await store.database.write { transaction in try await transaction.enqueue([email]) }
+                let worker = try Self.worker(store, server)
+                await worker.drain()
+                // The first drain met a 451, recorded it and queued the message again at once
+                // (immediate policy), so it went out in the same drain.
+                #expect(server.dataOutcomes() == ["451", "250"])
+                #expect(server.received().map(\.recipients) == [["later@example.org"]])
+                #expect(try await store.database.outboxEntries(limit: 10).isEmpty)
+            }
+        }
+    }
+
+    @Test("a 4xx leaves the message queued with the reply in its history", arguments: TestDatabase.all)
+    func temporaryHistory(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            try await SMTPTestServer.with("tempfail-once") { server in
+                let email = try store.queuedEmail(to: "history@example.org")
+                try await store.database.write { transaction in try await transaction.enqueue([email]) }
+                let transport = try SMTPMailTransport(
+                    configuration: SMTPConfiguration(
+                        server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .startTLS), helloName: "undersigned.test"),
+                    composer: MailComposer())
+                let worker = OutboxWorker(store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger)
+                await worker.drain()
+                let entry = try #require(try await store.database.outboxEntries(limit: 10).first)
+                #expect(entry.state == .queued)
+                #expect(entry.nextAttemptAt > Date())
+                #expect(entry.history.map(\.replyCode) == [451])
+                #expect(entry.history.first?.detail == "message content refused: 451 4.3.0 Temporary failure, try again later")
+                let report = OutboxReport.text(status: try await store.database.outboxStatus(), entries: [entry])
+                #expect(report.contains("#1"))
+                #expect(report.contains("retry  451"))
+                #expect(!report.contains("history@example.org"))
+            }
+        }
+    }
+
+    @Test("a 5xx gives up at once, never retried, and stores no address", arguments: TestDatabase.all)
+    func permanent(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            try await SMTPTestServer.with("reject") { server in
+                let email = try store.queuedEmail(to: "no.such.user@example.org")
+                try await store.database.write { transaction in try await transaction.enqueue([email]) }
+                let worker = try Self.worker(store, server)
+                for _ in 0..<3 { await worker.drain() }
+                let entry = try #require(try await store.database.outboxEntries(limit: 10).first)
+                #expect(entry.state == .failed)
+                #expect(entry.attempts == 1)
+                #expect(entry.history.map(\.replyCode) == [550])
+                #expect(entry.history.first?.outcome == .failed)
+                #expect(entry.history.first?.detail.contains("no.such.user") == false)
+                #expect(try await store.database.pendingEmailCount() == 0)
+            }
+        }
+    }
+
+    @Test("a connection dropped mid-DATA is retried until it goes", arguments: TestDatabase.all)
+    func dropped(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let email = try store.queuedEmail(to: "dropped@example.org")
+            try await store.database.write { transaction in try await transaction.enqueue([email]) }
+            try await SMTPTestServer.with("drop") { server in
+                var policy = RetryPolicy.immediate
+                policy.backoff = { _ in 0.5 }
+                let transport = try SMTPMailTransport(
+                    configuration: SMTPConfiguration(
+                        server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .startTLS), helloName: "undersigned.test"),
+                    composer: MailComposer())
+                let worker = OutboxWorker(store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger, policy: policy)
+                await worker.drain()
+                let entry = try #require(try await store.database.outboxEntries(limit: 10).first)
+                #expect(entry.state == .queued)
+                #expect(entry.history.map(\.detail) == ["the server closed the connection"])
+            }
+            // When it is due again, a server that answers gets it.
+            try await Task.sleep(for: .milliseconds(600))
+            try await SMTPTestServer.with("accept") { server in
+                try await Self.worker(store, server).drain()
+                #expect(server.received().map(\.recipients) == [["dropped@example.org"]])
+                #expect(try await store.database.pendingEmailCount() == 0)
+            }
+        }
+    }
+}

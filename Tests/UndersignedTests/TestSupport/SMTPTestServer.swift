@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// A real SMTP server (aiosmtpd, `scripts/test-smtp/server.py`) on a free loopback port,
+/// started for one test and always stopped; it writes what it receives to a directory.
+/// `scripts/test` provides the Python that runs it; without it these tests are skipped,
+/// unless `UNDERSIGNED_TEST_REQUIRE_POSTGRES` says the whole suite must run.
+final class SMTPTestServer: Sendable {
+    let port: Int
+    let directory: URL
+    private let process: Process
+    private let input = Pipe()
+
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/test-smtp")
+
+    static var python: String? { ProcessInfo.processInfo.environment["UNDERSIGNED_TEST_SMTP_PYTHON"] }
+    static var certificate: String { ProcessInfo.processInfo.environment["UNDERSIGNED_TEST_SMTP_CERT"] ?? "" }
+    static var certificateKey: String { ProcessInfo.processInfo.environment["UNDERSIGNED_TEST_SMTP_KEY"] ?? "" }
+
+    static var isAvailable: Bool {
+        if let python, FileManager.default.isExecutableFile(atPath: python) { return true }
+        precondition(
+            ProcessInfo.processInfo.environment["UNDERSIGNED_TEST_REQUIRE_POSTGRES"] != "1",
+            "scripts/test runs every test, but UNDERSIGNED_TEST_SMTP_PYTHON names no Python with aiosmtpd")
+        return false
+    }
+
+    static let skipReason: Comment = "needs an SMTP server: run scripts/test, which sets UNDERSIGNED_TEST_SMTP_PYTHON"
+
+    /// Runs `body` with a server of this behaviour (see server.py), then stops it.
+    static func with<Value: Sendable>(
+        _ behaviour: String, _ options: [String] = [], _ body: (SMTPTestServer) async throws -> Value
+    ) async throws -> Value {
+        let server = try SMTPTestServer(behaviour: behaviour, options: options)
+        do {
+            let value = try await body(server)
+            server.stop()
+            return value
+        } catch {
+            server.stop()
+            throw error
+        }
+    }
+
+    /// Options that turn on TLS with the throwaway certificate of scripts/test.
+    static var tlsOptions: [String] { ["--cert", certificate, "--key", certificateKey] }
+
+    private init(behaviour: String, options: [String]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID())")
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.python!)
+        process.arguments = [Self.scripts.appendingPathComponent("server.py").path, behaviour, directory.path] + options
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = input
+        try process.run()
+        // The server prints its port once it listens.
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw StartFailure()
+        }
+        self.port = port
+    }
+
+    struct StartFailure: Error {}
+
+    /// Closing its input asks the server to stop; one that does not is killed.
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    struct Received: Sendable {
+        var content: Data
+        var file: URL
+        var mailFrom: String
+        var recipients: [String]
+        var login: String?
+        var tls: Bool
+    }
+
+    /// Messages accepted so far, in order.
+    func received() -> [Received] {
+        var messages: [Received] = []
+        var number = 1
+        while let content = try? Data(contentsOf: directory.appendingPathComponent("\(number).eml")),
+            let envelope = try? Data(contentsOf: directory.appendingPathComponent("\(number).json")),
+            let fields = try? JSONSerialization.jsonObject(with: envelope) as? [String: Any]
+        {
+            messages.append(
+                Received(
+                    content: content, file: directory.appendingPathComponent("\(number).eml"), mailFrom: fields["mail_from"] as? String ?? "",
+                    recipients: fields["rcpt_tos"] as? [String] ?? [], login: fields["login"] as? String, tls: fields["tls"] as? Bool ?? false))
+            number += 1
+        }
+        return messages
+    }
+
+    /// The outcome of every DATA the server answered: "250", "451", "dropped".
+    func dataOutcomes() -> [String] {
+        guard let text = try? String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["outcome"] as? String
+        }
+    }
+
+    /// What an independent parser (Python's email package) and DKIM verifier make of a message.
+    struct Inspection: Decodable {
+        var subject: String
+        var from: String
+        var to: String
+        var reply_to: String?
+        var content_type: String
+        var defects: [String]
+        var text: String?
+        var html: String?
+        var dkim: Bool?
+    }
+
+    static func inspect(_ file: URL, dkimRecord: String? = nil) throws -> Inspection {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python!)
+        process.arguments = [scripts.appendingPathComponent("read_message.py").path, file.path] + (dkimRecord.map { [$0] } ?? [])
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try JSONDecoder().decode(Inspection.self, from: data)
+    }
+}
