@@ -35,7 +35,8 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
         store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer, receipts: receipts, counts: counts, logger: logger,
         committed: { outbox.wake() })
     let csrf = CSRFProtection(key: secret.key(for: .csrf), baseURL: settings.baseURL)
-    let presenter = PetitionPresenter(pages: pages, counts: counts, baseURL: settings.baseURL)
+    let heads = TreeHeads(store: database)
+    let presenter = PetitionPresenter(pages: pages, counts: counts, heads: heads, baseURL: settings.baseURL)
     let signingGuard = SigningGuard(
         settings: settings.abuse, disposableDomains: disposableDomains, secret: secret, store: database, clock: clock, logger: logger)
 
@@ -51,7 +52,6 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
         .addRoutes(to: router)
     WithdrawalController(signatures: database, catalog: catalog, links: mailer.withdrawalLinks, writer: writer, presenter: presenter, csrf: csrf)
         .addRoutes(to: router)
-    let heads = TreeHeads(store: database)
     PetitionAPIController(catalog: catalog, counts: counts, countries: countryFigures, heads: heads, baseURL: settings.baseURL)
         .addRoutes(to: router.group("api/v1"))
     LogController(catalog: catalog, logs: database, heads: heads, key: logKey.publicKey, presenter: presenter)

@@ -41,6 +41,7 @@ struct ReceiptTests {
     func receiptProvesInclusion(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.run { browser in
+            #expect(try await browser.get(TestInstance.seedPath).body.contains("No signature has been logged yet."))
             try await browser.signAndConfirm(email: "receipt@example.org")
             let email = try #require(try await browser.mailbox.waitForMessages(to: "receipt@example.org", count: 2).last)
             let code = try #require(email.raw.firstMatch(of: /Your receipt code: ([A-Za-z0-9_-]{22})/)?.1).description
@@ -76,6 +77,11 @@ struct ReceiptTests {
             let petition = try await browser.get("/api/v1/petitions/\(TestInstance.seedSlug)")
             let published = try #require(try JSONDecoder().decode(Petition.self, from: Data(petition.body.utf8)).treeHead)
             #expect(published.rootHash == head.rootHash && published.signatureCount == 1)
+
+            // The petition page names the same head, with a way to check a receipt.
+            let petitionPage = try await browser.get(TestInstance.seedPath)
+            #expect(petitionPage.body.contains("Every signature is in a public, signed log: 1 entry counting 1, root \(head.rootHash.prefix(12))"))
+            #expect(petitionPage.body.contains("href=\"/p/\(TestInstance.seedSlug)/receipt\""))
 
             let page = try await browser.get("/p/\(TestInstance.seedSlug)/receipt?code=\(code)")
             #expect(page.status == .ok)

@@ -48,7 +48,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
             let markers = PageSkeleton.Markers()
             let proof = ProofFields(token: markers.marker(4), difficulty: markers.marker(5), scriptNotice: markers.marker(6))
             let view = pageView(
-                petition, count: markers.marker(0), goal: markers.marker(1), percent: markers.marker(2),
+                petition, count: markers.marker(0), goal: markers.marker(1), percent: markers.marker(2), logLine: markers.marker(7),
                 form: SignFormView(slug: petition.slug, csrf: markers.marker(3), proof: proof, pages: pages))
             return PageSkeleton(rendered: pages.render("petition", view), markers: markers)
         }
@@ -56,6 +56,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         let body = skeleton.filled(with: [
             Numbers.grouped(count), Numbers.grouped(goal), String(Goal.percent(count: count, goal: goal)),
             csrf.token(forCookie: session.cookie), proof.token, proof.difficulty, proof.scriptNotice,
+            PetitionView.logLine(try await presenter.heads.latest(for: petition.id)),
         ])
         return pages.htmlResponse(body, headers: cookieHeaders(session.setCookie))
     }
@@ -144,10 +145,12 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         return pages.response("petition", view, status: status, headers: cookieHeaders(session.setCookie))
     }
 
-    private func pageView(_ petition: Petition, count: String, goal: String, percent: String, form: SignFormView) -> PetitionPageView {
+    private func pageView(
+        _ petition: Petition, count: String, goal: String, percent: String, logLine: String, form: SignFormView
+    ) -> PetitionPageView {
         PetitionPageView(
             page: presenter.layout(title: petition.title, for: petition),
-            petition: PetitionView(petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent, withBody: true),
+            petition: PetitionView(petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent, logLine: logLine, withBody: true),
             form: form)
     }
 

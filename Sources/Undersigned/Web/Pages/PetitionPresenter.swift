@@ -4,6 +4,7 @@ import Foundation
 struct PetitionPresenter: Sendable {
     let pages: Pages
     let counts: SignatureCounts
+    let heads: TreeHeads
     let baseURL: URL
 
     func layout(title: String, for petition: Petition? = nil) -> Layout {
@@ -21,7 +22,8 @@ struct PetitionPresenter: Sendable {
         let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
         return PetitionView(
             petition, baseURL: baseURL, count: Numbers.grouped(count), goal: Numbers.grouped(goal),
-            percent: String(Goal.percent(count: count, goal: goal)), withBody: withBody)
+            percent: String(Goal.percent(count: count, goal: goal)), logLine: PetitionView.logLine(try await heads.latest(for: petition.id)),
+            withBody: withBody)
     }
 
     func messageView(_ petition: Petition, title: String) async throws -> PetitionMessageView {

@@ -17,8 +17,10 @@ struct PetitionView {
     var url: String
     var isOpen: Bool
     var stateMessage: String?
+    /// The latest signed tree head of the petition's log, in words.
+    var logLine: String
 
-    init(_ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, withBody: Bool = false) {
+    init(_ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, logLine: String, withBody: Bool = false) {
         slug = petition.slug
         title = petition.title
         summary = petition.summary
@@ -33,6 +35,19 @@ struct PetitionView {
         url = "\(baseURL.absoluteString)/p/\(petition.slug)"
         isOpen = petition.acceptsSignatures
         stateMessage = Self.message(for: petition.state)
+        self.logLine = logLine
+    }
+
+    /// Plain text, safe in a page without escaping: numbers, hex and a date.
+    static func logLine(_ head: SignedTreeHead?) -> String {
+        guard let head else { return "No signature has been logged yet." }
+        let root = head.root.hex
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return "Every signature is in a public, signed log: \(Numbers.grouped(Int(head.size))) \(head.size == 1 ? "entry" : "entries") counting "
+            + "\(Numbers.grouped(head.count)), root \(root.prefix(12))…\(root.suffix(4)), signed \(formatter.string(from: head.timestamp)) UTC."
     }
 
     private static func message(for state: PetitionState) -> String? {
