@@ -62,7 +62,7 @@ struct LogController<Context: RequestContext>: Sendable {
         let petition = try await petition(from: context)
         var view = ReceiptPageView(
             page: presenter.layout(title: "Check a receipt", for: petition), petition: try await presenter.petitionView(petition),
-            code: request.uri.queryParameters.get("code") ?? "")
+            code: request.uri.queryParameters.get("code") ?? "", scriptPath: presenter.pages.receiptScriptPath)
         let head = try await heads.latest(for: petition.id)
         view.treeHead = head.map(TreeHeadView.init)
         if !view.code.isEmpty {
@@ -155,6 +155,7 @@ struct ReceiptPageView {
     var page: Layout
     var petition: PetitionView
     var code: String
+    var scriptPath: String
     var treeHead: TreeHeadView?
     var result: ReceiptResultView?
 }

@@ -3,7 +3,8 @@ import Hummingbird
 import Mustache
 
 /// The HTML templates (`Resources/templates`) and the static files (`Resources/static`: the
-/// stylesheet, the sign form's script and its proof-of-work worker), loaded once.
+/// stylesheet, the sign form's script and its proof-of-work worker, the receipt checker),
+/// loaded once.
 public struct Pages: Sendable {
     let library: MustacheLibrary
     /// Static files by path.
@@ -11,15 +12,18 @@ public struct Pages: Sendable {
     let stylesheetPath: String
     let signScriptPath: String
     let proofOfWorkWorkerPath: String
+    let receiptScriptPath: String
 
     public static func load() async throws -> Pages {
         let library = try await MustacheLibrary(directory: BundledResources.url("templates").path)
         let stylesheet = try StaticAsset(file: "app", extension: "css", contentType: "text/css; charset=utf-8")
         let signScript = try StaticAsset(file: "sign", extension: "js", contentType: "text/javascript; charset=utf-8")
         let worker = try StaticAsset(file: "proof-of-work-worker", extension: "js", contentType: "text/javascript; charset=utf-8")
+        let receiptScript = try StaticAsset(file: "receipt", extension: "js", contentType: "text/javascript; charset=utf-8")
         return Pages(
-            library: library, assets: Dictionary(uniqueKeysWithValues: [stylesheet, signScript, worker].map { ($0.path, $0) }),
-            stylesheetPath: stylesheet.path, signScriptPath: signScript.path, proofOfWorkWorkerPath: worker.path)
+            library: library, assets: Dictionary(uniqueKeysWithValues: [stylesheet, signScript, worker, receiptScript].map { ($0.path, $0) }),
+            stylesheetPath: stylesheet.path, signScriptPath: signScript.path, proofOfWorkWorkerPath: worker.path,
+            receiptScriptPath: receiptScript.path)
     }
 
     func render(_ template: String, _ view: Any) -> String {
