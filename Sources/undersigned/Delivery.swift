@@ -83,3 +83,34 @@ struct Deliver: AsyncParsableCommand {
         if delivered { print("every target has a delivery: the petition is now delivered") }
     }
 }
+
+struct TargetLink: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "target-link",
+        abstract: "Make a private link for one of a petition's targets, to read the delivery and respond in public; or revoke its links.")
+
+    @OptionGroup var options: SettingsOptions
+    @Option(help: "The petition's slug.")
+    var petition: String
+    @Option(help: "The target's position on the petition, from 1.")
+    var target: Int
+    @Flag(help: "Revoke every link of this target instead.")
+    var revoke = false
+
+    func run() async throws {
+        let settings = try options.settings()
+        let message = try await withDatabase(settings: settings, logger: makeLogger(settings)) { [petition, target, revoke] database in
+            guard let found = try await database.petition(slug: petition) else { throw ValidationError("no petition has the slug \(petition)") }
+            guard found.targets.indices.contains(target - 1) else { throw ValidationError("the petition has \(found.targets.count) target(s)") }
+            let name = found.targets[target - 1].name
+            if revoke {
+                let revoked = try await database.revokeTargetLinks(petitionID: found.id, targetPosition: target - 1, at: Date())
+                return "revoked \(revoked) link(s) of \(name)"
+            }
+            let (token, hash) = TargetLinks.newToken()
+            try await database.insertTargetLink(petitionID: found.id, targetPosition: target - 1, tokenHash: hash, at: Date())
+            return "private link for \(name) (shown once; only its hash is stored):\n\(settings.baseURL.absoluteString)/t/\(token)"
+        }
+        print(message)
+    }
+}

@@ -43,6 +43,7 @@ public enum KeyPurpose: String, Sendable {
     case confirmationLink = "confirmation-link"
     case withdrawalLink = "withdrawal-link"
     case receipt
+    case unsubscribeLink = "unsubscribe-link"
     case csrf
     case proofOfWork = "proof-of-work"
     /// Rate-limit buckets shared between instances; a key per day is derived from it.

@@ -6,16 +6,40 @@ public struct SignerMail: Sendable {
     public let confirmationLinks: LinkTokens
     public let withdrawalLinks: LinkTokens
     public let receipts: ReceiptCodes
+    public let unsubscribeLinks: LinkTokens
     public let sealer: PersonalDataSealer
     /// The interface is in English; a localized interface passes the signer's language here.
     public let language = "en"
 
-    public init(baseURL: URL, confirmationLinks: LinkTokens, withdrawalLinks: LinkTokens, receipts: ReceiptCodes, sealer: PersonalDataSealer) {
+    public init(
+        baseURL: URL, confirmationLinks: LinkTokens, withdrawalLinks: LinkTokens, receipts: ReceiptCodes, unsubscribeLinks: LinkTokens,
+        sealer: PersonalDataSealer
+    ) {
         self.baseURL = baseURL
         self.confirmationLinks = confirmationLinks
         self.withdrawalLinks = withdrawalLinks
         self.receipts = receipts
+        self.unsubscribeLinks = unsubscribeLinks
         self.sealer = sealer
+    }
+
+    public func unsubscribeURL(signatureID: UUID) -> String {
+        "\(baseURL.absoluteString)/unsubscribe/\(unsubscribeLinks.token(for: signatureID))"
+    }
+
+    /// News to a signer who asked for it, with a link (and a one-click header) to stop.
+    func announcement(_ announcement: Announcement, petition: Petition, signatureID: UUID, signer: PersonalData) throws -> QueuedEmail {
+        let unsubscribe = unsubscribeURL(signatureID: signatureID)
+        return try queue(
+            to: signer.email, name: signer.name, subject: "\(announcement.subject): \(petition.title)",
+            paragraphs: [.text("Hello \(signer.name),")]
+                + announcement.body.components(separatedBy: "\n\n").map { .text($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                + [
+                    .link("\(baseURL.absoluteString)/p/\(petition.slug)", label: petition.title),
+                    .text("You receive this because you signed and asked for news of this petition. To receive no more:"),
+                    .link(unsubscribe, label: "Unsubscribe"),
+                ],
+            listUnsubscribeURL: unsubscribe)
     }
 
     /// Where a receipt code is checked against the petition's signed log.
@@ -80,10 +104,13 @@ public struct SignerMail: Sendable {
             ])
     }
 
-    private func queue(to address: String, name: String, subject: String, paragraphs: [MailParagraph]) throws -> QueuedEmail {
+    private func queue(
+        to address: String, name: String, subject: String, paragraphs: [MailParagraph], listUnsubscribeURL: String? = nil
+    ) throws -> QueuedEmail {
         let message = EmailMessage(
             to: address, toName: name, subject: subject, textBody: MailParagraph.text(paragraphs),
-            htmlBody: MailParagraph.html(paragraphs, title: subject, language: language), language: language)
+            htmlBody: MailParagraph.html(paragraphs, title: subject, language: language), language: language,
+            listUnsubscribeURL: listUnsubscribeURL)
         return QueuedEmail(id: message.id, sealedMessage: try sealer.seal(message), createdAt: message.createdAt)
     }
 }

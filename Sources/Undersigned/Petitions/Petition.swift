@@ -15,11 +15,13 @@ public struct Petition: Sendable, Equatable, Identifiable {
     /// The goal set by the organizer; the displayed goal rises beyond it (see ``Goal``).
     public var goal: Int
     public var targets: [Target]
+    /// Targets' public answers, oldest first.
+    public var responses: [TargetResponse]
     public var createdAt: Date
 
     public init(
         id: UUID = UUID(), slug: String, state: PetitionState, language: String, title: String, summary: String,
-        bodyMarkdown: String, organizer: String, goal: Int, targets: [Target], createdAt: Date = Date()
+        bodyMarkdown: String, organizer: String, goal: Int, targets: [Target], responses: [TargetResponse] = [], createdAt: Date = Date()
     ) {
         self.id = id
         self.slug = slug
@@ -31,6 +33,7 @@ public struct Petition: Sendable, Equatable, Identifiable {
         self.organizer = organizer
         self.goal = goal
         self.targets = targets
+        self.responses = responses
         self.createdAt = createdAt
     }
 

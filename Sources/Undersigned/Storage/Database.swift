@@ -5,6 +5,7 @@ import ServiceLifecycle
 /// Everything Undersigned keeps, behind one handle. ``SQLStore`` implements it over SQLite
 /// and PostgreSQL; pick one with ``openDatabase(_:logger:)``.
 public protocol Database: PetitionStore, SignatureStore, OutboxStore, DataKeyStore, SignatureReviewStore, SignatureLogStore, DeliveryStore,
+    TargetStore, AnnouncementStore,
     AbuseStore
 {
     /// Applies the migrations this database has not seen yet.

@@ -29,7 +29,8 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     let receipts = ReceiptCodes(key: secret.key(for: .receipt))
     let mailer = SignerMail(
         baseURL: settings.baseURL, confirmationLinks: LinkTokens(key: secret.key(for: .confirmationLink)),
-        withdrawalLinks: LinkTokens(key: secret.key(for: .withdrawalLink)), receipts: receipts, sealer: sealer)
+        withdrawalLinks: LinkTokens(key: secret.key(for: .withdrawalLink)), receipts: receipts,
+        unsubscribeLinks: LinkTokens(key: secret.key(for: .unsubscribeLink)), sealer: sealer)
     let catalog = PetitionCatalog(store: database)
     let writer = SignatureWriter(
         store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer, receipts: receipts, counts: counts, logger: logger,
@@ -56,6 +57,12 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
         .addRoutes(to: router.group("api/v1"))
     LogController(catalog: catalog, logs: database, heads: heads, key: logKey.publicKey, presenter: presenter)
         .addRoutes(to: router, api: router.group("api/v1"))
+    let treeHeadSigner = TreeHeadSigner(store: database, key: logKey, logger: logger)
+    TargetController(
+        targets: database, deliveries: Deliveries(store: database, signer: treeHeadSigner, sealer: sealer, baseURL: settings.baseURL),
+        records: database, catalog: catalog, presenter: presenter, csrf: csrf
+    ).addRoutes(to: router)
+    UnsubscribeController(store: database, links: mailer.unsubscribeLinks, pages: pages).addRoutes(to: router)
     OperationsController(database: database, pages: pages).addRoutes(to: router)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
@@ -71,7 +78,8 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
         // the outbox stops, the writer commits what it accepted, the logs' last heads are
         // signed, then the database closes.
         services: [DatabaseCloser(database: database)] + database.services + signingGuard.services
-            + [TreeHeadSigner(store: database, key: logKey, logger: logger), writer, outbox, DataKeyRefresher(ring: dataKeys, logger: logger),
+            + [treeHeadSigner, writer, outbox, DataKeyRefresher(ring: dataKeys, logger: logger),
+               AnnouncementWorker(store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer, logger: logger, wakeOutbox: { outbox.wake() }),
                RetentionService(purge: Purge(signatures: database, policy: RetentionPolicy(settings: settings)), logger: logger)],
         logger: logger)
     app.beforeServerStarts {

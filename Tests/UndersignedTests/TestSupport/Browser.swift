@@ -33,6 +33,8 @@ final class Browser: Sendable {
         var status: HTTPResponse.Status
         var headers: HTTPFields
         var body: String
+        /// The body as it came, for files that are not text.
+        var bytes: Data
 
         var location: String? { headers[.location] }
 
@@ -83,7 +85,7 @@ final class Browser: Sendable {
             let pair = setCookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
             if pair.count == 2 { cookies.withLock { $0[String(pair[0])] = String(pair[1]) } }
         }
-        return Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        return Page(status: response.status, headers: response.headers, body: String(buffer: response.body), bytes: Data(buffer: response.body))
     }
 
     /// Another person on the same site, with a cookie jar and an address of their own.

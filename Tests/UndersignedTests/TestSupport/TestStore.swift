@@ -57,7 +57,8 @@ struct TestStore: Sendable {
     func mailer() -> SignerMail {
         SignerMail(
             baseURL: URL(string: "http://undersigned.test")!, confirmationLinks: LinkTokens(key: SymmetricKey(size: .bits256)),
-            withdrawalLinks: LinkTokens(key: SymmetricKey(size: .bits256)), receipts: receipts, sealer: sealer)
+            withdrawalLinks: LinkTokens(key: SymmetricKey(size: .bits256)), receipts: receipts,
+            unsubscribeLinks: LinkTokens(key: SymmetricKey(size: .bits256)), sealer: sealer)
     }
 
     func queuedEmail(to address: String) throws -> QueuedEmail {

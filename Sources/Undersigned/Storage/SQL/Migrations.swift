@@ -215,5 +215,41 @@ enum Migrations {
                 "CREATE INDEX deliveries_by_petition ON deliveries (petition_id, target_position)",
             ]
         },
+        Migration(version: 10, name: "targets' private links and public responses; announcements to signers") { sql in
+            [
+                """
+                CREATE TABLE target_links (
+                    token_hash \(sql.bytes) PRIMARY KEY,
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    target_position INTEGER NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    revoked_at BIGINT
+                )
+                """,
+                """
+                CREATE TABLE responses (
+                    id TEXT PRIMARY KEY,
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    target_position INTEGER NOT NULL,
+                    body_markdown TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX responses_by_petition ON responses (petition_id, created_at)",
+                """
+                CREATE TABLE announcements (
+                    id TEXT PRIMARY KEY,
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    subject TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    cursor_created_at BIGINT,
+                    cursor_id TEXT,
+                    recipients BIGINT NOT NULL DEFAULT 0,
+                    finished_at BIGINT
+                )
+                """,
+            ]
+        },
     ]
 }

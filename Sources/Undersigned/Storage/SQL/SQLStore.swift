@@ -153,6 +153,7 @@ struct SQLStore: Database {
                     organizer: try row.decode(column: "organizer", as: String.self),
                     goal: try row.decode(column: "goal", as: Int.self),
                     targets: targets,
+                    responses: try await Self.responses(in: db, petitionID: try UUID(text: id)),
                     createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self))))
         }
         return petitions

@@ -185,7 +185,8 @@ struct ReceiptResultView {
     var receiptHash: String
     var position: UInt64?
     var auditPath: [String]
-    var hasAuditPath: Bool { !auditPath.isEmpty }
+    /// Stored, not computed: templates read stored properties only.
+    var hasAuditPath: Bool
 
     init(_ check: ReceiptCheck) {
         switch check.status {
@@ -198,6 +199,7 @@ struct ReceiptResultView {
         receiptHash = check.receiptHash.hex
         position = check.entries.last { $0.entry.kind == .confirmation }?.position
         auditPath = check.auditPath?.map(\.hex) ?? []
+        hasAuditPath = !auditPath.isEmpty
     }
 }
 

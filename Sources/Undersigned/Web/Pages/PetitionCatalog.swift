@@ -67,6 +67,13 @@ final class PetitionCatalog: Sendable {
         return skeleton
     }
 
+    /// Drops what is cached of the petition, after a change made here, so that this instance
+    /// shows it at once; others see it within `maximumAge`.
+    func forget(_ petition: Petition) {
+        petitions.withLock { _ = $0.removeValue(forKey: petition.slug) }
+        petitionsByID.withLock { _ = $0.removeValue(forKey: petition.id) }
+    }
+
     /// Slugs are lower-case letters, digits and dashes: anything else is not worth a query.
     static func isPlausibleSlug(_ slug: String) -> Bool {
         (1...120).contains(slug.utf8.count)

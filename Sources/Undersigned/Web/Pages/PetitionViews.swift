@@ -19,6 +19,9 @@ struct PetitionView {
     var stateMessage: String?
     /// The latest signed tree head of the petition's log, in words.
     var logLine: String
+    var responses: [ResponseView]
+    /// Stored, not computed: templates read stored properties only.
+    var hasResponses: Bool
 
     init(_ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, logLine: String, withBody: Bool = false) {
         slug = petition.slug
@@ -36,6 +39,10 @@ struct PetitionView {
         isOpen = petition.acceptsSignatures
         stateMessage = Self.message(for: petition.state)
         self.logLine = logLine
+        responses = petition.responses.compactMap { response in
+            petition.targets.indices.contains(response.targetPosition) ? ResponseView(response, target: petition.targets[response.targetPosition]) : nil
+        }
+        hasResponses = !responses.isEmpty
     }
 
     /// Plain text, safe in a page without escaping: numbers, hex and a date.
