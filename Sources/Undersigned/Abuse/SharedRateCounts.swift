@@ -49,7 +49,8 @@ final class SharedRateCounts: Service, Sendable {
         let now = Int64(date.timeIntervalSince1970.rounded(.down))
         let keys = windows.map { window in
             let seconds = Int(window.period)
-            return (key: WindowKey(bucket: bucket, windowSeconds: seconds, windowStart: now - now % Int64(seconds)), limit: window.limit * Self.allowanceFactor)
+            let key = WindowKey(bucket: bucket, windowSeconds: seconds, windowStart: now - now % Int64(seconds))
+            return (key: key, limit: window.limit * Self.allowanceFactor)
         }
         return state.withLock { state in
             for (key, limit) in keys where state.totals[key, default: 0] + state.pending[key, default: 0] >= limit {
@@ -70,7 +71,9 @@ final class SharedRateCounts: Service, Sendable {
             return state.pending
         }
         guard !pending.isEmpty else { return }
-        let hits = pending.map { RateBucketCount(bucket: $0.key.bucket, windowSeconds: $0.key.windowSeconds, windowStart: $0.key.windowStart, hits: $0.value) }
+        let hits = pending.map {
+            RateBucketCount(bucket: $0.key.bucket, windowSeconds: $0.key.windowSeconds, windowStart: $0.key.windowStart, hits: $0.value)
+        }
         do {
             let totals = try await store.addHits(hits)
             state.withLock { state in

@@ -57,7 +57,12 @@ struct SigningGuard: Sendable {
         ]
         self.clock = clock
         trustForwardedFor = settings.trustForwardedFor
-        pressure = SigningPressure(calmRatePerMinute: settings.proofOfWorkCalmRate, maximumDifficulty: settings.proofOfWorkMaximumBits)
+        // Operators see a flood begin and end; the log says how hard and how busy, nothing of whom.
+        pressure = SigningPressure(
+            calmRatePerMinute: settings.proofOfWorkCalmRate, maximumDifficulty: settings.proofOfWorkMaximumBits,
+            changed: { difficulty, requests in
+                logger.notice("proof of work on signing changed", metadata: ["bits": "\(difficulty)", "signRequestsInLastMinute": "\(requests)"])
+            })
         addressKeys = DailyAddressKeys()
         addressLimits = RateLimiter(windows: signWindows)
         sharedLimits =

@@ -10,15 +10,22 @@ final class SigningPressure: Sendable {
 
     private let calmRatePerMinute: Int
     private let maximumDifficulty: Int
+    private let changed: @Sendable (_ difficulty: Int, _ recentRequests: Int) -> Void
+    private let lastDifficulty = Atomic<Int>(0)
     /// Requests per second over the last minute, in a ring indexed by second.
     private let seconds = Mutex<[(second: Int64, requests: Int)]>(Array(repeating: (-1, 0), count: SigningPressure.window))
 
     /// - Parameters:
     ///   - calmRatePerMinute: below this many sign requests a minute, no proof of work is asked.
     ///   - maximumDifficulty: the cap in bits; zero turns proof of work off.
-    init(calmRatePerMinute: Int, maximumDifficulty: Int) {
+    ///   - changed: told when the difficulty changes, so that operators see a flood begin and end.
+    init(
+        calmRatePerMinute: Int, maximumDifficulty: Int,
+        changed: @escaping @Sendable (_ difficulty: Int, _ recentRequests: Int) -> Void = { _, _ in }
+    ) {
         self.calmRatePerMinute = max(1, calmRatePerMinute)
         self.maximumDifficulty = min(max(0, maximumDifficulty), ProofOfWork.maximumDifficulty)
+        self.changed = changed
     }
 
     /// Counts one sign request.
@@ -42,8 +49,12 @@ final class SigningPressure: Sendable {
     /// The number of leading zero bits a solution needs now.
     func difficulty(at date: Date) -> Int {
         let requests = recentRequests(at: date)
-        guard maximumDifficulty > 0, requests >= calmRatePerMinute else { return 0 }
-        let doublings = Int(log2(Double(requests) / Double(calmRatePerMinute)).rounded(.down))
-        return min(maximumDifficulty, Self.startingBits + 2 * doublings)
+        var difficulty = 0
+        if maximumDifficulty > 0, requests >= calmRatePerMinute {
+            let doublings = Int(log2(Double(requests) / Double(calmRatePerMinute)).rounded(.down))
+            difficulty = min(maximumDifficulty, Self.startingBits + 2 * doublings)
+        }
+        if lastDifficulty.exchange(difficulty, ordering: .relaxed) != difficulty { changed(difficulty, requests) }
+        return difficulty
     }
 }

@@ -47,14 +47,14 @@ extension AbuseSettings {
         func text(_ variable: String) -> String? {
             environment[variable].flatMap { $0.isEmpty ? nil : $0 }
         }
-        func count(_ flag: Int?, _ variable: String, minimum: Int, maximum: Int = 1_000_000) throws -> Int? {
+        func count(_ flag: Int?, _ name: String, _ variable: String, minimum: Int, maximum: Int = 1_000_000) throws -> Int? {
             var value = flag
             if value == nil, let given = text(variable) {
                 guard let number = Int(given) else { throw SettingsError(description: "\(variable) is not a number: \(given)") }
                 value = number
             }
             if let value, !(minimum...maximum).contains(value) {
-                throw SettingsError(description: "\(variable) must be between \(minimum) and \(maximum), not \(value)")
+                throw SettingsError(description: "\(name) (\(variable)) must be between \(minimum) and \(maximum), not \(value)")
             }
             return value
         }
@@ -68,11 +68,19 @@ extension AbuseSettings {
             default: throw SettingsError(description: "UNDERSIGNED_TRUST_FORWARDED_FOR must be true or false, not \(given)")
             }
         }
-        if let value = try count(flags.signsPerMinute, "UNDERSIGNED_SIGN_LIMIT_PER_MINUTE", minimum: 1) { settings.signsPerMinute = value }
-        if let value = try count(flags.signsPerHour, "UNDERSIGNED_SIGN_LIMIT_PER_HOUR", minimum: 1) { settings.signsPerHour = value }
-        if let value = try count(flags.emailsPerHour, "UNDERSIGNED_EMAIL_LIMIT_PER_HOUR", minimum: 1) { settings.emailsPerHour = value }
-        if let value = try count(flags.proofOfWorkCalmRate, "UNDERSIGNED_POW_CALM_RATE", minimum: 1) { settings.proofOfWorkCalmRate = value }
-        if let value = try count(flags.proofOfWorkMaximumBits, "UNDERSIGNED_POW_MAX_BITS", minimum: 0, maximum: 24) {
+        if let value = try count(flags.signsPerMinute, "--sign-limit-per-minute", "UNDERSIGNED_SIGN_LIMIT_PER_MINUTE", minimum: 1) {
+            settings.signsPerMinute = value
+        }
+        if let value = try count(flags.signsPerHour, "--sign-limit-per-hour", "UNDERSIGNED_SIGN_LIMIT_PER_HOUR", minimum: 1) {
+            settings.signsPerHour = value
+        }
+        if let value = try count(flags.emailsPerHour, "--email-limit-per-hour", "UNDERSIGNED_EMAIL_LIMIT_PER_HOUR", minimum: 1) {
+            settings.emailsPerHour = value
+        }
+        if let value = try count(flags.proofOfWorkCalmRate, "--pow-calm-rate", "UNDERSIGNED_POW_CALM_RATE", minimum: 1) {
+            settings.proofOfWorkCalmRate = value
+        }
+        if let value = try count(flags.proofOfWorkMaximumBits, "--pow-max-bits", "UNDERSIGNED_POW_MAX_BITS", minimum: 0, maximum: 24) {
             settings.proofOfWorkMaximumBits = value
         }
         settings.disposableDomainsFile = flags.disposableDomainsFile ?? text("UNDERSIGNED_DISPOSABLE_DOMAINS_FILE")

@@ -38,6 +38,16 @@ struct AddressPrivacyTests {
                 }
                 #expect(bytes.range(of: Data([203, 0, 113, 77])) == nil)
             }
+            // One instance owns an SQLite database: it shares no abuse state at all.
+            let store = try await openDatabase(instance.settings.database, logger: TestDatabase.logger)
+            try await withServices(of: store) {
+                let sql = try #require(store as? SQLStore)
+                let rows = try await sql.driver.read { db in
+                    try await db.raw("SELECT (SELECT COUNT(*) FROM rate_buckets) + (SELECT COUNT(*) FROM redeemed_challenges) AS n").first()?
+                        .decode(column: "n", as: Int.self)
+                }
+                #expect(rows == 0)
+            }
         case .postgres:
             // Shared buckets are small numbers; nothing else of an address is there.
             let store = try await openDatabase(instance.settings.database, logger: TestDatabase.logger)

@@ -32,7 +32,8 @@ struct ProofOfWorkFlowTests {
             #expect(noScript.status == .seeOther)
             // As a client that knows nothing of it.
             let bare = try await browser.post(
-                "\(TestInstance.seedPath)/sign", form: [("csrf", page.field("csrf") ?? ""), ("name", "Bare"), ("email", "bare@example.org"), ("country", "LB")])
+                "\(TestInstance.seedPath)/sign",
+                form: [("csrf", page.field("csrf") ?? ""), ("name", "Bare"), ("email", "bare@example.org"), ("country", "LB")])
             #expect(bare.status == .seeOther)
             _ = try await browser.mailbox.waitForTotal(2)
         }

@@ -100,6 +100,19 @@ struct SigningPressureTests {
         #expect(pressure.difficulty(at: start.addingTimeInterval(120)) == 0)
     }
 
+    @Test("each change of difficulty is told once")
+    func changes() {
+        let told = Locked<[Int]>([])
+        let pressure = SigningPressure(calmRatePerMinute: 2, maximumDifficulty: 12) { difficulty, _ in told.withLock { $0.append(difficulty) } }
+        for second in 0..<4 {
+            pressure.record(at: start.addingTimeInterval(Double(second)))
+            _ = pressure.difficulty(at: start.addingTimeInterval(Double(second)))
+            _ = pressure.difficulty(at: start.addingTimeInterval(Double(second)))
+        }
+        _ = pressure.difficulty(at: start.addingTimeInterval(100))
+        #expect(told.value == [8, 10, 0])
+    }
+
     @Test("a maximum of zero turns proof of work off")
     func off() {
         let pressure = SigningPressure(calmRatePerMinute: 1, maximumDifficulty: 0)

@@ -121,7 +121,8 @@ final class Browser: Sendable {
     ) async throws -> Page {
         let page = try await get("/p/\(slug)")
         #expect(page.status == .ok)
-        return try await post(try #require(page.formAction), form: signForm(from: page, name: name, email: email, country: country, showName: showName, updates: updates))
+        let form = signForm(from: page, name: name, email: email, country: country, showName: showName, updates: updates)
+        return try await post(try #require(page.formAction), form: form)
     }
 
     /// The sign form of `page` filled in, with its challenge solved.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Mustache
+import Synchronization
 
 /// The HTML templates (`Resources/templates`) and the static files (`Resources/static`: the
 /// stylesheet, the sign form's script and its proof-of-work worker, the receipt checker),
@@ -13,6 +14,7 @@ public struct Pages: Sendable {
     let signScriptPath: String
     let proofOfWorkWorkerPath: String
     let receiptScriptPath: String
+    private let errorPages = RenderedErrorPages()
 
     public static func load() async throws -> Pages {
         let library = try await MustacheLibrary(directory: BundledResources.url("templates").path)
@@ -44,11 +46,40 @@ public struct Pages: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
+    /// Error pages hold nothing about the request, so each is rendered once: a flood that
+    /// is refused (429) or lost (404) costs a copy, not a template.
     func errorPage(_ problem: AppError) -> Response {
-        response(
-            "error",
-            ErrorView(page: Layout(title: problem.title, stylesheet: stylesheetPath), status: problem.status.code, heading: problem.title, detail: problem.detail),
-            status: problem.status)
+        let body = errorPages.page(for: problem) {
+            render(
+                "error",
+                ErrorView(
+                    page: Layout(title: problem.title, stylesheet: stylesheetPath), status: problem.status.code, heading: problem.title,
+                    detail: problem.detail))
+        }
+        return htmlResponse(body, status: problem.status)
+    }
+}
+
+/// Rendered error pages by their status and words; a few dozen at most in practice, and
+/// forgotten all at once should that ever grow.
+private final class RenderedErrorPages: Sendable {
+    private struct Key: Hashable {
+        var status: Int
+        var title: String
+        var detail: String
+    }
+
+    private let pages = Mutex<[Key: ByteBuffer]>([:])
+
+    func page(for problem: AppError, render: () -> String) -> ByteBuffer {
+        let key = Key(status: problem.status.code, title: problem.title, detail: problem.detail)
+        if let page = pages.withLock({ $0[key] }) { return page }
+        let page = ByteBuffer(string: render())
+        pages.withLock { pages in
+            if pages.count >= 256 { pages.removeAll() }
+            pages[key] = page
+        }
+        return page
     }
 }
 
