@@ -187,6 +187,20 @@ struct SMTPTransportTests {
         }
     }
 
+    @Test("an address that would inject a command is refused before anything is sent")
+    func injection() async throws {
+        try await SMTPTestServer.with("accept") { server in
+            let transport = try Self.transport(server, connections: 1)
+            let error = try await #require(throws: SMTPError.self) {
+                try await transport.send(Self.message(to: "a@example.org>\r\nRCPT TO:<b@example.org"))
+            }
+            #expect(error.isPermanent)
+            try await transport.send(Self.message())
+            await transport.shutdown()
+            #expect(server.received().flatMap(\.recipients) == ["signer@example.org"])
+        }
+    }
+
     @Test("nothing listening is a temporary failure")
     func unreachable() async throws {
         let location = SMTPServerLocation(host: "127.0.0.1", port: 1, security: .startTLS)
