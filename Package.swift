@@ -63,6 +63,7 @@ let package = Package(
                 "Undersigned",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
     ],
