@@ -189,6 +189,16 @@ struct SMTPTransportTests {
         }
     }
 
+    @Test("an international address goes with SMTPUTF8")
+    func internationalAddress() async throws {
+        try await SMTPTestServer.with("accept") { server in
+            let transport = try Self.transport(server, connections: 1)
+            try await transport.send(Self.message(to: "أمل@example.org"))
+            await transport.shutdown()
+            #expect(server.received().first?.recipients == ["أمل@example.org"])
+        }
+    }
+
     @Test("an address that would inject a command is refused before anything is sent")
     func injection() async throws {
         try await SMTPTestServer.with("accept") { server in
