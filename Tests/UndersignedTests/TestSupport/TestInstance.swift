@@ -13,14 +13,17 @@ struct TestInstance: Sendable {
     static let seedSlug = "syria-children-un-investigation"
     static let seedPath = "/p/\(seedSlug)"
 
-    init(_ database: TestDatabase) async throws {
+    /// `configure` changes the settings, to mail through SMTP, say.
+    init(_ database: TestDatabase, configure: (inout Settings, URL) throws -> Void = { _, _ in }) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("undersigned-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
-        self.settings = Settings(
+        var settings = Settings(
             hostname: "127.0.0.1", port: 0, database: try await database.makeEmpty(in: directory),
             baseURL: URL(string: "http://undersigned.test")!, mailTransport: .file,
             mailDirectory: directory.appendingPathComponent("mail").path, dataDirectory: directory.path, logLevel: .warning)
+        try configure(&settings, directory)
+        self.settings = settings
     }
 
     /// Builds the application and drives it through HTTP; services (writer, outbox) run meanwhile.
