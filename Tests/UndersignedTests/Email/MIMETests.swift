@@ -94,6 +94,7 @@ struct MIMETests {
     @Test("the file transport writes what SMTP sends")
     func fileTransport() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("eml-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let composer = MailComposer(identity: identity)
         let transport = try FileMailTransport(directory: directory.path, composer: composer)
         let message = EmailMessage(to: "a@example.org", subject: "S", textBody: "T\n", htmlBody: "<p>T</p>")
