@@ -66,6 +66,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             exclude: ["Proof/merkle_reference.py"]
         ),

@@ -12,6 +12,7 @@ Behaviours:
   reject          answer 550 to RCPT TO, repeating the address as many servers do
   drop            close the connection once DATA's content has arrived, without replying
   sink            count messages and write nothing but the count (benchmark)
+  mute            accept connections and never say a word (timeouts)
 """
 import argparse
 import asyncio
@@ -100,6 +101,23 @@ def message_id_of(content):
     return None
 
 
+def serve_mute(stop):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    print(listener.getsockname()[1], flush=True)
+    held = []
+    while not stop.is_set():
+        try:
+            held.append(listener.accept()[0])
+        except socket.timeout:
+            pass
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -108,7 +126,7 @@ def free_port():
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("behaviour", choices=["accept", "tempfail-once", "reject", "drop", "sink"])
+    parser.add_argument("behaviour", choices=["accept", "tempfail-once", "reject", "drop", "sink", "mute"])
     parser.add_argument("out_dir")
     parser.add_argument("--cert", help="certificate (PEM) for STARTTLS or implicit TLS")
     parser.add_argument("--key", help="its private key (PEM)")
@@ -120,6 +138,12 @@ def main():
     arguments = parser.parse_args()
 
     os.makedirs(arguments.out_dir, exist_ok=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+    if arguments.behaviour == "mute":
+        serve_mute(stop)
+        return
     handler = Handler(arguments.behaviour, arguments.out_dir, not arguments.no_pipelining)
     options = {}
     if arguments.cert:
@@ -147,10 +171,6 @@ def main():
     controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=10, **options)
     controller.start()
     print(port, flush=True)
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
     # Polled: a signal handler runs only between waits.
     while not stop.wait(0.2):
         pass

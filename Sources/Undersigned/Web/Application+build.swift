@@ -111,7 +111,12 @@ func makeMailTransport(settings: Settings, logger: Logger) throws -> any MailTra
         let configuration = SMTPConfiguration(
             server: server, helloName: settings.baseURL.host ?? "localhost", trustedCAFile: settings.smtpCAFile,
             connections: settings.smtpConnections)
-        return try SMTPMailTransport(configuration: configuration, composer: composer)
+        do {
+            return try SMTPMailTransport(configuration: configuration, composer: composer)
+        } catch {
+            let file = settings.smtpCAFile.map { " with the CA file \($0)" } ?? ""
+            throw SettingsError(description: "cannot set up TLS for the mail server\(file): \(error)")
+        }
     }
 }
 

@@ -9,7 +9,7 @@ import Testing
 struct AddressPrivacyTests {
     @Test("after a flood the database holds neither the address nor anything longer than a 20-bit bucket", arguments: TestDatabase.all)
     func nothingStored(database: TestDatabase) async throws {
-        let instance = try await TestInstance(database) { settings in
+        let instance = try await TestInstance(database) { settings, _ in
             settings.abuse.proofOfWorkCalmRate = 1
             settings.abuse.proofOfWorkMaximumBits = 8
         }
@@ -63,7 +63,7 @@ struct AddressPrivacyTests {
 
     @Test("the TCP peer is the client, whatever X-Forwarded-For says, unless trusted")
     func peerAddress() async throws {
-        let instance = try await TestInstance(.sqlite) { $0.abuse.trustForwardedFor = false }
+        let instance = try await TestInstance(.sqlite) { settings, _ in settings.abuse.trustForwardedFor = false }
         try await instance.run(.live) { browser in
             for index in 0..<5 {
                 let visitor = Browser(client: browser.client, mailbox: browser.mailbox, address: "198.51.100.\(index)")

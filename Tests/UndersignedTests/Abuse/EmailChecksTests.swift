@@ -27,7 +27,7 @@ struct EmailChecksTests {
     func configuredList(database: TestDatabase) async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("disposable-\(UUID()).txt")
         try "# ours\nthrowaway.example\n".write(to: file, atomically: true, encoding: .utf8)
-        let instance = try await TestInstance(database) { $0.abuse.disposableDomainsFile = file.path }
+        let instance = try await TestInstance(database) { settings, _ in settings.abuse.disposableDomainsFile = file.path }
         try await instance.run { browser in
             let ours = try await browser.sign(email: "a@throwaway.example")
             #expect(ours.status == .unprocessableContent)

@@ -9,7 +9,7 @@ import Testing
 struct ProofOfWorkFlowTests {
     /// Proof of work from 3 sign requests a minute; address limits out of the way.
     static func busyInstance(_ database: TestDatabase) async throws -> TestInstance {
-        try await TestInstance(database) { settings in
+        try await TestInstance(database) { settings, _ in
             settings.abuse.proofOfWorkCalmRate = 3
             settings.abuse.proofOfWorkMaximumBits = 12
             settings.abuse.signsPerMinute = 1000

@@ -47,6 +47,7 @@ struct DKIMTests {
     func ed25519() throws {
         let key = Curve25519.Signing.PrivateKey()
         let file = try Self.signedMessage(with: .ed25519(key))
+        defer { try? FileManager.default.removeItem(at: file) }
         let record = "v=DKIM1; k=ed25519; p=\(key.publicKey.rawRepresentation.base64EncodedString())"
         #expect(try SMTPTestServer.inspect(file, dkimRecord: record).dkim == true)
         // Another key's record does not verify it: the check is real.
@@ -58,6 +59,7 @@ struct DKIMTests {
     func rsa() throws {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let file = try Self.signedMessage(with: .rsa(key))
+        defer { try? FileManager.default.removeItem(at: file) }
         let record = "v=DKIM1; k=rsa; p=\(key.publicKey.derRepresentation.base64EncodedString())"
         #expect(try SMTPTestServer.inspect(file, dkimRecord: record).dkim == true)
     }

@@ -74,6 +74,17 @@ struct MIMETests {
         #expect(throws: (any Error).self) { try EmailMessage(sealedFields: ["x"]) }
     }
 
+    @Test("the HTML alternative escapes what signers typed, and reads right to left in Arabic")
+    func html() {
+        let paragraphs: [MailParagraph] = [.text("Hello <b>Eve</b> & co,"), .link("http://x.test/?a=1&b=\"2\"", label: "Confirm")]
+        let html = MailParagraph.html(paragraphs, title: "T", language: "en")
+        #expect(html.contains("<p>Hello &lt;b&gt;Eve&lt;/b&gt; &amp; co,</p>"))
+        #expect(html.contains("<a href=\"http://x.test/?a=1&amp;b=&quot;2&quot;\">Confirm</a>"))
+        #expect(html.contains("<html lang=\"en\" dir=\"ltr\">"))
+        #expect(MailParagraph.html(paragraphs, title: "T", language: "ar").contains("<html lang=\"ar\" dir=\"rtl\">"))
+        #expect(MailParagraph.text(paragraphs) == "Hello <b>Eve</b> & co,\n\nhttp://x.test/?a=1&b=\"2\"\n")
+    }
+
     @Test("dot-stuffing doubles leading dots and ends with CRLF.CRLF")
     func dotStuffing() {
         let stuffed = SMTPSession.dotStuffed(".a\r\nb\n.\r\nc")
@@ -83,6 +94,7 @@ struct MIMETests {
     @Test("the file transport writes what SMTP sends")
     func fileTransport() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("eml-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let composer = MailComposer(identity: identity)
         let transport = try FileMailTransport(directory: directory.path, composer: composer)
         let message = EmailMessage(to: "a@example.org", subject: "S", textBody: "T\n", htmlBody: "<p>T</p>")

@@ -98,14 +98,16 @@ struct SMTPTransportTests {
         }
     }
 
-    @Test("an untrusted certificate is refused, and retried later rather than given up")
-    func untrustedCertificate() async throws {
-        try await SMTPTestServer.with("accept", SMTPTestServer.tlsOptions + ["--implicit-tls"]) { server in
-            let location = try SMTPServerLocation(url: "smtps://127.0.0.1:\(server.port)")
+    @Test("an untrusted certificate is refused, and retried later rather than given up", arguments: ["smtps", "smtp"])
+    func untrustedCertificate(scheme: String) async throws {
+        let options = SMTPTestServer.tlsOptions + (scheme == "smtps" ? ["--implicit-tls"] : ["--starttls"])
+        try await SMTPTestServer.with("accept", options) { server in
+            let location = try SMTPServerLocation(url: "\(scheme)://127.0.0.1:\(server.port)")
             let transport = try SMTPMailTransport(
                 configuration: SMTPConfiguration(server: location, helloName: "undersigned.test", replyTimeout: .seconds(5)),
                 composer: MailComposer(identity: Self.identity))
             let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.message()) }
+            #expect(error.summary.hasPrefix("TLS failed"), "\(error.summary)")
             #expect(!error.isPermanent)
             #expect(server.received().isEmpty)
         }
@@ -184,6 +186,44 @@ struct SMTPTransportTests {
             #expect(!error.isPermanent)
             await #expect(throws: SMTPError.self) { try await transport.send(Self.message()) }
             #expect(server.dataOutcomes() == ["dropped", "dropped"])
+        }
+    }
+
+    @Test("an international address goes with SMTPUTF8")
+    func internationalAddress() async throws {
+        try await SMTPTestServer.with("accept") { server in
+            let transport = try Self.transport(server, connections: 1)
+            try await transport.send(Self.message(to: "أمل@example.org"))
+            await transport.shutdown()
+            #expect(server.received().first?.recipients == ["أمل@example.org"])
+        }
+    }
+
+    @Test("an address that would inject a command is refused before anything is sent")
+    func injection() async throws {
+        try await SMTPTestServer.with("accept") { server in
+            let transport = try Self.transport(server, connections: 1)
+            let error = try await #require(throws: SMTPError.self) {
+                try await transport.send(Self.message(to: "a@example.org>\r\nRCPT TO:<b@example.org"))
+            }
+            #expect(error.isPermanent)
+            try await transport.send(Self.message())
+            await transport.shutdown()
+            #expect(server.received().flatMap(\.recipients) == ["signer@example.org"])
+        }
+    }
+
+    @Test("a server that never answers times out, a temporary failure")
+    func silent() async throws {
+        try await SMTPTestServer.with("mute") { server in
+            let transport = try SMTPMailTransport(
+                configuration: SMTPConfiguration(
+                    server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .startTLS), helloName: "undersigned.test",
+                    replyTimeout: .milliseconds(300)),
+                composer: MailComposer(identity: Self.identity))
+            let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.message()) }
+            #expect(error.summary == "the server did not answer in time")
+            #expect(!error.isPermanent)
         }
     }
 

@@ -71,13 +71,15 @@ final class SMTPTestServer: Sendable {
 
     struct StartFailure: Error {}
 
-    /// Closing its input asks the server to stop; one that does not is killed.
+    /// Closing its input asks the server to stop; one that does not is killed. What it
+    /// received goes with it.
     func stop() {
         try? input.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(5)
         while process.isRunning, Date() < deadline { usleep(20_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
     }
 
     struct Received: Sendable {

@@ -15,11 +15,12 @@ struct TestInstance: Sendable {
     static let seedSlug = "syria-children-un-investigation"
     static let seedPath = "/p/\(seedSlug)"
 
-    /// - Parameter configure: changes to the test settings. By default the client address is
-    ///   taken from `X-Forwarded-For`, which each ``Browser`` sets to an address of its own,
-    ///   and a proof of work is asked only past 10,000 sign requests a minute, so that tests
-    ///   of other things can sign in a crowd without one.
-    init(_ database: TestDatabase, configure: (inout Settings) -> Void = { _ in }) async throws {
+    /// - Parameter configure: changes to the test settings (to mail through SMTP, say), given the
+    ///   instance's directory. By default the client address is taken from `X-Forwarded-For`,
+    ///   which each ``Browser`` sets to an address of its own, and a proof of work is asked only
+    ///   past 10,000 sign requests a minute, so that tests of other things can sign in a crowd
+    ///   without one.
+    init(_ database: TestDatabase, configure: (inout Settings, URL) throws -> Void = { _, _ in }) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("undersigned-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
@@ -29,7 +30,7 @@ struct TestInstance: Sendable {
             mailDirectory: directory.appendingPathComponent("mail").path, dataDirectory: directory.path, logLevel: .warning)
         settings.abuse.trustForwardedFor = true
         settings.abuse.proofOfWorkCalmRate = 10_000
-        configure(&settings)
+        try configure(&settings, directory)
         self.settings = settings
         // Noon UTC, so that no test's moves of the clock cross midnight, when address keys change.
         let today = Date().timeIntervalSince1970

@@ -51,12 +51,6 @@ enum MIMERenderer {
         return (headers, body)
     }
 
-    /// The whole message as it goes on the wire (before dot-stuffing).
-    static func renderText(_ message: EmailMessage, from identity: MailIdentity) -> String {
-        let rendered = render(message, from: identity)
-        return format(rendered.headers) + "\r\n\r\n" + rendered.body
-    }
-
     static func format(_ headers: [(name: String, value: String)]) -> String {
         headers.map { "\($0.name): \($0.value)" }.joined(separator: "\r\n")
     }

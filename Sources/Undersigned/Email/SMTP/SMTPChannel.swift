@@ -53,10 +53,11 @@ final class SMTPChannel: Sendable {
     func write(_ buffer: ByteBuffer) async throws {
         do {
             try await channel.writeAndFlush(buffer).get()
-        } catch let error as SMTPError {
-            throw error
         } catch {
-            throw SMTPError.connectionClosed
+            // The reader knows why the connection went (a refused TLS certificate, say).
+            let reader = self.reader
+            let reason = try? await channel.eventLoop.submit { reader.value.failure }.get()
+            throw reason ?? SMTPError.connectionClosed
         }
     }
 
@@ -107,7 +108,7 @@ final class SMTPReplyReader: ChannelInboundHandler {
     private var parser = SMTPReplyParser()
     private var arrived = CircularBuffer<SMTPReply>()
     private var waiting = CircularBuffer<(promise: EventLoopPromise<SMTPReply>, timeout: Scheduled<Void>)>()
-    private var failure: SMTPError?
+    private(set) var failure: SMTPError?
     private var context: ChannelHandlerContext?
     private let eventLoop: any EventLoop
 
@@ -147,7 +148,8 @@ final class SMTPReplyReader: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(error is NIOSSLError ? .tls(String(describing: error)) : .connectionFailed(String(describing: error)))
+        let isTLS = error is NIOSSLError || error is NIOSSLExtraError
+        fail(isTLS ? .tls(String(describing: error)) : .connectionFailed(String(describing: error)))
     }
 
     func nextReply(timeout: TimeAmount) -> EventLoopFuture<SMTPReply> {

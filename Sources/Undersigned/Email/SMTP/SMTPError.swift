@@ -13,19 +13,24 @@ public enum SMTPError: Error, MailDeliveryError, CustomStringConvertible {
     case authenticationUnavailable
     /// The recipient's address is not ASCII and the server does not take SMTPUTF8.
     case internationalAddressUnsupported
+    /// An address that would break the command it goes in (a line break, angle brackets).
+    case invalidAddress
 
     public var isPermanent: Bool {
         switch self {
         case .rejected(let step, let reply): reply.isPermanentFailure && step.concernsTheMessage
-        case .internationalAddressUnsupported: true
+        case .internationalAddressUnsupported, .invalidAddress: true
         default: false
         }
     }
 
     /// A refusal of this transaction by a server that still talks: the connection can go on.
     var isRejection: Bool {
-        if case .rejected(let step, _) = self { return step.concernsTheMessage }
-        return false
+        switch self {
+        case .rejected(let step, _): step.concernsTheMessage
+        case .internationalAddressUnsupported, .invalidAddress: true
+        default: false
+        }
     }
 
     public var replyCode: Int? {
@@ -44,6 +49,7 @@ public enum SMTPError: Error, MailDeliveryError, CustomStringConvertible {
         case .tlsUnavailable: "the server offers no STARTTLS, and credentials are never sent in clear"
         case .authenticationUnavailable: "the server offers neither AUTH PLAIN nor AUTH LOGIN"
         case .internationalAddressUnsupported: "the server does not accept non-ASCII addresses (SMTPUTF8)"
+        case .invalidAddress: "the address cannot be written in an SMTP command"
         }
     }
 

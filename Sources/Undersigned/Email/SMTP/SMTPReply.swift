@@ -5,8 +5,6 @@ public struct SMTPReply: Sendable, Equatable {
     public var code: Int
     public var lines: [String]
 
-    public var isPositive: Bool { (200..<400).contains(code) }
-    public var isTransientFailure: Bool { (400..<500).contains(code) }
     public var isPermanentFailure: Bool { code >= 500 }
     /// The text of all lines, joined, as it may be shown in logs.
     public var text: String { lines.joined(separator: " ") }

@@ -73,6 +73,10 @@ struct SMTPSession: Sendable {
     /// One transaction: envelope and content. With PIPELINING the envelope and DATA go in one
     /// write and their replies are read after (RFC 2920), one round trip instead of three.
     func send(from sender: String, to recipient: String, message: String) async throws {
+        // Checked before anything is written: such an address would smuggle in a command.
+        for address in [sender, recipient] where address.contains(where: { $0.isNewline || $0 == "<" || $0 == ">" }) {
+            throw SMTPError.invalidAddress
+        }
         let international = !recipient.unicodeScalars.allSatisfy(\.isASCII)
         if international, !capabilities.has("SMTPUTF8") { throw SMTPError.internationalAddressUnsupported }
         let mail = "MAIL FROM:<\(sender)>" + (international ? " SMTPUTF8" : "")
