@@ -2,20 +2,14 @@ import ArgumentParser
 import Foundation
 import Undersigned
 
-/// Opens the database and keys the delivery commands need, and finds the petition.
+/// The petition's deliveries, for `export` and `deliver`: they sign tree heads with the log key.
 func withDeliveries<Result: Sendable>(
     settings: Settings, slug: String, _ body: @Sendable (Deliveries, Petition) async throws -> Result
 ) async throws -> Result {
-    let masterKeys = try settings.loadMasterKeys()
     let logKey = try settings.loadLogSigningKey()
-    return try await withDatabase(settings: settings, logger: makeLogger(settings)) { database in
-        let keys = DataKeyRing(store: database, masterKeys: masterKeys, reloadMasterKeys: settings.loadMasterKeys)
-        try await keys.refresh()
-        guard let petition = try await database.petition(slug: slug) else { throw ValidationError("no petition has the slug \(slug)") }
-        let deliveries = Deliveries(
-            store: database, signer: TreeHeadSigner(store: database, key: logKey, logger: makeLogger(settings)),
-            sealer: PersonalDataSealer(keys: keys), baseURL: settings.baseURL)
-        return try await body(deliveries, petition)
+    return try await withPetition(settings: settings, slug: slug) { database, sealer, petition in
+        let signer = TreeHeadSigner(store: database, key: logKey, logger: makeLogger(settings))
+        return try await body(Deliveries(store: database, signer: signer, sealer: sealer, baseURL: settings.baseURL), petition)
     }
 }
 

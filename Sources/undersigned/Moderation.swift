@@ -16,17 +16,27 @@ struct ReviewOptions: ParsableArguments {
     }
 }
 
-/// Opens the database and the data keys, finds the petition, and runs `body` with a review.
-func withReview<Result: Sendable>(
-    settings: Settings, slug: String, _ body: @Sendable (SignatureReview, Petition) async throws -> Result
+/// Opens the database and its data keys, finds the petition, and runs `body` with them: for
+/// the commands that read signers' sealed data.
+func withPetition<Result: Sendable>(
+    settings: Settings, slug: String, _ body: @Sendable (any Database, PersonalDataSealer, Petition) async throws -> Result
 ) async throws -> Result {
     let masterKeys = try settings.loadMasterKeys()
-    let receipts = ReceiptCodes(key: try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory).key(for: .receipt))
     return try await withDatabase(settings: settings, logger: makeLogger(settings)) { database in
         let keys = DataKeyRing(store: database, masterKeys: masterKeys, reloadMasterKeys: settings.loadMasterKeys)
         try await keys.refresh()
         guard let petition = try await database.petition(slug: slug) else { throw ValidationError("no petition has the slug \(slug)") }
-        return try await body(SignatureReview(store: database, sealer: PersonalDataSealer(keys: keys), receipts: receipts), petition)
+        return try await body(database, PersonalDataSealer(keys: keys), petition)
+    }
+}
+
+/// A review of the petition's signatures, for `review` and `invalidate`.
+func withReview<Result: Sendable>(
+    settings: Settings, slug: String, _ body: @Sendable (SignatureReview, Petition) async throws -> Result
+) async throws -> Result {
+    let receipts = ReceiptCodes(key: try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory).key(for: .receipt))
+    return try await withPetition(settings: settings, slug: slug) { database, sealer, petition in
+        try await body(SignatureReview(store: database, sealer: sealer, receipts: receipts), petition)
     }
 }
 

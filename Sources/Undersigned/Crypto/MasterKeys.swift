@@ -82,7 +82,7 @@ public struct MasterKeys: Sendable {
 
     /// A new key as a line of the text form, with its id.
     public static func newKeyLine() -> (id: String, line: String) {
-        let id = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let id = (0..<4).map { _ in UInt8.random(in: 0...255) }.hex
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
         return (id, "\(id) \(key)")
     }

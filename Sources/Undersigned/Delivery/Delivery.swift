@@ -45,7 +45,7 @@ public struct DeliveryRecord: Sendable, Equatable {
         public var fileName: String
         public var contentType: String
         public var bytes: [UInt8]
-        public var sha256: String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+        public var sha256: String { SHA256.hash(data: bytes).hex }
 
         public static let maximumSize = 10 * 1024 * 1024
         static let contentTypes = ["pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "txt": "text/plain", "eml": "message/rfc822"]

@@ -55,7 +55,7 @@ public struct DeliveryPackage: Sendable {
         digests.append(try await writeNames(in: work))
         let manifest = Manifest(
             petition: .init(id: petition.id.text, slug: petition.slug, title: petition.title, url: petitionURL),
-            generatedAt: now.millis, treeHead: .init(treeHead), logKey: .init(logKey), files: digests)
+            generatedAt: now.millis, treeHead: PublishedTreeHead(treeHead), logKey: .init(logKey), files: digests)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let manifestDigest = try write("manifest.json", in: work) { try $0.write(Array(try encoder.encode(manifest))) }
@@ -73,26 +73,6 @@ public struct DeliveryPackage: Sendable {
             public var id, slug, title, url: String
         }
 
-        public struct TreeHead: Codable, Sendable {
-            public var size: UInt64
-            public var rootHash: String
-            public var signatureCount: Int
-            public var timestamp: Int64
-            public var keyID: String
-            public var signature: String
-            public var signedData: String
-
-            init(_ head: SignedTreeHead) {
-                size = head.size
-                rootHash = head.root.map { String(format: "%02x", $0) }.joined()
-                signatureCount = head.count
-                timestamp = head.timestamp.millis
-                keyID = head.keyID
-                signature = Data(head.signature).base64EncodedString()
-                signedData = head.signedBytes.map { String(format: "%02x", $0) }.joined()
-            }
-        }
-
         public struct Key: Codable, Sendable {
             public var algorithm = "Ed25519"
             public var keyID: String
@@ -106,7 +86,7 @@ public struct DeliveryPackage: Sendable {
 
         public var petition: PetitionReference
         public var generatedAt: Int64
-        public var treeHead: TreeHead
+        public var treeHead: PublishedTreeHead
         public var logKey: Key
         public var files: [FileDigest]
     }
@@ -157,7 +137,7 @@ public struct DeliveryPackage: Sendable {
                 },
                 hasComplementary: countries.contains { $0.withheld == .complementary },
                 treeHead: .init(
-                    size: treeHead.size, count: Numbers.grouped(treeHead.count), root: treeHead.root.map { String(format: "%02x", $0) }.joined(),
+                    size: treeHead.size, count: Numbers.grouped(treeHead.count), root: treeHead.root.hex,
                     signedAt: ISO8601DateFormatter().string(from: treeHead.timestamp), keyID: treeHead.keyID),
                 publicKey: logKey.key.rawRepresentation.base64EncodedString(), signature: Data(treeHead.signature).base64EncodedString(),
                 petitionURL: petitionURL))
@@ -214,7 +194,7 @@ private final class HashingFile {
     }
 
     func digest(name: String) -> DeliveryPackage.FileDigest {
-        DeliveryPackage.FileDigest(name: name, bytes: count, sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        DeliveryPackage.FileDigest(name: name, bytes: count, sha256: hasher.finalize().hex)
     }
 
     func close() {

@@ -46,7 +46,7 @@ public struct LogSigningKey: Sendable {
         }
 
         static func id(of key: Curve25519.Signing.PublicKey) -> String {
-            SHA256.hash(data: key.rawRepresentation).prefix(8).map { String(format: "%02x", $0) }.joined()
+            SHA256.hash(data: key.rawRepresentation).prefix(8).hex
         }
     }
 

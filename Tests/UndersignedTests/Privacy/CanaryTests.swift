@@ -41,7 +41,7 @@ struct CanaryTests {
         #expect(!logs.text.isEmpty)
         for canary in [Self.name, "Zainab", Self.email, "zainab.canary", Self.pendingEmail, Self.clientAddress, Self.userAgent] {
             // pg_dump writes binary columns in hex: look for that spelling too.
-            let hex = Data(canary.utf8.map { String(format: "%02x", $0) }.joined().utf8)
+            let hex = Data(canary.utf8.hex.utf8)
             for (file, bytes) in stored {
                 #expect(bytes.range(of: Data(canary.utf8)) == nil, "\(canary) found in \(file)")
                 #expect(bytes.range(of: hex) == nil, "\(canary) found in hex in \(file)")

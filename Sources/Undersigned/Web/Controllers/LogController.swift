@@ -22,7 +22,7 @@ struct LogController<Context: RequestContext>: Sendable {
 
     struct LogResource: ResponseCodable, Sendable {
         var petitionID: String
-        var treeHead: TreeHeadResource?
+        var treeHead: PublishedTreeHead?
     }
 
     struct EntryResource: Codable, Sendable {
@@ -37,7 +37,7 @@ struct LogController<Context: RequestContext>: Sendable {
         var receiptHash: String
         var status: String
         var entries: [EntryResource]
-        var treeHead: TreeHeadResource?
+        var treeHead: PublishedTreeHead?
         /// Present when the confirmation is inside `treeHead`: its index and audit path (RFC 9162).
         var auditPath: [String]?
         var leafIndex: UInt64?
@@ -82,13 +82,13 @@ struct LogController<Context: RequestContext>: Sendable {
             entries: check.entries.map {
                 EntryResource(index: $0.position, kind: $0.entry.kind.rawValue, recordedAt: $0.entry.recordedAt.millis, leafHash: $0.entry.leafHash.hex)
             },
-            treeHead: check.treeHead.map(TreeHeadResource.init), auditPath: check.auditPath?.map(\.hex),
+            treeHead: check.treeHead.map(PublishedTreeHead.init), auditPath: check.auditPath?.map(\.hex),
             leafIndex: check.auditPath == nil ? nil : confirmation?.position)
     }
 
     @Sendable func latestHead(_ request: Request, context: Context) async throws -> LogResource {
         let petition = try await petition(from: context)
-        return LogResource(petitionID: petition.id.text, treeHead: try await heads.latest(for: petition.id).map(TreeHeadResource.init))
+        return LogResource(petitionID: petition.id.text, treeHead: try await heads.latest(for: petition.id).map(PublishedTreeHead.init))
     }
 
     @Sendable func consistency(_ request: Request, context: Context) async throws -> ConsistencyResource {
@@ -111,29 +111,6 @@ struct LogController<Context: RequestContext>: Sendable {
             throw AppError.notFound("There is no petition at this address.")
         }
         return petition
-    }
-}
-
-/// A signed tree head as the API publishes it.
-struct TreeHeadResource: Codable, Sendable {
-    var size: UInt64
-    var rootHash: String
-    var signatureCount: Int
-    var timestamp: Int64
-    var keyID: String
-    /// Ed25519 over `signedData`, base64.
-    var signature: String
-    /// The exact bytes signed, hex: see the README for their layout.
-    var signedData: String
-
-    init(_ head: SignedTreeHead) {
-        size = head.size
-        rootHash = head.root.hex
-        signatureCount = head.count
-        timestamp = head.timestamp.millis
-        keyID = head.keyID
-        signature = Data(head.signature).base64EncodedString()
-        signedData = head.signedBytes.hex
     }
 }
 
@@ -201,8 +178,4 @@ struct ReceiptResultView {
         auditPath = check.auditPath?.map(\.hex) ?? []
         hasAuditPath = !auditPath.isEmpty
     }
-}
-
-extension Array where Element == UInt8 {
-    var hex: String { map { String(format: "%02x", $0) }.joined() }
 }

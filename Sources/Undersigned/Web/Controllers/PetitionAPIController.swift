@@ -33,7 +33,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         var url: String
         var targets: [TargetResource]
         /// The latest signed head of the petition's signature log, once there is one.
-        var treeHead: TreeHeadResource?
+        var treeHead: PublishedTreeHead?
     }
 
     struct PetitionList: ResponseCodable, Sendable {
@@ -92,6 +92,6 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
             state: petition.state.rawValue, signatureCount: count, goal: Goal.displayed(count: count, organizerGoal: petition.goal),
             organizer: petition.organizer, url: "\(baseURL.absoluteString)/p/\(petition.slug)",
             targets: petition.targets.map { TargetResource(name: $0.name, role: $0.role, organization: $0.organization) },
-            treeHead: try await heads.latest(for: petition.id).map(TreeHeadResource.init))
+            treeHead: try await heads.latest(for: petition.id).map(PublishedTreeHead.init))
     }
 }
