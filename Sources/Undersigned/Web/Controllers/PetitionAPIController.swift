@@ -92,6 +92,6 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
             state: petition.state.rawValue, signatureCount: count, goal: Goal.displayed(count: count, organizerGoal: petition.goal),
             organizer: petition.organizer, url: "\(baseURL.absoluteString)/p/\(petition.slug)",
             targets: petition.targets.map { TargetResource(name: $0.name, role: $0.role, organization: $0.organization) },
-            treeHead: try await heads.latest(for: petition.id).map(PublishedTreeHead.init))
+            treeHead: try await heads.published(for: petition.id).published)
     }
 }

@@ -56,7 +56,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         let body = skeleton.filled(with: [
             Numbers.grouped(count), Numbers.grouped(goal), String(Goal.percent(count: count, goal: goal)),
             csrf.token(forCookie: session.cookie), proof.token, proof.difficulty, proof.scriptNotice,
-            PetitionView.logLine(try await presenter.heads.latest(for: petition.id)),
+            try await presenter.heads.published(for: petition.id).logLine,
         ])
         return pages.htmlResponse(body, headers: cookieHeaders(session.setCookie))
     }

@@ -22,7 +22,7 @@ struct PetitionPresenter: Sendable {
         let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
         return PetitionView(
             petition, baseURL: baseURL, count: Numbers.grouped(count), goal: Numbers.grouped(goal),
-            percent: String(Goal.percent(count: count, goal: goal)), logLine: PetitionView.logLine(try await heads.latest(for: petition.id)),
+            percent: String(Goal.percent(count: count, goal: goal)), logLine: try await heads.published(for: petition.id).logLine,
             withBody: withBody)
     }
 
