@@ -11,6 +11,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let required as SignInRequired {
+            guard ErrorResponses.wantsJSON(request) else {
+                return .seeOther("/account/sign-in?next=\(SafeReturnPath.encode(required.returnPath))", headers: [.cacheControl: "no-store"])
+            }
+            var response = ErrorResponses.problemResponse(
+                AppError(status: .unauthorized, title: "Sign-in required", detail: "Sign in to an organizer or admin account first."))
+            response.headers[.wwwAuthenticate] = "Cookie"
+            response.headers[.cacheControl] = "no-store"
+            return response
         } catch {
             let problem = ErrorResponses.problem(for: error)
             if problem.status == .internalServerError {
