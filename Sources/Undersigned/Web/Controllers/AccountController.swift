@@ -19,8 +19,11 @@ struct AccountController: Sendable {
         router.get("/account", use: show)
     }
 
-    static let refusal =
-        "The email or password is not right. After several wrong tries an account is paused for a while: if that may be so, try again in 15 minutes, or reset your password."
+    /// One answer for every refusal, so that it tells nothing about the address.
+    private var refusal: String {
+        "The email or password is not right. After several wrong tries an account is paused for a while: if that may be so, "
+            + "try again in \(sessions.settings.lockoutMinutes) minutes, or reset your password."
+    }
 
     @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
         let next = SafeReturnPath.validated(request.uri.queryParameters.get("next"))
@@ -42,7 +45,7 @@ struct AccountController: Sendable {
             return forms.respond("sign-in", request: request, status: .unprocessableContent) { csrf in
                 SignInView(
                     page: forms.layout("Sign in", context), csrf: csrf, next: next, email: email,
-                    problems: ProblemsView(notice: Self.refusal))
+                    problems: ProblemsView(notice: refusal))
             }
         }
     }
