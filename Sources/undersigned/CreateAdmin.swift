@@ -33,25 +33,34 @@ struct CreateAdmin: AsyncParsableCommand {
             let account = try await createAdmin(settings: settings, name: displayName, email: email, password: password, logger: makeLogger(settings))
             print("created admin account \(account.id.uuidString.lowercased()) (\(account.name)); sign in at \(settings.baseURL.absoluteString)/account/sign-in")
         } catch let problems as FormProblems {
-            throw ValidationError(problems.messages.values.sorted().joined(separator: "\n"))
+            throw Refusal(problems.messages.values.sorted().joined(separator: "\n"))
         }
     }
 
     private func readPassword() throws -> String {
         if passwordStdin {
-            guard let line = Swift.readLine(strippingNewline: true) else { throw ValidationError("no password on standard input") }
+            guard let line = Swift.readLine(strippingNewline: true) else { throw Refusal("no password on standard input") }
             return line
         }
         if let password = ProcessInfo.processInfo.environment["UNDERSIGNED_ADMIN_PASSWORD"], !password.isEmpty {
             return password
         }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw ValidationError("give the password with --password-stdin or UNDERSIGNED_ADMIN_PASSWORD, or run at a terminal")
+            throw Refusal("give the password with --password-stdin or UNDERSIGNED_ADMIN_PASSWORD, or run at a terminal")
         }
         let first = try Terminal.readHidden(prompt: "Password (at least \(PasswordPolicy.minimumLength) characters): ")
         let second = try Terminal.readHidden(prompt: "The same again: ")
-        guard first == second else { throw ValidationError("the two passwords differ") }
+        guard first == second else { throw Refusal("the two passwords differ") }
         return first
+    }
+}
+
+/// A reason to stop, told as it is, without the usage text that argument errors get.
+struct Refusal: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }
 
@@ -60,7 +69,7 @@ enum Terminal {
     static func readHidden(prompt: String) throws -> String {
         FileHandle.standardError.write(Data(prompt.utf8))
         var saved = termios()
-        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { throw ValidationError("cannot read the terminal's settings") }
+        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { throw Refusal("cannot read the terminal's settings") }
         var silent = saved
         silent.c_lflag &= ~tcflag_t(ECHO)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
@@ -68,7 +77,7 @@ enum Terminal {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
             FileHandle.standardError.write(Data("\n".utf8))
         }
-        guard let line = Swift.readLine(strippingNewline: true) else { throw ValidationError("no password given") }
+        guard let line = Swift.readLine(strippingNewline: true) else { throw Refusal("no password given") }
         return line
     }
 }
