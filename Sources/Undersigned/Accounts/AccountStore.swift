@@ -43,8 +43,10 @@ public protocol AccountTransaction: Sendable {
     func deleteSession(tokenHash: [UInt8]) async throws
     /// Ends every session of the account.
     func deleteSessions(accountID: UUID) async throws
-    /// Deletes the account's sessions that ended before `now`.
-    func deleteExpiredSessions(accountID: UUID, now: Date, idleCutoff: Date) async throws
+    /// Deletes sessions that ended (at their absolute end by `now`, or unused since
+    /// `idleCutoff`) and reset links no longer usable, and erases the addresses of
+    /// invitations no longer pending: nothing is kept longer than it is of use.
+    func purgeExpired(now: Date, idleCutoff: Date) async throws
 
     // MARK: Password resets
     func insertPasswordReset(tokenHash: [UInt8], accountID: UUID, createdAt: Date, expiresAt: Date) async throws

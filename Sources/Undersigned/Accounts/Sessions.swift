@@ -37,7 +37,8 @@ public struct Sessions: Sendable {
         if let previous, let hash = SecretToken.hash(of: previous) {
             try await transaction.deleteSession(tokenHash: hash)
         }
-        try await transaction.deleteExpiredSessions(accountID: accountID, now: now, idleCutoff: now.addingTimeInterval(-idleTimeout))
+        // Each sign-in also clears out what has expired, so no separate job is needed.
+        try await transaction.purgeExpired(now: now, idleCutoff: now.addingTimeInterval(-idleTimeout))
         let token = SecretToken.generate()
         try await transaction.insert(
             StoredSession(tokenHash: token.hash, accountID: accountID, createdAt: now, lastSeenAt: now, expiresAt: now.addingTimeInterval(lifetime)))

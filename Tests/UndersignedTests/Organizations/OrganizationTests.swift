@@ -44,8 +44,9 @@ struct OrganizationTests {
             #expect(!seen.body.contains("/invitations\""))
             #expect(!seen.body.contains("new.editor@example.org"))
 
-            // The link is used up.
+            // The link is used up, and the address it was sent to is erased from it.
             #expect(try await invitee.newVisitor().get(link).status == .notFound)
+            #expect(try await instance.invitation(link: link)?.sealedEmail.isEmpty == true)
             // The new account signs in with its password.
             #expect(try await owner.newVisitor().signIn("new.editor@example.org", password: "a long editor passphrase").status == .seeOther)
         }
@@ -127,6 +128,10 @@ struct OrganizationTests {
             let revoke = try #require(page.body.firstMatch(of: /action="(\/org\/campaign\/invitations\/[0-9a-f-]+\/revoke)"/)?.output.1)
             #expect(try await member.submit("/org/campaign", action: String(revoke)).status == .seeOther)
             #expect(try await member.newVisitor().get(pending).status == .notFound)
+            #expect(try await instance.invitation(link: pending)?.sealedEmail.isEmpty == false)
+            // Until the next sign-in clears out what is no longer of use.
+            try await owner.newVisitor().signIn("second@example.org")
+            #expect(try await instance.invitation(link: pending)?.sealedEmail.isEmpty == true)
         }
         let actions = try await instance.auditActions()
         for action in [AuditAction.memberRoleChanged, .memberRemoved, .invitationRevoked] {

@@ -15,6 +15,16 @@ extension TestInstance {
             logger: TestDatabase.logger)
     }
 
+    /// The invitation of an emailed link, as stored.
+    func invitation(link: String) async throws -> Invitation? {
+        let store = try await openDatabase(settings.database, logger: TestDatabase.logger)
+        var found: Invitation?
+        try await withServices(of: store) {
+            found = try await store.invitation(tokenHash: SecretToken.hash(of: String(link.split(separator: "/").last ?? ""))!)
+        }
+        return found
+    }
+
     /// The audit log as stored, newest first.
     func auditActions(organizationID: UUID? = nil) async throws -> [AuditAction] {
         let store = try await openDatabase(settings.database, logger: TestDatabase.logger)

@@ -138,11 +138,16 @@ struct SQLAccountTransaction: AccountTransaction {
         try await db.raw("DELETE FROM sessions WHERE account_id = \(bind: accountID.text)").run()
     }
 
-    func deleteExpiredSessions(accountID: UUID, now: Date, idleCutoff: Date) async throws {
+    func purgeExpired(now: Date, idleCutoff: Date) async throws {
+        try await db.raw(
+            "DELETE FROM sessions WHERE expires_at <= \(bind: now.millis) OR last_seen_at <= \(bind: idleCutoff.millis)"
+        ).run()
+        try await db.raw("DELETE FROM password_resets WHERE expires_at <= \(bind: now.millis)").run()
         try await db.raw(
             """
-            DELETE FROM sessions WHERE account_id = \(bind: accountID.text)
-            AND (expires_at <= \(bind: now.millis) OR last_seen_at <= \(bind: idleCutoff.millis))
+            UPDATE invitations SET sealed_email = \(unsafeRaw: flavor.emptyBytes)
+            WHERE (accepted_at IS NOT NULL OR revoked_at IS NOT NULL OR expires_at <= \(bind: now.millis))
+            AND sealed_email <> \(unsafeRaw: flavor.emptyBytes)
             """
         ).run()
     }
