@@ -139,6 +139,35 @@ struct OrganizationTests {
         }
     }
 
+    @Test("two owners demoting each other at once leave exactly one owner", arguments: TestDatabase.all)
+    func concurrentDemotions(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        let first = try await instance.createAccount("first@example.org")
+        let second = try await instance.createAccount("second@example.org")
+        try await instance.run { browser in
+            try await browser.signIn("first@example.org")
+            try await browser.createOrganization("Campaign", slug: "campaign")
+            let link = try await browser.invite("second@example.org", role: .owner, to: "campaign")
+            let other = browser.newVisitor()
+            try await other.signIn("second@example.org")
+            #expect(try await other.submit(link, action: "\(link)/accept").status == .seeOther)
+
+            let firstForm = try await browser.get("/org/campaign")
+            let secondForm = try await other.get("/org/campaign")
+            async let demoteSecond = browser.post(
+                "/org/campaign/members/\(second.id.text)/role", form: [("csrf", firstForm.field("csrf") ?? ""), ("role", "viewer")])
+            async let demoteFirst = other.post(
+                "/org/campaign/members/\(first.id.text)/role", form: [("csrf", secondForm.field("csrf") ?? ""), ("role", "viewer")])
+            let statuses = [try await demoteSecond.status, try await demoteFirst.status]
+            // The loser is refused as the last owner, or, when it came second, as no longer an owner.
+            #expect(statuses.filter { $0 == .seeOther }.count == 1)
+            #expect(statuses.allSatisfy { [.seeOther, .conflict, .forbidden].contains($0) })
+            let page = try await browser.get("/org/campaign")
+            let owners = page.body.components(separatedBy: "<td>owner</td>").count - 1
+            #expect(owners == 1)
+        }
+    }
+
     @Test("bad organization names and addresses get clear messages, and what was typed stays", arguments: [TestDatabase.sqlite])
     func badInput(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
