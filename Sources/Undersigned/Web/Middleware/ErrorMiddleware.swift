@@ -44,6 +44,11 @@ enum ErrorResponses {
         switch error {
         case let error as AppError:
             return error
+        case let problems as FormProblems:
+            // Forms catch these to show them beside their fields; this is the plain fallback.
+            return AppError(
+                status: .unprocessableContent, title: "Please check what you entered",
+                detail: problems.messages.values.sorted().joined(separator: " "))
         case is Overloaded:
             return .overloaded()
         case is WriteFailed:
