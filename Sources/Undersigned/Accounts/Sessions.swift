@@ -27,7 +27,7 @@ public struct Sessions: Sendable {
         if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
             try await store.touchSession(tokenHash: hash, at: now)
         }
-        return SignedIn(account: account, tokenHash: hash)
+        return SignedIn(account: account, session: session)
     }
 
     /// Starts a new session for the account within `transaction`. The token the browser
@@ -54,5 +54,5 @@ public struct Sessions: Sendable {
 /// The account a request is made by, and its session.
 public struct SignedIn: Sendable {
     public var account: Account
-    public var tokenHash: [UInt8]
+    public var session: StoredSession
 }
