@@ -19,7 +19,10 @@ public struct Organization: Sendable, Equatable {
     /// site's own addresses use (`/org/new`).
     public static func isValidSlug(_ slug: String) -> Bool {
         guard (3...50).contains(slug.utf8.count), slug.first != "-", slug.last != "-", slug != "new" else { return false }
-        return slug.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
+        return slug.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-")
+        }
     }
 
     /// A slug suggested by a name: "Zero Impunity!" → "zero-impunity".
