@@ -94,12 +94,15 @@ func addAccountRoutes(
     let cookie = SessionCookie(secure: settings.baseURL.scheme == "https")
     let forms = AccountPages(pages: pages, csrf: csrf)
     let access = OrganizationAccess(organizations: database)
+    let limits = AccountAttemptLimits(trustForwardedFor: settings.abuse.trustForwardedFor, clock: clock)
     let routes = router.group().add(middleware: SessionMiddleware(sessions: sessions, cookie: cookie))
     AccountController(
         signIn: SignIn(accounts: accounts, sessions: sessions), sessions: sessions, accounts: accounts, organizations: database, cookie: cookie,
-        forms: forms
+        forms: forms, limits: limits
     ).addRoutes(to: routes)
-    PasswordResetController(resets: PasswordResets(accounts: accounts, sessions: sessions, mail: mail), sessions: sessions, cookie: cookie, forms: forms)
+    PasswordResetController(
+        resets: PasswordResets(accounts: accounts, sessions: sessions, mail: mail), sessions: sessions, cookie: cookie, forms: forms, limits: limits
+    )
         .addRoutes(to: routes)
     OrganizationController(organizations: organizations, store: database, access: access, forms: forms, clock: clock).addRoutes(to: routes)
     InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(to: routes)

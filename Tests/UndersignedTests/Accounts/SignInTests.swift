@@ -91,6 +91,24 @@ struct SignInTests {
         #expect(try await instance.auditActions().contains(.accountLocked))
     }
 
+    @Test("one connection trying many accounts is held back: 10 attempts a minute", arguments: [TestDatabase.sqlite])
+    func perAddressLimit(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.createAccount("organizer@example.org")
+        try await instance.run { browser in
+            for index in 0..<10 {
+                #expect(try await browser.signIn("user\(index)@example.org", password: "one common guess").status == .unprocessableContent)
+            }
+            let held = try await browser.signIn("organizer@example.org")
+            #expect(held.status == .tooManyRequests)
+            #expect(held.headers[.retryAfter] != nil)
+            #expect(held.body.contains("Too many attempts"))
+            #expect(try await browser.newVisitor().signIn("organizer@example.org").status == .seeOther)
+            instance.clock.advance(by: 60)
+            #expect(try await browser.signIn("organizer@example.org").status == .seeOther)
+        }
+    }
+
     @Test("signing out ends the session on the server: the old cookie no longer signs in", arguments: TestDatabase.all)
     func signOut(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)

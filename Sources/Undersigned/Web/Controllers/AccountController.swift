@@ -11,6 +11,7 @@ struct AccountController: Sendable {
     let organizations: any OrganizationStore
     let cookie: SessionCookie
     let forms: AccountPages
+    let limits: AccountAttemptLimits
 
     func addRoutes(to router: some RouterMethods<Context>) {
         router.get("/account/sign-in", use: signInForm)
@@ -34,6 +35,7 @@ struct AccountController: Sendable {
     }
 
     @Sendable func submitSignIn(_ request: Request, context: Context) async throws -> Response {
+        try limits.admit(peer: context.remoteAddress, headers: request.headers)
         let body = try await forms.form(request, context: context)
         let next = SafeReturnPath.validated(body["next"])
         let email = String((body["email"] ?? "").prefix(254))

@@ -9,6 +9,7 @@ struct PasswordResetController: Sendable {
     let sessions: Sessions
     let cookie: SessionCookie
     let forms: AccountPages
+    let limits: AccountAttemptLimits
 
     func addRoutes(to router: some RouterMethods<Context>) {
         router.get("/account/reset", use: requestForm)
@@ -25,6 +26,7 @@ struct PasswordResetController: Sendable {
 
     /// The same answer whether or not the address has an account.
     @Sendable func submitRequest(_ request: Request, context: Context) async throws -> Response {
+        try limits.admit(peer: context.remoteAddress, headers: request.headers)
         let body = try await forms.form(request, context: context)
         let email = String((body["email"] ?? "").prefix(254))
         guard EmailAddress(email) != nil else {
