@@ -4,11 +4,14 @@ import Foundation
 public struct AccountMail: Sendable {
     let baseURL: URL
     let sealer: PersonalDataSealer
+    /// Called once a transaction that queued one of these emails has committed.
+    let queued: @Sendable () -> Void
     let language = "en"
 
-    public init(baseURL: URL, sealer: PersonalDataSealer) {
+    public init(baseURL: URL, sealer: PersonalDataSealer, queued: @escaping @Sendable () -> Void = {}) {
         self.baseURL = baseURL
         self.sealer = sealer
+        self.queued = queued
     }
 
     func passwordReset(to address: String, name: String, token: SecretToken) throws -> QueuedEmail {

@@ -30,6 +30,7 @@ public struct PasswordResets: Sendable {
             try await transaction.insertPasswordReset(tokenHash: token.hash, accountID: account.id, createdAt: now, expiresAt: now.addingTimeInterval(Self.validity))
             try await transaction.enqueue([email])
         }
+        mail.queued()
     }
 
     /// The account a reset link is for, while it is usable.

@@ -74,6 +74,7 @@ public struct Organizations: Sendable {
                     at: invitation.createdAt, actorID: inviter.id, action: .invitationSent, subjectType: "invitation", subjectID: invitation.id.text,
                     organizationID: organization.id, details: "role: \(role.rawValue)"))
         }
+        mail.queued()
     }
 
     /// The address an invitation was sent to, for its organization's owners to see.

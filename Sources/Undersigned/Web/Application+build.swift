@@ -57,7 +57,8 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     LogController(catalog: catalog, logs: database, heads: heads, key: logKey.publicKey, presenter: presenter)
         .addRoutes(to: router, api: router.group("api/v1"))
     OperationsController(database: database, pages: pages).addRoutes(to: router)
-    addAccountRoutes(to: router, database: database, settings: settings, secret: secret, sealer: sealer, pages: pages, csrf: csrf, clock: clock)
+    let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, queued: { outbox.wake() })
+    addAccountRoutes(to: router, database: database, settings: settings, secret: secret, mail: accountMail, pages: pages, csrf: csrf, clock: clock)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
     var app = Application(
@@ -84,12 +85,11 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
 
 /// Accounts, organizations and the audit log: the routes that read the session cookie.
 func addAccountRoutes(
-    to router: Router<AppRequestContext>, database: any Database, settings: Settings, secret: ServerSecret, sealer: PersonalDataSealer, pages: Pages,
+    to router: Router<AppRequestContext>, database: any Database, settings: Settings, secret: ServerSecret, mail: AccountMail, pages: Pages,
     csrf: CSRFProtection, clock: WallClock
 ) {
-    let accounts = Accounts(store: database, secret: secret, sealer: sealer, settings: settings.accounts, clock: clock)
+    let accounts = Accounts(store: database, secret: secret, sealer: mail.sealer, settings: settings.accounts, clock: clock)
     let sessions = Sessions(store: database, settings: settings.accounts, clock: clock)
-    let mail = AccountMail(baseURL: settings.baseURL, sealer: sealer)
     let organizations = Organizations(accounts: accounts, sessions: sessions, mail: mail)
     let cookie = SessionCookie(secure: settings.baseURL.scheme == "https")
     let forms = AccountPages(pages: pages, csrf: csrf)
