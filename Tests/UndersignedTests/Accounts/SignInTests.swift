@@ -128,6 +128,22 @@ struct SignInTests {
         }
     }
 
+    @Test("instances sharing the database share sessions: signed in at one, signed out at the other", arguments: TestDatabase.all.filter { $0 == .postgres })
+    func sharedSessions(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.createAccount("organizer@example.org")
+        let other = instance.sibling()
+        try await instance.run { first in
+            try await other.run { second in
+                try await first.signIn("organizer@example.org")
+                let elsewhere = first.on(second)
+                #expect(try await elsewhere.get("/account").status == .ok)
+                #expect(try await elsewhere.submit("/account", action: "/account/sign-out").status == .seeOther)
+                #expect(try await first.get("/account").status == .seeOther)
+            }
+        }
+    }
+
     @Test("sessions end after the idle time and at their absolute end", arguments: TestDatabase.all)
     func expiry(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
