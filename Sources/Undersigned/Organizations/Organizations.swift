@@ -102,7 +102,7 @@ public struct Organizations: Sendable {
         }
         let now = self.now
         try await store.accountTransaction { transaction in
-            let roles = try await transaction.lockedMemberships(organizationID: organization.id)
+            let roles = try await Self.lockedMemberships(of: organization, managedBy: actor, in: transaction)
             guard let current = roles[memberID] else { throw AppError.notFound("This person is not a member of the organization.") }
             guard current != role else { return }
             if current == .owner, roles.values.filter({ $0 == .owner }).count == 1 { throw AppError.lastOwner }
@@ -117,7 +117,7 @@ public struct Organizations: Sendable {
     public func remove(_ memberID: UUID, from organization: Organization, by actor: Account) async throws {
         let now = self.now
         try await store.accountTransaction { transaction in
-            let roles = try await transaction.lockedMemberships(organizationID: organization.id)
+            let roles = try await Self.lockedMemberships(of: organization, managedBy: actor, in: transaction)
             guard let current = roles[memberID] else { throw AppError.notFound("This person is not a member of the organization.") }
             if current == .owner, roles.values.filter({ $0 == .owner }).count == 1 { throw AppError.lastOwner }
             try await transaction.removeMembership(organizationID: organization.id, accountID: memberID)
@@ -126,6 +126,18 @@ public struct Organizations: Sendable {
                     at: now, actorID: actor.id, action: .memberRemoved, subjectType: "account", subjectID: memberID.text,
                     organizationID: organization.id, details: "role was: \(current.rawValue)"))
         }
+    }
+
+    /// The members and roles, locked, once the actor is seen still to be allowed to manage
+    /// them: a role taken away a moment ago, by a request the lock waited for, counts.
+    private static func lockedMemberships(
+        of organization: Organization, managedBy actor: Account, in transaction: any AccountTransaction
+    ) async throws -> [UUID: OrganizationRole] {
+        let roles = try await transaction.lockedMemberships(organizationID: organization.id)
+        guard Authorization.check(actor, .manageMembers, role: roles[actor.id]) == .allowed else {
+            throw AppError.forbidden("Your role in this organization does not allow this. Its owners can change your role.")
+        }
+        return roles
     }
 
     /// A usable invitation and its organization, for the invitation page.
