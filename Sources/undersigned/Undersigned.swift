@@ -10,7 +10,7 @@ struct UndersignedCommand: AsyncParsableCommand {
         abstract: "A petition platform that counts honestly and protects its signers.",
         subcommands: [
             Serve.self, Migrate.self, Purge.self, Outbox.self, Keygen.self, RotateKeys.self, Review.self, Invalidate.self, VerifyLog.self,
-            Export.self, Deliver.self, TargetLink.self,
+            Export.self, Deliver.self, TargetLink.self, CreateAdmin.self,
         ],
         defaultSubcommand: Serve.self)
 }
@@ -54,6 +54,17 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "File of disposable email domains, one a line (UNDERSIGNED_DISPOSABLE_DOMAINS_FILE, default: the shipped list).")
     var disposableDomainsFile: String?
 
+    @Option(help: "bcrypt cost of new password hashes, 4 to 31 (UNDERSIGNED_PASSWORD_HASH_COST, default 12).")
+    var passwordHashCost: Int?
+    @Option(help: "Hours without use after which a sign-in session ends (UNDERSIGNED_SESSION_IDLE_HOURS, default 12).")
+    var sessionIdleHours: Int?
+    @Option(help: "Days after which a sign-in session ends however active (UNDERSIGNED_SESSION_DAYS, default 14).")
+    var sessionDays: Int?
+    @Option(help: "Failed sign-ins in a row that lock an account (UNDERSIGNED_SIGN_IN_ATTEMPTS, default 5).")
+    var signInAttempts: Int?
+    @Option(help: "Minutes an account stays locked after them (UNDERSIGNED_SIGN_IN_LOCKOUT_MINUTES, default 15).")
+    var signInLockoutMinutes: Int?
+
     @Option(help: "smtp://USER:PASSWORD@HOST:PORT (STARTTLS) or smtps://… (TLS) for the smtp transport; prefer UNDERSIGNED_SMTP_URL, which keeps the password out of the process list.")
     var smtpURL: String?
     @Option(help: "Sender, e.g. 'Undersigned <no-reply@example.org>' (UNDERSIGNED_MAIL_FROM).")
@@ -82,6 +93,9 @@ struct SettingsOptions: ParsableArguments {
             trustForwardedFor: trustForwardedFor ? true : nil, signsPerMinute: signLimitPerMinute, signsPerHour: signLimitPerHour,
             emailsPerHour: emailLimitPerHour, proofOfWorkCalmRate: powCalmRate, proofOfWorkMaximumBits: powMaxBits,
             disposableDomainsFile: disposableDomainsFile)
+        flags.accounts = AccountFlags(
+            passwordHashCost: passwordHashCost, sessionIdleHours: sessionIdleHours, sessionLifetimeDays: sessionDays, signInAttempts: signInAttempts,
+            lockoutMinutes: signInLockoutMinutes)
         return try Settings.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
     }
 }

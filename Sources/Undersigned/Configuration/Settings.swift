@@ -27,6 +27,7 @@ public struct Settings: Sendable {
     public var deliveredDataRetention: Duration
     public var logLevel: Logger.Level
     public var abuse = AbuseSettings()
+    public var accounts = AccountSettings()
     /// Who emails come from, and where replies go.
     public var mailFrom: MailAddress
     public var mailReplyTo: MailAddress?
@@ -123,6 +124,7 @@ public struct SettingsFlags: Sendable {
     public var deliveredDataRetentionDays: Int?
     public var logLevel: String?
     public var abuse = AbuseFlags()
+    public var accounts = AccountFlags()
     public var smtpURL: String?
     public var mailFrom: String?
     public var mailReplyTo: String?
@@ -223,6 +225,7 @@ extension Settings {
             settings.logLevel = parsed
         }
         settings.abuse = try AbuseSettings.resolve(flags: flags.abuse, environment: environment)
+        settings.accounts = try AccountSettings.resolve(flags: flags.accounts, environment: environment)
         try resolveMail(flags: flags, value: value, environment: environment, into: &settings)
         return settings
     }

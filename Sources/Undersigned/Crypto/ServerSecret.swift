@@ -48,4 +48,7 @@ public enum KeyPurpose: String, Sendable {
     case proofOfWork = "proof-of-work"
     /// Rate-limit buckets shared between instances; a key per day is derived from it.
     case rateBuckets = "rate-buckets"
+    /// Fingerprints of organizers' and moderators' addresses: a key apart from signers', so
+    /// that the two cannot be matched in a copy of the database.
+    case accountEmailFingerprint = "account-email-fingerprint"
 }

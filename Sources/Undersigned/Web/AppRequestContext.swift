@@ -6,6 +6,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The TCP peer: used, hashed, by rate limits and never stored or logged.
     public let remoteAddress: SocketAddress?
+    /// The account signed in with this request's session cookie, on the routes that read it
+    /// (see ``SessionMiddleware``).
+    public var signedIn: SignedIn?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -64,6 +64,8 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     ).addRoutes(to: router)
     UnsubscribeController(store: database, links: mailer.unsubscribeLinks, pages: pages).addRoutes(to: router)
     OperationsController(database: database, pages: pages).addRoutes(to: router)
+    let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, queued: { outbox.wake() })
+    addAccountRoutes(to: router, database: database, settings: settings, secret: secret, mail: accountMail, pages: pages, csrf: csrf, clock: clock)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
     var app = Application(
@@ -87,6 +89,32 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
         try await dataKeys.refresh()
     }
     return app
+}
+
+/// Accounts, organizations and the audit log: the routes that read the session cookie.
+func addAccountRoutes(
+    to router: Router<AppRequestContext>, database: any Database, settings: Settings, secret: ServerSecret, mail: AccountMail, pages: Pages,
+    csrf: CSRFProtection, clock: WallClock
+) {
+    let accounts = Accounts(store: database, secret: secret, sealer: mail.sealer, settings: settings.accounts, clock: clock)
+    let sessions = Sessions(store: database, settings: settings.accounts, clock: clock)
+    let organizations = Organizations(accounts: accounts, sessions: sessions, mail: mail)
+    let cookie = SessionCookie(secure: settings.baseURL.scheme == "https")
+    let forms = AccountPages(pages: pages, csrf: csrf)
+    let access = OrganizationAccess(organizations: database)
+    let limits = AccountAttemptLimits(trustForwardedFor: settings.abuse.trustForwardedFor, clock: clock)
+    let routes = router.group().add(middleware: SessionMiddleware(sessions: sessions, cookie: cookie))
+    AccountController(
+        signIn: SignIn(accounts: accounts, sessions: sessions), sessions: sessions, accounts: accounts, organizations: database, cookie: cookie,
+        forms: forms, limits: limits
+    ).addRoutes(to: routes)
+    PasswordResetController(
+        resets: PasswordResets(accounts: accounts, sessions: sessions, mail: mail), sessions: sessions, cookie: cookie, forms: forms, limits: limits
+    )
+        .addRoutes(to: routes)
+    OrganizationController(organizations: organizations, store: database, access: access, forms: forms, clock: clock).addRoutes(to: routes)
+    InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(to: routes)
+    AuditController(audit: database, access: access, forms: forms).addRoutes(to: routes)
 }
 
 /// The configured transport, with the sender identity and DKIM key every transport shares.

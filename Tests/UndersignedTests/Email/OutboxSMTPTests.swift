@@ -83,6 +83,7 @@ struct OutboxSMTPTests {
             try await store.database.write { transaction in try await transaction.enqueue([email]) }
             try await SMTPTestServer.with("drop") { server in
                 var policy = RetryPolicy.immediate
+                // Longer than an attempt can take on a loaded machine, so one drain tries once.
                 policy.backoff = { _ in 3 }
                 let transport = try SMTPMailTransport(
                     configuration: SMTPConfiguration(

@@ -105,6 +105,15 @@ final class Browser: Sendable {
         cookies.withLock { $0.removeAll() }
     }
 
+    func cookie(_ name: String) -> String? {
+        cookies.withLock { $0[name] }
+    }
+
+    /// Sets a cookie as another site or an attacker might have planted it.
+    func setCookie(_ name: String, _ value: String) {
+        cookies.withLock { $0[name] = value }
+    }
+
     static func encode(_ form: [(String, String)]) -> String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         return form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")

@@ -30,6 +30,8 @@ struct TestInstance: Sendable {
             mailDirectory: directory.appendingPathComponent("mail").path, dataDirectory: directory.path, logLevel: .warning)
         settings.abuse.trustForwardedFor = true
         settings.abuse.proofOfWorkCalmRate = 10_000
+        // bcrypt's cheapest cost: tests check what is hashed, not how slowly.
+        settings.accounts.passwordHashCost = 4
         try configure(&settings, directory)
         self.settings = settings
         // Noon UTC, so that no test's moves of the clock cross midnight, when address keys change.

@@ -11,9 +11,11 @@ struct MetricsTests {
         try await instance.run { browser in
             try await browser.sign(email: "metrics@example.org")
             _ = try await browser.mailbox.waitForMessages(to: "metrics@example.org")
-            // The worker counts after marking the batch sent, a moment after the file appears.
+            // The worker counts after marking the batch sent, a moment after the file appears;
+            // a scrape that read the queue just before that still shows it queued.
             var page = try await browser.get("/metrics")
-            for _ in 0..<50 where !page.body.contains("undersigned_outbox_sent_total 1") {
+            for _ in 0..<250
+            where !(page.body.contains("undersigned_outbox_sent_total 1") && page.body.contains("undersigned_outbox_queue_depth 0")) {
                 try await Task.sleep(for: .milliseconds(20))
                 page = try await browser.get("/metrics")
             }

@@ -215,6 +215,96 @@ enum Migrations {
                 "CREATE INDEX deliveries_by_petition ON deliveries (petition_id, target_position)",
             ]
         },
+        Migration(version: 9, name: "accounts, sessions, password resets, organizations, members, invitations, audit log") { sql in
+            [
+                // The address is sealed; its fingerprint (an HMAC) finds the account at sign-in.
+                """
+                CREATE TABLE accounts (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    email_fingerprint \(sql.bytes) NOT NULL UNIQUE,
+                    sealed_email \(sql.bytes) NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    is_admin \(sql.boolean) NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    disabled_at BIGINT,
+                    failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+                    locked_until BIGINT
+                )
+                """,
+                // Tokens are stored as their SHA-256 only.
+                """
+                CREATE TABLE sessions (
+                    token_hash \(sql.bytes) PRIMARY KEY,
+                    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    created_at BIGINT NOT NULL,
+                    last_seen_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX sessions_by_account ON sessions (account_id)",
+                """
+                CREATE TABLE password_resets (
+                    token_hash \(sql.bytes) PRIMARY KEY,
+                    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    used_at BIGINT
+                )
+                """,
+                "CREATE INDEX password_resets_by_account ON password_resets (account_id, created_at)",
+                """
+                CREATE TABLE organizations (
+                    id TEXT PRIMARY KEY,
+                    slug TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE memberships (
+                    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                    account_id TEXT NOT NULL REFERENCES accounts(id),
+                    role TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (organization_id, account_id)
+                )
+                """,
+                "CREATE INDEX memberships_by_account ON memberships (account_id)",
+                """
+                CREATE TABLE invitations (
+                    id TEXT PRIMARY KEY,
+                    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                    token_hash \(sql.bytes) NOT NULL UNIQUE,
+                    email_fingerprint \(sql.bytes) NOT NULL,
+                    sealed_email \(sql.bytes) NOT NULL,
+                    role TEXT NOT NULL,
+                    invited_by TEXT REFERENCES accounts(id),
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    accepted_at BIGINT,
+                    accepted_by TEXT REFERENCES accounts(id),
+                    revoked_at BIGINT
+                )
+                """,
+                "CREATE INDEX invitations_by_organization ON invitations (organization_id, created_at)",
+                // The actor is kept as an id without a foreign key: history outlives what it names.
+                """
+                CREATE TABLE audit_events (
+                    id TEXT PRIMARY KEY,
+                    at BIGINT NOT NULL,
+                    actor_account_id TEXT,
+                    action TEXT NOT NULL,
+                    subject_type TEXT NOT NULL,
+                    subject_id TEXT NOT NULL,
+                    organization_id TEXT,
+                    details TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX audit_events_by_time ON audit_events (at)",
+                "CREATE INDEX audit_events_by_organization ON audit_events (organization_id, at)",
+            ]
+        },
         Migration(version: 10, name: "targets' private links and public responses; announcements to signers") { sql in
             [
                 """

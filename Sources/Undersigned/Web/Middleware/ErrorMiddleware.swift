@@ -11,6 +11,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let required as SignInRequired {
+            guard ErrorResponses.wantsJSON(request) else {
+                return .seeOther("/account/sign-in?next=\(SafeReturnPath.encode(required.returnPath))", headers: [.cacheControl: "no-store"])
+            }
+            var response = ErrorResponses.problemResponse(
+                AppError(status: .unauthorized, title: "Sign-in required", detail: "Sign in to an organizer or admin account first."))
+            response.headers[.wwwAuthenticate] = "Cookie"
+            response.headers[.cacheControl] = "no-store"
+            return response
         } catch {
             let problem = ErrorResponses.problem(for: error)
             if problem.status == .internalServerError {
@@ -35,6 +44,11 @@ enum ErrorResponses {
         switch error {
         case let error as AppError:
             return error
+        case let problems as FormProblems:
+            // Forms catch these to show them beside their fields; this is the plain fallback.
+            return AppError(
+                status: .unprocessableContent, title: "Please check what you entered",
+                detail: problems.messages.values.sorted().joined(separator: " "))
         case is Overloaded:
             return .overloaded()
         case is WriteFailed:

@@ -106,6 +106,8 @@ struct Layout {
     var lang = "en"
     var dir = "ltr"
     var description = ""
+    /// The signed-in account's name, shown in the header on organizer pages.
+    var accountName: String?
 }
 
 struct ErrorView {

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Someone who organizes or moderates: an organizer in organizations, or an instance admin.
+/// The email address is personal data: it is kept sealed, and found by its fingerprint.
+public struct Account: Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    /// HMAC of the normalised address under a key of its own: the sign-in lookup key.
+    public var emailFingerprint: [UInt8]
+    public var sealedEmail: [UInt8]
+    public var passwordHash: String
+    public var isAdmin: Bool
+    public var createdAt: Date
+    public var disabledAt: Date?
+    /// Failed sign-ins since the last success or lockout.
+    public var failedSignIns: Int
+    public var lockedUntil: Date?
+
+    public init(
+        id: UUID = UUID(), name: String, emailFingerprint: [UInt8], sealedEmail: [UInt8], passwordHash: String, isAdmin: Bool,
+        createdAt: Date, disabledAt: Date? = nil, failedSignIns: Int = 0, lockedUntil: Date? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.emailFingerprint = emailFingerprint
+        self.sealedEmail = sealedEmail
+        self.passwordHash = passwordHash
+        self.isAdmin = isAdmin
+        self.createdAt = createdAt
+        self.disabledAt = disabledAt
+        self.failedSignIns = failedSignIns
+        self.lockedUntil = lockedUntil
+    }
+
+    public var isDisabled: Bool { disabledAt != nil }
+
+    public func isLocked(at now: Date) -> Bool {
+        lockedUntil.map { $0 > now } ?? false
+    }
+}
+
+/// An address as sealed in the database (accounts, invitations).
+struct SealedAddress: SealableRecord {
+    var address: String
+
+    var sealedFields: [String] { [address] }
+
+    init(_ address: String) {
+        self.address = address
+    }
+
+    init(sealedFields: [String]) throws {
+        guard sealedFields.count == 1 else { throw PersonalDataSealer.SealingError.malformed }
+        address = sealedFields[0]
+    }
+}
+
+/// A person's display name as typed in a form: trimmed, 1 to 100 characters, no control characters.
+enum AccountName {
+    static func validated(_ text: String?) -> String? {
+        let name = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...100).contains(name.count), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            return nil
+        }
+        return name
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+
+/// Creating accounts and reading their addresses. The address is sealed; its fingerprint,
+/// under a key of its own, finds the account at sign-in.
+public struct Accounts: Sendable {
+    public typealias Store = AccountStore & OrganizationStore & AuditStore
+
+    let store: any Store
+    let fingerprinter: EmailFingerprinter
+    let sealer: PersonalDataSealer
+    let hasher: PasswordHasher
+    let settings: AccountSettings
+    let clock: WallClock
+
+    public init(store: any Store, secret: ServerSecret, sealer: PersonalDataSealer, settings: AccountSettings, clock: WallClock = .system) {
+        self.store = store
+        self.fingerprinter = EmailFingerprinter(key: secret.key(for: .accountEmailFingerprint))
+        self.sealer = sealer
+        self.hasher = PasswordHasher(cost: settings.passwordHashCost)
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// Creates an account and records it in the audit log.
+    /// - Parameter actor: who creates it; `nil` for the command line.
+    @discardableResult
+    public func create(name: String, email: String, password: String, isAdmin: Bool, actor: UUID?) async throws -> Account {
+        let account = try await newAccount(name: name, email: email, password: password, isAdmin: isAdmin)
+        try await store.accountTransaction { transaction in
+            guard try await transaction.insert(account) else { throw Self.emailTaken }
+            try await transaction.record(
+                AuditEvent(
+                    at: account.createdAt, actorID: actor, action: .accountCreated, subjectType: "account", subjectID: account.id.text,
+                    details: isAdmin ? "instance admin" : ""))
+        }
+        return account
+    }
+
+    /// A checked account ready to insert, with its password hashed.
+    func newAccount(name: String?, email: String?, password: String, isAdmin: Bool) async throws -> Account {
+        var problems = FormProblems()
+        let validName = AccountName.validated(name)
+        if validName == nil { problems["name"] = "Please enter your name, in at most 100 characters." }
+        let address = EmailAddress(email ?? "")
+        if address == nil { problems["email"] = "This does not look like an email address. Please check it." }
+        if let problem = PasswordPolicy.problem(with: password, email: address?.address) { problems["password"] = problem }
+        try problems.check()
+        guard let validName, let address else { throw problems }
+        return Account(
+            name: validName, emailFingerprint: fingerprint(address), sealedEmail: try sealer.seal(SealedAddress(address.address)),
+            passwordHash: try await hasher.hash(password), isAdmin: isAdmin, createdAt: clock.now)
+    }
+
+    public func account(email: String) async throws -> Account? {
+        guard let address = EmailAddress(email) else { return nil }
+        return try await store.account(emailFingerprint: fingerprint(address))
+    }
+
+    /// The account's address, unsealed.
+    public func email(of account: Account) throws -> String {
+        try sealer.open(SealedAddress.self, from: account.sealedEmail).address
+    }
+
+    func fingerprint(_ address: EmailAddress) -> [UInt8] {
+        fingerprinter.fingerprint(address)
+    }
+
+    static let emailTaken = FormProblems("email", "An account with this email address exists already. Sign in instead, or reset its password.")
+}
+
+/// Creates the first instance admin, as `undersigned create-admin` does: the database is
+/// migrated first when it is empty.
+public func createAdmin(settings: Settings, name: String, email: String, password: String, logger: Logger) async throws -> Account {
+    try await createAccount(settings: settings, name: name, email: email, password: password, isAdmin: true, logger: logger)
+}
+
+func createAccount(settings: Settings, name: String, email: String, password: String, isAdmin: Bool, logger: Logger) async throws -> Account {
+    let secret = try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory)
+    let masterKeys = try settings.loadMasterKeys()
+    return try await withDatabase(settings: settings, logger: logger) { database in
+        try await prepare(database, logger: logger)
+        let keys = DataKeyRing(store: database, masterKeys: masterKeys, reloadMasterKeys: settings.loadMasterKeys)
+        try await keys.refresh()
+        let accounts = Accounts(store: database, secret: secret, sealer: PersonalDataSealer(keys: keys), settings: settings.accounts)
+        return try await accounts.create(name: name, email: email, password: password, isAdmin: isAdmin, actor: nil)
+    }
+}

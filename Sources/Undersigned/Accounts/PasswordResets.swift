@@ -1,0 +1,65 @@
+import Foundation
+
+/// Password reset by email: a single-use link valid for an hour. Asking gives the same
+/// answer whether or not the address has an account; setting the new password ends every
+/// session of the account and starts one for the browser that set it.
+public struct PasswordResets: Sendable {
+    let accounts: Accounts
+    let sessions: Sessions
+    let mail: AccountMail
+
+    static let validity: TimeInterval = 3600
+    /// Reset emails an account may be sent in an hour, so that nobody can flood a mailbox.
+    static let emailsPerHour = 3
+
+    public init(accounts: Accounts, sessions: Sessions, mail: AccountMail) {
+        self.accounts = accounts
+        self.sessions = sessions
+        self.mail = mail
+    }
+
+    /// Queues a reset link if the address has an account; does nothing otherwise.
+    public func request(email: String) async throws {
+        guard let account = try await accounts.account(email: email), !account.isDisabled else { return }
+        let now = accounts.clock.now
+        let address = try accounts.email(of: account)
+        let token = SecretToken.generate()
+        let email = try mail.passwordReset(to: address, name: account.name, token: token)
+        try await accounts.store.accountTransaction { transaction in
+            guard try await transaction.passwordResetCount(accountID: account.id, since: now.addingTimeInterval(-3600)) < Self.emailsPerHour else { return }
+            try await transaction.insertPasswordReset(tokenHash: token.hash, accountID: account.id, createdAt: now, expiresAt: now.addingTimeInterval(Self.validity))
+            try await transaction.enqueue([email])
+        }
+        mail.queued()
+    }
+
+    /// The account a reset link is for, while it is usable.
+    public func account(forToken token: String) async throws -> Account? {
+        guard let hash = SecretToken.hash(of: token),
+            let id = try await accounts.store.usablePasswordReset(tokenHash: hash, now: accounts.clock.now)
+        else { return nil }
+        return try await accounts.store.account(id: id)
+    }
+
+    /// Sets the new password, uses up the link, ends every session of the account and
+    /// returns a new one. `nil` when the link is used, expired or unknown.
+    public func complete(token: String, password: String, confirmation: String, previousToken: String?) async throws -> (Account, SecretToken)? {
+        guard let account = try await account(forToken: token), let hash = SecretToken.hash(of: token) else { return nil }
+        if let problem = PasswordPolicy.problem(with: password, email: try accounts.email(of: account)) {
+            throw FormProblems("password", problem)
+        }
+        guard password == confirmation else { throw FormProblems("confirmation", "The two passwords differ. Please type the same one twice.") }
+        let passwordHash = try await accounts.hasher.hash(password)
+        let now = accounts.clock.now
+        let session = try await accounts.store.accountTransaction { transaction -> SecretToken? in
+            guard let accountID = try await transaction.consumePasswordReset(tokenHash: hash, now: now), accountID == account.id else { return nil }
+            try await transaction.updatePassword(accountID: accountID, hash: passwordHash)
+            try await transaction.clearFailedSignIns(accountID: accountID)
+            try await transaction.deleteSessions(accountID: accountID)
+            try await transaction.record(
+                AuditEvent(at: now, actorID: accountID, action: .passwordReset, subjectType: "account", subjectID: accountID.text))
+            return try await sessions.start(for: accountID, replacing: previousToken, in: transaction)
+        }
+        return session.map { (account, $0) }
+    }
+}

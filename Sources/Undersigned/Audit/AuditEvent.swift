@@ -1,0 +1,54 @@
+import Foundation
+
+/// One organizer or moderator action: who did what, when, to what. Written in the same
+/// transaction as the change it records. Details never hold personal data (no addresses).
+public struct AuditEvent: Sendable, Equatable {
+    public var id: UUID
+    public var at: Date
+    /// `nil` when the command line did it.
+    public var actorID: UUID?
+    public var action: AuditAction
+    public var subjectType: String
+    public var subjectID: String
+    public var organizationID: UUID?
+    public var details: String
+
+    public init(
+        id: UUID = UUID(), at: Date, actorID: UUID?, action: AuditAction, subjectType: String, subjectID: String, organizationID: UUID? = nil,
+        details: String = ""
+    ) {
+        self.id = id
+        self.at = at
+        self.actorID = actorID
+        self.action = action
+        self.subjectType = subjectType
+        self.subjectID = subjectID
+        self.organizationID = organizationID
+        self.details = details
+    }
+}
+
+public enum AuditAction: String, Sendable, CaseIterable {
+    case accountCreated = "account.created"
+    case accountLocked = "account.locked"
+    case passwordReset = "account.password-reset"
+    case organizationCreated = "organization.created"
+    case invitationSent = "invitation.sent"
+    case invitationRevoked = "invitation.revoked"
+    case invitationAccepted = "invitation.accepted"
+    case memberRoleChanged = "member.role-changed"
+    case memberRemoved = "member.removed"
+}
+
+/// An event as the audit pages show it, with the actor's and organization's names.
+public struct AuditEntry: Sendable, Equatable {
+    public var event: AuditEvent
+    public var actorName: String?
+    public var organizationSlug: String?
+}
+
+/// Reading the audit log, newest first.
+public protocol AuditStore: Sendable {
+    /// Events of one organization, or of the whole instance when `organizationID` is `nil`.
+    func auditEntries(organizationID: UUID?, limit: Int) async throws -> [AuditEntry]
+}

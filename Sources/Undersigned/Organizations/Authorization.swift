@@ -1,0 +1,42 @@
+/// What someone may want to do to an organization (or to the instance).
+public enum Permission: String, Sendable, CaseIterable {
+    /// See the organization, its members and (later) its petitions.
+    case viewOrganization
+    /// Write and change the organization's petitions.
+    case editPetitions
+    /// Invite, remove and change the roles of members.
+    case manageMembers
+    /// Read the organization's audit log.
+    case viewAuditLog
+    /// Read the whole instance's audit log.
+    case viewInstanceAuditLog
+}
+
+/// The one place that decides who may do what. Instance admins may do everything; members
+/// as their role allows; anyone else nothing.
+public enum Authorization {
+    public enum Decision: Sendable, Equatable {
+        case allowed
+        /// A member whose role does not allow it: they may know the organization exists.
+        case forbidden
+        /// Not a member: answered as if the organization did not exist, so names do not leak.
+        case hidden
+    }
+
+    /// - Parameter role: the account's role in the organization at hand, `nil` when it is not a member.
+    public static func check(_ account: Account, _ permission: Permission, role: OrganizationRole?) -> Decision {
+        if account.isAdmin { return .allowed }
+        if permission == .viewInstanceAuditLog { return .forbidden }
+        guard let role else { return .hidden }
+        return allowedRoles(for: permission).contains(role) ? .allowed : .forbidden
+    }
+
+    static func allowedRoles(for permission: Permission) -> Set<OrganizationRole> {
+        switch permission {
+        case .viewOrganization: [.viewer, .editor, .owner]
+        case .editPetitions: [.editor, .owner]
+        case .manageMembers, .viewAuditLog: [.owner]
+        case .viewInstanceAuditLog: []
+        }
+    }
+}

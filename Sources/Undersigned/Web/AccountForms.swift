@@ -1,0 +1,44 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// What every organizer and admin page shares: its frame, the CSRF token of its forms, and
+/// headers that keep it out of caches and search engines.
+struct AccountPages: Sendable {
+    let pages: Pages
+    let csrf: CSRFProtection
+
+    func layout(_ title: String, _ context: AppRequestContext) -> Layout {
+        Layout(title: title, stylesheet: pages.stylesheetPath, accountName: context.signedIn?.account.name)
+    }
+
+    /// Renders `template` with a view built around this visitor's form token.
+    func respond(
+        _ template: String, request: Request, status: HTTPResponse.Status = .ok, cookies: [String] = [], view: (_ csrf: String) -> Any
+    ) -> Response {
+        let session = csrf.session(for: request)
+        var headers: HTTPFields = [.cacheControl: "no-store", .xRobotsTag: "noindex"]
+        for cookie in cookies + [session.setCookie].compactMap({ $0 }) {
+            headers.append(HTTPField(name: .setCookie, value: cookie))
+        }
+        return pages.response(template, view(csrf.token(forCookie: session.cookie)), status: status, headers: headers)
+    }
+
+    /// Reads a form and checks that it came from one of this site's pages.
+    func form(_ request: Request, context: AppRequestContext) async throws -> FormBody {
+        let body = try await FormBody.read(request, context: context)
+        guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else { throw AppError.expiredForm }
+        return body
+    }
+
+    static func redirect(_ location: String, cookies: [String] = []) -> Response {
+        var headers: HTTPFields = [.cacheControl: "no-store"]
+        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        return .seeOther(location, headers: headers)
+    }
+}
+
+extension AppError {
+    static let expiredForm = AppError.forbidden(
+        "For your safety this form has expired. Go back, reload the page and send it again. (Cookies must be allowed for this site.)")
+}

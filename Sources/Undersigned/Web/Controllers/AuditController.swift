@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+
+/// The audit log: an organization's for its owners, the instance's for its admins.
+struct AuditController: Sendable {
+    typealias Context = AppRequestContext
+
+    let audit: any AuditStore
+    let access: OrganizationAccess
+    let forms: AccountPages
+
+    static let limit = 200
+
+    func addRoutes(to router: some RouterMethods<Context>) {
+        router.get("/org/:slug/audit", use: organizationLog)
+        router.get("/admin/audit", use: instanceLog)
+    }
+
+    @Sendable func organizationLog(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.viewAuditLog, request, context)
+        let entries = try await audit.auditEntries(organizationID: granted.organization.id, limit: Self.limit)
+        return forms.respond("audit", request: request) { _ in
+            AuditView(
+                page: forms.layout("Audit log of \(granted.organization.name)", context), heading: "Audit log of \(granted.organization.name)",
+                limit: Self.limit, showOrganization: false, entries: entries)
+        }
+    }
+
+    @Sendable func instanceLog(_ request: Request, context: Context) async throws -> Response {
+        _ = try OrganizationAccess.requireAdmin(request, context)
+        let entries = try await audit.auditEntries(organizationID: nil, limit: Self.limit)
+        return forms.respond("audit", request: request) { _ in
+            AuditView(page: forms.layout("Audit log", context), heading: "Audit log of the instance", limit: Self.limit, showOrganization: true, entries: entries)
+        }
+    }
+}

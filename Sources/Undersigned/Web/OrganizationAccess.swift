@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+
+/// Finds the organization a route names and asks ``Authorization`` whether the signed-in
+/// account may act on it. Someone outside the organization gets the same 404 as for an
+/// organization that does not exist, so its name does not leak.
+struct OrganizationAccess: Sendable {
+    let organizations: any OrganizationStore
+
+    struct Granted {
+        var signedIn: SignedIn
+        var organization: Organization
+        /// `nil` for an admin who is not a member.
+        var role: OrganizationRole?
+
+        var account: Account { signedIn.account }
+
+        func allows(_ permission: Permission) -> Bool {
+            Authorization.check(account, permission, role: role) == .allowed
+        }
+    }
+
+    func authorize(_ permission: Permission, _ request: Request, _ context: AppRequestContext) async throws -> Granted {
+        let signedIn = try request.requireSignedIn(context)
+        guard let slug = context.parameters.get("slug"), Organization.isValidSlug(slug),
+            let organization = try await organizations.organization(slug: slug)
+        else { throw AppError.noSuchOrganization }
+        let role = try await organizations.role(of: signedIn.account.id, in: organization.id)
+        switch Authorization.check(signedIn.account, permission, role: role) {
+        case .allowed: return Granted(signedIn: signedIn, organization: organization, role: role)
+        case .hidden: throw AppError.noSuchOrganization
+        case .forbidden: throw AppError.forbidden("Your role in this organization does not allow this. Its owners can change your role.")
+        }
+    }
+
+    /// The instance admin making the request.
+    static func requireAdmin(_ request: Request, _ context: AppRequestContext) throws -> Account {
+        let account = try request.requireSignedIn(context).account
+        guard Authorization.check(account, .viewInstanceAuditLog, role: nil) == .allowed else {
+            throw AppError.forbidden("Only the instance's admins may see this.")
+        }
+        return account
+    }
+}
+
+extension AppError {
+    static let noSuchOrganization = AppError.notFound("There is no organization at this address, or you are not one of its members.")
+}
+
+extension Parameters {
+    /// A UUID path parameter; a malformed one names nothing.
+    func id(_ name: String) throws -> UUID {
+        guard let text = get(name), let id = UUID(uuidString: text) else { throw AppError.notFound() }
+        return id
+    }
+}

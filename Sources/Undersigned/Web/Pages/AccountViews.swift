@@ -1,0 +1,158 @@
+import Foundation
+
+/// What the pages of accounts, organizations and the audit log show.
+struct ProblemsView {
+    struct Item {
+        var field: String
+        var message: String
+    }
+
+    var any: Bool
+    var notice: String?
+    var list: [Item]
+
+    /// Fields in the order the forms show them.
+    static let order = ["name", "email", "slug", "role", "password", "confirmation"]
+
+    init(_ problems: FormProblems = FormProblems(), notice: String? = nil) {
+        list = problems.messages.sorted { (Self.order.firstIndex(of: $0.key) ?? 99) < (Self.order.firstIndex(of: $1.key) ?? 99) }
+            .map { Item(field: $0.key, message: $0.value) }
+        self.notice = notice
+        any = notice != nil || !list.isEmpty
+    }
+}
+
+struct SignInView {
+    var page: Layout
+    var csrf: String
+    var next: String
+    var email = ""
+    var problems = ProblemsView()
+}
+
+struct AccountView {
+    struct Row {
+        var slug: String
+        var name: String
+        var role: String
+    }
+
+    var page: Layout
+    var csrf: String
+    var name: String
+    var email: String
+    var isAdmin: Bool
+    var organizations: [Row]
+    var hasOrganizations: Bool
+}
+
+struct ResetRequestView {
+    var page: Layout
+    var csrf: String
+    var sent = false
+    var email = ""
+    var problems = ProblemsView()
+}
+
+struct ResetPasswordView {
+    var page: Layout
+    var csrf: String
+    var action: String
+    var problems = ProblemsView()
+}
+
+struct NewOrganizationView {
+    var page: Layout
+    var csrf: String
+    var name = ""
+    var slug = ""
+    var problems = ProblemsView()
+}
+
+struct RoleOption {
+    var value: String
+    var selected: Bool
+
+    static func all(selected: OrganizationRole) -> [RoleOption] {
+        OrganizationRole.allCases.map { RoleOption(value: $0.rawValue, selected: $0 == selected) }
+    }
+}
+
+struct OrganizationView {
+    struct MemberRow {
+        var id: String
+        var name: String
+        var role: String
+        var roles: [RoleOption]
+    }
+
+    struct InvitationRow {
+        var id: String
+        var email: String
+        var role: String
+        var expires: String
+    }
+
+    var page: Layout
+    var csrf: String
+    var slug: String
+    var name: String
+    var role: String
+    var canManage: Bool
+    var canViewAudit: Bool
+    var notice: String?
+    var members: [MemberRow]
+    var invitations: [InvitationRow]
+    var hasInvitations: Bool
+    var inviteEmail = ""
+    var inviteRoles = RoleOption.all(selected: .editor)
+    var problems = ProblemsView()
+}
+
+struct InvitationView {
+    var page: Layout
+    var csrf: String
+    var action: String
+    var organization: String
+    var role: String
+    var canAccept: Bool
+    var otherAccount: String?
+    var anonymous: Bool
+    var email: String
+    var name = ""
+    var problems = ProblemsView()
+}
+
+struct AuditView {
+    struct Row {
+        var at: String
+        var actor: String
+        var action: String
+        var subject: String
+        var organization: String
+        var details: String
+    }
+
+    var page: Layout
+    var heading: String
+    var limit: Int
+    var showOrganization: Bool
+    var entries: [Row]
+
+    init(page: Layout, heading: String, limit: Int, showOrganization: Bool, entries: [AuditEntry]) {
+        self.page = page
+        self.heading = heading
+        self.limit = limit
+        self.showOrganization = showOrganization
+        self.entries = entries.map { entry in
+            Row(
+                at: Self.time(entry.event.at), actor: entry.actorName ?? (entry.event.actorID == nil ? "command line or system" : "unknown account"),
+                action: entry.event.action.rawValue, subject: "\(entry.event.subjectType) \(entry.event.subjectID.prefix(8))",
+                organization: entry.organizationSlug ?? "", details: entry.event.details)
+        }
+    }
+
+    static func time(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeSeparator(.colon).dateTimeSeparator(.space))
+    }
+}

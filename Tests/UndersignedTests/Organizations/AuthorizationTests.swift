@@ -1,0 +1,218 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import Undersigned
+
+/// Every organizer and admin route, walked through HTTP by everyone who might ask.
+@Suite("Authorization on every route")
+struct AuthorizationTests {
+    enum Actor: String, CaseIterable, CustomStringConvertible {
+        case anonymous, outsider, viewer, editor, owner, admin
+        var description: String { rawValue }
+        static let signedIn: Set<Actor> = [.outsider, .viewer, .editor, .owner, .admin]
+    }
+
+    /// What a request should come to.
+    enum Outcome: Equatable, CustomStringConvertible {
+        case page
+        case redirected
+        case toSignIn
+        /// 404 as if the organization did not exist.
+        case hidden
+        case forbidden
+        /// Let through, then a 404 about the thing asked for (the organization is known).
+        case missingInside(String)
+
+        var description: String {
+            switch self {
+            case .page: "200"
+            case .redirected: "303"
+            case .toSignIn: "303 to sign in"
+            case .hidden: "404 no organization"
+            case .forbidden: "403"
+            case .missingInside(let text): "404 \(text)"
+            }
+        }
+    }
+
+    struct Route: Sendable {
+        var method: HTTPRequest.Method
+        var path: String
+        var form: @Sendable (Actor) -> [(String, String)] = { _ in [] }
+        /// Who gets the allowed outcome; the others get what their standing gives.
+        var allowed: Set<Actor>
+        var allowedOutcome: Outcome
+        /// Whether an outsider to the organization is answered as if it did not exist.
+        var organizationRoute = true
+
+        func expected(for actor: Actor) -> Outcome {
+            if actor == .anonymous { return .toSignIn }
+            if allowed.contains(actor) { return allowedOutcome }
+            if organizationRoute, actor == .outsider { return .hidden }
+            return .forbidden
+        }
+    }
+
+    static func routes(viewerID: UUID) -> [Route] {
+        let members: Set<Actor> = [.viewer, .editor, .owner, .admin]
+        let owners: Set<Actor> = [.owner, .admin]
+        return [
+            Route(method: .get, path: "/account", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
+            Route(method: .get, path: "/org/new", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
+            Route(
+                method: .post, path: "/org/new", form: { [("name", "Org of \($0)"), ("slug", "org-of-\($0)")] }, allowed: Actor.signedIn,
+                allowedOutcome: .redirected, organizationRoute: false),
+            Route(method: .get, path: "/org/acme", allowed: members, allowedOutcome: .page),
+            Route(method: .get, path: "/org/acme/audit", allowed: owners, allowedOutcome: .page),
+            Route(
+                method: .post, path: "/org/acme/invitations", form: { [("email", "invitee.\($0)@example.org"), ("role", "viewer")] }, allowed: owners,
+                allowedOutcome: .redirected),
+            Route(
+                method: .post, path: "/org/acme/invitations/\(UUID().uuidString.lowercased())/revoke", allowed: owners,
+                allowedOutcome: .missingInside("accepted or withdrawn already")),
+            Route(method: .post, path: "/org/acme/members/\(viewerID.text)/role", form: { _ in [("role", "viewer")] }, allowed: owners, allowedOutcome: .redirected),
+            Route(
+                method: .post, path: "/org/acme/members/\(UUID().uuidString.lowercased())/remove", allowed: owners,
+                allowedOutcome: .missingInside("not a member of the organization")),
+            Route(method: .get, path: "/admin/audit", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+        ]
+    }
+
+    @Test("anonymous, outsider, viewer, editor, owner and admin get what their standing allows", arguments: TestDatabase.all)
+    func table(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.createAccount("admin@example.org", admin: true)
+        for actor in [Actor.outsider, .viewer, .editor, .owner] {
+            try await instance.createAccount("\(actor)@example.org")
+        }
+        let viewer = try #require(try await instance.account("viewer@example.org"))
+        try await instance.run { browser in
+            let browsers = try await Self.signedInBrowsers(browser)
+            try await Self.join(browsers)
+            var failures: [String] = []
+            for route in Self.routes(viewerID: viewer.id) {
+                for actor in Actor.allCases {
+                    let visitor = try #require(browsers[actor])
+                    let page =
+                        route.method == .get
+                        ? try await visitor.get(route.path)
+                        : try await visitor.submit("/account/reset", action: route.path, route.form(actor))
+                    let outcome = Self.outcome(of: page)
+                    let expected = route.expected(for: actor)
+                    if outcome != expected {
+                        failures.append("\(route.method) \(route.path) as \(actor): expected \(expected), got \(outcome.map(\.description) ?? "\(page.status)")")
+                    }
+                }
+            }
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+
+            // API clients without a session get 401 problem details, never a page.
+            let api = try await browser.newVisitor().get("/org/acme", headers: [.accept: "application/json"])
+            #expect(api.status == .unauthorized)
+            #expect(api.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    @Test("forged or missing CSRF tokens change nothing on any form, even for an owner", arguments: TestDatabase.all)
+    func forgedTokens(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.createAccount("owner@example.org")
+        let viewer = try await instance.createAccount("viewer@example.org")
+        try await instance.run { browser in
+            try await browser.signIn("owner@example.org")
+            try await browser.createOrganization("Acme", slug: "acme")
+            _ = try await browser.get("/org/acme")
+            for route in Self.routes(viewerID: viewer.id) where route.method == .post {
+                for token in ["forged", ""] {
+                    let page = try await browser.post(route.path, form: [("csrf", token)] + route.form(.owner))
+                    #expect(page.status == .forbidden, "\(route.path)")
+                }
+                // A token of this site, sent from another site, is refused too.
+                let form = try await browser.get("/org/acme")
+                let crossSite = try await browser.post(
+                    route.path, form: [("csrf", form.field("csrf") ?? "")] + route.form(.owner), headers: [.origin: "https://evil.example"])
+                #expect(crossSite.status == .forbidden, "\(route.path)")
+            }
+            let page = try await browser.get("/org/acme")
+            #expect(!page.body.contains("invitee.owner@example.org"))
+            #expect(try await browser.get("/org/org-of-owner").status == .notFound)
+        }
+        #expect(try await instance.auditActions() == [.organizationCreated, .accountCreated, .accountCreated])
+    }
+
+    @Test("the rules: admins may do everything, members as their role allows, others nothing")
+    func rules() {
+        let member = Account(name: "m", emailFingerprint: [], sealedEmail: [], passwordHash: "", isAdmin: false, createdAt: Date())
+        var admin = member
+        admin.isAdmin = true
+        for permission in Permission.allCases {
+            #expect(Authorization.check(admin, permission, role: nil) == .allowed)
+        }
+        #expect(Authorization.check(member, .viewOrganization, role: nil) == .hidden)
+        #expect(Authorization.check(member, .viewInstanceAuditLog, role: .owner) == .forbidden)
+        #expect(Authorization.check(member, .viewOrganization, role: .viewer) == .allowed)
+        #expect(Authorization.check(member, .editPetitions, role: .viewer) == .forbidden)
+        #expect(Authorization.check(member, .editPetitions, role: .editor) == .allowed)
+        #expect(Authorization.check(member, .manageMembers, role: .editor) == .forbidden)
+        #expect(Authorization.check(member, .manageMembers, role: .owner) == .allowed)
+        #expect(Authorization.check(member, .viewAuditLog, role: .editor) == .forbidden)
+        #expect(Authorization.check(member, .viewAuditLog, role: .owner) == .allowed)
+    }
+
+    // MARK: Helpers
+
+    static func signedInBrowsers(_ browser: Browser) async throws -> [Actor: Browser] {
+        var browsers: [Actor: Browser] = [.anonymous: browser.newVisitor()]
+        for actor in Actor.signedIn {
+            let visitor = browser.newVisitor()
+            #expect(try await visitor.signIn("\(actor)@example.org").status == .seeOther)
+            browsers[actor] = visitor
+        }
+        // Every form's token is bound to the visitor's own cookie: give the anonymous one a cookie too.
+        _ = try await browsers[.anonymous]!.get("/account/reset")
+        return browsers
+    }
+
+    /// The owner makes `acme` and brings in the viewer and editor; the outsider has an organization of its own.
+    static func join(_ browsers: [Actor: Browser]) async throws {
+        let owner = browsers[.owner]!
+        #expect(try await owner.createOrganization("Acme", slug: "acme").status == .seeOther)
+        for actor in [Actor.viewer, .editor] {
+            let link = try await owner.invite("\(actor)@example.org", role: OrganizationRole(rawValue: actor.rawValue)!, to: "acme")
+            #expect(try await browsers[actor]!.submit(link, action: "\(link)/accept").status == .seeOther)
+        }
+        #expect(try await browsers[.outsider]!.createOrganization("Elsewhere", slug: "elsewhere").status == .seeOther)
+    }
+
+    static func outcome(of page: Browser.Page) -> Outcome? {
+        switch page.status {
+        case .ok: return .page
+        case .seeOther: return page.location?.hasPrefix("/account/sign-in") == true ? .toSignIn : .redirected
+        case .forbidden: return .forbidden
+        case .notFound:
+            if page.body.contains("no organization at this address") { return .hidden }
+            for text in ["accepted or withdrawn already", "not a member of the organization"] where page.body.contains(text) {
+                return .missingInside(text)
+            }
+            return nil
+        default: return nil
+        }
+    }
+}
+
+extension TestInstance {
+    func account(_ email: String) async throws -> Account? {
+        let store = try await openDatabase(settings.database, logger: TestDatabase.logger)
+        var found: Account?
+        try await withServices(of: store) {
+            let masterKeys = try settings.loadMasterKeys()
+            let keys = DataKeyRing(store: store, masterKeys: masterKeys, reloadMasterKeys: { masterKeys })
+            let accounts = Accounts(
+                store: store, secret: try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory),
+                sealer: PersonalDataSealer(keys: keys), settings: settings.accounts)
+            found = try await accounts.account(email: email)
+        }
+        return found
+    }
+}
