@@ -9,7 +9,8 @@ func withDeliveries<Result: Sendable>(
     let logKey = try settings.loadLogSigningKey()
     return try await withPetition(settings: settings, slug: slug) { database, sealer, petition in
         let signer = TreeHeadSigner(store: database, key: logKey, logger: makeLogger(settings))
-        return try await body(Deliveries(store: database, signer: signer, sealer: sealer, baseURL: settings.baseURL), petition)
+        return try await body(Deliveries(
+            store: database, signer: signer, sealer: sealer, baseURL: settings.baseURL, threshold: settings.smallCountThreshold), petition)
     }
 }
 

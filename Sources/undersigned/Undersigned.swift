@@ -37,6 +37,8 @@ struct SettingsOptions: ParsableArguments {
     var logKeyFile: String?
     @Option(help: "Days after delivery before signers' personal data is erased (UNDERSIGNED_DELIVERED_DATA_RETENTION_DAYS, default 90).")
     var deliveredDataRetentionDays: Int?
+    @Option(help: "Countries with fewer confirmed signers are shown as 'fewer than N', never as numbers (UNDERSIGNED_SMALL_COUNT_THRESHOLD, default 10).")
+    var smallCountThreshold: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (UNDERSIGNED_LOG_LEVEL, default info).")
     var logLevel: String?
     @Flag(help: "Take the client address from the last X-Forwarded-For entry, set by your reverse proxy (UNDERSIGNED_TRUST_FORWARDED_FOR).")
@@ -96,6 +98,7 @@ struct SettingsOptions: ParsableArguments {
         flags.accounts = AccountFlags(
             passwordHashCost: passwordHashCost, sessionIdleHours: sessionIdleHours, sessionLifetimeDays: sessionDays, signInAttempts: signInAttempts,
             lockoutMinutes: signInLockoutMinutes)
+        flags.smallCountThreshold = smallCountThreshold
         return try Settings.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
     }
 }

@@ -25,6 +25,8 @@ public struct Settings: Sendable {
     public var logKeyFile: String?
     /// How long after delivery a petition's signers' personal data is kept.
     public var deliveredDataRetention: Duration
+    /// Countries with fewer confirmed signers than this are never published as numbers.
+    public var smallCountThreshold = SmallCounts.defaultThreshold
     public var logLevel: Logger.Level
     public var abuse = AbuseSettings()
     public var accounts = AccountSettings()
@@ -122,6 +124,7 @@ public struct SettingsFlags: Sendable {
     public var keyFile: String?
     public var logKeyFile: String?
     public var deliveredDataRetentionDays: Int?
+    public var smallCountThreshold: Int?
     public var logLevel: String?
     public var abuse = AbuseFlags()
     public var accounts = AccountFlags()
@@ -210,6 +213,10 @@ extension Settings {
         if let directory = value(flags.dataDirectory, "UNDERSIGNED_DATA_DIR") { settings.dataDirectory = directory }
         if let file = value(flags.keyFile, "UNDERSIGNED_KEY_FILE") { settings.keyFile = file }
         if let file = value(flags.logKeyFile, "UNDERSIGNED_LOG_KEY_FILE") { settings.logKeyFile = file }
+        if let threshold = try number(flags.smallCountThreshold, "UNDERSIGNED_SMALL_COUNT_THRESHOLD", environment) {
+            guard threshold >= 2 else { throw SettingsError(description: "the small-count threshold must be at least 2") }
+            settings.smallCountThreshold = threshold
+        }
         if let days = try number(flags.deliveredDataRetentionDays, "UNDERSIGNED_DELIVERED_DATA_RETENTION_DAYS", environment) {
             guard days >= 0 else { throw SettingsError(description: "the retention after delivery cannot be negative") }
             settings.deliveredDataRetention = .seconds(days * 24 * 3600)

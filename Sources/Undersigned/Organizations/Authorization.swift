@@ -10,6 +10,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewAuditLog
     /// Read the whole instance's audit log.
     case viewInstanceAuditLog
+    /// Recompute every petition's signature log and see the result.
+    case verifySignatureLogs
+
+    /// Permissions over the whole instance, which only its admins hold.
+    var isInstanceWide: Bool { self == .viewInstanceAuditLog || self == .verifySignatureLogs }
 }
 
 /// The one place that decides who may do what. Instance admins may do everything; members
@@ -26,7 +31,7 @@ public enum Authorization {
     /// - Parameter role: the account's role in the organization at hand, `nil` when it is not a member.
     public static func check(_ account: Account, _ permission: Permission, role: OrganizationRole?) -> Decision {
         if account.isAdmin { return .allowed }
-        if permission == .viewInstanceAuditLog { return .forbidden }
+        if permission.isInstanceWide { return .forbidden }
         guard let role else { return .hidden }
         return allowedRoles(for: permission).contains(role) ? .allowed : .forbidden
     }
@@ -36,7 +41,7 @@ public enum Authorization {
         case .viewOrganization: [.viewer, .editor, .owner]
         case .editPetitions: [.editor, .owner]
         case .manageMembers, .viewAuditLog: [.owner]
-        case .viewInstanceAuditLog: []
+        case .viewInstanceAuditLog, .verifySignatureLogs: []
         }
     }
 }

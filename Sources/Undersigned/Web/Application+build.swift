@@ -44,7 +44,7 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorMiddleware(pages: pages))
-    let countryFigures = CountryFigures(store: database)
+    let countryFigures = CountryFigures(store: database, threshold: settings.smallCountThreshold)
     PetitionController(
         catalog: catalog, counts: counts, countries: countryFigures, presenter: presenter, csrf: csrf, writer: writer,
         fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer, signingGuard: signingGuard
@@ -59,13 +59,16 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
         .addRoutes(to: router, api: router.group("api/v1"))
     let treeHeadSigner = TreeHeadSigner(store: database, key: logKey, logger: logger)
     TargetController(
-        targets: database, deliveries: Deliveries(store: database, signer: treeHeadSigner, sealer: sealer, baseURL: settings.baseURL),
+        targets: database, deliveries: Deliveries(
+            store: database, signer: treeHeadSigner, sealer: sealer, baseURL: settings.baseURL, threshold: settings.smallCountThreshold),
         records: database, catalog: catalog, presenter: presenter, csrf: csrf
     ).addRoutes(to: router)
     UnsubscribeController(store: database, links: mailer.unsubscribeLinks, pages: pages).addRoutes(to: router)
     OperationsController(database: database, pages: pages).addRoutes(to: router)
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, queued: { outbox.wake() })
-    addAccountRoutes(to: router, database: database, settings: settings, secret: secret, mail: accountMail, pages: pages, csrf: csrf, clock: clock)
+    addAccountRoutes(
+        to: router, database: database, settings: settings, secret: secret, mail: accountMail, pages: pages, csrf: csrf, clock: clock,
+        logKey: logKey.publicKey)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
     var app = Application(
@@ -94,7 +97,7 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
 /// Accounts, organizations and the audit log: the routes that read the session cookie.
 func addAccountRoutes(
     to router: Router<AppRequestContext>, database: any Database, settings: Settings, secret: ServerSecret, mail: AccountMail, pages: Pages,
-    csrf: CSRFProtection, clock: WallClock
+    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public
 ) {
     let accounts = Accounts(store: database, secret: secret, sealer: mail.sealer, settings: settings.accounts, clock: clock)
     let sessions = Sessions(store: database, settings: settings.accounts, clock: clock)
@@ -115,6 +118,8 @@ func addAccountRoutes(
     OrganizationController(organizations: organizations, store: database, access: access, forms: forms, clock: clock).addRoutes(to: routes)
     InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(to: routes)
     AuditController(audit: database, access: access, forms: forms).addRoutes(to: routes)
+    AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)
+        .addRoutes(to: routes)
 }
 
 /// The configured transport, with the sender identity and DKIM key every transport shares.

@@ -34,9 +34,9 @@ struct OrganizationAccess: Sendable {
     }
 
     /// The instance admin making the request.
-    static func requireAdmin(_ request: Request, _ context: AppRequestContext) throws -> Account {
+    static func requireAdmin(_ permission: Permission, _ request: Request, _ context: AppRequestContext) throws -> Account {
         let account = try request.requireSignedIn(context).account
-        guard Authorization.check(account, .viewInstanceAuditLog, role: nil) == .allowed else {
+        guard Authorization.check(account, permission, role: nil) == .allowed else {
             throw AppError.forbidden("Only the instance's admins may see this.")
         }
         return account

@@ -76,6 +76,7 @@ struct AuthorizationTests {
                 method: .post, path: "/org/acme/members/\(UUID().uuidString.lowercased())/remove", allowed: owners,
                 allowedOutcome: .missingInside("not a member of the organization")),
             Route(method: .get, path: "/admin/audit", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(method: .get, path: "/admin/log", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
         ]
     }
 

@@ -68,4 +68,21 @@ struct SmallCountsTests {
             #expect(page.body.contains("</td><td>fewer than 10</td>"))
         }
     }
+
+    @Test("the threshold is a setting, and the API and pages follow it", arguments: TestDatabase.all)
+    func configuredThreshold(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database) { settings, _ in settings.smallCountThreshold = 3 }
+        try await instance.run { browser in
+            for (email, country) in (0..<3).map({ ("de\($0)@example.org", "DE") }) + (0..<4).map({ ("fr\($0)@example.org", "FR") }) {
+                try await browser.newVisitor().signAndConfirm(email: email, country: country)
+            }
+            let response = try await browser.get("/api/v1/petitions/\(TestInstance.seedSlug)/countries")
+            #expect(response.body.contains("\"threshold\":3"))
+            #expect(response.body.contains("\"signatures\":3") && response.body.contains("\"signatures\":4"))
+            #expect(try await browser.get("/p/\(TestInstance.seedSlug)/countries").body.contains("<td>Germany</td><td>3</td>"))
+        }
+        let environment = ["UNDERSIGNED_SMALL_COUNT_THRESHOLD": "25"]
+        #expect(try Settings.resolve(flags: SettingsFlags(), environment: environment).smallCountThreshold == 25)
+        #expect(throws: SettingsError.self) { try Settings.resolve(flags: SettingsFlags(), environment: ["UNDERSIGNED_SMALL_COUNT_THRESHOLD": "1"]) }
+    }
 }

@@ -116,4 +116,29 @@ struct SignatureLogTests {
             }
         }
     }
+
+    @Test("an instance admin sees every log verified on a page; a tampered log shows as a mismatch", arguments: TestDatabase.all)
+    func adminPage(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.createAccount("admin@example.org", admin: true)
+        try await instance.run { browser in
+            try await browser.signAndConfirm(email: "logged@example.org")
+            try await browser.signIn("admin@example.org")
+            let page = try await browser.get("/admin/log")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("Every log checks out."))
+            #expect(page.body.contains(TestInstance.seedSlug))
+
+            let store = try await openDatabase(instance.settings.database, logger: TestDatabase.logger)
+            try await withServices(of: store) {
+                let sql = try #require(store as? SQLStore)
+                try await sql.driver.transaction { db in
+                    try await db.raw("UPDATE petitions SET signature_count = signature_count + 5").run()
+                }
+            }
+            let tampered = try await browser.get("/admin/log")
+            #expect(tampered.body.contains("At least one log does not match"))
+            #expect(tampered.body.contains("the published count 6 does not match the log (1)"))
+        }
+    }
 }

@@ -27,7 +27,7 @@ struct AuditController: Sendable {
     }
 
     @Sendable func instanceLog(_ request: Request, context: Context) async throws -> Response {
-        _ = try OrganizationAccess.requireAdmin(request, context)
+        _ = try OrganizationAccess.requireAdmin(.viewInstanceAuditLog, request, context)
         let entries = try await audit.auditEntries(organizationID: nil, limit: Self.limit)
         return forms.respond("audit", request: request) { _ in
             AuditView(page: forms.layout("Audit log", context), heading: "Audit log of the instance", limit: Self.limit, showOrganization: true, entries: entries)

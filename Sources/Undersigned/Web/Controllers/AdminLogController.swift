@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+
+/// `undersigned verify-log` as a page for the instance's admins: every petition's signature
+/// log recomputed from its entries and checked against its heads, state and published count.
+struct AdminLogController: Sendable {
+    typealias Context = AppRequestContext
+
+    let verifier: LogVerifier
+    let petitions: any PetitionStore
+    let forms: AccountPages
+
+    func addRoutes(to router: some RouterMethods<Context>) {
+        router.get("/admin/log", use: verify)
+    }
+
+    struct LogReportView {
+        struct Row {
+            var petition: String
+            var entries: String
+            var count: String
+            var treeHeads: Int
+            var isValid: Bool
+            var problems: [String]
+        }
+
+        var page: Layout
+        var rows: [Row]
+        var allValid: Bool
+    }
+
+    @Sendable func verify(_ request: Request, context: Context) async throws -> Response {
+        _ = try OrganizationAccess.requireAdmin(.verifySignatureLogs, request, context)
+        var rows: [LogReportView.Row] = []
+        for report in try await verifier.verifyAll() {
+            let petition = try await petitions.petition(id: report.petitionID)
+            rows.append(
+                .init(
+                    petition: petition?.slug ?? report.petitionID.text, entries: Numbers.grouped(Int(report.entries)),
+                    count: Numbers.grouped(report.count), treeHeads: report.treeHeadsChecked, isValid: report.isValid, problems: report.problems))
+        }
+        return forms.respond("admin-log", request: request) { _ in
+            LogReportView(page: forms.layout("Signature logs", context), rows: rows, allValid: rows.allSatisfy(\.isValid))
+        }
+    }
+}
