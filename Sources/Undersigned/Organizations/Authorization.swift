@@ -12,9 +12,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewInstanceAuditLog
     /// Recompute every petition's signature log and see the result.
     case verifySignatureLogs
+    /// See the queued and failed emails with their attempts (never their content).
+    case viewOutbox
 
     /// Permissions over the whole instance, which only its admins hold.
-    var isInstanceWide: Bool { self == .viewInstanceAuditLog || self == .verifySignatureLogs }
+    var isInstanceWide: Bool { [.viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox].contains(self) }
 }
 
 /// The one place that decides who may do what. Instance admins may do everything; members
@@ -41,7 +43,7 @@ public enum Authorization {
         case .viewOrganization: [.viewer, .editor, .owner]
         case .editPetitions: [.editor, .owner]
         case .manageMembers, .viewAuditLog: [.owner]
-        case .viewInstanceAuditLog, .verifySignatureLogs: []
+        case .viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox: []
         }
     }
 }

@@ -120,6 +120,7 @@ func addAccountRoutes(
     AuditController(audit: database, access: access, forms: forms).addRoutes(to: routes)
     AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)
         .addRoutes(to: routes)
+    AdminOutboxController(outbox: database, forms: forms).addRoutes(to: routes)
 }
 
 /// The configured transport, with the sender identity and DKIM key every transport shares.
