@@ -55,14 +55,8 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
     }
 
     private func confirmPage(_ petition: Petition, request: Request, notice: String?, status: HTTPResponse.Status) async throws -> Response {
-        let session = csrf.session(for: request)
-        var view = try await presenter.messageView(petition, title: "Confirm your signature")
-        view.confirmAction = request.uri.path
-        view.csrf = csrf.token(forCookie: session.cookie)
-        view.notice = notice
-        var headers: HTTPFields = [.xRobotsTag: "noindex"]
-        if let setCookie = session.setCookie { headers[.setCookie] = setCookie }
-        return presenter.pages.response("confirm", view, status: status, headers: headers)
+        try await presenter.buttonPage(
+            "confirm", title: "Confirm your signature", petition: petition, request: request, csrf: csrf, notice: notice, status: status)
     }
 
     private func thankYouPage(_ petition: Petition, signatureID: UUID) async throws -> Response {

@@ -51,14 +51,8 @@ struct WithdrawalController<Context: RequestContext>: Sendable {
     }
 
     private func withdrawPage(_ petition: Petition, request: Request, notice: String?, status: HTTPResponse.Status) async throws -> Response {
-        let session = csrf.session(for: request)
-        var view = try await presenter.messageView(petition, title: "Withdraw your signature")
-        view.withdrawAction = request.uri.path
-        view.csrf = csrf.token(forCookie: session.cookie)
-        view.notice = notice
-        var headers: HTTPFields = [.xRobotsTag: "noindex", .cacheControl: "no-store"]
-        if let setCookie = session.setCookie { headers[.setCookie] = setCookie }
-        return presenter.pages.response("withdraw", view, status: status, headers: headers)
+        try await presenter.buttonPage(
+            "withdraw", title: "Withdraw your signature", petition: petition, request: request, csrf: csrf, notice: notice, status: status)
     }
 
     private func withdrawnPage(_ petition: Petition) async throws -> Response {

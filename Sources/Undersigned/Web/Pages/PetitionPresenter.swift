@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 
 /// Builds the views of petition pages with live counts.
 struct PetitionPresenter: Sendable {
@@ -28,5 +29,21 @@ struct PetitionPresenter: Sendable {
 
     func messageView(_ petition: Petition, title: String) async throws -> PetitionMessageView {
         PetitionMessageView(page: layout(title: title, for: petition), petition: try await petitionView(petition))
+    }
+
+    /// The page an emailed link opens: a button that posts back to the link, since only a POST
+    /// may act (mail scanners follow links), with the form token of this visitor.
+    func buttonPage(
+        _ template: String, title: String, petition: Petition, request: Request, csrf: CSRFProtection, notice: String?,
+        status: HTTPResponse.Status
+    ) async throws -> Response {
+        let session = csrf.session(for: request)
+        var view = try await messageView(petition, title: title)
+        view.action = request.uri.path
+        view.csrf = csrf.token(forCookie: session.cookie)
+        view.notice = notice
+        var headers: HTTPFields = [.xRobotsTag: "noindex", .cacheControl: "no-store"]
+        if let setCookie = session.setCookie { headers[.setCookie] = setCookie }
+        return pages.response(template, view, status: status, headers: headers)
     }
 }

@@ -202,12 +202,12 @@ struct HomeView {
 struct PetitionMessageView {
     var page: Layout
     var petition: PetitionView
-    var confirmAction: String?
+    /// Where the page's button posts: the emailed link itself.
+    var action: String?
     var csrf: String?
     var share: ShareLinks?
     var notice: String?
     var withdrawURL: String?
-    var withdrawAction: String?
     var receiptCode: String?
     var receiptURL: String?
 }
