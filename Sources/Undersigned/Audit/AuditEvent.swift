@@ -38,6 +38,17 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case invitationAccepted = "invitation.accepted"
     case memberRoleChanged = "member.role-changed"
     case memberRemoved = "member.removed"
+    case petitionCreated = "petition.created"
+    case petitionEdited = "petition.edited"
+    case petitionSubmitted = "petition.submitted"
+    case petitionSubmissionWithdrawn = "petition.submission-withdrawn"
+    case petitionApproved = "petition.approved"
+    case petitionRejected = "petition.rejected"
+    case petitionClosed = "petition.closed"
+    case petitionTakenDown = "petition.taken-down"
+    case petitionAmended = "petition.amended"
+    case petitionImageChanged = "petition.image-changed"
+    case petitionImageRemoved = "petition.image-removed"
 }
 
 /// An event as the audit pages show it, with the actor's and organization's names.
