@@ -7,7 +7,7 @@ extension SQLStore {
     ) async throws -> [(signature: Signature, sealedPersonalData: [UInt8])] {
         let after: SQLQueryString =
             if let cursor {
-                "AND (created_at > \(bind: cursor.createdAt.millis) OR (created_at = \(bind: cursor.createdAt.millis) AND id > \(bind: cursor.id.text)))"
+                Self.signaturesAfter(createdAt: cursor.createdAt.millis, id: cursor.id.text)
             } else {
                 ""
             }

@@ -103,7 +103,7 @@ extension SQLStore {
                 if let createdAt = try state.decode(column: "cursor_created_at", as: Int64?.self),
                     let id = try state.decode(column: "cursor_id", as: String?.self)
                 {
-                    "AND (created_at > \(bind: createdAt) OR (created_at = \(bind: createdAt) AND id > \(bind: id)))"
+                    Self.signaturesAfter(createdAt: createdAt, id: id)
                 } else {
                     ""
                 }

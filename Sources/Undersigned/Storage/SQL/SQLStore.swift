@@ -86,6 +86,16 @@ struct SQLStore: Database {
     }
 }
 
+extension SQLStore {
+    /// Continues a walk through a petition's signatures in `(created_at, id)` order after the
+    /// row at `createdAt` and `id`. The first term lets the `(petition_id, created_at)` index
+    /// start at the cursor: with the `OR` alone PostgreSQL reads every row before it, on every
+    /// page, and a walk through millions of signatures never ends.
+    static func signaturesAfter(createdAt: Int64, id: String) -> SQLQueryString {
+        "AND created_at >= \(bind: createdAt) AND (created_at > \(bind: createdAt) OR id > \(bind: id))"
+    }
+}
+
 /// The signature writes of one transaction.
 struct SQLSignatureTransaction: SignatureWriteTransaction {
     let db: any SQLDatabase
