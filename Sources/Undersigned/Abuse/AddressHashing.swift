@@ -41,13 +41,21 @@ struct SharedBuckets: Sendable {
     }
 }
 
-/// Days since 1970 in UTC: when keys rotate.
-struct UTCDay: Sendable, Equatable {
-    let number: Int
+/// Days since 1970 in UTC: when keys rotate, and the days of a dashboard's chart.
+public struct UTCDay: Sendable, Hashable, Comparable {
+    public let number: Int
 
-    init(_ date: Date) {
+    public init(_ date: Date) {
         number = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
     }
+
+    public init(number: Int) {
+        self.number = number
+    }
+
+    public var start: Date { Date(timeIntervalSince1970: Double(number) * 86_400) }
+
+    public static func < (a: UTCDay, b: UTCDay) -> Bool { a.number < b.number }
 }
 
 /// 16 bytes (of a keyed hash, of a nonce) as a cheap dictionary key.

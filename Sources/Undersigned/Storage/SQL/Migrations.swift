@@ -375,5 +375,39 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 14, name: "organizers' updates; confirmations per day and source") { _ in
+            [
+                """
+                CREATE TABLE updates (
+                    id TEXT PRIMARY KEY,
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    subject TEXT NOT NULL,
+                    body_markdown TEXT NOT NULL,
+                    author_account_id TEXT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX updates_by_petition ON updates (petition_id, created_at)",
+                // Set on the announcement that emails an update; a target's response has none.
+                "ALTER TABLE announcements ADD COLUMN update_id TEXT REFERENCES updates(id)",
+                // Kept in the transaction of each confirmation, withdrawal and invalidation, like
+                // country_counts, so a petition's dashboard reads a few hundred rows at any size.
+                """
+                CREATE TABLE daily_confirmations (
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    day BIGINT NOT NULL,
+                    source TEXT NOT NULL,
+                    confirmed BIGINT NOT NULL,
+                    PRIMARY KEY (petition_id, day, source)
+                )
+                """,
+                // Signatures confirmed before this table existed; a day is Unix milliseconds / 86,400,000 (UTC).
+                """
+                INSERT INTO daily_confirmations (petition_id, day, source, confirmed)
+                SELECT petition_id, confirmed_at / 86400000, source, COUNT(*) FROM signatures
+                WHERE state = 'confirmed' AND confirmed_at IS NOT NULL GROUP BY petition_id, confirmed_at / 86400000, source
+                """,
+            ]
+        },
     ]
 }

@@ -205,15 +205,21 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
         return found
     }
 
-    /// Keeps the counters that pages and the API read, so that they never count rows.
-    /// Rows are updated in a fixed order so that concurrent instances cannot deadlock.
+    /// Keeps the counters that pages, the API and dashboards read, so that they never count
+    /// rows. Rows are updated in a fixed order so that concurrent instances cannot deadlock.
+    /// A signature leaving the count leaves the day it was confirmed on.
     func count(_ signatures: [Signature], by step: Int) async throws {
         guard !signatures.isEmpty else { return }
         var perPetition: [String: Int] = [:]
         var perCountry: [CountryKey: Int] = [:]
+        var perDay: [DayKey: Int] = [:]
         for signature in signatures {
             perPetition[signature.petitionID.text, default: 0] += step
             perCountry[CountryKey(petitionID: signature.petitionID.text, country: signature.country), default: 0] += step
+            if let confirmedAt = signature.confirmedAt {
+                let key = DayKey(petitionID: signature.petitionID.text, day: UTCDay(confirmedAt).number, source: signature.source.rawValue)
+                perDay[key, default: 0] += step
+            }
         }
         for (petitionID, delta) in perPetition.sorted(by: { $0.key < $1.key }) {
             try await db.raw("UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID)").run()
@@ -227,6 +233,15 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
                 """
             ).run()
         }
+        for chunk in perDay.sorted(by: { $0.key < $1.key }).chunks(of: 500) {
+            let rows = chunk.map { "(\(bind: $0.key.petitionID), \(bind: $0.key.day), \(bind: $0.key.source), \(bind: $0.value))" as SQLQueryString }
+            try await db.raw(
+                """
+                INSERT INTO daily_confirmations (petition_id, day, source, confirmed) VALUES \(SQLList(rows, separator: SQLRaw(", ")))
+                ON CONFLICT (petition_id, day, source) DO UPDATE SET confirmed = daily_confirmations.confirmed + excluded.confirmed
+                """
+            ).run()
+        }
     }
 
     private struct CountryKey: Hashable, Comparable {
@@ -235,6 +250,16 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
 
         static func < (a: CountryKey, b: CountryKey) -> Bool {
             (a.petitionID, a.country) < (b.petitionID, b.country)
+        }
+    }
+
+    private struct DayKey: Hashable, Comparable {
+        var petitionID: String
+        var day: Int
+        var source: String
+
+        static func < (a: DayKey, b: DayKey) -> Bool {
+            (a.petitionID, a.day, a.source) < (b.petitionID, b.day, b.source)
         }
     }
 
