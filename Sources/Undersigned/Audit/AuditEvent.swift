@@ -49,6 +49,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case petitionAmended = "petition.amended"
     case petitionImageChanged = "petition.image-changed"
     case petitionImageRemoved = "petition.image-removed"
+    case petitionUpdatePosted = "petition.update-posted"
 }
 
 /// An event as the audit pages show it, with the actor's and organization's names.

@@ -19,6 +19,8 @@ public struct Petition: Sendable, Equatable, Identifiable {
     public var responses: [TargetResponse]
     /// Dated corrections published once the text is frozen, oldest first.
     public var amendments: [Amendment]
+    /// News from the organizers, newest first.
+    public var updates: [PetitionUpdate]
     /// The organization that runs it; `nil` for a petition the instance itself hosts (the seed).
     public var organizationID: UUID?
     /// Why it was taken down (shown to the public) or sent back to its organizers by a moderator.
@@ -29,7 +31,7 @@ public struct Petition: Sendable, Equatable, Identifiable {
     public init(
         id: UUID = UUID(), slug: String, state: PetitionState, language: String, title: String, summary: String,
         bodyMarkdown: String, organizer: String, goal: Int, targets: [Target], responses: [TargetResponse] = [], amendments: [Amendment] = [],
-        organizationID: UUID? = nil, stateReason: String? = nil, image: PetitionImage.Reference? = nil, createdAt: Date = Date()
+        updates: [PetitionUpdate] = [], organizationID: UUID? = nil, stateReason: String? = nil, image: PetitionImage.Reference? = nil, createdAt: Date = Date()
     ) {
         self.id = id
         self.slug = slug
@@ -43,6 +45,7 @@ public struct Petition: Sendable, Equatable, Identifiable {
         self.targets = targets
         self.responses = responses
         self.amendments = amendments
+        self.updates = updates
         self.organizationID = organizationID
         self.stateReason = stateReason
         self.image = image

@@ -22,6 +22,8 @@ public protocol PetitionTransaction: Sendable {
     func update(petitionID: UUID, content: PetitionContent, at date: Date) async throws
     func setState(petitionID: UUID, to state: PetitionState, reason: String?, at date: Date) async throws
     func insert(_ amendment: Amendment, petitionID: UUID, author: UUID?) async throws
+    /// Stores the update and the announcement that emails it to the signers who asked for news.
+    func insert(_ update: PetitionUpdate, petitionID: UUID, author: UUID?, announcing announcement: Announcement) async throws
     func setImage(_ image: PetitionImage, petitionID: UUID, at date: Date) async throws
     func removeImage(petitionID: UUID) async throws
     func record(_ event: AuditEvent) async throws

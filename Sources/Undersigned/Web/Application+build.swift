@@ -68,7 +68,7 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, queued: { outbox.wake() })
     addAccountRoutes(
         to: router, database: database, settings: settings, secret: secret, mail: accountMail, pages: pages, csrf: csrf, clock: clock,
-        logKey: logKey.publicKey)
+        logKey: logKey.publicKey, catalog: catalog)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
     var app = Application(
@@ -94,10 +94,11 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     return app
 }
 
-/// Accounts, organizations and the audit log: the routes that read the session cookie.
+/// Accounts, organizations, their petitions' organizer pages and the audit log: the routes
+/// that read the session cookie.
 func addAccountRoutes(
     to router: Router<AppRequestContext>, database: any Database, settings: Settings, secret: ServerSecret, mail: AccountMail, pages: Pages,
-    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public
+    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public, catalog: PetitionCatalog
 ) {
     let accounts = Accounts(store: database, secret: secret, sealer: mail.sealer, settings: settings.accounts, clock: clock)
     let sessions = Sessions(store: database, settings: settings.accounts, clock: clock)
@@ -121,6 +122,10 @@ func addAccountRoutes(
     AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)
         .addRoutes(to: routes)
     AdminOutboxController(outbox: database, forms: forms).addRoutes(to: routes)
+    let petitionAccess = PetitionAccess(organizations: access, petitions: database)
+    PetitionUpdatesController(
+        access: petitionAccess, updates: PetitionUpdates(store: database, clock: clock), store: database, catalog: catalog, forms: forms
+    ).addRoutes(to: routes)
 }
 
 /// The configured transport, with the sender identity and DKIM key every transport shares.

@@ -1,7 +1,7 @@
 import Foundation
 import SQLKit
 
-/// Petitions: reading them with their targets, responses, amendments and image, and the
+/// Petitions: reading them with their targets, responses, amendments, updates and image, and the
 /// organizers' and moderators' changes.
 extension SQLStore {
     func insert(_ petition: Petition) async throws {
@@ -122,6 +122,7 @@ extension SQLStore {
                     targets: try await targets(in: db, petitionID: id),
                     responses: try await Self.responses(in: db, petitionID: id),
                     amendments: try await amendments(in: db, petitionID: id),
+                    updates: try await Self.updates(in: db, petitionID: id),
                     organizationID: try row.decode(column: "organization_id", as: String?.self).map(UUID.init(text:)),
                     stateReason: try row.decode(column: "state_reason", as: String?.self),
                     image: try await imageReference(in: db, petitionID: id),

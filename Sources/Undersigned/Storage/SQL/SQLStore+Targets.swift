@@ -44,13 +44,7 @@ extension SQLStore {
                         \(bind: response.bodyMarkdown), \(bind: response.createdAt.millis))
                 """
             ).run()
-            try await db.raw(
-                """
-                INSERT INTO announcements (id, petition_id, subject, body, created_at)
-                VALUES (\(bind: announcement.id.text), \(bind: announcement.petitionID.text), \(bind: announcement.subject),
-                        \(bind: announcement.body), \(bind: announcement.createdAt.millis))
-                """
-            ).run()
+            try await Self.insert(announcement, updateID: nil, in: db)
         }
     }
 
@@ -73,6 +67,17 @@ extension SQLStore {
     }
 
     // MARK: Announcements
+
+    /// - Parameter updateID: the organizer's update it emails; `nil` for a target's response.
+    static func insert(_ announcement: Announcement, updateID: UUID?, in db: any SQLDatabase) async throws {
+        try await db.raw(
+            """
+            INSERT INTO announcements (id, petition_id, subject, body, created_at, update_id)
+            VALUES (\(bind: announcement.id.text), \(bind: announcement.petitionID.text), \(bind: announcement.subject),
+                    \(bind: announcement.body), \(bind: announcement.createdAt.millis), \(bind: updateID?.text))
+            """
+        ).run()
+    }
 
     func unfinishedAnnouncements() async throws -> [Announcement] {
         try await driver.read { db in

@@ -22,6 +22,9 @@ struct PetitionView {
     var responses: [ResponseView]
     /// Stored, not computed: templates read stored properties only.
     var hasResponses: Bool
+    /// Only the petition page itself shows the updates.
+    var updates: [UpdateView]
+    var hasUpdates: Bool
 
     init(_ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, logLine: String, withBody: Bool = false) {
         slug = petition.slug
@@ -43,6 +46,8 @@ struct PetitionView {
             petition.targets.indices.contains(response.targetPosition) ? ResponseView(response, target: petition.targets[response.targetPosition]) : nil
         }
         hasResponses = !responses.isEmpty
+        updates = withBody ? petition.updates.map(UpdateView.init) : []
+        hasUpdates = !updates.isEmpty
     }
 
     /// Plain text, safe in a page without escaping: numbers, hex and a date.
@@ -65,6 +70,21 @@ struct PetitionView {
         case .delivered: "This petition has been delivered to its targets and no longer accepts signatures."
         case .takenDown: "This petition has been taken down."
         }
+    }
+}
+
+/// An organizer's update as the petition page shows it.
+struct UpdateView {
+    var id: String
+    var subject: String
+    var date: String
+    var bodyHTML: String
+
+    init(_ update: PetitionUpdate) {
+        id = update.id.text
+        subject = update.subject
+        date = ResponseView.dateFormatter.string(from: update.createdAt)
+        bodyHTML = MarkdownRenderer.html(from: update.bodyMarkdown)
     }
 }
 

@@ -1,0 +1,94 @@
+import Foundation
+
+/// News an organizer posts on a petition: shown on its page, newest first, and emailed to the
+/// confirmed signers who asked for news.
+public struct PetitionUpdate: Sendable, Equatable {
+    public var id: UUID
+    /// One line of plain text: the email's subject and the heading on the page.
+    public var subject: String
+    /// Markdown, rendered through the sanitiser like petition texts.
+    public var bodyMarkdown: String
+    public var createdAt: Date
+
+    public init(id: UUID = UUID(), subject: String, bodyMarkdown: String, createdAt: Date) {
+        self.id = id
+        self.subject = subject
+        self.bodyMarkdown = bodyMarkdown
+        self.createdAt = createdAt
+    }
+}
+
+/// An update as its organizers see it, with how far its email has gone.
+public struct PostedUpdate: Sendable, Equatable {
+    public var update: PetitionUpdate
+    public var authorName: String?
+    /// Signers it has been queued for so far.
+    public var emailed: Int
+    /// Whether every signer who asked for news has been reached.
+    public var emailFinished: Bool
+}
+
+public protocol UpdateStore: Sendable {
+    /// The petition's updates, newest first, with their emails' progress.
+    func postedUpdates(petitionID: UUID) async throws -> [PostedUpdate]
+}
+
+/// Posting updates. The update, the announcement that emails it (through the outbox, a page
+/// of signers at a time, see ``AnnouncementWorker``) and the audit event are written in one
+/// transaction, with the petition locked so that its state cannot change meanwhile.
+public struct PetitionUpdates: Sendable {
+    let store: any PetitionEditingStore
+    let clock: WallClock
+
+    public static let maximumSubjectLength = 150
+    public static let maximumBodyLength = 20_000
+    /// A draft has no signers yet; a petition taken down must not write to them.
+    public static let allowedStates: Set<PetitionState> = [.open, .closed, .delivered]
+
+    public init(store: any PetitionEditingStore, clock: WallClock = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    @discardableResult
+    public func post(subject: String?, body: String?, on petitionID: UUID, by account: Account) async throws -> PetitionUpdate {
+        // A subject is one line: it becomes an email header.
+        let subject = (subject ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let body = (body ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        var problems = FormProblems()
+        if subject.isEmpty {
+            problems["subject"] = "Please give the update a subject."
+        } else if subject.count > Self.maximumSubjectLength {
+            problems["subject"] = "Please keep the subject to \(Self.maximumSubjectLength) characters."
+        }
+        if body.isEmpty {
+            problems["body"] = "Please write the update."
+        } else if body.count > Self.maximumBodyLength {
+            problems["body"] = "Please keep the update to \(Numbers.grouped(Self.maximumBodyLength)) characters."
+        }
+        try problems.check()
+
+        let now = clock.now
+        return try await store.petitionTransaction { transaction in
+            guard let petition = try await transaction.lockedPetition(id: petitionID) else {
+                throw PetitionEditor.Refusal(message: "This petition no longer exists.")
+            }
+            guard Self.allowedStates.contains(petition.state) else {
+                throw PetitionEditor.Refusal(
+                    message: "Updates go to the people who signed, so they can be posted once the petition is open. This one is \(petition.state.words).")
+            }
+            let update = PetitionUpdate(subject: subject, bodyMarkdown: body, createdAt: now)
+            try await transaction.insert(update, petitionID: petitionID, author: account.id, announcing: Self.announcement(of: update, on: petition))
+            try await transaction.record(
+                PetitionEditor.event(.petitionUpdatePosted, petition, by: account.id, at: now, details: "update \(update.id.text): \(subject)"))
+            return update
+        }
+    }
+
+    /// The email's text: the Markdown reads well enough as plain text.
+    static func announcement(of update: PetitionUpdate, on petition: Petition) -> Announcement {
+        Announcement(
+            petitionID: petition.id, subject: update.subject,
+            body: "\(petition.organizer) has posted news about the petition you signed:\n\n\(update.bodyMarkdown)", createdAt: update.createdAt)
+    }
+}
