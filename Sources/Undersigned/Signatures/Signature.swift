@@ -21,7 +21,7 @@ public enum SignatureState: String, Sendable, Codable {
     case invalidated
 }
 
-public enum SignatureSource: String, Sendable, Codable {
+public enum SignatureSource: String, Sendable, Codable, CaseIterable {
     case web
     case embed
     case api

@@ -126,6 +126,9 @@ func addAccountRoutes(
     PetitionUpdatesController(
         access: petitionAccess, updates: PetitionUpdates(store: database, clock: clock), store: database, catalog: catalog, forms: forms
     ).addRoutes(to: routes)
+    let dashboard = PetitionDashboard(
+        store: database, petitions: database, countries: CountryFigures(store: database, threshold: settings.smallCountThreshold), clock: clock)
+    PetitionDashboardController(access: petitionAccess, dashboard: dashboard, forms: forms).addRoutes(to: routes)
 }
 
 /// The configured transport, with the sender identity and DKIM key every transport shares.

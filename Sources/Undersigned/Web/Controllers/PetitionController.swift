@@ -106,12 +106,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
 
     @Sendable func countryTable(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        let rows = try await countries.tallies(for: petition.id).map { tally in
-            CountryTableView.Row(
-                name: Country.named(code: tally.country)?.name ?? tally.country,
-                figure: tally.signatures.map(Numbers.grouped)
-                    ?? (tally.withheld == .belowThreshold ? "fewer than \(countries.threshold)" : "not shown"))
-        }
+        let rows = try await countries.tallies(for: petition.id).map { CountryTableView.Row($0, threshold: countries.threshold) }
         let view = CountryTableView(
             page: presenter.layout(title: "Signatures by country", for: petition), petition: try await presenter.petitionView(petition),
             rows: rows, threshold: countries.threshold, hasComplementary: rows.contains { $0.figure == "not shown" })

@@ -197,6 +197,14 @@ struct CountryTableView {
     }
 }
 
+extension CountryTableView.Row {
+    /// A figure as the public may see it: a small one only as "fewer than N".
+    init(_ tally: SmallCounts.Tally, threshold: Int) {
+        name = Country.named(code: tally.country)?.name ?? tally.country
+        figure = tally.signatures.map(Numbers.grouped) ?? (tally.withheld == .belowThreshold ? "fewer than \(threshold)" : "not shown")
+    }
+}
+
 struct HomeView {
     var page: Layout
     var petitions: [Item]
