@@ -50,6 +50,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case petitionImageChanged = "petition.image-changed"
     case petitionImageRemoved = "petition.image-removed"
     case petitionUpdatePosted = "petition.update-posted"
+    case signaturesExported = "petition.signatures-exported"
 }
 
 /// An event as the audit pages show it, with the actor's and organization's names.

@@ -129,6 +129,8 @@ func addAccountRoutes(
     let dashboard = PetitionDashboard(
         store: database, petitions: database, countries: CountryFigures(store: database, threshold: settings.smallCountThreshold), clock: clock)
     PetitionDashboardController(access: petitionAccess, dashboard: dashboard, forms: forms).addRoutes(to: routes)
+    SignatureExportController(access: petitionAccess, export: SignatureExport(signatures: database, petitions: database, sealer: mail.sealer, clock: clock))
+        .addRoutes(to: routes)
 }
 
 /// The configured transport, with the sender identity and DKIM key every transport shares.

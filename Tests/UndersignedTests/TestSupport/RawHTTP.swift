@@ -1,0 +1,100 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A bare HTTP/1.1 GET over a loopback socket, to see a response as it travels: its head as
+/// sent and each chunk of a chunked body as the server wrote it, which test clients hide
+/// by collecting the body.
+enum RawHTTP {
+    struct Response {
+        var head: String
+        var chunks: [Data]
+
+        var body: Data { chunks.reduce(into: Data()) { $0 += $1 } }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Blocking socket calls run on a thread of their own, not on the concurrency pool that
+    /// the server under test needs.
+    static func get(port: Int, path: String, headers: [String: String] = [:]) async throws -> Response {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try blockingGet(port: port, path: path, headers: headers) })
+            }
+        }
+    }
+
+    private static func blockingGet(port: Int, path: String, headers: [String: String]) throws -> Response {
+        let descriptor = try connectToLocalhost(port: port)
+        defer { close(descriptor) }
+        let request = (["GET \(path) HTTP/1.1", "Host: 127.0.0.1", "Connection: close"] + headers.map { "\($0.key): \($0.value)" })
+            .joined(separator: "\r\n") + "\r\n\r\n"
+        let bytes = Array(request.utf8)
+        guard send(descriptor, bytes, bytes.count, 0) == bytes.count else { throw Failure(description: "cannot send the request") }
+
+        var received = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count < 0 { throw Failure(description: "timed out reading the response") }
+            if count == 0 { break }
+            received.append(contentsOf: buffer[0..<count])
+        }
+        return try parse(received)
+    }
+
+    /// The test server listens on "localhost", which may be IPv4 or IPv6: each is tried.
+    private static func connectToLocalhost(port: Int) throws -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        #if canImport(Glibc)
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo("localhost", String(port), &hints, &found) == 0, let first = found else {
+            throw Failure(description: "cannot resolve localhost")
+        }
+        defer { freeaddrinfo(first) }
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        while let address = candidate {
+            let descriptor = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+            if descriptor >= 0 {
+                var timeout = timeval(tv_sec: 60, tv_usec: 0)
+                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                if connect(descriptor, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { return descriptor }
+                close(descriptor)
+            }
+            candidate = address.pointee.ai_next
+        }
+        throw Failure(description: "cannot connect to port \(port)")
+    }
+
+    private static func parse(_ data: Data) throws -> Response {
+        let separator = Data("\r\n\r\n".utf8)
+        guard let end = data.range(of: separator) else { throw Failure(description: "no end of head") }
+        let head = String(decoding: data[..<end.lowerBound], as: UTF8.self)
+        var rest = data[end.upperBound...]
+        guard head.lowercased().contains("transfer-encoding: chunked") else { return Response(head: head, chunks: [Data(rest)]) }
+        var chunks: [Data] = []
+        while true {
+            guard let line = rest.range(of: Data("\r\n".utf8)),
+                let size = Int(String(decoding: rest[..<line.lowerBound], as: UTF8.self).split(separator: ";")[0], radix: 16)
+            else { throw Failure(description: "a malformed chunk") }
+            if size == 0 { return Response(head: head, chunks: chunks) }
+            let start = line.upperBound
+            guard rest.distance(from: start, to: rest.endIndex) >= size + 2 else { throw Failure(description: "a chunk cut short") }
+            let stop = rest.index(start, offsetBy: size)
+            chunks.append(Data(rest[start..<stop]))
+            rest = rest[rest.index(stop, offsetBy: 2)...]
+        }
+    }
+}
