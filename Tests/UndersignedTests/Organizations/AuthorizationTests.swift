@@ -54,9 +54,14 @@ struct AuthorizationTests {
         }
     }
 
+    static let petitionSlug = "clean-rivers"
+    static let otherPetitionSlug = "elsewhere-petition"
+
     static func routes(viewerID: UUID) -> [Route] {
         let members: Set<Actor> = [.viewer, .editor, .owner, .admin]
+        let editors: Set<Actor> = [.editor, .owner, .admin]
         let owners: Set<Actor> = [.owner, .admin]
+        let petition = "/org/acme/petitions/\(petitionSlug)"
         return [
             Route(method: .get, path: "/account", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/org/new", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
@@ -75,6 +80,16 @@ struct AuthorizationTests {
             Route(
                 method: .post, path: "/org/acme/members/\(UUID().uuidString.lowercased())/remove", allowed: owners,
                 allowedOutcome: .missingInside("not a member of the organization")),
+            Route(method: .get, path: "\(petition)/dashboard", allowed: members, allowedOutcome: .page),
+            Route(method: .get, path: "\(petition)/updates", allowed: editors, allowedOutcome: .page),
+            Route(
+                method: .post, path: "\(petition)/updates", form: { [("subject", "News from the \($0)"), ("body", "Hello.")] }, allowed: editors,
+                allowedOutcome: .redirected),
+            Route(method: .get, path: "\(petition)/export.csv", allowed: owners, allowedOutcome: .page),
+            // Another organization's petition, asked for under this one's name.
+            Route(
+                method: .get, path: "/org/acme/petitions/\(otherPetitionSlug)/dashboard", allowed: members,
+                allowedOutcome: .missingInside("no petition at this address")),
             Route(method: .get, path: "/admin/audit", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/log", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/outbox", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
@@ -92,6 +107,8 @@ struct AuthorizationTests {
         try await instance.run { browser in
             let browsers = try await Self.signedInBrowsers(browser)
             try await Self.join(browsers)
+            try await instance.insertPetition(slug: Self.petitionSlug, organization: "acme")
+            try await instance.insertPetition(slug: Self.otherPetitionSlug, organization: "elsewhere")
             var failures: [String] = []
             for route in Self.routes(viewerID: viewer.id) {
                 for actor in Actor.allCases {
@@ -124,6 +141,7 @@ struct AuthorizationTests {
         try await instance.run { browser in
             try await browser.signIn("owner@example.org")
             try await browser.createOrganization("Acme", slug: "acme")
+            try await instance.insertPetition(slug: Self.petitionSlug, organization: "acme")
             _ = try await browser.get("/org/acme")
             for route in Self.routes(viewerID: viewer.id) where route.method == .post {
                 for token in ["forged", ""] {
@@ -138,6 +156,7 @@ struct AuthorizationTests {
             }
             let page = try await browser.get("/org/acme")
             #expect(!page.body.contains("invitee.owner@example.org"))
+            #expect(!(try await browser.get("/p/\(Self.petitionSlug)").body.contains("News from the owner")))
             #expect(try await browser.get("/org/org-of-owner").status == .notFound)
         }
         #expect(try await instance.auditActions() == [.organizationCreated, .accountCreated, .accountCreated])
@@ -194,7 +213,7 @@ struct AuthorizationTests {
         case .forbidden: return .forbidden
         case .notFound:
             if page.body.contains("no organization at this address") { return .hidden }
-            for text in ["accepted or withdrawn already", "not a member of the organization"] where page.body.contains(text) {
+            for text in ["accepted or withdrawn already", "not a member of the organization", "no petition at this address"] where page.body.contains(text) {
                 return .missingInside(text)
             }
             return nil
