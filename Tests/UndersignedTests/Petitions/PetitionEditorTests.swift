@@ -244,4 +244,31 @@ struct PetitionEditorTests {
             #expect(try await instance.petition(slug: slug)?.state == .draft)
         }
     }
+
+    @Test("the seed petition handed to its campaign's organization is run from its pages, its text frozen", arguments: TestDatabase.all)
+    func assignedSeed(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.createAccount("owner@example.org")
+        try await instance.run { browser in
+            try await browser.signIn("owner@example.org")
+            try await browser.createOrganization("Zero Impunity", slug: "zero-impunity")
+            #expect(try await browser.get("/org/zero-impunity/petitions/\(TestInstance.seedSlug)").status == .notFound)
+        }
+        let store = try await openDatabase(instance.settings.database, logger: TestDatabase.logger)
+        try await withServices(of: store) {
+            let seed = try #require(try await store.petition(slug: TestInstance.seedSlug))
+            let organization = try #require(try await store.organization(slug: "zero-impunity"))
+            try await PetitionEditor(store: store, review: .required).assign(seed.id, to: organization)
+        }
+        try await instance.run { browser in
+            try await browser.signIn("owner@example.org")
+            let manage = try await browser.get("/org/zero-impunity/petitions/\(TestInstance.seedSlug)")
+            #expect(manage.status == .ok)
+            #expect(manage.body.contains("Open."))
+            #expect(manage.body.contains("Close the petition"))
+            #expect(try await browser.get("/org/zero-impunity/petitions/\(TestInstance.seedSlug)/edit").body.contains("are fixed"))
+            #expect(try await browser.newVisitor().get(TestInstance.seedPath).body.contains("A petition by Zero Impunity"))
+        }
+        #expect(try await instance.auditActions().contains(.petitionAssigned))
+    }
 }
