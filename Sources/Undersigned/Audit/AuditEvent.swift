@@ -52,6 +52,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case petitionTranslationRemoved = "petition.translation-removed"
     case petitionImageChanged = "petition.image-changed"
     case petitionImageRemoved = "petition.image-removed"
+    case deliveryRecorded = "delivery.recorded"
+    case targetLinkCreated = "target-link.created"
+    case targetLinksRevoked = "target-link.revoked"
 }
 
 /// An event as the audit pages show it, with the actor's and organization's names.

@@ -111,6 +111,14 @@ struct AuthorizationTests {
             Route(method: .post, path: "\(petitionPath)/image", allowed: editors, allowedOutcome: .badRequest, isUpload: true),
             Route(method: .post, path: "\(petitionPath)/image/remove", allowed: editors, allowedOutcome: .redirected),
             Route(method: .get, path: "\(petitionPath)/translation?language=fr", allowed: editors, allowedOutcome: .page),
+            Route(method: .get, path: "\(petitionPath)/deliveries", allowed: members, allowedOutcome: .page),
+            Route(method: .post, path: "\(petitionPath)/deliveries", allowed: editors, allowedOutcome: .badRequest, isUpload: true),
+            Route(
+                method: .get, path: "\(petitionPath)/deliveries/\(UUID().uuidString.lowercased())/evidence", allowed: members,
+                allowedOutcome: .missingInside("has no evidence file")),
+            Route(
+                method: .post, path: "\(petitionPath)/target-links", form: { _ in [("target", "1"), ("intent", "create")] }, allowed: editors,
+                allowedOutcome: .conflict),
             Route(
                 method: .post, path: "\(petitionPath)/translation",
                 form: { [("language", "fr"), ("title", "Par \($0)"), ("summary", "…"), ("body", "…"), ("intent", "save")] }, allowed: editors,
@@ -237,7 +245,7 @@ struct AuthorizationTests {
         case .badRequest: return .badRequest
         case .notFound:
             if page.body.contains("no organization at this address") { return .hidden }
-            for text in ["accepted or withdrawn already", "not a member of the organization"] where page.body.contains(text) {
+            for text in ["accepted or withdrawn already", "not a member of the organization", "has no evidence file"] where page.body.contains(text) {
                 return .missingInside(text)
             }
             return nil
