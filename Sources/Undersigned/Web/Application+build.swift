@@ -58,17 +58,19 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     LogController(catalog: catalog, logs: database, heads: heads, key: logKey.publicKey, presenter: presenter)
         .addRoutes(to: router, api: router.group("api/v1"))
     let treeHeadSigner = TreeHeadSigner(store: database, key: logKey, logger: logger)
+    let deliveries = Deliveries(
+        store: database, signer: treeHeadSigner, sealer: sealer, baseURL: settings.baseURL, threshold: settings.smallCountThreshold)
     TargetController(
-        targets: database, deliveries: Deliveries(
-            store: database, signer: treeHeadSigner, sealer: sealer, baseURL: settings.baseURL, threshold: settings.smallCountThreshold),
+        targets: database, deliveries: deliveries,
         records: database, catalog: catalog, presenter: presenter, csrf: csrf
     ).addRoutes(to: router)
     UnsubscribeController(store: database, links: mailer.unsubscribeLinks, pages: pages).addRoutes(to: router)
+    PetitionImageController(catalog: catalog, images: database).addRoutes(to: router)
     OperationsController(database: database, pages: pages).addRoutes(to: router)
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, queued: { outbox.wake() })
     addAccountRoutes(
         to: router, database: database, settings: settings, secret: secret, mail: accountMail, pages: pages, csrf: csrf, clock: clock,
-        logKey: logKey.publicKey, catalog: catalog)
+        logKey: logKey.publicKey, catalog: catalog, deliveries: deliveries)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
     var app = Application(
@@ -98,7 +100,7 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
 /// that read the session cookie.
 func addAccountRoutes(
     to router: Router<AppRequestContext>, database: any Database, settings: Settings, secret: ServerSecret, mail: AccountMail, pages: Pages,
-    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public, catalog: PetitionCatalog
+    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public, catalog: PetitionCatalog, deliveries: Deliveries
 ) {
     let accounts = Accounts(store: database, secret: secret, sealer: mail.sealer, settings: settings.accounts, clock: clock)
     let sessions = Sessions(store: database, settings: settings.accounts, clock: clock)
@@ -116,13 +118,18 @@ func addAccountRoutes(
         resets: PasswordResets(accounts: accounts, sessions: sessions, mail: mail), sessions: sessions, cookie: cookie, forms: forms, limits: limits
     )
         .addRoutes(to: routes)
-    OrganizationController(organizations: organizations, store: database, access: access, forms: forms, clock: clock).addRoutes(to: routes)
+    OrganizationController(organizations: organizations, store: database, petitions: database, access: access, forms: forms, clock: clock).addRoutes(to: routes)
     InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(to: routes)
     AuditController(audit: database, access: access, forms: forms).addRoutes(to: routes)
-    AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)
-        .addRoutes(to: routes)
-    AdminOutboxController(outbox: database, forms: forms).addRoutes(to: routes)
     let petitionAccess = PetitionAccess(organizations: access, petitions: database)
+    PetitionEditorController(
+        editor: PetitionEditor(store: database, review: settings.petitionReview, clock: clock), access: petitionAccess, catalog: catalog,
+        forms: forms, review: settings.petitionReview, baseURL: settings.baseURL
+    ).addRoutes(to: routes)
+    DeliveryController(
+        deliveries: deliveries, records: database, links: database, access: petitionAccess, catalog: catalog, forms: forms, baseURL: settings.baseURL,
+        clock: clock
+    ).addRoutes(to: routes)
     PetitionUpdatesController(
         access: petitionAccess, updates: PetitionUpdates(store: database, clock: clock), store: database, catalog: catalog, forms: forms
     ).addRoutes(to: routes)
@@ -131,6 +138,9 @@ func addAccountRoutes(
     PetitionDashboardController(access: petitionAccess, dashboard: dashboard, forms: forms).addRoutes(to: routes)
     SignatureExportController(access: petitionAccess, export: SignatureExport(signatures: database, petitions: database, sealer: mail.sealer, clock: clock))
         .addRoutes(to: routes)
+    AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)
+        .addRoutes(to: routes)
+    AdminOutboxController(outbox: database, forms: forms).addRoutes(to: routes)
 }
 
 /// The configured transport, with the sender identity and DKIM key every transport shares.

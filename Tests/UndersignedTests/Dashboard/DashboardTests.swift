@@ -30,6 +30,11 @@ struct DashboardTests {
                 #expect(invalidated.signatures == 1)
             }
 
+            // The petition's management page leads to the dashboard, the updates and the export.
+            let manage = try await browser.get("/org/rivers/petitions/clean-rivers").body
+            for path in ["dashboard", "updates", "export.csv"] {
+                #expect(manage.contains("href=\"/org/rivers/petitions/clean-rivers/\(path)\""), "\(path)")
+            }
             let page = try await browser.get("/org/rivers/petitions/clean-rivers/dashboard")
             #expect(page.status == .ok)
             for (label, value) in [("confirmed", 5), ("waiting for confirmation", 1), ("withdrawn", 1), ("invalidated", 1)] {
