@@ -71,6 +71,13 @@ public protocol AccountTransaction: Sendable {
     /// Revokes a pending invitation of the organization; `false` when there is none such.
     func revokeInvitation(id: UUID, organizationID: UUID, at date: Date) async throws -> Bool
 
+    // MARK: Organizations' public keys
+    /// The organization's public key for delivery packages, if it has one.
+    func publicKey(organizationID: UUID) async throws -> OrganizationPublicKey?
+    /// Sets the organization's public key, or replaces the one it had.
+    func setPublicKey(_ key: OrganizationPublicKey, organizationID: UUID, at date: Date) async throws
+    func removePublicKey(organizationID: UUID) async throws
+
     // MARK: Side effects
     func record(_ event: AuditEvent) async throws
     func enqueue(_ emails: [QueuedEmail]) async throws
@@ -88,4 +95,6 @@ public protocol OrganizationStore: Sendable {
     func pendingInvitations(of organizationID: UUID, now: Date) async throws -> [Invitation]
     func invitation(tokenHash: [UInt8]) async throws -> Invitation?
     func organization(id: UUID) async throws -> Organization?
+    /// The organization's public key for delivery packages and when it was set; `nil` when it has none.
+    func publicKey(of organizationID: UUID) async throws -> (key: OrganizationPublicKey, setAt: Date)?
 }

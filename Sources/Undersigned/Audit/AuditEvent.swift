@@ -38,6 +38,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case invitationAccepted = "invitation.accepted"
     case memberRoleChanged = "member.role-changed"
     case memberRemoved = "member.removed"
+    case organizationKeySet = "organization.key-set"
+    case organizationKeyRemoved = "organization.key-removed"
 }
 
 /// An event as the audit pages show it, with the actor's and organization's names.

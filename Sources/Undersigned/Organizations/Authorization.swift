@@ -8,6 +8,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageMembers
     /// Read the organization's audit log.
     case viewAuditLog
+    /// Set, replace or remove the public key the organization's delivery packages are encrypted to.
+    case manageOrganizationKey
     /// Read the whole instance's audit log.
     case viewInstanceAuditLog
     /// Recompute every petition's signature log and see the result.
@@ -42,7 +44,7 @@ public enum Authorization {
         switch permission {
         case .viewOrganization: [.viewer, .editor, .owner]
         case .editPetitions: [.editor, .owner]
-        case .manageMembers, .viewAuditLog: [.owner]
+        case .manageMembers, .viewAuditLog, .manageOrganizationKey: [.owner]
         case .viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox: []
         }
     }

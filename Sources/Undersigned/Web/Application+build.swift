@@ -115,7 +115,9 @@ func addAccountRoutes(
         resets: PasswordResets(accounts: accounts, sessions: sessions, mail: mail), sessions: sessions, cookie: cookie, forms: forms, limits: limits
     )
         .addRoutes(to: routes)
-    OrganizationController(organizations: organizations, store: database, access: access, forms: forms, clock: clock).addRoutes(to: routes)
+    OrganizationController(
+        organizations: organizations, keys: OrganizationKeys(accounts: accounts), store: database, access: access, forms: forms, clock: clock
+    ).addRoutes(to: routes)
     InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(to: routes)
     AuditController(audit: database, access: access, forms: forms).addRoutes(to: routes)
     AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)

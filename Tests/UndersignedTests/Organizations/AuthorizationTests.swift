@@ -75,6 +75,10 @@ struct AuthorizationTests {
             Route(
                 method: .post, path: "/org/acme/members/\(UUID().uuidString.lowercased())/remove", allowed: owners,
                 allowedOutcome: .missingInside("not a member of the organization")),
+            Route(
+                method: .post, path: "/org/acme/key", form: { _ in [("key", OrganizationPrivateKey().publicKey.text)] }, allowed: owners,
+                allowedOutcome: .redirected),
+            Route(method: .post, path: "/org/acme/key/remove", allowed: owners, allowedOutcome: .redirected),
             Route(method: .get, path: "/admin/audit", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/log", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/outbox", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
@@ -160,6 +164,8 @@ struct AuthorizationTests {
         #expect(Authorization.check(member, .manageMembers, role: .owner) == .allowed)
         #expect(Authorization.check(member, .viewAuditLog, role: .editor) == .forbidden)
         #expect(Authorization.check(member, .viewAuditLog, role: .owner) == .allowed)
+        #expect(Authorization.check(member, .manageOrganizationKey, role: .editor) == .forbidden)
+        #expect(Authorization.check(member, .manageOrganizationKey, role: .owner) == .allowed)
     }
 
     // MARK: Helpers

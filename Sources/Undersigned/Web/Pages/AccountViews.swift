@@ -107,6 +107,22 @@ struct OrganizationView {
     var inviteEmail = ""
     var inviteRoles = RoleOption.all(selected: .editor)
     var problems = ProblemsView()
+
+    struct KeyView {
+        var fingerprint: String
+        var text: String
+        var setAt: String
+    }
+
+    /// The form that sets the key, as it was sent when it had a problem.
+    struct KeyForm {
+        var text = ""
+        var problems = ProblemsView()
+    }
+
+    var key: KeyView?
+    var canManageKey: Bool
+    var keyForm = KeyForm()
 }
 
 struct InvitationView {
