@@ -39,6 +39,8 @@ struct SettingsOptions: ParsableArguments {
     var deliveredDataRetentionDays: Int?
     @Option(help: "Countries with fewer confirmed signers are shown as 'fewer than N', never as numbers (UNDERSIGNED_SMALL_COUNT_THRESHOLD, default 10).")
     var smallCountThreshold: Int?
+    @Option(help: "Whether a moderator approves each petition before it opens: required or optional (UNDERSIGNED_PETITION_REVIEW, default required).")
+    var petitionReview: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (UNDERSIGNED_LOG_LEVEL, default info).")
     var logLevel: String?
     @Flag(help: "Take the client address from the last X-Forwarded-For entry, set by your reverse proxy (UNDERSIGNED_TRUST_FORWARDED_FOR).")
@@ -99,6 +101,7 @@ struct SettingsOptions: ParsableArguments {
             passwordHashCost: passwordHashCost, sessionIdleHours: sessionIdleHours, sessionLifetimeDays: sessionDays, signInAttempts: signInAttempts,
             lockoutMinutes: signInLockoutMinutes)
         flags.smallCountThreshold = smallCountThreshold
+        flags.petitionReview = petitionReview
         return try Settings.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
     }
 }

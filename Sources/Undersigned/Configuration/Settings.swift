@@ -27,6 +27,8 @@ public struct Settings: Sendable {
     public var deliveredDataRetention: Duration
     /// Countries with fewer confirmed signers than this are never published as numbers.
     public var smallCountThreshold = SmallCounts.defaultThreshold
+    /// Whether a moderator approves each petition before it opens.
+    public var petitionReview = PetitionReview.required
     public var logLevel: Logger.Level
     public var abuse = AbuseSettings()
     public var accounts = AccountSettings()
@@ -125,6 +127,7 @@ public struct SettingsFlags: Sendable {
     public var logKeyFile: String?
     public var deliveredDataRetentionDays: Int?
     public var smallCountThreshold: Int?
+    public var petitionReview: String?
     public var logLevel: String?
     public var abuse = AbuseFlags()
     public var accounts = AccountFlags()
@@ -164,6 +167,13 @@ public struct SettingsFlags: Sendable {
         self.dkimSelector = dkimSelector
         self.dkimDomain = dkimDomain
     }
+}
+
+public enum PetitionReview: String, Sendable, CaseIterable {
+    /// Submitted petitions wait in the moderation queue until a moderator approves them.
+    case required
+    /// Submitted petitions open at once; moderators may still take them down.
+    case optional
 }
 
 public enum MailTransportKind: String, Sendable, CaseIterable {
@@ -216,6 +226,12 @@ extension Settings {
         if let threshold = try number(flags.smallCountThreshold, "UNDERSIGNED_SMALL_COUNT_THRESHOLD", environment) {
             guard threshold >= 2 else { throw SettingsError(description: "the small-count threshold must be at least 2") }
             settings.smallCountThreshold = threshold
+        }
+        if let review = value(flags.petitionReview, "UNDERSIGNED_PETITION_REVIEW") {
+            guard let parsed = PetitionReview(rawValue: review) else {
+                throw SettingsError(description: "petition review is required or optional, not \(review)")
+            }
+            settings.petitionReview = parsed
         }
         if let days = try number(flags.deliveredDataRetentionDays, "UNDERSIGNED_DELIVERED_DATA_RETENTION_DAYS", environment) {
             guard days >= 0 else { throw SettingsError(description: "the retention after delivery cannot be negative") }

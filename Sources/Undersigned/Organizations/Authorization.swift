@@ -2,8 +2,13 @@
 public enum Permission: String, Sendable, CaseIterable {
     /// See the organization, its members and (later) its petitions.
     case viewOrganization
-    /// Write and change the organization's petitions.
+    /// See the organization's petitions, drafts included, and their dashboards.
+    case viewPetitions
+    /// Write and change the organization's petitions, submit and close them, publish
+    /// amendments and post updates to their signers.
     case editPetitions
+    /// Download the names (and, where signers agreed, the addresses) of the signers.
+    case exportSignatures
     /// Invite, remove and change the roles of members.
     case manageMembers
     /// Read the organization's audit log.
@@ -16,9 +21,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case verifySignatureLogs
     /// See the queued and failed emails with their attempts (never their content).
     case viewOutbox
+    /// Approve, reject and take down petitions of any organization, and handle reports.
+    case moderatePetitions
 
     /// Permissions over the whole instance, which only its admins hold.
-    var isInstanceWide: Bool { [.viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox].contains(self) }
+    var isInstanceWide: Bool { [.viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions].contains(self) }
 }
 
 /// The one place that decides who may do what. Instance admins may do everything; members
@@ -42,10 +49,10 @@ public enum Authorization {
 
     static func allowedRoles(for permission: Permission) -> Set<OrganizationRole> {
         switch permission {
-        case .viewOrganization: [.viewer, .editor, .owner]
+        case .viewOrganization, .viewPetitions: [.viewer, .editor, .owner]
         case .editPetitions: [.editor, .owner]
-        case .manageMembers, .viewAuditLog, .manageOrganizationKey: [.owner]
-        case .viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox: []
+        case .manageMembers, .viewAuditLog, .exportSignatures, .manageOrganizationKey: [.owner]
+        case .viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions: []
         }
     }
 }

@@ -17,11 +17,19 @@ public struct Petition: Sendable, Equatable, Identifiable {
     public var targets: [Target]
     /// Targets' public answers, oldest first.
     public var responses: [TargetResponse]
+    /// Dated corrections published once the text is frozen, oldest first.
+    public var amendments: [Amendment]
+    /// The organization that runs it; `nil` for a petition the instance itself hosts (the seed).
+    public var organizationID: UUID?
+    /// Why it was taken down (shown to the public) or sent back to its organizers by a moderator.
+    public var stateReason: String?
+    public var image: PetitionImage.Reference?
     public var createdAt: Date
 
     public init(
         id: UUID = UUID(), slug: String, state: PetitionState, language: String, title: String, summary: String,
-        bodyMarkdown: String, organizer: String, goal: Int, targets: [Target], responses: [TargetResponse] = [], createdAt: Date = Date()
+        bodyMarkdown: String, organizer: String, goal: Int, targets: [Target], responses: [TargetResponse] = [], amendments: [Amendment] = [],
+        organizationID: UUID? = nil, stateReason: String? = nil, image: PetitionImage.Reference? = nil, createdAt: Date = Date()
     ) {
         self.id = id
         self.slug = slug
@@ -34,10 +42,40 @@ public struct Petition: Sendable, Equatable, Identifiable {
         self.goal = goal
         self.targets = targets
         self.responses = responses
+        self.amendments = amendments
+        self.organizationID = organizationID
+        self.stateReason = stateReason
+        self.image = image
         self.createdAt = createdAt
     }
 
     public var acceptsSignatures: Bool { state == .open }
+
+    /// Whether anyone but its organizers and moderators may see it.
+    public var isPublic: Bool { ![.draft, .pendingReview].contains(state) }
+
+    /// Title, body, language and targets are what people sign; they freeze when the petition
+    /// opens, since from then on someone may be signing at any moment. Corrections become
+    /// amendments.
+    public var isTextFrozen: Bool { ![.draft, .pendingReview].contains(state) }
+
+    public var content: PetitionContent {
+        PetitionContent(title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, goal: goal, targets: targets)
+    }
+}
+
+/// A correction published on the petition page with its date, since the text people signed
+/// cannot change.
+public struct Amendment: Sendable, Equatable {
+    public var id: UUID
+    public var bodyMarkdown: String
+    public var createdAt: Date
+
+    public init(id: UUID = UUID(), bodyMarkdown: String, createdAt: Date) {
+        self.id = id
+        self.bodyMarkdown = bodyMarkdown
+        self.createdAt = createdAt
+    }
 }
 
 public enum PetitionState: String, Sendable, CaseIterable, Codable {

@@ -54,3 +54,27 @@ extension Parameters {
         return id
     }
 }
+
+/// Finds the organization's petition a route names (`/org/{slug}/petitions/{petition}`)
+/// once ``OrganizationAccess`` has allowed the account in. Another organization's petition
+/// is answered as if it did not exist.
+struct PetitionAccess: Sendable {
+    let organizations: OrganizationAccess
+    let petitions: any PetitionStore
+
+    struct Granted {
+        var organization: OrganizationAccess.Granted
+        var petition: Petition
+
+        var account: Account { organization.account }
+        func allows(_ permission: Permission) -> Bool { organization.allows(permission) }
+    }
+
+    func authorize(_ permission: Permission, _ request: Request, _ context: AppRequestContext) async throws -> Granted {
+        let granted = try await organizations.authorize(permission, request, context)
+        guard let slug = context.parameters.get("petition"), PetitionCatalog.isPlausibleSlug(slug),
+            let petition = try await petitions.petition(slug: slug), petition.organizationID == granted.organization.id
+        else { throw AppError.notFound("This organization has no petition at this address.") }
+        return Granted(organization: granted, petition: petition)
+    }
+}

@@ -341,6 +341,40 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 11, name: "petitions owned by organizations, their review, amendments and images") { sql in
+            [
+                // Petitions made before organizations (the seed) belong to none: admins run them.
+                "ALTER TABLE petitions ADD COLUMN organization_id TEXT REFERENCES organizations(id)",
+                // Why a petition was taken down (public) or sent back by a moderator (to its organizers).
+                "ALTER TABLE petitions ADD COLUMN state_reason TEXT",
+                "ALTER TABLE petitions ADD COLUMN state_changed_at BIGINT",
+                "ALTER TABLE petitions ADD COLUMN updated_at BIGINT",
+                "CREATE INDEX petitions_by_organization ON petitions (organization_id, created_at)",
+                "CREATE INDEX petitions_by_state ON petitions (state, created_at)",
+                """
+                CREATE TABLE amendments (
+                    id TEXT PRIMARY KEY,
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    body_markdown TEXT NOT NULL,
+                    author_account_id TEXT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX amendments_by_petition ON amendments (petition_id, created_at)",
+                """
+                CREATE TABLE petition_images (
+                    petition_id TEXT PRIMARY KEY REFERENCES petitions(id),
+                    content_type TEXT NOT NULL,
+                    width INTEGER NOT NULL,
+                    height INTEGER NOT NULL,
+                    digest TEXT NOT NULL,
+                    alt_text TEXT NOT NULL,
+                    bytes \(sql.bytes) NOT NULL,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+            ]
+        },
         // Only the public half: the private key never reaches the server.
         Migration(version: 12, name: "organizations' public keys for delivery packages") { sql in
             [

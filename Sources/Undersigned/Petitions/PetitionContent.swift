@@ -1,0 +1,112 @@
+import Foundation
+
+/// What an organizer writes in the editor, checked before it is stored.
+public struct PetitionContent: Sendable, Equatable {
+    public var title: String
+    public var summary: String
+    public var bodyMarkdown: String
+    public var language: String
+    public var goal: Int
+    public var targets: [Target]
+
+    public init(title: String, summary: String, bodyMarkdown: String, language: String, goal: Int, targets: [Target]) {
+        self.title = title
+        self.summary = summary
+        self.bodyMarkdown = bodyMarkdown
+        self.language = language
+        self.goal = goal
+        self.targets = targets
+    }
+
+    static let titleLimit = 150
+    static let summaryLimit = 500
+    static let bodyLimit = 20_000
+    static let targetLimit = 20
+    static let targetFieldLimit = 200
+    static let goalRange = 1...100_000_000
+
+    /// Trims what was typed and says, field by field, what is wrong with it.
+    public static func validated(
+        title: String?, summary: String?, bodyMarkdown: String?, language: String?, goal: String?, targets: [Target]
+    ) -> Result<PetitionContent, FormProblems> {
+        var problems = FormProblems()
+        let title = Self.trimmed(title)
+        if title.isEmpty || title.count > titleLimit {
+            problems["title"] = "Please give the petition a title of at most \(titleLimit) characters."
+        }
+        let summary = Self.trimmed(summary)
+        if summary.isEmpty || summary.count > summaryLimit {
+            problems["summary"] = "Please write a summary of at most \(summaryLimit) characters: it shows in lists and when the petition is shared."
+        }
+        let body = (bodyMarkdown ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        if body.isEmpty || body.count > bodyLimit {
+            problems["body"] = "Please write the text of the petition, at most \(bodyLimit) characters."
+        }
+        let language = Self.trimmed(language)
+        if !Self.isLanguageTag(language) {
+            problems["language"] = "Please choose the language the petition is written in."
+        }
+        let goal = Int(Self.trimmed(goal).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: " ", with: ""))
+        if goal.map({ !goalRange.contains($0) }) ?? true {
+            problems["goal"] = "The goal is a number of signatures from 1 to 100,000,000."
+        }
+        let targets = targets.map { target in
+            Target(
+                name: Self.trimmed(target.name), role: Self.trimmed(target.role), organization: Self.trimmed(target.organization),
+                contact: target.contact.map(Self.trimmed).flatMap { $0.isEmpty ? nil : $0 })
+        }
+        if targets.isEmpty {
+            problems["targets"] = "Please name at least one target: the person or body the petition asks."
+        } else if targets.count > targetLimit {
+            problems["targets"] = "A petition may have at most \(targetLimit) targets."
+        } else if targets.contains(where: { $0.name.isEmpty }) {
+            problems["targets"] = "Every target needs a name."
+        } else if targets.contains(where: { target in
+            [target.name, target.role, target.organization, target.contact ?? ""].contains { $0.count > targetFieldLimit }
+        }) {
+            problems["targets"] = "A target's name, role, organization and contact may have at most \(targetFieldLimit) characters each."
+        }
+        guard problems.isEmpty, let goal else { return .failure(problems) }
+        return .success(
+            PetitionContent(title: title, summary: summary, bodyMarkdown: body, language: language, goal: goal, targets: targets))
+    }
+
+    /// The fields that freeze once the petition opens (see ``Petition/isTextFrozen``).
+    public func changesMeaning(comparedTo other: PetitionContent) -> Bool {
+        title != other.title || bodyMarkdown != other.bodyMarkdown || language != other.language || targets != other.targets
+    }
+
+    /// A BCP 47 tag of the simple kind petitions use: a language, optionally with a script
+    /// and region ("ar", "fr-CA", "zh-Hant-TW").
+    static func isLanguageTag(_ tag: String) -> Bool {
+        let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
+        guard let language = parts.first, (2...3).contains(language.count), language.allSatisfy({ $0.isASCII && $0.isLowercase }),
+            parts.count <= 3
+        else { return false }
+        return parts.dropFirst().allSatisfy { part in
+            (2...4).contains(part.count) && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        }
+    }
+
+    private static func trimmed(_ text: String?) -> String {
+        (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Addresses of new petitions.
+public enum PetitionSlug {
+    /// A slug suggested by the title, or a random one when the title has no Latin letters
+    /// (an Arabic title, say), so that every petition gets a readable, valid address.
+    public static func suggested(by title: String) -> String {
+        let words = Organization.slug(suggestedBy: title).split(separator: "-").prefix(8).joined(separator: "-")
+        let stem = String(words.prefix(60)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        let suffix = String(UUID().uuidString.lowercased().prefix(6))
+        return stem.count >= 3 ? "\(stem)-\(suffix)" : "petition-\(suffix)"
+    }
+
+    /// Lower-case letters, digits and inner hyphens, 3 to 80 characters.
+    public static func isValid(_ slug: String) -> Bool {
+        guard (3...80).contains(slug.utf8.count), slug.first != "-", slug.last != "-" else { return false }
+        return slug.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+    }
+}
