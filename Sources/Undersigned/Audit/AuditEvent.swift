@@ -39,6 +39,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case memberRoleChanged = "member.role-changed"
     case memberRemoved = "member.removed"
     case petitionCreated = "petition.created"
+    case petitionAssigned = "petition.assigned"
     case petitionEdited = "petition.edited"
     case petitionSubmitted = "petition.submitted"
     case petitionSubmissionWithdrawn = "petition.submission-withdrawn"

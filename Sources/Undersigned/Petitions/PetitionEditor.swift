@@ -39,6 +39,19 @@ public struct PetitionEditor: Sendable {
         throw Refusal(message: "Could not find a free address for this petition. Please try again.")
     }
 
+    /// Hands a petition to an organization, from the command line: the seed petition, say,
+    /// to the campaign that runs it.
+    public func assign(_ petitionID: UUID, to organization: Organization) async throws {
+        let now = clock.now
+        try await store.petitionTransaction { transaction in
+            let petition = try await Self.locked(petitionID, in: transaction)
+            try await transaction.setOrganization(petitionID: petitionID, organization: organization)
+            var event = Self.event(.petitionAssigned, petition, by: nil, at: now, details: "organization: \(organization.slug)")
+            event.organizationID = organization.id
+            try await transaction.record(event)
+        }
+    }
+
     /// Saves the editor's fields. Once the petition is open its title, text, language and
     /// targets are what people signed: a change to them is refused, and the organizer is
     /// pointed to amendments.
@@ -162,6 +175,18 @@ public struct PetitionEditor: Sendable {
 }
 
 extension PetitionState {
+    /// As lists show it.
+    public var label: String {
+        switch self {
+        case .draft: "Draft"
+        case .pendingReview: "Waiting for review"
+        case .open: "Open"
+        case .closed: "Closed"
+        case .delivered: "Delivered"
+        case .takenDown: "Taken down"
+        }
+    }
+
     /// As in "a petition that is …".
     public var words: String {
         switch self {

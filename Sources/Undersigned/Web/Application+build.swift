@@ -64,11 +64,12 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
         records: database, catalog: catalog, presenter: presenter, csrf: csrf
     ).addRoutes(to: router)
     UnsubscribeController(store: database, links: mailer.unsubscribeLinks, pages: pages).addRoutes(to: router)
+    PetitionImageController(catalog: catalog, images: database).addRoutes(to: router)
     OperationsController(database: database, pages: pages).addRoutes(to: router)
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, queued: { outbox.wake() })
     addAccountRoutes(
         to: router, database: database, settings: settings, secret: secret, mail: accountMail, pages: pages, csrf: csrf, clock: clock,
-        logKey: logKey.publicKey)
+        logKey: logKey.publicKey, catalog: catalog)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
     var app = Application(
@@ -97,7 +98,7 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
 /// Accounts, organizations and the audit log: the routes that read the session cookie.
 func addAccountRoutes(
     to router: Router<AppRequestContext>, database: any Database, settings: Settings, secret: ServerSecret, mail: AccountMail, pages: Pages,
-    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public
+    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public, catalog: PetitionCatalog
 ) {
     let accounts = Accounts(store: database, secret: secret, sealer: mail.sealer, settings: settings.accounts, clock: clock)
     let sessions = Sessions(store: database, settings: settings.accounts, clock: clock)
@@ -116,10 +117,16 @@ func addAccountRoutes(
     )
         .addRoutes(to: routes)
     OrganizationController(
-        organizations: organizations, keys: OrganizationKeys(accounts: accounts), store: database, access: access, forms: forms, clock: clock
+        organizations: organizations, keys: OrganizationKeys(accounts: accounts), store: database, petitions: database, access: access,
+        forms: forms, clock: clock
     ).addRoutes(to: routes)
     InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(to: routes)
     AuditController(audit: database, access: access, forms: forms).addRoutes(to: routes)
+    PetitionEditorController(
+        editor: PetitionEditor(store: database, review: settings.petitionReview, clock: clock),
+        access: PetitionAccess(organizations: access, petitions: database), catalog: catalog, forms: forms, review: settings.petitionReview,
+        baseURL: settings.baseURL
+    ).addRoutes(to: routes)
     AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)
         .addRoutes(to: routes)
     AdminOutboxController(outbox: database, forms: forms).addRoutes(to: routes)

@@ -23,6 +23,10 @@ struct AuthorizationTests {
         case forbidden
         /// Let through, then a 404 about the thing asked for (the organization is known).
         case missingInside(String)
+        /// Let through, then refused because of the state of what was asked for.
+        case conflict
+        /// Let through, then refused because the body is not what the route reads.
+        case badRequest
 
         var description: String {
             switch self {
@@ -32,6 +36,8 @@ struct AuthorizationTests {
             case .hidden: "404 no organization"
             case .forbidden: "403"
             case .missingInside(let text): "404 \(text)"
+            case .conflict: "409"
+            case .badRequest: "400"
             }
         }
     }
@@ -45,18 +51,29 @@ struct AuthorizationTests {
         var allowedOutcome: Outcome
         /// Whether an outsider to the organization is answered as if it did not exist.
         var organizationRoute = true
+        /// What the allowed actors after the first get, when the first one's request changed
+        /// the state (a petition submitted once cannot be submitted again).
+        var repeatedOutcome: Outcome?
+        /// Sent as an upload form, whose token the forged-token test cannot place.
+        var isUpload = false
 
         func expected(for actor: Actor) -> Outcome {
             if actor == .anonymous { return .toSignIn }
-            if allowed.contains(actor) { return allowedOutcome }
+            if allowed.contains(actor) {
+                let first = Actor.allCases.first { allowed.contains($0) }
+                return actor == first ? allowedOutcome : repeatedOutcome ?? allowedOutcome
+            }
             if organizationRoute, actor == .outsider { return .hidden }
             return .forbidden
         }
     }
 
-    static func routes(viewerID: UUID) -> [Route] {
+    /// - Parameter petition: the slug of a draft of `acme`'s.
+    static func routes(viewerID: UUID, petition: String) -> [Route] {
         let members: Set<Actor> = [.viewer, .editor, .owner, .admin]
+        let editors: Set<Actor> = [.editor, .owner, .admin]
         let owners: Set<Actor> = [.owner, .admin]
+        let petitionPath = "/org/acme/petitions/\(petition)"
         return [
             Route(method: .get, path: "/account", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/org/new", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
@@ -82,6 +99,21 @@ struct AuthorizationTests {
             Route(method: .get, path: "/admin/audit", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/log", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/outbox", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(method: .get, path: "/org/acme/petitions/new", allowed: editors, allowedOutcome: .page),
+            Route(
+                method: .post, path: "/org/acme/petitions/new", form: { Browser.petitionForm(title: "Petition of \($0)") }, allowed: editors,
+                allowedOutcome: .redirected),
+            Route(method: .get, path: petitionPath, allowed: members, allowedOutcome: .page),
+            Route(method: .get, path: "\(petitionPath)/edit", allowed: editors, allowedOutcome: .page),
+            Route(
+                method: .post, path: "\(petitionPath)/edit", form: { Browser.petitionForm(title: "Edited by \($0)") }, allowed: editors,
+                allowedOutcome: .redirected),
+            Route(method: .post, path: "\(petitionPath)/submit", allowed: editors, allowedOutcome: .redirected, repeatedOutcome: .conflict),
+            Route(method: .post, path: "\(petitionPath)/withdraw-submission", allowed: editors, allowedOutcome: .redirected, repeatedOutcome: .conflict),
+            Route(method: .post, path: "\(petitionPath)/close", allowed: editors, allowedOutcome: .conflict),
+            Route(method: .post, path: "\(petitionPath)/amendments", form: { _ in [("amendment", "A correction.")] }, allowed: editors, allowedOutcome: .conflict),
+            Route(method: .post, path: "\(petitionPath)/image", allowed: editors, allowedOutcome: .badRequest, isUpload: true),
+            Route(method: .post, path: "\(petitionPath)/image/remove", allowed: editors, allowedOutcome: .redirected),
         ]
     }
 
@@ -96,8 +128,9 @@ struct AuthorizationTests {
         try await instance.run { browser in
             let browsers = try await Self.signedInBrowsers(browser)
             try await Self.join(browsers)
+            let petition = try await browsers[.owner]!.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers"))
             var failures: [String] = []
-            for route in Self.routes(viewerID: viewer.id) {
+            for route in Self.routes(viewerID: viewer.id, petition: petition) {
                 for actor in Actor.allCases {
                     let visitor = try #require(browsers[actor])
                     let page =
@@ -128,8 +161,9 @@ struct AuthorizationTests {
         try await instance.run { browser in
             try await browser.signIn("owner@example.org")
             try await browser.createOrganization("Acme", slug: "acme")
+            let petition = try await browser.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers"))
             _ = try await browser.get("/org/acme")
-            for route in Self.routes(viewerID: viewer.id) where route.method == .post {
+            for route in Self.routes(viewerID: viewer.id, petition: petition) where route.method == .post && !route.isUpload {
                 for token in ["forged", ""] {
                     let page = try await browser.post(route.path, form: [("csrf", token)] + route.form(.owner))
                     #expect(page.status == .forbidden, "\(route.path)")
@@ -143,8 +177,9 @@ struct AuthorizationTests {
             let page = try await browser.get("/org/acme")
             #expect(!page.body.contains("invitee.owner@example.org"))
             #expect(try await browser.get("/org/org-of-owner").status == .notFound)
+            #expect(try await instance.petition(slug: petition)?.title == "Clean rivers")
         }
-        #expect(try await instance.auditActions() == [.organizationCreated, .accountCreated, .accountCreated])
+        #expect(try await instance.auditActions().sorted { $0.rawValue < $1.rawValue } == [.accountCreated, .accountCreated, .organizationCreated, .petitionCreated])
     }
 
     @Test("the rules: admins may do everything, members as their role allows, others nothing")
@@ -198,6 +233,8 @@ struct AuthorizationTests {
         case .ok: return .page
         case .seeOther: return page.location?.hasPrefix("/account/sign-in") == true ? .toSignIn : .redirected
         case .forbidden: return .forbidden
+        case .conflict: return .conflict
+        case .badRequest: return .badRequest
         case .notFound:
             if page.body.contains("no organization at this address") { return .hidden }
             for text in ["accepted or withdrawn already", "not a member of the organization"] where page.body.contains(text) {

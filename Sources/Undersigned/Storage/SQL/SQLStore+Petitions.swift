@@ -201,6 +201,15 @@ struct SQLPetitionTransaction: PetitionTransaction {
         try await insertTargets(content.targets, petitionID: petitionID)
     }
 
+    func setOrganization(petitionID: UUID, organization: Organization) async throws {
+        try await db.raw(
+            """
+            UPDATE petitions SET organization_id = \(bind: organization.id.text), organizer = \(bind: organization.name)
+            WHERE id = \(bind: petitionID.text)
+            """
+        ).run()
+    }
+
     func setState(petitionID: UUID, to state: PetitionState, reason: String?, at date: Date) async throws {
         try await db.raw(
             """

@@ -121,7 +121,8 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
     // MARK: Helpers
 
     private func petition(from context: Context) async throws -> Petition {
-        guard let slug = context.parameters.get("slug"), let petition = try await catalog.petition(slug: slug) else {
+        // Drafts and petitions waiting for review are seen by their organizers and moderators only.
+        guard let slug = context.parameters.get("slug"), let petition = try await catalog.petition(slug: slug), petition.isPublic else {
             throw AppError.notFound("There is no petition at this address. It may have been mistyped.")
         }
         return petition

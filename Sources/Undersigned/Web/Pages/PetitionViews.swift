@@ -22,6 +22,9 @@ struct PetitionView {
     var responses: [ResponseView]
     /// Stored, not computed: templates read stored properties only.
     var hasResponses: Bool
+    var image: ImageView?
+    var amendments: [AmendmentView]
+    var hasAmendments: Bool
 
     init(_ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, logLine: String, withBody: Bool = false) {
         slug = petition.slug
@@ -43,6 +46,9 @@ struct PetitionView {
             petition.targets.indices.contains(response.targetPosition) ? ResponseView(response, target: petition.targets[response.targetPosition]) : nil
         }
         hasResponses = !responses.isEmpty
+        image = petition.image.map { ImageView($0, slug: petition.slug) }
+        amendments = petition.amendments.map(AmendmentView.init)
+        hasAmendments = !amendments.isEmpty
     }
 
     /// Plain text, safe in a page without escaping: numbers, hex and a date.
@@ -65,6 +71,31 @@ struct PetitionView {
         case .delivered: "This petition has been delivered to its targets and no longer accepts signatures."
         case .takenDown: "This petition has been taken down."
         }
+    }
+}
+
+/// The petition's picture, linked by a versioned address so that it can be cached for good.
+struct ImageView {
+    var url: String
+    var width: Int
+    var height: Int
+    var alt: String
+
+    init(_ image: PetitionImage.Reference, slug: String) {
+        url = "/p/\(slug)/image?v=\(image.digest.prefix(16))"
+        width = image.width
+        height = image.height
+        alt = image.altText
+    }
+}
+
+struct AmendmentView {
+    var date: String
+    var bodyHTML: String
+
+    init(_ amendment: Amendment) {
+        date = ResponseView.dateFormatter.string(from: amendment.createdAt)
+        bodyHTML = MarkdownRenderer.html(from: amendment.bodyMarkdown)
     }
 }
 
