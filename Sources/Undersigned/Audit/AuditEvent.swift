@@ -52,6 +52,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case petitionImageRemoved = "petition.image-removed"
     case organizationKeySet = "organization.key-set"
     case organizationKeyRemoved = "organization.key-removed"
+    case deliveryPackageExported = "petition.package-exported"
 }
 
 /// An event as the audit pages show it, with the actor's and organization's names.

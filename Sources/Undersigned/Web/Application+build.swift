@@ -58,18 +58,17 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     LogController(catalog: catalog, logs: database, heads: heads, key: logKey.publicKey, presenter: presenter)
         .addRoutes(to: router, api: router.group("api/v1"))
     let treeHeadSigner = TreeHeadSigner(store: database, key: logKey, logger: logger)
-    TargetController(
-        targets: database, deliveries: Deliveries(
-            store: database, signer: treeHeadSigner, sealer: sealer, baseURL: settings.baseURL, threshold: settings.smallCountThreshold),
-        records: database, catalog: catalog, presenter: presenter, csrf: csrf
-    ).addRoutes(to: router)
+    let deliveries = Deliveries(
+        store: database, signer: treeHeadSigner, sealer: sealer, baseURL: settings.baseURL, threshold: settings.smallCountThreshold)
+    TargetController(targets: database, deliveries: deliveries, records: database, catalog: catalog, presenter: presenter, csrf: csrf)
+        .addRoutes(to: router)
     UnsubscribeController(store: database, links: mailer.unsubscribeLinks, pages: pages).addRoutes(to: router)
     PetitionImageController(catalog: catalog, images: database).addRoutes(to: router)
     OperationsController(database: database, pages: pages).addRoutes(to: router)
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, queued: { outbox.wake() })
     addAccountRoutes(
         to: router, database: database, settings: settings, secret: secret, mail: accountMail, pages: pages, csrf: csrf, clock: clock,
-        logKey: logKey.publicKey, catalog: catalog)
+        logKey: logKey.publicKey, catalog: catalog, deliveries: deliveries)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
     var app = Application(
@@ -98,7 +97,7 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
 /// Accounts, organizations and the audit log: the routes that read the session cookie.
 func addAccountRoutes(
     to router: Router<AppRequestContext>, database: any Database, settings: Settings, secret: ServerSecret, mail: AccountMail, pages: Pages,
-    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public, catalog: PetitionCatalog
+    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public, catalog: PetitionCatalog, deliveries: Deliveries
 ) {
     let accounts = Accounts(store: database, secret: secret, sealer: mail.sealer, settings: settings.accounts, clock: clock)
     let sessions = Sessions(store: database, settings: settings.accounts, clock: clock)
@@ -119,6 +118,10 @@ func addAccountRoutes(
     OrganizationController(
         organizations: organizations, keys: OrganizationKeys(accounts: accounts), store: database, petitions: database, access: access,
         forms: forms, clock: clock
+    ).addRoutes(to: routes)
+    OrganizationPackageController(
+        access: PetitionAccess(organizations: access, petitions: database),
+        exports: PackageExports(deliveries: deliveries, store: database, clock: clock), forms: forms
     ).addRoutes(to: routes)
     InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(to: routes)
     AuditController(audit: database, access: access, forms: forms).addRoutes(to: routes)

@@ -114,6 +114,8 @@ struct AuthorizationTests {
             Route(method: .post, path: "\(petitionPath)/amendments", form: { _ in [("amendment", "A correction.")] }, allowed: editors, allowedOutcome: .conflict),
             Route(method: .post, path: "\(petitionPath)/image", allowed: editors, allowedOutcome: .badRequest, isUpload: true),
             Route(method: .post, path: "\(petitionPath)/image/remove", allowed: editors, allowedOutcome: .redirected),
+            // The package names signers: owners only. A draft has none to deliver yet.
+            Route(method: .post, path: "\(petitionPath)/package", allowed: owners, allowedOutcome: .conflict),
         ]
     }
 

@@ -142,7 +142,7 @@ struct OrganizationController: Sendable {
         let petitionRows = try await petitions.petitions(organizationID: organization.id).map { petition in
             OrganizationView.PetitionRow(
                 petitionSlug: petition.slug, title: petition.title, lang: petition.language, dir: TextDirection.of(language: petition.language),
-                state: petition.state.label, created: AuditView.time(petition.createdAt))
+                state: petition.state.label, created: AuditView.time(petition.createdAt), isPublic: petition.isPublic)
         }
         let key = try await store.publicKey(of: organization.id).map {
             OrganizationView.KeyView(fingerprint: $0.key.fingerprint, text: $0.key.text, setAt: AuditView.time($0.setAt))
@@ -152,7 +152,7 @@ struct OrganizationController: Sendable {
                 page: forms.layout(organization.name, context), csrf: csrf, slug: organization.slug, name: organization.name,
                 role: granted.role?.rawValue ?? "instance admin", canManage: canManage, canViewAudit: granted.allows(.viewAuditLog),
                 canEditPetitions: granted.allows(.editPetitions), notice: notice, petitions: petitionRows, hasPetitions: !petitionRows.isEmpty,
-                members: members, invitations: invitations, hasInvitations: !invitations.isEmpty, key: key,
+                canExport: granted.allows(.exportSignatures), members: members, invitations: invitations, hasInvitations: !invitations.isEmpty, key: key,
                 canManageKey: granted.allows(.manageOrganizationKey))
             adjust(&view)
             return view

@@ -104,6 +104,8 @@ struct OrganizationView {
         var dir: String
         var state: String
         var created: String
+        /// Drafts and petitions awaiting review have nothing to deliver yet.
+        var isPublic: Bool
     }
 
     var page: Layout
@@ -117,6 +119,8 @@ struct OrganizationView {
     var notice: String?
     var petitions: [PetitionRow]
     var hasPetitions: Bool
+    /// Whether the viewer may download delivery packages, which name signers.
+    var canExport: Bool
     var members: [MemberRow]
     var invitations: [InvitationRow]
     var hasInvitations: Bool
