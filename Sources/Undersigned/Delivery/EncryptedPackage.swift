@@ -74,7 +74,7 @@ public enum EncryptedPackage {
     /// `destination` unless the whole package opened: a tampered or truncated one throws.
     public static func decrypt(file source: URL, with key: OrganizationPrivateKey, writingTo destination: URL) throws {
         guard !FileManager.default.fileExists(atPath: destination.path) else { throw EncryptedPackageError.destinationExists(destination.path) }
-        let input = try FileHandle(forReadingFrom: source)
+        guard let input = try? FileHandle(forReadingFrom: source) else { throw EncryptedPackageError.cannotRead(source.path) }
         defer { try? input.close() }
         let partial = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).partial")
         let output = try createFile(partial)
@@ -151,6 +151,7 @@ public enum EncryptedPackageError: Error, Sendable, Equatable, CustomStringConve
     case tampered
     case trailingBytes
     case destinationExists(String)
+    case cannotRead(String)
 
     public var description: String {
         switch self {
@@ -161,6 +162,7 @@ public enum EncryptedPackageError: Error, Sendable, Equatable, CustomStringConve
         case .tampered: "the package was changed after it was encrypted (or damaged): nothing in it can be trusted; download it again"
         case .trailingBytes: "the package has bytes after its end: it was changed after it was encrypted; download it again"
         case .destinationExists(let path): "\(path) exists already"
+        case .cannotRead(let path): "cannot read \(path)"
         }
     }
 }
