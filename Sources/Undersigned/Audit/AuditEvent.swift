@@ -48,6 +48,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case petitionClosed = "petition.closed"
     case petitionTakenDown = "petition.taken-down"
     case petitionAmended = "petition.amended"
+    case petitionTranslated = "petition.translated"
+    case petitionTranslationRemoved = "petition.translation-removed"
     case petitionImageChanged = "petition.image-changed"
     case petitionImageRemoved = "petition.image-removed"
     case organizationKeySet = "organization.key-set"

@@ -98,6 +98,43 @@ public struct PetitionEditor: Sendable {
         }
     }
 
+    /// Adds or changes a translation. Once the petition is open, a translation may be added
+    /// but not changed, for the same reason as the text.
+    public func translate(_ petitionID: UUID, _ translation: PetitionTranslation, by account: Account) async throws {
+        let now = clock.now
+        try await store.petitionTransaction { transaction in
+            let petition = try await Self.locked(petitionID, in: transaction)
+            try Self.requireEditable(petition)
+            guard translation.language != petition.language else {
+                throw FormProblems("language", "This is the petition's own language: edit the petition instead.")
+            }
+            let existing = petition.translations.first { $0.language == translation.language }
+            if petition.isTextFrozen, let existing, existing != translation {
+                throw Refusal(
+                    message: "People have been able to sign this petition in this language, so its translation cannot change. "
+                        + "Publish an amendment to correct something.")
+            }
+            guard existing != translation else { return }
+            try await transaction.save(translation, petitionID: petitionID, at: now)
+            try await transaction.record(
+                Self.event(.petitionTranslated, petition, by: account.id, at: now, details: "\(existing == nil ? "added" : "changed"): \(translation.language)"))
+        }
+    }
+
+    /// Removes a translation that nobody can have signed in: only before the petition opens.
+    public func removeTranslation(_ petitionID: UUID, language: String, by account: Account) async throws {
+        let now = clock.now
+        try await store.petitionTransaction { transaction in
+            let petition = try await Self.locked(petitionID, in: transaction)
+            guard !petition.isTextFrozen else {
+                throw Refusal(message: "People have been able to sign this petition in this language, so its translation stays.")
+            }
+            guard petition.translations.contains(where: { $0.language == language }) else { return }
+            try await transaction.removeTranslation(language: language, petitionID: petitionID)
+            try await transaction.record(Self.event(.petitionTranslationRemoved, petition, by: account.id, at: now, details: language))
+        }
+    }
+
     /// Publishes a dated correction under a petition whose text is frozen.
     public func amend(_ petitionID: UUID, text: String?, by account: Account) async throws {
         let now = clock.now

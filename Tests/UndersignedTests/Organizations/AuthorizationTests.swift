@@ -114,6 +114,12 @@ struct AuthorizationTests {
             Route(method: .post, path: "\(petitionPath)/amendments", form: { _ in [("amendment", "A correction.")] }, allowed: editors, allowedOutcome: .conflict),
             Route(method: .post, path: "\(petitionPath)/image", allowed: editors, allowedOutcome: .badRequest, isUpload: true),
             Route(method: .post, path: "\(petitionPath)/image/remove", allowed: editors, allowedOutcome: .redirected),
+            Route(method: .get, path: "\(petitionPath)/translation?language=fr", allowed: editors, allowedOutcome: .page),
+            Route(
+                method: .post, path: "\(petitionPath)/translation",
+                form: { [("language", "fr"), ("title", "Par \($0)"), ("summary", "…"), ("body", "…"), ("intent", "save")] }, allowed: editors,
+                allowedOutcome: .redirected),
+            Route(method: .post, path: "\(petitionPath)/translation/remove", form: { _ in [("language", "fr")] }, allowed: editors, allowedOutcome: .redirected),
             // The package names signers: owners only. A draft has none to deliver yet.
             Route(method: .post, path: "\(petitionPath)/package", allowed: owners, allowedOutcome: .conflict),
         ]

@@ -271,4 +271,74 @@ struct PetitionEditorTests {
         }
         #expect(try await instance.auditActions().contains(.petitionAssigned))
     }
+
+    @Test("translations: written beside the original, chosen by link or by the browser's languages, frozen once open", arguments: TestDatabase.all)
+    func translations(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.createAccount("admin@example.org", admin: true)
+        try await instance.createAccount("owner@example.org")
+        let slug = try await instance.run { browser in
+            try await browser.signIn("owner@example.org")
+            try await browser.createOrganization("Acme", slug: "acme")
+            let slug = try await browser.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers", body: "Rivers **now**."))
+            let manage = "/org/acme/petitions/\(slug)"
+            let page = try await browser.get(manage)
+            #expect(page.body.contains(#"<option value="fr">Français</option>"#))
+            #expect(!page.body.contains(#"<option value="en">"#))
+
+            let form = try await browser.get("\(manage)/translation?language=fr")
+            #expect(form.status == .ok)
+            #expect(form.body.contains("Rivers <strong>now</strong>."))
+            let invalid = try await browser.submit(
+                "\(manage)/translation?language=fr", action: "\(manage)/translation", [("language", "fr"), ("title", ""), ("summary", "Résumé")])
+            #expect(invalid.status == .unprocessableContent)
+            #expect(invalid.body.contains("Résumé"))
+            for (language, title, body) in [("fr", "Des rivières propres", "Des rivières **maintenant**."), ("ar", "أنهار نظيفة", "أنهار **الآن**.")] {
+                let saved = try await browser.submit(
+                    "\(manage)/translation?language=\(language)", action: "\(manage)/translation",
+                    [("language", language), ("title", title), ("summary", "…"), ("body", body), ("intent", "save")])
+                #expect(saved.status == .seeOther)
+            }
+            #expect(try await browser.get("\(manage)/translation?language=en").status == .notFound)
+            #expect(try await browser.press("submit", petition: slug, in: "acme").status == .seeOther)
+            return slug
+        }
+        try await instance.moderate(.approve, slug: slug)
+        try await instance.run { browser in
+            let visitor = browser.newVisitor()
+            let original = try await visitor.get("/p/\(slug)")
+            #expect(original.body.contains("<h1>Clean rivers</h1>"))
+            #expect(original.body.contains(#"href="/p/\#(slug)?lang=fr" lang="fr""#))
+            #expect(original.headers[.vary] == "Accept-Language")
+
+            let french = try await visitor.get("/p/\(slug)", headers: [.acceptLanguage: "de;q=0.9, fr-CH, en;q=0.5"])
+            #expect(french.body.contains("<h1>Des rivières propres</h1>"))
+            #expect(french.body.contains("Des rivières <strong>maintenant</strong>."))
+            #expect(french.headers[.contentLanguage] == "fr")
+            #expect(french.body.contains(#"<html lang="fr" dir="ltr">"#))
+
+            let arabic = try await visitor.get("/p/\(slug)?lang=ar", headers: [.acceptLanguage: "fr"])
+            #expect(arabic.body.contains("<h1>أنهار نظيفة</h1>"))
+            #expect(arabic.body.contains(#"<html lang="ar" dir="rtl">"#))
+            #expect(arabic.formAction == "/p/\(slug)/sign?lang=ar")
+            // Signing from it keeps the language of the page on a form error.
+            let refused = try await visitor.post(try #require(arabic.formAction), form: [("csrf", arabic.field("csrf") ?? ""), ("email", "not an address")])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("<h1>أنهار نظيفة</h1>"))
+
+            // Open: what people read in a language is fixed, but a new language may be added.
+            let owner = browser.newVisitor()
+            try await owner.signIn("owner@example.org")
+            let manage = "/org/acme/petitions/\(slug)"
+            #expect(try await owner.get("\(manage)/translation?language=fr").body.contains("its translation is fixed"))
+            let changed = try await owner.submit(
+                manage, action: "\(manage)/translation", [("language", "fr"), ("title", "Autre"), ("summary", "…"), ("body", "Autre."), ("intent", "save")])
+            #expect(changed.status == .conflict)
+            let added = try await owner.submit(
+                manage, action: "\(manage)/translation", [("language", "es"), ("title", "Ríos limpios"), ("summary", "…"), ("body", "Ya."), ("intent", "save")])
+            #expect(added.status == .seeOther)
+            #expect(try await owner.submit(manage, action: "\(manage)/translation/remove", [("language", "fr")]).status == .conflict)
+            #expect(try await instance.petition(slug: slug)?.translations.map(\.language) == ["ar", "es", "fr"])
+        }
+    }
 }

@@ -27,6 +27,9 @@ struct PetitionEditorController: Sendable {
         router.post("/org/:slug/petitions/:petition/withdraw-submission") { try await move(.withdrawSubmission, $0, $1) }
         router.post("/org/:slug/petitions/:petition/close") { try await move(.close, $0, $1) }
         router.post("/org/:slug/petitions/:petition/amendments", use: amend)
+        router.get("/org/:slug/petitions/:petition/translation", use: translationForm)
+        router.post("/org/:slug/petitions/:petition/translation", use: saveTranslation)
+        router.post("/org/:slug/petitions/:petition/translation/remove", use: removeTranslation)
         router.post("/org/:slug/petitions/:petition/image", use: uploadImage)
         router.post("/org/:slug/petitions/:petition/image/remove", use: removeImage)
     }
@@ -128,6 +131,52 @@ struct PetitionEditorController: Sendable {
         return AccountPages.redirect("/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=amended")
     }
 
+    @Sendable func translationForm(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.editPetitions, request, context)
+        let petition = granted.petition
+        guard let language = request.uri.queryParameters.get("language"), PetitionContent.isLanguageTag(language), language != petition.language
+        else { throw AppError.notFound("Choose one of the offered languages to translate the petition into.") }
+        let stored = petition.translations.first { $0.language == language }
+        return translationPage(
+            request, context, granted, stored ?? PetitionTranslation(language: language, title: "", summary: "", bodyMarkdown: ""),
+            isStored: stored != nil)
+    }
+
+    @Sendable func saveTranslation(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.editPetitions, request, context)
+        let form = try await forms.form(request, context: context, upTo: Self.formLimit)
+        let typed = PetitionTranslation(
+            language: form["language"] ?? "", title: form["title"] ?? "", summary: form["summary"] ?? "", bodyMarkdown: form["body"] ?? "")
+        let isStored = granted.petition.translations.contains { $0.language == typed.language }
+        let preview = form["intent"] == "preview"
+        switch PetitionTranslation.validated(language: typed.language, title: typed.title, summary: typed.summary, bodyMarkdown: typed.bodyMarkdown) {
+        case .failure(let problems):
+            return translationPage(
+                request, context, granted, typed, isStored: isStored, preview: preview, problems: ProblemsView(problems),
+                status: preview ? .ok : .unprocessableContent)
+        case .success(let translation):
+            if preview { return translationPage(request, context, granted, typed, isStored: isStored, preview: true) }
+            do {
+                try await refusalsAsConflicts { try await editor.translate(granted.petition.id, translation, by: granted.account) }
+            } catch let problems as FormProblems {
+                return translationPage(request, context, granted, typed, isStored: isStored, problems: ProblemsView(problems), status: .unprocessableContent)
+            }
+            catalog.forget(granted.petition)
+            return AccountPages.redirect("/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=translated")
+        }
+    }
+
+    @Sendable func removeTranslation(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.editPetitions, request, context)
+        let form = try await forms.form(request, context: context)
+        try await refusalsAsConflicts {
+            try await editor.removeTranslation(granted.petition.id, language: form["language"] ?? "", by: granted.account)
+        }
+        catalog.forget(granted.petition)
+        return AccountPages.redirect(
+            "/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=translation-removed")
+    }
+
     @Sendable func uploadImage(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
         let form = try await forms.upload(request, context: context, upTo: Self.uploadLimit)
@@ -163,7 +212,8 @@ struct PetitionEditorController: Sendable {
         "pending_review": "Submitted: a moderator will review it. You will get an email when they have.",
         "open": "The petition is open: people can sign it now.", "draft": "The petition is a draft again.",
         "closed": "The petition is closed: signing has stopped.", "amended": "The amendment is published.", "image": "The image is saved.",
-        "image-removed": "The image is removed.",
+        "image-removed": "The image is removed.", "translated": "The translation is saved.",
+        "translation-removed": "The translation is removed.",
     ]
 
     private func editorPage(
@@ -176,6 +226,17 @@ struct PetitionEditorController: Sendable {
             PetitionEditorView(
                 page: forms.layout(heading, context), csrf: csrf, orgSlug: organization.slug, action: action, heading: heading, isNew: petition == nil,
                 isFrozen: petition?.isTextFrozen ?? false, fields: fields, preview: preview, problems: problems)
+        }
+    }
+
+    private func translationPage(
+        _ request: Request, _ context: Context, _ granted: PetitionAccess.Granted, _ translation: PetitionTranslation, isStored: Bool,
+        preview: Bool = false, problems: ProblemsView = ProblemsView(), status: HTTPResponse.Status = .ok
+    ) -> Response {
+        forms.respond("translation-editor", request: request, status: status) { csrf in
+            TranslationEditorView(
+                page: forms.layout("Translate the petition", context), csrf: csrf, orgSlug: granted.organization.organization.slug,
+                petition: granted.petition, translation: translation, isStored: isStored, preview: preview, problems: problems)
         }
     }
 
@@ -201,7 +262,18 @@ struct PetitionEditorController: Sendable {
                 canAmend: canEdit && petition.isTextFrozen && state != .takenDown,
                 canChangeImage: canEdit && [.draft, .pendingReview, .open].contains(state),
                 image: petition.image.map { ImageView($0, slug: petition.slug) }, amendments: petition.amendments.map(AmendmentView.init),
-                hasAmendments: !petition.amendments.isEmpty, imageLimit: "\(PetitionImage.byteLimit / 1024 / 1024) MB", notice: notice,
+                hasAmendments: !petition.amendments.isEmpty,
+                translations: petition.translations.map { translation in
+                    LanguageLink(
+                        lang: translation.language, name: PetitionLanguage.name(of: translation.language),
+                        dir: TextDirection.of(language: translation.language),
+                        url: "/org/\(organization.slug)/petitions/\(petition.slug)/translation?language=\(translation.language)", current: false)
+                },
+                hasTranslations: !petition.translations.isEmpty,
+                newLanguages: PetitionEditorView.commonLanguages.filter { !petition.languages.contains($0.tag) }.map {
+                    PetitionEditorView.LanguageOption(tag: $0.tag, name: $0.name, selected: false)
+                },
+                canTranslate: canEdit && [.draft, .pendingReview, .open].contains(state), imageLimit: "\(PetitionImage.byteLimit / 1024 / 1024) MB", notice: notice,
                 problems: problems)
         }
     }

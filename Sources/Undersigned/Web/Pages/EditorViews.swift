@@ -157,7 +157,61 @@ struct PetitionManageView {
     var image: ImageView?
     var amendments: [AmendmentView]
     var hasAmendments: Bool
+    var translations: [LanguageLink]
+    var hasTranslations: Bool
+    /// Languages a translation may still be added in.
+    var newLanguages: [PetitionEditorView.LanguageOption]
+    var canTranslate: Bool
     var imageLimit: String
     var notice: String?
     var problems = ProblemsView()
+}
+
+/// A translation of a petition, written beside the original.
+struct TranslationEditorView {
+    var page: Layout
+    var csrf: String
+    var orgSlug: String
+    var slug: String
+    var language: String
+    var languageName: String
+    var dir: String
+    var title: String
+    var summary: String
+    var body: String
+    var originalTitle: String
+    var originalSummary: String
+    var originalBodyHTML: String
+    var originalLang: String
+    var originalDir: String
+    /// Stored and signable: shown, not editable.
+    var isFrozen: Bool
+    var canRemove: Bool
+    var previewHTML: String?
+    var problems = ProblemsView()
+
+    init(
+        page: Layout, csrf: String, orgSlug: String, petition: Petition, translation: PetitionTranslation, isStored: Bool, preview: Bool = false,
+        problems: ProblemsView = ProblemsView()
+    ) {
+        self.page = page
+        self.csrf = csrf
+        self.orgSlug = orgSlug
+        slug = petition.slug
+        language = translation.language
+        languageName = PetitionLanguage.name(of: translation.language)
+        dir = TextDirection.of(language: translation.language)
+        title = translation.title
+        summary = translation.summary
+        body = translation.bodyMarkdown
+        originalTitle = petition.title
+        originalSummary = petition.summary
+        originalBodyHTML = MarkdownRenderer.html(from: petition.bodyMarkdown)
+        originalLang = petition.language
+        originalDir = TextDirection.of(language: petition.language)
+        isFrozen = isStored && petition.isTextFrozen
+        canRemove = isStored && !petition.isTextFrozen
+        previewHTML = preview ? MarkdownRenderer.html(from: translation.bodyMarkdown) : nil
+        self.problems = problems
+    }
 }
