@@ -31,6 +31,8 @@ public struct AuditEvent: Sendable, Equatable {
 public enum AuditAction: String, Sendable, CaseIterable {
     case accountCreated = "account.created"
     case accountLocked = "account.locked"
+    case accountDisabled = "account.disabled"
+    case accountEnabled = "account.enabled"
     case passwordReset = "account.password-reset"
     case organizationCreated = "organization.created"
     case invitationSent = "invitation.sent"

@@ -132,6 +132,7 @@ func addAccountRoutes(
     AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)
         .addRoutes(to: routes)
     AdminOutboxController(outbox: database, forms: forms).addRoutes(to: routes)
+    AdminAccountsController(accounts: accounts, store: database, forms: forms, clock: clock).addRoutes(to: routes)
 }
 
 /// The configured transport, with the sender identity and DKIM key every transport shares.
