@@ -13,16 +13,7 @@ struct DeliveryPagesTests {
     @Test("record deliveries with evidence, make and revoke targets' links; the last delivery makes the petition delivered", arguments: TestDatabase.all)
     func deliveries(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
-        try await instance.createAccount("admin@example.org", admin: true)
-        try await instance.createAccount("owner@example.org")
-        let slug = try await instance.run { browser in
-            try await browser.signIn("owner@example.org")
-            try await browser.createOrganization("Acme", slug: "acme")
-            let slug = try await browser.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers"))
-            #expect(try await browser.press("submit", petition: slug, in: "acme").status == .seeOther)
-            return slug
-        }
-        try await instance.moderate(.approve, slug: slug)
+        let slug = try await instance.openPetition()
         try await instance.run { browser in
             try await browser.signIn("owner@example.org")
             try await browser.newVisitor().signAndConfirm(email: "signer@example.org", slug: slug)
