@@ -40,6 +40,9 @@ struct DeliveryPagesTests {
                 path, fields: [("csrf", csrf), ("target", "1"), ("channel", "email"), ("by", "Amal")],
                 file: ("evidence", "big.pdf", "application/pdf", [UInt8](repeating: 0x41, count: 11 * 1024 * 1024)))
             #expect(huge.status == .contentTooLarge)
+            let forged = try await browser.upload(
+                path, fields: [("csrf", "forged"), ("target", "1"), ("channel", "email"), ("by", "Amal")], file: nil)
+            #expect(forged.status == .forbidden)
             #expect(try await browser.get(path).body.contains("Not delivered yet."))
 
             let recorded = try await browser.upload(
