@@ -7,6 +7,8 @@ public protocol AccountStore: Sendable {
     func accountTransaction<Result: Sendable>(_ body: @Sendable (any AccountTransaction) async throws -> Result) async throws -> Result
     func account(id: UUID) async throws -> Account?
     func account(emailFingerprint: [UInt8]) async throws -> Account?
+    /// Every account, by name.
+    func allAccounts() async throws -> [Account]
     /// The session with this token hash and its account, expired or not.
     func session(tokenHash: [UInt8]) async throws -> (session: StoredSession, account: Account)?
     /// Records that the session was used at `date`, which pushes its idle expiry back.
@@ -32,6 +34,8 @@ public protocol AccountTransaction: Sendable {
     func insert(_ account: Account) async throws -> Bool
     func account(id: UUID) async throws -> Account?
     func updatePassword(accountID: UUID, hash: String) async throws
+    /// Disables the account from `date`, or enables it again with `nil`.
+    func setDisabled(accountID: UUID, at date: Date?) async throws
     /// Counts a failed sign-in; at `limit` failures the count restarts and the account is
     /// locked until `lockUntil`. Returns whether this failure locked it.
     func recordFailedSignIn(accountID: UUID, limit: Int, lockUntil: Date) async throws -> Bool

@@ -31,6 +31,8 @@ public struct AuditEvent: Sendable, Equatable {
 public enum AuditAction: String, Sendable, CaseIterable {
     case accountCreated = "account.created"
     case accountLocked = "account.locked"
+    case accountDisabled = "account.disabled"
+    case accountEnabled = "account.enabled"
     case passwordReset = "account.password-reset"
     case organizationCreated = "organization.created"
     case invitationSent = "invitation.sent"
@@ -52,6 +54,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case petitionTranslationRemoved = "petition.translation-removed"
     case petitionImageChanged = "petition.image-changed"
     case petitionImageRemoved = "petition.image-removed"
+    case deliveryRecorded = "delivery.recorded"
+    case targetLinkCreated = "target-link.created"
+    case targetLinksRevoked = "target-link.revoked"
     case organizationKeySet = "organization.key-set"
     case organizationKeyRemoved = "organization.key-removed"
     case deliveryPackageExported = "petition.package-exported"

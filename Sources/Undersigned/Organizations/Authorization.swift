@@ -23,9 +23,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewOutbox
     /// Approve, reject and take down petitions of any organization, and handle reports.
     case moderatePetitions
+    /// See every account, disable and enable them.
+    case manageAccounts
 
     /// Permissions over the whole instance, which only its admins hold.
-    var isInstanceWide: Bool { [.viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions].contains(self) }
+    var isInstanceWide: Bool { [.viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions, .manageAccounts].contains(self) }
 }
 
 /// The one place that decides who may do what. Instance admins may do everything; members
@@ -52,7 +54,7 @@ public enum Authorization {
         case .viewOrganization, .viewPetitions: [.viewer, .editor, .owner]
         case .editPetitions: [.editor, .owner]
         case .manageMembers, .viewAuditLog, .exportSignatures, .manageOrganizationKey: [.owner]
-        case .viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions: []
+        case .viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions, .manageAccounts: []
         }
     }
 }

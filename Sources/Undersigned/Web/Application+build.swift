@@ -119,20 +119,24 @@ func addAccountRoutes(
         organizations: organizations, keys: OrganizationKeys(accounts: accounts), store: database, petitions: database, access: access,
         forms: forms, clock: clock
     ).addRoutes(to: routes)
-    OrganizationPackageController(
-        access: PetitionAccess(organizations: access, petitions: database),
-        exports: PackageExports(deliveries: deliveries, store: database, clock: clock), forms: forms
-    ).addRoutes(to: routes)
     InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(to: routes)
     AuditController(audit: database, access: access, forms: forms).addRoutes(to: routes)
+    let petitionAccess = PetitionAccess(organizations: access, petitions: database)
     PetitionEditorController(
-        editor: PetitionEditor(store: database, review: settings.petitionReview, clock: clock),
-        access: PetitionAccess(organizations: access, petitions: database), catalog: catalog, forms: forms, review: settings.petitionReview,
-        baseURL: settings.baseURL
+        editor: PetitionEditor(store: database, review: settings.petitionReview, clock: clock), access: petitionAccess, catalog: catalog,
+        forms: forms, review: settings.petitionReview, baseURL: settings.baseURL
+    ).addRoutes(to: routes)
+    DeliveryController(
+        deliveries: deliveries, records: database, links: database, access: petitionAccess, catalog: catalog, forms: forms, baseURL: settings.baseURL,
+        clock: clock
+    ).addRoutes(to: routes)
+    OrganizationPackageController(
+        access: petitionAccess, exports: PackageExports(deliveries: deliveries, store: database, clock: clock), forms: forms
     ).addRoutes(to: routes)
     AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)
         .addRoutes(to: routes)
     AdminOutboxController(outbox: database, forms: forms).addRoutes(to: routes)
+    AdminAccountsController(accounts: accounts, store: database, forms: forms, clock: clock).addRoutes(to: routes)
 }
 
 /// The configured transport, with the sender identity and DKIM key every transport shares.

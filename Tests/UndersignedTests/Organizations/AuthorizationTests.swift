@@ -68,8 +68,10 @@ struct AuthorizationTests {
         }
     }
 
-    /// - Parameter petition: the slug of a draft of `acme`'s.
-    static func routes(viewerID: UUID, petition: String) -> [Route] {
+    /// - Parameters:
+    ///   - petition: the slug of a draft of `acme`'s.
+    ///   - bystanderID: an account none of the actors uses, for admins to disable and enable.
+    static func routes(viewerID: UUID, petition: String, bystanderID: UUID) -> [Route] {
         let members: Set<Actor> = [.viewer, .editor, .owner, .admin]
         let editors: Set<Actor> = [.editor, .owner, .admin]
         let owners: Set<Actor> = [.owner, .admin]
@@ -99,6 +101,11 @@ struct AuthorizationTests {
             Route(method: .get, path: "/admin/audit", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/log", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/outbox", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(method: .get, path: "/admin/accounts", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/accounts/\(bystanderID.text)/disable", allowed: [.admin], allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/accounts/\(bystanderID.text)/enable", allowed: [.admin], allowedOutcome: .redirected, organizationRoute: false),
             Route(method: .get, path: "/org/acme/petitions/new", allowed: editors, allowedOutcome: .page),
             Route(
                 method: .post, path: "/org/acme/petitions/new", form: { Browser.petitionForm(title: "Petition of \($0)") }, allowed: editors,
@@ -115,6 +122,14 @@ struct AuthorizationTests {
             Route(method: .post, path: "\(petitionPath)/image", allowed: editors, allowedOutcome: .badRequest, isUpload: true),
             Route(method: .post, path: "\(petitionPath)/image/remove", allowed: editors, allowedOutcome: .redirected),
             Route(method: .get, path: "\(petitionPath)/translation?language=fr", allowed: editors, allowedOutcome: .page),
+            Route(method: .get, path: "\(petitionPath)/deliveries", allowed: members, allowedOutcome: .page),
+            Route(method: .post, path: "\(petitionPath)/deliveries", allowed: editors, allowedOutcome: .badRequest, isUpload: true),
+            Route(
+                method: .get, path: "\(petitionPath)/deliveries/\(UUID().uuidString.lowercased())/evidence", allowed: members,
+                allowedOutcome: .missingInside("has no evidence file")),
+            Route(
+                method: .post, path: "\(petitionPath)/target-links", form: { _ in [("target", "1"), ("intent", "create")] }, allowed: editors,
+                allowedOutcome: .conflict),
             Route(
                 method: .post, path: "\(petitionPath)/translation",
                 form: { [("language", "fr"), ("title", "Par \($0)"), ("summary", "…"), ("body", "…"), ("intent", "save")] }, allowed: editors,
@@ -133,12 +148,13 @@ struct AuthorizationTests {
             try await instance.createAccount("\(actor)@example.org")
         }
         let viewer = try #require(try await instance.account("viewer@example.org"))
+        let bystander = try await instance.createAccount("bystander@example.org")
         try await instance.run { browser in
             let browsers = try await Self.signedInBrowsers(browser)
             try await Self.join(browsers)
             let petition = try await browsers[.owner]!.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers"))
             var failures: [String] = []
-            for route in Self.routes(viewerID: viewer.id, petition: petition) {
+            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id) {
                 for actor in Actor.allCases {
                     let visitor = try #require(browsers[actor])
                     let page =
@@ -166,12 +182,13 @@ struct AuthorizationTests {
         let instance = try await TestInstance(database)
         try await instance.createAccount("owner@example.org")
         let viewer = try await instance.createAccount("viewer@example.org")
+        let bystander = try await instance.createAccount("bystander@example.org")
         try await instance.run { browser in
             try await browser.signIn("owner@example.org")
             try await browser.createOrganization("Acme", slug: "acme")
             let petition = try await browser.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers"))
             _ = try await browser.get("/org/acme")
-            for route in Self.routes(viewerID: viewer.id, petition: petition) where route.method == .post && !route.isUpload {
+            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id) where route.method == .post && !route.isUpload {
                 for token in ["forged", ""] {
                     let page = try await browser.post(route.path, form: [("csrf", token)] + route.form(.owner))
                     #expect(page.status == .forbidden, "\(route.path)")
@@ -187,7 +204,7 @@ struct AuthorizationTests {
             #expect(try await browser.get("/org/org-of-owner").status == .notFound)
             #expect(try await instance.petition(slug: petition)?.title == "Clean rivers")
         }
-        #expect(try await instance.auditActions().sorted { $0.rawValue < $1.rawValue } == [.accountCreated, .accountCreated, .organizationCreated, .petitionCreated])
+        #expect(try await instance.auditActions().sorted { $0.rawValue < $1.rawValue } == [.accountCreated, .accountCreated, .accountCreated, .organizationCreated, .petitionCreated])
     }
 
     @Test("the rules: admins may do everything, members as their role allows, others nothing")
@@ -245,7 +262,7 @@ struct AuthorizationTests {
         case .badRequest: return .badRequest
         case .notFound:
             if page.body.contains("no organization at this address") { return .hidden }
-            for text in ["accepted or withdrawn already", "not a member of the organization"] where page.body.contains(text) {
+            for text in ["accepted or withdrawn already", "not a member of the organization", "has no evidence file"] where page.body.contains(text) {
                 return .missingInside(text)
             }
             return nil

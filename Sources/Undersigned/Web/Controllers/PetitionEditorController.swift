@@ -254,6 +254,7 @@ struct PetitionEditorController: Sendable {
                 title: petition.title, summary: petition.summary, lang: petition.language, dir: TextDirection.of(language: petition.language),
                 state: state.label, stateExplanation: Self.explanation(of: state, review: review),
                 reason: petition.stateReason, publicURL: petition.isPublic ? "\(baseURL.absoluteString)/p/\(petition.slug)" : nil,
+                isPublished: [.open, .closed, .delivered].contains(state),
                 bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown), targets: petition.targets.map(TargetView.init),
                 goal: Numbers.grouped(petition.goal),
                 canEdit: canEdit && [.draft, .pendingReview, .open].contains(state), canSubmit: canEdit && state == .draft,

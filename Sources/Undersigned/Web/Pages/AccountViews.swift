@@ -14,7 +14,7 @@ struct ProblemsView {
     /// Fields in the order the forms show them.
     static let order = [
         "name", "email", "slug", "role", "password", "confirmation", "title", "summary", "body", "language", "goal", "targets", "image", "alt",
-        "amendment", "reason",
+        "amendment", "reason", "target", "channel", "date", "by", "notes", "evidence",
     ]
 
     init(_ problems: FormProblems = FormProblems(), notice: String? = nil) {

@@ -144,6 +144,8 @@ struct PetitionManageView {
     var stateExplanation: String
     var reason: String?
     var publicURL: String?
+    /// Open, closed or delivered: what delivery is about.
+    var isPublished: Bool
     var bodyHTML: String
     var targets: [TargetView]
     var goal: String
