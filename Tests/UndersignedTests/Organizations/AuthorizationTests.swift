@@ -72,8 +72,10 @@ struct AuthorizationTests {
     static let openPetitionSlug = "open-petition"
     static let otherPetitionSlug = "elsewhere-petition"
 
-    /// - Parameter petition: the slug of a draft of `acme`'s.
-    static func routes(viewerID: UUID, petition: String) -> [Route] {
+    /// - Parameters:
+    ///   - petition: the slug of a draft of `acme`'s.
+    ///   - bystanderID: an account none of the actors uses, for admins to disable and enable.
+    static func routes(viewerID: UUID, petition: String, bystanderID: UUID) -> [Route] {
         let members: Set<Actor> = [.viewer, .editor, .owner, .admin]
         let editors: Set<Actor> = [.editor, .owner, .admin]
         let owners: Set<Actor> = [.owner, .admin]
@@ -96,9 +98,18 @@ struct AuthorizationTests {
             Route(
                 method: .post, path: "/org/acme/members/\(UUID().uuidString.lowercased())/remove", allowed: owners,
                 allowedOutcome: .missingInside("not a member of the organization")),
+            Route(
+                method: .post, path: "/org/acme/key", form: { _ in [("key", OrganizationPrivateKey().publicKey.text)] }, allowed: owners,
+                allowedOutcome: .redirected),
+            Route(method: .post, path: "/org/acme/key/remove", allowed: owners, allowedOutcome: .redirected),
             Route(method: .get, path: "/admin/audit", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/log", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/outbox", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(method: .get, path: "/admin/accounts", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/accounts/\(bystanderID.text)/disable", allowed: [.admin], allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/accounts/\(bystanderID.text)/enable", allowed: [.admin], allowedOutcome: .redirected, organizationRoute: false),
             Route(method: .get, path: "/org/acme/petitions/new", allowed: editors, allowedOutcome: .page),
             Route(
                 method: .post, path: "/org/acme/petitions/new", form: { Browser.petitionForm(title: "Petition of \($0)") }, allowed: editors,
@@ -128,6 +139,8 @@ struct AuthorizationTests {
                 form: { [("language", "fr"), ("title", "Par \($0)"), ("summary", "…"), ("body", "…"), ("intent", "save")] }, allowed: editors,
                 allowedOutcome: .redirected),
             Route(method: .post, path: "\(petitionPath)/translation/remove", form: { _ in [("language", "fr")] }, allowed: editors, allowedOutcome: .redirected),
+            // The package names signers: owners only. A draft has none to deliver yet.
+            Route(method: .post, path: "\(petitionPath)/package", allowed: owners, allowedOutcome: .conflict),
             Route(method: .get, path: "\(petitionPath)/dashboard", allowed: members, allowedOutcome: .page),
             Route(method: .get, path: "\(petitionPath)/updates", allowed: editors, allowedOutcome: .page),
             // A draft has no signers to tell.
@@ -151,6 +164,7 @@ struct AuthorizationTests {
             try await instance.createAccount("\(actor)@example.org")
         }
         let viewer = try #require(try await instance.account("viewer@example.org"))
+        let bystander = try await instance.createAccount("bystander@example.org")
         try await instance.run { browser in
             let browsers = try await Self.signedInBrowsers(browser)
             try await Self.join(browsers)
@@ -158,7 +172,7 @@ struct AuthorizationTests {
             try await instance.insertPetition(slug: Self.openPetitionSlug, organization: "acme")
             try await instance.insertPetition(slug: Self.otherPetitionSlug, organization: "elsewhere")
             var failures: [String] = []
-            for route in Self.routes(viewerID: viewer.id, petition: petition) {
+            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id) {
                 for actor in Actor.allCases {
                     let visitor = try #require(browsers[actor])
                     let page =
@@ -186,13 +200,14 @@ struct AuthorizationTests {
         let instance = try await TestInstance(database)
         try await instance.createAccount("owner@example.org")
         let viewer = try await instance.createAccount("viewer@example.org")
+        let bystander = try await instance.createAccount("bystander@example.org")
         try await instance.run { browser in
             try await browser.signIn("owner@example.org")
             try await browser.createOrganization("Acme", slug: "acme")
             let petition = try await browser.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers"))
             try await instance.insertPetition(slug: Self.openPetitionSlug, organization: "acme")
             _ = try await browser.get("/org/acme")
-            for route in Self.routes(viewerID: viewer.id, petition: petition) where route.method == .post && !route.isUpload {
+            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id) where route.method == .post && !route.isUpload {
                 for token in ["forged", ""] {
                     let page = try await browser.post(route.path, form: [("csrf", token)] + route.form(.owner))
                     #expect(page.status == .forbidden, "\(route.path)")
@@ -209,7 +224,7 @@ struct AuthorizationTests {
             #expect(try await browser.get("/org/org-of-owner").status == .notFound)
             #expect(try await instance.petition(slug: petition)?.title == "Clean rivers")
         }
-        #expect(try await instance.auditActions().sorted { $0.rawValue < $1.rawValue } == [.accountCreated, .accountCreated, .organizationCreated, .petitionCreated])
+        #expect(try await instance.auditActions().sorted { $0.rawValue < $1.rawValue } == [.accountCreated, .accountCreated, .accountCreated, .organizationCreated, .petitionCreated])
     }
 
     @Test("the rules: admins may do everything, members as their role allows, others nothing")
@@ -229,6 +244,8 @@ struct AuthorizationTests {
         #expect(Authorization.check(member, .manageMembers, role: .owner) == .allowed)
         #expect(Authorization.check(member, .viewAuditLog, role: .editor) == .forbidden)
         #expect(Authorization.check(member, .viewAuditLog, role: .owner) == .allowed)
+        #expect(Authorization.check(member, .manageOrganizationKey, role: .editor) == .forbidden)
+        #expect(Authorization.check(member, .manageOrganizationKey, role: .owner) == .allowed)
     }
 
     // MARK: Helpers
