@@ -12,11 +12,10 @@ struct PetitionUpdateTests {
     @Test("an update shows on the page at once and is emailed only to confirmed signers who asked for news, who can unsubscribe", arguments: TestDatabase.all)
     func postAndEmail(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
-        try await instance.createAccount("editor@example.org")
+        let editor = try await instance.createAccount("editor@example.org")
+        let petition = try #require(try await instance.prepareOrganization("rivers", owner: editor, petitions: ["clean-rivers": .open])["clean-rivers"])
         try await instance.run { browser in
             try await browser.signIn("editor@example.org")
-            try await browser.createOrganization("Rivers", slug: "rivers")
-            let petition = try await instance.insertPetition(slug: "clean-rivers", organization: "rivers")
             try await browser.newVisitor().signAndConfirm(email: "news@example.org", on: "clean-rivers", updates: true)
             try await browser.newVisitor().signAndConfirm(email: "more-news@example.org", on: "clean-rivers", updates: true)
             try await browser.newVisitor().signAndConfirm(email: "quiet@example.org", on: "clean-rivers", updates: false)
@@ -25,7 +24,7 @@ struct PetitionUpdateTests {
             try await leaving.signAndConfirm(email: "leaving@example.org", on: "clean-rivers", updates: true)
             try await leaving.withdraw(email: "leaving@example.org")
             _ = try await browser.mailbox.waitForMessages(to: "unconfirmed@example.org")
-            try await instance.waitUntilNewsIsSent()
+            try await browser.waitUntilNewsIsSent(updates: Self.updates)
             let before = Dictionary(uniqueKeysWithValues: ["quiet", "unconfirmed", "leaving"].map { ($0, browser.mailbox.messages(to: "\($0)@example.org").count) })
 
             let posted = try await browser.submit(
@@ -47,7 +46,7 @@ struct PetitionUpdateTests {
             #expect(news.raw.contains("Rivers has posted news about the petition you signed"))
             #expect(news.raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"))
             _ = try await browser.mailbox.waitForMessages(to: "more-news@example.org", count: 3)
-            try await instance.waitUntilNewsIsSent()
+            try await browser.waitUntilNewsIsSent(updates: Self.updates)
             for (name, count) in before {
                 #expect(browser.mailbox.messages(to: "\(name)@example.org").count == count, "\(name)")
             }
@@ -59,7 +58,7 @@ struct PetitionUpdateTests {
             instance.clock.advance(by: 60)
             #expect(try await browser.submit(Self.updates, [("subject", "Second news"), ("body", "More to come.")]).status == .seeOther)
             _ = try await browser.mailbox.waitForMessages(to: "more-news@example.org", count: 4)
-            try await instance.waitUntilNewsIsSent()
+            try await browser.waitUntilNewsIsSent(updates: Self.updates)
             #expect(browser.mailbox.messages(to: "news@example.org").count == 3)
 
             let newest = try await browser.get("/p/clean-rivers").body
@@ -76,12 +75,10 @@ struct PetitionUpdateTests {
     @Test("an update needs a subject and a text within limits, and a petition that has signers", arguments: TestDatabase.all)
     func rules(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
-        try await instance.createAccount("editor@example.org")
+        let editor = try await instance.createAccount("editor@example.org")
+        try await instance.prepareOrganization("rivers", owner: editor, petitions: ["clean-rivers": .open, "still-a-draft": .draft])
         try await instance.run { browser in
             try await browser.signIn("editor@example.org")
-            try await browser.createOrganization("Rivers", slug: "rivers")
-            try await instance.insertPetition(slug: "clean-rivers", organization: "rivers")
-            try await instance.insertPetition(slug: "still-a-draft", organization: "rivers", state: .draft)
 
             let empty = try await browser.submit(Self.updates, [("subject", "  "), ("body", "\r\n")])
             #expect(empty.status == .unprocessableContent)
