@@ -49,6 +49,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case petitionAmended = "petition.amended"
     case petitionImageChanged = "petition.image-changed"
     case petitionImageRemoved = "petition.image-removed"
+    /// A moderator closed a petition's open reports without acting on it.
+    case reportsDismissed = "petition.reports-dismissed"
+    /// A take-down closed the petition's open reports.
+    case reportsUpheld = "petition.reports-upheld"
 }
 
 /// An event as the audit pages show it, with the actor's and organization's names.
