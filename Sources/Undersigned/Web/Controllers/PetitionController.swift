@@ -121,7 +121,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
     // MARK: Helpers
 
     private func petition(from context: Context) async throws -> Petition {
-        guard let slug = context.parameters.get("slug"), let petition = try await catalog.petition(slug: slug) else {
+        guard let slug = context.parameters.get("slug"), let petition = try await catalog.publicPetition(slug: slug) else {
             throw AppError.notFound("There is no petition at this address. It may have been mistyped.")
         }
         return petition
