@@ -64,11 +64,16 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
         records: database, catalog: catalog, presenter: presenter, csrf: csrf
     ).addRoutes(to: router)
     UnsubscribeController(store: database, links: mailer.unsubscribeLinks, pages: pages).addRoutes(to: router)
+    let reports = Reports(store: database, sealer: sealer, clock: clock)
+    ReportController(
+        catalog: catalog, reports: reports, presenter: presenter, csrf: csrf,
+        limits: ReportLimits(trustForwardedFor: settings.abuse.trustForwardedFor, clock: clock)
+    ).addRoutes(to: router)
     OperationsController(database: database, pages: pages).addRoutes(to: router)
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, queued: { outbox.wake() })
     addAccountRoutes(
         to: router, database: database, settings: settings, secret: secret, mail: accountMail, pages: pages, csrf: csrf, clock: clock,
-        logKey: logKey.publicKey)
+        logKey: logKey.publicKey, catalog: catalog, presenter: presenter, reports: reports)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
     var app = Application(
@@ -94,10 +99,10 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     return app
 }
 
-/// Accounts, organizations and the audit log: the routes that read the session cookie.
+/// Accounts, organizations, moderation and the audit log: the routes that read the session cookie.
 func addAccountRoutes(
     to router: Router<AppRequestContext>, database: any Database, settings: Settings, secret: ServerSecret, mail: AccountMail, pages: Pages,
-    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public
+    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public, catalog: PetitionCatalog, presenter: PetitionPresenter, reports: Reports
 ) {
     let accounts = Accounts(store: database, secret: secret, sealer: mail.sealer, settings: settings.accounts, clock: clock)
     let sessions = Sessions(store: database, settings: settings.accounts, clock: clock)
@@ -121,6 +126,11 @@ func addAccountRoutes(
     AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)
         .addRoutes(to: routes)
     AdminOutboxController(outbox: database, forms: forms).addRoutes(to: routes)
+    let editor = PetitionEditor(store: database, review: settings.petitionReview, clock: clock)
+    ModerationController(
+        moderation: Moderation(editor: editor, store: database, accounts: accounts, mail: mail, clock: clock), reports: reports,
+        petitions: database, organizations: database, catalog: catalog, presenter: presenter, forms: forms, review: settings.petitionReview
+    ).addRoutes(to: routes)
 }
 
 /// The configured transport, with the sender identity and DKIM key every transport shares.
