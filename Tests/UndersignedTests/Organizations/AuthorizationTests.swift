@@ -11,6 +11,7 @@ struct AuthorizationTests {
         case anonymous, outsider, viewer, editor, owner, admin
         var description: String { rawValue }
         static let signedIn: Set<Actor> = [.outsider, .viewer, .editor, .owner, .admin]
+        static let everyone = Set(Actor.allCases)
     }
 
     /// What a request should come to.
@@ -45,18 +46,28 @@ struct AuthorizationTests {
         var allowedOutcome: Outcome
         /// Whether an outsider to the organization is answered as if it did not exist.
         var organizationRoute = true
+        /// Public pages (reporting a petition) need no session.
+        var signInRequired = true
 
         func expected(for actor: Actor) -> Outcome {
-            if actor == .anonymous { return .toSignIn }
+            if actor == .anonymous, signInRequired { return .toSignIn }
             if allowed.contains(actor) { return allowedOutcome }
             if organizationRoute, actor == .outsider { return .hidden }
             return .forbidden
         }
     }
 
-    static func routes(viewerID: UUID) -> [Route] {
+    /// Petitions of `acme` waiting for review, one for each decision, so that each applies once.
+    struct Moderated: Sendable {
+        var toApprove: String
+        var toReject: String
+        var toTakeDown: String
+    }
+
+    static func routes(viewerID: UUID, moderated: Moderated) -> [Route] {
         let members: Set<Actor> = [.viewer, .editor, .owner, .admin]
         let owners: Set<Actor> = [.owner, .admin]
+        let seed = TestInstance.seedPath
         return [
             Route(method: .get, path: "/account", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/org/new", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
@@ -78,6 +89,27 @@ struct AuthorizationTests {
             Route(method: .get, path: "/admin/audit", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/log", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/outbox", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(method: .get, path: "/admin/review", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(method: .get, path: "/admin/petitions/\(moderated.toApprove)", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/petitions/\(moderated.toApprove)/approve", allowed: [.admin], allowedOutcome: .redirected,
+                organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/petitions/\(moderated.toReject)/reject", form: { _ in [("reason", "Not ready.")] }, allowed: [.admin],
+                allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/petitions/\(moderated.toTakeDown)/take-down", form: { _ in [("reason", "Spam.")] }, allowed: [.admin],
+                allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/petitions/\(moderated.toTakeDown)/dismiss-reports", allowed: [.admin], allowedOutcome: .redirected,
+                organizationRoute: false),
+            Route(method: .get, path: "\(seed)/report", allowed: Actor.everyone, allowedOutcome: .page, organizationRoute: false, signInRequired: false),
+            Route(
+                method: .post, path: "\(seed)/report", form: { _ in [("reason", "spam")] }, allowed: Actor.everyone, allowedOutcome: .redirected,
+                organizationRoute: false, signInRequired: false),
+            Route(
+                method: .get, path: "\(seed)/report/thanks", allowed: Actor.everyone, allowedOutcome: .page, organizationRoute: false,
+                signInRequired: false),
         ]
     }
 
@@ -92,8 +124,9 @@ struct AuthorizationTests {
         try await instance.run { browser in
             let browsers = try await Self.signedInBrowsers(browser)
             try await Self.join(browsers)
+            let moderated = try await Self.petitionsToModerate(instance)
             var failures: [String] = []
-            for route in Self.routes(viewerID: viewer.id) {
+            for route in Self.routes(viewerID: viewer.id, moderated: moderated) {
                 for actor in Actor.allCases {
                     let visitor = try #require(browsers[actor])
                     let page =
@@ -116,31 +149,46 @@ struct AuthorizationTests {
         }
     }
 
-    @Test("forged or missing CSRF tokens change nothing on any form, even for an owner", arguments: TestDatabase.all)
+    @Test("forged or missing CSRF tokens change nothing on any form, even for an owner or an admin", arguments: TestDatabase.all)
     func forgedTokens(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("owner@example.org")
+        try await instance.createAccount("admin@example.org", admin: true)
         let viewer = try await instance.createAccount("viewer@example.org")
-        try await instance.run { browser in
+        let moderated = try await instance.run { browser in
             try await browser.signIn("owner@example.org")
             try await browser.createOrganization("Acme", slug: "acme")
-            _ = try await browser.get("/org/acme")
-            for route in Self.routes(viewerID: viewer.id) where route.method == .post {
+            let moderated = try await Self.petitionsToModerate(instance)
+            let admin = browser.newVisitor()
+            try await admin.signIn("admin@example.org")
+            for route in Self.routes(viewerID: viewer.id, moderated: moderated) where route.method == .post {
+                // Each as someone the route would let through.
+                let visitor = route.allowed.contains(.owner) ? browser : admin
+                _ = try await visitor.get("/account")
                 for token in ["forged", ""] {
-                    let page = try await browser.post(route.path, form: [("csrf", token)] + route.form(.owner))
+                    let page = try await visitor.post(route.path, form: [("csrf", token)] + route.form(.owner))
                     #expect(page.status == .forbidden, "\(route.path)")
                 }
                 // A token of this site, sent from another site, is refused too.
-                let form = try await browser.get("/org/acme")
-                let crossSite = try await browser.post(
+                let form = try await visitor.get("/account")
+                let crossSite = try await visitor.post(
                     route.path, form: [("csrf", form.field("csrf") ?? "")] + route.form(.owner), headers: [.origin: "https://evil.example"])
                 #expect(crossSite.status == .forbidden, "\(route.path)")
             }
             let page = try await browser.get("/org/acme")
             #expect(!page.body.contains("invitee.owner@example.org"))
             #expect(try await browser.get("/org/org-of-owner").status == .notFound)
+            return moderated
         }
-        #expect(try await instance.auditActions() == [.organizationCreated, .accountCreated, .accountCreated])
+        for slug in [moderated.toApprove, moderated.toReject, moderated.toTakeDown] {
+            #expect(try await instance.storedPetition(slug)?.state == .pendingReview)
+        }
+        #expect(try await instance.openReports().isEmpty)
+        // Only what setting up did, in any order: events made in the same instant have none.
+        let actions = try await instance.auditActions().map(\.rawValue).sorted()
+        let expected: [AuditAction] = [.organizationCreated, .accountCreated, .accountCreated, .accountCreated]
+            + Array(repeating: .petitionCreated, count: 3) + Array(repeating: .petitionSubmitted, count: 3)
+        #expect(actions == expected.map(\.rawValue).sorted())
     }
 
     @Test("the rules: admins may do everything, members as their role allows, others nothing")
@@ -185,6 +233,15 @@ struct AuthorizationTests {
             #expect(try await browsers[actor]!.submit(link, action: "\(link)/accept").status == .seeOther)
         }
         #expect(try await browsers[.outsider]!.createOrganization("Elsewhere", slug: "elsewhere").status == .seeOther)
+    }
+
+    /// Three petitions of `acme` waiting for review, written by its owner.
+    static func petitionsToModerate(_ instance: TestInstance) async throws -> Moderated {
+        var slugs: [String] = []
+        for title in ["To approve", "To reject", "To take down"] {
+            slugs.append(try await instance.writePetition(in: "acme", by: "owner@example.org", content: TestInstance.content(title: title, language: "en")).slug)
+        }
+        return Moderated(toApprove: slugs[0], toReject: slugs[1], toTakeDown: slugs[2])
     }
 
     static func outcome(of page: Browser.Page) -> Outcome? {
