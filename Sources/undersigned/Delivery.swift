@@ -98,12 +98,17 @@ struct TargetLink: AsyncParsableCommand {
             guard let found = try await database.petition(slug: petition) else { throw ValidationError("no petition has the slug \(petition)") }
             guard found.targets.indices.contains(target - 1) else { throw ValidationError("the petition has \(found.targets.count) target(s)") }
             let name = found.targets[target - 1].name
+            let now = Date()
             if revoke {
-                let revoked = try await database.revokeTargetLinks(petitionID: found.id, targetPosition: target - 1, at: Date())
+                let revoked = try await database.revokeTargetLinks(
+                    petitionID: found.id, targetPosition: target - 1, at: now,
+                    audit: TargetLinks.event(.targetLinksRevoked, found, targetPosition: target - 1, by: nil, at: now))
                 return "revoked \(revoked) link(s) of \(name)"
             }
             let (token, hash) = TargetLinks.newToken()
-            try await database.insertTargetLink(petitionID: found.id, targetPosition: target - 1, tokenHash: hash, at: Date())
+            try await database.insertTargetLink(
+                petitionID: found.id, targetPosition: target - 1, tokenHash: hash, at: now,
+                audit: TargetLinks.event(.targetLinkCreated, found, targetPosition: target - 1, by: nil, at: now))
             return "private link for \(name) (shown once; only its hash is stored):\n\(settings.baseURL.absoluteString)/t/\(token)"
         }
         print(message)

@@ -92,3 +92,29 @@ extension String {
         String(repeating: " ", count: max(0, width - count)) + self
     }
 }
+
+struct AssignPetition: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assign-petition",
+        abstract: "Hand a petition (the seed petition, say) to an organization, whose members then run it from its pages.")
+
+    @OptionGroup var options: SettingsOptions
+    @Option(help: "The petition's slug.")
+    var petition: String
+    @Option(help: "The organization's slug, as in /org/SLUG.")
+    var organization: String
+
+    func run() async throws {
+        let settings = try options.settings()
+        let (petitionSlug, organizationSlug) = (petition, organization)
+        let name = try await withDatabase(settings: settings, logger: makeLogger(settings)) { database in
+            guard let petition = try await database.petition(slug: petitionSlug) else { throw ValidationError("no petition has the slug \(petitionSlug)") }
+            guard let organization = try await database.organization(slug: organizationSlug) else {
+                throw ValidationError("no organization has the slug \(organizationSlug)")
+            }
+            try await PetitionEditor(store: database, review: settings.petitionReview).assign(petition.id, to: organization)
+            return organization.name
+        }
+        print("\(petitionSlug) now belongs to \(name); running instances show it within a few seconds")
+    }
+}

@@ -39,6 +39,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case memberRoleChanged = "member.role-changed"
     case memberRemoved = "member.removed"
     case petitionCreated = "petition.created"
+    case petitionAssigned = "petition.assigned"
     case petitionEdited = "petition.edited"
     case petitionSubmitted = "petition.submitted"
     case petitionSubmissionWithdrawn = "petition.submission-withdrawn"
@@ -47,8 +48,13 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case petitionClosed = "petition.closed"
     case petitionTakenDown = "petition.taken-down"
     case petitionAmended = "petition.amended"
+    case petitionTranslated = "petition.translated"
+    case petitionTranslationRemoved = "petition.translation-removed"
     case petitionImageChanged = "petition.image-changed"
     case petitionImageRemoved = "petition.image-removed"
+    case deliveryRecorded = "delivery.recorded"
+    case targetLinkCreated = "target-link.created"
+    case targetLinksRevoked = "target-link.revoked"
     /// A moderator closed a petition's open reports without acting on it.
     case reportsDismissed = "petition.reports-dismissed"
     /// A take-down closed the petition's open reports.

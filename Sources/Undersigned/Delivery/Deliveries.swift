@@ -20,10 +20,11 @@ public struct Deliveries: Sendable {
     }
 
     /// Records that `petition` reached its target at `targetPosition`; once every target has
-    /// a delivery, the petition moves to `delivered`.
+    /// a delivery, the petition moves to `delivered`. `actor` is the organizer's account,
+    /// `nil` from the command line.
     public func record(
         _ petition: Petition, targetPosition: Int, deliveredAt: Date, channel: DeliveryChannel, deliveredBy: String, notes: String,
-        evidence: DeliveryRecord.Evidence?
+        evidence: DeliveryRecord.Evidence?, by actor: UUID? = nil
     ) async throws -> (record: DeliveryRecord, petitionDelivered: Bool) {
         guard petition.targets.indices.contains(targetPosition) else { throw DeliveryError.noSuchTarget(targetPosition) }
         guard [.open, .closed, .delivered].contains(petition.state) else { throw DeliveryError.notDeliverable(petition.state) }
@@ -31,7 +32,12 @@ public struct Deliveries: Sendable {
             petitionID: petition.id, targetPosition: targetPosition, deliveredAt: deliveredAt, channel: channel,
             deliveredBy: deliveredBy.trimmingCharacters(in: .whitespacesAndNewlines), notes: notes, evidence: evidence,
             treeHead: try await signer.signCurrentHead(of: petition.id))
-        return (record, try await store.record(record, targetCount: petition.targets.count))
+        let audit = AuditEvent(
+            at: record.recordedAt, actorID: actor, action: .deliveryRecorded, subjectType: "delivery", subjectID: record.id.text,
+            organizationID: petition.organizationID,
+            details: "target \(targetPosition + 1), \(channel.rawValue), \(record.treeHead.count) signatures"
+                + (evidence.map { ", evidence sha256 \($0.sha256)" } ?? ""))
+        return (record, try await store.record(record, targetCount: petition.targets.count, audit: audit))
     }
 
     /// Writes the delivery package of `petition` to `destination`, over a freshly signed head.

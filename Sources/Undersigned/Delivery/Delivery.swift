@@ -90,7 +90,7 @@ public enum DeliveryError: Error, CustomStringConvertible, Equatable {
 
 public protocol DeliveryStore: Sendable {
     /// Stores the record; once every target has one, moves the petition to `delivered` in
-    /// the same transaction. Returns whether it did.
-    func record(_ delivery: DeliveryRecord, targetCount: Int) async throws -> Bool
+    /// the same transaction, with the audit event. Returns whether it did.
+    func record(_ delivery: DeliveryRecord, targetCount: Int, audit: AuditEvent) async throws -> Bool
     func deliveries(petitionID: UUID) async throws -> [DeliveryRecord]
 }

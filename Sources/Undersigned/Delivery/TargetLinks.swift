@@ -12,6 +12,13 @@ public enum TargetLinks {
     public static func hash(of token: String) -> [UInt8] {
         Array(SHA256.hash(data: Array(token.utf8)))
     }
+
+    /// The audit event of creating or revoking a target's links; `actor` is `nil` from the command line.
+    public static func event(_ action: AuditAction, _ petition: Petition, targetPosition: Int, by actor: UUID?, at date: Date) -> AuditEvent {
+        AuditEvent(
+            at: date, actorID: actor, action: action, subjectType: "petition", subjectID: petition.id.text, organizationID: petition.organizationID,
+            details: "target \(targetPosition + 1)")
+    }
 }
 
 /// A target's public answer to a petition, posted through its private link.
@@ -53,9 +60,9 @@ public struct Announcement: Sendable, Equatable {
 }
 
 public protocol TargetStore: Sendable {
-    func insertTargetLink(petitionID: UUID, targetPosition: Int, tokenHash: [UInt8], at date: Date) async throws
+    func insertTargetLink(petitionID: UUID, targetPosition: Int, tokenHash: [UInt8], at date: Date, audit: AuditEvent) async throws
     /// Revokes every link of the target; returns how many were live.
-    func revokeTargetLinks(petitionID: UUID, targetPosition: Int, at date: Date) async throws -> Int
+    func revokeTargetLinks(petitionID: UUID, targetPosition: Int, at date: Date, audit: AuditEvent) async throws -> Int
     /// The petition and target a live link opens.
     func target(forLinkHash hash: [UInt8]) async throws -> (petitionID: UUID, targetPosition: Int)?
     /// Stores the response and the announcement that tells the signers, in one transaction.

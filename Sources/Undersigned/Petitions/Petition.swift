@@ -19,6 +19,8 @@ public struct Petition: Sendable, Equatable, Identifiable {
     public var responses: [TargetResponse]
     /// Dated corrections published once the text is frozen, oldest first.
     public var amendments: [Amendment]
+    /// The text in other languages, by language tag.
+    public var translations: [PetitionTranslation]
     /// The organization that runs it; `nil` for a petition the instance itself hosts (the seed).
     public var organizationID: UUID?
     /// Why it was taken down (shown to the public) or sent back to its organizers by a moderator.
@@ -32,7 +34,9 @@ public struct Petition: Sendable, Equatable, Identifiable {
     public init(
         id: UUID = UUID(), slug: String, state: PetitionState, language: String, title: String, summary: String,
         bodyMarkdown: String, organizer: String, goal: Int, targets: [Target], responses: [TargetResponse] = [], amendments: [Amendment] = [],
-        organizationID: UUID? = nil, stateReason: String? = nil, stateChangedAt: Date? = nil, image: PetitionImage.Reference? = nil, createdAt: Date = Date()
+        translations: [PetitionTranslation] = [],
+        organizationID: UUID? = nil, stateReason: String? = nil, stateChangedAt: Date? = nil, image: PetitionImage.Reference? = nil,
+        createdAt: Date = Date()
     ) {
         self.id = id
         self.slug = slug
@@ -46,6 +50,7 @@ public struct Petition: Sendable, Equatable, Identifiable {
         self.targets = targets
         self.responses = responses
         self.amendments = amendments
+        self.translations = translations
         self.organizationID = organizationID
         self.stateReason = stateReason
         self.stateChangedAt = stateChangedAt
@@ -63,8 +68,42 @@ public struct Petition: Sendable, Equatable, Identifiable {
     /// amendments.
     public var isTextFrozen: Bool { ![.draft, .pendingReview].contains(state) }
 
+    /// The petition in `language`: its own text, or a translation, or `nil` if it has none.
+    public func text(in language: String) -> PetitionTranslation? {
+        if language == self.language { return PetitionTranslation(language: language, title: title, summary: summary, bodyMarkdown: bodyMarkdown) }
+        return translations.first { $0.language == language }
+    }
+
+    /// Its own language first, then its translations'.
+    public var languages: [String] { [language] + translations.map(\.language) }
+
     public var content: PetitionContent {
         PetitionContent(title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, goal: goal, targets: targets)
+    }
+}
+
+/// The petition's title, summary and text in another language. People sign the petition,
+/// whatever language they read it in, so a translation freezes like the text once the
+/// petition is open; a new one may still be added.
+public struct PetitionTranslation: Sendable, Equatable {
+    public var language: String
+    public var title: String
+    public var summary: String
+    public var bodyMarkdown: String
+
+    public init(language: String, title: String, summary: String, bodyMarkdown: String) {
+        self.language = language
+        self.title = title
+        self.summary = summary
+        self.bodyMarkdown = bodyMarkdown
+    }
+
+    /// Checks a translation as the editor's fields are checked.
+    public static func validated(language: String?, title: String?, summary: String?, bodyMarkdown: String?) -> Result<Self, FormProblems> {
+        var problems = FormProblems()
+        let translation = PetitionContent.checkedText(
+            title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, problems: &problems)
+        return problems.isEmpty ? .success(translation) : .failure(problems)
     }
 }
 

@@ -30,22 +30,7 @@ public struct PetitionContent: Sendable, Equatable {
         title: String?, summary: String?, bodyMarkdown: String?, language: String?, goal: String?, targets: [Target]
     ) -> Result<PetitionContent, FormProblems> {
         var problems = FormProblems()
-        let title = Self.trimmed(title)
-        if title.isEmpty || title.count > titleLimit {
-            problems["title"] = "Please give the petition a title of at most \(titleLimit) characters."
-        }
-        let summary = Self.trimmed(summary)
-        if summary.isEmpty || summary.count > summaryLimit {
-            problems["summary"] = "Please write a summary of at most \(summaryLimit) characters: it shows in lists and when the petition is shared."
-        }
-        let body = (bodyMarkdown ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        if body.isEmpty || body.count > bodyLimit {
-            problems["body"] = "Please write the text of the petition, at most \(bodyLimit) characters."
-        }
-        let language = Self.trimmed(language)
-        if !Self.isLanguageTag(language) {
-            problems["language"] = "Please choose the language the petition is written in."
-        }
+        let text = checkedText(title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, problems: &problems)
         let goal = Int(Self.trimmed(goal).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: " ", with: ""))
         if goal.map({ !goalRange.contains($0) }) ?? true {
             problems["goal"] = "The goal is a number of signatures from 1 to 100,000,000."
@@ -68,7 +53,31 @@ public struct PetitionContent: Sendable, Equatable {
         }
         guard problems.isEmpty, let goal else { return .failure(problems) }
         return .success(
-            PetitionContent(title: title, summary: summary, bodyMarkdown: body, language: language, goal: goal, targets: targets))
+            PetitionContent(
+                title: text.title, summary: text.summary, bodyMarkdown: text.bodyMarkdown, language: text.language, goal: goal, targets: targets))
+    }
+
+    /// The title, summary, text and language, trimmed, with what is wrong with them added to `problems`.
+    static func checkedText(
+        title: String?, summary: String?, bodyMarkdown: String?, language: String?, problems: inout FormProblems
+    ) -> PetitionTranslation {
+        let title = Self.trimmed(title)
+        if title.isEmpty || title.count > titleLimit {
+            problems["title"] = "Please give the petition a title of at most \(titleLimit) characters."
+        }
+        let summary = Self.trimmed(summary)
+        if summary.isEmpty || summary.count > summaryLimit {
+            problems["summary"] = "Please write a summary of at most \(summaryLimit) characters: it shows in lists and when the petition is shared."
+        }
+        let body = (bodyMarkdown ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        if body.isEmpty || body.count > bodyLimit {
+            problems["body"] = "Please write the text of the petition, at most \(bodyLimit) characters."
+        }
+        let language = Self.trimmed(language)
+        if !Self.isLanguageTag(language) {
+            problems["language"] = "Please choose the language the petition is written in."
+        }
+        return PetitionTranslation(language: language, title: title, summary: summary, bodyMarkdown: body)
     }
 
     /// The fields that freeze once the petition opens (see ``Petition/isTextFrozen``).

@@ -20,7 +20,12 @@ public protocol PetitionTransaction: Sendable {
     func lockedPetition(id: UUID) async throws -> Petition?
     /// Replaces the editable fields and the targets.
     func update(petitionID: UUID, content: PetitionContent, at date: Date) async throws
+    /// Hands the petition to an organization, whose name it then shows as its organizer.
+    func setOrganization(petitionID: UUID, organization: Organization) async throws
     func setState(petitionID: UUID, to state: PetitionState, reason: String?, at date: Date) async throws
+    /// Adds the translation, or replaces the one in its language.
+    func save(_ translation: PetitionTranslation, petitionID: UUID, at date: Date) async throws
+    func removeTranslation(language: String, petitionID: UUID) async throws
     func insert(_ amendment: Amendment, petitionID: UUID, author: UUID?) async throws
     func setImage(_ image: PetitionImage, petitionID: UUID, at date: Date) async throws
     func removeImage(petitionID: UUID) async throws

@@ -39,6 +39,19 @@ public struct PetitionEditor: Sendable {
         throw Refusal(message: "Could not find a free address for this petition. Please try again.")
     }
 
+    /// Hands a petition to an organization, from the command line: the seed petition, say,
+    /// to the campaign that runs it.
+    public func assign(_ petitionID: UUID, to organization: Organization) async throws {
+        let now = clock.now
+        try await store.petitionTransaction { transaction in
+            let petition = try await Self.locked(petitionID, in: transaction)
+            try await transaction.setOrganization(petitionID: petitionID, organization: organization)
+            var event = Self.event(.petitionAssigned, petition, by: nil, at: now, details: "organization: \(organization.slug)")
+            event.organizationID = organization.id
+            try await transaction.record(event)
+        }
+    }
+
     /// Saves the editor's fields. Once the petition is open its title, text, language and
     /// targets are what people signed: a change to them is refused, and the organizer is
     /// pointed to amendments.
@@ -88,6 +101,43 @@ public struct PetitionEditor: Sendable {
             try await transaction.record(Self.event(transition.auditAction, petition, by: account.id, at: now, details: details))
             try await alongside(petition, transaction)
             return next
+        }
+    }
+
+    /// Adds or changes a translation. Once the petition is open, a translation may be added
+    /// but not changed, for the same reason as the text.
+    public func translate(_ petitionID: UUID, _ translation: PetitionTranslation, by account: Account) async throws {
+        let now = clock.now
+        try await store.petitionTransaction { transaction in
+            let petition = try await Self.locked(petitionID, in: transaction)
+            try Self.requireEditable(petition)
+            guard translation.language != petition.language else {
+                throw FormProblems("language", "This is the petition's own language: edit the petition instead.")
+            }
+            let existing = petition.translations.first { $0.language == translation.language }
+            if petition.isTextFrozen, let existing, existing != translation {
+                throw Refusal(
+                    message: "People have been able to sign this petition in this language, so its translation cannot change. "
+                        + "Publish an amendment to correct something.")
+            }
+            guard existing != translation else { return }
+            try await transaction.save(translation, petitionID: petitionID, at: now)
+            try await transaction.record(
+                Self.event(.petitionTranslated, petition, by: account.id, at: now, details: "\(existing == nil ? "added" : "changed"): \(translation.language)"))
+        }
+    }
+
+    /// Removes a translation that nobody can have signed in: only before the petition opens.
+    public func removeTranslation(_ petitionID: UUID, language: String, by account: Account) async throws {
+        let now = clock.now
+        try await store.petitionTransaction { transaction in
+            let petition = try await Self.locked(petitionID, in: transaction)
+            guard !petition.isTextFrozen else {
+                throw Refusal(message: "People have been able to sign this petition in this language, so its translation stays.")
+            }
+            guard petition.translations.contains(where: { $0.language == language }) else { return }
+            try await transaction.removeTranslation(language: language, petitionID: petitionID)
+            try await transaction.record(Self.event(.petitionTranslationRemoved, petition, by: account.id, at: now, details: language))
         }
     }
 
@@ -168,6 +218,18 @@ public struct PetitionEditor: Sendable {
 }
 
 extension PetitionState {
+    /// As lists show it.
+    public var label: String {
+        switch self {
+        case .draft: "Draft"
+        case .pendingReview: "Waiting for review"
+        case .open: "Open"
+        case .closed: "Closed"
+        case .delivered: "Delivered"
+        case .takenDown: "Taken down"
+        }
+    }
+
     /// As in "a petition that is …".
     public var words: String {
         switch self {

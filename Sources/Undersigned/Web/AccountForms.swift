@@ -25,10 +25,17 @@ struct AccountPages: Sendable {
     }
 
     /// Reads a form and checks that it came from one of this site's pages.
-    func form(_ request: Request, context: AppRequestContext) async throws -> FormBody {
-        let body = try await FormBody.read(request, context: context)
+    func form(_ request: Request, context: AppRequestContext, upTo limit: Int? = nil) async throws -> FormBody {
+        let body = try await FormBody.read(request, context: context, upTo: limit)
         guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else { throw AppError.expiredForm }
         return body
+    }
+
+    /// Reads an upload form and checks that it came from one of this site's pages.
+    func upload(_ request: Request, context: AppRequestContext, upTo limit: Int) async throws -> MultipartForm {
+        let form = try await MultipartForm.read(request, context: context, upTo: limit)
+        guard csrf.isValid(request, submittedToken: form[CSRFProtection.fieldName]) else { throw AppError.expiredForm }
+        return form
     }
 
     static func redirect(_ location: String, cookies: [String] = []) -> Response {

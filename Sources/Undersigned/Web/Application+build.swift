@@ -58,12 +58,14 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     LogController(catalog: catalog, logs: database, heads: heads, key: logKey.publicKey, presenter: presenter)
         .addRoutes(to: router, api: router.group("api/v1"))
     let treeHeadSigner = TreeHeadSigner(store: database, key: logKey, logger: logger)
+    let deliveries = Deliveries(
+        store: database, signer: treeHeadSigner, sealer: sealer, baseURL: settings.baseURL, threshold: settings.smallCountThreshold)
     TargetController(
-        targets: database, deliveries: Deliveries(
-            store: database, signer: treeHeadSigner, sealer: sealer, baseURL: settings.baseURL, threshold: settings.smallCountThreshold),
+        targets: database, deliveries: deliveries,
         records: database, catalog: catalog, presenter: presenter, csrf: csrf
     ).addRoutes(to: router)
     UnsubscribeController(store: database, links: mailer.unsubscribeLinks, pages: pages).addRoutes(to: router)
+    PetitionImageController(catalog: catalog, images: database).addRoutes(to: router)
     let reports = Reports(store: database, sealer: sealer, clock: clock)
     ReportController(
         catalog: catalog, reports: reports, presenter: presenter, csrf: csrf,
@@ -73,7 +75,7 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, queued: { outbox.wake() })
     addAccountRoutes(
         to: router, database: database, settings: settings, secret: secret, mail: accountMail, pages: pages, csrf: csrf, clock: clock,
-        logKey: logKey.publicKey, catalog: catalog, presenter: presenter, reports: reports)
+        logKey: logKey.publicKey, catalog: catalog, deliveries: deliveries, presenter: presenter, reports: reports)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
     var app = Application(
@@ -102,7 +104,8 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
 /// Accounts, organizations, moderation and the audit log: the routes that read the session cookie.
 func addAccountRoutes(
     to router: Router<AppRequestContext>, database: any Database, settings: Settings, secret: ServerSecret, mail: AccountMail, pages: Pages,
-    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public, catalog: PetitionCatalog, presenter: PetitionPresenter, reports: Reports
+    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public, catalog: PetitionCatalog, deliveries: Deliveries,
+    presenter: PetitionPresenter, reports: Reports
 ) {
     let accounts = Accounts(store: database, secret: secret, sealer: mail.sealer, settings: settings.accounts, clock: clock)
     let sessions = Sessions(store: database, settings: settings.accounts, clock: clock)
@@ -120,13 +123,22 @@ func addAccountRoutes(
         resets: PasswordResets(accounts: accounts, sessions: sessions, mail: mail), sessions: sessions, cookie: cookie, forms: forms, limits: limits
     )
         .addRoutes(to: routes)
-    OrganizationController(organizations: organizations, store: database, access: access, forms: forms, clock: clock).addRoutes(to: routes)
+    OrganizationController(organizations: organizations, store: database, petitions: database, access: access, forms: forms, clock: clock).addRoutes(to: routes)
     InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(to: routes)
     AuditController(audit: database, access: access, forms: forms).addRoutes(to: routes)
+    let petitionAccess = PetitionAccess(organizations: access, petitions: database)
+    let editor = PetitionEditor(store: database, review: settings.petitionReview, clock: clock)
+    PetitionEditorController(
+        editor: editor, access: petitionAccess, catalog: catalog,
+        forms: forms, review: settings.petitionReview, baseURL: settings.baseURL
+    ).addRoutes(to: routes)
+    DeliveryController(
+        deliveries: deliveries, records: database, links: database, access: petitionAccess, catalog: catalog, forms: forms, baseURL: settings.baseURL,
+        clock: clock
+    ).addRoutes(to: routes)
     AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)
         .addRoutes(to: routes)
     AdminOutboxController(outbox: database, forms: forms).addRoutes(to: routes)
-    let editor = PetitionEditor(store: database, review: settings.petitionReview, clock: clock)
     ModerationController(
         moderation: Moderation(editor: editor, store: database, accounts: accounts, mail: mail, clock: clock), reports: reports,
         petitions: database, organizations: database, catalog: catalog, presenter: presenter, forms: forms, review: settings.petitionReview

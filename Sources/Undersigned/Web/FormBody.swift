@@ -7,9 +7,9 @@ struct FormBody: Sendable {
 
     subscript(name: String) -> String? { fields[name] }
 
-    static func read(_ request: Request, context: some RequestContext) async throws -> FormBody {
+    static func read(_ request: Request, context: some RequestContext, upTo limit: Int? = nil) async throws -> FormBody {
         var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        let buffer = try await request.collectBody(upTo: limit ?? context.maxUploadSize)
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw AppError.badRequest("The form was not sent as UTF-8 text.")
         }

@@ -164,8 +164,8 @@ final class Browser: Sendable {
     }
 
     /// Signs, waits for the email and confirms through it.
-    func signAndConfirm(email: String, name: String = "Amal Haddad", country: String = "SY") async throws {
-        let signed = try await sign(name: name, email: email, country: country)
+    func signAndConfirm(email: String, name: String = "Amal Haddad", country: String = "SY", slug: String = TestInstance.seedSlug) async throws {
+        let signed = try await sign(name: name, email: email, country: country, slug: slug)
         #expect(signed.status == .seeOther)
         let messages = try await mailbox.waitForMessages(to: email)
         let path = try #require(messages.compactMap(\.confirmationPath).last)

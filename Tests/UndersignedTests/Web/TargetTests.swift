@@ -91,8 +91,12 @@ struct TargetTests {
         try await withServices(of: store) {
             let seed = try #require(try await store.petition(slug: TestInstance.seedSlug))
             try await store.insert(other)
-            try await store.insertTargetLink(petitionID: seed.id, targetPosition: 2, tokenHash: first.hash, at: Date())
-            try await store.insertTargetLink(petitionID: other.id, targetPosition: 0, tokenHash: second.hash, at: Date())
+            try await store.insertTargetLink(
+                petitionID: seed.id, targetPosition: 2, tokenHash: first.hash, at: Date(),
+                audit: TargetLinks.event(.targetLinkCreated, seed, targetPosition: 2, by: nil, at: Date()))
+            try await store.insertTargetLink(
+                petitionID: other.id, targetPosition: 0, tokenHash: second.hash, at: Date(),
+                audit: TargetLinks.event(.targetLinkCreated, other, targetPosition: 0, by: nil, at: Date()))
         }
         return (first.token, second.token)
     }
@@ -101,7 +105,10 @@ struct TargetTests {
         let store = try await openDatabase(instance.settings.database, logger: TestDatabase.logger)
         try await withServices(of: store) {
             let seed = try #require(try await store.petition(slug: TestInstance.seedSlug))
-            #expect(try await store.revokeTargetLinks(petitionID: seed.id, targetPosition: 2, at: Date()) == 1)
+            #expect(
+                try await store.revokeTargetLinks(
+                    petitionID: seed.id, targetPosition: 2, at: Date(), audit: TargetLinks.event(.targetLinksRevoked, seed, targetPosition: 2, by: nil, at: Date()))
+                    == 1)
         }
     }
 

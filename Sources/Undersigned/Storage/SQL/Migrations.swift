@@ -392,5 +392,21 @@ enum Migrations {
                 "CREATE INDEX open_petition_reports ON petition_reports (petition_id, created_at) WHERE resolved_at IS NULL",
             ]
         },
+        Migration(version: 15, name: "petitions' translations") { _ in
+            [
+                """
+                CREATE TABLE petition_translations (
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    language TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    summary TEXT NOT NULL,
+                    body_markdown TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (petition_id, language)
+                )
+                """
+            ]
+        },
     ]
 }

@@ -2,8 +2,9 @@ import Foundation
 import SQLKit
 
 extension SQLStore {
-    func record(_ delivery: DeliveryRecord, targetCount: Int) async throws -> Bool {
+    func record(_ delivery: DeliveryRecord, targetCount: Int, audit: AuditEvent) async throws -> Bool {
         try await driver.transaction { db in
+            try await SQLAccountTransaction(db: db, flavor: driver.flavor).record(audit)
             try await db.raw(
                 """
                 INSERT INTO deliveries (id, petition_id, target_position, delivered_at, channel, delivered_by, notes,

@@ -122,6 +122,7 @@ extension SQLStore {
                     targets: try await targets(in: db, petitionID: id),
                     responses: try await Self.responses(in: db, petitionID: id),
                     amendments: try await amendments(in: db, petitionID: id),
+                    translations: try await translations(in: db, petitionID: id),
                     organizationID: try row.decode(column: "organization_id", as: String?.self).map(UUID.init(text:)),
                     stateReason: try row.decode(column: "state_reason", as: String?.self),
                     stateChangedAt: try row.decode(column: "state_changed_at", as: Int64?.self).map(Date.init(millis:)),
@@ -149,6 +150,16 @@ extension SQLStore {
             Amendment(
                 id: try UUID(text: row.decode(column: "id", as: String.self)), bodyMarkdown: try row.decode(column: "body_markdown", as: String.self),
                 createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
+        }
+    }
+
+    private static func translations(in db: any SQLDatabase, petitionID: UUID) async throws -> [PetitionTranslation] {
+        try await db.raw(
+            "SELECT language, title, summary, body_markdown FROM petition_translations WHERE petition_id = \(bind: petitionID.text) ORDER BY language"
+        ).all().map { row in
+            PetitionTranslation(
+                language: try row.decode(column: "language", as: String.self), title: try row.decode(column: "title", as: String.self),
+                summary: try row.decode(column: "summary", as: String.self), bodyMarkdown: try row.decode(column: "body_markdown", as: String.self))
         }
     }
 
@@ -202,12 +213,39 @@ struct SQLPetitionTransaction: PetitionTransaction {
         try await insertTargets(content.targets, petitionID: petitionID)
     }
 
+    func setOrganization(petitionID: UUID, organization: Organization) async throws {
+        try await db.raw(
+            """
+            UPDATE petitions SET organization_id = \(bind: organization.id.text), organizer = \(bind: organization.name)
+            WHERE id = \(bind: petitionID.text)
+            """
+        ).run()
+    }
+
     func setState(petitionID: UUID, to state: PetitionState, reason: String?, at date: Date) async throws {
         try await db.raw(
             """
             UPDATE petitions SET state = \(bind: state.rawValue), state_reason = \(bind: reason), state_changed_at = \(bind: date.millis)
             WHERE id = \(bind: petitionID.text)
             """
+        ).run()
+    }
+
+    func save(_ translation: PetitionTranslation, petitionID: UUID, at date: Date) async throws {
+        try await db.raw(
+            """
+            INSERT INTO petition_translations (petition_id, language, title, summary, body_markdown, created_at, updated_at)
+            VALUES (\(bind: petitionID.text), \(bind: translation.language), \(bind: translation.title), \(bind: translation.summary),
+                    \(bind: translation.bodyMarkdown), \(bind: date.millis), \(bind: date.millis))
+            ON CONFLICT (petition_id, language) DO UPDATE SET title = excluded.title, summary = excluded.summary,
+                body_markdown = excluded.body_markdown, updated_at = excluded.updated_at
+            """
+        ).run()
+    }
+
+    func removeTranslation(language: String, petitionID: UUID) async throws {
+        try await db.raw(
+            "DELETE FROM petition_translations WHERE petition_id = \(bind: petitionID.text) AND language = \(bind: language)"
         ).run()
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import SQLKit
 
 extension SQLStore {
-    func insertTargetLink(petitionID: UUID, targetPosition: Int, tokenHash: [UInt8], at date: Date) async throws {
+    func insertTargetLink(petitionID: UUID, targetPosition: Int, tokenHash: [UInt8], at date: Date, audit: AuditEvent) async throws {
         try await driver.transaction { db in
             try await db.raw(
                 """
@@ -10,18 +10,21 @@ extension SQLStore {
                 VALUES (\(bind: Data(tokenHash)), \(bind: petitionID.text), \(bind: targetPosition), \(bind: date.millis))
                 """
             ).run()
+            try await SQLAccountTransaction(db: db, flavor: driver.flavor).record(audit)
         }
     }
 
-    func revokeTargetLinks(petitionID: UUID, targetPosition: Int, at date: Date) async throws -> Int {
+    func revokeTargetLinks(petitionID: UUID, targetPosition: Int, at date: Date, audit: AuditEvent) async throws -> Int {
         try await driver.transaction { db in
-            try await db.raw(
+            let revoked = try await db.raw(
                 """
                 UPDATE target_links SET revoked_at = \(bind: date.millis)
                 WHERE petition_id = \(bind: petitionID.text) AND target_position = \(bind: targetPosition) AND revoked_at IS NULL
                 RETURNING token_hash
                 """
             ).all().count
+            if revoked > 0 { try await SQLAccountTransaction(db: db, flavor: driver.flavor).record(audit) }
+            return revoked
         }
     }
 

@@ -7,6 +7,7 @@ struct OrganizationController: Sendable {
 
     let organizations: Organizations
     let store: any OrganizationStore
+    let petitions: any PetitionEditingStore
     let access: OrganizationAccess
     let forms: AccountPages
     let clock: WallClock
@@ -113,10 +114,16 @@ struct OrganizationController: Sendable {
                         expires: AuditView.time(invitation.expiresAt)))
             }
         }
+        let petitionRows = try await petitions.petitions(organizationID: organization.id).map { petition in
+            OrganizationView.PetitionRow(
+                petitionSlug: petition.slug, title: petition.title, lang: petition.language, dir: TextDirection.of(language: petition.language),
+                state: petition.state.label, created: AuditView.time(petition.createdAt))
+        }
         return forms.respond("organization", request: request, status: status) { csrf in
             var view = OrganizationView(
                 page: forms.layout(organization.name, context), csrf: csrf, slug: organization.slug, name: organization.name,
-                role: granted.role?.rawValue ?? "instance admin", canManage: canManage, canViewAudit: granted.allows(.viewAuditLog), notice: notice,
+                role: granted.role?.rawValue ?? "instance admin", canManage: canManage, canViewAudit: granted.allows(.viewAuditLog),
+                canEditPetitions: granted.allows(.editPetitions), notice: notice, petitions: petitionRows, hasPetitions: !petitionRows.isEmpty,
                 members: members, invitations: invitations, hasInvitations: !invitations.isEmpty)
             adjust(&view)
             return view

@@ -41,15 +41,17 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
     /// proof-of-work challenge change.
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
+        let language = PetitionLanguage.chosen(for: petition, request: request)
         let session = csrf.session(for: request)
         let count = try await counts.count(for: petition.id)
         let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
-        let skeleton = catalog.skeleton(for: petition) {
+        let skeleton = catalog.skeleton(for: petition, language: language) {
             let markers = PageSkeleton.Markers()
             let proof = ProofFields(token: markers.marker(4), difficulty: markers.marker(5), scriptNotice: markers.marker(6))
             let view = pageView(
-                petition, count: markers.marker(0), goal: markers.marker(1), percent: markers.marker(2), logLine: markers.marker(7),
-                form: SignFormView(slug: petition.slug, csrf: markers.marker(3), proof: proof, pages: pages))
+                petition, language: language, count: markers.marker(0), goal: markers.marker(1), percent: markers.marker(2),
+                logLine: markers.marker(7),
+                form: SignFormView(slug: petition.slug, language: formLanguage(petition, language), csrf: markers.marker(3), proof: proof, pages: pages))
             return PageSkeleton(rendered: pages.render("petition", view), markers: markers)
         }
         let proof = ProofFields(signingGuard.challenge(for: petition))
@@ -58,7 +60,12 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
             csrf.token(forCookie: session.cookie), proof.token, proof.difficulty, proof.scriptNotice,
             try await presenter.heads.published(for: petition.id).logLine,
         ])
-        return pages.htmlResponse(body, headers: cookieHeaders(session.setCookie))
+        var headers = cookieHeaders(session.setCookie)
+        if !petition.translations.isEmpty {
+            headers[.contentLanguage] = language
+            headers[.vary] = "Accept-Language"
+        }
+        return pages.htmlResponse(body, headers: headers)
     }
 
     /// Abuse defences come first and cheapest: the client's rate limits before the body is
@@ -70,25 +77,26 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         let body = try await FormBody.read(request, context: context)
         let form = SignatureForm(body)
         let session = csrf.session(for: request)
+        let language = PetitionLanguage.chosen(for: petition, request: request)
         guard petition.acceptsSignatures else {
-            let view = SignFormView(slug: petition.slug, csrf: "", proof: .none, pages: pages)
-            return try await formPage(petition, form: view, status: .conflict, session: session)
+            let view = SignFormView(slug: petition.slug, language: formLanguage(petition, language), csrf: "", proof: .none, pages: pages)
+            return try await formPage(petition, language: language, form: view, status: .conflict, session: session)
         }
         guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
             let notice = "For your safety this form has expired. Please check your details and press Sign again. (Cookies must be allowed for this site.)"
-            let view = formView(petition, session: session, form: form, notice: notice)
-            return try await formPage(petition, form: view, status: .forbidden, session: session)
+            let view = formView(petition, language: language, session: session, form: form, notice: notice)
+            return try await formPage(petition, language: language, form: view, status: .forbidden, session: session)
         }
         switch form.validated(disposableDomains: signingGuard.disposableDomains) {
         case .failure(let errors):
-            let view = formView(petition, session: session, form: form, errors: errors)
-            return try await formPage(petition, form: view, status: .unprocessableContent, session: session)
+            let view = formView(petition, language: language, session: session, form: form, errors: errors)
+            return try await formPage(petition, language: language, form: view, status: .unprocessableContent, session: session)
         case .success(let signing):
             if let refusal = try await signingGuard.redeemProof(token: body["pow"], solution: body["powSolution"], for: petition) {
-                var view = formView(petition, session: session, form: form, notice: refusal.notice)
+                var view = formView(petition, language: language, session: session, form: form, notice: refusal.notice)
                 // The notice says it already.
                 if refusal == .needsScript { view.proof.scriptNotice = "" }
-                return try await formPage(petition, form: view, status: .forbidden, session: session)
+                return try await formPage(petition, language: language, form: view, status: .forbidden, session: session)
             }
             let job = try SignatureWriter.SigningJob(signing, on: petition, fingerprinter: fingerprinter, sealer: sealer)
             // Past the mailbox's limit the answer is the same, but nothing is stored or sent.
@@ -121,6 +129,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
     // MARK: Helpers
 
     private func petition(from context: Context) async throws -> Petition {
+        // Drafts and petitions waiting for review are seen by their organizers and moderators only.
         guard let slug = context.parameters.get("slug"), let petition = try await catalog.publicPetition(slug: slug) else {
             throw AppError.notFound("There is no petition at this address. It may have been mistyped.")
         }
@@ -129,29 +138,34 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
 
     /// The form as submitted, with a fresh token and challenge, to be sent again.
     private func formView(
-        _ petition: Petition, session: (cookie: String, setCookie: String?), form: SignatureForm, errors: FieldErrors = FieldErrors(),
-        notice: String? = nil
+        _ petition: Petition, language: String, session: (cookie: String, setCookie: String?), form: SignatureForm,
+        errors: FieldErrors = FieldErrors(), notice: String? = nil
     ) -> SignFormView {
         SignFormView(
-            slug: petition.slug, csrf: csrf.token(forCookie: session.cookie), proof: ProofFields(signingGuard.challenge(for: petition)),
+            slug: petition.slug, language: formLanguage(petition, language), csrf: csrf.token(forCookie: session.cookie), proof: ProofFields(signingGuard.challenge(for: petition)),
             pages: pages, submitted: form, errors: errors, notice: notice)
     }
 
     private func formPage(
-        _ petition: Petition, form: SignFormView, status: HTTPResponse.Status, session: (cookie: String, setCookie: String?)
+        _ petition: Petition, language: String, form: SignFormView, status: HTTPResponse.Status, session: (cookie: String, setCookie: String?)
     ) async throws -> Response {
         let view = PetitionPageView(
-            page: presenter.layout(title: petition.title, for: petition), petition: try await presenter.petitionView(petition, withBody: true), form: form)
+            page: presenter.layout(title: petition.title, for: petition, language: language),
+            petition: try await presenter.petitionView(petition, withBody: true, language: language), form: form)
         return pages.response("petition", view, status: status, headers: cookieHeaders(session.setCookie))
     }
 
     private func pageView(
-        _ petition: Petition, count: String, goal: String, percent: String, logLine: String, form: SignFormView
+        _ petition: Petition, language: String, count: String, goal: String, percent: String, logLine: String, form: SignFormView
     ) -> PetitionPageView {
-        PetitionPageView(
-            page: presenter.layout(title: petition.title, for: petition),
-            petition: PetitionView(petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent, logLine: logLine, withBody: true),
-            form: form)
+        let view = PetitionView(
+            petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent, logLine: logLine, withBody: true, language: language)
+        return PetitionPageView(page: presenter.layout(title: view.title, for: petition, language: language), petition: view, form: form)
+    }
+
+    /// The language the sign form carries back, when there is a choice of them.
+    private func formLanguage(_ petition: Petition, _ language: String) -> String? {
+        petition.translations.isEmpty ? nil : language
     }
 
     private func cookieHeaders(_ setCookie: String?) -> HTTPFields {

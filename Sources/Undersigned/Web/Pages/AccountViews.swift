@@ -12,7 +12,10 @@ struct ProblemsView {
     var list: [Item]
 
     /// Fields in the order the forms show them.
-    static let order = ["name", "email", "slug", "role", "password", "confirmation"]
+    static let order = [
+        "name", "email", "slug", "role", "password", "confirmation", "title", "summary", "body", "language", "goal", "targets", "image", "alt",
+        "amendment", "reason", "target", "channel", "date", "by", "notes", "evidence",
+    ]
 
     init(_ problems: FormProblems = FormProblems(), notice: String? = nil) {
         list = problems.messages.sorted { (Self.order.firstIndex(of: $0.key) ?? 99) < (Self.order.firstIndex(of: $1.key) ?? 99) }
@@ -93,6 +96,16 @@ struct OrganizationView {
         var expires: String
     }
 
+    /// One of the organization's petitions, in its list.
+    struct PetitionRow {
+        var petitionSlug: String
+        var title: String
+        var lang: String
+        var dir: String
+        var state: String
+        var created: String
+    }
+
     var page: Layout
     var csrf: String
     var slug: String
@@ -100,7 +113,10 @@ struct OrganizationView {
     var role: String
     var canManage: Bool
     var canViewAudit: Bool
+    var canEditPetitions: Bool
     var notice: String?
+    var petitions: [PetitionRow]
+    var hasPetitions: Bool
     var members: [MemberRow]
     var invitations: [InvitationRow]
     var hasInvitations: Bool

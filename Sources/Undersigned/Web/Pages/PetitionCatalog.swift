@@ -15,7 +15,12 @@ final class PetitionCatalog: Sendable {
     private let petitions = Mutex<[String: Entry]>([:])
     private let petitionsByID = Mutex<[UUID: Entry]>([:])
     private let openList = Mutex<(petitions: [Petition], readAt: ContinuousClock.Instant)?>(nil)
-    private let skeletons = Mutex<[UUID: (petition: Petition, skeleton: PageSkeleton)]>([:])
+    private let skeletons = Mutex<[SkeletonKey: (petition: Petition, skeleton: PageSkeleton)]>([:])
+
+    private struct SkeletonKey: Hashable {
+        var petitionID: UUID
+        var language: String
+    }
 
     init(store: any PetitionStore, maximumAge: Duration = .seconds(5)) {
         self.store = store
@@ -57,13 +62,14 @@ final class PetitionCatalog: Sendable {
         return petitions
     }
 
-    /// The page skeleton for this version of the petition, rendered on first use.
-    func skeleton(for petition: Petition, render: () -> PageSkeleton) -> PageSkeleton {
-        if let cached = skeletons.withLock({ $0[petition.id] }), cached.petition == petition {
+    /// The page skeleton for this version of the petition in one of its languages, rendered on first use.
+    func skeleton(for petition: Petition, language: String, render: () -> PageSkeleton) -> PageSkeleton {
+        let key = SkeletonKey(petitionID: petition.id, language: language)
+        if let cached = skeletons.withLock({ $0[key] }), cached.petition == petition {
             return cached.skeleton
         }
         let skeleton = render()
-        skeletons.withLock { $0[petition.id] = (petition, skeleton) }
+        skeletons.withLock { $0[key] = (petition, skeleton) }
         return skeleton
     }
 

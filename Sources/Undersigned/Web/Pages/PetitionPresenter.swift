@@ -8,23 +8,25 @@ struct PetitionPresenter: Sendable {
     let heads: TreeHeads
     let baseURL: URL
 
-    func layout(title: String, for petition: Petition? = nil) -> Layout {
+    /// - Parameter language: one of the petition's languages, the page's.
+    func layout(title: String, for petition: Petition? = nil, language: String? = nil) -> Layout {
         var page = Layout(title: title, stylesheet: pages.stylesheetPath)
         if let petition {
-            page.lang = petition.language
-            page.dir = TextDirection.of(language: petition.language)
-            page.description = petition.summary
+            let text = language.flatMap(petition.text(in:)) ?? petition.text(in: petition.language)!
+            page.lang = text.language
+            page.dir = TextDirection.of(language: text.language)
+            page.description = text.summary
         }
         return page
     }
 
-    func petitionView(_ petition: Petition, withBody: Bool = false) async throws -> PetitionView {
+    func petitionView(_ petition: Petition, withBody: Bool = false, language: String? = nil) async throws -> PetitionView {
         let count = try await counts.count(for: petition.id)
         let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
         return PetitionView(
             petition, baseURL: baseURL, count: Numbers.grouped(count), goal: Numbers.grouped(goal),
             percent: String(Goal.percent(count: count, goal: goal)), logLine: try await heads.published(for: petition.id).logLine,
-            withBody: withBody)
+            withBody: withBody, language: language)
     }
 
     func messageView(_ petition: Petition, title: String) async throws -> PetitionMessageView {

@@ -22,15 +22,26 @@ struct PetitionView {
     var responses: [ResponseView]
     /// Stored, not computed: templates read stored properties only.
     var hasResponses: Bool
+    var image: ImageView?
+    var amendments: [AmendmentView]
+    var hasAmendments: Bool
+    /// The languages it can be read in, for the switcher; empty when it has no translation.
+    var languages: [LanguageLink]
+    var hasLanguages: Bool
 
-    init(_ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, logLine: String, withBody: Bool = false) {
+    /// - Parameter language: one of the petition's languages, in which its text is shown.
+    init(
+        _ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, logLine: String, withBody: Bool = false,
+        language: String? = nil
+    ) {
+        let text = language.flatMap(petition.text(in:)) ?? petition.text(in: petition.language)!
         slug = petition.slug
-        title = petition.title
-        summary = petition.summary
-        bodyHTML = withBody ? MarkdownRenderer.html(from: petition.bodyMarkdown) : nil
+        title = text.title
+        summary = text.summary
+        bodyHTML = withBody ? MarkdownRenderer.html(from: text.bodyMarkdown) : nil
         organizer = petition.organizer
-        lang = petition.language
-        dir = TextDirection.of(language: petition.language)
+        lang = text.language
+        dir = TextDirection.of(language: text.language)
         targets = petition.targets.map(TargetView.init)
         self.count = count
         self.goal = goal
@@ -43,6 +54,15 @@ struct PetitionView {
             petition.targets.indices.contains(response.targetPosition) ? ResponseView(response, target: petition.targets[response.targetPosition]) : nil
         }
         hasResponses = !responses.isEmpty
+        image = petition.image.map { ImageView($0, slug: petition.slug) }
+        amendments = petition.amendments.map(AmendmentView.init)
+        hasAmendments = !amendments.isEmpty
+        languages = petition.translations.isEmpty ? [] : petition.languages.map { tag in
+            LanguageLink(
+                lang: tag, name: PetitionLanguage.name(of: tag), dir: TextDirection.of(language: tag), url: "/p/\(petition.slug)?lang=\(tag)",
+                current: tag == text.language)
+        }
+        hasLanguages = !languages.isEmpty
     }
 
     /// Plain text, safe in a page without escaping: numbers, hex and a date.
@@ -65,6 +85,39 @@ struct PetitionView {
         case .delivered: "This petition has been delivered to its targets and no longer accepts signatures."
         case .takenDown: "This petition has been taken down."
         }
+    }
+}
+
+/// The petition's picture, linked by a versioned address so that it can be cached for good.
+struct ImageView {
+    var url: String
+    var width: Int
+    var height: Int
+    var alt: String
+
+    init(_ image: PetitionImage.Reference, slug: String) {
+        url = "/p/\(slug)/image?v=\(image.digest.prefix(16))"
+        width = image.width
+        height = image.height
+        alt = image.altText
+    }
+}
+
+struct LanguageLink {
+    var lang: String
+    var name: String
+    var dir: String
+    var url: String
+    var current: Bool
+}
+
+struct AmendmentView {
+    var date: String
+    var bodyHTML: String
+
+    init(_ amendment: Amendment) {
+        date = ResponseView.dateFormatter.string(from: amendment.createdAt)
+        bodyHTML = MarkdownRenderer.html(from: amendment.bodyMarkdown)
     }
 }
 
@@ -105,12 +158,13 @@ struct SignFormView {
         var selected: Bool
     }
 
+    /// - Parameter language: the language the page is read in, kept for the page that answers.
     init(
-        slug: String, csrf: String, proof: ProofFields, pages: Pages, submitted: SignatureForm? = nil, errors: FieldErrors = FieldErrors(),
-        notice: String? = nil
+        slug: String, language: String? = nil, csrf: String, proof: ProofFields, pages: Pages, submitted: SignatureForm? = nil,
+        errors: FieldErrors = FieldErrors(), notice: String? = nil
     ) {
         // The fragment brings a phone straight back to the form and its messages.
-        action = "/p/\(slug)/sign#sign"
+        action = "/p/\(slug)/sign" + (language.map { "?lang=\($0)" } ?? "") + "#sign"
         self.csrf = csrf
         self.proof = proof
         scriptPath = pages.signScriptPath

@@ -1,0 +1,217 @@
+import Foundation
+import Hummingbird
+
+/// The organizers' record of taking a petition to its targets: deliveries with their
+/// evidence, and each target's private link to read it and respond.
+struct DeliveryController: Sendable {
+    typealias Context = AppRequestContext
+
+    let deliveries: Deliveries
+    let records: any DeliveryStore
+    let links: any TargetStore
+    let access: PetitionAccess
+    let catalog: PetitionCatalog
+    let forms: AccountPages
+    let baseURL: URL
+    let clock: WallClock
+
+    static let uploadLimit = DeliveryRecord.Evidence.maximumSize + 64 * 1024
+
+    func addRoutes(to router: some RouterMethods<Context>) {
+        router.get("/org/:slug/petitions/:petition/deliveries", use: show)
+        router.post("/org/:slug/petitions/:petition/deliveries", use: record)
+        router.get("/org/:slug/petitions/:petition/deliveries/:id/evidence", use: evidence)
+        router.post("/org/:slug/petitions/:petition/target-links", use: targetLink)
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.viewPetitions, request, context)
+        let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }
+        return try await page(request, context, granted, notice: notice)
+    }
+
+    @Sendable func record(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.editPetitions, request, context)
+        let form = try await forms.upload(request, context: context, upTo: Self.uploadLimit)
+        let petition = granted.petition
+        var problems = FormProblems()
+        let position = Int(form["target"] ?? "").map { $0 - 1 }
+        if position.map({ !petition.targets.indices.contains($0) }) ?? true { problems["target"] = "Please choose the target it was delivered to." }
+        let channel = DeliveryChannel(rawValue: form["channel"] ?? "")
+        if channel == nil { problems["channel"] = "Please choose how it was delivered." }
+        let deliveredBy = (form["by"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if deliveredBy.isEmpty || deliveredBy.count > 200 { problems["by"] = "Please say who delivered it, in at most 200 characters." }
+        let notes = (form["notes"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if notes.count > 2_000 { problems["notes"] = "Please keep the notes to 2,000 characters." }
+        let date = Self.date(form["date"], now: clock.now)
+        if date == nil { problems["date"] = "Please give the day of the delivery as YYYY-MM-DD, not in the future." }
+        var evidence: DeliveryRecord.Evidence?
+        if let file = form.files["evidence"], !file.bytes.isEmpty {
+            do {
+                evidence = try DeliveryRecord.Evidence(fileName: file.filename, bytes: file.bytes)
+            } catch let error as DeliveryError {
+                problems["evidence"] = "The evidence file: \(error.description)."
+            }
+        }
+        guard problems.isEmpty, let position, let channel, let date else {
+            return try await page(request, context, granted, problems: ProblemsView(problems), status: .unprocessableContent)
+        }
+        do {
+            _ = try await deliveries.record(
+                petition, targetPosition: position, deliveredAt: date, channel: channel, deliveredBy: deliveredBy, notes: notes, evidence: evidence,
+                by: granted.account.id)
+        } catch let error as DeliveryError {
+            throw AppError(status: .conflict, title: "This delivery cannot be recorded", detail: "Sorry: \(error.description).")
+        }
+        catalog.forget(petition)
+        return AccountPages.redirect("\(Self.path(granted))?done=recorded")
+    }
+
+    @Sendable func evidence(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.viewPetitions, request, context)
+        let id = try context.parameters.id("id")
+        guard let record = try await records.deliveries(petitionID: granted.petition.id).first(where: { $0.id == id }),
+            let evidence = record.evidence
+        else { throw AppError.notFound("This delivery has no evidence file.") }
+        let safeName = String(evidence.fileName.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-_".unicodeScalars.contains($0)) })
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: evidence.contentType, .contentDisposition: "attachment; filename=\"\(safeName.isEmpty ? "evidence" : safeName)\"",
+                .cacheControl: "no-store", .contentSecurityPolicy: "default-src 'none'; sandbox",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: evidence.bytes)))
+    }
+
+    /// Makes a new private link for a target, shown once on the page that answers, or
+    /// revokes every link of the target.
+    @Sendable func targetLink(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.editPetitions, request, context)
+        let form = try await forms.form(request, context: context)
+        let petition = granted.petition
+        guard let position = Int(form["target"] ?? "").map({ $0 - 1 }), petition.targets.indices.contains(position) else {
+            throw AppError.badRequest("Choose one of the petition's targets.")
+        }
+        let now = clock.now
+        if form["intent"] == "revoke" {
+            _ = try await links.revokeTargetLinks(
+                petitionID: petition.id, targetPosition: position, at: now,
+                audit: TargetLinks.event(.targetLinksRevoked, petition, targetPosition: position, by: granted.account.id, at: now))
+            return AccountPages.redirect("\(Self.path(granted))?done=revoked")
+        }
+        guard [.open, .closed, .delivered].contains(petition.state) else {
+            throw AppError(status: .conflict, title: "Not yet", detail: "Targets' links are made once the petition is open.")
+        }
+        let (token, hash) = TargetLinks.newToken()
+        try await links.insertTargetLink(
+            petitionID: petition.id, targetPosition: position, tokenHash: hash, at: now,
+            audit: TargetLinks.event(.targetLinkCreated, petition, targetPosition: position, by: granted.account.id, at: now))
+        let link = NewTargetLink(target: petition.targets[position].name, url: "\(baseURL.absoluteString)/t/\(token)")
+        return try await page(request, context, granted, newLink: link)
+    }
+
+    // MARK: Page
+
+    static let notices = ["recorded": "The delivery is recorded.", "revoked": "The target's links are revoked: they open nothing any more."]
+
+    static func path(_ granted: PetitionAccess.Granted) -> String {
+        "/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)/deliveries"
+    }
+
+    /// A day as typed (`YYYY-MM-DD`, noon UTC), or now when left empty; never in the future.
+    static func date(_ text: String?, now: Date) -> Date? {
+        let text = (text ?? "").trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return now }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        guard let day = formatter.date(from: text)?.addingTimeInterval(12 * 3600), day <= now.addingTimeInterval(14 * 3600) else { return nil }
+        return min(day, now)
+    }
+
+    private func page(
+        _ request: Request, _ context: Context, _ granted: PetitionAccess.Granted, notice: String? = nil, newLink: NewTargetLink? = nil,
+        problems: ProblemsView = ProblemsView(), status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let petition = granted.petition
+        let stored = try await records.deliveries(petitionID: petition.id)
+        let basePath = Self.path(granted)
+        let targets = petition.targets.enumerated().map { position, target in
+            let rows = stored.filter { $0.targetPosition == position }.map { record in
+                DeliveriesView.Row(
+                    date: ResponseView.dateFormatter.string(from: record.deliveredAt), channel: record.channel.label, by: record.deliveredBy,
+                    notes: record.notes, count: Numbers.grouped(record.treeHead.count), treeSize: String(record.treeHead.size),
+                    evidenceName: record.evidence?.fileName, evidenceURL: record.evidence.map { _ in "\(basePath)/\(record.id.text)/evidence" },
+                    evidenceSHA256: record.evidence?.sha256)
+            }
+            return DeliveriesView.TargetDeliveries(
+                number: position + 1, name: target.name, role: target.role, deliveries: rows, hasDeliveries: !rows.isEmpty)
+        }
+        let canRecord = granted.allows(.editPetitions) && [.open, .closed, .delivered].contains(petition.state)
+        return forms.respond("petition-deliveries", request: request, status: status) { csrf in
+            DeliveriesView(
+                page: forms.layout("Deliveries", context), csrf: csrf, orgSlug: granted.organization.organization.slug, slug: petition.slug,
+                title: petition.title, lang: petition.language, dir: TextDirection.of(language: petition.language), state: petition.state.label,
+                canRecord: canRecord, targets: targets,
+                channels: DeliveryChannel.allCases.map { DeliveriesView.Channel(value: $0.rawValue, label: $0.label) },
+                newLink: newLink, notice: notice, problems: problems)
+        }
+    }
+}
+
+struct NewTargetLink {
+    var target: String
+    var url: String
+}
+
+struct DeliveriesView {
+    struct Row {
+        var date: String
+        var channel: String
+        var by: String
+        var notes: String
+        var count: String
+        var treeSize: String
+        var evidenceName: String?
+        var evidenceURL: String?
+        var evidenceSHA256: String?
+    }
+
+    struct TargetDeliveries {
+        var number: Int
+        var name: String
+        var role: String
+        var deliveries: [Row]
+        var hasDeliveries: Bool
+    }
+
+    struct Channel {
+        var value: String
+        var label: String
+    }
+
+    var page: Layout
+    var csrf: String
+    var orgSlug: String
+    var slug: String
+    var title: String
+    var lang: String
+    var dir: String
+    var state: String
+    var canRecord: Bool
+    var targets: [TargetDeliveries]
+    var channels: [Channel]
+    var newLink: NewTargetLink?
+    var notice: String?
+    var problems: ProblemsView
+}
+
+extension DeliveryChannel {
+    var label: String {
+        switch self {
+        case .email: "By email"
+        case .inPerson: "In person"
+        case .post: "By post"
+        case .onlineForm: "Through an online form"
+        }
+    }
+}

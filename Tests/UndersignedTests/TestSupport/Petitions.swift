@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Testing
+
+@testable import Undersigned
+
+/// What organizers do with petitions in a browser, and what moderators do to them.
+extension Browser {
+    /// A petition's editor fields: two targets unless told otherwise.
+    static func petitionForm(
+        title: String, summary: String = "Why it matters, in a sentence.", body: String = "We ask for **one** thing.\n\n- first\n- second",
+        language: String = "en", goal: Int = 500,
+        targets: [(name: String, role: String)] = [("Security Council", "United Nations"), ("António Guterres", "Secretary-General")]
+    ) -> [(String, String)] {
+        var form = [("title", title), ("summary", summary), ("body", body), ("language", language), ("goal", String(goal)), ("intent", "save")]
+        for (index, target) in targets.enumerated() {
+            form += [("target-\(index)-name", target.name), ("target-\(index)-role", target.role), ("target-\(index)-order", String(index + 1))]
+        }
+        return form
+    }
+
+    /// Writes a new petition of the organization through the editor; returns its slug.
+    func createPetition(in organization: String, _ form: [(String, String)]) async throws -> String {
+        let saved = try await submit("/org/\(organization)/petitions/new", action: "/org/\(organization)/petitions/new", form)
+        #expect(saved.status == .seeOther, "\(saved.body)")
+        let location = try #require(saved.location)
+        let path = String(location.split(separator: "?")[0])
+        return String(try #require(path.split(separator: "/").last))
+    }
+
+    /// Presses one of the petition's lifecycle buttons on its management page.
+    @discardableResult
+    func press(_ action: String, petition slug: String, in organization: String) async throws -> Page {
+        let page = "/org/\(organization)/petitions/\(slug)"
+        return try await submit(page, action: "\(page)/\(action)")
+    }
+
+    /// Posts a `multipart/form-data` form with one file, as a browser sends an upload.
+    func upload(
+        _ path: String, fields: [(String, String)], file: (field: String, filename: String, contentType: String, bytes: [UInt8])?,
+        boundary: String = "----undersigned-test-boundary"
+    ) async throws -> Page {
+        var body: [UInt8] = []
+        for (name, value) in fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        if let file {
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.contentType)\r\n\r\n"
+                    .utf8)
+            body += file.bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        return try await send(
+            path, method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(bytes: body))
+    }
+}
+
+extension TestInstance {
+    /// Makes a moderator's move on a petition, as the admin `admin@example.org`.
+    func moderate(_ transition: PetitionTransition, slug: String, reason: String? = nil) async throws {
+        let admin = try #require(try await account("admin@example.org"))
+        let store = try await openDatabase(settings.database, logger: TestDatabase.logger)
+        try await withServices(of: store) {
+            let petition = try #require(try await store.petition(slug: slug))
+            try await PetitionEditor(store: store, review: self.settings.petitionReview).apply(transition, to: petition.id, reason: reason, by: admin)
+        }
+    }
+
+    func petition(slug: String) async throws -> Petition? {
+        let store = try await openDatabase(settings.database, logger: TestDatabase.logger)
+        var petition: Petition?
+        try await withServices(of: store) { petition = try await store.petition(slug: slug) }
+        return petition
+    }
+}
+
+/// Small images whose headers are real: enough for the checks, which read only headers.
+enum TestImages {
+    static func png(width: UInt32 = 3, height: UInt32 = 2) -> [UInt8] {
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8) + bigEndian(width) + bigEndian(height)
+            + [8, 6, 0, 0, 0, 0, 0, 0, 0] + [0, 0, 0, 0] + Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82]
+    }
+
+    static let svg = Array(#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="4"/></svg>"#.utf8)
+
+    private static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+    }
+}
