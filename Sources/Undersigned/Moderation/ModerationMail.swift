@@ -21,8 +21,8 @@ extension AccountMail {
                 .text("Hello \(owner.name),"),
                 .text("A moderator sent \u{201C}\(petition.title)\u{201D}, the petition of \(organization.name), back to draft, with this reason:"),
                 .text(reason),
-                .text("Change it and submit it again when it is ready. The reason also shows on the petition's pages of the organization:"),
-                .link("\(baseURL.absoluteString)/org/\(organization.slug)", label: organization.name),
+                .text("Change it and submit it again when it is ready. The reason also shows on the petition's page in the organization:"),
+                .link("\(baseURL.absoluteString)/org/\(organization.slug)/petitions/\(petition.slug)", label: "Open the petition"),
                 .text("\u{2014} Undersigned"),
             ])
     }

@@ -129,6 +129,10 @@ struct ModerationTests {
             #expect(page.body.contains("The text names a private person."))
             #expect(!(try await admin.get("/admin/review").body.contains(TestInstance.arabicTitle)))
 
+            // The organization reads the reason on the petition's page.
+            let managed = try await editor.get("/org/acme/petitions/\(slug)")
+            #expect(managed.body.contains("The moderator&#39;s reason: The text names a private person."))
+
             // A draft is not public either, and cannot be approved.
             #expect(try await owner.newVisitor().get("/p/\(slug)").status == .notFound)
             #expect(try await admin.moderate(slug, "approve").status == .conflict)
@@ -139,7 +143,7 @@ struct ModerationTests {
                 let email = try #require(emails.first { $0.subject.hasPrefix("Your petition needs changes") })
                 #expect(email.subject == "Your petition needs changes: \(TestInstance.arabicTitle)")
                 #expect(email.raw.contains(reason))
-                #expect(email.raw.contains("http://undersigned.test/org/acme"))
+                #expect(email.raw.contains("http://undersigned.test/org/acme/petitions/\(slug)"))
             }
             #expect(owner.mailbox.messages(to: "editor@example.org").count == 1)  // the invitation only
         }
