@@ -131,7 +131,7 @@ struct ModerationTests {
 
             // The organization reads the reason on the petition's page.
             let managed = try await editor.get("/org/acme/petitions/\(slug)")
-            #expect(managed.body.contains("The moderator&#39;s reason: The text names a private person."))
+            #expect(managed.body.contains("The moderator's reason: The text names a private person."))
 
             // A draft is not public either, and cannot be approved.
             #expect(try await owner.newVisitor().get("/p/\(slug)").status == .notFound)
