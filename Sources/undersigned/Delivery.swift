@@ -2,37 +2,67 @@ import ArgumentParser
 import Foundation
 import Undersigned
 
-/// The petition's deliveries, for `export` and `deliver`: they sign tree heads with the log key.
+/// The petition's deliveries, for `deliver`: they sign tree heads with the log key.
 func withDeliveries<Result: Sendable>(
     settings: Settings, slug: String, _ body: @Sendable (Deliveries, Petition) async throws -> Result
 ) async throws -> Result {
     let logKey = try settings.loadLogSigningKey()
     return try await withPetition(settings: settings, slug: slug) { database, sealer, petition in
-        let signer = TreeHeadSigner(store: database, key: logKey, logger: makeLogger(settings))
-        return try await body(Deliveries(
-            store: database, signer: signer, sealer: sealer, baseURL: settings.baseURL, threshold: settings.smallCountThreshold), petition)
+        try await body(makeDeliveries(settings: settings, database: database, sealer: sealer, logKey: logKey), petition)
     }
+}
+
+/// The petition's package exports, for `export`: audited, as downloads from the organization's page are.
+func withExports<Result: Sendable>(
+    settings: Settings, slug: String, _ body: @Sendable (PackageExports, Petition) async throws -> Result
+) async throws -> Result {
+    let logKey = try settings.loadLogSigningKey()
+    return try await withPetition(settings: settings, slug: slug) { database, sealer, petition in
+        let deliveries = makeDeliveries(settings: settings, database: database, sealer: sealer, logKey: logKey)
+        return try await body(PackageExports(deliveries: deliveries, store: database), petition)
+    }
+}
+
+private func makeDeliveries(settings: Settings, database: any Database, sealer: PersonalDataSealer, logKey: LogSigningKey) -> Deliveries {
+    let signer = TreeHeadSigner(store: database, key: logKey, logger: makeLogger(settings))
+    return Deliveries(store: database, signer: signer, sealer: sealer, baseURL: settings.baseURL, threshold: settings.smallCountThreshold)
 }
 
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a petition's delivery package: a ZIP with the letter, consenting signers' names, per-country counts and a manifest with the signed tree head.")
+        abstract: "Write a petition's delivery package: a ZIP with the letter, consenting signers' names, per-country counts and a manifest with the signed tree head.",
+        discussion: "When the petition's organization has a public key, the ZIP is encrypted to it and written to OUTPUT.hpke: open it with `undersigned decrypt-package`. Each export is in the audit log.")
 
     @OptionGroup var options: SettingsOptions
     @Option(help: "The petition's slug.")
     var petition: String
-    @Option(help: "Where to write the ZIP (must not exist).")
+    @Option(help: "Where to write the ZIP (must not exist, nor OUTPUT.hpke).")
     var output: String
 
     func run() async throws {
         let settings = try options.settings()
-        let destination = URL(fileURLWithPath: output)
-        guard !FileManager.default.fileExists(atPath: destination.path) else { throw ValidationError("\(output) exists already") }
-        let files = try await withDeliveries(settings: settings, slug: petition) { deliveries, petition in
-            try await deliveries.package(petition, to: destination)
+        let plainDestination = URL(fileURLWithPath: output)
+        let encryptedDestination = URL(fileURLWithPath: "\(output).\(EncryptedPackage.fileExtension)")
+        for destination in [plainDestination, encryptedDestination] where FileManager.default.fileExists(atPath: destination.path) {
+            throw ValidationError("\(destination.path) exists already")
         }
-        print("wrote \(output):")
-        for file in files { print("  \(file.name)  \(file.bytes) bytes  sha256 \(file.sha256)") }
+        let export = try await withExports(settings: settings, slug: petition) { exports, petition in
+            let zip = try PackageScratch.newFile()
+            defer { PackageScratch.remove(zip) }
+            let export = try await exports.export(petition, by: nil, zipTo: zip)
+            if let key = export.key {
+                try await EncryptedPackage.encrypt(file: zip, to: key, writingTo: encryptedDestination)
+            } else {
+                try FileManager.default.moveItem(at: zip, to: plainDestination)
+            }
+            return export
+        }
+        if let key = export.key {
+            print("wrote \(encryptedDestination.path), encrypted to the organization's public key (fingerprint \(key.fingerprint)), holding:")
+        } else {
+            print("wrote \(output):")
+        }
+        for file in export.files { print("  \(file.name)  \(file.bytes) bytes  sha256 \(file.sha256)") }
     }
 }
 

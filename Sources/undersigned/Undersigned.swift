@@ -10,7 +10,7 @@ struct UndersignedCommand: AsyncParsableCommand {
         abstract: "A petition platform that counts honestly and protects its signers.",
         subcommands: [
             Serve.self, Migrate.self, Purge.self, Outbox.self, Keygen.self, RotateKeys.self, Review.self, Invalidate.self, VerifyLog.self,
-            Export.self, Deliver.self, TargetLink.self, CreateAdmin.self, AssignPetition.self,
+            Export.self, Deliver.self, TargetLink.self, CreateAdmin.self, AssignPetition.self, KeygenOrganization.self, DecryptPackage.self,
         ],
         defaultSubcommand: Serve.self)
 }

@@ -7,6 +7,8 @@ public protocol AccountStore: Sendable {
     func accountTransaction<Result: Sendable>(_ body: @Sendable (any AccountTransaction) async throws -> Result) async throws -> Result
     func account(id: UUID) async throws -> Account?
     func account(emailFingerprint: [UInt8]) async throws -> Account?
+    /// Every account, by name.
+    func allAccounts() async throws -> [Account]
     /// The session with this token hash and its account, expired or not.
     func session(tokenHash: [UInt8]) async throws -> (session: StoredSession, account: Account)?
     /// Records that the session was used at `date`, which pushes its idle expiry back.
@@ -32,6 +34,8 @@ public protocol AccountTransaction: Sendable {
     func insert(_ account: Account) async throws -> Bool
     func account(id: UUID) async throws -> Account?
     func updatePassword(accountID: UUID, hash: String) async throws
+    /// Disables the account from `date`, or enables it again with `nil`.
+    func setDisabled(accountID: UUID, at date: Date?) async throws
     /// Counts a failed sign-in; at `limit` failures the count restarts and the account is
     /// locked until `lockUntil`. Returns whether this failure locked it.
     func recordFailedSignIn(accountID: UUID, limit: Int, lockUntil: Date) async throws -> Bool
@@ -71,6 +75,13 @@ public protocol AccountTransaction: Sendable {
     /// Revokes a pending invitation of the organization; `false` when there is none such.
     func revokeInvitation(id: UUID, organizationID: UUID, at date: Date) async throws -> Bool
 
+    // MARK: Organizations' public keys
+    /// The organization's public key for delivery packages, if it has one.
+    func publicKey(organizationID: UUID) async throws -> OrganizationPublicKey?
+    /// Sets the organization's public key, or replaces the one it had.
+    func setPublicKey(_ key: OrganizationPublicKey, organizationID: UUID, at date: Date) async throws
+    func removePublicKey(organizationID: UUID) async throws
+
     // MARK: Side effects
     func record(_ event: AuditEvent) async throws
     func enqueue(_ emails: [QueuedEmail]) async throws
@@ -88,4 +99,6 @@ public protocol OrganizationStore: Sendable {
     func pendingInvitations(of organizationID: UUID, now: Date) async throws -> [Invitation]
     func invitation(tokenHash: [UInt8]) async throws -> Invitation?
     func organization(id: UUID) async throws -> Organization?
+    /// The organization's public key for delivery packages and when it was set; `nil` when it has none.
+    func publicKey(of organizationID: UUID) async throws -> (key: OrganizationPublicKey, setAt: Date)?
 }

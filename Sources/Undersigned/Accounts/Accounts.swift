@@ -37,6 +37,23 @@ public struct Accounts: Sendable {
         return account
     }
 
+    /// Disables an account, which ends its sessions at once, or enables it again. Admins
+    /// cannot disable themselves, so an instance always keeps the admin who acts.
+    public func setDisabled(_ accountID: UUID, _ disabled: Bool, by admin: Account) async throws {
+        guard accountID != admin.id else { throw FormProblems("account", "You cannot disable your own account.") }
+        let now = clock.now
+        try await store.accountTransaction { transaction in
+            guard let account = try await transaction.account(id: accountID) else { throw AppError.notFound("There is no such account.") }
+            guard account.isDisabled != disabled else { return }
+            try await transaction.setDisabled(accountID: accountID, at: disabled ? now : nil)
+            if disabled { try await transaction.deleteSessions(accountID: accountID) }
+            try await transaction.record(
+                AuditEvent(
+                    at: now, actorID: admin.id, action: disabled ? .accountDisabled : .accountEnabled, subjectType: "account",
+                    subjectID: accountID.text))
+        }
+    }
+
     /// A checked account ready to insert, with its password hashed.
     func newAccount(name: String?, email: String?, password: String, isAdmin: Bool) async throws -> Account {
         var problems = FormProblems()

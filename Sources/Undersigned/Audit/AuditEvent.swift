@@ -31,6 +31,8 @@ public struct AuditEvent: Sendable, Equatable {
 public enum AuditAction: String, Sendable, CaseIterable {
     case accountCreated = "account.created"
     case accountLocked = "account.locked"
+    case accountDisabled = "account.disabled"
+    case accountEnabled = "account.enabled"
     case passwordReset = "account.password-reset"
     case organizationCreated = "organization.created"
     case invitationSent = "invitation.sent"
@@ -55,6 +57,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case deliveryRecorded = "delivery.recorded"
     case targetLinkCreated = "target-link.created"
     case targetLinksRevoked = "target-link.revoked"
+    case organizationKeySet = "organization.key-set"
+    case organizationKeyRemoved = "organization.key-removed"
+    case deliveryPackageExported = "petition.package-exported"
     /// A moderator closed a petition's open reports without acting on it.
     case reportsDismissed = "petition.reports-dismissed"
     /// A take-down closed the petition's open reports.

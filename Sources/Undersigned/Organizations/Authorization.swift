@@ -13,6 +13,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageMembers
     /// Read the organization's audit log.
     case viewAuditLog
+    /// Set, replace or remove the public key the organization's delivery packages are encrypted to.
+    case manageOrganizationKey
     /// Read the whole instance's audit log.
     case viewInstanceAuditLog
     /// Recompute every petition's signature log and see the result.
@@ -21,9 +23,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewOutbox
     /// Approve, reject and take down petitions of any organization, and handle reports.
     case moderatePetitions
+    /// See every account, disable and enable them.
+    case manageAccounts
 
     /// Permissions over the whole instance, which only its admins hold.
-    var isInstanceWide: Bool { [.viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions].contains(self) }
+    var isInstanceWide: Bool { [.viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions, .manageAccounts].contains(self) }
 }
 
 /// The one place that decides who may do what. Instance admins may do everything; members
@@ -49,8 +53,8 @@ public enum Authorization {
         switch permission {
         case .viewOrganization, .viewPetitions: [.viewer, .editor, .owner]
         case .editPetitions: [.editor, .owner]
-        case .manageMembers, .viewAuditLog, .exportSignatures: [.owner]
-        case .viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions: []
+        case .manageMembers, .viewAuditLog, .exportSignatures, .manageOrganizationKey: [.owner]
+        case .viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions, .manageAccounts: []
         }
     }
 }

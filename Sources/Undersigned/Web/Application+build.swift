@@ -60,10 +60,8 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     let treeHeadSigner = TreeHeadSigner(store: database, key: logKey, logger: logger)
     let deliveries = Deliveries(
         store: database, signer: treeHeadSigner, sealer: sealer, baseURL: settings.baseURL, threshold: settings.smallCountThreshold)
-    TargetController(
-        targets: database, deliveries: deliveries,
-        records: database, catalog: catalog, presenter: presenter, csrf: csrf
-    ).addRoutes(to: router)
+    TargetController(targets: database, deliveries: deliveries, records: database, catalog: catalog, presenter: presenter, csrf: csrf)
+        .addRoutes(to: router)
     UnsubscribeController(store: database, links: mailer.unsubscribeLinks, pages: pages).addRoutes(to: router)
     PetitionImageController(catalog: catalog, images: database).addRoutes(to: router)
     let reports = Reports(store: database, sealer: sealer, clock: clock)
@@ -123,22 +121,28 @@ func addAccountRoutes(
         resets: PasswordResets(accounts: accounts, sessions: sessions, mail: mail), sessions: sessions, cookie: cookie, forms: forms, limits: limits
     )
         .addRoutes(to: routes)
-    OrganizationController(organizations: organizations, store: database, petitions: database, access: access, forms: forms, clock: clock).addRoutes(to: routes)
+    OrganizationController(
+        organizations: organizations, keys: OrganizationKeys(accounts: accounts), store: database, petitions: database, access: access,
+        forms: forms, clock: clock
+    ).addRoutes(to: routes)
     InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(to: routes)
     AuditController(audit: database, access: access, forms: forms).addRoutes(to: routes)
     let petitionAccess = PetitionAccess(organizations: access, petitions: database)
     let editor = PetitionEditor(store: database, review: settings.petitionReview, clock: clock)
     PetitionEditorController(
-        editor: editor, access: petitionAccess, catalog: catalog,
-        forms: forms, review: settings.petitionReview, baseURL: settings.baseURL
+        editor: editor, access: petitionAccess, catalog: catalog, forms: forms, review: settings.petitionReview, baseURL: settings.baseURL
     ).addRoutes(to: routes)
     DeliveryController(
         deliveries: deliveries, records: database, links: database, access: petitionAccess, catalog: catalog, forms: forms, baseURL: settings.baseURL,
         clock: clock
     ).addRoutes(to: routes)
+    OrganizationPackageController(
+        access: petitionAccess, exports: PackageExports(deliveries: deliveries, store: database, clock: clock), forms: forms
+    ).addRoutes(to: routes)
     AdminLogController(verifier: LogVerifier(logs: database, petitions: database, key: logKey), petitions: database, forms: forms)
         .addRoutes(to: routes)
     AdminOutboxController(outbox: database, forms: forms).addRoutes(to: routes)
+    AdminAccountsController(accounts: accounts, store: database, forms: forms, clock: clock).addRoutes(to: routes)
     ModerationController(
         moderation: Moderation(editor: editor, store: database, accounts: accounts, mail: mail, clock: clock), reports: reports,
         petitions: database, organizations: database, catalog: catalog, presenter: presenter, forms: forms, review: settings.petitionReview

@@ -13,21 +13,14 @@ struct DeliveryPagesTests {
     @Test("record deliveries with evidence, make and revoke targets' links; the last delivery makes the petition delivered", arguments: TestDatabase.all)
     func deliveries(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
-        try await instance.createAccount("admin@example.org", admin: true)
-        try await instance.createAccount("owner@example.org")
-        let slug = try await instance.run { browser in
-            try await browser.signIn("owner@example.org")
-            try await browser.createOrganization("Acme", slug: "acme")
-            let slug = try await browser.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers"))
-            #expect(try await browser.press("submit", petition: slug, in: "acme").status == .seeOther)
-            return slug
-        }
-        try await instance.moderate(.approve, slug: slug)
+        let slug = try await instance.openPetition()
         try await instance.run { browser in
             try await browser.signIn("owner@example.org")
             try await browser.newVisitor().signAndConfirm(email: "signer@example.org", slug: slug)
             let path = "/org/acme/petitions/\(slug)/deliveries"
-            #expect(try await browser.get("/org/acme/petitions/\(slug)").body.contains(path))
+            let manage = try await browser.get("/org/acme/petitions/\(slug)")
+            #expect(manage.body.contains(path))
+            #expect(manage.body.contains(#"action="/org/acme/petitions/\#(slug)/package""#))
             let page = try await browser.get(path)
             #expect(page.status == .ok)
             #expect(page.body.contains("Not delivered yet."))
@@ -49,6 +42,9 @@ struct DeliveryPagesTests {
                 path, fields: [("csrf", csrf), ("target", "1"), ("channel", "email"), ("by", "Amal")],
                 file: ("evidence", "big.pdf", "application/pdf", [UInt8](repeating: 0x41, count: 11 * 1024 * 1024)))
             #expect(huge.status == .contentTooLarge)
+            let forged = try await browser.upload(
+                path, fields: [("csrf", "forged"), ("target", "1"), ("channel", "email"), ("by", "Amal")], file: nil)
+            #expect(forged.status == .forbidden)
             #expect(try await browser.get(path).body.contains("Not delivered yet."))
 
             let recorded = try await browser.upload(

@@ -80,8 +80,9 @@ struct AuthorizationTests {
 
     /// - Parameters:
     ///   - petition: the slug of a draft of `acme`'s.
+    ///   - bystanderID: an account none of the actors uses, for admins to disable and enable.
     ///   - moderated: petitions for the moderators' routes.
-    static func routes(viewerID: UUID, petition: String, moderated: Moderated) -> [Route] {
+    static func routes(viewerID: UUID, petition: String, bystanderID: UUID, moderated: Moderated) -> [Route] {
         let members: Set<Actor> = [.viewer, .editor, .owner, .admin]
         let editors: Set<Actor> = [.editor, .owner, .admin]
         let owners: Set<Actor> = [.owner, .admin]
@@ -105,9 +106,18 @@ struct AuthorizationTests {
             Route(
                 method: .post, path: "/org/acme/members/\(UUID().uuidString.lowercased())/remove", allowed: owners,
                 allowedOutcome: .missingInside("not a member of the organization")),
+            Route(
+                method: .post, path: "/org/acme/key", form: { _ in [("key", OrganizationPrivateKey().publicKey.text)] }, allowed: owners,
+                allowedOutcome: .redirected),
+            Route(method: .post, path: "/org/acme/key/remove", allowed: owners, allowedOutcome: .redirected),
             Route(method: .get, path: "/admin/audit", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/log", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/outbox", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(method: .get, path: "/admin/accounts", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/accounts/\(bystanderID.text)/disable", allowed: [.admin], allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/accounts/\(bystanderID.text)/enable", allowed: [.admin], allowedOutcome: .redirected, organizationRoute: false),
             Route(method: .get, path: "/org/acme/petitions/new", allowed: editors, allowedOutcome: .page),
             Route(
                 method: .post, path: "/org/acme/petitions/new", form: { Browser.petitionForm(title: "Petition of \($0)") }, allowed: editors,
@@ -137,6 +147,8 @@ struct AuthorizationTests {
                 form: { [("language", "fr"), ("title", "Par \($0)"), ("summary", "…"), ("body", "…"), ("intent", "save")] }, allowed: editors,
                 allowedOutcome: .redirected),
             Route(method: .post, path: "\(petitionPath)/translation/remove", form: { _ in [("language", "fr")] }, allowed: editors, allowedOutcome: .redirected),
+            // The package names signers: owners only. A draft has none to deliver yet.
+            Route(method: .post, path: "\(petitionPath)/package", allowed: owners, allowedOutcome: .conflict),
             Route(method: .get, path: "/admin/review", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/admin/petitions/\(moderated.toApprove)", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(
@@ -169,13 +181,14 @@ struct AuthorizationTests {
             try await instance.createAccount("\(actor)@example.org")
         }
         let viewer = try #require(try await instance.account("viewer@example.org"))
+        let bystander = try await instance.createAccount("bystander@example.org")
         try await instance.run { browser in
             let browsers = try await Self.signedInBrowsers(browser)
             try await Self.join(browsers)
             let petition = try await browsers[.owner]!.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers"))
             let moderated = try await Self.petitionsToModerate(by: browsers[.owner]!)
             var failures: [String] = []
-            for route in Self.routes(viewerID: viewer.id, petition: petition, moderated: moderated) {
+            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id, moderated: moderated) {
                 for actor in Actor.allCases {
                     let visitor = try #require(browsers[actor])
                     let page =
@@ -204,6 +217,7 @@ struct AuthorizationTests {
         try await instance.createAccount("owner@example.org")
         try await instance.createAccount("admin@example.org", admin: true)
         let viewer = try await instance.createAccount("viewer@example.org")
+        let bystander = try await instance.createAccount("bystander@example.org")
         try await instance.run { browser in
             try await browser.signIn("owner@example.org")
             try await browser.createOrganization("Acme", slug: "acme")
@@ -211,7 +225,8 @@ struct AuthorizationTests {
             let moderated = try await Self.petitionsToModerate(by: browser)
             let admin = browser.newVisitor()
             try await admin.signIn("admin@example.org")
-            for route in Self.routes(viewerID: viewer.id, petition: petition, moderated: moderated) where route.method == .post && !route.isUpload {
+            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id, moderated: moderated)
+            where route.method == .post && !route.isUpload {
                 // Each as someone the route would let through.
                 let visitor = route.allowed.contains(.owner) ? browser : admin
                 for token in ["forged", ""] {
@@ -233,7 +248,7 @@ struct AuthorizationTests {
             }
             #expect(try await instance.openReports().isEmpty)
         }
-        let expected: [AuditAction] = [.accountCreated, .accountCreated, .accountCreated, .organizationCreated]
+        let expected: [AuditAction] = [.accountCreated, .accountCreated, .accountCreated, .accountCreated, .organizationCreated]
             + Array(repeating: .petitionCreated, count: 4) + Array(repeating: .petitionSubmitted, count: 3)
         #expect(try await instance.auditActions().sorted { $0.rawValue < $1.rawValue } == expected.sorted { $0.rawValue < $1.rawValue })
     }
@@ -255,6 +270,8 @@ struct AuthorizationTests {
         #expect(Authorization.check(member, .manageMembers, role: .owner) == .allowed)
         #expect(Authorization.check(member, .viewAuditLog, role: .editor) == .forbidden)
         #expect(Authorization.check(member, .viewAuditLog, role: .owner) == .allowed)
+        #expect(Authorization.check(member, .manageOrganizationKey, role: .editor) == .forbidden)
+        #expect(Authorization.check(member, .manageOrganizationKey, role: .owner) == .allowed)
     }
 
     // MARK: Helpers

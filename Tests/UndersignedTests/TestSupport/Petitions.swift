@@ -58,6 +58,23 @@ extension Browser {
 }
 
 extension TestInstance {
+    /// Makes `owner@example.org` and the admin `admin@example.org`, has the owner write a
+    /// petition for a new organization `acme` and submit it, and the admin approve it;
+    /// returns the open petition's slug.
+    func openPetition(title: String = "Clean rivers") async throws -> String {
+        try await createAccount("admin@example.org", admin: true)
+        try await createAccount("owner@example.org")
+        let slug = try await run { browser in
+            try await browser.signIn("owner@example.org")
+            try await browser.createOrganization("Acme", slug: "acme")
+            let slug = try await browser.createPetition(in: "acme", Browser.petitionForm(title: title))
+            #expect(try await browser.press("submit", petition: slug, in: "acme").status == .seeOther)
+            return slug
+        }
+        try await moderate(.approve, slug: slug)
+        return slug
+    }
+
     /// Makes a moderator's move on a petition, as the admin `admin@example.org`.
     func moderate(_ transition: PetitionTransition, slug: String, reason: String? = nil) async throws {
         let admin = try #require(try await account("admin@example.org"))

@@ -375,6 +375,18 @@ enum Migrations {
                 """,
             ]
         },
+        // Only the public half: the private key never reaches the server.
+        Migration(version: 12, name: "organizations' public keys for delivery packages") { sql in
+            [
+                """
+                CREATE TABLE organization_keys (
+                    organization_id TEXT PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE,
+                    public_key \(sql.bytes) NOT NULL,
+                    set_at BIGINT NOT NULL
+                )
+                """,
+            ]
+        },
         Migration(version: 13, name: "visitors' reports of petitions") { sql in
             [
                 // No column for who reported: neither account nor address is ever kept.

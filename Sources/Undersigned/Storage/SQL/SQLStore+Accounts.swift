@@ -18,6 +18,12 @@ extension SQLStore {
         }
     }
 
+    func allAccounts() async throws -> [Account] {
+        try await driver.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Self.accountColumns) FROM accounts ORDER BY name, id").all().map(Self.account(from:))
+        }
+    }
+
     func account(emailFingerprint: [UInt8]) async throws -> Account? {
         try await driver.read { db in
             try await db.raw("SELECT \(unsafeRaw: Self.accountColumns) FROM accounts WHERE email_fingerprint = \(bind: Data(emailFingerprint))")
@@ -97,6 +103,10 @@ struct SQLAccountTransaction: AccountTransaction {
     func account(id: UUID) async throws -> Account? {
         try await db.raw("SELECT \(unsafeRaw: SQLStore.accountColumns) FROM accounts WHERE id = \(bind: id.text) \(unsafeRaw: flavor.lockRows)")
             .first().map(SQLStore.account(from:))
+    }
+
+    func setDisabled(accountID: UUID, at date: Date?) async throws {
+        try await db.raw("UPDATE accounts SET disabled_at = \(bind: date?.millis) WHERE id = \(bind: accountID.text)").run()
     }
 
     func updatePassword(accountID: UUID, hash: String) async throws {

@@ -1,11 +1,13 @@
 import Foundation
 import Hummingbird
 
-/// Creating organizations, their page, and managing their members and invitations.
+/// Creating organizations, their page, and managing their members, invitations and the
+/// public key their delivery packages are encrypted to.
 struct OrganizationController: Sendable {
     typealias Context = AppRequestContext
 
     let organizations: Organizations
+    let keys: OrganizationKeys
     let store: any OrganizationStore
     let petitions: any PetitionEditingStore
     let access: OrganizationAccess
@@ -20,6 +22,8 @@ struct OrganizationController: Sendable {
         router.post("/org/:slug/invitations/:id/revoke", use: revokeInvitation)
         router.post("/org/:slug/members/:id/role", use: changeRole)
         router.post("/org/:slug/members/:id/remove", use: removeMember)
+        router.post("/org/:slug/key", use: setKey)
+        router.post("/org/:slug/key/remove", use: removeKey)
     }
 
     @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
@@ -91,9 +95,30 @@ struct OrganizationController: Sendable {
         return AccountPages.redirect(stillMember || granted.account.isAdmin ? "/org/\(granted.organization.slug)?done=removed" : "/account")
     }
 
+    @Sendable func setKey(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.manageOrganizationKey, request, context)
+        let body = try await forms.form(request, context: context)
+        do {
+            try await keys.set(text: body["key"], of: granted.organization, by: granted.account)
+            return AccountPages.redirect("/org/\(granted.organization.slug)?done=key#package-key")
+        } catch let problems as FormProblems {
+            return try await page(granted, request: request, context: context, status: .unprocessableContent) { view in
+                view.keyForm = .init(text: String((body["key"] ?? "").prefix(200)), problems: ProblemsView(problems))
+            }
+        }
+    }
+
+    @Sendable func removeKey(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.manageOrganizationKey, request, context)
+        _ = try await forms.form(request, context: context)
+        try await keys.remove(from: granted.organization, by: granted.account)
+        return AccountPages.redirect("/org/\(granted.organization.slug)?done=key-removed#package-key")
+    }
+
     static let notices = [
         "invited": "The invitation is on its way.", "withdrawn": "The invitation is withdrawn.", "role": "The role is changed.",
-        "removed": "The member is removed.",
+        "removed": "The member is removed.", "key": "The public key is saved: delivery packages are now encrypted to it.",
+        "key-removed": "The public key is removed: delivery packages are no longer encrypted.",
     ]
 
     private func page(
@@ -117,14 +142,18 @@ struct OrganizationController: Sendable {
         let petitionRows = try await petitions.petitions(organizationID: organization.id).map { petition in
             OrganizationView.PetitionRow(
                 petitionSlug: petition.slug, title: petition.title, lang: petition.language, dir: TextDirection.of(language: petition.language),
-                state: petition.state.label, created: AuditView.time(petition.createdAt))
+                state: petition.state.label, created: AuditView.time(petition.createdAt), isPublic: petition.isPublic)
+        }
+        let key = try await store.publicKey(of: organization.id).map {
+            OrganizationView.KeyView(fingerprint: $0.key.fingerprint, text: $0.key.text, setAt: AuditView.time($0.setAt))
         }
         return forms.respond("organization", request: request, status: status) { csrf in
             var view = OrganizationView(
                 page: forms.layout(organization.name, context), csrf: csrf, slug: organization.slug, name: organization.name,
                 role: granted.role?.rawValue ?? "instance admin", canManage: canManage, canViewAudit: granted.allows(.viewAuditLog),
                 canEditPetitions: granted.allows(.editPetitions), notice: notice, petitions: petitionRows, hasPetitions: !petitionRows.isEmpty,
-                members: members, invitations: invitations, hasInvitations: !invitations.isEmpty)
+                canExport: granted.allows(.exportSignatures), members: members, invitations: invitations, hasInvitations: !invitations.isEmpty, key: key,
+                canManageKey: granted.allows(.manageOrganizationKey))
             adjust(&view)
             return view
         }

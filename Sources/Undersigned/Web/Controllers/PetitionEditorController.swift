@@ -255,6 +255,7 @@ struct PetitionEditorController: Sendable {
                 state: state.label, stateExplanation: Self.explanation(of: state, review: review),
                 reason: petition.stateReason, publicURL: petition.isPublic ? "\(baseURL.absoluteString)/p/\(petition.slug)" : nil,
                 isPublished: [.open, .closed, .delivered].contains(state),
+                canDownloadPackage: granted.allows(.exportSignatures) && [.open, .closed, .delivered].contains(state),
                 bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown), targets: petition.targets.map(TargetView.init),
                 goal: Numbers.grouped(petition.goal),
                 canEdit: canEdit && [.draft, .pendingReview, .open].contains(state), canSubmit: canEdit && state == .draft,

@@ -23,28 +23,12 @@ struct TargetController<Context: RequestContext>: Sendable {
         return try await page(petition, position: position, request: request, draft: "", error: nil, status: .ok)
     }
 
-    /// Built on demand over a freshly signed tree head, and streamed from disk.
+    /// Built on demand over a freshly signed tree head, and streamed from disk. Always the
+    /// plain ZIP: a target is not the organization, and has no key of its own.
     @Sendable func package(_ request: Request, context: Context) async throws -> Response {
         let (petition, _) = try await target(from: context)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("undersigned-delivery-\(UUID().uuidString).zip")
-        _ = try await deliveries.package(petition, to: file)
-        let size = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-        let body = ResponseBody(contentLength: size) { writer in
-            defer { try? FileManager.default.removeItem(at: file) }
-            let handle = try FileHandle(forReadingFrom: file)
-            defer { try? handle.close() }
-            while let chunk = try handle.read(upToCount: 64 * 1024), !chunk.isEmpty {
-                try await writer.write(ByteBuffer(bytes: chunk))
-            }
-            try await writer.finish(nil)
-        }
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(petition.slug)-delivery.zip\"",
-                .cacheControl: "no-store", .xRobotsTag: "noindex",
-            ],
-            body: body)
+        let (file, _) = try await PackageDownload.build { try await deliveries.package(petition, to: $0) }
+        return try PackageDownload.response(streaming: file, fileName: "\(petition.slug)-delivery.zip", encryptingTo: nil)
     }
 
     @Sendable func respond(_ request: Request, context: Context) async throws -> Response {

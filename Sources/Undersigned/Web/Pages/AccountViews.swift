@@ -104,6 +104,8 @@ struct OrganizationView {
         var dir: String
         var state: String
         var created: String
+        /// Drafts and petitions awaiting review have nothing to deliver yet.
+        var isPublic: Bool
     }
 
     var page: Layout
@@ -117,12 +119,30 @@ struct OrganizationView {
     var notice: String?
     var petitions: [PetitionRow]
     var hasPetitions: Bool
+    /// Whether the viewer may download delivery packages, which name signers.
+    var canExport: Bool
     var members: [MemberRow]
     var invitations: [InvitationRow]
     var hasInvitations: Bool
     var inviteEmail = ""
     var inviteRoles = RoleOption.all(selected: .editor)
     var problems = ProblemsView()
+
+    struct KeyView {
+        var fingerprint: String
+        var text: String
+        var setAt: String
+    }
+
+    /// The form that sets the key, as it was sent when it had a problem.
+    struct KeyForm {
+        var text = ""
+        var problems = ProblemsView()
+    }
+
+    var key: KeyView?
+    var canManageKey: Bool
+    var keyForm = KeyForm()
 }
 
 struct InvitationView {

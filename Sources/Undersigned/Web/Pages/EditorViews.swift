@@ -146,6 +146,7 @@ struct PetitionManageView {
     var publicURL: String?
     /// Open, closed or delivered: what delivery is about.
     var isPublished: Bool
+    var canDownloadPackage: Bool
     var bodyHTML: String
     var targets: [TargetView]
     var goal: String

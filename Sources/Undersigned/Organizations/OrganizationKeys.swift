@@ -1,0 +1,60 @@
+import Foundation
+
+/// Setting, replacing and removing the public key an organization's delivery packages are
+/// encrypted to. Each change is written with its audit event in one transaction, after the
+/// actor's role is checked again under the lock of the memberships.
+public struct OrganizationKeys: Sendable {
+    let store: any Accounts.Store
+    let clock: WallClock
+
+    public init(accounts: Accounts) {
+        store = accounts.store
+        clock = accounts.clock
+    }
+
+    /// Sets the key pasted as `text`, or replaces the one the organization had.
+    @discardableResult
+    public func set(text: String?, of organization: Organization, by actor: Account) async throws -> OrganizationPublicKey {
+        let key: OrganizationPublicKey
+        do throws(OrganizationKeyError) {
+            key = try OrganizationPublicKey(text: text ?? "")
+        } catch {
+            throw FormProblems("key", error.description)
+        }
+        let now = clock.now
+        try await store.accountTransaction { transaction in
+            try await Self.checkStillAllowed(actor, organization: organization, in: transaction)
+            let previous = try await transaction.publicKey(organizationID: organization.id)
+            guard previous != key else { return }
+            try await transaction.setPublicKey(key, organizationID: organization.id, at: now)
+            try await transaction.record(
+                AuditEvent(
+                    at: now, actorID: actor.id, action: .organizationKeySet, subjectType: "organization", subjectID: organization.id.text,
+                    organizationID: organization.id,
+                    details: "fingerprint: \(key.fingerprint)" + (previous.map { ", replacing \($0.fingerprint)" } ?? "")))
+        }
+        return key
+    }
+
+    /// Removes the key: packages are then delivered to the organization unencrypted.
+    public func remove(from organization: Organization, by actor: Account) async throws {
+        let now = clock.now
+        try await store.accountTransaction { transaction in
+            try await Self.checkStillAllowed(actor, organization: organization, in: transaction)
+            guard let previous = try await transaction.publicKey(organizationID: organization.id) else { return }
+            try await transaction.removePublicKey(organizationID: organization.id)
+            try await transaction.record(
+                AuditEvent(
+                    at: now, actorID: actor.id, action: .organizationKeyRemoved, subjectType: "organization", subjectID: organization.id.text,
+                    organizationID: organization.id, details: "fingerprint: \(previous.fingerprint)"))
+        }
+    }
+
+    /// Locking the memberships also orders two owners changing the key at once.
+    private static func checkStillAllowed(_ actor: Account, organization: Organization, in transaction: any AccountTransaction) async throws {
+        let roles = try await transaction.lockedMemberships(organizationID: organization.id)
+        guard Authorization.check(actor, .manageOrganizationKey, role: roles[actor.id]) == .allowed else {
+            throw AppError.forbidden("Your role in this organization does not allow this. Its owners can change your role.")
+        }
+    }
+}
