@@ -7,14 +7,12 @@ struct PetitionHeading {
     var title: String
     var lang: String
     var dir: String
-    var organizer: String
 
     init(_ petition: Petition) {
         slug = petition.slug
         title = petition.title
         lang = petition.language
         dir = TextDirection.of(language: petition.language)
-        organizer = petition.organizer
     }
 }
 
