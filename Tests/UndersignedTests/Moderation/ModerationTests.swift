@@ -158,6 +158,7 @@ struct ModerationTests {
         let instance = try await TestInstance(database)
         try await instance.createAccount("admin@example.org", name: "Rania Moderator", admin: true)
         let reason = "This petition was found to be a copy of another campaign, made to collect addresses."
+        let (targetLink, _) = try await TargetTests.links(instance)
         try await instance.run { browser in
             try await browser.signAndConfirm(email: "counted@example.org")
             #expect(try await browser.sign(email: "pending@example.org").status == .seeOther)
@@ -203,6 +204,11 @@ struct ModerationTests {
             for path in ["/countries", "/log", "/receipts/abc"] {
                 #expect(try await visitor.get("/api/v1/petitions/\(TestInstance.seedSlug)\(path)").status == .gone, "\(path)")
             }
+
+            // Its targets' links show the tombstone too.
+            let target = try await visitor.get("/t/\(targetLink)")
+            #expect(target.status == .gone)
+            #expect(target.body.contains(reason))
 
             // Signing is refused with the tombstone.
             let signed = try await visitor.post("\(TestInstance.seedPath)/sign", form: [("name", "Late"), ("email", "late@example.org"), ("country", "SY")])
