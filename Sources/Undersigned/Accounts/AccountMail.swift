@@ -40,7 +40,7 @@ public struct AccountMail: Sendable {
             ])
     }
 
-    private func queue(to address: String, name: String?, subject: String, paragraphs: [MailParagraph]) throws -> QueuedEmail {
+    func queue(to address: String, name: String?, subject: String, paragraphs: [MailParagraph]) throws -> QueuedEmail {
         let message = EmailMessage(
             to: address, toName: name, subject: subject, textBody: MailParagraph.text(paragraphs),
             htmlBody: MailParagraph.html(paragraphs, title: subject, language: language), language: language)

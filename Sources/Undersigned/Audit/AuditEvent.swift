@@ -60,6 +60,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case organizationKeySet = "organization.key-set"
     case organizationKeyRemoved = "organization.key-removed"
     case deliveryPackageExported = "petition.package-exported"
+    /// A moderator closed a petition's open reports without acting on it.
+    case reportsDismissed = "petition.reports-dismissed"
+    /// A take-down closed the petition's open reports.
+    case reportsUpheld = "petition.reports-upheld"
     case petitionUpdatePosted = "petition.update-posted"
     case signaturesExported = "petition.signatures-exported"
 }

@@ -27,6 +27,9 @@ public struct Petition: Sendable, Equatable, Identifiable {
     public var organizationID: UUID?
     /// Why it was taken down (shown to the public) or sent back to its organizers by a moderator.
     public var stateReason: String?
+    /// When it last changed state (submitted, approved, taken down…); `nil` for petitions
+    /// older than the record of it.
+    public var stateChangedAt: Date?
     public var image: PetitionImage.Reference?
     public var createdAt: Date
 
@@ -34,7 +37,8 @@ public struct Petition: Sendable, Equatable, Identifiable {
         id: UUID = UUID(), slug: String, state: PetitionState, language: String, title: String, summary: String,
         bodyMarkdown: String, organizer: String, goal: Int, targets: [Target], responses: [TargetResponse] = [], amendments: [Amendment] = [],
         updates: [PetitionUpdate] = [], translations: [PetitionTranslation] = [],
-        organizationID: UUID? = nil, stateReason: String? = nil, image: PetitionImage.Reference? = nil, createdAt: Date = Date()
+        organizationID: UUID? = nil, stateReason: String? = nil, stateChangedAt: Date? = nil, image: PetitionImage.Reference? = nil,
+        createdAt: Date = Date()
     ) {
         self.id = id
         self.slug = slug
@@ -52,6 +56,7 @@ public struct Petition: Sendable, Equatable, Identifiable {
         self.translations = translations
         self.organizationID = organizationID
         self.stateReason = stateReason
+        self.stateChangedAt = stateChangedAt
         self.image = image
         self.createdAt = createdAt
     }

@@ -33,4 +33,7 @@ public protocol PetitionTransaction: Sendable {
     func removeImage(petitionID: UUID) async throws
     func record(_ event: AuditEvent) async throws
     func enqueue(_ emails: [QueuedEmail]) async throws
+    /// Closes the petition's open reports, erasing what their senders wrote; returns them as
+    /// they were.
+    func resolveReports(petitionID: UUID, as resolution: ReportResolution, at date: Date) async throws -> [PetitionReport]
 }

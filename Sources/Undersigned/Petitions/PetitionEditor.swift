@@ -74,9 +74,14 @@ public struct PetitionEditor: Sendable {
         }
     }
 
-    /// Moves the petition along its lifecycle; returns its new state.
+    /// Moves the petition along its lifecycle; returns its new state. `alongside` writes, in
+    /// the same transaction, what must commit with the move or not at all (the emails that
+    /// tell of it, say); it is given the petition as it was before the move.
     @discardableResult
-    public func apply(_ transition: PetitionTransition, to petitionID: UUID, reason: String?, by account: Account) async throws -> PetitionState {
+    public func apply(
+        _ transition: PetitionTransition, to petitionID: UUID, reason: String?, by account: Account,
+        alongside: @Sendable (Petition, any PetitionTransaction) async throws -> Void = { _, _ in }
+    ) async throws -> PetitionState {
         let now = clock.now
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if transition.needsReason {
@@ -94,6 +99,7 @@ public struct PetitionEditor: Sendable {
             var details = "\(petition.state.rawValue) → \(next.rawValue)"
             if let reason, transition.needsReason { details += "; reason: \(reason)" }
             try await transaction.record(Self.event(transition.auditAction, petition, by: account.id, at: now, details: details))
+            try await alongside(petition, transaction)
             return next
         }
     }

@@ -5,7 +5,8 @@ import ServiceLifecycle
 /// Everything Undersigned keeps, behind one handle. ``SQLStore`` implements it over SQLite
 /// and PostgreSQL; pick one with ``openDatabase(_:logger:)``.
 public protocol Database: PetitionStore, PetitionEditingStore, SignatureStore, OutboxStore, DataKeyStore, SignatureReviewStore, SignatureLogStore, DeliveryStore,
-    TargetStore, AnnouncementStore, AbuseStore, AccountStore, OrganizationStore, AuditStore, UpdateStore, DashboardStore, SignatureExportStore
+    TargetStore, AnnouncementStore, AbuseStore, AccountStore, OrganizationStore, AuditStore, ReportStore, UpdateStore, DashboardStore,
+    SignatureExportStore
 {
     /// Applies the migrations this database has not seen yet.
     func migrate() async throws

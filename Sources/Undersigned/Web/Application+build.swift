@@ -64,11 +64,16 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
         .addRoutes(to: router)
     UnsubscribeController(store: database, links: mailer.unsubscribeLinks, pages: pages).addRoutes(to: router)
     PetitionImageController(catalog: catalog, images: database).addRoutes(to: router)
+    let reports = Reports(store: database, sealer: sealer, clock: clock)
+    ReportController(
+        catalog: catalog, reports: reports, presenter: presenter, csrf: csrf,
+        limits: ReportLimits(trustForwardedFor: settings.abuse.trustForwardedFor, clock: clock)
+    ).addRoutes(to: router)
     OperationsController(database: database, pages: pages).addRoutes(to: router)
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, queued: { outbox.wake() })
     addAccountRoutes(
         to: router, database: database, settings: settings, secret: secret, mail: accountMail, pages: pages, csrf: csrf, clock: clock,
-        logKey: logKey.publicKey, catalog: catalog, deliveries: deliveries)
+        logKey: logKey.publicKey, catalog: catalog, deliveries: deliveries, presenter: presenter, reports: reports)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics).addRoutes(to: router)
 
     var app = Application(
@@ -94,11 +99,12 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     return app
 }
 
-/// Accounts, organizations, their petitions' organizer pages and the audit log: the routes
-/// that read the session cookie.
+/// Accounts, organizations, their petitions' organizer pages, moderation and the audit log:
+/// the routes that read the session cookie.
 func addAccountRoutes(
     to router: Router<AppRequestContext>, database: any Database, settings: Settings, secret: ServerSecret, mail: AccountMail, pages: Pages,
-    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public, catalog: PetitionCatalog, deliveries: Deliveries
+    csrf: CSRFProtection, clock: WallClock, logKey: LogSigningKey.Public, catalog: PetitionCatalog, deliveries: Deliveries,
+    presenter: PetitionPresenter, reports: Reports
 ) {
     let accounts = Accounts(store: database, secret: secret, sealer: mail.sealer, settings: settings.accounts, clock: clock)
     let sessions = Sessions(store: database, settings: settings.accounts, clock: clock)
@@ -123,9 +129,9 @@ func addAccountRoutes(
     InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(to: routes)
     AuditController(audit: database, access: access, forms: forms).addRoutes(to: routes)
     let petitionAccess = PetitionAccess(organizations: access, petitions: database)
+    let editor = PetitionEditor(store: database, review: settings.petitionReview, clock: clock)
     PetitionEditorController(
-        editor: PetitionEditor(store: database, review: settings.petitionReview, clock: clock), access: petitionAccess, catalog: catalog,
-        forms: forms, review: settings.petitionReview, baseURL: settings.baseURL
+        editor: editor, access: petitionAccess, catalog: catalog, forms: forms, review: settings.petitionReview, baseURL: settings.baseURL
     ).addRoutes(to: routes)
     DeliveryController(
         deliveries: deliveries, records: database, links: database, access: petitionAccess, catalog: catalog, forms: forms, baseURL: settings.baseURL,
@@ -146,6 +152,10 @@ func addAccountRoutes(
         .addRoutes(to: routes)
     AdminOutboxController(outbox: database, forms: forms).addRoutes(to: routes)
     AdminAccountsController(accounts: accounts, store: database, forms: forms, clock: clock).addRoutes(to: routes)
+    ModerationController(
+        moderation: Moderation(editor: editor, store: database, accounts: accounts, mail: mail, clock: clock), reports: reports,
+        petitions: database, organizations: database, catalog: catalog, presenter: presenter, forms: forms, review: settings.petitionReview
+    ).addRoutes(to: routes)
 }
 
 /// The configured transport, with the sender identity and DKIM key every transport shares.

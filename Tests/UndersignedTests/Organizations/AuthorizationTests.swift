@@ -11,6 +11,7 @@ struct AuthorizationTests {
         case anonymous, outsider, viewer, editor, owner, admin
         var description: String { rawValue }
         static let signedIn: Set<Actor> = [.outsider, .viewer, .editor, .owner, .admin]
+        static let everyone = Set(Actor.allCases)
     }
 
     /// What a request should come to.
@@ -56,9 +57,11 @@ struct AuthorizationTests {
         var repeatedOutcome: Outcome?
         /// Sent as an upload form, whose token the forged-token test cannot place.
         var isUpload = false
+        /// Public pages (reporting a petition) need no session.
+        var signInRequired = true
 
         func expected(for actor: Actor) -> Outcome {
-            if actor == .anonymous { return .toSignIn }
+            if actor == .anonymous, signInRequired { return .toSignIn }
             if allowed.contains(actor) {
                 let first = Actor.allCases.first { allowed.contains($0) }
                 return actor == first ? allowedOutcome : repeatedOutcome ?? allowedOutcome
@@ -72,14 +75,23 @@ struct AuthorizationTests {
     static let openPetitionSlug = "open-petition"
     static let otherPetitionSlug = "elsewhere-petition"
 
+    /// Petitions of `acme` waiting for review, one for each decision, so that each applies once.
+    struct Moderated: Sendable {
+        var toApprove: String
+        var toReject: String
+        var toTakeDown: String
+    }
+
     /// - Parameters:
     ///   - petition: the slug of a draft of `acme`'s.
     ///   - bystanderID: an account none of the actors uses, for admins to disable and enable.
-    static func routes(viewerID: UUID, petition: String, bystanderID: UUID) -> [Route] {
+    ///   - moderated: petitions for the moderators' routes.
+    static func routes(viewerID: UUID, petition: String, bystanderID: UUID, moderated: Moderated) -> [Route] {
         let members: Set<Actor> = [.viewer, .editor, .owner, .admin]
         let editors: Set<Actor> = [.editor, .owner, .admin]
         let owners: Set<Actor> = [.owner, .admin]
         let petitionPath = "/org/acme/petitions/\(petition)"
+        let seed = TestInstance.seedPath
         return [
             Route(method: .get, path: "/account", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
             Route(method: .get, path: "/org/new", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
@@ -141,6 +153,27 @@ struct AuthorizationTests {
             Route(method: .post, path: "\(petitionPath)/translation/remove", form: { _ in [("language", "fr")] }, allowed: editors, allowedOutcome: .redirected),
             // The package names signers: owners only. A draft has none to deliver yet.
             Route(method: .post, path: "\(petitionPath)/package", allowed: owners, allowedOutcome: .conflict),
+            Route(method: .get, path: "/admin/review", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(method: .get, path: "/admin/petitions/\(moderated.toApprove)", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/petitions/\(moderated.toApprove)/approve", allowed: [.admin], allowedOutcome: .redirected,
+                organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/petitions/\(moderated.toReject)/reject", form: { _ in [("reason", "Not ready.")] }, allowed: [.admin],
+                allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/petitions/\(moderated.toTakeDown)/take-down", form: { _ in [("reason", "Spam.")] }, allowed: [.admin],
+                allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                method: .post, path: "/admin/petitions/\(moderated.toTakeDown)/dismiss-reports", allowed: [.admin], allowedOutcome: .redirected,
+                organizationRoute: false),
+            Route(method: .get, path: "\(seed)/report", allowed: Actor.everyone, allowedOutcome: .page, organizationRoute: false, signInRequired: false),
+            Route(
+                method: .post, path: "\(seed)/report", form: { _ in [("reason", "spam")] }, allowed: Actor.everyone, allowedOutcome: .redirected,
+                organizationRoute: false, signInRequired: false),
+            Route(
+                method: .get, path: "\(seed)/report/thanks", allowed: Actor.everyone, allowedOutcome: .page, organizationRoute: false,
+                signInRequired: false),
             Route(method: .get, path: "\(petitionPath)/dashboard", allowed: members, allowedOutcome: .page),
             Route(method: .get, path: "\(petitionPath)/updates", allowed: editors, allowedOutcome: .page),
             // A draft has no signers to tell.
@@ -171,8 +204,9 @@ struct AuthorizationTests {
             let petition = try await browsers[.owner]!.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers"))
             try await instance.insertPetition(slug: Self.openPetitionSlug, organization: "acme")
             try await instance.insertPetition(slug: Self.otherPetitionSlug, organization: "elsewhere")
+            let moderated = try await Self.petitionsToModerate(by: browsers[.owner]!)
             var failures: [String] = []
-            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id) {
+            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id, moderated: moderated) {
                 for actor in Actor.allCases {
                     let visitor = try #require(browsers[actor])
                     let page =
@@ -195,10 +229,11 @@ struct AuthorizationTests {
         }
     }
 
-    @Test("forged or missing CSRF tokens change nothing on any form, even for an owner", arguments: TestDatabase.all)
+    @Test("forged or missing CSRF tokens change nothing on any form, even for an owner or an admin", arguments: TestDatabase.all)
     func forgedTokens(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("owner@example.org")
+        try await instance.createAccount("admin@example.org", admin: true)
         let viewer = try await instance.createAccount("viewer@example.org")
         let bystander = try await instance.createAccount("bystander@example.org")
         try await instance.run { browser in
@@ -206,15 +241,20 @@ struct AuthorizationTests {
             try await browser.createOrganization("Acme", slug: "acme")
             let petition = try await browser.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers"))
             try await instance.insertPetition(slug: Self.openPetitionSlug, organization: "acme")
-            _ = try await browser.get("/org/acme")
-            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id) where route.method == .post && !route.isUpload {
+            let moderated = try await Self.petitionsToModerate(by: browser)
+            let admin = browser.newVisitor()
+            try await admin.signIn("admin@example.org")
+            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id, moderated: moderated)
+            where route.method == .post && !route.isUpload {
+                // Each as someone the route would let through.
+                let visitor = route.allowed.contains(.owner) ? browser : admin
                 for token in ["forged", ""] {
-                    let page = try await browser.post(route.path, form: [("csrf", token)] + route.form(.owner))
+                    let page = try await visitor.post(route.path, form: [("csrf", token)] + route.form(.owner))
                     #expect(page.status == .forbidden, "\(route.path)")
                 }
                 // A token of this site, sent from another site, is refused too.
-                let form = try await browser.get("/org/acme")
-                let crossSite = try await browser.post(
+                let form = try await visitor.get("/account")
+                let crossSite = try await visitor.post(
                     route.path, form: [("csrf", form.field("csrf") ?? "")] + route.form(.owner), headers: [.origin: "https://evil.example"])
                 #expect(crossSite.status == .forbidden, "\(route.path)")
             }
@@ -223,8 +263,14 @@ struct AuthorizationTests {
             #expect(!(try await browser.get("/p/\(Self.openPetitionSlug)").body.contains("News from the owner")))
             #expect(try await browser.get("/org/org-of-owner").status == .notFound)
             #expect(try await instance.petition(slug: petition)?.title == "Clean rivers")
+            for slug in [moderated.toApprove, moderated.toReject, moderated.toTakeDown] {
+                #expect(try await instance.petition(slug: slug)?.state == .pendingReview)
+            }
+            #expect(try await instance.openReports().isEmpty)
         }
-        #expect(try await instance.auditActions().sorted { $0.rawValue < $1.rawValue } == [.accountCreated, .accountCreated, .accountCreated, .organizationCreated, .petitionCreated])
+        let expected: [AuditAction] = [.accountCreated, .accountCreated, .accountCreated, .accountCreated, .organizationCreated]
+            + Array(repeating: .petitionCreated, count: 4) + Array(repeating: .petitionSubmitted, count: 3)
+        #expect(try await instance.auditActions().sorted { $0.rawValue < $1.rawValue } == expected.sorted { $0.rawValue < $1.rawValue })
     }
 
     @Test("the rules: admins may do everything, members as their role allows, others nothing")
@@ -271,6 +317,17 @@ struct AuthorizationTests {
             #expect(try await browsers[actor]!.submit(link, action: "\(link)/accept").status == .seeOther)
         }
         #expect(try await browsers[.outsider]!.createOrganization("Elsewhere", slug: "elsewhere").status == .seeOther)
+    }
+
+    /// Three petitions of `acme` waiting for review, written and submitted by its owner.
+    static func petitionsToModerate(by owner: Browser) async throws -> Moderated {
+        var slugs: [String] = []
+        for title in ["To approve", "To reject", "To take down"] {
+            let slug = try await owner.createPetition(in: "acme", Browser.petitionForm(title: title))
+            #expect(try await owner.press("submit", petition: slug, in: "acme").status == .seeOther)
+            slugs.append(slug)
+        }
+        return Moderated(toApprove: slugs[0], toReject: slugs[1], toTakeDown: slugs[2])
     }
 
     static func outcome(of page: Browser.Page) -> Outcome? {

@@ -387,6 +387,23 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 13, name: "visitors' reports of petitions") { sql in
+            [
+                // No column for who reported: neither account nor address is ever kept.
+                """
+                CREATE TABLE petition_reports (
+                    id TEXT PRIMARY KEY,
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    reason TEXT NOT NULL,
+                    details \(sql.bytes),
+                    created_at BIGINT NOT NULL,
+                    resolved_at BIGINT,
+                    resolution TEXT
+                )
+                """,
+                "CREATE INDEX open_petition_reports ON petition_reports (petition_id, created_at) WHERE resolved_at IS NULL",
+            ]
+        },
         Migration(version: 14, name: "organizers' updates; confirmations per day and source") { _ in
             [
                 """

@@ -97,7 +97,7 @@ extension SQLStore {
         }
     }
 
-    static let petitionColumns = "id, slug, state, language, title, summary, body_markdown, organizer, goal, organization_id, state_reason, created_at"
+    static let petitionColumns = "id, slug, state, language, title, summary, body_markdown, organizer, goal, organization_id, state_reason, state_changed_at, created_at"
 
     static func petitions(
         in db: any SQLDatabase, where condition: SQLQueryString, orderBy: String = "created_at", suffix: String = ""
@@ -126,6 +126,7 @@ extension SQLStore {
                     translations: try await translations(in: db, petitionID: id),
                     organizationID: try row.decode(column: "organization_id", as: String?.self).map(UUID.init(text:)),
                     stateReason: try row.decode(column: "state_reason", as: String?.self),
+                    stateChangedAt: try row.decode(column: "state_changed_at", as: Int64?.self).map(Date.init(millis:)),
                     image: try await imageReference(in: db, petitionID: id),
                     createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self))))
         }

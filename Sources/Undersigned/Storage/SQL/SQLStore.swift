@@ -155,6 +155,8 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
         return found
     }
 
+    /// Signatures of a taken-down petition stay pending: the same statement checks it, so a
+    /// take-down committed a moment ago counts without a read per confirmation.
     func confirm(_ ids: [UUID], at date: Date) async throws -> [Signature] {
         guard !ids.isEmpty else { return [] }
         var confirmed: [Signature] = []
@@ -163,6 +165,7 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
                 """
                 UPDATE signatures SET state = \(bind: SignatureState.confirmed.rawValue), confirmed_at = \(bind: date.millis)
                 WHERE state = \(bind: SignatureState.pending.rawValue) AND id IN (\(binds: chunk.map(\.text)))
+                    AND petition_id NOT IN (SELECT id FROM petitions WHERE state = \(bind: PetitionState.takenDown.rawValue))
                 RETURNING \(unsafeRaw: Self.columns)
                 """
             ).all()

@@ -24,8 +24,12 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
         }
         let petition = try await petition(signature.petitionID)
         switch signature.state {
+        case .pending where petition.state == .takenDown:
+            throw PetitionTakenDown(petition: petition, consequence: AppError.unconfirmedOnTakenDown)
         case .pending:
             return try await confirmPage(petition, request: request, notice: nil, status: .ok)
+        case .confirmed where petition.state == .takenDown:
+            throw PetitionTakenDown(petition: petition, consequence: AppError.confirmedOnTakenDown)
         case .confirmed:
             return try await thankYouPage(petition, signatureID: signature.id)
         case .withdrawn, .invalidated:
@@ -47,6 +51,12 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
         case .confirmed, .alreadyConfirmed:
             // Back to the link itself, which now shows the thank-you page: a reload re-posts nothing.
             return .seeOther(request.uri.path)
+        case .notConfirmable(let petitionID, state: .pending):
+            // Still pending after the attempt: only a take-down keeps a signature so, perhaps
+            // one made a moment ago at another instance, which this one has not read yet.
+            let cached = try await petition(petitionID)
+            catalog.forget(cached)
+            throw PetitionTakenDown(petition: try await petition(petitionID), consequence: AppError.unconfirmedOnTakenDown)
         case .notConfirmable:
             throw AppError.notConfirmable
         case .notFound:
@@ -84,6 +94,12 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
 extension AppError {
     static let invalidConfirmationLink = AppError.notFound(
         "This confirmation link is not valid. Check that you opened the whole link from the email; unconfirmed signatures are deleted after 7 days, so you may need to sign again.")
+
+    static let unconfirmedOnTakenDown =
+        "Signatures can no longer be confirmed, so yours was not counted. Your name and email address will be deleted within 7 days."
+    static let confirmedOnTakenDown =
+        "Your signature was counted before the petition was taken down. You can still withdraw it, which erases your name and email "
+        + "address at once, with the link in your receipt email."
 
     static let notConfirmable = AppError(
         status: .gone, title: "This signature cannot be confirmed",

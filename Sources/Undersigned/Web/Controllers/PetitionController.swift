@@ -125,7 +125,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
 
     private func petition(from context: Context) async throws -> Petition {
         // Drafts and petitions waiting for review are seen by their organizers and moderators only.
-        guard let slug = context.parameters.get("slug"), let petition = try await catalog.petition(slug: slug), petition.isPublic else {
+        guard let slug = context.parameters.get("slug"), let petition = try await catalog.publicPetition(slug: slug) else {
             throw AppError.notFound("There is no petition at this address. It may have been mistyped.")
         }
         return petition

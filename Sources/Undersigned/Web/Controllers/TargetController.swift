@@ -82,6 +82,8 @@ struct TargetController<Context: RequestContext>: Sendable {
         else {
             throw AppError.notFound("This link is not valid, or it was revoked. Ask the campaign for a new one.")
         }
+        // A taken-down petition shows its tombstone to its targets too: nothing to read or answer.
+        if petition.state == .takenDown { throw PetitionTakenDown(petition: petition) }
         return (petition, found.targetPosition)
     }
 }

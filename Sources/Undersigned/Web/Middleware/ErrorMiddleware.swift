@@ -20,6 +20,16 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.wwwAuthenticate] = "Cookie"
             response.headers[.cacheControl] = "no-store"
             return response
+        } catch let takenDown as PetitionTakenDown {
+            guard ErrorResponses.wantsJSON(request) else {
+                return pages.response(
+                    "tombstone", TombstoneView(takenDown, stylesheet: pages.stylesheetPath), status: .gone,
+                    headers: [.cacheControl: "no-store", .xRobotsTag: "noindex"])
+            }
+            let data = (try? JSONEncoder().encode(TakenDownProblem(takenDown))) ?? Data()
+            return Response(
+                status: .gone, headers: [.contentType: "application/problem+json", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
         } catch {
             let problem = ErrorResponses.problem(for: error)
             if problem.status == .internalServerError {

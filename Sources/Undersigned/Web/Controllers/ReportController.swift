@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+
+/// Visitors report a petition to the moderators: a form without JavaScript or account,
+/// limited per client address like signing, and nothing kept of who sent it.
+struct ReportController<Context: RemoteAddressRequestContext>: Sendable {
+    let catalog: PetitionCatalog
+    let reports: Reports
+    let presenter: PetitionPresenter
+    let csrf: CSRFProtection
+    let limits: ReportLimits
+
+    func addRoutes(to router: some RouterMethods<Context>) {
+        router.get("/p/:slug/report", use: form)
+        router.post("/p/:slug/report", use: report)
+        router.get("/p/:slug/report/thanks", use: thanks)
+    }
+
+    @Sendable func form(_ request: Request, context: Context) async throws -> Response {
+        let petition = try await petition(from: context)
+        return formPage(petition, request: request, status: .ok) { _ in }
+    }
+
+    /// The limit is taken before the body is read.
+    @Sendable func report(_ request: Request, context: Context) async throws -> Response {
+        let petition = try await petition(from: context)
+        try limits.admit(peer: context.remoteAddress, headers: request.headers)
+        let body = try await FormBody.read(request, context: context)
+        let typed = { (view: inout ReportFormView) in
+            view.select(body["reason"])
+            view.details = String((body["details"] ?? "").prefix(Reports.detailsLimit + 100))
+        }
+        guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
+            return formPage(petition, request: request, status: .forbidden) { view in
+                typed(&view)
+                view.problems = ProblemsView(
+                    notice: "For your safety this form has expired. Please press Send again. (Cookies must be allowed for this site.)")
+            }
+        }
+        do {
+            try await reports.submit(about: petition, reason: body["reason"], details: body["details"])
+        } catch let problems as FormProblems {
+            return formPage(petition, request: request, status: .unprocessableContent) { view in
+                typed(&view)
+                view.problems = ProblemsView(problems)
+            }
+        }
+        return .seeOther("/p/\(petition.slug)/report/thanks", headers: [.cacheControl: "no-store"])
+    }
+
+    @Sendable func thanks(_ request: Request, context: Context) async throws -> Response {
+        let petition = try await petition(from: context)
+        let view = ReportThanksView(page: presenter.layout(title: "Thank you for your report"), petition: PetitionHeading(petition))
+        return presenter.pages.response("report-thanks", view, headers: [.xRobotsTag: "noindex"])
+    }
+
+    private func petition(from context: Context) async throws -> Petition {
+        guard let slug = context.parameters.get("slug"), let petition = try await catalog.publicPetition(slug: slug) else {
+            throw AppError.notFound("There is no petition at this address. It may have been mistyped.")
+        }
+        return petition
+    }
+
+    private func formPage(
+        _ petition: Petition, request: Request, status: HTTPResponse.Status, adjust: (inout ReportFormView) -> Void
+    ) -> Response {
+        let session = csrf.session(for: request)
+        var view = ReportFormView(
+            page: presenter.layout(title: "Report this petition"), petition: PetitionHeading(petition), csrf: csrf.token(forCookie: session.cookie))
+        adjust(&view)
+        var headers: HTTPFields = [.xRobotsTag: "noindex", .cacheControl: "no-store"]
+        if let setCookie = session.setCookie { headers[.setCookie] = setCookie }
+        return presenter.pages.response("report", view, status: status, headers: headers)
+    }
+}

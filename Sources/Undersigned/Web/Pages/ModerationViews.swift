@@ -1,0 +1,127 @@
+import Foundation
+
+/// A petition's title in its own language and direction, as the moderation and report
+/// pages name it inside pages in English.
+struct PetitionHeading {
+    var slug: String
+    var title: String
+    var lang: String
+    var dir: String
+
+    init(_ petition: Petition) {
+        slug = petition.slug
+        title = petition.title
+        lang = petition.language
+        dir = TextDirection.of(language: petition.language)
+    }
+}
+
+// MARK: Reports
+
+struct ReportFormView {
+    struct ReasonOption {
+        var value: String
+        var label: String
+        var checked: Bool
+    }
+
+    var page: Layout
+    var petition: PetitionHeading
+    var csrf: String
+    var reasons = ReportReason.allCases.map { ReasonOption(value: $0.rawValue, label: $0.label, checked: false) }
+    var details = ""
+    var detailsLimit = Reports.detailsLimit
+    var problems = ProblemsView()
+
+    mutating func select(_ reason: String?) {
+        for index in reasons.indices { reasons[index].checked = reasons[index].value == reason }
+    }
+}
+
+struct ReportThanksView {
+    var page: Layout
+    var petition: PetitionHeading
+}
+
+// MARK: Moderators
+
+/// What the moderators' forms need to know of a petition.
+struct ModerationActions {
+    var slug: String
+    var csrf: String
+    /// `queue` when the forms are on the queue, so that a decision leads back to it.
+    var from: String
+    var canReview: Bool
+    var canTakeDown: Bool
+    var hasReports: Bool
+}
+
+struct ReviewQueueView {
+    struct Pending {
+        var petition: PetitionHeading
+        var organization: String
+        var summary: String
+        var targets: [TargetView]
+        var bodyHTML: String
+        var submittedAt: String
+        var actions: ModerationActions
+    }
+
+    struct ReasonCount {
+        var label: String
+        var count: Int
+    }
+
+    struct Reported {
+        var petition: PetitionHeading
+        var organization: String
+        var state: String
+        var count: Int
+        var reasons: [ReasonCount]
+        var firstAt: String
+        var lastAt: String
+        var actions: ModerationActions
+    }
+
+    var page: Layout
+    var notice: String?
+    var reviewRequired: Bool
+    var pending: [Pending]
+    var hasPending: Bool
+    var reported: [Reported]
+    var hasReported: Bool
+}
+
+struct ModerationPetitionView {
+    struct Report {
+        var reason: String
+        var details: String?
+        var at: String
+    }
+
+    var page: Layout
+    var notice: String?
+    var problems: ProblemsView
+    var petition: PetitionView
+    var state: String
+    var stateReason: String?
+    var isTakenDown: Bool
+    var isPublic: Bool
+    var stateChangedAt: String?
+    var organization: String?
+    var organizationSlug: String?
+    var reports: [Report]
+    var actions: ModerationActions
+    /// What the moderator typed, back on the page when it needs fixing.
+    var reason: String
+}
+
+extension ReviewQueueView.ReasonCount {
+    /// Counts per reason, in the order of the report form.
+    static func counts(_ reports: [Reports.Open]) -> [Self] {
+        ReportReason.allCases.compactMap { reason in
+            let count = reports.filter { $0.reason == reason }.count
+            return count == 0 ? nil : Self(label: reason.label, count: count)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+
+/// Thrown for any public address of a petition that moderators took down. The error
+/// middleware answers it with 410 Gone: a page that names the petition, says when and why it
+/// was taken down and shows nothing else of it, or problem details for the API.
+struct PetitionTakenDown: Error, Sendable {
+    var petition: Petition
+    /// What this means for the visitor's own signature, when they came about one.
+    var consequence: String?
+
+    static let title = "This petition has been taken down"
+
+    /// The moderators' public reason.
+    var reason: String { petition.stateReason ?? "No reason was recorded." }
+
+    var detail: String {
+        let when = petition.stateChangedAt.map { " on \(Moderation.day($0))" } ?? ""
+        return "The moderators of this site took down \u{201C}\(petition.title)\u{201D}\(when). Their reason: \(reason)"
+    }
+}
+
+struct TombstoneView {
+    var page: Layout
+    var heading: String
+    var title: String
+    var lang: String
+    var dir: String
+    var takenDownOn: String?
+    var reason: String
+    var consequence: String?
+
+    init(_ takenDown: PetitionTakenDown, stylesheet: String) {
+        let petition = takenDown.petition
+        page = Layout(title: PetitionTakenDown.title, stylesheet: stylesheet)
+        heading = PetitionTakenDown.title
+        title = petition.title
+        lang = petition.language
+        dir = TextDirection.of(language: petition.language)
+        takenDownOn = petition.stateChangedAt.map(Moderation.day)
+        reason = takenDown.reason
+        consequence = takenDown.consequence
+    }
+}
+
+/// RFC 9457 problem details of a taken-down petition, with the reason and date as members
+/// of their own.
+struct TakenDownProblem: Encodable {
+    var type = "about:blank"
+    var title = PetitionTakenDown.title
+    var status = 410
+    var detail: String
+    var reason: String
+    /// ISO 8601, when known.
+    var takenDownAt: String?
+
+    init(_ takenDown: PetitionTakenDown) {
+        detail = takenDown.detail
+        reason = takenDown.reason
+        takenDownAt = takenDown.petition.stateChangedAt.map { $0.formatted(.iso8601) }
+    }
+}
+
+extension PetitionCatalog {
+    /// The petition at a public address: `nil` for drafts and petitions waiting for review,
+    /// which only their organizers and moderators may see, as for no petition at all. A
+    /// taken-down petition throws ``PetitionTakenDown``.
+    func publicPetition(slug: String) async throws -> Petition? {
+        guard let petition = try await petition(slug: slug), petition.isPublic else { return nil }
+        if petition.state == .takenDown { throw PetitionTakenDown(petition: petition) }
+        return petition
+    }
+}
