@@ -46,7 +46,7 @@ postgres_start() {
     local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     [ "${POSTGRES_DURABLE:-0}" = "1" ] && durability=""
     postgres_as_owner "$bin/pg_ctl" -D "$POSTGRES_DIR/data" -l "$POSTGRES_DIR/server.log" -w -t 60 \
-        -o "-h 127.0.0.1 -p $port -k $POSTGRES_DIR -c max_connections=300 $durability" start >/dev/null
+        -o "-h 127.0.0.1 -p $port -k $POSTGRES_DIR -c max_connections=1000 $durability" start >/dev/null
     POSTGRES_BIN="$bin"
     POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
     export POSTGRES_DIR POSTGRES_BIN POSTGRES_URL
