@@ -49,17 +49,57 @@ public enum EncryptedPackage {
     static func encrypt(
         contentsOf source: URL, to recipient: OrganizationPublicKey, chunkSize: Int = chunkSize, write: (Data) async throws -> Void
     ) async throws {
-        let prefix = magic + SHA256.hash(data: recipient.key.rawRepresentation).prefix(fingerprintSize)
-        var sender = try HPKE.Sender(recipientKey: recipient.key, ciphersuite: ciphersuite, info: Data(prefix))
-        try await write(Data(prefix) + sender.encapsulatedKey)
+        var stream = try Stream(to: recipient, chunkSize: chunkSize)
+        try await write(stream.header)
         let input = try FileHandle(forReadingFrom: source)
         defer { try? input.close() }
         while true {
             let chunk = try read(chunkSize, from: input)
-            let isLast = chunk.count < chunkSize
+            for record in try stream.append(Array(chunk)) { try await write(record) }
+            if chunk.count < chunkSize { return try await write(try stream.finish()) }
+        }
+    }
+
+    /// Encrypts bytes that arrive a piece at a time, of a length not known in advance (a
+    /// streamed export): full records as soon as they fill, the last one at ``finish()``.
+    public struct Stream {
+        private var sender: HPKE.Sender
+        private var pending: [UInt8] = []
+        private let chunkSize: Int
+        /// What comes before the records.
+        public let header: Data
+
+        public init(to recipient: OrganizationPublicKey) throws {
+            try self.init(to: recipient, chunkSize: EncryptedPackage.chunkSize)
+        }
+
+        init(to recipient: OrganizationPublicKey, chunkSize: Int) throws {
+            let prefix = magic + SHA256.hash(data: recipient.key.rawRepresentation).prefix(fingerprintSize)
+            sender = try HPKE.Sender(recipientKey: recipient.key, ciphersuite: ciphersuite, info: Data(prefix))
+            header = Data(prefix) + sender.encapsulatedKey
+            self.chunkSize = chunkSize
+        }
+
+        /// The records that `bytes` completes, sealed.
+        public mutating func append(_ bytes: [UInt8]) throws -> [Data] {
+            pending += bytes
+            var records: [Data] = []
+            while pending.count >= chunkSize {
+                records.append(try seal(Array(pending.prefix(chunkSize)), isLast: false))
+                pending.removeFirst(chunkSize)
+            }
+            return records
+        }
+
+        /// The last record: what is pending, possibly nothing, marked as the end.
+        public mutating func finish() throws -> Data {
+            defer { pending = [] }
+            return try seal(pending, isLast: true)
+        }
+
+        private mutating func seal(_ chunk: [UInt8], isLast: Bool) throws -> Data {
             let recordHeader = [isLast ? 1 : 0] + UInt32(chunk.count + tagSize).bigEndianBytes
-            try await write(Data(recordHeader) + (try sender.seal(chunk, authenticating: recordHeader)))
-            if isLast { return }
+            return Data(recordHeader) + (try sender.seal(chunk, authenticating: recordHeader))
         }
     }
 

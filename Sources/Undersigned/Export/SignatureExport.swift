@@ -27,11 +27,13 @@ public struct SignatureExport: Sendable {
     /// Records that `account` starts exporting the petition, with the rows it should hold
     /// (the count at this moment: signatures confirmed while it streams may be in it too).
     @discardableResult
-    public func recordStart(of petition: Petition, by account: Account) async throws -> Int {
+    public func recordStart(of petition: Petition, by account: Account, encryptedTo key: OrganizationPublicKey?) async throws -> Int {
         let expected = try await petitions.signatureCount(petitionID: petition.id)
+        let encryption = key.map { "encrypted to the key of fingerprint \($0.fingerprint)" } ?? "not encrypted: the organization has no public key"
         let event = PetitionEditor.event(
             .signaturesExported, petition, by: account.id, at: clock.now,
-            details: "CSV of \(expected) confirmed signatures expected; names of those who asked to be named, addresses of those who asked for news")
+            details: "CSV of \(expected) confirmed signatures expected; names of those who asked to be named, addresses of those who asked "
+                + "for news; \(encryption)")
         try await petitions.petitionTransaction { transaction in try await transaction.record(event) }
         return expected
     }

@@ -143,7 +143,8 @@ func addAccountRoutes(
     let dashboard = PetitionDashboard(
         store: database, petitions: database, countries: CountryFigures(store: database, threshold: settings.smallCountThreshold), clock: clock)
     PetitionDashboardController(access: petitionAccess, dashboard: dashboard, forms: forms).addRoutes(to: routes)
-    SignatureExportController(access: petitionAccess, export: SignatureExport(signatures: database, petitions: database, sealer: mail.sealer, clock: clock))
+    SignatureExportController(
+        access: petitionAccess, export: SignatureExport(signatures: database, petitions: database, sealer: mail.sealer, clock: clock), keys: database)
         .addRoutes(to: routes)
     OrganizationPackageController(
         access: petitionAccess, exports: PackageExports(deliveries: deliveries, store: database, clock: clock), forms: forms

@@ -63,6 +63,37 @@ struct SignatureExportTests {
         #expect(event.event.details.hasPrefix("CSV of 4 confirmed signatures expected"))
     }
 
+    @Test("with the organization's public key set, the CSV streams encrypted to it and opens offline", arguments: TestDatabase.all)
+    func encrypted(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        let owner = try await instance.createAccount("owner@example.org")
+        let petition = try #require(try await instance.prepareOrganization("rivers", owner: owner, petitions: ["clean-rivers": .open])["clean-rivers"])
+        let key = OrganizationPrivateKey()
+        try await instance.run { browser in
+            try await browser.newVisitor().signAndConfirm(
+                email: "named-news@example.org", on: "clean-rivers", name: "Amal Haddad", country: "SY", showName: true, updates: true)
+            try await browser.signIn("owner@example.org")
+            #expect(try await browser.submit("/org/rivers", action: "/org/rivers/key", [("key", key.publicKey.text)]).status == .seeOther)
+            let sealed = try await browser.get(Self.export)
+            #expect(sealed.status == .ok)
+            #expect(sealed.headers[.contentType] == "application/octet-stream")
+            #expect(sealed.headers[.contentDisposition] == "attachment; filename=\"clean-rivers-signatures.csv.hpke\"")
+            #expect(sealed.bytes.range(of: Data("Amal Haddad".utf8)) == nil)
+            #expect(sealed.bytes.range(of: Data("named-news@".utf8)) == nil)
+            let file = instance.directory.appendingPathComponent("export.csv.hpke")
+            try sealed.bytes.write(to: file)
+            let opened = instance.directory.appendingPathComponent("export.csv")
+            try EncryptedPackage.decrypt(file: file, with: key, writingTo: opened)
+            let csv = try String(contentsOf: opened, encoding: .utf8)
+            #expect(csv.hasPrefix("confirmed_at,country,source,name,email\r\n"))
+            #expect(csv.contains(",SY,web,Amal Haddad,named-news@example.org\r\n"))
+        }
+        let event = try #require(
+            try await instance.withStore { try await $0.auditEntries(organizationID: petition.organizationID, limit: 10) }
+                .first { $0.event.action == .signaturesExported })
+        #expect(event.event.details.hasSuffix("encrypted to the key of fingerprint \(key.publicKey.fingerprint)"))
+    }
+
     @Test("thousands of rows stream out a batch at a time, each exactly once, over a real connection", arguments: TestDatabase.all)
     func streaming(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)

@@ -3,12 +3,15 @@ import Hummingbird
 
 /// The CSV of a petition's confirmed signatures, for its organization's owners. It is
 /// streamed: each batch of rows goes out as it is read, and the connection's backpressure
-/// holds the reading back, so memory stays flat however many signatures there are.
+/// holds the reading back, so memory stays flat however many signatures there are. When the
+/// organization has a public key, the CSV is encrypted to it as it streams, like delivery
+/// packages (`undersigned decrypt-package` opens it).
 struct SignatureExportController: Sendable {
     typealias Context = AppRequestContext
 
     let access: PetitionAccess
     let export: SignatureExport
+    let keys: any OrganizationStore
 
     func addRoutes(to router: some RouterMethods<Context>) {
         router.get("/org/:slug/petitions/:petition/export.csv", use: download)
@@ -17,13 +20,23 @@ struct SignatureExportController: Sendable {
     @Sendable func download(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.exportSignatures, request, context)
         let petition = granted.petition
-        try await export.recordStart(of: petition, by: granted.account)
+        let key = try await keys.publicKey(of: granted.organization.organization.id)?.key
+        try await export.recordStart(of: petition, by: granted.account, encryptedTo: key)
         let export = self.export
         let logger = context.logger
         let body = ResponseBody { writer in
             do {
-                try await export.write(petitionID: petition.id) { piece in
-                    try await writer.write(ByteBuffer(bytes: piece))
+                if let key {
+                    var stream = try EncryptedPackage.Stream(to: key)
+                    try await writer.write(ByteBuffer(bytes: stream.header))
+                    try await export.write(petitionID: petition.id) { piece in
+                        for record in try stream.append(piece) { try await writer.write(ByteBuffer(bytes: record)) }
+                    }
+                    try await writer.write(ByteBuffer(bytes: try stream.finish()))
+                } else {
+                    try await export.write(petitionID: petition.id) { piece in
+                        try await writer.write(ByteBuffer(bytes: piece))
+                    }
                 }
             } catch {
                 // The status is sent already: all that can be done is to end the download unfinished.
@@ -32,10 +45,12 @@ struct SignatureExportController: Sendable {
             }
             try await writer.finish(nil)
         }
+        let name = "\(petition.slug)-signatures.csv" + (key == nil ? "" : ".\(EncryptedPackage.fileExtension)")
         return Response(
             status: .ok,
             headers: [
-                .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(petition.slug)-signatures.csv\"",
+                .contentType: key == nil ? "text/csv; charset=utf-8" : "application/octet-stream",
+                .contentDisposition: "attachment; filename=\"\(name)\"",
                 .cacheControl: "no-store", .xRobotsTag: "noindex",
             ],
             body: body)
