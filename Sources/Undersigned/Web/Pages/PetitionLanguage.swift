@@ -4,6 +4,8 @@ import Hummingbird
 /// else the first of their browser's languages (`Accept-Language`) that it has, else its own.
 enum PetitionLanguage {
     static func chosen(for petition: Petition, request: Request) -> String {
+        // Most petitions have no translation: nothing to read from the request.
+        if petition.translations.isEmpty { return petition.language }
         let available = petition.languages
         if let picked = request.uri.queryParameters.get("lang"), available.contains(picked) { return picked }
         for wanted in preferred(request.headers[.acceptLanguage]) {
