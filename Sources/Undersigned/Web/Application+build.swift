@@ -67,7 +67,7 @@ public func buildApplication(settings: Settings, logger: Logger, clock: WallCloc
     let reports = Reports(store: database, sealer: sealer, clock: clock)
     ReportController(
         catalog: catalog, reports: reports, presenter: presenter, csrf: csrf,
-        limits: ReportLimits(trustForwardedFor: settings.abuse.trustForwardedFor, clock: clock)
+        limits: AddressLimits.reports(trustForwardedFor: settings.abuse.trustForwardedFor, clock: clock)
     ).addRoutes(to: router)
     OperationsController(database: database, pages: pages).addRoutes(to: router)
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, queued: { outbox.wake() })
@@ -112,7 +112,7 @@ func addAccountRoutes(
     let cookie = SessionCookie(secure: settings.baseURL.scheme == "https")
     let forms = AccountPages(pages: pages, csrf: csrf)
     let access = OrganizationAccess(organizations: database)
-    let limits = AccountAttemptLimits(trustForwardedFor: settings.abuse.trustForwardedFor, clock: clock)
+    let limits = AddressLimits.accountAttempts(trustForwardedFor: settings.abuse.trustForwardedFor, clock: clock)
     let routes = router.group().add(middleware: SessionMiddleware(sessions: sessions, cookie: cookie))
     AccountController(
         signIn: SignIn(accounts: accounts, sessions: sessions), sessions: sessions, accounts: accounts, organizations: database, cookie: cookie,

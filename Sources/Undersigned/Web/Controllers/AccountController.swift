@@ -11,7 +11,7 @@ struct AccountController: Sendable {
     let organizations: any OrganizationStore
     let cookie: SessionCookie
     let forms: AccountPages
-    let limits: AccountAttemptLimits
+    let limits: AddressLimits
 
     func addRoutes(to router: some RouterMethods<Context>) {
         router.get("/account/sign-in", use: signInForm)

@@ -9,7 +9,7 @@ struct PasswordResetController: Sendable {
     let sessions: Sessions
     let cookie: SessionCookie
     let forms: AccountPages
-    let limits: AccountAttemptLimits
+    let limits: AddressLimits
 
     func addRoutes(to router: some RouterMethods<Context>) {
         router.get("/account/reset", use: requestForm)

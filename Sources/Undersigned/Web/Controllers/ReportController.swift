@@ -8,7 +8,7 @@ struct ReportController<Context: RemoteAddressRequestContext>: Sendable {
     let reports: Reports
     let presenter: PetitionPresenter
     let csrf: CSRFProtection
-    let limits: ReportLimits
+    let limits: AddressLimits
 
     func addRoutes(to router: some RouterMethods<Context>) {
         router.get("/p/:slug/report", use: form)
