@@ -84,7 +84,12 @@ struct DeliveryPagesTests {
             #expect(try await instance.petition(slug: slug)?.state == .delivered)
             #expect(try await browser.newVisitor().get("/p/\(slug)").body.contains("has been delivered"))
         }
-        let organization = try #require(try await instance.petition(slug: slug)?.organizationID)
+        // The petition was delivered when its last delivery was recorded, as its pages say.
+        let delivered = try #require(try await instance.petition(slug: slug))
+        let lastRecorded = try await instance.withStore { try await $0.deliveries(petitionID: delivered.id).map(\.recordedAt).max() }
+        let changed = try #require(delivered.stateChangedAt)
+        #expect(abs(changed.timeIntervalSince(try #require(lastRecorded))) < 0.002)
+        let organization = try #require(delivered.organizationID)
         let actions = try await instance.auditActions(organizationID: organization)
         #expect(actions.filter { $0 == .deliveryRecorded }.count == 2)
         #expect(actions.contains(.targetLinkCreated))

@@ -21,7 +21,8 @@ extension SQLStore {
             guard delivered >= targetCount else { return false }
             try await db.raw(
                 """
-                UPDATE petitions SET state = \(bind: PetitionState.delivered.rawValue), delivered_at = \(bind: delivery.recordedAt.millis)
+                UPDATE petitions SET state = \(bind: PetitionState.delivered.rawValue), delivered_at = \(bind: delivery.recordedAt.millis),
+                    state_changed_at = \(bind: delivery.recordedAt.millis)
                 WHERE id = \(bind: delivery.petitionID.text) AND state <> \(bind: PetitionState.delivered.rawValue)
                 """
             ).run()
