@@ -27,7 +27,7 @@ public struct Deliveries: Sendable {
         evidence: DeliveryRecord.Evidence?, by actor: UUID? = nil
     ) async throws -> (record: DeliveryRecord, petitionDelivered: Bool) {
         guard petition.targets.indices.contains(targetPosition) else { throw DeliveryError.noSuchTarget(targetPosition) }
-        guard [.open, .closed, .delivered].contains(petition.state) else { throw DeliveryError.notDeliverable(petition.state) }
+        guard petition.state.hasOpened else { throw DeliveryError.notDeliverable(petition.state) }
         let record = DeliveryRecord(
             petitionID: petition.id, targetPosition: targetPosition, deliveredAt: deliveredAt, channel: channel,
             deliveredBy: deliveredBy.trimmingCharacters(in: .whitespacesAndNewlines), notes: notes, evidence: evidence,

@@ -131,6 +131,13 @@ public enum PetitionState: String, Sendable, CaseIterable, Codable {
     case closed
     case delivered
     case takenDown = "taken_down"
+
+    /// Its organizers may still change it: its image, summary and goal, and its text until it opens.
+    public var isEditable: Bool { [.draft, .pendingReview, .open].contains(self) }
+
+    /// People have been able to sign it and it is not taken down: it can be delivered, and
+    /// its signers written to.
+    public var hasOpened: Bool { [.open, .closed, .delivered].contains(self) }
 }
 
 /// A decision maker the petition is addressed to, in the order the organizer chose.

@@ -59,7 +59,7 @@ public struct PetitionEditor: Sendable {
         let now = clock.now
         try await store.petitionTransaction { transaction in
             let petition = try await Self.locked(petitionID, in: transaction)
-            guard [.draft, .pendingReview, .open].contains(petition.state) else {
+            guard petition.state.isEditable else {
                 throw Refusal(message: "A petition that is \(petition.state.words) can no longer be edited. You may still publish an amendment.")
             }
             if petition.isTextFrozen, content.changesMeaning(comparedTo: petition.content) {
@@ -194,7 +194,7 @@ public struct PetitionEditor: Sendable {
     }
 
     private static func requireEditable(_ petition: Petition) throws {
-        guard [.draft, .pendingReview, .open].contains(petition.state) else {
+        guard petition.state.isEditable else {
             throw Refusal(message: "A petition that is \(petition.state.words) can no longer be changed.")
         }
     }

@@ -42,8 +42,6 @@ public struct PetitionUpdates: Sendable {
 
     public static let maximumSubjectLength = 150
     public static let maximumBodyLength = 20_000
-    /// A draft has no signers yet; a petition taken down must not write to them.
-    public static let allowedStates: Set<PetitionState> = [.open, .closed, .delivered]
 
     public init(store: any PetitionEditingStore, clock: WallClock = .system) {
         self.store = store
@@ -73,7 +71,7 @@ public struct PetitionUpdates: Sendable {
             guard let petition = try await transaction.lockedPetition(id: petitionID) else {
                 throw PetitionEditor.Refusal(message: "This petition no longer exists.")
             }
-            guard Self.allowedStates.contains(petition.state) else {
+            guard petition.state.hasOpened else {
                 throw PetitionEditor.Refusal(
                     message: "Updates go to the people who signed, so they can be posted once the petition is open. This one is \(petition.state.words).")
             }

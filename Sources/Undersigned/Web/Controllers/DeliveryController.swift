@@ -99,7 +99,7 @@ struct DeliveryController: Sendable {
                 audit: TargetLinks.event(.targetLinksRevoked, petition, targetPosition: position, by: granted.account.id, at: now))
             return AccountPages.redirect("\(Self.path(granted))?done=revoked")
         }
-        guard [.open, .closed, .delivered].contains(petition.state) else {
+        guard petition.state.hasOpened else {
             throw AppError(status: .conflict, title: "Not yet", detail: "Targets' links are made once the petition is open.")
         }
         let (token, hash) = TargetLinks.newToken()
@@ -146,7 +146,7 @@ struct DeliveryController: Sendable {
             return DeliveriesView.TargetDeliveries(
                 number: position + 1, name: target.name, role: target.role, deliveries: rows, hasDeliveries: !rows.isEmpty)
         }
-        let canRecord = granted.allows(.editPetitions) && [.open, .closed, .delivered].contains(petition.state)
+        let canRecord = granted.allows(.editPetitions) && petition.state.hasOpened
         return forms.respond("petition-deliveries", request: request, status: status) { csrf in
             DeliveriesView(
                 page: forms.layout("Deliveries", context), csrf: csrf, orgSlug: granted.organization.organization.slug, slug: petition.slug,

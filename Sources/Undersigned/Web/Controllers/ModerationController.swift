@@ -117,8 +117,6 @@ struct ModerationController: Sendable {
                 view.problems = ProblemsView(problems)
                 view.reason = String((body["reason"] ?? "").prefix(1_100))
             }
-        } catch let refusal as PetitionEditor.Refusal {
-            throw AppError(status: .conflict, title: "This cannot be done now", detail: refusal.message)
         }
         catalog.forget(petition)
         let back = body["from"] == "queue" ? "/admin/review" : "/admin/petitions/\(petition.slug)"

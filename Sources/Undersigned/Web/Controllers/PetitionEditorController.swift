@@ -109,9 +109,7 @@ struct PetitionEditorController: Sendable {
     private func move(_ transition: PetitionTransition, _ request: Request, _ context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
         _ = try await forms.form(request, context: context)
-        let state = try await refusalsAsConflicts {
-            try await editor.apply(transition, to: granted.petition.id, reason: nil, by: granted.account)
-        }
+        let state = try await editor.apply(transition, to: granted.petition.id, reason: nil, by: granted.account)
         catalog.forget(granted.petition)
         return AccountPages.redirect(
             "/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=\(state.rawValue)")
@@ -121,9 +119,7 @@ struct PetitionEditorController: Sendable {
         let granted = try await access.authorize(.editPetitions, request, context)
         let form = try await forms.form(request, context: context, upTo: Self.formLimit)
         do {
-            try await refusalsAsConflicts {
-                try await editor.amend(granted.petition.id, text: form["amendment"], by: granted.account)
-            }
+            try await editor.amend(granted.petition.id, text: form["amendment"], by: granted.account)
         } catch let problems as FormProblems {
             return managePage(request, context, granted, problems: ProblemsView(problems), status: .unprocessableContent)
         }
@@ -157,7 +153,7 @@ struct PetitionEditorController: Sendable {
         case .success(let translation):
             if preview { return translationPage(request, context, granted, typed, isStored: isStored, preview: true) }
             do {
-                try await refusalsAsConflicts { try await editor.translate(granted.petition.id, translation, by: granted.account) }
+                try await editor.translate(granted.petition.id, translation, by: granted.account)
             } catch let problems as FormProblems {
                 return translationPage(request, context, granted, typed, isStored: isStored, problems: ProblemsView(problems), status: .unprocessableContent)
             }
@@ -169,9 +165,7 @@ struct PetitionEditorController: Sendable {
     @Sendable func removeTranslation(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
         let form = try await forms.form(request, context: context)
-        try await refusalsAsConflicts {
-            try await editor.removeTranslation(granted.petition.id, language: form["language"] ?? "", by: granted.account)
-        }
+        try await editor.removeTranslation(granted.petition.id, language: form["language"] ?? "", by: granted.account)
         catalog.forget(granted.petition)
         return AccountPages.redirect(
             "/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=translation-removed")
@@ -188,9 +182,7 @@ struct PetitionEditorController: Sendable {
                 request, context, granted, problems: ProblemsView(FormProblems(error == .altTextTooLong ? "alt" : "image", Self.message(for: error))),
                 status: .unprocessableContent)
         }
-        try await refusalsAsConflicts {
-            try await editor.setImage(image, of: granted.petition.id, by: granted.account)
-        }
+        try await editor.setImage(image, of: granted.petition.id, by: granted.account)
         catalog.forget(granted.petition)
         return AccountPages.redirect("/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=image")
     }
@@ -198,9 +190,7 @@ struct PetitionEditorController: Sendable {
     @Sendable func removeImage(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
         _ = try await forms.form(request, context: context)
-        try await refusalsAsConflicts {
-            try await editor.removeImage(of: granted.petition.id, by: granted.account)
-        }
+        try await editor.removeImage(of: granted.petition.id, by: granted.account)
         catalog.forget(granted.petition)
         return AccountPages.redirect("/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=image-removed")
     }
@@ -254,15 +244,15 @@ struct PetitionEditorController: Sendable {
                 title: petition.title, summary: petition.summary, lang: petition.language, dir: TextDirection.of(language: petition.language),
                 state: state.label, stateExplanation: Self.explanation(of: state, review: review),
                 reason: petition.stateReason, publicURL: petition.isPublic ? "\(baseURL.absoluteString)/p/\(petition.slug)" : nil,
-                isPublished: [.open, .closed, .delivered].contains(state),
-                canDownloadPackage: granted.allows(.exportSignatures) && [.open, .closed, .delivered].contains(state),
+                isPublished: state.hasOpened,
+                canDownloadPackage: granted.allows(.exportSignatures) && state.hasOpened,
                 bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown), targets: petition.targets.map(TargetView.init),
                 goal: Numbers.grouped(petition.goal),
-                canEdit: canEdit && [.draft, .pendingReview, .open].contains(state), canSubmit: canEdit && state == .draft,
+                canEdit: canEdit && state.isEditable, canSubmit: canEdit && state == .draft,
                 submitLabel: review == .required ? "Submit for review" : "Open it for signatures",
                 canWithdrawSubmission: canEdit && state == .pendingReview, canClose: canEdit && state == .open,
                 canAmend: canEdit && petition.isTextFrozen && state != .takenDown,
-                canChangeImage: canEdit && [.draft, .pendingReview, .open].contains(state),
+                canChangeImage: canEdit && state.isEditable,
                 image: petition.image.map { ImageView($0, slug: petition.slug) }, amendments: petition.amendments.map(AmendmentView.init),
                 hasAmendments: !petition.amendments.isEmpty,
                 translations: petition.translations.map { translation in
@@ -275,8 +265,8 @@ struct PetitionEditorController: Sendable {
                 newLanguages: PetitionEditorView.commonLanguages.filter { !petition.languages.contains($0.tag) }.map {
                     PetitionEditorView.LanguageOption(tag: $0.tag, name: $0.name, selected: false)
                 },
-                canTranslate: canEdit && [.draft, .pendingReview, .open].contains(state), imageLimit: "\(PetitionImage.byteLimit / 1024 / 1024) MB", notice: notice,
-                problems: problems, canPostUpdates: canEdit && PetitionUpdates.allowedStates.contains(state),
+                canTranslate: canEdit && state.isEditable, imageLimit: "\(PetitionImage.byteLimit / 1024 / 1024) MB", notice: notice,
+                problems: problems, canPostUpdates: canEdit && state.hasOpened,
                 canExport: granted.allows(.exportSignatures))
         }
     }
@@ -303,14 +293,5 @@ struct PetitionEditorController: Sendable {
         case .badDimensions: "The picture must be at most 8,000 pixels wide and high."
         case .altTextTooLong: "Please describe the picture in at most 300 characters."
         }
-    }
-}
-
-/// A refused lifecycle move or change becomes a 409 page that says why.
-func refusalsAsConflicts<Result>(_ body: () async throws -> Result) async throws -> Result {
-    do {
-        return try await body()
-    } catch let refusal as PetitionEditor.Refusal {
-        throw AppError(status: .conflict, title: "This cannot be done now", detail: refusal.message)
     }
 }

@@ -59,6 +59,9 @@ enum ErrorResponses {
             return AppError(
                 status: .unprocessableContent, title: "Please check what you entered",
                 detail: problems.messages.values.sorted().joined(separator: " "))
+        case let refusal as PetitionEditor.Refusal:
+            // A move or change the petition's state does not allow (now): a page that says why.
+            return AppError(status: .conflict, title: "This cannot be done now", detail: refusal.message)
         case is Overloaded:
             return .overloaded()
         case is WriteFailed:

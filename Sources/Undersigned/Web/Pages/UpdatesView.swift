@@ -35,7 +35,7 @@ struct UpdatesView {
         organizationName = granted.organization.organization.name
         petitionSlug = granted.petition.slug
         petitionTitle = granted.petition.title
-        canPost = PetitionUpdates.allowedStates.contains(granted.petition.state)
+        canPost = granted.petition.state.hasOpened
         closedMessage =
             canPost ? nil : "Updates go to the people who signed, so they can be posted once the petition is open. This one is \(granted.petition.state.words)."
         self.notice = notice
