@@ -64,16 +64,11 @@ struct CanaryTests {
             }
             return files
         case .postgres(let server):
-            let dump = Process()
-            dump.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["UNDERSIGNED_TEST_PG_DUMP"] ?? "/usr/bin/pg_dump")
-            dump.arguments = ["--host", server.host, "--port", String(server.port), "--username", server.username, "--no-owner", server.database]
-            if let password = server.password { dump.environment = ["PGPASSWORD": password] }
-            let output = Pipe()
-            dump.standardOutput = output
-            try dump.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            dump.waitUntilExit()
-            #expect(dump.terminationStatus == 0, "pg_dump failed")
+            let (data, status) = try ChildProcess.run(
+                ProcessInfo.processInfo.environment["UNDERSIGNED_TEST_PG_DUMP"] ?? "/usr/bin/pg_dump",
+                ["--host", server.host, "--port", String(server.port), "--username", server.username, "--no-owner", server.database],
+                environment: server.password.map { ["PGPASSWORD": $0] })
+            #expect(status == 0, "pg_dump failed")
             #expect(String(decoding: data, as: UTF8.self).contains("CREATE TABLE public.signatures"), "the dump holds the schema")
             return ["pg_dump of \(server.database)": data]
         }

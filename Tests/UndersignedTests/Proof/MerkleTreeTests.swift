@@ -117,15 +117,8 @@ struct MerkleTreeTests {
 
     private func referenceLines(upTo limit: Int) throws -> [[String]] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("merkle_reference.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, String(limit)]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+        let (data, status) = try ChildProcess.run("/usr/bin/env", ["python3", script.path, String(limit)])
+        try #require(status == 0)
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         try #require(lines.count == limit)
         return lines

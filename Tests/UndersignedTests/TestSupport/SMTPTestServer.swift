@@ -8,8 +8,7 @@ import Testing
 final class SMTPTestServer: Sendable {
     let port: Int
     let directory: URL
-    private let process: Process
-    private let input = Pipe()
+    private let process: ChildProcess
 
     static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/test-smtp")
@@ -48,22 +47,18 @@ final class SMTPTestServer: Sendable {
 
     private init(behaviour: String, options: [String]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID())")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python!)
-        process.arguments = [Self.scripts.appendingPathComponent("server.py").path, behaviour, directory.path] + options
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
-        try process.run()
+        process = try ChildProcess(
+            Self.python!, [Self.scripts.appendingPathComponent("server.py").path, behaviour, directory.path] + options, withInput: true)
         // The server prints its port once it listens.
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = process.output.availableData
             if chunk.isEmpty { break }
             line += chunk
         }
         guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
+            process.kill()
+            process.waitUntilExit()
             throw StartFailure()
         }
         self.port = port
@@ -74,10 +69,10 @@ final class SMTPTestServer: Sendable {
     /// Closing its input asks the server to stop; one that does not is killed. What it
     /// received goes with it.
     func stop() {
-        try? input.fileHandleForWriting.close()
+        try? process.input?.close()
         let deadline = Date().addingTimeInterval(5)
         while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.kill()
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
     }
@@ -130,14 +125,7 @@ final class SMTPTestServer: Sendable {
     }
 
     static func inspect(_ file: URL, dkimRecord: String? = nil) throws -> Inspection {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python!)
-        process.arguments = [scripts.appendingPathComponent("read_message.py").path, file.path] + (dkimRecord.map { [$0] } ?? [])
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (data, _) = try ChildProcess.run(python!, [scripts.appendingPathComponent("read_message.py").path, file.path] + (dkimRecord.map { [$0] } ?? []))
         return try JSONDecoder().decode(Inspection.self, from: data)
     }
 }
