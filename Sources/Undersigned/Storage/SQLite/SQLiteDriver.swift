@@ -7,7 +7,9 @@ import ServiceLifecycle
 import Synchronization
 
 /// SQLite in WAL mode in one file: one connection for writes, taken in turn, and a few for
-/// reads, which WAL lets run beside the writer.
+/// reads, which WAL lets run beside the writer. SQLite calls block their thread, so the
+/// connections have threads of their own: a writer waiting on another process's lock (a
+/// command run beside the server) never holds up the readers, nor another handle's writer.
 final class SQLiteDriver: SQLDriver {
     let flavor = SQLFlavor.sqlite
     var services: [any Service] { [] }
@@ -16,28 +18,32 @@ final class SQLiteDriver: SQLDriver {
     private let readers: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
     private let writeLock = AsyncLock()
+    private let threads: NIOThreadPool
     private let logger: Logger
 
     init(path: String, readerCount: Int = 4, logger: Logger) async throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.logger = logger
-        self.writer = try await Self.open(path: path, logger: logger)
+        threads = NIOThreadPool(numberOfThreads: readerCount + 1)
+        threads.start()
+        self.writer = try await Self.open(path: path, threads: threads, logger: logger)
         // WAL: readers never wait for the writer. FULL: a commit is on disk before it is acknowledged.
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"] {
             try await writer.sql().raw("\(unsafeRaw: pragma)").run()
         }
         var readers: [SQLiteConnection] = []
         for _ in 0..<readerCount {
-            readers.append(try await Self.open(path: path, logger: logger))
+            readers.append(try await Self.open(path: path, threads: threads, logger: logger))
         }
         self.readers = readers
     }
 
-    private static func open(path: String, logger: Logger) async throws -> SQLiteConnection {
+    private static func open(path: String, threads: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: quiet)
+        let connection = try await SQLiteConnection.open(
+            storage: .file(path: path), threadPool: threads, logger: quiet, on: MultiThreadedEventLoopGroup.singleton.any())
         for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON"] {
             try await connection.sql().raw("\(unsafeRaw: pragma)").run()
         }
@@ -57,11 +63,13 @@ final class SQLiteDriver: SQLDriver {
 
     func close() async {
         let connections = readers + [writer]
+        let threads = self.threads
         // Closing must happen even when the caller was cancelled, or the handles leak.
         await Task.detached {
             for connection in connections {
                 try? await connection.close()
             }
+            try? await threads.shutdownGracefully()
         }.value
     }
 }
