@@ -1,12 +1,13 @@
 -- wrk script: presses "Confirm" once on each confirmation link listed in the file LINKS
 -- (one path a line), each thread taking its own share, and stops when its share is done.
--- Needs CSRF_COOKIE, CSRF_TOKEN and THREADS.
+-- Needs CSRF_COOKIE, CSRF_TOKEN and THREADS. Run wrk with --latency for the p99.
 local cookie = os.getenv("CSRF_COOKIE")
 local token = os.getenv("CSRF_TOKEN")
 local threads = {}
 local paths = {}
 local sent = 0
 local answered = 0
+errors = 0
 
 function setup(thread)
   thread:set("share", #threads)
@@ -30,7 +31,15 @@ function request()
   }, "csrf=" .. token)
 end
 
+-- A confirmation (or a repeat of one) answers with the redirect to the thank-you page.
 function response(status, headers, body)
+  if status ~= 303 then errors = errors + 1 end
   answered = answered + 1
   if answered >= #paths then wrk.thread:stop() end
+end
+
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("errors") end
+  io.write(string.format("Answers other than 303: %d\n", total))
 end

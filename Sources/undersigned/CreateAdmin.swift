@@ -17,21 +17,24 @@ struct CreateAdmin: AsyncParsableCommand {
             for at the terminal without echo. It is never a flag, which would show it in the process list.
             """)
 
-    @OptionGroup var options: SettingsOptions
     @Option(help: "The admin's email address: they sign in with it.")
     var email: String
     @Option(help: "The admin's name, as others see it (default: the part of the email before @).")
     var name: String?
     @Flag(help: "Read the password from the first line of standard input.")
     var passwordStdin = false
+    @OptionGroup var settings: SettingsArguments
 
     func run() async throws {
-        let settings = try options.settings()
+        let settings = try self.settings.resolve()
         let password = try readPassword()
         let displayName = name ?? String(email.split(separator: "@").first ?? "admin")
         do {
-            let account = try await createAdmin(settings: settings, name: displayName, email: email, password: password, logger: makeLogger(settings))
-            print("created admin account \(account.id.uuidString.lowercased()) (\(account.name)); sign in at \(settings.baseURL.absoluteString)/account/sign-in")
+            let account = try await createAdmin(
+                settings: settings, name: displayName, email: email, password: password, logger: settings.makeLogger())
+            print(
+                "created admin account \(account.id.uuidString.lowercased()) (\(account.name)); sign in at \(AccountRoute.signIn.url(on: settings.baseURL))"
+            )
         } catch let problems as FormProblems {
             throw Refusal(problems.messages.values.sorted().joined(separator: "\n"))
         }
@@ -39,7 +42,9 @@ struct CreateAdmin: AsyncParsableCommand {
 
     private func readPassword() throws -> String {
         if passwordStdin {
-            guard let line = Swift.readLine(strippingNewline: true) else { throw Refusal("no password on standard input") }
+            guard let line = Swift.readLine(strippingNewline: true) else {
+                throw Refusal("no password on standard input")
+            }
             return line
         }
         if let password = ProcessInfo.processInfo.environment["UNDERSIGNED_ADMIN_PASSWORD"], !password.isEmpty {

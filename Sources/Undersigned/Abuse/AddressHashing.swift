@@ -35,7 +35,8 @@ struct SharedBuckets: Sendable {
     }
 
     func bucket(for address: ClientAddress, at date: Date) -> Int {
-        let dayKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array("day \(UTCDay(date).number)".utf8), using: rootKey))
+        let dayKey = SymmetricKey(
+            data: HMAC<SHA256>.authenticationCode(for: Array("day \(UTCDay(date).number)".utf8), using: rootKey))
         let mac = Array(HMAC<SHA256>.authenticationCode(for: address.bytes, using: dayKey))
         return (Int(mac[0]) << 12 | Int(mac[1]) << 4 | Int(mac[2]) >> 4)
     }
@@ -63,9 +64,10 @@ struct Key128: Sendable, Hashable {
     let high: UInt64
     let low: UInt64
 
+    /// The first 16 bytes of `mac`; a shorter one (never made here) is padded with zeros.
     init(_ mac: some Sequence<UInt8>) {
-        let bytes = Array(mac.prefix(16))
-        precondition(bytes.count == 16)
+        var bytes = Array(mac.prefix(16))
+        bytes += repeatElement(0, count: 16 - bytes.count)
         high = bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
         low = bytes.suffix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }

@@ -3,7 +3,7 @@ import HTTPTypes
 import NIOCore
 
 /// Limits an action per client address: sign-in attempts and reset requests (beside the
-/// per-account lockout, against one password tried on many accounts), or reports of
+/// per-account ``SignInThrottle``, against one password tried on many accounts), or reports of
 /// petitions (so that nobody can bury the moderation queue). As with signing, the address
 /// is counted under a daily in-memory key and never stored.
 final class AddressLimits: Sendable {
@@ -11,11 +11,12 @@ final class AddressLimits: Sendable {
     private let keys = DailyAddressKeys()
     private let trustForwardedFor: Bool
     private let clock: WallClock
-    /// The 429 for someone who must wait this many seconds.
-    private let refusal: @Sendable (_ seconds: Int) -> AppError
+    /// The refusal of someone who must wait this many seconds.
+    private let refusal: @Sendable (_ seconds: Int) -> RateLimited
 
     init(
-        windows: [RateLimiter.Window], trustForwardedFor: Bool, clock: WallClock, refusal: @escaping @Sendable (_ seconds: Int) -> AppError
+        windows: [RateLimiter.Window], trustForwardedFor: Bool, clock: WallClock,
+        refusal: @escaping @Sendable (_ seconds: Int) -> RateLimited
     ) {
         limiter = RateLimiter(windows: windows)
         self.trustForwardedFor = trustForwardedFor
@@ -23,39 +24,41 @@ final class AddressLimits: Sendable {
         self.refusal = refusal
     }
 
-    /// Takes one action for the request's client address, or throws 429 with the wait.
+    /// The request's client address, as the limits count it.
+    func clientAddress(peer: SocketAddress?, headers: HTTPFields) -> ClientAddress {
+        ClientAddress.of(peer: peer, headers: headers, trustForwardedFor: trustForwardedFor)
+    }
+
+    /// Takes one action for the request's client address, or throws ``RateLimited`` with the wait.
     func admit(peer: SocketAddress?, headers: HTTPFields) throws {
         let now = clock.now
-        let address = ClientAddress.of(peer: peer, headers: headers, trustForwardedFor: trustForwardedFor)
+        let address = clientAddress(peer: peer, headers: headers)
         if case .refused(let seconds) = limiter.take(keys.key(for: address, at: now), at: now) {
             throw refusal(seconds)
         }
     }
 
-    static let accountAttemptWindows = [RateLimiter.Window(limit: 10, period: 60), RateLimiter.Window(limit: 60, period: 3600)]
+    static let accountAttemptWindows = [
+        RateLimiter.Window(limit: 10, period: 60), RateLimiter.Window(limit: 60, period: 3600),
+    ]
     static let reportWindows = [RateLimiter.Window(limit: 3, period: 60), RateLimiter.Window(limit: 10, period: 3600)]
 
     static func accountAttempts(trustForwardedFor: Bool, clock: WallClock) -> AddressLimits {
-        AddressLimits(windows: accountAttemptWindows, trustForwardedFor: trustForwardedFor, clock: clock) { seconds in
-            AppError(
-                status: .tooManyRequests, title: "Too many attempts from your connection",
-                detail: "Many sign-in attempts have come from your network in a short time. Please try again in \(wait(seconds)).",
-                retryAfterSeconds: seconds)
+        AddressLimits(windows: accountAttemptWindows, trustForwardedFor: trustForwardedFor, clock: clock) {
+            .accountAttempts(retryAfterSeconds: $0)
         }
     }
 
     static func reports(trustForwardedFor: Bool, clock: WallClock) -> AddressLimits {
-        AddressLimits(windows: reportWindows, trustForwardedFor: trustForwardedFor, clock: clock) { seconds in
-            AppError(
-                status: .tooManyRequests, title: "Too many reports from your connection",
-                detail: "Many reports have come from your network in a short time. Please try again in \(wait(seconds)). "
-                    + "Reports already sent have reached the moderators.",
-                retryAfterSeconds: seconds)
+        AddressLimits(windows: reportWindows, trustForwardedFor: trustForwardedFor, clock: clock) {
+            .reports(retryAfterSeconds: $0)
         }
     }
 
-    private static func wait(_ seconds: Int) -> String {
-        let minutes = max(1, (seconds + 59) / 60)
+    /// "1 minute", "3 minutes", or under a minute "20 seconds".
+    static func wait(_ seconds: Int) -> String {
+        if seconds < 60 { return "\(seconds) second\(seconds == 1 ? "" : "s")" }
+        let minutes = (seconds + 59) / 60
         return "\(minutes) minute\(minutes == 1 ? "" : "s")"
     }
 }

@@ -26,7 +26,9 @@ struct ClientAddress: Sendable, Hashable {
     init?(text: String) {
         // Some proxies bracket IPv6 addresses.
         let bare = text.hasPrefix("[") && text.hasSuffix("]") ? String(text.dropFirst().dropLast()) : text
-        guard !bare.isEmpty, bare.utf8.count <= 64, let socket = try? SocketAddress(ipAddress: bare, port: 0) else { return nil }
+        guard !bare.isEmpty, bare.utf8.count <= 64, let socket = try? SocketAddress(ipAddress: bare, port: 0) else {
+            return nil
+        }
         self.init(socket)
     }
 

@@ -28,7 +28,8 @@ public struct DisposableDomains: Sendable {
         do {
             return DisposableDomains(text: try String(contentsOf: url, encoding: .utf8))
         } catch {
-            throw SettingsError(description: "cannot read the disposable domains file \(url.path): \(error.localizedDescription)")
+            throw SettingsError(
+                description: "cannot read the disposable domains file \(url.path): \(error.localizedDescription)")
         }
     }
 

@@ -28,11 +28,11 @@ struct ProofOfWork: Sendable {
     /// version, difficulty, expiry (seconds, 4 bytes), petition id, nonce, MAC.
     private static let tokenLength = 1 + 1 + 4 + 16 + 16 + macLength
 
-    private let key: SymmetricKey
+    private let keyedHash: KeyedHash
     let lifetime: TimeInterval
 
     init(key: SymmetricKey, lifetime: TimeInterval = 600) {
-        self.key = key
+        self.keyedHash = KeyedHash(key: key)
         self.lifetime = lifetime
     }
 
@@ -58,12 +58,14 @@ struct ProofOfWork: Sendable {
 
     /// What a challenge made by this server says, or `nil` for anything else.
     func challenge(in token: String) -> Challenge? {
-        guard token.utf8.count <= 96, let bytes = Base64URL.decode(token), bytes.count == Self.tokenLength, bytes[0] == Self.version,
-            constantTimeEqual(mac(Array(bytes.dropLast(Self.macLength))), Array(bytes.suffix(Self.macLength)))
+        guard token.utf8.count <= 96, let bytes = Base64URL.decode(token), bytes.count == Self.tokenLength,
+            bytes[0] == Self.version,
+            constantTimeEqual(mac(Array(bytes.dropLast(Self.macLength))), Array(bytes.suffix(Self.macLength))),
+            let petitionID = UUID(bytes: Array(bytes[6..<22]))
         else { return nil }
         let expiry = bytes[2..<6].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         return Challenge(
-            petitionID: UUID(bytes: Array(bytes[6..<22])), difficulty: Int(bytes[1]),
+            petitionID: petitionID, difficulty: Int(bytes[1]),
             expiresAt: Date(timeIntervalSince1970: TimeInterval(expiry)), nonce: Array(bytes[22..<38]))
     }
 
@@ -71,7 +73,9 @@ struct ProofOfWork: Sendable {
     /// a decimal number, as the page's script counts.
     static func isSolution(_ solution: String, to token: String, difficulty: Int) -> Bool {
         guard difficulty > 0 else { return true }
-        guard (1...16).contains(solution.utf8.count), solution.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return false }
+        guard (1...16).contains(solution.utf8.count), solution.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return false
+        }
         let digest = SHA256.hash(data: Array("\(token):\(solution)".utf8))
         return digest.withUnsafeBytes { leadingZeroBits(Array($0)) } >= difficulty
     }
@@ -89,6 +93,6 @@ struct ProofOfWork: Sendable {
     }
 
     private func mac(_ bytes: [UInt8]) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: bytes, using: key).prefix(Self.macLength))
+        Array(keyedHash.code(for: bytes).prefix(Self.macLength))
     }
 }

@@ -41,13 +41,14 @@ final class RateLimiter: Sendable {
     }
 
     /// - Parameters:
-    ///   - windows: one or two windows, each with a positive limit and period.
+    ///   - windows: one or two windows, each with a positive limit and period (settings are
+    ///     checked for that; a window beyond the second is not used).
     ///   - maximumKeys: how many keys to remember at most.
     init(windows: [Window], maximumKeys: Int = 400_000) {
-        precondition((1...2).contains(windows.count) && windows.allSatisfy { $0.limit > 0 && $0.period > 0 })
-        let second = windows.count == 2 ? windows[1] : windows[0]
-        capacity = SIMD2(Double(windows[0].limit), Double(second.limit))
-        refillPerSecond = SIMD2(Double(windows[0].limit) / windows[0].period, Double(second.limit) / second.period)
+        let first = windows.first ?? Window(limit: 1, period: 1)
+        let second = windows.dropFirst().first ?? first
+        capacity = SIMD2(Double(max(1, first.limit)), Double(max(1, second.limit)))
+        refillPerSecond = capacity / SIMD2(max(first.period, 1e-3), max(second.period, 1e-3))
         shards = (0..<16).map { _ in LockedShard() }
         maximumKeysPerShard = max(64, maximumKeys / 16)
     }
@@ -61,7 +62,8 @@ final class RateLimiter: Sendable {
             entry.updatedAt = max(entry.updatedAt, now)
             // Within a hair of a whole token counts as whole: refills are not exact in binary.
             guard all(entry.tokens .>= Self.whole) else {
-                let missing = (SIMD2(repeating: 1) - entry.tokens).replacing(with: 0, where: entry.tokens .>= Self.whole)
+                let missing = (SIMD2(repeating: 1) - entry.tokens).replacing(
+                    with: 0, where: entry.tokens .>= Self.whole)
                 let wait = (missing / refillPerSecond).max()
                 shard.entries[key] = entry
                 return .refused(retryAfterSeconds: max(1, Int((wait - 1e-6).rounded(.up))))

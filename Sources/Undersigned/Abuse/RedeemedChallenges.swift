@@ -75,9 +75,12 @@ final class RedeemedChallenges: Service, Sendable {
                     if batch.isEmpty { break }
                     do {
                         let fresh = try await store.redeem(batch.map(\.0))
-                        for (challenge, continuation) in batch { continuation.resume(returning: fresh.contains(challenge.nonce)) }
+                        for (challenge, continuation) in batch {
+                            continuation.resume(returning: fresh.contains(challenge.nonce))
+                        }
                     } catch {
-                        logger.error("recording redeemed challenges failed", metadata: ["error": "\(String(reflecting: error))"])
+                        logger.error(
+                            "recording redeemed challenges failed", metadata: ["error": "\(String(reflecting: error))"])
                         for (_, continuation) in batch { continuation.resume(throwing: WriteFailed()) }
                     }
                 }
@@ -85,11 +88,12 @@ final class RedeemedChallenges: Service, Sendable {
         } onGracefulShutdown: {
             self.ring.finish()
         }
-        queue.withLock { queue in
+        let waiting = queue.withLock { queue in
             queue.accepting = false
             defer { queue.waiting.removeAll() }
             return queue.waiting
-        }.forEach { $0.1.resume(throwing: Overloaded()) }
+        }
+        for (_, continuation) in waiting { continuation.resume(throwing: Overloaded()) }
     }
 
     private func submit(_ challenge: RedeemedChallenge, _ continuation: CheckedContinuation<Bool, any Error>) {

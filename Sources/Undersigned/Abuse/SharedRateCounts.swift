@@ -72,13 +72,18 @@ final class SharedRateCounts: Service, Sendable {
         }
         guard !pending.isEmpty else { return }
         let hits = pending.map {
-            RateBucketCount(bucket: $0.key.bucket, windowSeconds: $0.key.windowSeconds, windowStart: $0.key.windowStart, hits: $0.value)
+            RateBucketCount(
+                bucket: $0.key.bucket, windowSeconds: $0.key.windowSeconds, windowStart: $0.key.windowStart,
+                hits: $0.value)
         }
         do {
             let totals = try await store.addHits(hits)
             state.withLock { state in
                 for total in totals {
-                    state.totals[WindowKey(bucket: total.bucket, windowSeconds: total.windowSeconds, windowStart: total.windowStart)] = total.hits
+                    state.totals[
+                        WindowKey(
+                            bucket: total.bucket, windowSeconds: total.windowSeconds, windowStart: total.windowStart)] =
+                        total.hits
                 }
             }
         } catch {
@@ -99,7 +104,8 @@ final class SharedRateCounts: Service, Sendable {
                 do {
                     try await store.purgeExpiredAbuseState(now: clock.now)
                 } catch {
-                    logger.warning("purging expired rate counts failed", metadata: ["error": "\(String(reflecting: error))"])
+                    logger.warning(
+                        "purging expired rate counts failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
             }
         }

@@ -49,11 +49,13 @@ struct SigningGuard: Sendable {
     /// The defences as configured. On a database shared by instances, redeemed challenges
     /// and coarse rate buckets go through it.
     init(
-        settings: AbuseSettings, disposableDomains: DisposableDomains, secret: ServerSecret, store: any AbuseStore, clock: WallClock,
+        settings: Settings, disposableDomains: DisposableDomains, secret: ServerSecret, store: any AbuseStore,
+        clock: WallClock,
         logger: Logger
     ) {
         let signWindows = [
-            RateLimiter.Window(limit: settings.signsPerMinute, period: 60), RateLimiter.Window(limit: settings.signsPerHour, period: 3600),
+            RateLimiter.Window(limit: settings.signsPerMinute, period: 60),
+            RateLimiter.Window(limit: settings.signsPerHour, period: 3600),
         ]
         self.clock = clock
         trustForwardedFor = settings.trustForwardedFor
@@ -61,17 +63,21 @@ struct SigningGuard: Sendable {
         pressure = SigningPressure(
             calmRatePerMinute: settings.proofOfWorkCalmRate, maximumDifficulty: settings.proofOfWorkMaximumBits,
             changed: { difficulty, requests in
-                logger.notice("proof of work on signing changed", metadata: ["bits": "\(difficulty)", "signRequestsInLastMinute": "\(requests)"])
+                logger.notice(
+                    "proof of work on signing changed",
+                    metadata: ["bits": "\(difficulty)", "signRequestsInLastMinute": "\(requests)"])
             })
         addressKeys = DailyAddressKeys()
         addressLimits = RateLimiter(windows: signWindows)
         sharedLimits =
             store.isShared
             ? SharedRateCounts(
-                store: store, buckets: SharedBuckets(rootKey: secret.key(for: .rateBuckets)), windows: signWindows, clock: clock, logger: logger)
+                store: store, buckets: SharedBuckets(rootKey: secret.key(for: .rateBuckets)), windows: signWindows,
+                clock: clock, logger: logger)
             : nil
         // A mailbox's count lasts up to an hour, so at most the busiest 200,000 are kept.
-        emailLimits = RateLimiter(windows: [RateLimiter.Window(limit: settings.emailsPerHour, period: 3600)], maximumKeys: 200_000)
+        emailLimits = RateLimiter(
+            windows: [RateLimiter.Window(limit: settings.emailsPerHour, period: 3600)], maximumKeys: 200_000)
         proofOfWork = ProofOfWork(key: secret.key(for: .proofOfWork))
         redeemed = RedeemedChallenges(store: store.isShared ? store : nil, logger: logger)
         self.disposableDomains = disposableDomains
@@ -83,25 +89,28 @@ struct SigningGuard: Sendable {
         [redeemed] + (sharedLimits.map { [$0] } ?? [])
     }
 
-    /// Counts a sign request towards the current difficulty, then applies the limits of its
-    /// client address; over a limit, throws 429 with the time to wait.
+    /// Applies the limits of the request's client address (over a limit, throws
+    /// ``RateLimited`` with the time to wait), then counts it towards the current difficulty. Requests refused here
+    /// are not counted: one address hammering the form would otherwise make everyone solve
+    /// a harder proof, and its own limit already holds it back.
     func admit(peer: SocketAddress?, headers: HTTPFields) throws {
         let now = clock.now
-        pressure.record(at: now)
         let address = ClientAddress.of(peer: peer, headers: headers, trustForwardedFor: trustForwardedFor)
         if case .refused(let seconds) = addressLimits.take(addressKeys.key(for: address, at: now), at: now) {
-            throw AppError.tooManyRequests(retryAfterSeconds: seconds)
+            throw RateLimited.signing(retryAfterSeconds: seconds)
         }
         if let sharedLimits, case .refused(let seconds) = sharedLimits.take(address, at: now) {
-            throw AppError.tooManyRequests(retryAfterSeconds: seconds)
+            throw RateLimited.signing(retryAfterSeconds: seconds)
         }
+        pressure.record(at: now)
     }
 
     /// A new challenge for the sign form, as hard as the current pressure asks.
     func challenge(for petition: Petition) -> FormChallenge {
         let now = clock.now
         let difficulty = pressure.difficulty(at: now)
-        return FormChallenge(token: proofOfWork.issue(for: petition.id, difficulty: difficulty, now: now), difficulty: difficulty)
+        return FormChallenge(
+            token: proofOfWork.issue(for: petition.id, difficulty: difficulty, now: now), difficulty: difficulty)
     }
 
     /// Checks and uses up the form's proof of work; `nil` when the signature may go ahead.

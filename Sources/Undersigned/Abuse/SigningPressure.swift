@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// How hard the proof of work is right now, from the rate of sign requests this instance
-/// has seen over the last minute. Calm: zero, and the form works without JavaScript. Under
+/// has let through its address limits over the last minute. Calm: zero, and the form works without JavaScript. Under
 /// a flood: 8 bits at the calm rate, two more bits each time the rate doubles, up to a cap.
 final class SigningPressure: Sendable {
     static let window = 60
@@ -13,7 +13,8 @@ final class SigningPressure: Sendable {
     private let changed: @Sendable (_ difficulty: Int, _ recentRequests: Int) -> Void
     private let lastDifficulty = Atomic<Int>(0)
     /// Requests per second over the last minute, in a ring indexed by second.
-    private let seconds = Mutex<[(second: Int64, requests: Int)]>(Array(repeating: (-1, 0), count: SigningPressure.window))
+    private let seconds = Mutex<[(second: Int64, requests: Int)]>(
+        Array(repeating: (-1, 0), count: SigningPressure.window))
 
     /// - Parameters:
     ///   - calmRatePerMinute: below this many sign requests a minute, no proof of work is asked.
@@ -42,7 +43,9 @@ final class SigningPressure: Sendable {
     func recentRequests(at date: Date) -> Int {
         let now = Int64(date.timeIntervalSince1970.rounded(.down))
         return seconds.withLock { ring in
-            ring.reduce(0) { total, slot in slot.second > now - Int64(Self.window) && slot.second <= now ? total + slot.requests : total }
+            ring.reduce(0) { total, slot in
+                slot.second > now - Int64(Self.window) && slot.second <= now ? total + slot.requests : total
+            }
         }
     }
 

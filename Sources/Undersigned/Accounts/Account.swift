@@ -12,13 +12,11 @@ public struct Account: Sendable, Equatable {
     public var isAdmin: Bool
     public var createdAt: Date
     public var disabledAt: Date?
-    /// Failed sign-ins since the last success or lockout.
-    public var failedSignIns: Int
-    public var lockedUntil: Date?
 
     public init(
-        id: UUID = UUID(), name: String, emailFingerprint: [UInt8], sealedEmail: [UInt8], passwordHash: String, isAdmin: Bool,
-        createdAt: Date, disabledAt: Date? = nil, failedSignIns: Int = 0, lockedUntil: Date? = nil
+        id: UUID = UUID(), name: String, emailFingerprint: [UInt8], sealedEmail: [UInt8], passwordHash: String,
+        isAdmin: Bool,
+        createdAt: Date, disabledAt: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -28,15 +26,9 @@ public struct Account: Sendable, Equatable {
         self.isAdmin = isAdmin
         self.createdAt = createdAt
         self.disabledAt = disabledAt
-        self.failedSignIns = failedSignIns
-        self.lockedUntil = lockedUntil
     }
 
     public var isDisabled: Bool { disabledAt != nil }
-
-    public func isLocked(at now: Date) -> Bool {
-        lockedUntil.map { $0 > now } ?? false
-    }
 }
 
 /// An address as sealed in the database (accounts, invitations).
@@ -59,7 +51,9 @@ struct SealedAddress: SealableRecord {
 enum AccountName {
     static func validated(_ text: String?) -> String? {
         let name = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard (1...100).contains(name.count),
+            !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             return nil
         }
         return name

@@ -4,7 +4,8 @@ import Foundation
 /// ``accountTransaction(_:)``, so that the change, its audit event and any email it sends
 /// commit together or not at all.
 public protocol AccountStore: Sendable {
-    func accountTransaction<Result: Sendable>(_ body: @Sendable (any AccountTransaction) async throws -> Result) async throws -> Result
+    func accountTransaction<Result: Sendable>(_ body: @Sendable (any AccountTransaction) async throws -> Result)
+        async throws -> Result
     func account(id: UUID) async throws -> Account?
     func account(emailFingerprint: [UInt8]) async throws -> Account?
     /// Every account, by name.
@@ -36,11 +37,6 @@ public protocol AccountTransaction: Sendable {
     func updatePassword(accountID: UUID, hash: String) async throws
     /// Disables the account from `date`, or enables it again with `nil`.
     func setDisabled(accountID: UUID, at date: Date?) async throws
-    /// Counts a failed sign-in; at `limit` failures the count restarts and the account is
-    /// locked until `lockUntil`. Returns whether this failure locked it.
-    func recordFailedSignIn(accountID: UUID, limit: Int, lockUntil: Date) async throws -> Bool
-    /// Forgets failures and any lock, after a successful sign-in or a password reset.
-    func clearFailedSignIns(accountID: UUID) async throws
 
     // MARK: Sessions
     func insert(_ session: StoredSession) async throws
@@ -85,20 +81,6 @@ public protocol AccountTransaction: Sendable {
     // MARK: Side effects
     func record(_ event: AuditEvent) async throws
     func enqueue(_ emails: [QueuedEmail]) async throws
-}
-
-/// Reading organizations, their members and invitations.
-public protocol OrganizationStore: Sendable {
-    func organization(slug: String) async throws -> Organization?
-    /// The account's role in the organization, or `nil` when it is not a member.
-    func role(of accountID: UUID, in organizationID: UUID) async throws -> OrganizationRole?
-    func members(of organizationID: UUID) async throws -> [Member]
-    /// The organizations the account belongs to, with its role in each, by name.
-    func organizations(of accountID: UUID) async throws -> [(organization: Organization, role: OrganizationRole)]
-    /// Invitations not yet accepted, revoked or expired at `now`, newest first.
-    func pendingInvitations(of organizationID: UUID, now: Date) async throws -> [Invitation]
-    func invitation(tokenHash: [UInt8]) async throws -> Invitation?
-    func organization(id: UUID) async throws -> Organization?
-    /// The organization's public key for delivery packages and when it was set; `nil` when it has none.
-    func publicKey(of organizationID: UUID) async throws -> (key: OrganizationPublicKey, setAt: Date)?
+    /// Takes back an email queued earlier in this transaction, so that it is never sent.
+    func withdrawQueued(_ id: UUID) async throws
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 
@@ -10,28 +11,32 @@ public struct Accounts: Sendable {
     let fingerprinter: EmailFingerprinter
     let sealer: PersonalDataSealer
     let hasher: PasswordHasher
-    let settings: AccountSettings
     let clock: WallClock
 
-    public init(store: any Store, secret: ServerSecret, sealer: PersonalDataSealer, settings: AccountSettings, clock: WallClock = .system) {
+    public init(
+        store: any Store, secret: ServerSecret, sealer: PersonalDataSealer, settings: Settings,
+        clock: WallClock = .system
+    ) {
         self.store = store
         self.fingerprinter = EmailFingerprinter(key: secret.key(for: .accountEmailFingerprint))
         self.sealer = sealer
         self.hasher = PasswordHasher(cost: settings.passwordHashCost)
-        self.settings = settings
         self.clock = clock
     }
 
     /// Creates an account and records it in the audit log.
     /// - Parameter actor: who creates it; `nil` for the command line.
     @discardableResult
-    public func create(name: String, email: String, password: String, isAdmin: Bool, actor: UUID?) async throws -> Account {
+    public func create(name: String, email: String, password: String, isAdmin: Bool, actor: UUID?) async throws
+        -> Account
+    {
         let account = try await newAccount(name: name, email: email, password: password, isAdmin: isAdmin)
         try await store.accountTransaction { transaction in
             guard try await transaction.insert(account) else { throw Self.emailTaken }
             try await transaction.record(
                 AuditEvent(
-                    at: account.createdAt, actorID: actor, action: .accountCreated, subjectType: "account", subjectID: account.id.text,
+                    at: account.createdAt, actorID: actor, action: .accountCreated, subjectType: "account",
+                    subjectID: account.id.text,
                     details: isAdmin ? "instance admin" : ""))
         }
         return account
@@ -43,13 +48,16 @@ public struct Accounts: Sendable {
         guard accountID != admin.id else { throw FormProblems("account", "You cannot disable your own account.") }
         let now = clock.now
         try await store.accountTransaction { transaction in
-            guard let account = try await transaction.account(id: accountID) else { throw AppError.notFound("There is no such account.") }
+            guard let account = try await transaction.account(id: accountID) else {
+                throw AccountError.noSuchAccount
+            }
             guard account.isDisabled != disabled else { return }
             try await transaction.setDisabled(accountID: accountID, at: disabled ? now : nil)
             if disabled { try await transaction.deleteSessions(accountID: accountID) }
             try await transaction.record(
                 AuditEvent(
-                    at: now, actorID: admin.id, action: disabled ? .accountDisabled : .accountEnabled, subjectType: "account",
+                    at: now, actorID: admin.id, action: disabled ? .accountDisabled : .accountEnabled,
+                    subjectType: "account",
                     subjectID: accountID.text))
         }
     }
@@ -61,11 +69,15 @@ public struct Accounts: Sendable {
         if validName == nil { problems["name"] = "Please enter your name, in at most 100 characters." }
         let address = EmailAddress(email ?? "")
         if address == nil { problems["email"] = "This does not look like an email address. Please check it." }
-        if let problem = PasswordPolicy.problem(with: password, email: address?.address) { problems["password"] = problem }
+        if let problem = PasswordPolicy.problem(with: password, email: address?.address) {
+            problems["password"] = problem
+        }
         try problems.check()
         guard let validName, let address else { throw problems }
+        let id = UUID()
         return Account(
-            name: validName, emailFingerprint: fingerprint(address), sealedEmail: try sealer.seal(SealedAddress(address.address)),
+            id: id, name: validName, emailFingerprint: fingerprint(address),
+            sealedEmail: try sealer.seal(SealedAddress(address.address), in: .account(id)),
             passwordHash: try await hasher.hash(password), isAdmin: isAdmin, createdAt: clock.now)
     }
 
@@ -74,32 +86,42 @@ public struct Accounts: Sendable {
         return try await store.account(emailFingerprint: fingerprint(address))
     }
 
+    /// What sign-in failures are counted under, in memory only: the fingerprint of the address,
+    /// which an address without an account has too, or a hash of whatever else was typed.
+    func signInIdentity(email: String) -> [UInt8] {
+        if let address = EmailAddress(email) { return fingerprint(address) }
+        return Array(SHA256.hash(data: Array("not an address: \(email)".utf8)))
+    }
+
     /// The account's address, unsealed.
     public func email(of account: Account) throws -> String {
-        try sealer.open(SealedAddress.self, from: account.sealedEmail).address
+        try sealer.open(SealedAddress.self, from: account.sealedEmail, in: .account(account.id)).address
     }
 
     func fingerprint(_ address: EmailAddress) -> [UInt8] {
         fingerprinter.fingerprint(address)
     }
 
-    static let emailTaken = FormProblems("email", "An account with this email address exists already. Sign in instead, or reset its password.")
+    static let emailTaken = FormProblems(
+        "email", "An account with this email address exists already. Sign in instead, or reset its password.")
 }
 
-/// Creates the first instance admin, as `undersigned create-admin` does: the database is
-/// migrated first when it is empty.
-public func createAdmin(settings: Settings, name: String, email: String, password: String, logger: Logger) async throws -> Account {
-    try await createAccount(settings: settings, name: name, email: email, password: password, isAdmin: true, logger: logger)
+/// Creates an instance admin, as `undersigned create-admin` does: the database is migrated
+/// first when it is empty, so that this can be the very first command.
+public func createAdmin(settings: Settings, name: String, email: String, password: String, logger: Logger) async throws
+    -> Account
+{
+    try await createAccount(
+        settings: settings, name: name, email: email, password: password, isAdmin: true, logger: logger)
 }
 
-func createAccount(settings: Settings, name: String, email: String, password: String, isAdmin: Bool, logger: Logger) async throws -> Account {
-    let secret = try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory)
-    let masterKeys = try settings.loadMasterKeys()
-    return try await withDatabase(settings: settings, logger: logger) { database in
-        try await prepare(database, logger: logger)
-        let keys = DataKeyRing(store: database, masterKeys: masterKeys, reloadMasterKeys: settings.loadMasterKeys)
-        try await keys.refresh()
-        let accounts = Accounts(store: database, secret: secret, sealer: PersonalDataSealer(keys: keys), settings: settings.accounts)
-        return try await accounts.create(name: name, email: email, password: password, isAdmin: isAdmin, actor: nil)
+func createAccount(settings: Settings, name: String, email: String, password: String, isAdmin: Bool, logger: Logger)
+    async throws -> Account
+{
+    try await Instance.run(settings: settings, logger: logger) { instance in
+        try await prepare(instance.database, logger: logger)
+        try await instance.loadDataKeys()
+        return try await instance.accounts.create(
+            name: name, email: email, password: password, isAdmin: isAdmin, actor: nil)
     }
 }

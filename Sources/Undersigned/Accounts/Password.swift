@@ -33,8 +33,12 @@ enum CommonPasswords {
     static func contains(_ lowered: String) -> Bool { list.contains(lowered) }
 
     private static let list: Set<String> = {
-        guard let text = try? String(contentsOf: BundledResources.url("data/common-passwords.txt"), encoding: .utf8) else { return [] }
-        return Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty && !$0.hasPrefix("#") })
+        guard let text = try? String(contentsOf: BundledResources.url("data/common-passwords.txt"), encoding: .utf8)
+        else { return [] }
+        return Set(
+            text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter {
+                !$0.isEmpty && !$0.hasPrefix("#")
+            })
     }()
 }
 
@@ -47,9 +51,10 @@ public final class PasswordHasher: Sendable {
     /// a known one. Made on first use: building a server should not wait for bcrypt.
     private let dummyHash = Mutex<String?>(nil)
 
+    /// - Parameter cost: 4 to 31, bcrypt's range; settings are checked against it, and a value
+    ///   outside is brought into it rather than trusted.
     public init(cost: Int) {
-        precondition((4...31).contains(cost), "bcrypt cost must be between 4 and 31")
-        self.cost = UInt8(cost)
+        self.cost = UInt8(clamping: min(max(cost, 4), 31))
     }
 
     public func hash(_ password: String) async throws -> String {
@@ -67,11 +72,14 @@ public final class PasswordHasher: Sendable {
         } else {
             let made = try await self.hash(UUID().uuidString)
             stored = dummyHash.withLock { existing in
-                if existing == nil { existing = made }
-                return existing!
+                let kept = existing ?? made
+                existing = kept
+                return kept
             }
         }
-        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(Self.prepared(password), hash: stored) }
+        let matches = try await NIOThreadPool.singleton.runIfActive {
+            Bcrypt.verify(Self.prepared(password), hash: stored)
+        }
         return matches && hash != nil
     }
 

@@ -4,26 +4,29 @@ import Foundation
 /// absolute end, at sign-out, or when its account's password is reset.
 public struct Sessions: Sendable {
     let store: any AccountStore
-    let settings: AccountSettings
+    /// A session not used for this long ends.
+    let idleTimeout: TimeInterval
+    /// A session ends this long after sign-in, however active.
+    let lifetime: TimeInterval
     let clock: WallClock
 
     /// The session's last use is written at most this often, not on every request.
     static let touchInterval: TimeInterval = 60
 
-    public init(store: any AccountStore, settings: AccountSettings, clock: WallClock = .system) {
+    public init(store: any AccountStore, settings: Settings, clock: WallClock = .system) {
         self.store = store
-        self.settings = settings
+        self.idleTimeout = TimeInterval(settings.sessionIdleHours * 3600)
+        self.lifetime = TimeInterval(settings.sessionLifetimeDays * 86_400)
         self.clock = clock
     }
 
-    var idleTimeout: TimeInterval { TimeInterval(settings.sessionIdleHours * 3600) }
-    var lifetime: TimeInterval { TimeInterval(settings.sessionLifetimeDays * 86_400) }
-
     /// The signed-in account of a session cookie, or `nil` when it names no live session.
     public func current(token: String) async throws -> SignedIn? {
-        guard let hash = SecretToken.hash(of: token), let (session, account) = try await store.session(tokenHash: hash) else { return nil }
+        guard let hash = SecretToken.hash(of: token), let (session, account) = try await store.session(tokenHash: hash)
+        else { return nil }
         let now = clock.now
-        guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < idleTimeout, !account.isDisabled else { return nil }
+        guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < idleTimeout, !account.isDisabled
+        else { return nil }
         if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
             try await store.touchSession(tokenHash: hash, at: now)
         }
@@ -32,7 +35,9 @@ public struct Sessions: Sendable {
 
     /// Starts a new session for the account within `transaction`. The token the browser
     /// brought, if any, is ended: a session id set before sign-in never becomes a signed-in one.
-    func start(for accountID: UUID, replacing previous: String?, in transaction: any AccountTransaction) async throws -> SecretToken {
+    func start(for accountID: UUID, replacing previous: String?, in transaction: any AccountTransaction) async throws
+        -> SecretToken
+    {
         let now = clock.now
         if let previous, let hash = SecretToken.hash(of: previous) {
             try await transaction.deleteSession(tokenHash: hash)
@@ -41,7 +46,9 @@ public struct Sessions: Sendable {
         try await transaction.purgeExpired(now: now, idleCutoff: now.addingTimeInterval(-idleTimeout))
         let token = SecretToken.generate()
         try await transaction.insert(
-            StoredSession(tokenHash: token.hash, accountID: accountID, createdAt: now, lastSeenAt: now, expiresAt: now.addingTimeInterval(lifetime)))
+            StoredSession(
+                tokenHash: token.hash, accountID: accountID, createdAt: now, lastSeenAt: now,
+                expiresAt: now.addingTimeInterval(lifetime)))
         return token
     }
 

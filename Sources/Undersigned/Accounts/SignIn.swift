@@ -1,50 +1,65 @@
 import Foundation
 
 /// Checking an email and password. Every refusal reads the same and takes as long: unknown
-/// addresses, wrong passwords, and locked or disabled accounts all verify a bcrypt hash and
-/// get the same answer, so nothing tells whether an address has an account.
+/// addresses, wrong passwords and disabled accounts all verify a bcrypt hash and get the
+/// same answer, so nothing tells whether an address has an account. Guesses are slowed by
+/// ``SignInThrottle`` under the address's fingerprint, which an address without an account
+/// has too; no account is ever locked, so nobody can keep its owner out.
 public struct SignIn: Sendable {
     let accounts: Accounts
     let sessions: Sessions
+    let throttle: SignInThrottle
+    let devices: KnownDevices
 
-    public init(accounts: Accounts, sessions: Sessions) {
-        self.accounts = accounts
-        self.sessions = sessions
+    /// Who tries which account, read before any password is checked.
+    struct Attempt: Sendable {
+        fileprivate var identity: [UInt8]
+        fileprivate var account: Account?
+        fileprivate var client: SignInThrottle.Client
+
+        /// Whether the browser holds the account's known-device cookie.
+        var isKnownDevice: Bool {
+            if case .knownDevice = client { return true }
+            return false
+        }
     }
 
-    public enum Outcome: Sendable {
-        case signedIn(Account, SecretToken)
+    enum Outcome: Sendable {
+        /// With a new known-device token for the browser.
+        case signedIn(Account, SecretToken, device: String)
         case refused
+        /// Too many failures from this client: it may try again in this many seconds.
+        case wait(seconds: Int)
+    }
+
+    /// - Parameter deviceToken: the known-device cookie the browser brought, if any.
+    func prepare(email: String, address: ClientAddress, deviceToken: String?) async throws -> Attempt {
+        let account = try await accounts.account(email: email)
+        let device = account.flatMap { devices.device(in: deviceToken, for: $0.id, at: accounts.clock.now) }
+        return Attempt(
+            identity: accounts.signInIdentity(email: email), account: account,
+            client: device.map { .knownDevice($0) } ?? .address(address))
     }
 
     /// - Parameter previousToken: the session cookie the browser brought, ended on success.
-    public func attempt(email: String, password: String, previousToken: String?) async throws -> Outcome {
+    func attempt(_ attempt: Attempt, password: String, previousToken: String?) async throws -> Outcome {
         let now = accounts.clock.now
-        let found = try await accounts.account(email: email)
-        guard let account = found, !account.isDisabled, !account.isLocked(at: now) else {
+        if case .wait(let seconds) = throttle.check(identity: attempt.identity, client: attempt.client, at: now) {
+            return .wait(seconds: seconds)
+        }
+        guard let account = attempt.account, !account.isDisabled else {
             _ = try await accounts.hasher.verify(password, against: nil)
+            throttle.recordFailure(identity: attempt.identity, client: attempt.client, at: now)
             return .refused
         }
         guard try await accounts.hasher.verify(password, against: account.passwordHash) else {
-            try await recordFailure(of: account, at: now)
+            throttle.recordFailure(identity: attempt.identity, client: attempt.client, at: now)
             return .refused
         }
+        throttle.recordSuccess(identity: attempt.identity, client: attempt.client, at: now)
         let token = try await accounts.store.accountTransaction { transaction in
-            try await transaction.clearFailedSignIns(accountID: account.id)
-            return try await sessions.start(for: account.id, replacing: previousToken, in: transaction)
+            try await sessions.start(for: account.id, replacing: previousToken, in: transaction)
         }
-        return .signedIn(account, token)
-    }
-
-    private func recordFailure(of account: Account, at now: Date) async throws {
-        let settings = accounts.settings
-        let until = now.addingTimeInterval(TimeInterval(settings.lockoutMinutes * 60))
-        try await accounts.store.accountTransaction { transaction in
-            guard try await transaction.recordFailedSignIn(accountID: account.id, limit: settings.signInAttempts, lockUntil: until) else { return }
-            try await transaction.record(
-                AuditEvent(
-                    at: now, actorID: nil, action: .accountLocked, subjectType: "account", subjectID: account.id.text,
-                    details: "\(settings.signInAttempts) failed sign-ins; locked for \(settings.lockoutMinutes) minutes"))
-        }
+        return .signedIn(account, token, device: devices.token(for: account.id, at: now))
     }
 }

@@ -5,8 +5,10 @@ import Foundation
 public struct AuditEvent: Sendable, Equatable {
     public var id: UUID
     public var at: Date
-    /// `nil` when the command line did it.
+    /// `nil` when the command line did it, or someone without an account (see `actorLabel`).
     public var actorID: UUID?
+    /// Who acted when it was no account: a target, through its private link.
+    public var actorLabel: String?
     public var action: AuditAction
     public var subjectType: String
     public var subjectID: String
@@ -14,12 +16,14 @@ public struct AuditEvent: Sendable, Equatable {
     public var details: String
 
     public init(
-        id: UUID = UUID(), at: Date, actorID: UUID?, action: AuditAction, subjectType: String, subjectID: String, organizationID: UUID? = nil,
-        details: String = ""
+        id: UUID = UUID(), at: Date, actorID: UUID?, actorLabel: String? = nil, action: AuditAction,
+        subjectType: String, subjectID: String,
+        organizationID: UUID? = nil, details: String = ""
     ) {
         self.id = id
         self.at = at
         self.actorID = actorID
+        self.actorLabel = actorLabel
         self.action = action
         self.subjectType = subjectType
         self.subjectID = subjectID
@@ -30,6 +34,7 @@ public struct AuditEvent: Sendable, Equatable {
 
 public enum AuditAction: String, Sendable, CaseIterable {
     case accountCreated = "account.created"
+    /// Written by the lockout of earlier releases; kept so that their audit logs still read.
     case accountLocked = "account.locked"
     case accountDisabled = "account.disabled"
     case accountEnabled = "account.enabled"
@@ -52,6 +57,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case petitionAmended = "petition.amended"
     case petitionTranslated = "petition.translated"
     case petitionTranslationRemoved = "petition.translation-removed"
+    case petitionTranslationApproved = "petition.translation-approved"
+    case petitionTranslationRejected = "petition.translation-rejected"
     case petitionImageChanged = "petition.image-changed"
     case petitionImageRemoved = "petition.image-removed"
     case deliveryRecorded = "delivery.recorded"
@@ -66,6 +73,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case reportsUpheld = "petition.reports-upheld"
     case petitionUpdatePosted = "petition.update-posted"
     case signaturesExported = "petition.signatures-exported"
+    /// A target answered through its private link; the response waits for review.
+    case responseReceived = "response.received"
+    case responseApproved = "response.approved"
+    case responseRejected = "response.rejected"
 }
 
 /// An event as the audit pages show it, with the actor's and organization's names.

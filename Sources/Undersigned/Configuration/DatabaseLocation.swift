@@ -9,7 +9,9 @@ public enum DatabaseLocation: Sendable, Equatable {
     public init(url: String) throws {
         if url.hasPrefix("sqlite://") {
             let path = String(url.dropFirst("sqlite://".count))
-            guard !path.isEmpty else { throw SettingsError(description: "sqlite URL needs a file path: sqlite://undersigned.sqlite") }
+            guard !path.isEmpty else {
+                throw SettingsError(description: "sqlite URL needs a file path: sqlite://undersigned.sqlite")
+            }
             self = .sqlite(path: path.removingPercentEncoding ?? path)
             return
         }
@@ -21,6 +23,16 @@ public enum DatabaseLocation: Sendable, Equatable {
         guard let host = components.host, !host.isEmpty else {
             throw SettingsError(description: "postgres URL needs a host")
         }
+        if let port = components.port, !(1...65535).contains(port) {
+            throw SettingsError(description: "postgres port must be between 1 and 65535")
+        }
+        var username = "postgres"
+        if let encodedUser = components.percentEncodedUser {
+            guard let user = encodedUser.removingPercentEncoding, !user.isEmpty else {
+                throw SettingsError(description: "postgres URL's user name is empty or badly percent-encoded")
+            }
+            username = user
+        }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
         guard ["disable", "require"].contains(sslMode) else {
@@ -30,7 +42,7 @@ public enum DatabaseLocation: Sendable, Equatable {
             PostgresLocation(
                 host: host,
                 port: components.port ?? 5432,
-                username: components.percentEncodedUser?.removingPercentEncoding ?? "postgres",
+                username: username,
                 password: components.percentEncodedPassword?.removingPercentEncoding,
                 database: database.isEmpty ? "undersigned" : database,
                 requireTLS: sslMode == "require"
@@ -46,7 +58,9 @@ public struct PostgresLocation: Sendable, Equatable {
     public var database: String
     public var requireTLS: Bool
 
-    public init(host: String, port: Int, username: String, password: String?, database: String, requireTLS: Bool = false) {
+    public init(
+        host: String, port: Int, username: String, password: String?, database: String, requireTLS: Bool = false
+    ) {
         self.host = host
         self.port = port
         self.username = username

@@ -39,13 +39,18 @@ public final class DataKeyRing: Sendable {
     }
 
     private let store: any DataKeyStore
+    private let clock: WallClock
     private let state: Mutex<State>
     /// Reads the master keys again when a data key is wrapped by one this process has not
     /// seen (another instance re-wrapped under a key added to the file since start).
     private let reloadMasterKeys: @Sendable () throws -> MasterKeys
 
-    public init(store: any DataKeyStore, masterKeys: MasterKeys, reloadMasterKeys: @escaping @Sendable () throws -> MasterKeys) {
+    public init(
+        store: any DataKeyStore, masterKeys: MasterKeys, reloadMasterKeys: @escaping @Sendable () throws -> MasterKeys,
+        clock: WallClock = .system
+    ) {
         self.store = store
+        self.clock = clock
         self.state = Mutex(State(masterKeys: masterKeys))
         self.reloadMasterKeys = reloadMasterKeys
     }
@@ -84,6 +89,8 @@ public final class DataKeyRing: Sendable {
 
     public struct Rotation: Sendable {
         public var rewrapped: Int
+        /// The master key that now wraps every data key.
+        public var primaryMasterKeyID: String
         public var newDataKeyID: UInt32
         /// Master keys that no data key needs any more: they can be removed from configuration.
         public var unusedMasterKeyIDs: [String]
@@ -106,7 +113,7 @@ public final class DataKeyRing: Sendable {
         try await store.insert(fresh)
         try await refresh()
         return Rotation(
-            rewrapped: rewrapped.count, newDataKeyID: fresh.id,
+            rewrapped: rewrapped.count, primaryMasterKeyID: masterKeys.primaryID, newDataKeyID: fresh.id,
             unusedMasterKeyIDs: masterKeys.ids.filter { $0 != masterKeys.primaryID })
     }
 
@@ -135,18 +142,24 @@ public final class DataKeyRing: Sendable {
 
     private func wrapNewKey() throws -> WrappedDataKey {
         let masterKeys = state.withLock { $0.masterKeys }
-        return try Self.wrap(SymmetricKey(size: .bits256), id: UInt32.random(in: 1...UInt32.max), createdAt: Date(), with: masterKeys)
+        return try Self.wrap(
+            SymmetricKey(size: .bits256), id: UInt32.random(in: 1...UInt32.max), createdAt: clock.now, with: masterKeys)
     }
 
-    private static func wrap(_ key: SymmetricKey, id: UInt32, createdAt: Date, with masterKeys: MasterKeys) throws -> WrappedDataKey {
+    private static func wrap(_ key: SymmetricKey, id: UInt32, createdAt: Date, with masterKeys: MasterKeys) throws
+        -> WrappedDataKey
+    {
         let box = try key.withUnsafeBytes { bytes in
             try ChaChaPoly.seal(Array(bytes), using: masterKeys.primary, authenticating: binding(id))
         }
-        return WrappedDataKey(id: id, masterKeyID: masterKeys.primaryID, wrappedKey: Array(box.combined), createdAt: createdAt)
+        return WrappedDataKey(
+            id: id, masterKeyID: masterKeys.primaryID, wrappedKey: Array(box.combined), createdAt: createdAt)
     }
 
     private static func unwrap(_ wrapped: WrappedDataKey, with masterKeys: MasterKeys) throws -> SymmetricKey {
-        guard let master = masterKeys.key(id: wrapped.masterKeyID) else { throw KeyError.unknownMasterKey(wrapped.masterKeyID) }
+        guard let master = masterKeys.key(id: wrapped.masterKeyID) else {
+            throw KeyError.unknownMasterKey(wrapped.masterKeyID)
+        }
         let box = try ChaChaPoly.SealedBox(combined: wrapped.wrappedKey)
         return SymmetricKey(data: try ChaChaPoly.open(box, using: master, authenticating: binding(wrapped.id)))
     }

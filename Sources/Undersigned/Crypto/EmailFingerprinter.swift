@@ -4,13 +4,13 @@ import Crypto
 /// the database can recognise a returning signer without holding a guessable hash of their
 /// address.
 public struct EmailFingerprinter: Sendable {
-    private let key: SymmetricKey
+    private let keyedHash: KeyedHash
 
     public init(key: SymmetricKey) {
-        self.key = key
+        self.keyedHash = KeyedHash(key: key)
     }
 
     public func fingerprint(_ email: EmailAddress) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: Array(email.normalized.utf8), using: key))
+        keyedHash.code(for: Array(email.normalized.utf8))
     }
 }

@@ -5,11 +5,11 @@ import Foundation
 /// of that id. The same record always gets the same token, so a resent email carries the
 /// same link, and a token made for one purpose is worthless for another.
 public struct LinkTokens: Sendable {
-    private let key: SymmetricKey
+    private let keyedHash: KeyedHash
     private static let macLength = 16
 
     public init(key: SymmetricKey) {
-        self.key = key
+        self.keyedHash = KeyedHash(key: key)
     }
 
     public func token(for id: UUID) -> String {
@@ -30,7 +30,7 @@ public struct LinkTokens: Sendable {
     }
 
     private func mac(for bytes: [UInt8]) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: bytes, using: key)).prefix(Self.macLength).map { $0 }
+        Array(keyedHash.code(for: bytes).prefix(Self.macLength))
     }
 }
 
@@ -46,8 +46,9 @@ extension UUID {
         withUnsafeBytes(of: uuid) { Array($0) }
     }
 
-    init(bytes: [UInt8]) {
-        precondition(bytes.count == 16)
+    /// A UUID from exactly 16 bytes, or nil.
+    init?(bytes: [UInt8]) {
+        guard bytes.count == 16 else { return nil }
         self = bytes.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
     }
 }

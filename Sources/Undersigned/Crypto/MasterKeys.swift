@@ -13,7 +13,7 @@ public struct MasterKeys: Sendable {
 
     public var ids: [String] { [primaryID] + keys.keys.filter { $0 != primaryID }.sorted() }
 
-    public var primary: SymmetricKey { keys[primaryID]! }
+    public let primary: SymmetricKey
 
     public func key(id: String) -> SymmetricKey? {
         keys[id]
@@ -21,59 +21,60 @@ public struct MasterKeys: Sendable {
 
     public init(text: String, source: String) throws {
         var keys: [String: SymmetricKey] = [:]
-        var primaryID: String?
+        var primary: (id: String, key: SymmetricKey)?
         for line in text.split(whereSeparator: { $0 == "\n" || $0 == "," }) {
             let line = line.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard parts.count == 2, Self.isValidID(parts[0]), let bytes = Data(base64Encoded: String(parts[1])), bytes.count == 32 else {
+            guard parts.count == 2, Self.isValidID(parts[0]), let bytes = Data(base64Encoded: String(parts[1])),
+                bytes.count == 32
+            else {
                 throw SettingsError(description: "\(source): each master key is a line `ID BASE64` with a 32-byte key")
             }
             let id = String(parts[0])
-            guard keys[id] == nil else { throw SettingsError(description: "\(source): master key \(id) is listed twice") }
-            keys[id] = SymmetricKey(data: bytes)
-            primaryID = primaryID ?? id
+            guard keys[id] == nil else {
+                throw SettingsError(description: "\(source): master key \(id) is listed twice")
+            }
+            let key = SymmetricKey(data: bytes)
+            keys[id] = key
+            primary = primary ?? (id, key)
         }
-        guard let primaryID else { throw SettingsError(description: "\(source) holds no master key") }
-        self.primaryID = primaryID
+        guard let primary else { throw SettingsError(description: "\(source) holds no master key") }
+        self.primaryID = primary.id
+        self.primary = primary.key
         self.keys = keys
     }
 
     /// Uses the configured keys, or reads the key file, creating it with one new key on first run.
     public static func load(configured: String?, keyFile: String) throws -> MasterKeys {
         if let configured { return try MasterKeys(text: configured, source: "UNDERSIGNED_MASTER_KEYS") }
-        if !FileManager.default.fileExists(atPath: keyFile) {
+        if !SecretFile.exists(keyFile) {
             _ = try addPrimaryKey(toFile: keyFile)
         }
         return try read(keyFile)
     }
 
     public static func read(_ keyFile: String) throws -> MasterKeys {
-        guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8) else {
-            throw SettingsError(description: "cannot read the master key file \(keyFile)")
-        }
-        return try MasterKeys(text: text, source: keyFile)
+        try MasterKeys(text: try SecretFile.read(keyFile, what: "the master key file"), source: keyFile)
     }
 
     /// Puts a new key at the head of the key file (creating the file, readable by its owner
     /// only); returns its id.
     public static func addPrimaryKey(toFile keyFile: String) throws -> String {
         // An unreadable or malformed file is reported, never overwritten.
-        if FileManager.default.fileExists(atPath: keyFile) { _ = try read(keyFile) }
+        if SecretFile.exists(keyFile) { _ = try read(keyFile) }
         let (id, line) = newKeyLine()
         let previous = (try? String(contentsOfFile: keyFile, encoding: .utf8)) ?? ""
-        let header = "# Undersigned master keys: the first wraps new data keys. Keep this file apart from database backups.\n"
+        let header =
+            "# Undersigned master keys: the first wraps new data keys. Keep this file apart from database backups.\n"
         let body = previous.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix("# Undersigned master keys") }.joined(separator: "\n")
         let contents = header + line + "\n" + body
         let url = URL(fileURLWithPath: keyFile)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         // Written beside the file and renamed, so a crash never leaves half a key file.
         let partial = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         _ = try? FileManager.default.removeItem(at: partial)
-        guard FileManager.default.createFile(atPath: partial.path, contents: Data(contents.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw SettingsError(description: "cannot write the master key file \(keyFile)")
-        }
+        try SecretFile.create(partial.path, contents: contents, what: "the master key file")
         guard rename(partial.path, url.path) == 0 else {
             throw SettingsError(description: "cannot replace the master key file \(keyFile)")
         }

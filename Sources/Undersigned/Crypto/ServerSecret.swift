@@ -14,22 +14,26 @@ public struct ServerSecret: Sendable {
     }
 
     /// Uses the configured secret, or reads (creating it on first run) `undersigned.secret`
-    /// in the data directory, readable only by its owner.
+    /// in the data directory, readable only by its owner. A file that is there but cannot be
+    /// read or holds no usable secret stops startup: replacing it would silently invalidate
+    /// every link already sent and every fingerprint stored.
     public static func load(configured: String?, dataDirectory: String) throws -> ServerSecret {
         if let configured { return try ServerSecret(configured) }
-        let directory = URL(fileURLWithPath: dataDirectory, isDirectory: true)
-        let file = directory.appendingPathComponent("undersigned.secret")
-        if let existing = try? String(contentsOf: file, encoding: .utf8) {
-            return try ServerSecret(existing.trimmingCharacters(in: .whitespacesAndNewlines))
+        let path = URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("undersigned.secret")
+            .path
+        if !SecretFile.exists(path) {
+            let generated = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
+            try SecretFile.create(path, contents: generated + "\n", what: "the server secret")
+            return try ServerSecret(generated)
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let generated = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
-        guard FileManager.default.createFile(
-            atPath: file.path, contents: Data((generated + "\n").utf8), attributes: [.posixPermissions: 0o600])
-        else {
-            throw SettingsError(description: "cannot write the server secret to \(file.path)")
+        let text = try SecretFile.read(path, what: "the server secret")
+        guard let secret = try? ServerSecret(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw SettingsError(
+                description:
+                    "\(path) does not hold a server secret of at least 32 characters: restore it from a backup "
+                    + "(removing it makes a new one, and every link already sent stops working)")
         }
-        return try ServerSecret(generated)
+        return secret
     }
 
     public func key(for purpose: KeyPurpose) -> SymmetricKey {
@@ -51,4 +55,6 @@ public enum KeyPurpose: String, Sendable {
     /// Fingerprints of organizers' and moderators' addresses: a key apart from signers', so
     /// that the two cannot be matched in a copy of the database.
     case accountEmailFingerprint = "account-email-fingerprint"
+    /// Known-device cookies: a browser an account signed in from is not held back by others' failures.
+    case knownDevice = "known-device"
 }

@@ -13,7 +13,9 @@ public struct PetitionDashboard: Sendable {
     /// How far back the chart of confirmations goes.
     public static let chartDays = 90
 
-    public init(store: any DashboardStore, petitions: any PetitionStore, countries: CountryFigures, clock: WallClock = .system) {
+    public init(
+        store: any DashboardStore, petitions: any PetitionStore, countries: CountryFigures, clock: WallClock = .system
+    ) {
         self.store = store
         self.petitions = petitions
         self.countries = countries
@@ -31,8 +33,8 @@ public struct PetitionDashboard: Sendable {
         public var perDay: [DailyCount]
         /// Every source, in a fixed order.
         public var perSource: [SourceCount]
-        /// As the public sees them: small numbers withheld.
-        public var countries: [SmallCounts.Tally]
+        /// As the public sees them: the latest snapshot, small countries only together.
+        public var countries: CountryFigures.Snapshot
     }
 
     public struct DailyCount: Sendable, Equatable {
@@ -60,7 +62,7 @@ public struct PetitionDashboard: Sendable {
             confirmed: try await petitions.signatureCount(petitionID: petition.id), pending: states[.pending] ?? 0,
             withdrawn: states[.withdrawn] ?? 0, invalidated: states[.invalidated] ?? 0, perDay: perDay,
             perSource: SignatureSource.allCases.map { SourceCount(source: $0, confirmed: sources[$0] ?? 0) },
-            countries: try await countries.tallies(for: petition.id))
+            countries: try await countries.snapshot(for: petition.id))
     }
 }
 

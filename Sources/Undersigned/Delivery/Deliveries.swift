@@ -11,7 +11,10 @@ public struct Deliveries: Sendable {
     let baseURL: URL
     let threshold: Int
 
-    public init(store: any Store, signer: TreeHeadSigner, sealer: PersonalDataSealer, baseURL: URL, threshold: Int = SmallCounts.defaultThreshold) {
+    public init(
+        store: any Store, signer: TreeHeadSigner, sealer: PersonalDataSealer, baseURL: URL,
+        threshold: Int = Settings().smallCountThreshold
+    ) {
         self.store = store
         self.signer = signer
         self.sealer = sealer
@@ -23,17 +26,21 @@ public struct Deliveries: Sendable {
     /// a delivery, the petition moves to `delivered`. `actor` is the organizer's account,
     /// `nil` from the command line.
     public func record(
-        _ petition: Petition, targetPosition: Int, deliveredAt: Date, channel: DeliveryChannel, deliveredBy: String, notes: String,
+        _ petition: Petition, targetPosition: Int, deliveredAt: Date, channel: DeliveryChannel, deliveredBy: String,
+        notes: String,
         evidence: DeliveryRecord.Evidence?, by actor: UUID? = nil
     ) async throws -> (record: DeliveryRecord, petitionDelivered: Bool) {
-        guard petition.targets.indices.contains(targetPosition) else { throw DeliveryError.noSuchTarget(targetPosition) }
+        guard petition.targets.indices.contains(targetPosition) else {
+            throw DeliveryError.noSuchTarget(targetPosition)
+        }
         guard petition.state.hasOpened else { throw DeliveryError.notDeliverable(petition.state) }
         let record = DeliveryRecord(
             petitionID: petition.id, targetPosition: targetPosition, deliveredAt: deliveredAt, channel: channel,
             deliveredBy: deliveredBy.trimmingCharacters(in: .whitespacesAndNewlines), notes: notes, evidence: evidence,
-            treeHead: try await signer.signCurrentHead(of: petition.id))
+            treeHead: try await signer.signCurrentHead(of: petition.id), recordedAt: signer.clock.now)
         let audit = AuditEvent(
-            at: record.recordedAt, actorID: actor, action: .deliveryRecorded, subjectType: "delivery", subjectID: record.id.text,
+            at: record.recordedAt, actorID: actor, action: .deliveryRecorded, subjectType: "delivery",
+            subjectID: record.id.text,
             organizationID: petition.organizationID,
             details: "target \(targetPosition + 1), \(channel.rawValue), \(record.treeHead.count) signatures"
                 + (evidence.map { ", evidence sha256 \($0.sha256)" } ?? ""))
@@ -45,8 +52,9 @@ public struct Deliveries: Sendable {
         let head = try await signer.signCurrentHead(of: petition.id)
         let package = DeliveryPackage(
             petition: petition, treeHead: head, logKey: signer.key.publicKey,
-            countries: SmallCounts.publishable(try await store.countryCounts(petitionID: petition.id), threshold: threshold), threshold: threshold,
-            petitionURL: "\(baseURL.absoluteString)/p/\(petition.slug)", signatures: store, sealer: sealer)
-        return try await package.write(to: destination)
+            countries: SmallCounts.publishable(
+                try await store.countryCounts(petitionID: petition.id), threshold: threshold), threshold: threshold,
+            petitionURL: PetitionRoute.page(slug: petition.slug).url(on: baseURL), signatures: store, sealer: sealer)
+        return try await package.write(to: destination, now: signer.clock.now)
     }
 }

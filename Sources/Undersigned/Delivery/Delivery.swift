@@ -25,8 +25,9 @@ public struct DeliveryRecord: Sendable, Equatable {
     public var recordedAt: Date
 
     public init(
-        id: UUID = UUID(), petitionID: UUID, targetPosition: Int, deliveredAt: Date, channel: DeliveryChannel, deliveredBy: String,
-        notes: String, evidence: Evidence?, treeHead: SignedTreeHead, recordedAt: Date = Date()
+        id: UUID = UUID(), petitionID: UUID, targetPosition: Int, deliveredAt: Date, channel: DeliveryChannel,
+        deliveredBy: String,
+        notes: String, evidence: Evidence?, treeHead: SignedTreeHead, recordedAt: Date
     ) {
         self.id = id
         self.petitionID = petitionID
@@ -48,7 +49,10 @@ public struct DeliveryRecord: Sendable, Equatable {
         public var sha256: String { SHA256.hash(data: bytes).hex }
 
         public static let maximumSize = 10 * 1024 * 1024
-        static let contentTypes = ["pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "txt": "text/plain", "eml": "message/rfc822"]
+        static let contentTypes = [
+            "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+            "txt": "text/plain", "eml": "message/rfc822",
+        ]
 
         /// Checks size and type from the file's name; the bytes are kept as given.
         public init(fileName: String, bytes: [UInt8]) throws {

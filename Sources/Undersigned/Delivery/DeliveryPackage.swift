@@ -11,14 +11,15 @@ public struct DeliveryPackage: Sendable {
     public let petition: Petition
     public let treeHead: SignedTreeHead
     public let logKey: LogSigningKey.Public
-    public let countries: [SmallCounts.Tally]
+    public let countries: SmallCounts.Figures
     public let threshold: Int
     public let petitionURL: String
     let signatures: any SignatureReviewStore
     let sealer: PersonalDataSealer
 
     public init(
-        petition: Petition, treeHead: SignedTreeHead, logKey: LogSigningKey.Public, countries: [SmallCounts.Tally], threshold: Int,
+        petition: Petition, treeHead: SignedTreeHead, logKey: LogSigningKey.Public, countries: SmallCounts.Figures,
+        threshold: Int,
         petitionURL: String, signatures: any SignatureReviewStore, sealer: PersonalDataSealer
     ) {
         self.petition = petition
@@ -38,20 +39,34 @@ public struct DeliveryPackage: Sendable {
     }
 
     /// Writes the ZIP to `destination` (which must not exist); returns the files' digests.
-    public func write(to destination: URL, now: Date = Date()) async throws -> [FileDigest] {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("undersigned-package-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    public func write(to destination: URL, now: Date) async throws -> [FileDigest] {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "undersigned-package-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: work) }
 
         var digests: [FileDigest] = []
         digests.append(try write("letter.html", in: work) { try $0.write(Array(try letter(now: now).utf8)) })
-        digests.append(try write("countries.csv", in: work) { file in
-            try file.write(CSV.row(["country", "name", "signatures"]))
-            for tally in countries {
-                let figure = tally.signatures.map(String.init) ?? (tally.withheld == .belowThreshold ? "fewer than \(threshold)" : "not shown")
-                try file.write(CSV.row([tally.country, Country.named(code: tally.country)?.name ?? tally.country, figure]))
-            }
-        })
+        digests.append(
+            try write("countries.csv", in: work) { file in
+                try file.write(CSV.row(["country", "name", "signatures"]))
+                for tally in countries.countries {
+                    try file.write(
+                        CSV.row([
+                            tally.country, Country.named(code: tally.country)?.name ?? tally.country,
+                            String(tally.signatures),
+                        ]))
+                }
+                if let others = countries.others {
+                    let figure =
+                        switch others {
+                        case .withheld: "fewer than \(threshold)"
+                        case .total(let total): String(total)
+                        }
+                    try file.write(CSV.row(["", "Other countries (each fewer than \(threshold))", figure]))
+                }
+            })
         digests.append(try await writeNames(in: work))
         let manifest = Manifest(
             petition: .init(id: petition.id.text, slug: petition.slug, title: petition.title, url: petitionURL),
@@ -62,7 +77,8 @@ public struct DeliveryPackage: Sendable {
 
         let archive = try Archive(url: destination, accessMode: .create)
         for digest in digests + [manifestDigest] {
-            try archive.addEntry(with: digest.name, fileURL: work.appendingPathComponent(digest.name), compressionMethod: .deflate)
+            try archive.addEntry(
+                with: digest.name, fileURL: work.appendingPathComponent(digest.name), compressionMethod: .deflate)
         }
         return digests + [manifestDigest]
     }
@@ -102,9 +118,14 @@ public struct DeliveryPackage: Sendable {
         var cursor: SignatureCursor?
         repeat {
             let page = try await signatures.signaturePage(
-                petitionID: petition.id, states: [.confirmed], window: Date.distantPast...Date.distantFuture, after: cursor, limit: 5000)
+                petitionID: petition.id, states: [.confirmed], window: Date.distantPast...Date.distantFuture,
+                after: cursor, limit: 5000)
             for (signature, sealed) in page where signature.showNamePublicly {
-                try file.write(CSV.row([try sealer.open(PersonalData.self, from: sealed).name, signature.country]))
+                try file.write(
+                    CSV.row([
+                        try sealer.open(PersonalData.self, from: sealed, in: .signature(signature.id)).name,
+                        signature.country,
+                    ]))
             }
             cursor = page.last.map { SignatureCursor(createdAt: $0.signature.createdAt, id: $0.signature.id) }
         } while cursor != nil
@@ -119,27 +140,30 @@ public struct DeliveryPackage: Sendable {
     }
 
     private func letter(now: Date) throws -> String {
-        let template = try MustacheTemplate(string: String(contentsOf: BundledResources.url("delivery/letter.mustache"), encoding: .utf8))
+        let template = try MustacheTemplate(
+            string: String(contentsOf: BundledResources.url("delivery/letter.mustache"), encoding: .utf8))
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
         formatter.dateStyle = .long
         return template.render(
             LetterView(
-                lang: petition.language, dir: TextDirection.of(language: petition.language), date: formatter.string(from: now),
-                title: petition.title, summary: petition.summary, bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown),
+                lang: petition.language, dir: TextDirection.of(language: petition.language),
+                date: formatter.string(from: now),
+                title: petition.title, summary: petition.summary,
+                bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown),
                 organizer: petition.organizer,
-                targets: petition.targets.map { .init(name: $0.name, role: $0.role.isEmpty ? nil : $0.role, organization: $0.organization.isEmpty ? nil : $0.organization) },
-                count: Numbers.grouped(treeHead.count), threshold: threshold,
-                countries: countries.map { tally in
+                targets: petition.targets.map {
                     .init(
-                        name: Country.named(code: tally.country)?.name ?? tally.country,
-                        figure: tally.signatures.map(Numbers.grouped) ?? (tally.withheld == .belowThreshold ? "fewer than \(threshold)" : "not shown"))
+                        name: $0.name, role: $0.role.isEmpty ? nil : $0.role,
+                        organization: $0.organization.isEmpty ? nil : $0.organization)
                 },
-                hasComplementary: countries.contains { $0.withheld == .complementary },
+                count: Numbers.grouped(treeHead.count), threshold: threshold,
+                countries: countries.lines(threshold: threshold).map { .init(name: $0.name, figure: $0.figure) },
                 treeHead: .init(
                     size: treeHead.size, count: Numbers.grouped(treeHead.count), root: treeHead.root.hex,
                     signedAt: ISO8601DateFormatter().string(from: treeHead.timestamp), keyID: treeHead.keyID),
-                publicKey: logKey.key.rawRepresentation.base64EncodedString(), signature: Data(treeHead.signature).base64EncodedString(),
+                publicKey: logKey.key.rawRepresentation.base64EncodedString(),
+                signature: Data(treeHead.signature).base64EncodedString(),
                 petitionURL: petitionURL))
     }
 
@@ -168,7 +192,6 @@ public struct DeliveryPackage: Sendable {
         var count: String
         var threshold: Int
         var countries: [CountryLine]
-        var hasComplementary: Bool
         var treeHead: Head
         var publicKey, signature, petitionURL: String
     }
@@ -181,7 +204,8 @@ private final class HashingFile {
     private var count = 0
 
     init(_ url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        else {
             throw CocoaError(.fileWriteUnknown)
         }
         handle = try FileHandle(forWritingTo: url)

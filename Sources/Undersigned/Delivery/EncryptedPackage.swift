@@ -47,7 +47,8 @@ public enum EncryptedPackage {
 
     /// Encrypts the file at `source` to `recipient`, handing the result to `write` a record at a time.
     static func encrypt(
-        contentsOf source: URL, to recipient: OrganizationPublicKey, chunkSize: Int = chunkSize, write: (Data) async throws -> Void
+        contentsOf source: URL, to recipient: OrganizationPublicKey, chunkSize: Int = chunkSize,
+        write: (Data) async throws -> Void
     ) async throws {
         var stream = try Stream(to: recipient, chunkSize: chunkSize)
         try await write(stream.header)
@@ -104,7 +105,9 @@ public enum EncryptedPackage {
     }
 
     /// Encrypts the file at `source` into a new file at `destination`, readable by its owner only.
-    public static func encrypt(file source: URL, to recipient: OrganizationPublicKey, writingTo destination: URL) async throws {
+    public static func encrypt(file source: URL, to recipient: OrganizationPublicKey, writingTo destination: URL)
+        async throws
+    {
         let output = try createFile(destination)
         defer { try? output.close() }
         try await encrypt(contentsOf: source, to: recipient) { try output.write(contentsOf: $0) }
@@ -113,10 +116,15 @@ public enum EncryptedPackage {
     /// Decrypts the package at `source` into a new file at `destination`. Nothing is left at
     /// `destination` unless the whole package opened: a tampered or truncated one throws.
     public static func decrypt(file source: URL, with key: OrganizationPrivateKey, writingTo destination: URL) throws {
-        guard !FileManager.default.fileExists(atPath: destination.path) else { throw EncryptedPackageError.destinationExists(destination.path) }
-        guard let input = try? FileHandle(forReadingFrom: source) else { throw EncryptedPackageError.cannotRead(source.path) }
+        guard !FileManager.default.fileExists(atPath: destination.path) else {
+            throw EncryptedPackageError.destinationExists(destination.path)
+        }
+        guard let input = try? FileHandle(forReadingFrom: source) else {
+            throw EncryptedPackageError.cannotRead(source.path)
+        }
         defer { try? input.close() }
-        let partial = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).partial")
+        let partial = destination.deletingLastPathComponent().appendingPathComponent(
+            ".\(destination.lastPathComponent).\(UUID().uuidString).partial")
         let output = try createFile(partial)
         do {
             try decrypt(input, with: key) { try output.write(contentsOf: $0) }
@@ -135,13 +143,17 @@ public enum EncryptedPackage {
         guard header.count == headerSize else { throw EncryptedPackageError.truncated }
         let prefix = header.prefix(magic.count + fingerprintSize)
         let fingerprint = prefix.suffix(fingerprintSize)
-        guard Array(fingerprint) == Array(SHA256.hash(data: key.key.publicKey.rawRepresentation).prefix(fingerprintSize)) else {
-            throw EncryptedPackageError.otherKey(packageFingerprint: fingerprint.hex, keyFingerprint: key.publicKey.fingerprint)
+        guard
+            Array(fingerprint) == Array(SHA256.hash(data: key.key.publicKey.rawRepresentation).prefix(fingerprintSize))
+        else {
+            throw EncryptedPackageError.otherKey(
+                packageFingerprint: fingerprint.hex, keyFingerprint: key.publicKey.fingerprint)
         }
         var recipient: HPKE.Recipient
         do {
             recipient = try HPKE.Recipient(
-                privateKey: key.key, ciphersuite: ciphersuite, info: Data(prefix), encapsulatedKey: Data(header.suffix(encapsulatedKeySize)))
+                privateKey: key.key, ciphersuite: ciphersuite, info: Data(prefix),
+                encapsulatedKey: Data(header.suffix(encapsulatedKeySize)))
         } catch {
             throw EncryptedPackageError.tampered
         }
@@ -150,7 +162,9 @@ public enum EncryptedPackage {
             guard recordHeader.count == recordHeaderSize else { throw EncryptedPackageError.truncated }
             let isLast = recordHeader[recordHeader.startIndex]
             let length = recordHeader.dropFirst().reduce(0) { $0 << 8 | Int($1) }
-            guard isLast <= 1, (tagSize...chunkSize + tagSize).contains(length) else { throw EncryptedPackageError.tampered }
+            guard isLast <= 1, (tagSize...chunkSize + tagSize).contains(length) else {
+                throw EncryptedPackageError.tampered
+            }
             let sealed = try read(length, from: input)
             guard sealed.count == length else { throw EncryptedPackageError.truncated }
             let chunk: Data
@@ -198,9 +212,12 @@ public enum EncryptedPackageError: Error, Sendable, Equatable, CustomStringConve
         case .notAPackage: "this is not an encrypted Undersigned package (it does not start with UNDERSIGNED-PACKAGE-1)"
         case .otherKey(let package, let key):
             "this package was encrypted to the key with fingerprint \(package), not to this one (\(key)): use the organization's key of that fingerprint"
-        case .truncated: "the package is incomplete: it was cut short, perhaps by an interrupted download; download it again"
-        case .tampered: "the package was changed after it was encrypted (or damaged): nothing in it can be trusted; download it again"
-        case .trailingBytes: "the package has bytes after its end: it was changed after it was encrypted; download it again"
+        case .truncated:
+            "the package is incomplete: it was cut short, perhaps by an interrupted download; download it again"
+        case .tampered:
+            "the package was changed after it was encrypted (or damaged): nothing in it can be trusted; download it again"
+        case .trailingBytes:
+            "the package has bytes after its end: it was changed after it was encrypted; download it again"
         case .destinationExists(let path): "\(path) exists already"
         case .cannotRead(let path): "cannot read \(path)"
         }

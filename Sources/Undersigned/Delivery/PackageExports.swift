@@ -1,9 +1,9 @@
 import Foundation
 
-/// Delivery packages as a petition's organization takes them away, from its page or with
-/// `undersigned export`: each export is in the audit log, since the package names signers,
-/// and it is to be encrypted to the organization's public key when it has one. (Targets
-/// are not the organization: their private links get the plain ZIP from ``Deliveries``.)
+/// Delivery packages as they are taken away: by the petition's organization, from its page
+/// or with `undersigned export`, to be encrypted to its public key when it has one; or by a
+/// target through its private link, plain (a target is not the organization, and has no key
+/// of its own). Every download is in the audit log, since the package names signers.
 public struct PackageExports: Sendable {
     let deliveries: Deliveries
     let store: any Accounts.Store
@@ -28,14 +28,34 @@ public struct PackageExports: Sendable {
         var encryption = "not encrypted: the petition has no organization"
         if let organizationID = petition.organizationID {
             key = try await store.publicKey(of: organizationID)?.key
-            encryption = key.map { "encrypted to the key of fingerprint \($0.fingerprint)" } ?? "not encrypted: the organization has no public key"
+            encryption =
+                key.map { "encrypted to the key of fingerprint \($0.fingerprint)" }
+                ?? "not encrypted: the organization has no public key"
         }
         let files = try await deliveries.package(petition, to: zip)
         let event = AuditEvent(
-            at: clock.now, actorID: actorID, action: .deliveryPackageExported, subjectType: "petition", subjectID: petition.id.text,
+            at: clock.now, actorID: actorID, action: .deliveryPackageExported, subjectType: "petition",
+            subjectID: petition.id.text,
             organizationID: petition.organizationID, details: "\(petition.slug), \(encryption)")
         try await store.accountTransaction { try await $0.record(event) }
         return Export(files: files, key: key)
+    }
+
+    /// Writes the plain ZIP of `petition` to `zip` for its target at `position`, and records
+    /// that the target took it.
+    public func exportForTarget(_ petition: Petition, position: Int, zipTo zip: URL) async throws -> [DeliveryPackage
+        .FileDigest]
+    {
+        guard petition.targets.indices.contains(position) else { throw DeliveryError.noSuchTarget(position) }
+        let files = try await deliveries.package(petition, to: zip)
+        let event = AuditEvent(
+            at: clock.now, actorID: nil,
+            actorLabel: TargetResponses.actorLabel(petition.targets[position], position: position),
+            action: .deliveryPackageExported, subjectType: "petition", subjectID: petition.id.text,
+            organizationID: petition.organizationID,
+            details: "\(petition.slug), not encrypted: downloaded through the private link of target \(position + 1)")
+        try await store.accountTransaction { try await $0.record(event) }
+        return files
     }
 }
 
@@ -44,8 +64,10 @@ public struct PackageExports: Sendable {
 public enum PackageScratch {
     /// A path for a new ZIP in a new private directory.
     public static func newFile() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("undersigned-package-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "undersigned-package-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         return directory.appendingPathComponent("package.zip")
     }
 

@@ -15,7 +15,8 @@ public protocol AnnouncementStore: Sendable {
     /// `compose` writes for them and moves the announcement past them, or finishes it when
     /// none are left. Returns how many were queued.
     func sendNextPage(
-        of announcement: Announcement, limit: Int, compose: @Sendable ([AnnouncementRecipient]) throws -> [QueuedEmail]
+        of announcement: Announcement, limit: Int, at now: Date,
+        compose: @Sendable ([AnnouncementRecipient]) throws -> [QueuedEmail]
     ) async throws -> Int
     /// Stops news for this signature; returns whether it was on.
     func unsubscribe(signatureID: UUID) async throws -> Bool
@@ -32,7 +33,8 @@ public struct AnnouncementWorker: Service {
     let wakeOutbox: @Sendable () -> Void
 
     public init(
-        store: any AnnouncementStore, petitions: @escaping @Sendable (UUID) async throws -> Petition?, mailer: SignerMail, logger: Logger,
+        store: any AnnouncementStore, petitions: @escaping @Sendable (UUID) async throws -> Petition?,
+        mailer: SignerMail, logger: Logger,
         interval: Duration = .seconds(2), wakeOutbox: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
@@ -49,10 +51,14 @@ public struct AnnouncementWorker: Service {
             guard let petition = try await petitions(announcement.petitionID) else { continue }
             let mailer = self.mailer
             while true {
-                let queued = try await store.sendNextPage(of: announcement, limit: pageSize) { recipients in
+                let queued = try await store.sendNextPage(of: announcement, limit: pageSize, at: mailer.clock.now) {
+                    recipients in
                     try recipients.map { recipient in
-                        let signer = try mailer.sealer.open(PersonalData.self, from: recipient.sealedPersonalData)
-                        return try mailer.announcement(announcement, petition: petition, signatureID: recipient.signatureID, signer: signer)
+                        let signer = try mailer.sealer.open(
+                            PersonalData.self, from: recipient.sealedPersonalData, in: .signature(recipient.signatureID)
+                        )
+                        return try mailer.announcement(
+                            announcement, petition: petition, signatureID: recipient.signatureID, signer: signer)
                     }
                 }
                 if queued == 0 { break }

@@ -17,8 +17,9 @@ public struct EmailMessage: Sendable, Equatable, SealableRecord {
     public var createdAt: Date
 
     public init(
-        id: UUID = UUID(), to: String, toName: String? = nil, subject: String, textBody: String, htmlBody: String? = nil,
-        language: String? = nil, listUnsubscribeURL: String? = nil, createdAt: Date = Date()
+        id: UUID = UUID(), to: String, toName: String? = nil, subject: String, textBody: String,
+        htmlBody: String? = nil,
+        language: String? = nil, listUnsubscribeURL: String? = nil, createdAt: Date
     ) {
         self.id = id
         self.to = to
@@ -41,7 +42,9 @@ public struct EmailMessage: Sendable, Equatable, SealableRecord {
     /// Reads both the five fields of plain-text messages queued by earlier versions and the
     /// nine of today's.
     public init(sealedFields fields: [String]) throws {
-        guard fields.count == 5 || fields.count == 9, let id = UUID(uuidString: fields[0]), let millis = Int64(fields[4]) else {
+        guard fields.count == 5 || fields.count == 9, let id = UUID(uuidString: fields[0]),
+            let millis = Int64(fields[4])
+        else {
             throw PersonalDataSealer.SealingError.malformed
         }
         func optional(_ index: Int) -> String? {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 
 /// Hands a message to the world outside.
 public protocol MailTransport: Sendable {
@@ -36,14 +37,22 @@ public struct FileMailTransport: MailTransport {
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
     }
 
+    /// Writes go to NIO's thread pool: each waits for the disk, and on the few threads that run
+    /// Swift's tasks that wait would hold up every request.
+    public var parallelism: Int { 4 }
+
     public func send(_ message: EmailMessage) async throws {
-        let name = "\(Int(message.createdAt.timeIntervalSince1970 * 1000))-\(message.id.uuidString.lowercased()).eml"
+        // Named by when it was written, so that the folder lists messages in the order they went out.
+        let name = "\(composer.clock.now.millis)-\(message.id.uuidString.lowercased()).eml"
         let final = directory.appendingPathComponent(name)
         let partial = directory.appendingPathComponent(".\(name).partial")
-        try Data(try composer.compose(message).utf8).write(to: partial)
-        // Rename so that a reader never sees half a message; a resend after a crash overwrites.
-        _ = try? FileManager.default.removeItem(at: final)
-        try FileManager.default.moveItem(at: partial, to: final)
+        let bytes = Data(try composer.compose(message).utf8)
+        try await NIOThreadPool.singleton.runIfActive {
+            try bytes.write(to: partial)
+            // Rename so that a reader never sees half a message; a resend after a crash overwrites.
+            _ = try? FileManager.default.removeItem(at: final)
+            try FileManager.default.moveItem(at: partial, to: final)
+        }
     }
 }
 
@@ -56,6 +65,8 @@ public struct LogMailTransport: MailTransport {
     }
 
     public func send(_ message: EmailMessage) async throws {
-        logger.info("email sent to the log transport", metadata: ["email.id": "\(message.id)", "email.bytes": "\(message.textBody.utf8.count)"])
+        logger.info(
+            "email sent to the log transport",
+            metadata: ["email.id": "\(message.id)", "email.bytes": "\(message.textBody.utf8.count)"])
     }
 }

@@ -20,7 +20,7 @@ public struct OutboxMetrics: Sendable {
         oldestAge = Gauge(label: "undersigned_outbox_oldest_age_seconds", factory: factory)
     }
 
-    func record(_ status: OutboxStatus, now: Date = Date()) {
+    func record(_ status: OutboxStatus, now: Date) {
         queued.record(status.queued)
         undeliverable.record(status.failed)
         oldestAge.record(status.oldestQueuedAt.map { max(0, now.timeIntervalSince($0)) } ?? 0)

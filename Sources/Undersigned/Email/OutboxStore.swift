@@ -5,6 +5,10 @@ public protocol OutboxStore: Sendable {
     /// Takes up to `limit` queued messages that are due, hiding them from other workers until
     /// `leaseUntil`: a worker that dies mid-send leaves them to be retried then.
     func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail]
+    /// Moves the lease of the messages among `ids` still leased until `heldUntil` to `until`,
+    /// for a worker still at work on them. Those whose lease changed meanwhile (a failure
+    /// recorded, or a lease that ran out and another worker took) are left as they are.
+    func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws
     /// Removes sent messages and their history, in one transaction for the whole batch.
     func markSent(_ ids: [UUID]) async throws
     /// Records a failed attempt and when to try again.

@@ -14,7 +14,8 @@ public struct RetryPolicy: Sendable {
     public var backoff: @Sendable (_ attempts: Int) -> TimeInterval
 
     public static let standard = RetryPolicy(
-        maximumAge: 2 * 24 * 3600, maximumAttempts: 40, keepUndeliverable: 7 * 24 * 3600, backoff: { RetryPolicy.backoff(attempts: $0) })
+        maximumAge: 2 * 24 * 3600, maximumAttempts: 40, keepUndeliverable: 7 * 24 * 3600,
+        backoff: { RetryPolicy.backoff(attempts: $0) })
 
     public init(
         maximumAge: TimeInterval, maximumAttempts: Int, keepUndeliverable: TimeInterval,
@@ -39,6 +40,9 @@ public struct RetryPolicy: Sendable {
 ///
 /// Delivery is at least once: a message is deleted only after the server accepted it, so a
 /// crash between the two sends it again when its lease ends (a duplicate, never a loss).
+/// Leases are short and renewed while a batch is at work: another instance never takes a
+/// message a live one is sending, and after a crash what was claimed goes out again within
+/// one lease.
 /// A 5xx refusal gives up at once; anything else is retried with backoff until the policy's
 /// age or attempt limit.
 public final class OutboxWorker: Service, Sendable {
@@ -47,23 +51,29 @@ public final class OutboxWorker: Service, Sendable {
     private let sealer: PersonalDataSealer
     private let logger: Logger
     private let pollInterval: Duration
+    private let lease: Duration
     private let policy: RetryPolicy
     private let metrics: OutboxMetrics
+    private let clock: WallClock
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
     private let lastCleanup = Mutex<Date>(.distantPast)
 
     public init(
         store: any OutboxStore, transport: any MailTransport, sealer: PersonalDataSealer, logger: Logger,
-        pollInterval: Duration = .seconds(1), policy: RetryPolicy = .standard, metrics: OutboxMetrics = OutboxMetrics()
+        pollInterval: Duration = .seconds(1), lease: Duration = Settings().outboxLease,
+        policy: RetryPolicy = .standard,
+        metrics: OutboxMetrics = OutboxMetrics(), clock: WallClock = .system
     ) {
         self.store = store
         self.transport = transport
         self.sealer = sealer
         self.logger = logger
         self.pollInterval = pollInterval
+        self.lease = lease
         self.policy = policy
         self.metrics = metrics
+        self.clock = clock
         (self.doorbell, self.ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -95,24 +105,56 @@ public final class OutboxWorker: Service, Sendable {
     /// outbox has nothing due.
     public func drain() async {
         while !Task.isCancelled {
-            let now = Date()
+            let now = clock.now
+            let leaseUntil = now.addingTimeInterval(lease.timeInterval)
             let claimed: [ClaimedEmail]
             do {
-                claimed = try await store.claimDueEmails(limit: 128, now: now, leaseUntil: now.addingTimeInterval(300))
+                claimed = try await store.claimDueEmails(limit: 128, now: now, leaseUntil: leaseUntil)
             } catch {
                 logger.error("cannot read the outbox", metadata: ["error": "\(String(reflecting: error))"])
                 return
             }
             if claimed.isEmpty { return }
-            let sent = await deliverAll(claimed)
-            do {
-                try await store.markSent(sent)
-                metrics.sent.increment(by: sent.count)
-            } catch {
-                // They went out; their leases expire and they go again: at least once, as documented.
-                logger.error("cannot mark emails sent", metadata: ["error": "\(String(reflecting: error))"])
-                return
+            let marked = await holdingLease(on: claimed.map(\.id), until: leaseUntil) {
+                let sent = await deliverAll(claimed)
+                do {
+                    try await store.markSent(sent)
+                    metrics.sent.increment(by: sent.count)
+                    return true
+                } catch {
+                    // They went out; their leases expire and they go again: at least once, as documented.
+                    logger.error("cannot mark emails sent", metadata: ["error": "\(String(reflecting: error))"])
+                    return false
+                }
             }
+            if !marked { return }
+        }
+    }
+
+    /// Runs `body` while renewing the lease on `ids` three times a lease, so that it never
+    /// runs out while this worker is alive, however long sending takes.
+    private func holdingLease<Result>(on ids: [UUID], until leaseUntil: Date, _ body: () async -> Result) async
+        -> Result
+    {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var held = leaseUntil
+                while (try? await Task.sleep(for: self.lease / 3)) != nil {
+                    let renewed = self.clock.now.addingTimeInterval(self.lease.timeInterval)
+                    do {
+                        try await self.store.renewLease(ids, heldUntil: held, until: renewed)
+                        held = renewed
+                    } catch {
+                        // The next renewal tries again; if the lease runs out meanwhile another
+                        // instance may send these too: a duplicate, never a loss.
+                        self.logger.warning(
+                            "cannot renew the outbox lease", metadata: ["error": "\(String(reflecting: error))"])
+                    }
+                }
+            }
+            let result = await body()
+            group.cancelAll()
+            return result
         }
     }
 
@@ -138,7 +180,7 @@ public final class OutboxWorker: Service, Sendable {
     /// Whether the message went out; a failure is recorded, and retried or given up on.
     private func deliver(_ email: ClaimedEmail) async -> Bool {
         do {
-            let message = try sealer.open(EmailMessage.self, from: email.sealedMessage)
+            let message = try sealer.open(EmailMessage.self, from: email.sealedMessage, in: .outbox(email.id))
             try await transport.send(message)
             return true
         } catch {
@@ -148,35 +190,43 @@ public final class OutboxWorker: Service, Sendable {
     }
 
     private func recordFailure(of email: ClaimedEmail, _ error: any Error) async {
-        let now = Date()
+        let now = clock.now
         let reason = error as? any MailDeliveryError
         // A message that cannot be opened will never open: give up on it too.
         let permanent = reason?.isPermanent ?? (error is PersonalDataSealer.SealingError)
-        let exhausted = email.attempts >= policy.maximumAttempts || now.timeIntervalSince(email.createdAt) >= policy.maximumAge
+        let exhausted =
+            email.attempts >= policy.maximumAttempts || now.timeIntervalSince(email.createdAt) >= policy.maximumAge
         let giveUp = permanent || exhausted
         let detail = reason?.summary ?? "\(type(of: error))"
         let attempt = DeliveryAttempt(
-            number: email.attempts, at: now, outcome: giveUp ? .failed : .retry, replyCode: reason?.replyCode, detail: detail)
-        let metadata: Logger.Metadata = ["email.id": "\(email.id)", "attempts": "\(email.attempts)", "error": "\(detail)"]
+            number: email.attempts, at: now, outcome: giveUp ? .failed : .retry, replyCode: reason?.replyCode,
+            detail: detail)
+        let metadata: Logger.Metadata = [
+            "email.id": "\(email.id)", "attempts": "\(email.attempts)", "error": "\(detail)",
+        ]
         do {
             if giveUp {
-                logger.error(permanent ? "email refused; giving up" : "email not sent in time; giving up", metadata: metadata)
+                logger.error(
+                    permanent ? "email refused; giving up" : "email not sent in time; giving up", metadata: metadata)
                 try await store.markUndeliverable(email.id, attempt: attempt)
                 metrics.failed.increment()
             } else {
                 logger.warning("email not sent; will retry", metadata: metadata)
-                try await store.markFailed(email.id, attempt: attempt, retryAt: now.addingTimeInterval(policy.backoff(email.attempts)))
+                try await store.markFailed(
+                    email.id, attempt: attempt, retryAt: now.addingTimeInterval(policy.backoff(email.attempts)))
                 metrics.retried.increment()
             }
         } catch {
             // The lease runs out and the message is tried again.
-            logger.error("cannot record a failed email", metadata: ["email.id": "\(email.id)", "error": "\(String(reflecting: error))"])
+            logger.error(
+                "cannot record a failed email",
+                metadata: ["email.id": "\(email.id)", "error": "\(String(reflecting: error))"])
         }
     }
 
     /// Hourly, deletes messages given up on longer ago than the policy keeps them.
     private func deleteOldUndeliverable() async {
-        let now = Date()
+        let now = clock.now
         let due = lastCleanup.withLock { last in
             guard now.timeIntervalSince(last) >= 3600 else { return false }
             last = now
@@ -185,9 +235,18 @@ public final class OutboxWorker: Service, Sendable {
         guard due else { return }
         do {
             let deleted = try await store.deleteUndeliverable(before: now.addingTimeInterval(-policy.keepUndeliverable))
-            if deleted > 0 { logger.notice("retention: deleted undeliverable emails", metadata: ["count": "\(deleted)"]) }
+            if deleted > 0 {
+                logger.notice("retention: deleted undeliverable emails", metadata: ["count": "\(deleted)"])
+            }
         } catch {
-            logger.error("retention: cannot delete undeliverable emails", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error(
+                "retention: cannot delete undeliverable emails", metadata: ["error": "\(String(reflecting: error))"])
         }
+    }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

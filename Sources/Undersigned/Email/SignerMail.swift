@@ -8,12 +8,15 @@ public struct SignerMail: Sendable {
     public let receipts: ReceiptCodes
     public let unsubscribeLinks: LinkTokens
     public let sealer: PersonalDataSealer
+    /// When the emails it writes are dated, and so when they are due.
+    public let clock: WallClock
     /// The interface is in English; a localized interface passes the signer's language here.
     public let language = "en"
 
     public init(
-        baseURL: URL, confirmationLinks: LinkTokens, withdrawalLinks: LinkTokens, receipts: ReceiptCodes, unsubscribeLinks: LinkTokens,
-        sealer: PersonalDataSealer
+        baseURL: URL, confirmationLinks: LinkTokens, withdrawalLinks: LinkTokens, receipts: ReceiptCodes,
+        unsubscribeLinks: LinkTokens,
+        sealer: PersonalDataSealer, clock: WallClock = .system
     ) {
         self.baseURL = baseURL
         self.confirmationLinks = confirmationLinks
@@ -21,22 +24,28 @@ public struct SignerMail: Sendable {
         self.receipts = receipts
         self.unsubscribeLinks = unsubscribeLinks
         self.sealer = sealer
+        self.clock = clock
     }
 
     public func unsubscribeURL(signatureID: UUID) -> String {
-        "\(baseURL.absoluteString)/unsubscribe/\(unsubscribeLinks.token(for: signatureID))"
+        SignerRoute.unsubscribe(token: unsubscribeLinks.token(for: signatureID)).url(on: baseURL)
     }
 
     /// News to a signer who asked for it, with a link (and a one-click header) to stop.
-    func announcement(_ announcement: Announcement, petition: Petition, signatureID: UUID, signer: PersonalData) throws -> QueuedEmail {
+    func announcement(_ announcement: Announcement, petition: Petition, signatureID: UUID, signer: PersonalData) throws
+        -> QueuedEmail
+    {
         let unsubscribe = unsubscribeURL(signatureID: signatureID)
         return try queue(
             to: signer.email, name: signer.name, subject: "\(announcement.subject): \(petition.title)",
             paragraphs: [.text("Hello \(signer.name),")]
-                + announcement.body.components(separatedBy: "\n\n").map { .text($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                + announcement.body.components(separatedBy: "\n\n").map {
+                    .text($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                }
                 + [
-                    .link("\(baseURL.absoluteString)/p/\(petition.slug)", label: petition.title),
-                    .text("You receive this because you signed and asked for news of this petition. To receive no more:"),
+                    .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: petition.title),
+                    .text(
+                        "You receive this because you signed and asked for news of this petition. To receive no more:"),
                     .link(unsubscribe, label: "Unsubscribe"),
                 ],
             listUnsubscribeURL: unsubscribe)
@@ -44,15 +53,15 @@ public struct SignerMail: Sendable {
 
     /// Where a receipt code is checked against the petition's signed log.
     public func receiptURL(signatureID: UUID, petition: Petition) -> String {
-        "\(baseURL.absoluteString)/p/\(petition.slug)/receipt?code=\(receipts.code(for: signatureID))"
+        PetitionRoute.receipt(slug: petition.slug).url(on: baseURL, query: ["code": receipts.code(for: signatureID)])
     }
 
     public func confirmationURL(signatureID: UUID) -> String {
-        "\(baseURL.absoluteString)/confirm/\(confirmationLinks.token(for: signatureID))"
+        SignerRoute.confirm(token: confirmationLinks.token(for: signatureID)).url(on: baseURL)
     }
 
     public func withdrawalURL(signatureID: UUID) -> String {
-        "\(baseURL.absoluteString)/withdraw/\(withdrawalLinks.token(for: signatureID))"
+        SignerRoute.withdraw(token: withdrawalLinks.token(for: signatureID)).url(on: baseURL)
     }
 
     func confirmationRequest(signatureID: UUID, request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
@@ -63,9 +72,12 @@ public struct SignerMail: Sendable {
             paragraphs: [
                 .text("Hello \(request.name),"),
                 .text("Thank you for signing \u{201C}\(petition.title)\u{201D}."),
-                .text("Your signature counts only once you confirm it. Open this link and press the button on the page:"),
+                .text(
+                    "Your signature counts only once you confirm it. Open this link and press the button on the page:"),
                 .link(link, label: "Confirm my signature"),
-                .text("If you did not sign this petition, ignore this email: unconfirmed signatures are deleted after 7 days and are never counted."),
+                .text(
+                    "If you did not sign this petition, ignore this email: unconfirmed signatures are deleted after 7 days and are never counted."
+                ),
                 .text("\u{2014} Undersigned, on behalf of \(petition.organizer)"),
             ])
     }
@@ -79,7 +91,7 @@ public struct SignerMail: Sendable {
                 .text(
                     "Someone, probably you, asked to sign \u{201C}\(petition.title)\u{201D} with this email address. Your signature is already confirmed and counted: there is nothing more to do."
                 ),
-                .link("\(baseURL.absoluteString)/p/\(petition.slug)", label: petition.title),
+                .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: petition.title),
                 .text("\u{2014} Undersigned, on behalf of \(petition.organizer)"),
             ])
     }
@@ -93,11 +105,15 @@ public struct SignerMail: Sendable {
             paragraphs: [
                 .text("Hello \(signer.name),"),
                 .text("Your signature on \u{201C}\(petition.title)\u{201D} is confirmed and counted."),
-                .link("\(baseURL.absoluteString)/p/\(petition.slug)", label: petition.title),
+                .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: petition.title),
                 .text("Your receipt code: \(code)"),
-                .text("It proves that your signature is in the petition's public, signed log of signatures, without saying who you are. Check it at any time here:"),
+                .text(
+                    "It proves that your signature is in the petition's public, signed log of signatures, without saying who you are. Check it at any time here:"
+                ),
                 .link(receiptURL(signatureID: signatureID, petition: petition), label: "Check my receipt"),
-                .text("You can withdraw your signature at any time. This link opens a page with a button; pressing it removes your signature from the count and erases your name and email address at once:"),
+                .text(
+                    "You can withdraw your signature at any time. This link opens a page with a button; pressing it removes your signature from the count and erases your name and email address at once:"
+                ),
                 .link(withdrawalURL(signatureID: signatureID), label: "Withdraw my signature"),
                 .text("Keep this email: the link is the only way to withdraw."),
                 .text("\u{2014} Undersigned, on behalf of \(petition.organizer)"),
@@ -105,13 +121,16 @@ public struct SignerMail: Sendable {
     }
 
     private func queue(
-        to address: String, name: String, subject: String, paragraphs: [MailParagraph], listUnsubscribeURL: String? = nil
+        to address: String, name: String, subject: String, paragraphs: [MailParagraph],
+        listUnsubscribeURL: String? = nil
     ) throws -> QueuedEmail {
         let message = EmailMessage(
             to: address, toName: name, subject: subject, textBody: MailParagraph.text(paragraphs),
             htmlBody: MailParagraph.html(paragraphs, title: subject, language: language), language: language,
-            listUnsubscribeURL: listUnsubscribeURL)
-        return QueuedEmail(id: message.id, sealedMessage: try sealer.seal(message), createdAt: message.createdAt)
+            listUnsubscribeURL: listUnsubscribeURL, createdAt: clock.now)
+        return QueuedEmail(
+            id: message.id, sealedMessage: try sealer.seal(message, in: .outbox(message.id)),
+            createdAt: message.createdAt)
     }
 }
 
@@ -131,7 +150,9 @@ enum MailParagraph {
 
     /// Inline styles only: mail clients ignore style sheets. Right-to-left languages get `dir`.
     static func html(_ paragraphs: [MailParagraph], title: String, language: String) -> String {
-        let direction = ["ar", "fa", "he", "ur"].contains(language.split(separator: "-").first.map(String.init) ?? "") ? "rtl" : "ltr"
+        let direction =
+            ["ar", "fa", "he", "ur"].contains(language.split(separator: "-").first.map(String.init) ?? "")
+            ? "rtl" : "ltr"
         let body = paragraphs.map { paragraph in
             switch paragraph {
             case .text(let text):

@@ -15,7 +15,8 @@ public struct SignatureExport: Sendable {
     public static let batchSize = 1_000
 
     public init(
-        signatures: any SignatureExportStore, petitions: any PetitionStore & PetitionEditingStore, sealer: PersonalDataSealer,
+        signatures: any SignatureExportStore, petitions: any PetitionStore & PetitionEditingStore,
+        sealer: PersonalDataSealer,
         clock: WallClock = .system
     ) {
         self.signatures = signatures
@@ -27,12 +28,17 @@ public struct SignatureExport: Sendable {
     /// Records that `account` starts exporting the petition, with the rows it should hold
     /// (the count at this moment: signatures confirmed while it streams may be in it too).
     @discardableResult
-    public func recordStart(of petition: Petition, by account: Account, encryptedTo key: OrganizationPublicKey?) async throws -> Int {
+    public func recordStart(of petition: Petition, by account: Account, encryptedTo key: OrganizationPublicKey?)
+        async throws -> Int
+    {
         let expected = try await petitions.signatureCount(petitionID: petition.id)
-        let encryption = key.map { "encrypted to the key of fingerprint \($0.fingerprint)" } ?? "not encrypted: the organization has no public key"
+        let encryption =
+            key.map { "encrypted to the key of fingerprint \($0.fingerprint)" }
+            ?? "not encrypted: the organization has no public key"
         let event = PetitionEditor.event(
             .signaturesExported, petition, by: account.id, at: clock.now,
-            details: "CSV of \(expected) confirmed signatures expected; names of those who asked to be named, addresses of those who asked "
+            details:
+                "CSV of \(expected) confirmed signatures expected; names of those who asked to be named, addresses of those who asked "
                 + "for news; \(encryption)")
         try await petitions.petitionTransaction { transaction in try await transaction.record(event) }
         return expected
@@ -48,7 +54,8 @@ public struct SignatureExport: Sendable {
         var rows = 0
         var cursor: SignatureCursor?
         while true {
-            let batch = try await signatures.confirmedSignatures(petitionID: petitionID, after: cursor, limit: batchSize)
+            let batch = try await signatures.confirmedSignatures(
+                petitionID: petitionID, after: cursor, limit: batchSize)
             guard let last = batch.last else { return rows }
             var piece: [UInt8] = []
             piece.reserveCapacity(batch.count * 96)
@@ -65,11 +72,13 @@ public struct SignatureExport: Sendable {
         var name = ""
         var email = ""
         if let sealed = signature.sealedPersonalData, signature.showName || signature.wantsUpdates {
-            let person = try sealer.open(PersonalData.self, from: sealed)
+            let person = try sealer.open(PersonalData.self, from: sealed, in: .signature(signature.id))
             if signature.showName { name = person.name }
             if signature.wantsUpdates { email = person.email }
         }
-        return CSV.row([signature.confirmedAt.formatted(.iso8601), signature.country, signature.source.rawValue, name, email])
+        return CSV.row([
+            signature.confirmedAt.formatted(.iso8601), signature.country, signature.source.rawValue, name, email,
+        ])
     }
 }
 
@@ -88,5 +97,6 @@ public struct ExportedSignature: Sendable {
 
 public protocol SignatureExportStore: Sendable {
     /// Up to `limit` confirmed signatures of the petition after `cursor`, in the order they were made.
-    func confirmedSignatures(petitionID: UUID, after cursor: SignatureCursor?, limit: Int) async throws -> [ExportedSignature]
+    func confirmedSignatures(petitionID: UUID, after cursor: SignatureCursor?, limit: Int) async throws
+        -> [ExportedSignature]
 }

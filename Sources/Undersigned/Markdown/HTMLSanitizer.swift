@@ -82,48 +82,61 @@ public enum HTMLSanitizer {
         scanner = scanner[scanner.endIndex...]
     }
 
+    /// Escapes scalar by scalar, not character by character: a `<` or `"` joined to its
+    /// neighbours in one grapheme cluster (after U+0600, before a combining mark) is still
+    /// markup to a browser.
     static func escapeText(_ text: Substring) -> String {
         var result = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            switch character {
+        let scalars = text.unicodeScalars
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            switch scalar {
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
-            case "&": result += isEntity(at: index, in: text) ? "&" : "&amp;"
-            default: result.append(character)
+            case "&": result += isEntity(scalars[scalars.index(after: index)...]) ? "&" : "&amp;"
+            default: result.unicodeScalars.append(scalar)
             }
-            index = text.index(after: index)
+            index = scalars.index(after: index)
         }
         return result
     }
 
     static func escapeAttribute(_ text: String) -> String {
+        // Most text has nothing to escape; every email and page passes here.
+        let needsEscaping = text.utf8.contains { byte in
+            switch byte {
+            case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
+            default: false
+            }
+        }
+        guard needsEscaping else { return text }
         var result = ""
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": result += "&amp;"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
             case "'": result += "&#39;"
-            default: result.append(character)
+            default: result.unicodeScalars.append(scalar)
             }
         }
         return result
     }
 
-    /// `&name;`, `&#123;` or `&#x1F;` starting at `index`.
-    private static func isEntity(at index: Substring.Index, in text: Substring) -> Bool {
-        let rest = text[text.index(after: index)...].prefix(12)
+    /// Whether what follows an `&` is the rest of `name;`, `#123;` or `#x1F;`.
+    private static func isEntity(_ following: Substring.UnicodeScalarView) -> Bool {
+        let rest = following.prefix(12)
         guard let semicolon = rest.firstIndex(of: ";") else { return false }
         let body = rest[..<semicolon]
-        if body.hasPrefix("#x") || body.hasPrefix("#X") {
-            return body.count > 2 && body.dropFirst(2).allSatisfy(\.isHexDigit)
+        let isDigit = { (scalar: Unicode.Scalar) in ("0"..."9").contains(scalar) }
+        if body.starts(with: "#x".unicodeScalars) || body.starts(with: "#X".unicodeScalars) {
+            return body.count > 2 && body.dropFirst(2).allSatisfy { $0.isASCII && $0.properties.isASCIIHexDigit }
         }
-        if body.hasPrefix("#") { return body.count > 1 && body.dropFirst().allSatisfy(\.isNumber) }
-        return !body.isEmpty && body.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        if body.first == "#" { return body.count > 1 && body.dropFirst().allSatisfy(isDigit) }
+        return !body.isEmpty && body.allSatisfy { ($0.isASCII && $0.properties.isAlphabetic) || isDigit($0) }
     }
 
     static func decodeEntities(_ text: String) -> String {
@@ -142,11 +155,15 @@ public enum HTMLSanitizer {
                 } else if body.hasPrefix("#") {
                     scalar = UInt32(body.dropFirst()).flatMap(Unicode.Scalar.init)
                 } else {
-                    scalar = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "colon": ":", "tab": "\t", "newline": "\n"][body.lowercased()]
+                    scalar =
+                        [
+                            "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "colon": ":", "tab": "\t",
+                            "newline": "\n",
+                        ][body.lowercased()]
                 }
                 if let scalar {
                     result.unicodeScalars.append(scalar)
-                    rest = candidate[candidate.index(after: semicolon)...]
+                    rest = rest[candidate.index(after: semicolon)...]
                     continue
                 }
             }

@@ -14,7 +14,10 @@ public struct Moderation: Sendable {
     let mail: AccountMail
     let clock: WallClock
 
-    public init(editor: PetitionEditor, store: any PetitionEditingStore, accounts: Accounts, mail: AccountMail, clock: WallClock = .system) {
+    public init(
+        editor: PetitionEditor, store: any PetitionEditingStore, accounts: Accounts, mail: AccountMail,
+        clock: WallClock = .system
+    ) {
         self.editor = editor
         self.store = store
         self.accounts = accounts
@@ -46,7 +49,8 @@ public struct Moderation: Sendable {
         } alongside: { transaction in
             let reports = try await transaction.resolveReports(petitionID: petition.id, as: .takenDown, at: now)
             guard !reports.isEmpty else { return }
-            try await transaction.record(PetitionEditor.event(.reportsUpheld, petition, by: moderator.id, at: now, details: reports.summary))
+            try await transaction.record(
+                PetitionEditor.event(.reportsUpheld, petition, by: moderator.id, at: now, details: reports.summary))
         }
     }
 
@@ -57,14 +61,16 @@ public struct Moderation: Sendable {
         return try await store.petitionTransaction { transaction in
             let reports = try await transaction.resolveReports(petitionID: petition.id, as: .dismissed, at: now)
             guard !reports.isEmpty else { return 0 }
-            try await transaction.record(PetitionEditor.event(.reportsDismissed, petition, by: moderator.id, at: now, details: reports.summary))
+            try await transaction.record(
+                PetitionEditor.event(.reportsDismissed, petition, by: moderator.id, at: now, details: reports.summary))
             return reports.count
         }
     }
 
     private func decide(
         _ transition: PetitionTransition, _ petition: Petition, reason: String?, by moderator: Account,
-        email: @escaping @Sendable (_ owner: Owner, _ organization: Organization, _ reason: String) throws -> QueuedEmail,
+        email:
+            @escaping @Sendable (_ owner: Owner, _ organization: Organization, _ reason: String) throws -> QueuedEmail,
         alongside: @escaping @Sendable (any PetitionTransaction) async throws -> Void = { _ in }
     ) async throws {
         let (organization, owners) = try await ownersToTell(of: petition)
@@ -87,12 +93,16 @@ public struct Moderation: Sendable {
     /// The petition's organization and its owners whose accounts are in use; none for a
     /// petition the instance hosts itself.
     private func ownersToTell(of petition: Petition) async throws -> (Organization?, [Owner]) {
-        guard let organizationID = petition.organizationID, let organization = try await accounts.store.organization(id: organizationID) else {
+        guard let organizationID = petition.organizationID,
+            let organization = try await accounts.store.organization(id: organizationID)
+        else {
             return (nil, [])
         }
         var owners: [Owner] = []
         for member in try await accounts.store.members(of: organizationID) where member.role == .owner {
-            guard let account = try await accounts.store.account(id: member.accountID), !account.isDisabled else { continue }
+            guard let account = try await accounts.store.account(id: member.accountID), !account.isDisabled else {
+                continue
+            }
             owners.append(Owner(name: account.name, address: try accounts.email(of: account)))
         }
         return (organization, owners)
@@ -103,9 +113,33 @@ public struct Moderation: Sendable {
         try await store.petitions(in: .pendingReview)
     }
 
+    /// Public petitions with translations that no moderator has read yet.
+    public func translationsAwaitingReview() async throws -> [Petition] {
+        try await store.petitionsWithTranslationsAwaitingReview()
+    }
+
+    /// Publishes a translation added to a public petition, or removes it with a reason;
+    /// either way the organization's owners are told in the same transaction.
+    public func review(
+        translation language: String, of petition: Petition, approve: Bool, reason: String?, by moderator: Account
+    ) async throws {
+        let (organization, owners) = try await ownersToTell(of: petition)
+        try await editor.review(translation: language, of: petition.id, approve: approve, reason: reason, by: moderator)
+        { _, transaction in
+            guard let organization, !owners.isEmpty else { return }
+            try await transaction.enqueue(
+                try owners.map { owner in
+                    try mail.translationReviewed(
+                        petition, language: language, of: organization, approved: approve, reason: reason ?? "",
+                        to: owner)
+                })
+        }
+        if !owners.isEmpty { mail.queued() }
+    }
+
     /// "25 November 2026", as pages and emails give the day of a decision (UTC).
     public static func day(_ date: Date) -> String {
         date.formatted(
-            Date.FormatStyle(date: .long, time: .omitted, locale: Locale(identifier: "en_GB"), timeZone: TimeZone(identifier: "UTC")!))
+            Date.FormatStyle(date: .long, time: .omitted, locale: Locale(identifier: "en_GB"), timeZone: .gmt))
     }
 }

@@ -106,15 +106,18 @@ public struct Reports: Sendable {
         var problems = FormProblems()
         let reason = ReportReason(rawValue: reason ?? "")
         if reason == nil { problems["reason"] = "Please choose what is wrong with this petition." }
-        let details = (details ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let details = (details ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(
+            in: .whitespacesAndNewlines)
         if details.count > Self.detailsLimit {
             problems["details"] = "Please keep the details to \(Numbers.grouped(Self.detailsLimit)) characters."
         }
         try problems.check()
         guard let reason else { throw problems }
+        let id = UUID()
         try await store.insert(
             PetitionReport(
-                petitionID: petition.id, reason: reason, sealedDetails: details.isEmpty ? nil : try sealer.seal(SealedReportDetails(details)),
+                id: id, petitionID: petition.id, reason: reason,
+                sealedDetails: details.isEmpty ? nil : try sealer.seal(SealedReportDetails(details), in: .report(id)),
                 createdAt: clock.now))
     }
 
@@ -135,7 +138,9 @@ public struct Reports: Sendable {
     /// Petitions with open reports, the most reported first, then the longest waiting.
     public func reportedPetitions() async throws -> [ReportedPetition] {
         var reported: [ReportedPetition] = []
-        for (petitionID, reports) in Dictionary(grouping: try await store.openReports(petitionID: nil), by: \.petitionID) {
+        for (petitionID, reports) in Dictionary(
+            grouping: try await store.openReports(petitionID: nil), by: \.petitionID)
+        {
             guard let petition = try await store.petition(id: petitionID) else { continue }
             reported.append(ReportedPetition(petition: petition, reports: try reports.map(opened)))
         }
@@ -150,7 +155,10 @@ public struct Reports: Sendable {
 
     private func opened(_ report: PetitionReport) throws -> Open {
         Open(
-            reason: report.reason, details: try report.sealedDetails.map { try sealer.open(SealedReportDetails.self, from: $0).text },
+            reason: report.reason,
+            details: try report.sealedDetails.map {
+                try sealer.open(SealedReportDetails.self, from: $0, in: .report(report.id)).text
+            },
             createdAt: report.createdAt)
     }
 }

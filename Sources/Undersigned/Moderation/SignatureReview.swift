@@ -4,14 +4,19 @@ import Foundation
 /// invalidate a batch of them with a recorded reason. Email domains are read from the sealed
 /// personal data as the review runs; no domain is stored in clear.
 public struct SignatureReview: Sendable {
-    let store: any SignatureReviewStore
+    let store: any SignatureReviewStore & SignatureStore
     let sealer: PersonalDataSealer
     let receipts: ReceiptCodes
+    let clock: WallClock
 
-    public init(store: any SignatureReviewStore, sealer: PersonalDataSealer, receipts: ReceiptCodes) {
+    public init(
+        store: any SignatureReviewStore & SignatureStore, sealer: PersonalDataSealer, receipts: ReceiptCodes,
+        clock: WallClock = .system
+    ) {
         self.store = store
         self.sealer = sealer
         self.receipts = receipts
+        self.clock = clock
     }
 
     /// Signatures of one email domain within the window, by state, with their busiest hour.
@@ -38,8 +43,11 @@ public struct SignatureReview: Sendable {
     }
 
     /// Invalidates the pending and confirmed signatures of `domain` made in `window`; confirmed
-    /// ones leave the count. The batch, its criteria and reason are recorded.
-    public func invalidate(petitionID: UUID, domain: String, window: ClosedRange<Date>, reason: String) async throws -> Invalidation {
+    /// ones leave the count, through ``CountedChanges`` like a withdrawal. The batch, its
+    /// criteria and reason are recorded in the same transaction.
+    public func invalidate(petitionID: UUID, domain: String, window: ClosedRange<Date>, reason: String) async throws
+        -> Invalidation
+    {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw ReviewError.reasonRequired }
         let domain = domain.lowercased()
@@ -50,10 +58,18 @@ public struct SignatureReview: Sendable {
         let formatter = ISO8601DateFormatter()
         let invalidation = Invalidation(
             id: UUID(), petitionID: petitionID, reason: reason,
-            criteria: "email domain \(domain), signed from \(formatter.string(from: window.lowerBound)) to \(formatter.string(from: window.upperBound))",
-            signatures: 0, createdAt: Date())
-        let receiptHashes = Dictionary(uniqueKeysWithValues: ids.map { ($0, receipts.hash(for: $0)) })
-        return try await store.invalidate(ids, receiptHashes: receiptHashes, as: invalidation)
+            criteria:
+                "email domain \(domain), signed from \(formatter.string(from: window.lowerBound)) to \(formatter.string(from: window.upperBound))",
+            signatures: 0, createdAt: clock.now)
+        let (receipts, selected) = (self.receipts, ids)
+        return try await store.write { transaction in
+            let (recorded, affected) = try await transaction.invalidate(selected, as: invalidation)
+            try await CountedChanges.record(
+                started: [],
+                stopped: affected.filter { $0.state == .confirmed }.map { .init(signature: $0, kind: .invalidation) },
+                in: transaction, receipts: receipts, at: recorded.createdAt)
+            return recorded
+        }
     }
 
     public enum ReviewError: Error, CustomStringConvertible {
@@ -70,8 +86,10 @@ public struct SignatureReview: Sendable {
             let page = try await store.signaturePage(
                 petitionID: petitionID, states: [.pending, .confirmed], window: window, after: cursor, limit: 5000)
             for (signature, sealed) in page {
-                let email = try sealer.open(PersonalData.self, from: sealed).email
-                try body(signature, String(email[email.index(after: email.lastIndex(of: "@") ?? email.startIndex)...]).lowercased())
+                let email = try sealer.open(PersonalData.self, from: sealed, in: .signature(signature.id)).email
+                try body(
+                    signature,
+                    String(email[email.index(after: email.lastIndex(of: "@") ?? email.startIndex)...]).lowercased())
             }
             cursor = page.last.map { SignatureCursor(createdAt: $0.signature.createdAt, id: $0.signature.id) }
         } while cursor != nil
@@ -99,10 +117,7 @@ public protocol SignatureReviewStore: Sendable {
     /// Signatures in one of `states` that still have personal data, made in `window`, after
     /// `cursor` in (creation time, id) order: pages that read millions in constant memory.
     func signaturePage(
-        petitionID: UUID, states: [SignatureState], window: ClosedRange<Date>, after cursor: SignatureCursor?, limit: Int
+        petitionID: UUID, states: [SignatureState], window: ClosedRange<Date>, after cursor: SignatureCursor?,
+        limit: Int
     ) async throws -> [(signature: Signature, sealedPersonalData: [UInt8])]
-    /// Invalidates those of `ids` still pending or confirmed, takes the confirmed ones off the
-    /// counters and records their invalidation in the petition's log (by the receipt hash
-    /// given), and records `invalidation` with the number invalidated, in one transaction.
-    func invalidate(_ ids: [UUID], receiptHashes: [UUID: [UInt8]], as invalidation: Invalidation) async throws -> Invalidation
 }

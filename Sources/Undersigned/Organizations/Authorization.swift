@@ -9,6 +9,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case editPetitions
     /// Download the names (and, where signers agreed, the addresses) of the signers.
     case exportSignatures
+    /// Make and revoke targets' private links. A link opens the delivery package, which names
+    /// signers, so it is given by those who may take the package themselves.
+    case manageTargetLinks
     /// Invite, remove and change the roles of members.
     case manageMembers
     /// Read the organization's audit log.
@@ -27,7 +30,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageAccounts
 
     /// Permissions over the whole instance, which only its admins hold.
-    var isInstanceWide: Bool { [.viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions, .manageAccounts].contains(self) }
+    var isInstanceWide: Bool {
+        [.viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions, .manageAccounts].contains(self)
+    }
 }
 
 /// The one place that decides who may do what. Instance admins may do everything; members
@@ -53,7 +58,7 @@ public enum Authorization {
         switch permission {
         case .viewOrganization, .viewPetitions: [.viewer, .editor, .owner]
         case .editPetitions: [.editor, .owner]
-        case .manageMembers, .viewAuditLog, .exportSignatures, .manageOrganizationKey: [.owner]
+        case .manageMembers, .viewAuditLog, .exportSignatures, .manageTargetLinks, .manageOrganizationKey: [.owner]
         case .viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions, .manageAccounts: []
         }
     }

@@ -18,9 +18,12 @@ public struct Organization: Sendable, Equatable {
     /// Lower-case letters, digits and inner hyphens, 3 to 50 characters; not a word the
     /// site's own addresses use (`/org/new`).
     public static func isValidSlug(_ slug: String) -> Bool {
-        guard (3...50).contains(slug.utf8.count), slug.first != "-", slug.last != "-", slug != "new" else { return false }
+        guard (3...50).contains(slug.utf8.count), slug.first != "-", slug.last != "-", slug != "new" else {
+            return false
+        }
         return slug.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "-")
         }
     }
@@ -42,13 +45,21 @@ public struct Organization: Sendable, Equatable {
 }
 
 /// What a member may do in an organization; see ``Authorization``.
-public enum OrganizationRole: String, Sendable, CaseIterable, Comparable {
+public enum OrganizationRole: String, Sendable, CaseIterable, Comparable, Decodable {
     case viewer
     case editor
     case owner
 
     public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        a.rank < b.rank
+    }
+
+    private var rank: Int {
+        switch self {
+        case .viewer: 0
+        case .editor: 1
+        case .owner: 2
+        }
     }
 }
 

@@ -12,7 +12,9 @@ public struct OrganizationPublicKey: Sendable, Equatable {
     public let key: Curve25519.KeyAgreement.PublicKey
 
     public init(rawRepresentation: [UInt8]) throws(OrganizationKeyError) {
-        guard rawRepresentation.count == 32, let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: rawRepresentation) else {
+        guard rawRepresentation.count == 32,
+            let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: rawRepresentation)
+        else {
             throw .malformed
         }
         guard Self.isCanonical(rawRepresentation), Self.hasLargeOrder(key) else { throw .unusable }
@@ -31,7 +33,9 @@ public struct OrganizationPublicKey: Sendable, Equatable {
     /// anyone could compute: packages "encrypted" to it would be readable by all. HPKE here
     /// does not check for it, so agreeing once with a throwaway key does.
     private static func hasLargeOrder(_ key: Curve25519.KeyAgreement.PublicKey) -> Bool {
-        guard let secret = try? Curve25519.KeyAgreement.PrivateKey().sharedSecretFromKeyAgreement(with: key) else { return false }
+        guard let secret = try? Curve25519.KeyAgreement.PrivateKey().sharedSecretFromKeyAgreement(with: key) else {
+            return false
+        }
         return secret.withUnsafeBytes { $0.contains { $0 != 0 } }
     }
 
@@ -46,7 +50,9 @@ public struct OrganizationPublicKey: Sendable, Equatable {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.hasPrefix(Self.textPrefix) else { throw .missingPrefix }
         let encoded = String(trimmed.dropFirst(Self.textPrefix.count))
-        guard let raw = Data(base64Encoded: encoded), raw.count == 32, raw.base64EncodedString() == encoded else { throw .malformed }
+        guard let raw = Data(base64Encoded: encoded), raw.count == 32, raw.base64EncodedString() == encoded else {
+            throw .malformed
+        }
         try self.init(rawRepresentation: Array(raw))
     }
 
@@ -115,7 +121,9 @@ public struct OrganizationPrivateKey: Sendable {
 
     /// Reads a key file written by ``generate(writingTo:)``.
     public static func load(path: String) throws -> OrganizationPrivateKey {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw OrganizationKeyError.cannotRead(path) }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw OrganizationKeyError.cannotRead(path)
+        }
         return try OrganizationPrivateKey(fileContents: text)
     }
 }
@@ -130,11 +138,13 @@ public enum OrganizationKeyError: Error, Sendable, Equatable, CustomStringConver
 
     public var description: String {
         switch self {
-        case .missingPrefix: "A key starts with \(OrganizationPublicKey.textPrefix), as `undersigned keygen-organization` prints it."
+        case .missingPrefix:
+            "A key starts with \(OrganizationPublicKey.textPrefix), as `undersigned keygen-organization` prints it."
         case .malformed:
             "After \(OrganizationPublicKey.textPrefix) comes the base64 of 32 bytes, 44 characters ending in \"=\". Copy the whole line again."
         case .unusable: "This is not a usable X25519 public key. Generate one with `undersigned keygen-organization`."
-        case .notAPrivateKeyFile: "This file does not hold an organization's private key (a line starting with \(OrganizationPrivateKey.textPrefix))."
+        case .notAPrivateKeyFile:
+            "This file does not hold an organization's private key (a line starting with \(OrganizationPrivateKey.textPrefix))."
         case .cannotCreate(let path): "cannot create \(path) (it may exist already)"
         case .cannotRead(let path): "cannot read \(path)"
         }

@@ -14,7 +14,9 @@ public struct OrganizationKeys: Sendable {
 
     /// Sets the key pasted as `text`, or replaces the one the organization had.
     @discardableResult
-    public func set(text: String?, of organization: Organization, by actor: Account) async throws -> OrganizationPublicKey {
+    public func set(text: String?, of organization: Organization, by actor: Account) async throws
+        -> OrganizationPublicKey
+    {
         let key: OrganizationPublicKey
         do throws(OrganizationKeyError) {
             key = try OrganizationPublicKey(text: text ?? "")
@@ -29,9 +31,11 @@ public struct OrganizationKeys: Sendable {
             try await transaction.setPublicKey(key, organizationID: organization.id, at: now)
             try await transaction.record(
                 AuditEvent(
-                    at: now, actorID: actor.id, action: .organizationKeySet, subjectType: "organization", subjectID: organization.id.text,
+                    at: now, actorID: actor.id, action: .organizationKeySet, subjectType: "organization",
+                    subjectID: organization.id.text,
                     organizationID: organization.id,
-                    details: "fingerprint: \(key.fingerprint)" + (previous.map { ", replacing \($0.fingerprint)" } ?? "")))
+                    details: "fingerprint: \(key.fingerprint)"
+                        + (previous.map { ", replacing \($0.fingerprint)" } ?? "")))
         }
         return key
     }
@@ -45,16 +49,19 @@ public struct OrganizationKeys: Sendable {
             try await transaction.removePublicKey(organizationID: organization.id)
             try await transaction.record(
                 AuditEvent(
-                    at: now, actorID: actor.id, action: .organizationKeyRemoved, subjectType: "organization", subjectID: organization.id.text,
+                    at: now, actorID: actor.id, action: .organizationKeyRemoved, subjectType: "organization",
+                    subjectID: organization.id.text,
                     organizationID: organization.id, details: "fingerprint: \(previous.fingerprint)"))
         }
     }
 
     /// Locking the memberships also orders two owners changing the key at once.
-    private static func checkStillAllowed(_ actor: Account, organization: Organization, in transaction: any AccountTransaction) async throws {
+    private static func checkStillAllowed(
+        _ actor: Account, organization: Organization, in transaction: any AccountTransaction
+    ) async throws {
         let roles = try await transaction.lockedMemberships(organizationID: organization.id)
         guard Authorization.check(actor, .manageOrganizationKey, role: roles[actor.id]) == .allowed else {
-            throw AppError.forbidden("Your role in this organization does not allow this. Its owners can change your role.")
+            throw OrganizationError.roleDoesNotAllow
         }
     }
 }

@@ -27,7 +27,8 @@ public struct Organizations: Sendable {
         let typedSlug = (slug ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let chosenSlug = typedSlug.isEmpty ? Organization.slug(suggestedBy: validName ?? "") : typedSlug
         if validName != nil, !Organization.isValidSlug(chosenSlug) {
-            problems["slug"] = "The address may use lower-case letters, digits and hyphens, 3 to 50 of them, and cannot start or end with a hyphen."
+            problems["slug"] =
+                "The address may use lower-case letters, digits and hyphens, 3 to 50 of them, and cannot start or end with a hyphen."
         }
         try problems.check()
         guard let validName else { throw problems }
@@ -36,11 +37,14 @@ public struct Organizations: Sendable {
             guard try await transaction.insert(organization) else {
                 throw FormProblems("slug", "Another organization has this address already. Please choose another.")
             }
-            try await transaction.setMembership(organizationID: organization.id, accountID: creator.id, role: .owner, at: organization.createdAt)
+            try await transaction.setMembership(
+                organizationID: organization.id, accountID: creator.id, role: .owner, at: organization.createdAt)
             try await transaction.record(
                 AuditEvent(
-                    at: organization.createdAt, actorID: creator.id, action: .organizationCreated, subjectType: "organization",
-                    subjectID: organization.id.text, organizationID: organization.id, details: "slug: \(organization.slug)"))
+                    at: organization.createdAt, actorID: creator.id, action: .organizationCreated,
+                    subjectType: "organization",
+                    subjectID: organization.id.text, organizationID: organization.id,
+                    details: "slug: \(organization.slug)"))
         }
         return organization
     }
@@ -61,17 +65,21 @@ public struct Organizations: Sendable {
             throw FormProblems("email", "This person is a member already.")
         }
         let token = SecretToken.generate()
+        let id = UUID()
         let invitation = Invitation(
-            id: UUID(), organizationID: organization.id, tokenHash: token.hash, emailFingerprint: fingerprint,
-            sealedEmail: try accounts.sealer.seal(SealedAddress(address.address)), role: role, invitedBy: inviter.id, createdAt: now,
+            id: id, organizationID: organization.id, tokenHash: token.hash, emailFingerprint: fingerprint,
+            sealedEmail: try accounts.sealer.seal(SealedAddress(address.address), in: .invitation(id)), role: role,
+            invitedBy: inviter.id, createdAt: now,
             expiresAt: now.addingTimeInterval(Self.invitationValidity))
-        let email = try mail.invitation(to: address.address, organization: organization, role: role, inviter: inviter.name, token: token)
+        let email = try mail.invitation(
+            to: address.address, organization: organization, role: role, inviter: inviter.name, token: token)
         try await store.accountTransaction { transaction in
             try await transaction.insert(invitation)
             try await transaction.enqueue([email])
             try await transaction.record(
                 AuditEvent(
-                    at: invitation.createdAt, actorID: inviter.id, action: .invitationSent, subjectType: "invitation", subjectID: invitation.id.text,
+                    at: invitation.createdAt, actorID: inviter.id, action: .invitationSent, subjectType: "invitation",
+                    subjectID: invitation.id.text,
                     organizationID: organization.id, details: "role: \(role.rawValue)"))
         }
         mail.queued()
@@ -79,37 +87,42 @@ public struct Organizations: Sendable {
 
     /// The address an invitation was sent to, for its organization's owners to see.
     public func email(of invitation: Invitation) throws -> String {
-        try accounts.sealer.open(SealedAddress.self, from: invitation.sealedEmail).address
+        try accounts.sealer.open(SealedAddress.self, from: invitation.sealedEmail, in: .invitation(invitation.id))
+            .address
     }
 
     public func revokeInvitation(id: UUID, of organization: Organization, by actor: Account) async throws {
         let now = self.now
         try await store.accountTransaction { transaction in
             guard try await transaction.revokeInvitation(id: id, organizationID: organization.id, at: now) else {
-                throw AppError.notFound("This invitation was accepted or withdrawn already.")
+                throw OrganizationError.invitationNotPending
             }
             try await transaction.record(
                 AuditEvent(
-                    at: now, actorID: actor.id, action: .invitationRevoked, subjectType: "invitation", subjectID: id.text,
+                    at: now, actorID: actor.id, action: .invitationRevoked, subjectType: "invitation",
+                    subjectID: id.text,
                     organizationID: organization.id))
         }
     }
 
     /// Gives a member another role. An organization always keeps at least one owner.
-    public func changeRole(of memberID: UUID, to role: String?, in organization: Organization, by actor: Account) async throws {
-        guard let role = OrganizationRole(rawValue: role ?? "") else {
-            throw AppError.badRequest("Please choose a role: viewer, editor or owner.")
-        }
+    public func changeRole(
+        of memberID: UUID, to role: OrganizationRole, in organization: Organization, by actor: Account
+    ) async throws {
         let now = self.now
         try await store.accountTransaction { transaction in
             let roles = try await Self.lockedMemberships(of: organization, managedBy: actor, in: transaction)
-            guard let current = roles[memberID] else { throw AppError.notFound("This person is not a member of the organization.") }
+            guard let current = roles[memberID] else {
+                throw OrganizationError.notAMember
+            }
             guard current != role else { return }
-            if current == .owner, roles.values.filter({ $0 == .owner }).count == 1 { throw AppError.lastOwner }
-            try await transaction.setMembership(organizationID: organization.id, accountID: memberID, role: role, at: now)
+            if current == .owner, roles.values.filter({ $0 == .owner }).count == 1 { throw OrganizationError.lastOwner }
+            try await transaction.setMembership(
+                organizationID: organization.id, accountID: memberID, role: role, at: now)
             try await transaction.record(
                 AuditEvent(
-                    at: now, actorID: actor.id, action: .memberRoleChanged, subjectType: "account", subjectID: memberID.text,
+                    at: now, actorID: actor.id, action: .memberRoleChanged, subjectType: "account",
+                    subjectID: memberID.text,
                     organizationID: organization.id, details: "role: \(current.rawValue) → \(role.rawValue)"))
         }
     }
@@ -118,12 +131,15 @@ public struct Organizations: Sendable {
         let now = self.now
         try await store.accountTransaction { transaction in
             let roles = try await Self.lockedMemberships(of: organization, managedBy: actor, in: transaction)
-            guard let current = roles[memberID] else { throw AppError.notFound("This person is not a member of the organization.") }
-            if current == .owner, roles.values.filter({ $0 == .owner }).count == 1 { throw AppError.lastOwner }
+            guard let current = roles[memberID] else {
+                throw OrganizationError.notAMember
+            }
+            if current == .owner, roles.values.filter({ $0 == .owner }).count == 1 { throw OrganizationError.lastOwner }
             try await transaction.removeMembership(organizationID: organization.id, accountID: memberID)
             try await transaction.record(
                 AuditEvent(
-                    at: now, actorID: actor.id, action: .memberRemoved, subjectType: "account", subjectID: memberID.text,
+                    at: now, actorID: actor.id, action: .memberRemoved, subjectType: "account",
+                    subjectID: memberID.text,
                     organizationID: organization.id, details: "role was: \(current.rawValue)"))
         }
     }
@@ -135,14 +151,15 @@ public struct Organizations: Sendable {
     ) async throws -> [UUID: OrganizationRole] {
         let roles = try await transaction.lockedMemberships(organizationID: organization.id)
         guard Authorization.check(actor, .manageMembers, role: roles[actor.id]) == .allowed else {
-            throw AppError.forbidden("Your role in this organization does not allow this. Its owners can change your role.")
+            throw OrganizationError.roleDoesNotAllow
         }
         return roles
     }
 
     /// A usable invitation and its organization, for the invitation page.
     public func pendingInvitation(token: String) async throws -> (Invitation, Organization)? {
-        guard let hash = SecretToken.hash(of: token), let invitation = try await store.invitation(tokenHash: hash), invitation.isUsable(at: now),
+        guard let hash = SecretToken.hash(of: token), let invitation = try await store.invitation(tokenHash: hash),
+            invitation.isUsable(at: now),
             let organization = try await store.organization(id: invitation.organizationID)
         else { return nil }
         return (invitation, organization)
@@ -155,8 +172,10 @@ public struct Organizations: Sendable {
 
     /// Accepts the invitation for an account signed in with the invited address.
     public func accept(token: String, by account: Account) async throws -> Organization {
-        guard let (invitation, organization) = try await pendingInvitation(token: token) else { throw AppError.invalidInvitation }
-        guard isAddressed(invitation, to: account) else { throw AppError.invitationForAnotherAddress }
+        guard let (invitation, organization) = try await pendingInvitation(token: token) else {
+            throw OrganizationError.invalidInvitation
+        }
+        guard isAddressed(invitation, to: account) else { throw OrganizationError.invitationForAnotherAddress }
         try await store.accountTransaction { transaction in
             try await join(invitation, account: account.id, in: transaction)
         }
@@ -164,20 +183,26 @@ public struct Organizations: Sendable {
     }
 
     /// Creates an account with the invited address, accepts the invitation and signs it in.
-    public func acceptCreatingAccount(token: String, name: String?, password: String, confirmation: String, previousSession: String?) async throws
+    public func acceptCreatingAccount(
+        token: String, name: String?, password: String, confirmation: String, previousSession: String?
+    ) async throws
         -> (Account, Organization, SecretToken)
     {
-        guard let (invitation, organization) = try await pendingInvitation(token: token) else { throw AppError.invalidInvitation }
+        guard let (invitation, organization) = try await pendingInvitation(token: token) else {
+            throw OrganizationError.invalidInvitation
+        }
         let address = try email(of: invitation)
         if password != confirmation, PasswordPolicy.problem(with: password, email: address) == nil {
             throw FormProblems("confirmation", "The two passwords differ. Please type the same one twice.")
         }
         let account = try await accounts.newAccount(name: name, email: address, password: password, isAdmin: false)
         let session = try await store.accountTransaction { transaction in
-            guard try await transaction.insert(account) else { throw AppError.accountExistsForInvitation }
+            guard try await transaction.insert(account) else { throw OrganizationError.accountExistsForInvitation }
             try await transaction.record(
-                AuditEvent(at: account.createdAt, actorID: account.id, action: .accountCreated, subjectType: "account", subjectID: account.id.text,
-                           details: "from an invitation"))
+                AuditEvent(
+                    at: account.createdAt, actorID: account.id, action: .accountCreated, subjectType: "account",
+                    subjectID: account.id.text,
+                    details: "from an invitation"))
             try await join(invitation, account: account.id, in: transaction)
             return try await sessions.start(for: account.id, replacing: previousSession, in: transaction)
         }
@@ -186,33 +211,27 @@ public struct Organizations: Sendable {
 
     /// Makes the account a member as invited, once: the invitation is read locked, so two
     /// acceptances at once cannot both use it.
-    private func join(_ invitation: Invitation, account accountID: UUID, in transaction: any AccountTransaction) async throws {
+    private func join(_ invitation: Invitation, account accountID: UUID, in transaction: any AccountTransaction)
+        async throws
+    {
         let now = self.now
-        guard let locked = try await transaction.lockedInvitation(tokenHash: invitation.tokenHash), locked.isUsable(at: now) else {
-            throw AppError.invalidInvitation
+        guard let locked = try await transaction.lockedInvitation(tokenHash: invitation.tokenHash),
+            locked.isUsable(at: now)
+        else {
+            throw OrganizationError.invalidInvitation
         }
         let roles = try await transaction.lockedMemberships(organizationID: invitation.organizationID)
         // A member already keeps the role they have.
         if roles[accountID] == nil {
-            try await transaction.setMembership(organizationID: invitation.organizationID, accountID: accountID, role: invitation.role, at: now)
+            try await transaction.setMembership(
+                organizationID: invitation.organizationID, accountID: accountID, role: invitation.role, at: now)
         }
         try await transaction.markInvitationAccepted(id: invitation.id, by: accountID, at: now)
         try await transaction.record(
             AuditEvent(
-                at: now, actorID: accountID, action: .invitationAccepted, subjectType: "invitation", subjectID: invitation.id.text,
-                organizationID: invitation.organizationID, details: "role: \((roles[accountID] ?? invitation.role).rawValue)"))
+                at: now, actorID: accountID, action: .invitationAccepted, subjectType: "invitation",
+                subjectID: invitation.id.text,
+                organizationID: invitation.organizationID,
+                details: "role: \((roles[accountID] ?? invitation.role).rawValue)"))
     }
-}
-
-extension AppError {
-    static let lastOwner = AppError(
-        status: .conflict, title: "An organization needs an owner",
-        detail: "This is the organization's last owner. Make another member an owner first.")
-    static let invalidInvitation = AppError.notFound(
-        "This invitation is not valid: it may have been used, withdrawn, or be older than 7 days. Ask for a new one.")
-    static let invitationForAnotherAddress = AppError.forbidden(
-        "This invitation was sent to another email address. Sign out, then sign in with the account of that address, or create one from the invitation.")
-    static let accountExistsForInvitation = AppError(
-        status: .conflict, title: "You have an account already",
-        detail: "An account with the invited address exists already. Sign in with it, then open the invitation again.")
 }

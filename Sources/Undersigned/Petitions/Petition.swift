@@ -21,8 +21,11 @@ public struct Petition: Sendable, Equatable, Identifiable {
     public var amendments: [Amendment]
     /// News from the organizers, newest first.
     public var updates: [PetitionUpdate]
-    /// The text in other languages, by language tag.
+    /// The text in other languages that a moderator has seen (or that came with the petition
+    /// they approved), by language tag: the only ones the public reads.
     public var translations: [PetitionTranslation]
+    /// Translations added or changed since, waiting for a moderator.
+    public var translationsAwaitingReview: [PetitionTranslation]
     /// The organization that runs it; `nil` for a petition the instance itself hosts (the seed).
     public var organizationID: UUID?
     /// Why it was taken down (shown to the public) or sent back to its organizers by a moderator.
@@ -35,10 +38,13 @@ public struct Petition: Sendable, Equatable, Identifiable {
 
     public init(
         id: UUID = UUID(), slug: String, state: PetitionState, language: String, title: String, summary: String,
-        bodyMarkdown: String, organizer: String, goal: Int, targets: [Target], responses: [TargetResponse] = [], amendments: [Amendment] = [],
+        bodyMarkdown: String, organizer: String, goal: Int, targets: [Target], responses: [TargetResponse] = [],
+        amendments: [Amendment] = [],
         updates: [PetitionUpdate] = [], translations: [PetitionTranslation] = [],
-        organizationID: UUID? = nil, stateReason: String? = nil, stateChangedAt: Date? = nil, image: PetitionImage.Reference? = nil,
-        createdAt: Date = Date()
+        translationsAwaitingReview: [PetitionTranslation] = [],
+        organizationID: UUID? = nil, stateReason: String? = nil, stateChangedAt: Date? = nil,
+        image: PetitionImage.Reference? = nil,
+        createdAt: Date
     ) {
         self.id = id
         self.slug = slug
@@ -54,6 +60,7 @@ public struct Petition: Sendable, Equatable, Identifiable {
         self.amendments = amendments
         self.updates = updates
         self.translations = translations
+        self.translationsAwaitingReview = translationsAwaitingReview
         self.organizationID = organizationID
         self.stateReason = stateReason
         self.stateChangedAt = stateChangedAt
@@ -73,15 +80,22 @@ public struct Petition: Sendable, Equatable, Identifiable {
 
     /// The petition in `language`: its own text, or a translation, or `nil` if it has none.
     public func text(in language: String) -> PetitionTranslation? {
-        if language == self.language { return PetitionTranslation(language: language, title: title, summary: summary, bodyMarkdown: bodyMarkdown) }
+        if language == self.language { return originalText }
         return translations.first { $0.language == language }
+    }
+
+    /// The text as written, in the petition's own language.
+    public var originalText: PetitionTranslation {
+        PetitionTranslation(language: language, title: title, summary: summary, bodyMarkdown: bodyMarkdown)
     }
 
     /// Its own language first, then its translations'.
     public var languages: [String] { [language] + translations.map(\.language) }
 
     public var content: PetitionContent {
-        PetitionContent(title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, goal: goal, targets: targets)
+        PetitionContent(
+            title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, goal: goal, targets: targets
+        )
     }
 }
 
@@ -101,8 +115,17 @@ public struct PetitionTranslation: Sendable, Equatable {
         self.bodyMarkdown = bodyMarkdown
     }
 
+    /// Whether `language` is `other` or a variant of it (`en-US` of `en`, say), which a
+    /// visitor asking for one would be given instead of the other.
+    public static func isVariant(_ language: String, of other: String) -> Bool {
+        func primary(_ tag: String) -> Substring { tag.lowercased().split(separator: "-").first ?? "" }
+        return primary(language) == primary(other)
+    }
+
     /// Checks a translation as the editor's fields are checked.
-    public static func validated(language: String?, title: String?, summary: String?, bodyMarkdown: String?) -> Result<Self, FormProblems> {
+    public static func validated(language: String?, title: String?, summary: String?, bodyMarkdown: String?) -> Result<
+        Self, FormProblems
+    > {
         var problems = FormProblems()
         let translation = PetitionContent.checkedText(
             title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, problems: &problems)

@@ -25,19 +25,33 @@ public struct PetitionContent: Sendable, Equatable {
     static let targetFieldLimit = 200
     static let goalRange = 1...100_000_000
 
+    /// Whether a text is short enough to be stored, and so to be rendered in a preview: a
+    /// longer one is refused before any Markdown is parsed.
+    public static func fitsBodyLimit(_ bodyMarkdown: String?) -> Bool {
+        normalizedBody(bodyMarkdown).count <= bodyLimit
+    }
+
+    private static func normalizedBody(_ bodyMarkdown: String?) -> String {
+        (bodyMarkdown ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(
+            in: .whitespacesAndNewlines)
+    }
+
     /// Trims what was typed and says, field by field, what is wrong with it.
     public static func validated(
         title: String?, summary: String?, bodyMarkdown: String?, language: String?, goal: String?, targets: [Target]
     ) -> Result<PetitionContent, FormProblems> {
         var problems = FormProblems()
-        let text = checkedText(title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, problems: &problems)
-        let goal = Int(Self.trimmed(goal).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: " ", with: ""))
+        let text = checkedText(
+            title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, problems: &problems)
+        let goal = Int(
+            Self.trimmed(goal).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: " ", with: ""))
         if goal.map({ !goalRange.contains($0) }) ?? true {
             problems["goal"] = "The goal is a number of signatures from 1 to 100,000,000."
         }
         let targets = targets.map { target in
             Target(
-                name: Self.trimmed(target.name), role: Self.trimmed(target.role), organization: Self.trimmed(target.organization),
+                name: Self.trimmed(target.name), role: Self.trimmed(target.role),
+                organization: Self.trimmed(target.organization),
                 contact: target.contact.map(Self.trimmed).flatMap { $0.isEmpty ? nil : $0 })
         }
         if targets.isEmpty {
@@ -47,14 +61,18 @@ public struct PetitionContent: Sendable, Equatable {
         } else if targets.contains(where: { $0.name.isEmpty }) {
             problems["targets"] = "Every target needs a name."
         } else if targets.contains(where: { target in
-            [target.name, target.role, target.organization, target.contact ?? ""].contains { $0.count > targetFieldLimit }
+            [target.name, target.role, target.organization, target.contact ?? ""].contains {
+                $0.count > targetFieldLimit
+            }
         }) {
-            problems["targets"] = "A target's name, role, organization and contact may have at most \(targetFieldLimit) characters each."
+            problems["targets"] =
+                "A target's name, role, organization and contact may have at most \(targetFieldLimit) characters each."
         }
         guard problems.isEmpty, let goal else { return .failure(problems) }
         return .success(
             PetitionContent(
-                title: text.title, summary: text.summary, bodyMarkdown: text.bodyMarkdown, language: text.language, goal: goal, targets: targets))
+                title: text.title, summary: text.summary, bodyMarkdown: text.bodyMarkdown, language: text.language,
+                goal: goal, targets: targets))
     }
 
     /// The title, summary, text and language, trimmed, with what is wrong with them added to `problems`.
@@ -67,9 +85,10 @@ public struct PetitionContent: Sendable, Equatable {
         }
         let summary = Self.trimmed(summary)
         if summary.isEmpty || summary.count > summaryLimit {
-            problems["summary"] = "Please write a summary of at most \(summaryLimit) characters: it shows in lists and when the petition is shared."
+            problems["summary"] =
+                "Please write a summary of at most \(summaryLimit) characters: it shows in lists and when the petition is shared."
         }
-        let body = (bodyMarkdown ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = normalizedBody(bodyMarkdown)
         if body.isEmpty || body.count > bodyLimit {
             problems["body"] = "Please write the text of the petition, at most \(bodyLimit) characters."
         }
@@ -82,14 +101,16 @@ public struct PetitionContent: Sendable, Equatable {
 
     /// The fields that freeze once the petition opens (see ``Petition/isTextFrozen``).
     public func changesMeaning(comparedTo other: PetitionContent) -> Bool {
-        title != other.title || bodyMarkdown != other.bodyMarkdown || language != other.language || targets != other.targets
+        title != other.title || bodyMarkdown != other.bodyMarkdown || language != other.language
+            || targets != other.targets
     }
 
     /// A BCP 47 tag of the simple kind petitions use: a language, optionally with a script
     /// and region ("ar", "fr-CA", "zh-Hant-TW").
     static func isLanguageTag(_ tag: String) -> Bool {
         let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
-        guard let language = parts.first, (2...3).contains(language.count), language.allSatisfy({ $0.isASCII && $0.isLowercase }),
+        guard let language = parts.first, (2...3).contains(language.count),
+            language.allSatisfy({ $0.isASCII && $0.isLowercase }),
             parts.count <= 3
         else { return false }
         return parts.dropFirst().allSatisfy { part in

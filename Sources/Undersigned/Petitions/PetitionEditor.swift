@@ -15,18 +15,17 @@ public struct PetitionEditor: Sendable {
         self.clock = clock
     }
 
-    /// A change the petition's state does not allow, in words for the organizer.
-    public struct Refusal: Error, Sendable, Equatable {
-        public var message: String
-    }
-
     /// A new draft of the organization's.
-    public func create(_ content: PetitionContent, in organization: Organization, by account: Account) async throws -> Petition {
+    public func create(_ content: PetitionContent, in organization: Organization, by account: Account) async throws
+        -> Petition
+    {
         let now = clock.now
         for _ in 0..<3 {
             let petition = Petition(
-                slug: PetitionSlug.suggested(by: content.title), state: .draft, language: content.language, title: content.title,
-                summary: content.summary, bodyMarkdown: content.bodyMarkdown, organizer: organization.name, goal: content.goal,
+                slug: PetitionSlug.suggested(by: content.title), state: .draft, language: content.language,
+                title: content.title,
+                summary: content.summary, bodyMarkdown: content.bodyMarkdown, organizer: organization.name,
+                goal: content.goal,
                 targets: content.targets, organizationID: organization.id, createdAt: now)
             let inserted = try await store.petitionTransaction { transaction in
                 guard try await transaction.insert(petition) else { return false }
@@ -36,7 +35,7 @@ public struct PetitionEditor: Sendable {
             }
             if inserted { return petition }
         }
-        throw Refusal(message: "Could not find a free address for this petition. Please try again.")
+        throw PetitionError.noFreeAddress
     }
 
     /// Hands a petition to an organization, from the command line: the seed petition, say,
@@ -46,7 +45,8 @@ public struct PetitionEditor: Sendable {
         try await store.petitionTransaction { transaction in
             let petition = try await Self.locked(petitionID, in: transaction)
             try await transaction.setOrganization(petitionID: petitionID, organization: organization)
-            var event = Self.event(.petitionAssigned, petition, by: nil, at: now, details: "organization: \(organization.slug)")
+            var event = Self.event(
+                .petitionAssigned, petition, by: nil, at: now, details: "organization: \(organization.slug)")
             event.organizationID = organization.id
             try await transaction.record(event)
         }
@@ -60,17 +60,17 @@ public struct PetitionEditor: Sendable {
         try await store.petitionTransaction { transaction in
             let petition = try await Self.locked(petitionID, in: transaction)
             guard petition.state.isEditable else {
-                throw Refusal(message: "A petition that is \(petition.state.words) can no longer be edited. You may still publish an amendment.")
+                throw PetitionError.notEditable(petition.state)
             }
             if petition.isTextFrozen, content.changesMeaning(comparedTo: petition.content) {
-                throw Refusal(
-                    message: "People have been able to sign this petition, so its title, text, language and targets cannot change. "
-                        + "Publish an amendment to correct or add something: it shows on the page with its date.")
+                throw PetitionError.textFrozen
             }
             guard content != petition.content else { return }
             try await transaction.update(petitionID: petitionID, content: content, at: now)
             try await transaction.record(
-                Self.event(.petitionEdited, petition, by: account.id, at: now, details: Self.changedFields(from: petition.content, to: content)))
+                Self.event(
+                    .petitionEdited, petition, by: account.id, at: now,
+                    details: Self.changedFields(from: petition.content, to: content)))
         }
     }
 
@@ -86,77 +86,136 @@ public struct PetitionEditor: Sendable {
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if transition.needsReason {
             guard let reason, !reason.isEmpty else {
-                throw FormProblems("reason", "Please give a reason: the organizers\(transition == .takeDown ? " and the public" : "") will read it.")
+                throw FormProblems(
+                    "reason",
+                    "Please give a reason: the organizers\(transition == .takeDown ? " and the public" : "") will read it."
+                )
             }
-            guard reason.count <= 1_000 else { throw FormProblems("reason", "Please keep the reason to 1,000 characters.") }
+            guard reason.count <= 1_000 else {
+                throw FormProblems("reason", "Please keep the reason to 1,000 characters.")
+            }
         }
         return try await store.petitionTransaction { transaction in
             let petition = try await Self.locked(petitionID, in: transaction)
             guard let next = transition.target(from: petition.state, reviewRequired: review == .required) else {
-                throw Refusal(message: "This cannot be done to a petition that is \(petition.state.words).")
+                throw PetitionError.moveNotAllowed(from: petition.state)
             }
-            try await transaction.setState(petitionID: petitionID, to: next, reason: transition.needsReason ? reason : nil, at: now)
+            try await transaction.setState(
+                petitionID: petitionID, to: next, reason: transition.needsReason ? reason : nil, at: now)
+            if next == .open && !petition.isPublic {
+                // Approved, or opened where review is optional: its translations with it.
+                try await transaction.approveTranslations(petitionID: petitionID, languages: nil, at: now)
+            }
             var details = "\(petition.state.rawValue) → \(next.rawValue)"
             if let reason, transition.needsReason { details += "; reason: \(reason)" }
-            try await transaction.record(Self.event(transition.auditAction, petition, by: account.id, at: now, details: details))
+            try await transaction.record(
+                Self.event(transition.auditAction, petition, by: account.id, at: now, details: details))
             try await alongside(petition, transaction)
             return next
         }
     }
 
     /// Adds or changes a translation. Once the petition is open, a translation may be added
-    /// but not changed, for the same reason as the text.
+    /// but not changed, for the same reason as the text, and a new one is public only once a
+    /// moderator has read it, where review is required; before, it is reviewed with the text.
     public func translate(_ petitionID: UUID, _ translation: PetitionTranslation, by account: Account) async throws {
         let now = clock.now
         try await store.petitionTransaction { transaction in
             let petition = try await Self.locked(petitionID, in: transaction)
             try Self.requireEditable(petition)
-            guard translation.language != petition.language else {
-                throw FormProblems("language", "This is the petition's own language: edit the petition instead.")
+            guard !PetitionTranslation.isVariant(translation.language, of: petition.language) else {
+                throw FormProblems(
+                    "language", "This is the petition's own language, or a variant of it: edit the petition instead.")
             }
-            let existing = petition.translations.first { $0.language == translation.language }
-            if petition.isTextFrozen, let existing, existing != translation {
-                throw Refusal(
-                    message: "People have been able to sign this petition in this language, so its translation cannot change. "
-                        + "Publish an amendment to correct something.")
+            let approved = petition.translations.first { $0.language == translation.language }
+            let existing = approved ?? petition.translationsAwaitingReview.first { $0.language == translation.language }
+            if petition.isTextFrozen, let approved, approved != translation {
+                throw PetitionError.translationFrozen
             }
             guard existing != translation else { return }
-            try await transaction.save(translation, petitionID: petitionID, at: now)
+            let publishedAtOnce = petition.isPublic && review == .optional
+            try await transaction.save(translation, petitionID: petitionID, approved: publishedAtOnce, at: now)
             try await transaction.record(
-                Self.event(.petitionTranslated, petition, by: account.id, at: now, details: "\(existing == nil ? "added" : "changed"): \(translation.language)"))
+                Self.event(
+                    .petitionTranslated, petition, by: account.id, at: now,
+                    details: "\(existing == nil ? "added" : "changed"): \(translation.language)"))
         }
     }
 
-    /// Removes a translation that nobody can have signed in: only before the petition opens.
+    /// Removes a translation that nobody can have signed in: before the petition opens, or
+    /// while the translation waits for review.
     public func removeTranslation(_ petitionID: UUID, language: String, by account: Account) async throws {
         let now = clock.now
         try await store.petitionTransaction { transaction in
             let petition = try await Self.locked(petitionID, in: transaction)
-            guard !petition.isTextFrozen else {
-                throw Refusal(message: "People have been able to sign this petition in this language, so its translation stays.")
+            let published = petition.translations.contains { $0.language == language }
+            guard !(petition.isTextFrozen && published) else {
+                throw PetitionError.translationSigned
             }
-            guard petition.translations.contains(where: { $0.language == language }) else { return }
+            guard published || petition.translationsAwaitingReview.contains(where: { $0.language == language }) else {
+                return
+            }
             try await transaction.removeTranslation(language: language, petitionID: petitionID)
-            try await transaction.record(Self.event(.petitionTranslationRemoved, petition, by: account.id, at: now, details: language))
+            try await transaction.record(
+                Self.event(.petitionTranslationRemoved, petition, by: account.id, at: now, details: language))
+        }
+    }
+
+    /// A moderator's decision on a translation added to a public petition: approved, it is
+    /// published; rejected, it is removed, with the reason kept in the audit trail.
+    /// `alongside` writes what must commit with the decision (the email that tells of it).
+    public func review(
+        translation language: String, of petitionID: UUID, approve: Bool, reason: String?, by moderator: Account,
+        alongside: @Sendable (Petition, any PetitionTransaction) async throws -> Void = { _, _ in }
+    ) async throws {
+        let now = clock.now
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if !approve {
+            guard !reason.isEmpty else {
+                throw FormProblems("reason", "Please give a reason: the organizers will read it.")
+            }
+            guard reason.count <= 1_000 else {
+                throw FormProblems("reason", "Please keep the reason to 1,000 characters.")
+            }
+        }
+        try await store.petitionTransaction { transaction in
+            let petition = try await Self.locked(petitionID, in: transaction)
+            guard petition.translationsAwaitingReview.contains(where: { $0.language == language }) else {
+                throw PetitionError.translationNotAwaitingReview
+            }
+            if approve {
+                try await transaction.approveTranslations(petitionID: petitionID, languages: [language], at: now)
+                try await transaction.record(
+                    Self.event(.petitionTranslationApproved, petition, by: moderator.id, at: now, details: language))
+            } else {
+                try await transaction.removeTranslation(language: language, petitionID: petitionID)
+                try await transaction.record(
+                    Self.event(
+                        .petitionTranslationRejected, petition, by: moderator.id, at: now,
+                        details: "\(language); reason: \(reason)"))
+            }
+            try await alongside(petition, transaction)
         }
     }
 
     /// Publishes a dated correction under a petition whose text is frozen.
     public func amend(_ petitionID: UUID, text: String?, by account: Account) async throws {
         let now = clock.now
-        let text = (text ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = (text ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(
+            in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 5_000 else {
             throw FormProblems("amendment", "Please write the amendment, in at most 5,000 characters.")
         }
         try await store.petitionTransaction { transaction in
             let petition = try await Self.locked(petitionID, in: transaction)
             guard petition.isTextFrozen, petition.state != .takenDown else {
-                throw Refusal(message: "Until the petition opens, change its text directly instead.")
+                throw PetitionError.amendmentBeforeOpening
             }
             let amendment = Amendment(bodyMarkdown: text, createdAt: now)
             try await transaction.insert(amendment, petitionID: petitionID, author: account.id)
             try await transaction.record(
-                Self.event(.petitionAmended, petition, by: account.id, at: now, details: "amendment: \(amendment.id.text)"))
+                Self.event(
+                    .petitionAmended, petition, by: account.id, at: now, details: "amendment: \(amendment.id.text)"))
         }
     }
 
@@ -169,7 +228,9 @@ public struct PetitionEditor: Sendable {
             try await transaction.record(
                 Self.event(
                     .petitionImageChanged, petition, by: account.id, at: now,
-                    details: "\(image.format.rawValue), \(image.width)×\(image.height), \(image.bytes.count) bytes, sha256 \(image.digest)"))
+                    details:
+                        "\(image.format.rawValue), \(image.width)×\(image.height), \(image.bytes.count) bytes, sha256 \(image.digest)"
+                ))
         }
     }
 
@@ -188,20 +249,23 @@ public struct PetitionEditor: Sendable {
 
     private static func locked(_ id: UUID, in transaction: any PetitionTransaction) async throws -> Petition {
         guard let petition = try await transaction.lockedPetition(id: id) else {
-            throw Refusal(message: "This petition no longer exists.")
+            throw PetitionError.noLongerExists
         }
         return petition
     }
 
     private static func requireEditable(_ petition: Petition) throws {
         guard petition.state.isEditable else {
-            throw Refusal(message: "A petition that is \(petition.state.words) can no longer be changed.")
+            throw PetitionError.unchangeable(petition.state)
         }
     }
 
-    static func event(_ action: AuditAction, _ petition: Petition, by actor: UUID?, at date: Date, details: String = "") -> AuditEvent {
+    static func event(_ action: AuditAction, _ petition: Petition, by actor: UUID?, at date: Date, details: String = "")
+        -> AuditEvent
+    {
         AuditEvent(
-            at: date, actorID: actor, action: action, subjectType: "petition", subjectID: petition.id.text, organizationID: petition.organizationID,
+            at: date, actorID: actor, action: action, subjectType: "petition", subjectID: petition.id.text,
+            organizationID: petition.organizationID,
             details: details)
     }
 

@@ -12,6 +12,4 @@ public protocol PetitionStore: Sendable {
     func signatureCount(petitionID: UUID) async throws -> Int
     /// Confirmed signatures per country code, exact: publish them only through ``SmallCounts``.
     func countryCounts(petitionID: UUID) async throws -> [String: Int]
-    /// Moves the petition to `delivered`; the retention period of its signers' data starts then.
-    func markDelivered(petitionID: UUID, at date: Date) async throws
 }

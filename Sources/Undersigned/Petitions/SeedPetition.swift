@@ -14,10 +14,12 @@ public enum SeedPetition {
         var targets: [Target]
     }
 
-    public static func load() throws -> Petition {
-        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: BundledResources.url("data/seed-petition.json")))
+    public static func load(createdAt: Date) throws -> Petition {
+        let file = try JSONDecoder().decode(
+            File.self, from: Data(contentsOf: BundledResources.url("data/seed-petition.json")))
         return Petition(
             slug: file.slug, state: .open, language: file.language, title: file.title, summary: file.summary,
-            bodyMarkdown: file.bodyMarkdown, organizer: file.organizer, goal: file.goal, targets: file.targets)
+            bodyMarkdown: file.bodyMarkdown, organizer: file.organizer, goal: file.goal, targets: file.targets,
+            createdAt: createdAt)
     }
 }

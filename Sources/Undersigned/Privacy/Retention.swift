@@ -24,10 +24,12 @@ public struct RetentionPolicy: Sendable {
 public struct Purge: Sendable {
     public let signatures: any SignatureStore
     public let policy: RetentionPolicy
+    let clock: WallClock
 
-    public init(signatures: any SignatureStore, policy: RetentionPolicy) {
+    public init(signatures: any SignatureStore, policy: RetentionPolicy, clock: WallClock = .system) {
         self.signatures = signatures
         self.policy = policy
+        self.clock = clock
     }
 
     public struct Result: Sendable, Equatable {
@@ -35,11 +37,17 @@ public struct Purge: Sendable {
         public var signaturesErasedAfterDelivery: Int
     }
 
-    public func run(now: Date = Date()) async throws -> Result {
+    public func run() async throws -> Result {
+        try await run(now: clock.now)
+    }
+
+    func run(now: Date) async throws -> Result {
         func ago(_ duration: Duration) -> Date { now.addingTimeInterval(-TimeInterval(duration.components.seconds)) }
         return Result(
-            unconfirmedSignaturesDeleted: try await signatures.deleteUnconfirmed(before: ago(policy.unconfirmedSignatures)),
-            signaturesErasedAfterDelivery: try await signatures.erasePersonalData(ofPetitionsDeliveredBefore: ago(policy.personalDataAfterDelivery)))
+            unconfirmedSignaturesDeleted: try await signatures.deleteUnconfirmed(
+                before: ago(policy.unconfirmedSignatures)),
+            signaturesErasedAfterDelivery: try await signatures.erasePersonalData(
+                ofPetitionsDeliveredBefore: ago(policy.personalDataAfterDelivery)))
     }
 }
 
@@ -63,10 +71,14 @@ public struct RetentionService: Service {
             do {
                 let result = try await purge.run()
                 if result.unconfirmedSignaturesDeleted > 0 {
-                    logger.notice("retention: deleted unconfirmed signatures", metadata: ["count": "\(result.unconfirmedSignaturesDeleted)"])
+                    logger.notice(
+                        "retention: deleted unconfirmed signatures",
+                        metadata: ["count": "\(result.unconfirmedSignaturesDeleted)"])
                 }
                 if result.signaturesErasedAfterDelivery > 0 {
-                    logger.notice("retention: erased personal data of delivered petitions", metadata: ["count": "\(result.signaturesErasedAfterDelivery)"])
+                    logger.notice(
+                        "retention: erased personal data of delivered petitions",
+                        metadata: ["count": "\(result.signaturesErasedAfterDelivery)"])
                 }
             } catch {
                 logger.error("retention: purge failed", metadata: ["error": "\(String(reflecting: error))"])

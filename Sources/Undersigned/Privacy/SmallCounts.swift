@@ -1,37 +1,65 @@
 /// Per-country figures as they may be published. A country with fewer signers than the
-/// threshold is shown as "fewer than N", never as its number: a handful of signers from one
-/// place can be a handful of identifiable people.
-///
-/// When exactly one country is below the threshold, its number could be worked out from the
-/// total; the next smallest country is then withheld as well (complementary suppression).
+/// threshold is never named: a handful of signers from one place can be a handful of
+/// identifiable people, and a country that appears in the list the moment the total goes up
+/// by one tells where that one signer is from. Such countries are counted only together, as
+/// "other countries", and even that sum is given only once it reaches the threshold.
 public enum SmallCounts {
-    public static let defaultThreshold = 10
-
+    /// A country with at least the threshold of signers.
     public struct Tally: Sendable, Equatable {
         public var country: String
-        /// `nil` when withheld.
-        public var signatures: Int?
-        public var withheld: Withheld?
+        public var signatures: Int
     }
 
-    public enum Withheld: String, Sendable, Equatable {
-        /// Fewer signers than the threshold.
-        case belowThreshold = "below-threshold"
-        /// At or above the threshold, withheld so that a smaller figure cannot be derived.
-        case complementary
-    }
+    public struct Figures: Sendable, Equatable {
+        /// Largest first, ties by country code.
+        public var countries: [Tally]
+        /// The signers of every country below the threshold together; `nil` when there are none.
+        public var others: OtherCountries?
 
-    /// Largest first; withheld countries last, by code.
-    public static func publishable(_ counts: [String: Int], threshold: Int = defaultThreshold) -> [Tally] {
-        let nonZero = counts.filter { $0.value > 0 }
-        let small = nonZero.filter { $0.value < threshold }.map(\.key)
-        var visible = nonZero.filter { $0.value >= threshold }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
-        var complementary: [String] = []
-        if small.count == 1, let smallest = visible.popLast() {
-            complementary.append(smallest.key)
+        /// The figures as lines of a table: each country, then the other countries together.
+        public func lines(threshold: Int) -> [Line] {
+            var lines = countries.map { tally in
+                Line(
+                    country: tally.country, name: Country.named(code: tally.country)?.name ?? tally.country,
+                    figure: Numbers.grouped(tally.signatures))
+            }
+            switch others {
+            case nil: break
+            case .withheld:
+                lines.append(
+                    Line(
+                        country: nil, name: "Other countries (each fewer than \(threshold))",
+                        figure: "fewer than \(threshold)"))
+            case .total(let total):
+                lines.append(
+                    Line(
+                        country: nil, name: "Other countries (each fewer than \(threshold))",
+                        figure: "\(Numbers.grouped(total)) in all"))
+            }
+            return lines
         }
-        return visible.map { Tally(country: $0.key, signatures: $0.value, withheld: nil) }
-            + complementary.map { Tally(country: $0, signatures: nil, withheld: .complementary) }
-            + small.sorted().map { Tally(country: $0, signatures: nil, withheld: .belowThreshold) }
+    }
+
+    public enum OtherCountries: Sendable, Equatable {
+        /// Fewer signers than the threshold in all: not given either.
+        case withheld
+        case total(Int)
+    }
+
+    public struct Line: Sendable, Equatable {
+        /// `nil` for the other countries together.
+        public var country: String?
+        public var name: String
+        public var figure: String
+    }
+
+    public static func publishable(_ counts: [String: Int], threshold: Int = Settings().smallCountThreshold) -> Figures
+    {
+        let nonZero = counts.filter { $0.value > 0 }
+        let visible = nonZero.filter { $0.value >= threshold }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        let small = nonZero.filter { $0.value < threshold }.reduce(0) { $0 + $1.value }
+        return Figures(
+            countries: visible.map { Tally(country: $0.key, signatures: $0.value) },
+            others: small == 0 ? nil : small >= threshold ? .total(small) : .withheld)
     }
 }

@@ -39,7 +39,9 @@ private struct FoundNodes: MerkleNodes {
     let hashes: [LogNodeCoordinate: [UInt8]]
 
     func hash(level: Int, index: UInt64) throws -> [UInt8] {
-        guard let hash = hashes[LogNodeCoordinate(level: level, index: index)] else { throw MerkleError.missingNode(level: level, index: index) }
+        guard let hash = hashes[LogNodeCoordinate(level: level, index: index)] else {
+            throw MerkleError.missingNode(level: level, index: index)
+        }
         return hash
     }
 }

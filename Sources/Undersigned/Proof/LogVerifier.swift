@@ -1,15 +1,18 @@
 import Foundation
 
 /// Recomputes a petition's log from its entries and checks everything derived from it: the
-/// stored subtrees and state, every signed tree head, and the published count.
+/// stored subtrees and state, every signed tree head, and the published count; then checks
+/// every stored counter (in all, per country, per day) against the signature rows.
 public struct LogVerifier: Sendable {
     let logs: any SignatureLogStore
     let petitions: any PetitionStore
+    let tallies: any SignatureTallyStore
     let key: LogSigningKey.Public
 
-    public init(logs: any SignatureLogStore, petitions: any PetitionStore, key: LogSigningKey.Public) {
-        self.logs = logs
-        self.petitions = petitions
+    public init(database: any Database, key: LogSigningKey.Public) {
+        self.logs = database
+        self.petitions = database
+        self.tallies = database
         self.key = key
     }
 
@@ -34,9 +37,16 @@ public struct LogVerifier: Sendable {
             while let head = heads.first, head.size == frontier.size {
                 heads.removeFirst()
                 checkedHeads += 1
-                if head.root != frontier.root { problems.append("tree head of size \(head.size): its root does not match the entries") }
-                if head.count != count { problems.append("tree head of size \(head.size): it claims \(head.count) signatures, the entries give \(count)") }
-                if !head.isValid(under: key) { problems.append("tree head of size \(head.size): its signature does not verify under key \(key.id)") }
+                if head.root != frontier.root {
+                    problems.append("tree head of size \(head.size): its root does not match the entries")
+                }
+                if head.count != count {
+                    problems.append(
+                        "tree head of size \(head.size): it claims \(head.count) signatures, the entries give \(count)")
+                }
+                if !head.isValid(under: key) {
+                    problems.append("tree head of size \(head.size): its signature does not verify under key \(key.id)")
+                }
             }
         }
 
@@ -54,19 +64,29 @@ public struct LogVerifier: Sendable {
             problems += try await storedLeavesMismatch(petitionID: petitionID, leafHashes)
             leafHashes.removeAll(keepingCapacity: true)
         }
-        for head in heads { problems.append("tree head of size \(head.size) is larger than the log (\(frontier.size) entries)") }
+        for head in heads {
+            problems.append("tree head of size \(head.size) is larger than the log (\(frontier.size) entries)")
+        }
 
         let state = try await logs.logState(petitionID: petitionID)
         if state.frontier != frontier { problems.append("the stored log state does not match the entries") }
-        if state.count != count { problems.append("the stored log count \(state.count) does not match the entries (\(count))") }
+        if state.count != count {
+            problems.append("the stored log count \(state.count) does not match the entries (\(count))")
+        }
         let published = try await petitions.signatureCount(petitionID: petitionID)
         if published != count { problems.append("the published count \(published) does not match the log (\(count))") }
-        return Report(petitionID: petitionID, entries: frontier.size, count: count, treeHeadsChecked: checkedHeads, problems: problems)
+        problems += try await tallies.storedTallies(petitionID: petitionID).differences(
+            from: try await tallies.recountedTallies(petitionID: petitionID))
+        return Report(
+            petitionID: petitionID, entries: frontier.size, count: count, treeHeadsChecked: checkedHeads,
+            problems: problems)
     }
 
     public func verifyAll() async throws -> [Report] {
         var reports: [Report] = []
-        for petitionID in try await logs.loggedPetitions() {
+        // A counter tampered with where nothing was ever logged is found too.
+        let petitionIDs = Set(try await logs.loggedPetitions()).union(try await tallies.countedPetitions())
+        for petitionID in petitionIDs.sorted(by: { $0.uuidString < $1.uuidString }) {
             reports.append(try await verify(petitionID: petitionID))
         }
         return reports
@@ -74,9 +94,11 @@ public struct LogVerifier: Sendable {
 
     /// The stored leaf nodes, which proofs are built from, must be the entries' hashes.
     private func storedLeavesMismatch(petitionID: UUID, _ leafHashes: [UInt64: [UInt8]]) async throws -> [String] {
-        let stored = try await logs.logNodes(petitionID: petitionID, Set(leafHashes.keys.map { LogNodeCoordinate(level: 0, index: $0) }))
+        let stored = try await logs.logNodes(
+            petitionID: petitionID, Set(leafHashes.keys.map { LogNodeCoordinate(level: 0, index: $0) }))
         return leafHashes.keys.sorted().compactMap { position in
-            stored[LogNodeCoordinate(level: 0, index: position)] == leafHashes[position] ? nil : "the stored hash of entry \(position) does not match it"
+            stored[LogNodeCoordinate(level: 0, index: position)] == leafHashes[position]
+                ? nil : "the stored hash of entry \(position) does not match it"
         }
     }
 }

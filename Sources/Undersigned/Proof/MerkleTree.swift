@@ -80,7 +80,11 @@ public struct MerkleFrontier: Sendable, Equatable {
 
     public init(size: UInt64, encodedSubtrees bytes: [UInt8]) throws {
         guard bytes.count == size.nonzeroBitCount * MerkleHash.size else { throw MerkleError.malformedFrontier }
-        self.init(size: size, subtrees: stride(from: 0, to: bytes.count, by: MerkleHash.size).map { Array(bytes[$0..<$0 + MerkleHash.size]) })
+        self.init(
+            size: size,
+            subtrees: stride(from: 0, to: bytes.count, by: MerkleHash.size).map {
+                Array(bytes[$0..<$0 + MerkleHash.size])
+            })
     }
 }
 
@@ -105,7 +109,9 @@ public enum MerkleProof {
     }
 
     /// The proof that the tree of `oldSize` leaves is a prefix of the tree of `newSize`.
-    public static func consistency(from oldSize: UInt64, to newSize: UInt64, nodes: some MerkleNodes) throws -> [[UInt8]] {
+    public static func consistency(from oldSize: UInt64, to newSize: UInt64, nodes: some MerkleNodes) throws
+        -> [[UInt8]]
+    {
         guard oldSize <= newSize else { throw MerkleError.indexOutOfRange }
         guard oldSize > 0, oldSize < newSize else { return [] }
         return try subproof(oldSize, 0..<newSize, complete: true, nodes)
@@ -119,10 +125,13 @@ public enum MerkleProof {
             return try nodes.hash(level: count.trailingZeroBitCount, index: range.lowerBound / UInt64(count))
         }
         let split = range.lowerBound + largestPowerOfTwo(below: UInt64(count))
-        return MerkleHash.node(try root(of: range.lowerBound..<split, nodes: nodes), try root(of: split..<range.upperBound, nodes: nodes))
+        return MerkleHash.node(
+            try root(of: range.lowerBound..<split, nodes: nodes), try root(of: split..<range.upperBound, nodes: nodes))
     }
 
-    public static func verifyInclusion(leafHash: [UInt8], index: UInt64, size: UInt64, path: [[UInt8]], root: [UInt8]) -> Bool {
+    public static func verifyInclusion(leafHash: [UInt8], index: UInt64, size: UInt64, path: [[UInt8]], root: [UInt8])
+        -> Bool
+    {
         guard index < size else { return false }
         var fn = index
         var sn = size - 1
@@ -146,7 +155,9 @@ public enum MerkleProof {
         return sn == 0 && hash == root
     }
 
-    public static func verifyConsistency(oldSize: UInt64, oldRoot: [UInt8], newSize: UInt64, newRoot: [UInt8], proof: [[UInt8]]) -> Bool {
+    public static func verifyConsistency(
+        oldSize: UInt64, oldRoot: [UInt8], newSize: UInt64, newRoot: [UInt8], proof: [[UInt8]]
+    ) -> Bool {
         guard oldSize <= newSize else { return false }
         if oldSize == newSize { return proof.isEmpty && oldRoot == newRoot }
         if oldSize == 0 { return proof.isEmpty && oldRoot == MerkleHash.empty }
@@ -190,7 +201,9 @@ public enum MerkleProof {
         return try path(index, split..<range.upperBound, nodes) + [root(of: range.lowerBound..<split, nodes: nodes)]
     }
 
-    private static func subproof(_ old: UInt64, _ range: Range<UInt64>, complete: Bool, _ nodes: some MerkleNodes) throws -> [[UInt8]] {
+    private static func subproof(_ old: UInt64, _ range: Range<UInt64>, complete: Bool, _ nodes: some MerkleNodes)
+        throws -> [[UInt8]]
+    {
         let size = UInt64(range.count)
         if old == size {
             return complete ? [] : [try root(of: range, nodes: nodes)]
@@ -198,9 +211,13 @@ public enum MerkleProof {
         let split = largestPowerOfTwo(below: size)
         let middle = range.lowerBound + split
         if old <= split {
-            return try subproof(old, range.lowerBound..<middle, complete: complete, nodes) + [root(of: middle..<range.upperBound, nodes: nodes)]
+            return try subproof(old, range.lowerBound..<middle, complete: complete, nodes) + [
+                root(of: middle..<range.upperBound, nodes: nodes)
+            ]
         }
-        return try subproof(old - split, middle..<range.upperBound, complete: false, nodes) + [root(of: range.lowerBound..<middle, nodes: nodes)]
+        return try subproof(old - split, middle..<range.upperBound, complete: false, nodes) + [
+            root(of: range.lowerBound..<middle, nodes: nodes)
+        ]
     }
 
     /// The largest power of two strictly smaller than `n` (n > 1).

@@ -22,18 +22,22 @@ public struct ReceiptCheck: Sendable {
     public var auditPath: [[UInt8]]?
 
     /// Looks the receipt up in the petition's log and proves its confirmation's inclusion.
-    public static func check(code: String, petitionID: UUID, logs: any SignatureLogStore, treeHead: SignedTreeHead?) async throws -> ReceiptCheck {
+    public static func check(code: String, petitionID: UUID, logs: any SignatureLogStore, treeHead: SignedTreeHead?)
+        async throws -> ReceiptCheck
+    {
         let receiptHash = ReceiptCodes.hash(ofCode: code.trimmingCharacters(in: .whitespacesAndNewlines))
         let entries = try await logs.logPositions(petitionID: petitionID, receiptHash: receiptHash)
         var check = ReceiptCheck(receiptHash: receiptHash, status: .unknown, entries: entries, treeHead: treeHead)
-        guard let confirmation = entries.last(where: { $0.entry.kind == .confirmation }) else { return check }
-        switch entries.last!.entry.kind {
+        guard let confirmation = entries.last(where: { $0.entry.kind == .confirmation }), let latest = entries.last
+        else { return check }
+        switch latest.entry.kind {
         case .withdrawal: check.status = .withdrawn
         case .invalidation: check.status = .invalidated
         case .confirmation: check.status = .counted
         }
         if let treeHead, confirmation.position < treeHead.size {
-            check.auditPath = try await LogProofs(store: logs).inclusion(petitionID: petitionID, index: confirmation.position, size: treeHead.size)
+            check.auditPath = try await LogProofs(store: logs).inclusion(
+                petitionID: petitionID, index: confirmation.position, size: treeHead.size)
         } else if check.status == .counted {
             check.status = .awaitingTreeHead
         }

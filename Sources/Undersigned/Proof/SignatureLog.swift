@@ -51,30 +51,6 @@ public struct LogEntry: Sendable, Equatable {
     public var leafHash: [UInt8] { MerkleHash.leaf(leafData) }
 }
 
-/// Receipt codes: derived from the signature's id with a server key, so the same signature
-/// always has the same code and the code cannot be guessed from the id. The log holds only
-/// the code's SHA-256.
-public struct ReceiptCodes: Sendable {
-    private let key: SymmetricKey
-
-    public init(key: SymmetricKey) {
-        self.key = key
-    }
-
-    public func code(for signatureID: UUID) -> String {
-        Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: signatureID.bytes, using: key)).prefix(16).map { $0 })
-    }
-
-    public func hash(for signatureID: UUID) -> [UInt8] {
-        Self.hash(ofCode: code(for: signatureID))
-    }
-
-    /// The hash the log holds for a receipt code, as a signer can compute it themselves.
-    public static func hash(ofCode code: String) -> [UInt8] {
-        Array(SHA256.hash(data: Array(code.utf8)))
-    }
-}
-
 extension UInt64 {
     var bigEndianBytes: [UInt8] {
         (0..<8).reversed().map { UInt8(truncatingIfNeeded: self >> ($0 * 8)) }

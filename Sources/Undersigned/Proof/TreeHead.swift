@@ -15,7 +15,9 @@ public struct SignedTreeHead: Sendable, Equatable {
 
     /// The bytes signed: a version tag, the petition, size, root, count and time in Unix
     /// milliseconds, integers big-endian.
-    public static func signedBytes(petitionID: UUID, size: UInt64, root: [UInt8], count: Int, timestamp: Date) -> [UInt8] {
+    public static func signedBytes(petitionID: UUID, size: UInt64, root: [UInt8], count: Int, timestamp: Date)
+        -> [UInt8]
+    {
         Array("undersigned-tree-head-v1".utf8) + petitionID.bytes + size.bigEndianBytes + root
             + UInt64(count).bigEndianBytes + UInt64(bitPattern: timestamp.millis).bigEndianBytes
     }
@@ -58,8 +60,11 @@ public struct LogSigningKey: Sendable {
         key = try Curve25519.Signing.PrivateKey(rawRepresentation: rawRepresentation)
     }
 
-    public func sign(petitionID: UUID, size: UInt64, root: [UInt8], count: Int, timestamp: Date) throws -> SignedTreeHead {
-        let bytes = SignedTreeHead.signedBytes(petitionID: petitionID, size: size, root: root, count: count, timestamp: timestamp)
+    public func sign(petitionID: UUID, size: UInt64, root: [UInt8], count: Int, timestamp: Date) throws
+        -> SignedTreeHead
+    {
+        let bytes = SignedTreeHead.signedBytes(
+            petitionID: petitionID, size: size, root: root, count: count, timestamp: timestamp)
         return SignedTreeHead(
             petitionID: petitionID, size: size, root: root, count: count, timestamp: timestamp, keyID: publicKey.id,
             signature: Array(try key.signature(for: bytes)))
@@ -69,25 +74,25 @@ public struct LogSigningKey: Sendable {
     /// it on first run.
     public static func load(configured: String?, keyFile: String) throws -> LogSigningKey {
         if let configured {
-            guard let raw = Data(base64Encoded: configured.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32 else {
+            guard let raw = Data(base64Encoded: configured.trimmingCharacters(in: .whitespacesAndNewlines)),
+                raw.count == 32
+            else {
                 throw SettingsError(description: "UNDERSIGNED_LOG_KEY must be the base64 of a 32-byte Ed25519 key")
             }
             return try LogSigningKey(rawRepresentation: Array(raw))
         }
-        if !FileManager.default.fileExists(atPath: keyFile) { try create(keyFile) }
-        guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8),
-            let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32
-        else { throw SettingsError(description: "\(keyFile) does not hold a base64 Ed25519 key") }
+        if !SecretFile.exists(keyFile) { try create(keyFile) }
+        let text = try SecretFile.read(keyFile, what: "the log signing key")
+        guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32
+        else {
+            throw SettingsError(description: "\(keyFile) does not hold a base64 Ed25519 key")
+        }
         return try LogSigningKey(rawRepresentation: Array(raw))
     }
 
     /// Writes a new key file, readable by its owner only; an existing file is never replaced.
     public static func create(_ keyFile: String) throws {
-        let url = URL(fileURLWithPath: keyFile)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let text = Curve25519.Signing.PrivateKey().rawRepresentation.base64EncodedString() + "\n"
-        guard !FileManager.default.fileExists(atPath: keyFile),
-            FileManager.default.createFile(atPath: keyFile, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw SettingsError(description: "cannot create the log signing key \(keyFile) (it may exist already)") }
+        try SecretFile.create(keyFile, contents: text, what: "the log signing key")
     }
 }

@@ -10,28 +10,37 @@ public struct TreeHeadSigner: Service {
     let key: LogSigningKey
     let logger: Logger
     let interval: Duration
+    let clock: WallClock
 
-    public init(store: any SignatureLogStore, key: LogSigningKey, logger: Logger, interval: Duration = .seconds(5)) {
+    public init(
+        store: any SignatureLogStore, key: LogSigningKey, logger: Logger, interval: Duration = .seconds(5),
+        clock: WallClock = .system
+    ) {
         self.store = store
         self.key = key
         self.logger = logger
         self.interval = interval
+        self.clock = clock
     }
 
     /// Signs the current head of every log that has grown since its last signed head.
-    public func signGrownLogs(now: Date = Date()) async throws {
+    public func signGrownLogs() async throws {
         for petitionID in try await store.petitionsWithUnsignedEntries() {
-            _ = try await signCurrentHead(of: petitionID, now: now)
+            _ = try await signCurrentHead(of: petitionID)
         }
     }
 
     /// Signs the log's head as it is now, grown or not (an empty log too), and returns the
     /// latest signed head: for a delivery, which must carry one.
-    public func signCurrentHead(of petitionID: UUID, now: Date = Date()) async throws -> SignedTreeHead {
+    public func signCurrentHead(of petitionID: UUID) async throws -> SignedTreeHead {
         let state = try await store.logState(petitionID: petitionID)
         try await store.insert(
-            try key.sign(petitionID: petitionID, size: state.frontier.size, root: state.frontier.root, count: state.count, timestamp: now))
-        guard let head = try await store.latestTreeHead(petitionID: petitionID) else { throw DeliveryError.nothingSigned }
+            try key.sign(
+                petitionID: petitionID, size: state.frontier.size, root: state.frontier.root, count: state.count,
+                timestamp: clock.now))
+        guard let head = try await store.latestTreeHead(petitionID: petitionID) else {
+            throw DeliveryError.nothingSigned
+        }
         return head
     }
 

@@ -6,12 +6,19 @@ public struct Country: Sendable, Equatable, Decodable {
     public let code: String
     public let name: String
 
-    public static let all: [Country] = {
-        // Shipped with the code: failing to read it is a broken build, not a runtime condition.
-        try! JSONDecoder().decode([Country].self, from: Data(contentsOf: BundledResources.url("data/countries.json")))
-    }()
+    /// Empty only in a broken build, which `checkBundledList` stops at startup.
+    public static let all: [Country] =
+        (try? JSONDecoder().decode([Country].self, from: Data(contentsOf: BundledResources.url("data/countries.json"))))
+        ?? []
 
-    private static let byCode: [String: Country] = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) })
+    static func checkBundledList() throws {
+        guard !all.isEmpty else {
+            throw PagesError(description: "the bundled list of countries (data/countries.json) cannot be read")
+        }
+    }
+
+    private static let byCode: [String: Country] = Dictionary(
+        all.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
 
     public static func named(code: String) -> Country? {
         byCode[code.uppercased()]

@@ -55,7 +55,8 @@ public struct EmailAddress: Sendable, Equatable, Codable {
         let allowedPunctuation = Set("!#$%&'*+-/=?^_`{|}~.")
         return local.unicodeScalars.allSatisfy { scalar in
             if scalar.value > 0x7F { return scalar.properties.isAlphabetic || scalar.properties.numericType != nil }
-            return Character(scalar).isLetter || Character(scalar).isNumber || allowedPunctuation.contains(Character(scalar))
+            return Character(scalar).isLetter || Character(scalar).isNumber
+                || allowedPunctuation.contains(Character(scalar))
         }
     }
 
@@ -67,6 +68,6 @@ public struct EmailAddress: Sendable, Equatable, Codable {
             return label.unicodeScalars.allSatisfy { scalar in
                 scalar == "-" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
             }
-        } && labels.last!.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == "-" }
+        } && (labels.last?.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == "-" } ?? false)
     }
 }

@@ -26,7 +26,10 @@ public final class SignatureCounts: Sendable {
 
     public func count(for petitionID: UUID) async throws -> Int {
         let now = ContinuousClock.now
-        enum Decision { case use(Int), refresh(fallback: Int?) }
+        enum Decision {
+            case use(Int)
+            case refresh(fallback: Int?)
+        }
         let decision: Decision = entries.withLock { entries in
             guard let entry = entries[petitionID] else { return .refresh(fallback: nil) }
             if now - entry.readAt < maximumAge || entry.refreshing { return .use(entry.count) }
@@ -57,7 +60,9 @@ public final class SignatureCounts: Sendable {
     }
 
     /// Runs a commit that changes counts, and adds its changes once it is durable.
-    func recording<Result: Sendable>(_ commit: () async throws -> (result: Result, deltas: [UUID: Int])) async throws -> Result {
+    func recording<Result: Sendable>(_ commit: () async throws -> (result: Result, deltas: [UUID: Int])) async throws
+        -> Result
+    {
         try await commits.withLock {
             let (result, deltas) = try await commit()
             entries.withLock { entries in

@@ -1,12 +1,15 @@
 /// The sign form as submitted, and its validation into a ``SignatureRequest``.
-public struct SignatureForm: Sendable, Equatable {
+public struct SignatureForm: Sendable, Equatable, Decodable {
     public var name: String?
     public var email: String?
     public var country: String?
     public var showName: String?
     public var updates: String?
 
-    public init(name: String? = nil, email: String? = nil, country: String? = nil, showName: String? = nil, updates: String? = nil) {
+    public init(
+        name: String? = nil, email: String? = nil, country: String? = nil, showName: String? = nil,
+        updates: String? = nil
+    ) {
         self.name = name
         self.email = email
         self.country = country
@@ -14,40 +17,36 @@ public struct SignatureForm: Sendable, Equatable {
         self.updates = updates
     }
 
-    public enum Field: String, Sendable, CaseIterable {
-        case name, email, country
-    }
-
     public static let maximumNameLength = 100
 
     /// The request to sign, or a friendly message for each field that needs fixing.
     /// - Parameter disposableDomains: domains of throwaway mailboxes, refused.
-    public func validated(disposableDomains: DisposableDomains = .none) -> Result<SignatureRequest, FieldErrors> {
-        var errors = FieldErrors()
+    public func validated(disposableDomains: DisposableDomains = .none) -> Result<SignatureRequest, FormProblems> {
+        var errors = FormProblems()
         let trimmedName = (name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmedName.isEmpty {
-            errors[.name] = "Please enter your name."
+            errors["name"] = "Please enter your name."
         } else if trimmedName.count > Self.maximumNameLength {
-            errors[.name] = "Please shorten your name to \(Self.maximumNameLength) characters or fewer."
+            errors["name"] = "Please shorten your name to \(Self.maximumNameLength) characters or fewer."
         } else if trimmedName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            errors[.name] = "Your name contains characters we cannot accept."
+            errors["name"] = "Your name contains characters we cannot accept."
         }
         let typedEmail = (email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let address = EmailAddress(typedEmail)
         if typedEmail.isEmpty {
-            errors[.email] = "Please enter your email address: we send you a link to confirm your signature."
+            errors["email"] = "Please enter your email address: we send you a link to confirm your signature."
         } else if let address {
             if disposableDomains.contains(domainOf: address) {
-                errors[.email] =
+                errors["email"] =
                     "This is a disposable address that stops working soon. Please use an address you keep: "
                     + "your signature counts only once you confirm it from there."
             }
         } else {
-            errors[.email] = "This does not look like an email address. Please check it."
+            errors["email"] = "This does not look like an email address. Please check it."
         }
         let country = Country.named(code: (country ?? "").trimmingCharacters(in: .whitespaces))
         if country == nil {
-            errors[.country] = "Please choose your country from the list."
+            errors["country"] = "Please choose your country from the list."
         }
         guard errors.isEmpty, let address, let country else { return .failure(errors) }
         return .success(
@@ -60,19 +59,6 @@ public struct SignatureForm: Sendable, Equatable {
         guard let value else { return false }
         return ["on", "yes", "true", "1"].contains(value.lowercased())
     }
-}
-
-public struct FieldErrors: Sendable, Equatable, Error {
-    public private(set) var messages: [SignatureForm.Field: String] = [:]
-
-    public init() {}
-
-    public subscript(field: SignatureForm.Field) -> String? {
-        get { messages[field] }
-        set { messages[field] = newValue }
-    }
-
-    public var isEmpty: Bool { messages.isEmpty }
 }
 
 /// A valid request to sign, not yet stored.

@@ -9,6 +9,8 @@ public protocol SignatureStore: Sendable {
         _ body: @Sendable (any SignatureWriteTransaction) async throws -> Result
     ) async throws -> Result
     func signature(id: UUID) async throws -> Signature?
+    /// One signature with its sealed name and address, in one read.
+    func signatureWithPersonalData(id: UUID) async throws -> SignatureWithPersonalData?
     /// Deletes signatures still pending that were made before `cutoff`; returns how many.
     func deleteUnconfirmed(before cutoff: Date) async throws -> Int
     /// Erases the names, addresses and fingerprints of every signature of petitions delivered
@@ -17,24 +19,44 @@ public protocol SignatureStore: Sendable {
 }
 
 public protocol SignatureWriteTransaction: Sendable {
-    /// Inserts each signature whose petition and fingerprint are not stored yet; returns
-    /// the ids of those inserted.
+    /// Inserts each signature whose petition and fingerprint are not stored yet, pending or,
+    /// when it has a confirmation time, confirmed; returns the ids of those inserted.
     func insertNew(_ signatures: [NewSignature]) async throws -> Set<UUID>
+    /// Gives a signature that is still pending the details of a newer signing with the same
+    /// address, so that whoever confirms confirms what was signed last; returns whether it was
+    /// still pending.
+    func replacePending(_ id: UUID, with signature: NewSignature) async throws -> Bool
     func signature(petitionID: UUID, fingerprint: [UInt8]) async throws -> Signature?
     func signatures(ids: [UUID]) async throws -> [UUID: Signature]
-    /// Moves pending signatures to confirmed and adds them to their petition's counters
-    /// (in all and per country) in the same transaction; returns those that moved.
-    func confirm(_ ids: [UUID], at date: Date) async throws -> [Signature]
-    /// Moves pending and confirmed signatures to withdrawn, takes the confirmed ones off the
-    /// counters, and erases their personal data and fingerprint; returns them as they were.
+    /// Moves pending signatures to confirmed where ``ConfirmationWindow`` allows; returns
+    /// those that moved, with their sealed personal data. Counting them is ``CountedChanges``' part.
+    func confirm(_ ids: [UUID], at date: Date) async throws -> [SignatureWithPersonalData]
+    /// Those of `petitionIDs` whose count may still move at `date` (``ConfirmationWindow``).
+    func confirmablePetitions(among petitionIDs: Set<UUID>, at date: Date) async throws -> Set<UUID>
+    /// Moves pending and confirmed signatures to withdrawn and erases their personal data and
+    /// fingerprint; returns them as they were.
     func withdraw(_ ids: [UUID], at date: Date) async throws -> [Signature]
+    /// Moves those of `ids` still pending or confirmed to invalidated and records the batch
+    /// with the number invalidated; returns the batch and the signatures as they were.
+    func invalidate(_ ids: [UUID], as invalidation: Invalidation) async throws -> (Invalidation, [Signature])
+    /// Adds `step` for each signature to its petition's counters: in all, per country, and per
+    /// day of confirmation and source. Only ``CountedChanges`` calls it.
+    func adjustCounters(_ signatures: [Signature], by step: Int) async throws
     func sealedPersonalData(ids: [UUID]) async throws -> [UUID: [UInt8]]
-    /// Appends entries to their petitions' logs, in the order given.
+    /// Appends entries to their petitions' logs, in the order given. Only ``CountedChanges``
+    /// calls it.
     func appendToLog(_ entries: [LogEntry]) async throws
     func enqueue(_ emails: [QueuedEmail]) async throws
 }
 
-/// A signature about to be stored as pending.
+/// A signature and its sealed name and address, if it still has them.
+public struct SignatureWithPersonalData: Sendable {
+    public var signature: Signature
+    public var sealedPersonalData: [UInt8]?
+}
+
+/// A signature about to be stored: pending, or confirmed at `confirmedAt` when it was
+/// counted without an emailed link (a batch).
 public struct NewSignature: Sendable {
     public var id: UUID
     public var petitionID: UUID
@@ -45,4 +67,30 @@ public struct NewSignature: Sendable {
     public var source: SignatureSource
     public var sealedPersonalData: [UInt8]
     public var createdAt: Date
+    public var confirmedAt: Date?
+
+    public init(
+        id: UUID = UUID(), petitionID: UUID, emailFingerprint: [UInt8], country: String, showNamePublicly: Bool,
+        wantsUpdates: Bool, source: SignatureSource, sealedPersonalData: [UInt8], createdAt: Date,
+        confirmedAt: Date? = nil
+    ) {
+        self.id = id
+        self.petitionID = petitionID
+        self.emailFingerprint = emailFingerprint
+        self.country = country
+        self.showNamePublicly = showNamePublicly
+        self.wantsUpdates = wantsUpdates
+        self.source = source
+        self.sealedPersonalData = sealedPersonalData
+        self.createdAt = createdAt
+        self.confirmedAt = confirmedAt
+    }
+
+    /// The signature as stored once inserted.
+    var stored: Signature {
+        Signature(
+            id: id, petitionID: petitionID, state: confirmedAt == nil ? .pending : .confirmed, country: country,
+            showNamePublicly: showNamePublicly, wantsUpdates: wantsUpdates, source: source, createdAt: createdAt,
+            confirmedAt: confirmedAt)
+    }
 }

@@ -33,29 +33,45 @@ public final class SignatureWriter: Service, Sendable {
         public var petition: Petition
 
         /// A new pending signature for `request`: its dedup fingerprint computed, its personal data sealed.
-        public init(_ request: SignatureRequest, on petition: Petition, fingerprinter: EmailFingerprinter, sealer: PersonalDataSealer) throws {
+        public init(
+            _ request: SignatureRequest, on petition: Petition, fingerprinter: EmailFingerprinter,
+            sealer: PersonalDataSealer, at createdAt: Date
+        ) throws {
+            let id = UUID()
             self.signature = NewSignature(
-                id: UUID(), petitionID: petition.id, emailFingerprint: fingerprinter.fingerprint(request.email), country: request.country,
+                id: id, petitionID: petition.id, emailFingerprint: fingerprinter.fingerprint(request.email),
+                country: request.country,
                 showNamePublicly: request.showNamePublicly, wantsUpdates: request.wantsUpdates, source: request.source,
-                sealedPersonalData: try sealer.seal(PersonalData(name: request.name, email: request.email.address)), createdAt: Date())
+                sealedPersonalData: try sealer.seal(
+                    PersonalData(name: request.name, email: request.email.address), in: .signature(id)),
+                createdAt: createdAt)
             self.request = request
             self.petition = petition
         }
     }
 
+    /// A receipt written before its confirmation is committed, from the personal data it was
+    /// written with: sent only if the signature still has those when it is confirmed.
+    private struct PreparedReceipt: Sendable {
+        var sealedPersonalData: [UInt8]
+        var email: QueuedEmail
+    }
+
     private enum Command: Sendable {
-        case sign(SigningJob, CheckedContinuation<SignOutcome, any Error>)
-        case confirm(UUID, CheckedContinuation<ConfirmOutcome, any Error>)
+        case sign(SigningJob, confirmationRequest: QueuedEmail, CheckedContinuation<SignOutcome, any Error>)
+        case confirm(UUID, receipt: PreparedReceipt?, CheckedContinuation<ConfirmOutcome, any Error>)
         case withdraw(UUID, CheckedContinuation<WithdrawOutcome, any Error>)
 
         func fail(_ error: any Error) {
             switch self {
-            case .sign(_, let continuation): continuation.resume(throwing: error)
-            case .confirm(_, let continuation): continuation.resume(throwing: error)
+            case .sign(_, _, let continuation): continuation.resume(throwing: error)
+            case .confirm(_, _, let continuation): continuation.resume(throwing: error)
             case .withdraw(_, let continuation): continuation.resume(throwing: error)
             }
         }
     }
+
+    private struct MismatchedOutcome: Error {}
 
     private struct Queue {
         var commands: [Command] = []
@@ -68,6 +84,7 @@ public final class SignatureWriter: Service, Sendable {
     private let receipts: ReceiptCodes
     private let counts: SignatureCounts
     private let committed: @Sendable () -> Void
+    let clock: WallClock
     private let capacity: Int
     private let maximumBatch: Int
     private let logger: Logger
@@ -81,9 +98,11 @@ public final class SignatureWriter: Service, Sendable {
     ///   - committed: called after each commit that queued email, to wake the outbox.
     public init(
         store: any SignatureStore, petitions: @escaping @Sendable (UUID) async throws -> Petition?, mailer: SignerMail,
-        receipts: ReceiptCodes, counts: SignatureCounts, capacity: Int = 20_000, maximumBatch: Int = 512, logger: Logger,
-        committed: @escaping @Sendable () -> Void = {}
+        receipts: ReceiptCodes, counts: SignatureCounts, capacity: Int = 20_000, maximumBatch: Int = 512,
+        logger: Logger,
+        clock: WallClock = .system, committed: @escaping @Sendable () -> Void = {}
     ) {
+        self.clock = clock
         self.store = store
         self.petitions = petitions
         self.receipts = receipts
@@ -97,17 +116,33 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     /// Stores a pending signature and its confirmation email; returns once both are durable.
+    /// The email is written here, in the signer's own task, so that the one loop that commits
+    /// every signature only stores it.
     public func sign(_ job: SigningJob) async throws -> SignOutcome {
-        try await withCheckedThrowingContinuation { continuation in
-            submit(.sign(job, continuation))
+        let email = try mailer.confirmationRequest(
+            signatureID: job.signature.id, request: job.request, petition: job.petition)
+        return try await withCheckedThrowingContinuation { continuation in
+            submit(.sign(job, confirmationRequest: email, continuation))
         }
     }
 
-    /// Confirms a pending signature; returns once the confirmation is durable.
+    /// Confirms a pending signature; returns once the confirmation is durable. Its receipt is
+    /// written here, in the confirmer's own task, for the same reason as the confirmation request.
     public func confirm(signatureID: UUID) async throws -> ConfirmOutcome {
-        try await withCheckedThrowingContinuation { continuation in
-            submit(.confirm(signatureID, continuation))
+        // Without a prepared receipt the writer writes it itself: a failed read costs speed, not the confirmation.
+        let receipt = try? await preparedReceipt(for: signatureID)
+        return try await withCheckedThrowingContinuation { continuation in
+            submit(.confirm(signatureID, receipt: receipt, continuation))
         }
+    }
+
+    private func preparedReceipt(for id: UUID) async throws -> PreparedReceipt? {
+        guard let found = try await store.signatureWithPersonalData(id: id), found.signature.state == .pending,
+            let sealed = found.sealedPersonalData, let petition = try await petitions(found.signature.petitionID)
+        else { return nil }
+        let signer = try mailer.sealer.open(PersonalData.self, from: sealed, in: .signature(id))
+        return PreparedReceipt(
+            sealedPersonalData: sealed, email: try mailer.receipt(signatureID: id, signer: signer, petition: petition))
     }
 
     /// Withdraws a signature, pending or confirmed, and erases its personal data; returns once
@@ -115,6 +150,29 @@ public final class SignatureWriter: Service, Sendable {
     public func withdraw(signatureID: UUID) async throws -> WithdrawOutcome {
         try await withCheckedThrowingContinuation { continuation in
             submit(.withdraw(signatureID, continuation))
+        }
+    }
+
+    /// The batch form, for signatures counted without an emailed link: signatures collected on
+    /// paper, or a benchmark's synthetic ones. Each is stored confirmed (it must have its
+    /// `confirmedAt`) and counted in one transaction with the counters and the log; one whose
+    /// address has signed the petition already is left out. Returns those stored.
+    public func record(_ batch: [NewSignature]) async throws -> [Signature] {
+        guard batch.allSatisfy({ $0.confirmedAt != nil }) else { throw UnconfirmedInBatch() }
+        let (store, receipts, now) = (self.store, self.receipts, clock.now)
+        return try await counts.recording {
+            let stored = try await store.write { transaction in
+                let petitions = Set(batch.map(\.petitionID))
+                guard try await transaction.confirmablePetitions(among: petitions, at: now) == petitions else {
+                    throw PetitionNotCounting()
+                }
+                let inserted = try await transaction.insertNew(batch)
+                let stored = batch.filter { inserted.contains($0.id) }.map(\.stored)
+                try await CountedChanges.record(
+                    started: stored, stopped: [], in: transaction, receipts: receipts, at: now)
+                return stored
+            }
+            return (stored, Dictionary(stored.map { ($0.petitionID, 1) }, uniquingKeysWith: +))
         }
     }
 
@@ -129,12 +187,13 @@ public final class SignatureWriter: Service, Sendable {
             self.queue.withLock { $0.accepting = false }
             self.ring.finish()
         }
-        queue.withLock { queue in
+        let left = queue.withLock { queue in
             queue.accepting = false
             let left = queue.commands
             queue.commands.removeAll()
             return left
-        }.forEach { $0.fail(Overloaded()) }
+        }
+        for command in left { command.fail(Overloaded()) }
     }
 
     private func submit(_ command: Command) {
@@ -170,7 +229,8 @@ public final class SignatureWriter: Service, Sendable {
             try await commitTogether(batch)
             return
         } catch {
-            logger.warning("group commit failed", metadata: ["error": "\(String(reflecting: error))", "batch": "\(batch.count)"])
+            logger.warning(
+                "group commit failed", metadata: ["error": "\(String(reflecting: error))", "batch": "\(batch.count)"])
         }
         for (index, command) in batch.enumerated() {
             do {
@@ -178,7 +238,7 @@ public final class SignatureWriter: Service, Sendable {
             } catch {
                 logger.error("signature write failed", metadata: ["error": "\(String(reflecting: error))"])
                 if index == 0 {
-                    batch.forEach { $0.fail(WriteFailed()) }
+                    for command in batch { command.fail(WriteFailed()) }
                     return
                 }
                 command.fail(WriteFailed())
@@ -187,20 +247,24 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     private func commitTogether(_ batch: [Command]) async throws {
-        let (mailer, store, petitions, receipts) = (self.mailer, self.store, self.petitions, self.receipts)
+        let (mailer, store, petitions, receipts, now) = (
+            self.mailer, self.store, self.petitions, self.receipts, clock.now
+        )
         let result = try await counts.recording {
             let result = try await store.write { transaction in
-                try await Self.apply(batch, in: transaction, mailer: mailer, receipts: receipts, petitions: petitions)
+                try await Self.apply(
+                    batch, in: transaction, mailer: mailer, receipts: receipts, petitions: petitions, now: now)
             }
             return (result, result.countDeltas)
         }
         if result.queuedEmail { committed() }
         for (command, outcome) in zip(batch, result.outcomes) {
             switch (command, outcome) {
-            case (.sign(_, let continuation), .sign(let outcome)): continuation.resume(returning: outcome)
-            case (.confirm(_, let continuation), .confirm(let outcome)): continuation.resume(returning: outcome)
+            case (.sign(_, _, let continuation), .sign(let outcome)): continuation.resume(returning: outcome)
+            case (.confirm(_, _, let continuation), .confirm(let outcome)): continuation.resume(returning: outcome)
             case (.withdraw(_, let continuation), .withdraw(let outcome)): continuation.resume(returning: outcome)
-            default: preconditionFailure("outcome does not match its command")
+            // `apply` answers each command in order with its own kind, so this never happens.
+            default: command.fail(MismatchedOutcome())
             }
         }
     }
@@ -219,55 +283,67 @@ public final class SignatureWriter: Service, Sendable {
 
     private static func apply(
         _ batch: [Command], in transaction: any SignatureWriteTransaction, mailer: SignerMail, receipts: ReceiptCodes,
-        petitions: @Sendable (UUID) async throws -> Petition?
+        petitions: @Sendable (UUID) async throws -> Petition?, now: Date
     ) async throws -> BatchResult {
-        let jobs = batch.compactMap { command -> SigningJob? in
-            if case .sign(let job, _) = command { return job } else { return nil }
+        let jobs = batch.compactMap { command -> (SigningJob, QueuedEmail)? in
+            if case .sign(let job, let email, _) = command { return (job, email) } else { return nil }
         }
-        let inserted = try await transaction.insertNew(jobs.map(\.signature))
+        let inserted = try await transaction.insertNew(jobs.map(\.0.signature))
         var emails: [QueuedEmail] = []
-        for job in jobs {
+        for (job, confirmationRequest) in jobs {
             if inserted.contains(job.signature.id) {
-                emails.append(try mailer.confirmationRequest(signatureID: job.signature.id, request: job.request, petition: job.petition))
+                emails.append(confirmationRequest)
                 continue
             }
             // Signing again: the same answer as the first time, and the mailbox owner (only
-            // they) learns where things stand.
+            // they) learns where things stand. While unconfirmed, the latest signing replaces
+            // the earlier one, so nobody who signs first with another's address chooses the
+            // name, country or consents that the mailbox owner then confirms.
             let existing = try await transaction.signature(
                 petitionID: job.signature.petitionID, fingerprint: job.signature.emailFingerprint)
-            switch existing?.state {
-            case .pending?:
-                emails.append(try mailer.confirmationRequest(signatureID: existing!.id, request: job.request, petition: job.petition))
-            case .confirmed?:
+            guard let existing else { continue }
+            switch existing.state {
+            case .pending:
+                // Sealed anew for the row it goes into: sealed values open only in their own row.
+                var replacement = job.signature
+                replacement.sealedPersonalData = try mailer.sealer.seal(
+                    PersonalData(name: job.request.name, email: job.request.email.address), in: .signature(existing.id))
+                guard try await transaction.replacePending(existing.id, with: replacement) else { continue }
+                emails.append(
+                    try mailer.confirmationRequest(
+                        signatureID: existing.id, request: job.request, petition: job.petition))
+            case .confirmed:
                 emails.append(try mailer.alreadySigned(request: job.request, petition: job.petition))
-            case .withdrawn?, .invalidated?, nil:
+            case .withdrawn, .invalidated:
                 break
             }
         }
 
-        let confirmIDs = batch.compactMap { command -> UUID? in
-            if case .confirm(let id, _) = command { return id } else { return nil }
+        var confirmIDs: [UUID] = []
+        var preparedReceipts: [UUID: PreparedReceipt] = [:]
+        for case .confirm(let id, let receipt, _) in batch {
+            confirmIDs.append(id)
+            if let receipt { preparedReceipts[id] = receipt }
         }
-        let confirmed = try await transaction.confirm(confirmIDs, at: Date())
+        let confirmedRows = try await transaction.confirm(confirmIDs, at: now)
+        let confirmed = confirmedRows.map(\.signature)
         let confirmedPetitions = Dictionary(confirmed.map { ($0.id, $0.petitionID) }, uniquingKeysWith: { a, _ in a })
         var deltas: [UUID: Int] = [:]
         for signature in confirmed { deltas[signature.petitionID, default: 0] += 1 }
-        emails += try await receiptEmails(for: confirmed, in: transaction, mailer: mailer, petitions: petitions)
+        emails += try await receiptEmails(
+            for: confirmedRows, prepared: preparedReceipts, mailer: mailer, petitions: petitions)
 
         // Withdrawals come last, so a confirmation and a withdrawal in one batch end withdrawn.
         let withdrawIDs = batch.compactMap { command -> UUID? in
             if case .withdraw(let id, _) = command { return id } else { return nil }
         }
-        let withdrawn = try await transaction.withdraw(withdrawIDs, at: Date())
+        let withdrawn = try await transaction.withdraw(withdrawIDs, at: now)
         for signature in withdrawn where signature.state == .confirmed { deltas[signature.petitionID, default: 0] -= 1 }
 
-        // Every change to the count goes into the petition's log in the same transaction.
-        let now = Date()
-        try await transaction.appendToLog(
-            confirmed.map { LogEntry(petitionID: $0.petitionID, kind: .confirmation, receiptHash: receipts.hash(for: $0.id), recordedAt: now) }
-                + withdrawn.filter { $0.state == .confirmed }.map {
-                    LogEntry(petitionID: $0.petitionID, kind: .withdrawal, receiptHash: receipts.hash(for: $0.id), recordedAt: now)
-                })
+        try await CountedChanges.record(
+            started: confirmed,
+            stopped: withdrawn.filter { $0.state == .confirmed }.map { .init(signature: $0, kind: .withdrawal) },
+            in: transaction, receipts: receipts, at: now)
         let remaining = withdrawIDs.isEmpty ? [:] : try await transaction.signatures(ids: Array(Set(withdrawIDs)))
         if !emails.isEmpty { try await transaction.enqueue(emails) }
 
@@ -280,11 +356,13 @@ public final class SignatureWriter: Service, Sendable {
             switch command {
             case .sign:
                 outcomes.append(.sign(.accepted))
-            case .confirm(let id, _):
+            case .confirm(let id, _, _):
                 if let petitionID = confirmedPetitions[id] {
                     // The same link confirmed twice in one batch: the first confirms, the rest agree.
                     let first = alreadyReported.insert(id).inserted
-                    outcomes.append(.confirm(first ? .confirmed(petitionID: petitionID) : .alreadyConfirmed(petitionID: petitionID)))
+                    outcomes.append(
+                        .confirm(first ? .confirmed(petitionID: petitionID) : .alreadyConfirmed(petitionID: petitionID))
+                    )
                 } else if let existing = others[id] {
                     outcomes.append(
                         .confirm(
@@ -303,20 +381,24 @@ public final class SignatureWriter: Service, Sendable {
 }
 
 extension SignatureWriter {
-    /// The receipt emails of signatures confirmed in this batch.
+    /// The receipt emails of signatures confirmed in this batch: those prepared beforehand,
+    /// unless the signer's details changed since (a newer signing replaced them).
     private static func receiptEmails(
-        for confirmed: [Signature], in transaction: any SignatureWriteTransaction, mailer: SignerMail,
+        for confirmed: [SignatureWithPersonalData], prepared: [UUID: PreparedReceipt], mailer: SignerMail,
         petitions: @Sendable (UUID) async throws -> Petition?
     ) async throws -> [QueuedEmail] {
-        guard !confirmed.isEmpty else { return [] }
-        let sealed = try await transaction.sealedPersonalData(ids: confirmed.map(\.id))
         var byPetition: [UUID: Petition] = [:]
         var emails: [QueuedEmail] = []
-        for signature in confirmed {
-            guard let data = sealed[signature.id] else { continue }
-            if byPetition[signature.petitionID] == nil { byPetition[signature.petitionID] = try await petitions(signature.petitionID) }
+        for case (let signature, let data?) in confirmed.map({ ($0.signature, $0.sealedPersonalData) }) {
+            if let receipt = prepared[signature.id], receipt.sealedPersonalData == data {
+                emails.append(receipt.email)
+                continue
+            }
+            if byPetition[signature.petitionID] == nil {
+                byPetition[signature.petitionID] = try await petitions(signature.petitionID)
+            }
             guard let petition = byPetition[signature.petitionID] else { continue }
-            let signer = try mailer.sealer.open(PersonalData.self, from: data)
+            let signer = try mailer.sealer.open(PersonalData.self, from: data, in: .signature(signature.id))
             emails.append(try mailer.receipt(signatureID: signature.id, signer: signer, petition: petition))
         }
         return emails
@@ -326,10 +408,17 @@ extension SignatureWriter {
         guard let signature else { return .notFound }
         switch signature.state {
         case .withdrawn: return .withdrawn(petitionID: signature.petitionID)
-        case .pending, .confirmed, .invalidated: return .notWithdrawable(petitionID: signature.petitionID, state: signature.state)
+        case .pending, .confirmed, .invalidated:
+            return .notWithdrawable(petitionID: signature.petitionID, state: signature.state)
         }
     }
 }
+
+/// A signature given to the batch form without its confirmation time.
+public struct UnconfirmedInBatch: Error, Sendable {}
+
+/// A batch for a petition that no longer counts new signatures (``ConfirmationWindow``).
+public struct PetitionNotCounting: Error, Sendable {}
 
 /// The write queue is full or the server is shutting down: try again shortly.
 public struct Overloaded: Error, Sendable {}

@@ -49,10 +49,13 @@ public struct PetitionUpdates: Sendable {
     }
 
     @discardableResult
-    public func post(subject: String?, body: String?, on petitionID: UUID, by account: Account) async throws -> PetitionUpdate {
+    public func post(subject: String?, body: String?, on petitionID: UUID, by account: Account) async throws
+        -> PetitionUpdate
+    {
         // A subject is one line: it becomes an email header.
         let subject = (subject ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        let body = (body ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = (body ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(
+            in: .whitespacesAndNewlines)
         var problems = FormProblems()
         if subject.isEmpty {
             problems["subject"] = "Please give the update a subject."
@@ -69,16 +72,19 @@ public struct PetitionUpdates: Sendable {
         let now = clock.now
         return try await store.petitionTransaction { transaction in
             guard let petition = try await transaction.lockedPetition(id: petitionID) else {
-                throw PetitionEditor.Refusal(message: "This petition no longer exists.")
+                throw PetitionError.noLongerExists
             }
             guard petition.state.hasOpened else {
-                throw PetitionEditor.Refusal(
-                    message: "Updates go to the people who signed, so they can be posted once the petition is open. This one is \(petition.state.words).")
+                throw PetitionError.updateBeforeOpening(petition.state)
             }
             let update = PetitionUpdate(subject: subject, bodyMarkdown: body, createdAt: now)
-            try await transaction.insert(update, petitionID: petitionID, author: account.id, announcing: Self.announcement(of: update, on: petition))
+            try await transaction.insert(
+                update, petitionID: petitionID, author: account.id,
+                announcing: Self.announcement(of: update, on: petition))
             try await transaction.record(
-                PetitionEditor.event(.petitionUpdatePosted, petition, by: account.id, at: now, details: "update \(update.id.text): \(subject)"))
+                PetitionEditor.event(
+                    .petitionUpdatePosted, petition, by: account.id, at: now,
+                    details: "update \(update.id.text): \(subject)"))
             return update
         }
     }
@@ -87,6 +93,7 @@ public struct PetitionUpdates: Sendable {
     static func announcement(of update: PetitionUpdate, on petition: Petition) -> Announcement {
         Announcement(
             petitionID: petition.id, subject: update.subject,
-            body: "\(petition.organizer) has posted news about the petition you signed:\n\n\(update.bodyMarkdown)", createdAt: update.createdAt)
+            body: "\(petition.organizer) has posted news about the petition you signed:\n\n\(update.bodyMarkdown)",
+            createdAt: update.createdAt)
     }
 }

@@ -14,7 +14,8 @@ struct AccountPages: Sendable {
 
     /// Renders `template` with a view built around this visitor's form token.
     func respond(
-        _ template: String, request: Request, status: HTTPResponse.Status = .ok, cookies: [String] = [], view: (_ csrf: String) -> Any
+        _ template: PageTemplate, request: Request, status: HTTPResponse.Status = .ok, cookies: [String] = [],
+        view: (_ csrf: String) -> Any
     ) -> Response {
         let session = csrf.session(for: request)
         var headers: HTTPFields = [.cacheControl: "no-store", .xRobotsTag: "noindex"]
@@ -31,6 +32,13 @@ struct AccountPages: Sendable {
         return body
     }
 
+    /// Reads a form, checks that it came from one of this site's pages, and decodes its fields.
+    func form<Fields: Decodable>(
+        _ type: Fields.Type, _ request: Request, context: AppRequestContext, upTo limit: Int? = nil
+    ) async throws -> Fields {
+        try await form(request, context: context, upTo: limit).decode(type)
+    }
+
     /// Reads an upload form and checks that it came from one of this site's pages.
     func upload(_ request: Request, context: AppRequestContext, upTo limit: Int) async throws -> MultipartForm {
         let form = try await MultipartForm.read(request, context: context, upTo: limit)
@@ -43,9 +51,4 @@ struct AccountPages: Sendable {
         for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
         return .seeOther(location, headers: headers)
     }
-}
-
-extension AppError {
-    static let expiredForm = AppError.forbidden(
-        "For your safety this form has expired. Go back, reload the page and send it again. (Cookies must be allowed for this site.)")
 }

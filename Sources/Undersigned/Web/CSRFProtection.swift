@@ -6,27 +6,39 @@ import Hummingbird
 /// Cross-site request forgery defence for forms, without server-side sessions: a random
 /// cookie, and in each form an HMAC of it that another site can neither read nor compute.
 /// Cross-site POSTs are also refused by their `Origin` and `Sec-Fetch-Site` headers.
+///
+/// Over HTTPS the cookie is `Secure` and named with the `__Host-` prefix, which browsers
+/// accept only from this very host, on `/`, without `Domain`: a neighbouring subdomain
+/// cannot plant a cookie of its choosing and then forge the token that goes with it.
 struct CSRFProtection: Sendable {
-    static let cookieName = "undersigned_csrf"
     static let fieldName = "csrf"
 
-    let key: SymmetricKey
+    private let keyedHash: KeyedHash
     let baseURL: URL
+
+    init(key: SymmetricKey, baseURL: URL) {
+        self.keyedHash = KeyedHash(key: key)
+        self.baseURL = baseURL
+    }
+
+    var isSecure: Bool { baseURL.scheme == "https" }
+    var cookieName: String { isSecure ? "__Host-undersigned_csrf" : "undersigned_csrf" }
 
     /// The cookie value to use for this visitor, and the `Set-Cookie` to send if it is new.
     func session(for request: Request) -> (cookie: String, setCookie: String?) {
-        if let existing = request.cookies[Self.cookieName]?.value, existing.utf8.count == 22, Base64URL.decode(existing) != nil {
+        if let existing = request.cookies[cookieName]?.value, existing.utf8.count == 22,
+            Base64URL.decode(existing) != nil
+        {
             return (existing, nil)
         }
         var generator = SystemRandomNumberGenerator()
         let random = (generator.next() as UInt64, generator.next() as UInt64)
         let value = Base64URL.encode(withUnsafeBytes(of: random) { Array($0) })
-        let secure = baseURL.scheme == "https" ? "; Secure" : ""
-        return (value, "\(Self.cookieName)=\(value); Path=/; HttpOnly; SameSite=Lax\(secure)")
+        return (value, "\(cookieName)=\(value); Path=/; HttpOnly; SameSite=Lax\(isSecure ? "; Secure" : "")")
     }
 
     func token(forCookie cookie: String) -> String {
-        Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(cookie.utf8), using: key)).prefix(16))
+        Base64URL.encode(keyedHash.code(for: Array(cookie.utf8)).prefix(16))
     }
 
     /// Whether a form submission comes from one of this site's own pages. Under
@@ -34,8 +46,10 @@ struct CSRFProtection: Sendable {
     /// a null origin proves nothing either way: the token and `Sec-Fetch-Site` decide then.
     func isValid(_ request: Request, submittedToken: String?) -> Bool {
         if let site = request.headers[.secFetchSite], site == "cross-site" { return false }
-        if let origin = request.headers[.origin], origin != "null", !isOwnOrigin(origin, request: request) { return false }
-        guard let cookie = request.cookies[Self.cookieName]?.value, let submittedToken else { return false }
+        if let origin = request.headers[.origin], origin != "null", !isOwnOrigin(origin, request: request) {
+            return false
+        }
+        guard let cookie = request.cookies[cookieName]?.value, let submittedToken else { return false }
         return constantTimeEqual(Array(token(forCookie: cookie).utf8), Array(submittedToken.utf8))
     }
 

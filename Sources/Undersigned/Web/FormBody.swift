@@ -3,11 +3,13 @@ import Hummingbird
 /// An `application/x-www-form-urlencoded` body, read strictly: too large, not UTF-8, or
 /// badly percent-encoded is refused, never guessed at.
 struct FormBody: Sendable {
-    private let fields: [String: String]
+    /// Each field's value by its name.
+    let fields: [String: String]
 
     subscript(name: String) -> String? { fields[name] }
 
-    static func read(_ request: Request, context: some RequestContext, upTo limit: Int? = nil) async throws -> FormBody {
+    static func read(_ request: Request, context: some RequestContext, upTo limit: Int? = nil) async throws -> FormBody
+    {
         var request = request
         let buffer = try await request.collectBody(upTo: limit ?? context.maxUploadSize)
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
@@ -18,10 +20,18 @@ struct FormBody: Sendable {
 
     init(_ text: String) throws {
         var fields: [String: String] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.decode(parts[0]), let value = Self.decode(parts.count > 1 ? parts[1] : "") else {
+        // Split on bytes, as browsers do: split on characters, "=" followed by a combining
+        // mark is one character, and the field's name would swallow its value.
+        for pair in text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]),
+                let value = Self.decode(parts.count > 1 ? parts[1] : pair[pair.endIndex...])
+            else {
                 throw AppError.badRequest("The form data is malformed: it is not correctly percent-encoded UTF-8.")
+            }
+            // No field of any form holds a NUL, and PostgreSQL refuses one in text.
+            guard !name.utf8.contains(0), !value.utf8.contains(0) else {
+                throw AppError.badRequest("The form data is malformed: it holds a NUL character.")
             }
             // The first occurrence wins, so a field cannot be overridden by appending it again.
             if fields[name] == nil { fields[name] = value }
@@ -29,16 +39,18 @@ struct FormBody: Sendable {
         self.fields = fields
     }
 
-    private static func decode(_ component: Substring) -> String? {
+    private static func decode(_ component: Substring.UTF8View) -> String? {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(component.utf8.count)
-        var iterator = component.utf8.makeIterator()
+        bytes.reserveCapacity(component.count)
+        var iterator = component.makeIterator()
         while let byte = iterator.next() {
             switch byte {
             case UInt8(ascii: "+"):
                 bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    return nil
+                }
                 bytes.append(high << 4 | low)
             default:
                 bytes.append(byte)
@@ -54,12 +66,6 @@ struct FormBody: Sendable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
-    }
-}
-
-extension SignatureForm {
-    init(_ body: FormBody) {
-        self.init(name: body["name"], email: body["email"], country: body["country"], showName: body["showName"], updates: body["updates"])
     }
 }
 

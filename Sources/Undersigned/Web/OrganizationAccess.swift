@@ -22,19 +22,21 @@ struct OrganizationAccess: Sendable {
 
     func authorize(_ permission: Permission, _ request: Request, _ context: AppRequestContext) async throws -> Granted {
         let signedIn = try request.requireSignedIn(context)
-        guard let slug = context.parameters.get("slug"), Organization.isValidSlug(slug),
+        guard let slug = context.parameters.get(.slug), Organization.isValidSlug(slug),
             let organization = try await organizations.organization(slug: slug)
         else { throw AppError.noSuchOrganization }
         let role = try await organizations.role(of: signedIn.account.id, in: organization.id)
         switch Authorization.check(signedIn.account, permission, role: role) {
         case .allowed: return Granted(signedIn: signedIn, organization: organization, role: role)
         case .hidden: throw AppError.noSuchOrganization
-        case .forbidden: throw AppError.forbidden("Your role in this organization does not allow this. Its owners can change your role.")
+        case .forbidden: throw OrganizationError.roleDoesNotAllow
         }
     }
 
     /// The instance admin making the request.
-    static func requireAdmin(_ permission: Permission, _ request: Request, _ context: AppRequestContext) throws -> Account {
+    static func requireAdmin(_ permission: Permission, _ request: Request, _ context: AppRequestContext) throws
+        -> Account
+    {
         let account = try request.requireSignedIn(context).account
         guard Authorization.check(account, permission, role: nil) == .allowed else {
             throw AppError.forbidden("Only the instance's admins may see this.")
@@ -43,19 +45,15 @@ struct OrganizationAccess: Sendable {
     }
 }
 
-extension AppError {
-    static let noSuchOrganization = AppError.notFound("There is no organization at this address, or you are not one of its members.")
-}
-
 extension Parameters {
     /// A UUID path parameter; a malformed one names nothing.
-    func id(_ name: String) throws -> UUID {
-        guard let text = get(name), let id = UUID(uuidString: text) else { throw AppError.notFound() }
+    func id(_ parameter: PathParameter) throws -> UUID {
+        guard let text = get(parameter), let id = UUID(uuidString: text) else { throw AppError.notFound() }
         return id
     }
 }
 
-/// Finds the organization's petition a route names (`/org/{slug}/petitions/{petition}`)
+/// Finds the organization's petition an ``OrganizerRoute`` names
 /// once ``OrganizationAccess`` has allowed the account in. Another organization's petition
 /// is answered as if it did not exist.
 struct PetitionAccess: Sendable {
@@ -72,7 +70,7 @@ struct PetitionAccess: Sendable {
 
     func authorize(_ permission: Permission, _ request: Request, _ context: AppRequestContext) async throws -> Granted {
         let granted = try await organizations.authorize(permission, request, context)
-        guard let slug = context.parameters.get("petition"), PetitionCatalog.isPlausibleSlug(slug),
+        guard let slug = context.parameters.get(.petition), PetitionCatalog.isPlausibleSlug(slug),
             let petition = try await petitions.petition(slug: slug), petition.organizationID == granted.organization.id
         else { throw AppError.notFound("This organization has no petition at this address.") }
         return Granted(organization: granted, petition: petition)

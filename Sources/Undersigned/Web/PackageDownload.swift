@@ -17,13 +17,17 @@ enum PackageDownload {
         }
     }
 
-    static func response(streaming zip: URL, fileName: String, encryptingTo key: OrganizationPublicKey?) throws -> Response {
+    static func response(streaming zip: URL, fileName: String, encryptingTo key: OrganizationPublicKey?) throws
+        -> Response
+    {
         let size = (try FileManager.default.attributesOfItem(atPath: zip.path)[.size] as? Int) ?? 0
         let body: ResponseBody
         if let key {
             body = ResponseBody(contentLength: EncryptedPackage.encryptedSize(plainSize: size)) { writer in
                 defer { PackageScratch.remove(zip) }
-                try await EncryptedPackage.encrypt(contentsOf: zip, to: key) { try await writer.write(ByteBuffer(bytes: $0)) }
+                try await EncryptedPackage.encrypt(contentsOf: zip, to: key) {
+                    try await writer.write(ByteBuffer(bytes: $0))
+                }
                 try await writer.finish(nil)
             }
         } else {
@@ -42,7 +46,8 @@ enum PackageDownload {
             status: .ok,
             headers: [
                 .contentType: key == nil ? "application/zip" : "application/octet-stream",
-                .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store", .xRobotsTag: "noindex",
+                .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "no-store",
+                .xRobotsTag: "noindex",
             ],
             body: body)
     }

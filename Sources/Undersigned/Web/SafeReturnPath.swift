@@ -3,7 +3,7 @@ import Foundation
 /// A path on this site to return to after signing in. Anything that could lead elsewhere
 /// (`//host`, `/\host`, a scheme) is replaced by the account page.
 enum SafeReturnPath {
-    static let fallback = "/account"
+    static let fallback = AccountRoute.account.path
 
     static func validated(_ path: String?) -> String {
         guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), path.utf8.count <= 512,
@@ -13,6 +13,7 @@ enum SafeReturnPath {
     }
 
     static func encode(_ path: String) -> String {
-        validated(path).addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-._~"))) ?? fallback
+        validated(path).addingPercentEncoding(
+            withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-._~"))) ?? fallback
     }
 }

@@ -11,6 +11,14 @@ struct PetitionTakenDown: Error, Sendable {
 
     static let title = "This petition has been taken down"
 
+    /// The consequence for a signature still waiting for its confirmation…
+    static let unconfirmedSignature =
+        "Signatures can no longer be confirmed, so yours was not counted. Your name and email address will be deleted within 7 days."
+    /// … and for one confirmed before.
+    static let confirmedSignature =
+        "Your signature was counted before the petition was taken down. You can still withdraw it, which erases your name and email "
+        + "address at once, with the link in your receipt email."
+
     /// The moderators' public reason.
     var reason: String { petition.stateReason ?? "No reason was recorded." }
 
@@ -58,16 +66,5 @@ struct TakenDownProblem: Encodable {
         detail = takenDown.detail
         reason = takenDown.reason
         takenDownAt = takenDown.petition.stateChangedAt.map { $0.formatted(.iso8601) }
-    }
-}
-
-extension PetitionCatalog {
-    /// The petition at a public address: `nil` for drafts and petitions waiting for review,
-    /// which only their organizers and moderators may see, as for no petition at all. A
-    /// taken-down petition throws ``PetitionTakenDown``.
-    func publicPetition(slug: String) async throws -> Petition? {
-        guard let petition = try await petition(slug: slug), petition.isPublic else { return nil }
-        if petition.state == .takenDown { throw PetitionTakenDown(petition: petition) }
-        return petition
     }
 }

@@ -7,11 +7,13 @@ import Testing
 /// Rate limits count addresses in memory only: nothing of an address reaches the database.
 @Suite("Client addresses are never stored")
 struct AddressPrivacyTests {
-    @Test("after a flood the database holds neither the address nor anything longer than a 20-bit bucket", arguments: TestDatabase.all)
+    @Test(
+        "after a flood the database holds neither the address nor anything longer than a 20-bit bucket",
+        arguments: TestDatabase.all)
     func nothingStored(database: TestDatabase) async throws {
         let instance = try await TestInstance(database) { settings, _ in
-            settings.abuse.proofOfWorkCalmRate = 1
-            settings.abuse.proofOfWorkMaximumBits = 8
+            settings.proofOfWorkCalmRate = 1
+            settings.proofOfWorkMaximumBits = 8
         }
         let addresses = ["203.0.113.77", "2001:db8:feed:beef::7"]
         try await instance.run { browser in
@@ -43,8 +45,10 @@ struct AddressPrivacyTests {
             try await withServices(of: store) {
                 let sql = try #require(store as? SQLStore)
                 let rows = try await sql.driver.read { db in
-                    try await db.raw("SELECT (SELECT COUNT(*) FROM rate_buckets) + (SELECT COUNT(*) FROM redeemed_challenges) AS n").first()?
-                        .decode(column: "n", as: Int.self)
+                    try await db.raw(
+                        "SELECT (SELECT COUNT(*) FROM rate_buckets) + (SELECT COUNT(*) FROM redeemed_challenges) AS n"
+                    ).first()?
+                    .decode(column: "n", as: Int.self)
                 }
                 #expect(rows == 0)
             }
@@ -54,7 +58,9 @@ struct AddressPrivacyTests {
             try await withServices(of: store) {
                 let sql = try #require(store as? SQLStore)
                 let buckets = try await sql.driver.read { db in
-                    try await db.raw("SELECT bucket FROM rate_buckets").all().map { try $0.decode(column: "bucket", as: Int.self) }
+                    try await db.raw("SELECT bucket FROM rate_buckets").all().map {
+                        try $0.decode(column: "bucket", as: Int.self)
+                    }
                 }
                 #expect(buckets.allSatisfy { (0..<(1 << 20)).contains($0) })
             }
@@ -63,7 +69,7 @@ struct AddressPrivacyTests {
 
     @Test("the TCP peer is the client, whatever X-Forwarded-For says, unless trusted")
     func peerAddress() async throws {
-        let instance = try await TestInstance(.sqlite) { settings, _ in settings.abuse.trustForwardedFor = false }
+        let instance = try await TestInstance(.sqlite) { settings, _ in settings.trustForwardedFor = false }
         try await instance.run(.live) { browser in
             for index in 0..<5 {
                 let visitor = Browser(client: browser.client, mailbox: browser.mailbox, address: "198.51.100.\(index)")

@@ -6,7 +6,9 @@ import Testing
 /// What is checked about the address a signer gives.
 @Suite("Email checks on signing")
 struct EmailChecksTests {
-    @Test("a disposable address is refused with a message, what was typed kept, nothing sent", arguments: TestDatabase.all)
+    @Test(
+        "a disposable address is refused with a message, what was typed kept, nothing sent", arguments: TestDatabase.all
+    )
     func disposable(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.run { browser in
@@ -27,7 +29,9 @@ struct EmailChecksTests {
     func configuredList(database: TestDatabase) async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("disposable-\(UUID()).txt")
         try "# ours\nthrowaway.example\n".write(to: file, atomically: true, encoding: .utf8)
-        let instance = try await TestInstance(database) { settings, _ in settings.abuse.disposableDomainsFile = file.path }
+        let instance = try await TestInstance(database) { settings, _ in
+            settings.disposableDomainsFile = file.path
+        }
         try await instance.run { browser in
             let ours = try await browser.sign(email: "a@throwaway.example")
             #expect(ours.status == .unprocessableContent)
@@ -36,7 +40,9 @@ struct EmailChecksTests {
         }
     }
 
-    @Test("signing again and again while pending: the same answer each time, at most 3 emails an hour", arguments: TestDatabase.all)
+    @Test(
+        "signing again and again while pending: the same answer each time, at most 3 emails an hour",
+        arguments: TestDatabase.all)
     func resendLimit(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.run { browser in

@@ -10,10 +10,10 @@ struct ProofOfWorkFlowTests {
     /// Proof of work from 3 sign requests a minute; address limits out of the way.
     static func busyInstance(_ database: TestDatabase) async throws -> TestInstance {
         try await TestInstance(database) { settings, _ in
-            settings.abuse.proofOfWorkCalmRate = 3
-            settings.abuse.proofOfWorkMaximumBits = 12
-            settings.abuse.signsPerMinute = 1000
-            settings.abuse.signsPerHour = 1000
+            settings.proofOfWorkCalmRate = 3
+            settings.proofOfWorkMaximumBits = 12
+            settings.signsPerMinute = 1000
+            settings.signsPerHour = 1000
         }
     }
 
@@ -27,19 +27,27 @@ struct ProofOfWorkFlowTests {
             // As a browser without JavaScript sends it: the challenge, no solution.
             let noScript = try await browser.post(
                 "\(TestInstance.seedPath)/sign",
-                form: [("csrf", page.field("csrf") ?? ""), ("pow", page.field("pow") ?? ""), ("powSolution", ""), ("name", "No Script"),
-                       ("email", "noscript@example.org"), ("country", "LB")])
+                form: [
+                    ("csrf", page.field("csrf") ?? ""), ("pow", page.field("pow") ?? ""), ("powSolution", ""),
+                    ("name", "No Script"),
+                    ("email", "noscript@example.org"), ("country", "LB"),
+                ])
             #expect(noScript.status == .seeOther)
             // As a client that knows nothing of it.
             let bare = try await browser.post(
                 "\(TestInstance.seedPath)/sign",
-                form: [("csrf", page.field("csrf") ?? ""), ("name", "Bare"), ("email", "bare@example.org"), ("country", "LB")])
+                form: [
+                    ("csrf", page.field("csrf") ?? ""), ("name", "Bare"), ("email", "bare@example.org"),
+                    ("country", "LB"),
+                ])
             #expect(bare.status == .seeOther)
             _ = try await browser.mailbox.waitForTotal(2)
         }
     }
 
-    @Test("difficulty rises under a burst, is explained without JavaScript, and falls when calm", arguments: TestDatabase.all)
+    @Test(
+        "difficulty rises under a burst, is explained without JavaScript, and falls when calm",
+        arguments: TestDatabase.all)
     func adaptive(database: TestDatabase) async throws {
         let instance = try await Self.busyInstance(database)
         try await instance.run { browser in
@@ -55,8 +63,11 @@ struct ProofOfWorkFlowTests {
             let page = try await browser.get(TestInstance.seedPath)
             let noScript = try await browser.post(
                 "\(TestInstance.seedPath)/sign",
-                form: [("csrf", page.field("csrf") ?? ""), ("pow", page.field("pow") ?? ""), ("powSolution", ""), ("name", "No Script"),
-                       ("email", "noscript@example.org"), ("country", "LB")])
+                form: [
+                    ("csrf", page.field("csrf") ?? ""), ("pow", page.field("pow") ?? ""), ("powSolution", ""),
+                    ("name", "No Script"),
+                    ("email", "noscript@example.org"), ("country", "LB"),
+                ])
             #expect(noScript.status == .forbidden)
             #expect(noScript.body.contains("this form now needs JavaScript"))
             #expect(!noScript.body.contains("<noscript>"), "said once, not twice")
@@ -72,14 +83,43 @@ struct ProofOfWorkFlowTests {
             #expect(calm.difficulty == 0)
             let later = try await browser.post(
                 "\(TestInstance.seedPath)/sign",
-                form: [("csrf", calm.field("csrf") ?? ""), ("name", "No Script"), ("email", "noscript@example.org"), ("country", "LB")])
+                form: [
+                    ("csrf", calm.field("csrf") ?? ""), ("name", "No Script"), ("email", "noscript@example.org"),
+                    ("country", "LB"),
+                ])
             #expect(later.status == .seeOther)
             _ = try await browser.mailbox.waitForTotal(2)
             #expect(Set(browser.mailbox.messages().map(\.to)) == ["script@example.org", "noscript@example.org"])
         }
     }
 
-    @Test("under a flood a solution is single use; expired, forged and wrong ones are refused", arguments: TestDatabase.all)
+    @Test(
+        "requests refused by an address's limits do not raise the difficulty for everyone", arguments: TestDatabase.all)
+    func refusedRequestsDoNotCount(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database) { settings, _ in
+            settings.proofOfWorkCalmRate = 3
+            settings.proofOfWorkMaximumBits = 12
+            settings.signsPerMinute = 2
+            settings.signsPerHour = 1000
+        }
+        try await instance.run { browser in
+            // One address hammers the form: two requests get through its limit, the rest are 429.
+            var refused = 0
+            for _ in 0..<40 {
+                let response = try await browser.post("\(TestInstance.seedPath)/sign", form: [("name", "Bot")])
+                if response.status == .tooManyRequests { refused += 1 }
+            }
+            #expect(refused == 38)
+            #expect(try await browser.newVisitor().get(TestInstance.seedPath).difficulty == 0)
+            // Requests that pass the limits still count.
+            try await Self.flood(browser, requests: 1)
+            #expect(try await browser.newVisitor().get(TestInstance.seedPath).difficulty == 8)
+        }
+    }
+
+    @Test(
+        "under a flood a solution is single use; expired, forged and wrong ones are refused",
+        arguments: TestDatabase.all)
     func refusals(database: TestDatabase) async throws {
         let instance = try await Self.busyInstance(database)
         try await instance.run { browser in
@@ -92,7 +132,8 @@ struct ProofOfWorkFlowTests {
             let first = try await browser.post(path, form: form)
             #expect(first.status == .seeOther)
             // The same solved challenge again, even for someone else, buys nothing.
-            let replay = try await browser.post(path, form: form.map { $0.0 == "email" ? ($0.0, "replay@example.org") : $0 })
+            let replay = try await browser.post(
+                path, form: form.map { $0.0 == "email" ? ($0.0, "replay@example.org") : $0 })
             #expect(replay.status == .forbidden)
             #expect(replay.body.contains("This form could not be checked. Please press Sign again."))
             #expect(replay.body.contains("value=\"replay@example.org\""))
@@ -102,13 +143,16 @@ struct ProofOfWorkFlowTests {
             let challenge = try #require(fresh.field("pow"))
             var wrong = 0
             while ProofOfWork.isSolution(String(wrong), to: challenge, difficulty: 10) { wrong += 1 }
-            let wrongForm = browser.signForm(from: fresh, email: "wrong@example.org").map { $0.0 == "powSolution" ? ($0.0, String(wrong)) : $0 }
+            let wrongForm = browser.signForm(from: fresh, email: "wrong@example.org").map {
+                $0.0 == "powSolution" ? ($0.0, String(wrong)) : $0
+            }
             #expect(try await browser.post(path, form: wrongForm).status == .forbidden)
 
             // A forged challenge: the difficulty inside lowered to zero.
             var bytes = try #require(Base64URL.decode(challenge))
             bytes[1] = 0
-            let forgedForm = browser.signForm(from: fresh, email: "forged@example.org").map { field -> (String, String) in
+            let forgedForm = browser.signForm(from: fresh, email: "forged@example.org").map {
+                field -> (String, String) in
                 switch field.0 {
                 case "pow": (field.0, Base64URL.encode(bytes))
                 case "powSolution": (field.0, "0")
@@ -137,7 +181,9 @@ struct ProofOfWorkFlowTests {
         }
     }
 
-    @Test("a solution redeemed at one instance is refused at another sharing the database", arguments: TestDatabase.all.filter { $0 == .postgres })
+    @Test(
+        "a solution redeemed at one instance is refused at another sharing the database",
+        arguments: TestDatabase.all.filter { $0 == .postgres })
     func replayAcrossInstances(database: TestDatabase) async throws {
         let instance = try await Self.busyInstance(database)
         let other = instance.sibling()

@@ -14,7 +14,10 @@ struct ProofOfWorkTests {
     func solved() throws {
         let token = proofOfWork.issue(for: petition, difficulty: 10, now: now)
         let solution = Browser.solve(token, difficulty: 10)
-        guard case .solved(let challenge) = proofOfWork.verify(token: token, solution: solution, petitionID: petition, now: now) else {
+        guard
+            case .solved(let challenge) = proofOfWork.verify(
+                token: token, solution: solution, petitionID: petition, now: now)
+        else {
             Issue.record("not verified")
             return
         }
@@ -35,7 +38,9 @@ struct ProofOfWorkTests {
     func expired() {
         let token = proofOfWork.issue(for: petition, difficulty: 4, now: now)
         let solution = Browser.solve(token, difficulty: 4)
-        #expect(proofOfWork.verify(token: token, solution: solution, petitionID: petition, now: now.addingTimeInterval(601)) == .expired)
+        #expect(
+            proofOfWork.verify(token: token, solution: solution, petitionID: petition, now: now.addingTimeInterval(601))
+                == .expired)
     }
 
     @Test("a wrong solution, another petition, or a forged or altered challenge is refused")
@@ -52,16 +57,26 @@ struct ProofOfWorkTests {
         // Lowering the difficulty inside the token breaks its MAC.
         var bytes = try #require(Base64URL.decode(token))
         bytes[1] = 0
-        #expect(proofOfWork.verify(token: Base64URL.encode(bytes), solution: "0", petitionID: petition, now: now) == .invalid)
+        #expect(
+            proofOfWork.verify(token: Base64URL.encode(bytes), solution: "0", petitionID: petition, now: now)
+                == .invalid)
         // So does pushing the expiry back.
         bytes = try #require(Base64URL.decode(token))
         bytes[2] = 0xFF
-        #expect(proofOfWork.verify(token: Base64URL.encode(bytes), solution: solution, petitionID: petition, now: now) == .invalid)
+        #expect(
+            proofOfWork.verify(token: Base64URL.encode(bytes), solution: solution, petitionID: petition, now: now)
+                == .invalid)
         // Made with another key.
         let other = ProofOfWork(key: SymmetricKey(size: .bits256))
         let foreign = other.issue(for: petition, difficulty: 1, now: now)
-        #expect(proofOfWork.verify(token: foreign, solution: Browser.solve(foreign, difficulty: 1), petitionID: petition, now: now) == .invalid)
-        for garbage in ["", "x", String(repeating: "A", count: 72), String(repeating: "é", count: 40), String(repeating: "A", count: 5000)] {
+        #expect(
+            proofOfWork.verify(
+                token: foreign, solution: Browser.solve(foreign, difficulty: 1), petitionID: petition, now: now)
+                == .invalid)
+        for garbage in [
+            "", "x", String(repeating: "A", count: 72), String(repeating: "é", count: 40),
+            String(repeating: "A", count: 5000),
+        ] {
             #expect(proofOfWork.verify(token: garbage, solution: "1", petitionID: petition, now: now) == .invalid)
         }
     }
@@ -103,7 +118,9 @@ struct SigningPressureTests {
     @Test("each change of difficulty is told once")
     func changes() {
         let told = Locked<[Int]>([])
-        let pressure = SigningPressure(calmRatePerMinute: 2, maximumDifficulty: 12) { difficulty, _ in told.withLock { $0.append(difficulty) } }
+        let pressure = SigningPressure(calmRatePerMinute: 2, maximumDifficulty: 12) { difficulty, _ in
+            told.withLock { $0.append(difficulty) }
+        }
         for second in 0..<4 {
             pressure.record(at: start.addingTimeInterval(Double(second)))
             _ = pressure.difficulty(at: start.addingTimeInterval(Double(second)))

@@ -59,7 +59,9 @@ struct RateLimiterTests {
             let key = Key128(withUnsafeBytes(of: (UInt64(index), UInt64(index))) { Array($0) })
             _ = limiter.take(key, at: start.addingTimeInterval(Double(index) / 1000))
             // The busy key keeps trying, so it stays among the recently seen.
-            if index % 100 == 0 { #expect(limiter.take(busy, at: start.addingTimeInterval(Double(index) / 1000)) != .allowed) }
+            if index % 100 == 0 {
+                #expect(limiter.take(busy, at: start.addingTimeInterval(Double(index) / 1000)) != .allowed)
+            }
         }
         #expect(limiter.keyCount <= 16 * 64)
     }
@@ -71,7 +73,9 @@ struct RateLimiterTests {
         #expect(ClientAddress.of(peer: peer, headers: forwarded, trustForwardedFor: false).bytes == [192, 0, 2, 10])
         #expect(ClientAddress.of(peer: peer, headers: forwarded, trustForwardedFor: true).bytes == [198, 51, 100, 7])
         // Garbage in the header falls back to the peer.
-        #expect(ClientAddress.of(peer: peer, headers: [.xForwardedFor: "not-an-address"], trustForwardedFor: true).bytes == [192, 0, 2, 10])
+        #expect(
+            ClientAddress.of(peer: peer, headers: [.xForwardedFor: "not-an-address"], trustForwardedFor: true).bytes
+                == [192, 0, 2, 10])
         #expect(ClientAddress.of(peer: nil, headers: [:], trustForwardedFor: true) == .unknown)
         // IPv6 counts by its /64; IPv4 over IPv6 is IPv4.
         let one = try #require(ClientAddress(text: "2001:db8:1:2:aaaa::1"))
@@ -130,7 +134,10 @@ struct DisposableDomainsTests {
             #expect(list.contains(domainOf: try #require(EmailAddress("x@\(domain)"))), "\(domain)")
         }
         // Nor the forwarding alias services that people who must stay private rely on.
-        for domain in ["gmail.com", "outlook.com", "yahoo.com", "proton.me", "icloud.com", "fastmail.com", "example.org", "33mail.com", "simplelogin.com"] {
+        for domain in [
+            "gmail.com", "outlook.com", "yahoo.com", "proton.me", "icloud.com", "fastmail.com", "example.org",
+            "33mail.com", "simplelogin.com",
+        ] {
             #expect(!list.contains(domainOf: try #require(EmailAddress("x@\(domain)"))), "\(domain)")
         }
     }

@@ -50,8 +50,10 @@ struct SharedAbuseStateTests {
             let clock = WallClock { now }
             let buckets = SharedBuckets(rootKey: .init(size: .bits256))
             let windows = [RateLimiter.Window(limit: 5, period: 60)]
-            let one = SharedRateCounts(store: store.database, buckets: buckets, windows: windows, clock: clock, logger: TestDatabase.logger)
-            let two = SharedRateCounts(store: store.database, buckets: buckets, windows: windows, clock: clock, logger: TestDatabase.logger)
+            let one = SharedRateCounts(
+                store: store.database, buckets: buckets, windows: windows, clock: clock, logger: TestDatabase.logger)
+            let two = SharedRateCounts(
+                store: store.database, buckets: buckets, windows: windows, clock: clock, logger: TestDatabase.logger)
             let address = try #require(ClientAddress(text: "192.0.2.44"))
             // A bucket may hold other addresses too: it is allowed twice the per-address limit.
             for _ in 0..<6 { #expect(one.take(address, at: now) == .allowed) }
@@ -71,7 +73,8 @@ struct SharedAbuseStateTests {
             #expect(stored.first?.0 == buckets.bucket(for: address, at: now))
             #expect(stored.first?.1 == 7)
             try await store.database.purgeExpiredAbuseState(now: now.addingTimeInterval(61))
-            let left = try await sql.driver.read { db in try await db.raw("SELECT bucket FROM rate_buckets").all().count }
+            let left = try await sql.driver.read { db in try await db.raw("SELECT bucket FROM rate_buckets").all().count
+            }
             #expect(left == 0)
         }
     }

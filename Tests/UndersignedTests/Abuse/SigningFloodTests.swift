@@ -41,7 +41,9 @@ struct SigningFloodTests {
             #expect(try await browser.sign(email: "burst7@example.org").status == .seeOther)
             #expect(try await browser.sign(email: "burst8@example.org").status == .tooManyRequests)
 
-            let sent = ["burst0", "burst1", "burst2", "burst3", "burst4", "neighbour", "burst7"].map { "\($0)@example.org" }
+            let sent = ["burst0", "burst1", "burst2", "burst3", "burst4", "neighbour", "burst7"].map {
+                "\($0)@example.org"
+            }
             let messages = try await browser.mailbox.waitForTotal(sent.count)
             #expect(Set(messages.map(\.to)) == Set(sent))
         }
@@ -68,7 +70,8 @@ struct SigningFloodTests {
         let instance = try await TestInstance(database)
         try await instance.run { browser in
             let variants = [
-                "Nour.Khalil@gmail.com", "nourkhalil+syria@gmail.com", "n.o.u.r.khalil@googlemail.com", "NOURKHALIL+x@GMAIL.COM",
+                "Nour.Khalil@gmail.com", "nourkhalil+syria@gmail.com", "n.o.u.r.khalil@googlemail.com",
+                "NOURKHALIL+x@GMAIL.COM",
             ]
             for variant in variants {
                 #expect(try await browser.newVisitor().sign(email: variant).status == .seeOther)

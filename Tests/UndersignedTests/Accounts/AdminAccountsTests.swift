@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Accounts managed by the instance's admins")
 struct AdminAccountsTests {
-    @Test("a disabled account is signed out at once and cannot sign in until enabled again; admins cannot disable themselves", arguments: TestDatabase.all)
+    @Test(
+        "a disabled account is signed out at once and cannot sign in until enabled again; admins cannot disable themselves",
+        arguments: TestDatabase.all)
     func disable(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         let admin = try await instance.createAccount("admin@example.org", admin: true)
@@ -22,7 +24,9 @@ struct AdminAccountsTests {
             #expect(list.body.contains("Rania Owner"))
             #expect(list.body.contains("owner@example.org"))
             #expect(!list.body.contains("/admin/accounts/\(admin.id.text)/disable"))
-            #expect(try await browser.submit("/admin/accounts", action: "/admin/accounts/\(owner.id.text)/disable").status == .seeOther)
+            #expect(
+                try await browser.submit("/admin/accounts", action: "/admin/accounts/\(owner.id.text)/disable").status
+                    == .seeOther)
             #expect(try await browser.get("/admin/accounts").body.contains("disabled"))
 
             #expect(try await organizer.get("/account").location?.hasPrefix("/account/sign-in") == true)
@@ -37,9 +41,13 @@ struct AdminAccountsTests {
             #expect(own.body.contains("You cannot disable your own account."))
             #expect(try await browser.get("/account").status == .ok)
 
-            #expect(try await browser.submit("/admin/accounts", action: "/admin/accounts/\(owner.id.text)/enable").status == .seeOther)
+            #expect(
+                try await browser.submit("/admin/accounts", action: "/admin/accounts/\(owner.id.text)/enable").status
+                    == .seeOther)
             #expect(try await organizer.signIn("owner@example.org").status == .seeOther)
-            #expect(try await browser.submit("/admin/accounts", action: "/admin/accounts/\(UUID().uuidString)/disable").status == .notFound)
+            #expect(
+                try await browser.submit("/admin/accounts", action: "/admin/accounts/\(UUID().uuidString)/disable")
+                    .status == .notFound)
         }
         let actions = try await instance.auditActions()
         #expect(actions.contains(.accountDisabled))

@@ -5,11 +5,14 @@ import Testing
 
 @Suite("Creating the first admin")
 struct CreateAdminTests {
-    @Test("create-admin makes an admin who can sign in; the address is sealed and the creation audited", arguments: TestDatabase.all)
+    @Test(
+        "create-admin makes an admin who can sign in; the address is sealed and the creation audited",
+        arguments: TestDatabase.all)
     func createAdmin(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         let account = try await Undersigned.createAdmin(
-            settings: instance.settings, name: "Rania Admin", email: "canary-admin-5e1@example.org", password: TestInstance.password,
+            settings: instance.settings, name: "Rania Admin", email: "canary-admin-5e1@example.org",
+            password: TestInstance.password,
             logger: TestDatabase.logger)
         #expect(account.isAdmin)
         #expect(account.passwordHash.hasPrefix("$2b$04$"))
@@ -30,7 +33,9 @@ struct CreateAdminTests {
         }
     }
 
-    @Test("weak passwords, bad addresses and a second account with the same address are refused", arguments: TestDatabase.all)
+    @Test(
+        "weak passwords, bad addresses and a second account with the same address are refused",
+        arguments: TestDatabase.all)
     func refusals(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         func problems(_ email: String, _ password: String) async -> FormProblems? {
@@ -44,9 +49,12 @@ struct CreateAdminTests {
         #expect(await problems("admin@example.org", "short")?["password"]?.contains("at least 12") == true)
         #expect(await problems("admin@example.org", "Password1234")?["password"]?.contains("common") == true)
         #expect(await problems("admin@example.org", "aaaaaaaaaaaaaaaa")?["password"]?.contains("common") == true)
-        #expect(await problems("rania.admin@example.org", "my rania.admin pass")?["password"]?.contains("email") == true)
+        #expect(
+            await problems("rania.admin@example.org", "my rania.admin pass")?["password"]?.contains("email") == true)
         #expect(await problems("not an address", TestInstance.password)?["email"] != nil)
         #expect(await problems("admin@example.org", TestInstance.password) == nil)
-        #expect(await problems("ADMIN@example.org", "another long passphrase")?["email"]?.contains("exists already") == true)
+        #expect(
+            await problems("ADMIN@example.org", "another long passphrase")?["email"]?.contains("exists already") == true
+        )
     }
 }

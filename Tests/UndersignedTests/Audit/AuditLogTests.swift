@@ -5,7 +5,9 @@ import Testing
 
 @Suite("The audit log")
 struct AuditLogTests {
-    @Test("owners and admins read who did what to the organization, with no addresses; the instance log is for admins", arguments: TestDatabase.all)
+    @Test(
+        "owners and admins read who did what to the organization, with no addresses; the instance log is for admins",
+        arguments: TestDatabase.all)
     func auditPages(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("admin@example.org", name: "Ada Admin", admin: true)

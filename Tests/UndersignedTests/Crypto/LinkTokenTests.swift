@@ -46,7 +46,8 @@ struct LinkTokenTests {
         let first = try ServerSecret.load(configured: nil, dataDirectory: directory.path)
         let second = try ServerSecret.load(configured: nil, dataDirectory: directory.path)
         #expect(first.key(for: .csrf) == second.key(for: .csrf))
-        let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("undersigned.secret").path)
+        let attributes = try FileManager.default.attributesOfItem(
+            atPath: directory.appendingPathComponent("undersigned.secret").path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect(throws: SettingsError.self) { try ServerSecret("too short") }
     }
@@ -60,7 +61,8 @@ struct Base64URLTests {
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255) }
             let encoded = Base64URL.encode(bytes)
             let foundation = Data(bytes).base64EncodedString()
-                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                    of: "=", with: "")
             #expect(encoded == foundation)
             #expect(Base64URL.decode(encoded) == bytes)
         }

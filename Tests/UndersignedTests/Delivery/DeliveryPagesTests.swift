@@ -10,7 +10,9 @@ import Testing
 struct DeliveryPagesTests {
     static let pdf = Array("%PDF-1.4\n% receipt of the Secretariat\n".utf8)
 
-    @Test("record deliveries with evidence, make and revoke targets' links; the last delivery makes the petition delivered", arguments: TestDatabase.all)
+    @Test(
+        "record deliveries with evidence, make and revoke targets' links; the last delivery makes the petition delivered",
+        arguments: TestDatabase.all)
     func deliveries(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         let slug = try await instance.openPetition()
@@ -33,7 +35,9 @@ struct DeliveryPagesTests {
             #expect(wrongType.status == .unprocessableContent)
             #expect(wrongType.body.contains("evidence must be one of"))
             let incomplete = try await browser.upload(
-                path, fields: [("csrf", csrf), ("target", "9"), ("channel", "pigeon"), ("by", ""), ("date", "2999-01-01")], file: nil)
+                path,
+                fields: [("csrf", csrf), ("target", "9"), ("channel", "pigeon"), ("by", ""), ("date", "2999-01-01")],
+                file: nil)
             #expect(incomplete.status == .unprocessableContent)
             for message in ["Please choose the target", "Please choose how", "Please say who", "not in the future"] {
                 #expect(incomplete.body.contains(message), "\(message)")
@@ -49,8 +53,11 @@ struct DeliveryPagesTests {
 
             let recorded = try await browser.upload(
                 path,
-                fields: [("csrf", csrf), ("target", "1"), ("channel", "in-person"), ("by", "Amal Haddad"), ("notes", "Received by the front desk"),
-                    ("date", "2026-11-20")],
+                fields: [
+                    ("csrf", csrf), ("target", "1"), ("channel", "in-person"), ("by", "Amal Haddad"),
+                    ("notes", "Received by the front desk"),
+                    ("date", "2026-11-20"),
+                ],
                 file: ("evidence", "receipt.pdf", "application/pdf", Self.pdf))
             #expect(recorded.status == .seeOther)
             let listed = try await browser.get(path)
@@ -67,26 +74,31 @@ struct DeliveryPagesTests {
             #expect(try await browser.newVisitor().get(String(evidencePath)).status == .seeOther)
 
             // A target's link is shown once, opens its page, and stops when revoked.
-            let made = try await browser.submit(path, action: "/org/acme/petitions/\(slug)/target-links", [("target", "2"), ("intent", "create")])
+            let made = try await browser.submit(
+                path, action: "/org/acme/petitions/\(slug)/target-links", [("target", "2"), ("intent", "create")])
             #expect(made.status == .ok)
             #expect(made.headers[.cacheControl] == "no-store")
             let link = try #require(made.body.firstMatch(of: #/http://undersigned\.test(/t/[A-Za-z0-9_-]{43})/#)?.1)
             let target = browser.newVisitor()
             #expect(try await target.get(String(link)).status == .ok)
-            let revoked = try await browser.submit(path, action: "/org/acme/petitions/\(slug)/target-links", [("target", "2"), ("intent", "revoke")])
+            let revoked = try await browser.submit(
+                path, action: "/org/acme/petitions/\(slug)/target-links", [("target", "2"), ("intent", "revoke")])
             #expect(revoked.status == .seeOther)
             #expect(try await target.get(String(link)).status == .notFound)
 
             #expect(try await instance.petition(slug: slug)?.state == .open)
             let last = try await browser.upload(
-                path, fields: [("csrf", csrf), ("target", "2"), ("channel", "email"), ("by", "Campaign team")], file: nil)
+                path, fields: [("csrf", csrf), ("target", "2"), ("channel", "email"), ("by", "Campaign team")],
+                file: nil)
             #expect(last.status == .seeOther)
             #expect(try await instance.petition(slug: slug)?.state == .delivered)
             #expect(try await browser.newVisitor().get("/p/\(slug)").body.contains("has been delivered"))
         }
         // The petition was delivered when its last delivery was recorded, as its pages say.
         let delivered = try #require(try await instance.petition(slug: slug))
-        let lastRecorded = try await instance.withStore { try await $0.deliveries(petitionID: delivered.id).map(\.recordedAt).max() }
+        let lastRecorded = try await instance.withStore {
+            try await $0.deliveries(petitionID: delivered.id).map(\.recordedAt).max()
+        }
         let changed = try #require(delivered.stateChangedAt)
         #expect(abs(changed.timeIntervalSince(try #require(lastRecorded))) < 0.002)
         let organization = try #require(delivered.organizationID)

@@ -15,7 +15,9 @@ struct EncryptedPackageTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    @Test("any size opens again, whole, in chunks; the size is known before encrypting", arguments: [0, 1, 999, 1000, 1001, 3000, 4567])
+    @Test(
+        "any size opens again, whole, in chunks; the size is known before encrypting",
+        arguments: [0, 1, 999, 1000, 1001, 3000, 4567])
     func roundTrip(size: Int) async throws {
         let plain = Data((0..<size).map { _ in UInt8.random(in: 0...255) })
         let sealed = try await encrypt(plain, chunkSize: 1000)
@@ -52,7 +54,9 @@ struct EncryptedPackageTests {
         var markedLast = sealed
         markedLast[header] = 1
         var swapped = sealed
-        swapped.replaceSubrange(header..<header + 2 * record, with: sealed[header + record..<header + 2 * record] + sealed[header..<header + record])
+        swapped.replaceSubrange(
+            header..<header + 2 * record,
+            with: sealed[header + record..<header + 2 * record] + sealed[header..<header + record])
         var otherEncapsulation = sealed
         otherEncapsulation[header - 1] ^= 0x40
         var longRecord = sealed
@@ -74,10 +78,14 @@ struct EncryptedPackageTests {
             let source = directory.appendingPathComponent("\(UUID()).hpke")
             try bytes.write(to: source)
             let destination = directory.appendingPathComponent("\(UUID()).zip")
-            #expect(throws: expected, "\(name)") { try EncryptedPackage.decrypt(file: source, with: key, writingTo: destination) }
+            #expect(throws: expected, "\(name)") {
+                try EncryptedPackage.decrypt(file: source, with: key, writingTo: destination)
+            }
             #expect(!FileManager.default.fileExists(atPath: destination.path), "\(name)")
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".partial") }.isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".partial") }
+                .isEmpty)
     }
 
     @Test("another organization's key is told apart by fingerprint")
@@ -86,8 +94,12 @@ struct EncryptedPackageTests {
         let other = OrganizationPrivateKey()
         let source = directory.appendingPathComponent("package.zip.hpke")
         try sealed.write(to: source)
-        #expect(throws: EncryptedPackageError.otherKey(packageFingerprint: key.publicKey.fingerprint, keyFingerprint: other.publicKey.fingerprint)) {
-            try EncryptedPackage.decrypt(file: source, with: other, writingTo: directory.appendingPathComponent("out.zip"))
+        #expect(
+            throws: EncryptedPackageError.otherKey(
+                packageFingerprint: key.publicKey.fingerprint, keyFingerprint: other.publicKey.fingerprint)
+        ) {
+            try EncryptedPackage.decrypt(
+                file: source, with: other, writingTo: directory.appendingPathComponent("out.zip"))
         }
     }
 
@@ -96,7 +108,8 @@ struct EncryptedPackageTests {
         let text = key.publicKey.text
         #expect(text.hasPrefix("undersigned-x25519:") && text.count == 19 + 44)
         #expect(try OrganizationPublicKey(text: "  \(text)\r\n") == key.publicKey)
-        #expect(key.publicKey.fingerprint == String(SHA256.hash(data: key.key.publicKey.rawRepresentation).hex.prefix(16)))
+        #expect(
+            key.publicKey.fingerprint == String(SHA256.hash(data: key.key.publicKey.rawRepresentation).hex.prefix(16)))
         let encoded = String(text.dropFirst(19))
         let raw = Data(base64Encoded: encoded)!
         let refused: [(String, OrganizationKeyError)] = [
@@ -114,9 +127,18 @@ struct EncryptedPackageTests {
             ("undersigned-x25519:\(Data(count: 32).base64EncodedString())", .unusable),
             // Other points of small order, and spellings at or above 2^255 - 19.
             ("undersigned-x25519:\(Data([1] + [UInt8](repeating: 0, count: 31)).base64EncodedString())", .unusable),
-            ("undersigned-x25519:\(Self.bytes("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800").base64EncodedString())", .unusable),
-            ("undersigned-x25519:\(Self.bytes("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f").base64EncodedString())", .unusable),
-            ("undersigned-x25519:\(Self.bytes("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f").base64EncodedString())", .unusable),
+            (
+                "undersigned-x25519:\(Self.bytes("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800").base64EncodedString())",
+                .unusable
+            ),
+            (
+                "undersigned-x25519:\(Self.bytes("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f").base64EncodedString())",
+                .unusable
+            ),
+            (
+                "undersigned-x25519:\(Self.bytes("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f").base64EncodedString())",
+                .unusable
+            ),
             ("undersigned-x25519:\((raw.prefix(31) + [raw[31] | 0x80]).base64EncodedString())", .unusable),
         ]
         for (text, expected) in refused {
@@ -132,9 +154,13 @@ struct EncryptedPackageTests {
         let contents = try String(contentsOfFile: path, encoding: .utf8)
         #expect(contents.contains(generated.publicKey.text))
         #expect(try OrganizationPrivateKey.load(path: path).publicKey == generated.publicKey)
-        #expect(throws: OrganizationKeyError.cannotCreate(path)) { try OrganizationPrivateKey.generate(writingTo: path) }
+        #expect(throws: OrganizationKeyError.cannotCreate(path)) {
+            try OrganizationPrivateKey.generate(writingTo: path)
+        }
         #expect(try OrganizationPrivateKey.load(path: path).publicKey == generated.publicKey)
-        #expect(throws: OrganizationKeyError.notAPrivateKeyFile) { try OrganizationPrivateKey(fileContents: generated.publicKey.text) }
+        #expect(throws: OrganizationKeyError.notAPrivateKeyFile) {
+            try OrganizationPrivateKey(fileContents: generated.publicKey.text)
+        }
     }
 
     // MARK: Helpers
@@ -147,7 +173,9 @@ struct EncryptedPackageTests {
         let source = directory.appendingPathComponent("\(UUID()).zip")
         try plain.write(to: source)
         var sealed = Data()
-        try await EncryptedPackage.encrypt(contentsOf: source, to: key.publicKey, chunkSize: chunkSize) { sealed.append($0) }
+        try await EncryptedPackage.encrypt(contentsOf: source, to: key.publicKey, chunkSize: chunkSize) {
+            sealed.append($0)
+        }
         return sealed
     }
 

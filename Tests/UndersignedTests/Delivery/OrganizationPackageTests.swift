@@ -11,7 +11,9 @@ import ZIPFoundation
 struct OrganizationPackageTests {
     static let packagePath = "/org/acme/petitions/\(TestInstance.seedSlug)/package"
 
-    @Test("an owner downloads the package encrypted to the organization's key and opens it offline; others cannot", arguments: TestDatabase.all)
+    @Test(
+        "an owner downloads the package encrypted to the organization's key and opens it offline; others cannot",
+        arguments: TestDatabase.all)
     func encryptedDownload(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("owner@example.org")
@@ -19,8 +21,10 @@ struct OrganizationPackageTests {
         try await instance.createAccount("outsider@example.org")
         let key = OrganizationPrivateKey()
         try await instance.run { owner in
-            try await Self.signAndConfirm(owner.newVisitor(), name: "Named Signer", email: "named@example.org", showName: true)
-            try await Self.signAndConfirm(owner.newVisitor(), name: "Quiet Signer", email: "quiet@example.org", showName: false)
+            try await Self.signAndConfirm(
+                owner.newVisitor(), name: "Named Signer", email: "named@example.org", showName: true)
+            try await Self.signAndConfirm(
+                owner.newVisitor(), name: "Quiet Signer", email: "quiet@example.org", showName: false)
             try await owner.signIn("owner@example.org")
             try await owner.createOrganization("Acme", slug: "acme")
             let editor = owner.newVisitor()
@@ -31,7 +35,9 @@ struct OrganizationPackageTests {
             try await outsider.signIn("outsider@example.org")
             try await outsider.createOrganization("Elsewhere", slug: "elsewhere")
             try await Self.assignSeed(to: "acme", instance)
-            #expect(try await owner.submit("/org/acme", action: "/org/acme/key", [("key", key.publicKey.text)]).status == .seeOther)
+            #expect(
+                try await owner.submit("/org/acme", action: "/org/acme/key", [("key", key.publicKey.text)]).status
+                    == .seeOther)
 
             let page = try await owner.get("/org/acme")
             #expect(page.body.contains(#"action="\#(Self.packagePath)""#))
@@ -39,7 +45,9 @@ struct OrganizationPackageTests {
             let download = try await owner.submit("/org/acme", action: Self.packagePath)
             #expect(download.status == .ok)
             #expect(download.headers[.contentType] == "application/octet-stream")
-            #expect(download.headers[.contentDisposition] == "attachment; filename=\"\(TestInstance.seedSlug)-delivery.zip.hpke\"")
+            #expect(
+                download.headers[.contentDisposition]
+                    == "attachment; filename=\"\(TestInstance.seedSlug)-delivery.zip.hpke\"")
             #expect(download.headers[.cacheControl] == "no-store")
             #expect(download.headers[.contentLength] == String(download.bytes.count))
             #expect(download.bytes.starts(with: Data("UNDERSIGNED-PACKAGE-1\n".utf8)))
@@ -59,32 +67,42 @@ struct OrganizationPackageTests {
             var flipped = download.bytes
             flipped[flipped.count - 20] ^= 0x01
             for (name, bytes, expected) in [
-                ("flipped", flipped, EncryptedPackageError.tampered), ("cut", download.bytes.dropLast(100), EncryptedPackageError.truncated),
+                ("flipped", flipped, EncryptedPackageError.tampered),
+                ("cut", download.bytes.dropLast(100), EncryptedPackageError.truncated),
             ] {
                 let file = instance.directory.appendingPathComponent("\(name).hpke")
                 try Data(bytes).write(to: file)
-                #expect(throws: expected) { try EncryptedPackage.decrypt(file: file, with: key, writingTo: instance.directory.appendingPathComponent("\(name).zip")) }
+                #expect(throws: expected) {
+                    try EncryptedPackage.decrypt(
+                        file: file, with: key, writingTo: instance.directory.appendingPathComponent("\(name).zip"))
+                }
             }
             #expect(throws: EncryptedPackageError.self) {
-                try EncryptedPackage.decrypt(file: sealed, with: OrganizationPrivateKey(), writingTo: instance.directory.appendingPathComponent("other.zip"))
+                try EncryptedPackage.decrypt(
+                    file: sealed, with: OrganizationPrivateKey(),
+                    writingTo: instance.directory.appendingPathComponent("other.zip"))
             }
 
             // An editor may not take the names away; someone of another organization learns nothing.
             #expect(!(try await editor.get("/org/acme")).body.contains(#"action="\#(Self.packagePath)""#))
             #expect(try await editor.submit("/org/acme", action: Self.packagePath).status == .forbidden)
             #expect(try await outsider.submit("/org/elsewhere", action: Self.packagePath).status == .notFound)
-            let elsewhere = try await outsider.submit("/org/elsewhere", action: "/org/elsewhere/petitions/\(TestInstance.seedSlug)/package")
+            let elsewhere = try await outsider.submit(
+                "/org/elsewhere", action: "/org/elsewhere/petitions/\(TestInstance.seedSlug)/package")
             #expect(elsewhere.status == .notFound)
             // Without the form's token, nothing is exported.
             #expect(try await owner.post(Self.packagePath, form: [("csrf", "forged")]).status == .forbidden)
 
             // A draft has nothing to deliver yet.
             let draft = try await owner.createPetition(in: "acme", Browser.petitionForm(title: "A draft of ours"))
-            #expect(try await owner.submit("/org/acme", action: "/org/acme/petitions/\(draft)/package").status == .conflict)
+            #expect(
+                try await owner.submit("/org/acme", action: "/org/acme/petitions/\(draft)/package").status == .conflict)
 
             let log = try await owner.get("/org/acme/audit").body
             #expect(log.contains("petition.package-exported"))
-            #expect(log.contains("\(TestInstance.seedSlug), encrypted to the key of fingerprint \(key.publicKey.fingerprint)"))
+            #expect(
+                log.contains(
+                    "\(TestInstance.seedSlug), encrypted to the key of fingerprint \(key.publicKey.fingerprint)"))
         }
         #expect(try await instance.auditActions().filter { $0 == .deliveryPackageExported }.count == 1)
     }
@@ -94,24 +112,32 @@ struct OrganizationPackageTests {
         let instance = try await TestInstance(database)
         try await instance.createAccount("owner@example.org")
         try await instance.run { owner in
-            try await Self.signAndConfirm(owner.newVisitor(), name: "Named Signer", email: "named@example.org", showName: true)
+            try await Self.signAndConfirm(
+                owner.newVisitor(), name: "Named Signer", email: "named@example.org", showName: true)
             try await owner.signIn("owner@example.org")
             try await owner.createOrganization("Acme", slug: "acme")
             try await Self.assignSeed(to: "acme", instance)
 
-            #expect(try await owner.get("/org/acme").body.contains("It is not encrypted: the organization has no public key"))
+            #expect(
+                try await owner.get("/org/acme").body.contains(
+                    "It is not encrypted: the organization has no public key"))
             let plain = try await owner.submit("/org/acme", action: Self.packagePath)
             #expect(plain.status == .ok)
             #expect(plain.headers[.contentType] == "application/zip")
-            #expect(plain.headers[.contentDisposition] == "attachment; filename=\"\(TestInstance.seedSlug)-delivery.zip\"")
+            #expect(
+                plain.headers[.contentDisposition] == "attachment; filename=\"\(TestInstance.seedSlug)-delivery.zip\"")
             #expect(plain.headers[.cacheControl] == "no-store")
             let zip = instance.directory.appendingPathComponent("plain.zip")
             try plain.bytes.write(to: zip)
-            #expect(String(decoding: try #require(try Self.verifiedFiles(of: zip)["signatures.csv"]), as: UTF8.self).contains("Named Signer"))
+            #expect(
+                String(decoding: try #require(try Self.verifiedFiles(of: zip)["signatures.csv"]), as: UTF8.self)
+                    .contains("Named Signer"))
 
             // With a key set, the target's private link still gives the plain ZIP: it is not the organization.
             let key = OrganizationPrivateKey()
-            #expect(try await owner.submit("/org/acme", action: "/org/acme/key", [("key", key.publicKey.text)]).status == .seeOther)
+            #expect(
+                try await owner.submit("/org/acme", action: "/org/acme/key", [("key", key.publicKey.text)]).status
+                    == .seeOther)
             let (token, _) = try await TargetTests.links(instance)
             let forTarget = try await owner.newVisitor().get("/t/\(token)/package.zip")
             #expect(forTarget.status == .ok && forTarget.headers[.contentType] == "application/zip")
@@ -124,20 +150,24 @@ struct OrganizationPackageTests {
         }
     }
 
-    @Test("the command line's export: audited, and encrypted to the organization's key when it has one", arguments: TestDatabase.all)
+    @Test(
+        "the command line's export: audited, and encrypted to the organization's key when it has one",
+        arguments: TestDatabase.all)
     func commandLineExport(database: TestDatabase) async throws {
         let key = OrganizationPrivateKey()
         try await TestStore.with(database) { store in
             let exports = PackageExports(
                 deliveries: Deliveries(
-                    store: store.database, signer: TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger),
+                    store: store.database,
+                    signer: TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger),
                     sealer: store.sealer, baseURL: URL(string: "https://sign.example.org")!),
                 store: store.database)
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID())")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
             // The seed belongs to no organization: nothing to encrypt to.
-            let unowned = try await exports.export(store.petition, by: nil, zipTo: directory.appendingPathComponent("unowned.zip"))
+            let unowned = try await exports.export(
+                store.petition, by: nil, zipTo: directory.appendingPathComponent("unowned.zip"))
             #expect(unowned.key == nil)
 
             let organization = Organization(slug: "acme", name: "Acme", createdAt: Date())
@@ -145,7 +175,8 @@ struct OrganizationPackageTests {
                 _ = try await transaction.insert(organization)
                 try await transaction.setPublicKey(key.publicKey, organizationID: organization.id, at: Date())
             }
-            try await PetitionEditor(store: store.database, review: .required).assign(store.petition.id, to: organization)
+            try await PetitionEditor(store: store.database, review: .required).assign(
+                store.petition.id, to: organization)
             let petition = try #require(try await store.database.petition(id: store.petition.id))
             let zip = directory.appendingPathComponent("owned.zip")
             let export = try await exports.export(petition, by: nil, zipTo: zip)
@@ -157,11 +188,21 @@ struct OrganizationPackageTests {
             try EncryptedPackage.decrypt(file: sealed, with: key, writingTo: opened)
             #expect(try Data(contentsOf: opened) == Data(contentsOf: zip))
 
-            let entries = try await store.database.auditEntries(organizationID: nil, limit: 10).filter { $0.event.action == .deliveryPackageExported }
+            let entries = try await store.database.auditEntries(organizationID: nil, limit: 10).filter {
+                $0.event.action == .deliveryPackageExported
+            }
             #expect(entries.count == 2)
             #expect(entries.allSatisfy { $0.event.actorID == nil })
-            #expect(entries.contains { $0.event.details.hasSuffix("not encrypted: the petition has no organization") && $0.event.organizationID == nil })
-            #expect(entries.contains { $0.event.details.hasSuffix("encrypted to the key of fingerprint \(key.publicKey.fingerprint)") && $0.event.organizationID == organization.id })
+            #expect(
+                entries.contains {
+                    $0.event.details.hasSuffix("not encrypted: the petition has no organization")
+                        && $0.event.organizationID == nil
+                })
+            #expect(
+                entries.contains {
+                    $0.event.details.hasSuffix("encrypted to the key of fingerprint \(key.publicKey.fingerprint)")
+                        && $0.event.organizationID == organization.id
+                })
         }
     }
 
@@ -193,7 +234,8 @@ struct OrganizationPackageTests {
             files[entry.path] = data
         }
         #expect(Set(files.keys) == ["letter.html", "countries.csv", "signatures.csv", "manifest.json"])
-        let manifest = try JSONDecoder().decode(DeliveryPackage.Manifest.self, from: try #require(files["manifest.json"]))
+        let manifest = try JSONDecoder().decode(
+            DeliveryPackage.Manifest.self, from: try #require(files["manifest.json"]))
         #expect(manifest.files.count == 3)
         for file in manifest.files {
             let data = try #require(files[file.name])

@@ -24,15 +24,21 @@ struct DKIMTests {
             -----END PRIVATE KEY-----
             """
         let signer = try DKIMSigner(pem: pem, domain: "example.org", selector: "mail")
-        guard case .ed25519 = signer.key else { Issue.record("not read as Ed25519"); return }
-        #expect(throws: SettingsError.self) { try DKIMSigner(pem: "not a key", domain: "example.org", selector: "mail") }
+        guard case .ed25519 = signer.key else {
+            Issue.record("not read as Ed25519")
+            return
+        }
+        #expect(throws: SettingsError.self) {
+            try DKIMSigner(pem: "not a key", domain: "example.org", selector: "mail")
+        }
         #expect(throws: SettingsError.self) { try DKIMSigner(pem: pem, domain: "", selector: "mail") }
     }
 
     static let message = EmailMessage(
         to: "amal@example.org", toName: "أمل حداد", subject: "Confirm: أطفال سوريا",
-        textBody: "Hello  there \n\n.dot line\nhttp://undersigned.test/confirm/abc\n", htmlBody: "<p>مرحبا</p>", language: "ar",
-        listUnsubscribeURL: "https://undersigned.test/unsubscribe/x")
+        textBody: "Hello  there \n\n.dot line\nhttp://undersigned.test/confirm/abc\n", htmlBody: "<p>مرحبا</p>",
+        language: "ar",
+        listUnsubscribeURL: "https://undersigned.test/unsubscribe/x", createdAt: Date())
 
     static func signedMessage(with key: DKIMSigner.Key) throws -> URL {
         let composer = MailComposer(
@@ -43,7 +49,9 @@ struct DKIMTests {
         return file
     }
 
-    @Test("an Ed25519 signature (RFC 8463) verifies with dkimpy", .enabled(if: SMTPTestServer.isAvailable, SMTPTestServer.skipReason))
+    @Test(
+        "an Ed25519 signature (RFC 8463) verifies with dkimpy",
+        .enabled(if: SMTPTestServer.isAvailable, SMTPTestServer.skipReason))
     func ed25519() throws {
         let key = Curve25519.Signing.PrivateKey()
         let file = try Self.signedMessage(with: .ed25519(key))
@@ -51,11 +59,14 @@ struct DKIMTests {
         let record = "v=DKIM1; k=ed25519; p=\(key.publicKey.rawRepresentation.base64EncodedString())"
         #expect(try SMTPTestServer.inspect(file, dkimRecord: record).dkim == true)
         // Another key's record does not verify it: the check is real.
-        let other = "v=DKIM1; k=ed25519; p=\(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation.base64EncodedString())"
+        let other =
+            "v=DKIM1; k=ed25519; p=\(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation.base64EncodedString())"
         #expect(try SMTPTestServer.inspect(file, dkimRecord: other).dkim == false)
     }
 
-    @Test("an RSA-SHA256 signature verifies with dkimpy", .enabled(if: SMTPTestServer.isAvailable, SMTPTestServer.skipReason))
+    @Test(
+        "an RSA-SHA256 signature verifies with dkimpy",
+        .enabled(if: SMTPTestServer.isAvailable, SMTPTestServer.skipReason))
     func rsa() throws {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let file = try Self.signedMessage(with: .rsa(key))
@@ -64,13 +75,16 @@ struct DKIMTests {
         #expect(try SMTPTestServer.inspect(file, dkimRecord: record).dkim == true)
     }
 
-    @Test("a signed message sent over SMTP still verifies where it arrives", .enabled(if: SMTPTestServer.isAvailable, SMTPTestServer.skipReason))
+    @Test(
+        "a signed message sent over SMTP still verifies where it arrives",
+        .enabled(if: SMTPTestServer.isAvailable, SMTPTestServer.skipReason))
     func throughSMTP() async throws {
         let key = Curve25519.Signing.PrivateKey()
         try await SMTPTestServer.with("accept") { server in
             let transport = try SMTPMailTransport(
                 configuration: SMTPConfiguration(
-                    server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .startTLS), helloName: "undersigned.test"),
+                    server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .plain),
+                    helloName: "undersigned.test"),
                 composer: MailComposer(
                     identity: MailIdentity(from: MailAddress(address: "no-reply@undersigned.test")),
                     dkim: DKIMSigner(key: .ed25519(key), domain: "undersigned.test", selector: "s2026")))

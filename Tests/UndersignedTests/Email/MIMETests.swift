@@ -12,7 +12,8 @@ struct MIMETests {
     func headers() throws {
         let message = EmailMessage(
             id: UUID(uuidString: "6E8F1B4C-2D3A-4B5C-8D9E-0F1A2B3C4D5E")!, to: "amal@example.org", toName: "أمل حداد",
-            subject: "Confirm: أطفال سوريا", textBody: "Hello\n", language: "ar", createdAt: Date(timeIntervalSince1970: 1_790_000_000))
+            subject: "Confirm: أطفال سوريا", textBody: "Hello\n", language: "ar",
+            createdAt: Date(timeIntervalSince1970: 1_790_000_000))
         let text = try MailComposer(identity: identity).compose(message)
         let head = text.components(separatedBy: "\r\n\r\n")[0]
         #expect(head.hasPrefix("From: Undersigned <no-reply@example.org>\r\nTo: =?utf-8?B?"))
@@ -34,14 +35,20 @@ struct MIMETests {
     @Test("update emails carry a one-click List-Unsubscribe (RFC 8058)")
     func listUnsubscribe() throws {
         let message = EmailMessage(
-            to: "a@example.org", subject: "News", textBody: "News\n", listUnsubscribeURL: "https://sign.example.org/unsubscribe/abc")
+            to: "a@example.org", subject: "News", textBody: "News\n",
+            listUnsubscribeURL: "https://sign.example.org/unsubscribe/abc", createdAt: Date())
         let text = try MailComposer(identity: identity).compose(message)
-        #expect(text.contains("\r\nList-Unsubscribe: <https://sign.example.org/unsubscribe/abc>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"))
+        #expect(
+            text.contains(
+                "\r\nList-Unsubscribe: <https://sign.example.org/unsubscribe/abc>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+            ))
     }
 
     @Test("header injection through a name or subject is impossible")
     func injection() throws {
-        let message = EmailMessage(to: "a@example.org", toName: "Eve\r\nBcc: x@evil.test", subject: "Hi\r\nBcc: y@evil.test", textBody: "x")
+        let message = EmailMessage(
+            to: "a@example.org", toName: "Eve\r\nBcc: x@evil.test", subject: "Hi\r\nBcc: y@evil.test", textBody: "x",
+            createdAt: Date())
         let text = try MailComposer(identity: identity).compose(message)
         #expect(!text.contains("\r\nBcc:"))
     }
@@ -50,9 +57,22 @@ struct MIMETests {
     func phrases() throws {
         #expect(MailAddress(name: "Zero Impunity", address: "a@b.org").header == "Zero Impunity <a@b.org>")
         #expect(MailAddress(name: "Team, \"Core\"", address: "a@b.org").header == #""Team, \"Core\"" <a@b.org>"#)
-        #expect(try MailAddress(parsing: "Undersigned <no-reply@example.org>") == MailAddress(name: "Undersigned", address: "no-reply@example.org"))
+        #expect(
+            try MailAddress(parsing: "Undersigned <no-reply@example.org>")
+                == MailAddress(name: "Undersigned", address: "no-reply@example.org"))
         #expect(try MailAddress(parsing: "no-reply@example.org") == MailAddress(address: "no-reply@example.org"))
         #expect(throws: SettingsError.self) { try MailAddress(parsing: "Undersigned <nobody>") }
+    }
+
+    /// `\r\n` is one character, and U+0600 joins the next one to itself: neither may carry a
+    /// line break (a new SMTP command) or a second `@` into a sender's address.
+    @Test(
+        "an address is refused for a line break or a second @ hidden in a grapheme cluster",
+        arguments: [
+            "a@example.org\r\nRCPT", "Team <a@example.org\r\nRCPT>", "a\u{600}@b@example.org", "a@example.org<\u{301}",
+        ])
+    func hiddenInClusters(text: String) {
+        #expect(throws: SettingsError.self) { try MailAddress(parsing: text) }
     }
 
     @Test("quoted-printable keeps lines short, escapes '=', non-ASCII and trailing spaces")
@@ -65,7 +85,9 @@ struct MIMETests {
 
     @Test("messages queued by earlier versions (five sealed fields) still open")
     func sealedCompatibility() throws {
-        let old = try EmailMessage(sealedFields: ["6E8F1B4C-2D3A-4B5C-8D9E-0F1A2B3C4D5E", "a@example.org", "S", "Body", "1790000000000"])
+        let old = try EmailMessage(sealedFields: [
+            "6E8F1B4C-2D3A-4B5C-8D9E-0F1A2B3C4D5E", "a@example.org", "S", "Body", "1790000000000",
+        ])
         #expect(old.htmlBody == nil && old.toName == nil && old.subject == "S")
         let new = EmailMessage(
             to: "a@example.org", toName: "N", subject: "S", textBody: "T", htmlBody: "<p>T</p>", language: "fr",
@@ -76,7 +98,9 @@ struct MIMETests {
 
     @Test("the HTML alternative escapes what signers typed, and reads right to left in Arabic")
     func html() {
-        let paragraphs: [MailParagraph] = [.text("Hello <b>Eve</b> & co,"), .link("http://x.test/?a=1&b=\"2\"", label: "Confirm")]
+        let paragraphs: [MailParagraph] = [
+            .text("Hello <b>Eve</b> & co,"), .link("http://x.test/?a=1&b=\"2\"", label: "Confirm"),
+        ]
         let html = MailParagraph.html(paragraphs, title: "T", language: "en")
         #expect(html.contains("<p>Hello &lt;b&gt;Eve&lt;/b&gt; &amp; co,</p>"))
         #expect(html.contains("<a href=\"http://x.test/?a=1&amp;b=&quot;2&quot;\">Confirm</a>"))
@@ -97,7 +121,8 @@ struct MIMETests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let composer = MailComposer(identity: identity)
         let transport = try FileMailTransport(directory: directory.path, composer: composer)
-        let message = EmailMessage(to: "a@example.org", subject: "S", textBody: "T\n", htmlBody: "<p>T</p>")
+        let message = EmailMessage(
+            to: "a@example.org", subject: "S", textBody: "T\n", htmlBody: "<p>T</p>", createdAt: Date())
         try await transport.send(message)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         let written = try Data(contentsOf: directory.appendingPathComponent(try #require(files.first)))

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("The outbox for admins")
 struct OutboxAdminPageTests {
-    @Test("an admin sees a message that cannot be sent, with its attempts, and never its address", arguments: TestDatabase.all)
+    @Test(
+        "an admin sees a message that cannot be sent, with its attempts, and never its address",
+        arguments: TestDatabase.all)
     func failingMessage(database: TestDatabase) async throws {
         // Nothing listens on port 9 of loopback: every attempt fails and is recorded.
         let instance = try await TestInstance(database) { settings, _ in

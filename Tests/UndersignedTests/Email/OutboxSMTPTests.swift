@@ -9,10 +9,13 @@ struct OutboxSMTPTests {
     static func worker(_ store: TestStore, _ server: SMTPTestServer) throws -> OutboxWorker {
         let transport = try SMTPMailTransport(
             configuration: SMTPConfiguration(
-                server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .startTLS), helloName: "undersigned.test",
+                server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .plain),
+                helloName: "undersigned.test",
                 connections: 2, replyTimeout: .seconds(10)),
             composer: MailComposer())
-        return OutboxWorker(store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger, policy: .immediate)
+        return OutboxWorker(
+            store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
+            policy: .immediate)
     }
 
     @Test("a 4xx is retried and then delivered; the attempt was visible meanwhile", arguments: TestDatabase.all)
@@ -40,19 +43,53 @@ struct OutboxSMTPTests {
                 try await store.database.write { transaction in try await transaction.enqueue([email]) }
                 let transport = try SMTPMailTransport(
                     configuration: SMTPConfiguration(
-                        server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .startTLS), helloName: "undersigned.test"),
+                        server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .plain),
+                        helloName: "undersigned.test"),
                     composer: MailComposer())
-                let worker = OutboxWorker(store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger)
+                // The worker's time stands still after the attempt, however slowly the machine runs:
+                // the retry is never due within this drain.
+                let clock = ManualClock()
+                let worker = OutboxWorker(
+                    store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
+                    clock: clock.wallClock)
                 await worker.drain()
                 let entry = try #require(try await store.database.outboxEntries(limit: 10).first)
                 #expect(entry.state == .queued)
-                #expect(entry.nextAttemptAt > Date())
+                // Retried later than the attempt, by the backoff; not "now", whenever this runs.
+                #expect(entry.nextAttemptAt > (entry.history.first?.at ?? .distantFuture))
                 #expect(entry.history.map(\.replyCode) == [451])
-                #expect(entry.history.first?.detail == "message content refused: 451 4.3.0 Temporary failure, try again later")
-                let report = OutboxReport.text(status: try await store.database.outboxStatus(), entries: [entry])
+                #expect(
+                    entry.history.first?.detail
+                        == "message content refused: 451 4.3.0 Temporary failure, try again later")
+                let report = OutboxReport.text(
+                    status: try await store.database.outboxStatus(), entries: [entry], now: Date())
                 #expect(report.contains("#1"))
                 #expect(report.contains("retry  451"))
                 #expect(!report.contains("history@example.org"))
+            }
+        }
+    }
+
+    @Test(
+        "a server without STARTTLS gets nothing in clear: the message stays queued, to be retried",
+        arguments: TestDatabase.all)
+    func startTLSRequired(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            try await SMTPTestServer.with("accept") { server in
+                let email = try store.queuedEmail(to: "private@example.org")
+                try await store.database.write { transaction in try await transaction.enqueue([email]) }
+                let transport = try SMTPMailTransport(
+                    configuration: SMTPConfiguration(
+                        server: try SMTPServerLocation(url: "smtp://127.0.0.1:\(server.port)"),
+                        helloName: "undersigned.test"),
+                    composer: MailComposer())
+                let worker = OutboxWorker(
+                    store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger)
+                await worker.drain()
+                #expect(server.received().isEmpty)
+                let entry = try #require(try await store.database.outboxEntries(limit: 10).first)
+                #expect(entry.state == .queued)
+                #expect(entry.history.first?.detail.contains("no STARTTLS") == true)
             }
         }
     }
@@ -87,9 +124,12 @@ struct OutboxSMTPTests {
                 policy.backoff = { _ in 3 }
                 let transport = try SMTPMailTransport(
                     configuration: SMTPConfiguration(
-                        server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .startTLS), helloName: "undersigned.test"),
+                        server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .plain),
+                        helloName: "undersigned.test"),
                     composer: MailComposer())
-                let worker = OutboxWorker(store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger, policy: policy)
+                let worker = OutboxWorker(
+                    store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
+                    policy: policy)
                 await worker.drain()
                 let entry = try #require(try await store.database.outboxEntries(limit: 10).first)
                 #expect(entry.state == .queued)

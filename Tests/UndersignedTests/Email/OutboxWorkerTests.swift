@@ -35,13 +35,16 @@ struct OutboxWorkerTests {
                 try mailer.confirmationRequest(
                     signatureID: UUID(),
                     request: SignatureRequest(
-                        name: "N\(index)", email: EmailAddress("retry\(index)@example.org")!, country: "FR", showNamePublicly: false,
+                        name: "N\(index)", email: EmailAddress("retry\(index)@example.org")!, country: "FR",
+                        showNamePublicly: false,
                         wantsUpdates: false),
                     petition: store.petition)
             }
             try await store.database.write { transaction in try await transaction.enqueue(messages) }
             let transport = FlakyTransport(failures: 2)
-            let worker = OutboxWorker(store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger, policy: .immediate)
+            let worker = OutboxWorker(
+                store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
+                policy: .immediate)
             for _ in 0..<3 { await worker.drain() }
             #expect(transport.delivered.withLock { $0.count } == 5)
             #expect(Set(transport.delivered.withLock { $0.map(\.to) }) == Set((0..<5).map { "retry\($0)@example.org" }))
@@ -53,17 +56,22 @@ struct OutboxWorkerTests {
     func leases(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
             let email = try store.mailer().alreadySigned(
-                request: SignatureRequest(name: "N", email: EmailAddress("lease@example.org")!, country: "FR", showNamePublicly: false, wantsUpdates: false),
+                request: SignatureRequest(
+                    name: "N", email: EmailAddress("lease@example.org")!, country: "FR", showNamePublicly: false,
+                    wantsUpdates: false),
                 petition: store.petition)
             try await store.database.write { transaction in try await transaction.enqueue([email]) }
             let now = Date()
-            let first = try await store.database.claimDueEmails(limit: 10, now: now, leaseUntil: now.addingTimeInterval(60))
-            let second = try await store.database.claimDueEmails(limit: 10, now: now, leaseUntil: now.addingTimeInterval(60))
+            let first = try await store.database.claimDueEmails(
+                limit: 10, now: now, leaseUntil: now.addingTimeInterval(60))
+            let second = try await store.database.claimDueEmails(
+                limit: 10, now: now, leaseUntil: now.addingTimeInterval(60))
             #expect(first.count == 1)
             #expect(first.first?.attempts == 1)
             #expect(second.isEmpty)
             // A worker that died leaves the message to be claimed again after the lease.
-            let later = try await store.database.claimDueEmails(limit: 10, now: now.addingTimeInterval(61), leaseUntil: now.addingTimeInterval(120))
+            let later = try await store.database.claimDueEmails(
+                limit: 10, now: now.addingTimeInterval(61), leaseUntil: now.addingTimeInterval(120))
             #expect(later.count == 1)
             #expect(later.first?.attempts == 2)
         }
@@ -78,7 +86,9 @@ struct OutboxWorkerTests {
         #expect(Set((0..<20).map { _ in RetryPolicy.backoff(attempts: 5) }).count > 1)
     }
 
-    @Test("after the maximum attempts a message is given up on, kept with its history, then deleted", arguments: TestDatabase.all)
+    @Test(
+        "after the maximum attempts a message is given up on, kept with its history, then deleted",
+        arguments: TestDatabase.all)
     func givesUp(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
             let email = try store.queuedEmail(to: "never@example.org")
@@ -86,7 +96,8 @@ struct OutboxWorkerTests {
             var policy = RetryPolicy.immediate
             policy.maximumAttempts = 3
             let worker = OutboxWorker(
-                store: store.database, transport: FlakyTransport(failures: 10), sealer: store.sealer, logger: TestDatabase.logger, policy: policy)
+                store: store.database, transport: FlakyTransport(failures: 10), sealer: store.sealer,
+                logger: TestDatabase.logger, policy: policy)
             for _ in 0..<5 { await worker.drain() }
             let entries = try await store.database.outboxEntries(limit: 10)
             #expect(entries.map(\.state) == [.failed])
@@ -108,7 +119,8 @@ struct OutboxWorkerTests {
             email.createdAt = Date().addingTimeInterval(-3 * 24 * 3600)
             try await store.database.write { [email] transaction in try await transaction.enqueue([email]) }
             let worker = OutboxWorker(
-                store: store.database, transport: FlakyTransport(failures: 10), sealer: store.sealer, logger: TestDatabase.logger,
+                store: store.database, transport: FlakyTransport(failures: 10), sealer: store.sealer,
+                logger: TestDatabase.logger,
                 policy: .immediate)
             await worker.drain()
             #expect(try await store.database.outboxEntries(limit: 10).map(\.state) == [.failed])
@@ -118,5 +130,6 @@ struct OutboxWorkerTests {
 
 extension RetryPolicy {
     /// Retries at once: tests drain again instead of waiting.
-    static let immediate = RetryPolicy(maximumAge: 2 * 24 * 3600, maximumAttempts: 40, keepUndeliverable: 3600, backoff: { _ in 0 })
+    static let immediate = RetryPolicy(
+        maximumAge: 2 * 24 * 3600, maximumAttempts: 40, keepUndeliverable: 3600, backoff: { _ in 0 })
 }

@@ -8,9 +8,14 @@ struct SMTPProtocolTests {
     @Test("multi-line replies are read whole; partial lines wait for more bytes")
     func replies() throws {
         var parser = SMTPReplyParser()
-        var buffer = ByteBuffer(string: "220 ready\r\n250-mail.test\r\n250-PIPELINING\r\n250 AUTH PLAIN LOGIN\r\n354 go")
+        var buffer = ByteBuffer(
+            string: "220 ready\r\n250-mail.test\r\n250-PIPELINING\r\n250 AUTH PLAIN LOGIN\r\n354 go")
         let replies = try parser.parse(&buffer)
-        #expect(replies == [SMTPReply(code: 220, lines: ["ready"]), SMTPReply(code: 250, lines: ["mail.test", "PIPELINING", "AUTH PLAIN LOGIN"])])
+        #expect(
+            replies == [
+                SMTPReply(code: 220, lines: ["ready"]),
+                SMTPReply(code: 250, lines: ["mail.test", "PIPELINING", "AUTH PLAIN LOGIN"]),
+            ])
         #expect(buffer.readableBytes == 6)
         var rest = ByteBuffer(string: " ahead\n")
         buffer.writeBuffer(&rest)
@@ -20,7 +25,9 @@ struct SMTPProtocolTests {
         #expect(capabilities.authenticationMechanisms == ["PLAIN", "LOGIN"])
     }
 
-    @Test("garbage, mixed codes and endless lines are refused", arguments: ["hello\r\n", "250-a\r\n251 b\r\n", "25\r\n", "999 x\r\n", "250?x\r\n"])
+    @Test(
+        "garbage, mixed codes and endless lines are refused",
+        arguments: ["hello\r\n", "250-a\r\n251 b\r\n", "25\r\n", "999 x\r\n", "250?x\r\n"])
     func malformed(text: String) {
         var parser = SMTPReplyParser()
         var buffer = ByteBuffer(string: text)
@@ -37,18 +44,32 @@ struct SMTPProtocolTests {
     @Test("SMTP URLs: schemes, default ports, percent-decoded credentials that are never printed")
     func locations() throws {
         let submission = try SMTPServerLocation(url: "smtp://user%40example.org:p%3Ass@mail.example.org")
-        #expect(submission == SMTPServerLocation(host: "mail.example.org", port: 587, security: .startTLS, username: "user@example.org", password: "p:ss"))
+        #expect(
+            submission
+                == SMTPServerLocation(
+                    host: "mail.example.org", port: 587, security: .startTLS, username: "user@example.org",
+                    password: "p:ss"))
         #expect(!"\(submission)".contains("p:ss"))
         #expect(try SMTPServerLocation(url: "smtps://mail.example.org").port == 465)
         #expect(try SMTPServerLocation(url: "smtp://127.0.0.1:2525").credentials == nil)
-        for bad in ["http://x", "smtp://", "smtp://user@host", "smtp://h:0"] {
+        #expect(try SMTPServerLocation(url: "smtp://mail.example.org").security.rawValue == "startTLS")
+        #expect(try SMTPServerLocation(url: "smtp://mail.example.org?tls=starttls").security.rawValue == "startTLS")
+        #expect(try SMTPServerLocation(url: "smtp://127.0.0.1:2525?tls=none").security.rawValue == "plain")
+        // Credentials never go in clear; a query that is not understood is not ignored.
+        for bad in [
+            "http://x", "smtp://", "smtp://user@host", "smtp://h:0", "smtp://u:p@h?tls=none", "smtps://h?tls=none",
+            "smtp://h?tls=off",
+            "smtp://h?tls=none&tls=starttls", "smtp://h?verify=none",
+        ] {
             #expect(throws: SettingsError.self) { try SMTPServerLocation(url: bad) }
         }
     }
 
     @Test("server text that repeats an address is redacted")
     func redaction() {
-        let error = SMTPError.rejected(.recipient, SMTPReply(code: 550, lines: ["5.1.1 <amal.h+x@example.org>: unknown", "user amal.h+x@example.org"]))
+        let error = SMTPError.rejected(
+            .recipient,
+            SMTPReply(code: 550, lines: ["5.1.1 <amal.h+x@example.org>: unknown", "user amal.h+x@example.org"]))
         #expect(error.summary == "RCPT TO refused: 550 5.1.1 <[address]>: unknown user [address]")
         #expect(error.isPermanent)
         #expect(!SMTPError.rejected(.authentication, SMTPReply(code: 535, lines: ["bad"])).isPermanent)

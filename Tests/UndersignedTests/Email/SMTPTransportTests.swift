@@ -11,20 +11,26 @@ struct SMTPTransportTests {
         from: MailAddress(name: "Undersigned", address: "no-reply@undersigned.test"),
         replyTo: MailAddress(name: "Campaign team", address: "team@undersigned.test"))
 
-    static func message(to address: String = "signer@example.org", body: String = "Hello,\n\nPlease confirm.\n") -> EmailMessage {
+    static func message(to address: String = "signer@example.org", body: String = "Hello,\n\nPlease confirm.\n")
+        -> EmailMessage
+    {
         EmailMessage(
             to: address, toName: "أمل حداد", subject: "يرجى تأكيد توقيعك: Children in Syria", textBody: body,
-            htmlBody: "<p>مرحبا</p>\n<p><a href=\"http://undersigned.test/confirm/x\">Confirm</a></p>\n", language: "ar",
+            htmlBody: "<p>مرحبا</p>\n<p><a href=\"http://undersigned.test/confirm/x\">Confirm</a></p>\n",
+            language: "ar",
             createdAt: Date(timeIntervalSince1970: 1_790_000_000))
     }
 
-    static func transport(_ server: SMTPTestServer, scheme: String = "smtp", credentials: String = "", connections: Int = 2) throws
-        -> SMTPMailTransport
-    {
-        let location = try SMTPServerLocation(url: "\(scheme)://\(credentials)127.0.0.1:\(server.port)")
+    /// - Parameter query: `?tls=none` by default, for the servers that offer no TLS; `""` to require it.
+    static func transport(
+        _ server: SMTPTestServer, scheme: String = "smtp", credentials: String = "", query: String = "?tls=none",
+        connections: Int = 2
+    ) throws -> SMTPMailTransport {
+        let location = try SMTPServerLocation(url: "\(scheme)://\(credentials)127.0.0.1:\(server.port)\(query)")
         return try SMTPMailTransport(
             configuration: SMTPConfiguration(
-                server: location, helloName: "undersigned.test", trustedCAFile: SMTPTestServer.certificate, connections: connections,
+                server: location, helloName: "undersigned.test", trustedCAFile: SMTPTestServer.certificate,
+                connections: connections,
                 replyTimeout: .seconds(10)),
             composer: MailComposer(identity: identity))
     }
@@ -46,8 +52,8 @@ struct SMTPTransportTests {
             #expect(read.subject == "يرجى تأكيد توقيعك: Children in Syria")
             #expect(read.to == "أمل حداد <signer@example.org>")
             #expect(read.from == "Undersigned <no-reply@undersigned.test>")
-            #expect(read.reply_to == "Campaign team <team@undersigned.test>")
-            #expect(read.content_type == "multipart/alternative")
+            #expect(read.replyTo == "Campaign team <team@undersigned.test>")
+            #expect(read.contentType == "multipart/alternative")
             #expect(read.text == "Hello,\n.\n..two dots\n.line\nend\n")
             #expect(read.html?.contains("<p>مرحبا</p>") == true)
             #expect(read.defects.isEmpty)
@@ -66,9 +72,12 @@ struct SMTPTransportTests {
 
     @Test("STARTTLS with a certificate from a trusted CA file, then AUTH PLAIN")
     func startTLSAndPlain() async throws {
-        try await SMTPTestServer.with("accept", SMTPTestServer.tlsOptions + ["--starttls", "--auth", "campaign:s3cret/pw", "--auth-mechanism", "PLAIN"]) {
+        try await SMTPTestServer.with(
+            "accept",
+            SMTPTestServer.tlsOptions + ["--starttls", "--auth", "campaign:s3cret/pw", "--auth-mechanism", "PLAIN"]
+        ) {
             server in
-            let transport = try Self.transport(server, credentials: "campaign:s3cret%2Fpw@")
+            let transport = try Self.transport(server, credentials: "campaign:s3cret%2Fpw@", query: "")
             try await transport.send(Self.message())
             await transport.shutdown()
             let received = try #require(server.received().first)
@@ -79,9 +88,11 @@ struct SMTPTransportTests {
 
     @Test("AUTH LOGIN when the server offers only that")
     func login() async throws {
-        try await SMTPTestServer.with("accept", SMTPTestServer.tlsOptions + ["--starttls", "--auth", "campaign:pw", "--auth-mechanism", "LOGIN"]) {
+        try await SMTPTestServer.with(
+            "accept", SMTPTestServer.tlsOptions + ["--starttls", "--auth", "campaign:pw", "--auth-mechanism", "LOGIN"]
+        ) {
             server in
-            let transport = try Self.transport(server, credentials: "campaign:pw@")
+            let transport = try Self.transport(server, credentials: "campaign:pw@", query: "")
             try await transport.send(Self.message())
             await transport.shutdown()
             #expect(server.received().first?.login == "campaign")
@@ -91,7 +102,7 @@ struct SMTPTransportTests {
     @Test("implicit TLS (smtps)")
     func implicitTLS() async throws {
         try await SMTPTestServer.with("accept", SMTPTestServer.tlsOptions + ["--implicit-tls"]) { server in
-            let transport = try Self.transport(server, scheme: "smtps")
+            let transport = try Self.transport(server, scheme: "smtps", query: "")
             try await transport.send(Self.message())
             await transport.shutdown()
             #expect(server.received().first?.tls == true)
@@ -104,7 +115,8 @@ struct SMTPTransportTests {
         try await SMTPTestServer.with("accept", options) { server in
             let location = try SMTPServerLocation(url: "\(scheme)://127.0.0.1:\(server.port)")
             let transport = try SMTPMailTransport(
-                configuration: SMTPConfiguration(server: location, helloName: "undersigned.test", replyTimeout: .seconds(5)),
+                configuration: SMTPConfiguration(
+                    server: location, helloName: "undersigned.test", replyTimeout: .seconds(5)),
                 composer: MailComposer(identity: Self.identity))
             let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.message()) }
             #expect(error.summary.hasPrefix("TLS failed"), "\(error.summary)")
@@ -115,18 +127,44 @@ struct SMTPTransportTests {
 
     @Test("wrong credentials fail the attempt without giving up on the message")
     func wrongPassword() async throws {
-        try await SMTPTestServer.with("accept", SMTPTestServer.tlsOptions + ["--starttls", "--auth", "campaign:right"]) { server in
-            let transport = try Self.transport(server, credentials: "campaign:wrong@")
+        try await SMTPTestServer.with("accept", SMTPTestServer.tlsOptions + ["--starttls", "--auth", "campaign:right"])
+        { server in
+            let transport = try Self.transport(server, credentials: "campaign:wrong@", query: "")
             let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.message()) }
             #expect(!error.isPermanent)
             #expect(error.replyCode == 535)
         }
     }
 
+    @Test("smtp:// requires STARTTLS: a server without it gets nothing in clear, and the message waits to be retried")
+    func startTLSRequired() async throws {
+        try await SMTPTestServer.with("accept") { server in
+            let transport = try Self.transport(server, query: "")
+            let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.message()) }
+            #expect(error.summary.contains("STARTTLS"), "\(error.summary)")
+            #expect(!error.isPermanent)
+            await transport.shutdown()
+            #expect(server.received().isEmpty)
+            #expect(server.dataOutcomes().isEmpty)
+        }
+    }
+
+    @Test("?tls=none sends in clear, as the URL says, and says so when printed")
+    func plainOptedIn() async throws {
+        try await SMTPTestServer.with("accept") { server in
+            let location = try SMTPServerLocation(url: "smtp://127.0.0.1:\(server.port)?tls=none")
+            #expect("\(location)" == "smtp://127.0.0.1:\(server.port)?tls=none")
+            let transport = try Self.transport(server)
+            try await transport.send(Self.message())
+            await transport.shutdown()
+            #expect(server.received().first?.tls == false)
+        }
+    }
+
     @Test("credentials are never sent to a server without STARTTLS")
     func noCredentialsInClear() async throws {
         try await SMTPTestServer.with("accept") { server in
-            let transport = try Self.transport(server, credentials: "campaign:pw@")
+            let transport = try Self.transport(server, credentials: "campaign:pw@", query: "")
             await #expect(throws: SMTPError.self) { try await transport.send(Self.message()) }
             #expect(server.received().isEmpty)
         }
@@ -152,7 +190,9 @@ struct SMTPTransportTests {
     func refused() async throws {
         try await SMTPTestServer.with("reject") { server in
             let transport = try Self.transport(server, connections: 1)
-            let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.message(to: "gone.away@example.org")) }
+            let error = try await #require(throws: SMTPError.self) {
+                try await transport.send(Self.message(to: "gone.away@example.org"))
+            }
             #expect(error.isPermanent)
             #expect(error.replyCode == 550)
             #expect(!error.summary.contains("gone.away"))
@@ -218,7 +258,8 @@ struct SMTPTransportTests {
         try await SMTPTestServer.with("mute") { server in
             let transport = try SMTPMailTransport(
                 configuration: SMTPConfiguration(
-                    server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .startTLS), helloName: "undersigned.test",
+                    server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .startTLS),
+                    helloName: "undersigned.test",
                     replyTimeout: .milliseconds(300)),
                 composer: MailComposer(identity: Self.identity))
             let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.message()) }
@@ -231,7 +272,8 @@ struct SMTPTransportTests {
     func unreachable() async throws {
         let location = SMTPServerLocation(host: "127.0.0.1", port: 1, security: .startTLS)
         let transport = try SMTPMailTransport(
-            configuration: SMTPConfiguration(server: location, helloName: "undersigned.test"), composer: MailComposer(identity: Self.identity))
+            configuration: SMTPConfiguration(server: location, helloName: "undersigned.test"),
+            composer: MailComposer(identity: Self.identity))
         let error = try await #require(throws: SMTPError.self) { try await transport.send(Self.message()) }
         #expect(!error.isPermanent)
     }

@@ -7,7 +7,9 @@ import _CryptoExtras
 
 @Suite("Signing with email over SMTP", .enabled(if: SMTPTestServer.isAvailable, SMTPTestServer.skipReason))
 struct SigningOverSMTPTests {
-    @Test("the confirmation goes through SMTP, DKIM-signed, in Arabic where the signer wrote Arabic, and its link confirms", arguments: TestDatabase.all)
+    @Test(
+        "the confirmation goes through SMTP, DKIM-signed, in Arabic where the signer wrote Arabic, and its link confirms",
+        arguments: TestDatabase.all)
     func signAndConfirm(database: TestDatabase) async throws {
         let key = Curve25519.Signing.PrivateKey()
         try await SMTPTestServer.with("accept") { server in
@@ -15,9 +17,11 @@ struct SigningOverSMTPTests {
                 let keyFile = directory.appendingPathComponent("dkim.pem")
                 try key.pemRepresentation.write(to: keyFile, atomically: true, encoding: .utf8)
                 settings.mailTransport = .smtp
-                settings.smtpServer = SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .startTLS)
+                settings.smtpServer = SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .plain)
                 settings.mailFrom = MailAddress(name: "Zero Impunity", address: "petitions@undersigned.test")
-                settings.dkim = DKIMSettings(keyFile: keyFile.path, selector: "s2026", domain: "undersigned.test")
+                settings.dkimKeyFile = keyFile.path
+                settings.dkimSelector = "s2026"
+                settings.dkimDomain = "undersigned.test"
             }
             try await instance.run { browser in
                 let signed = try await browser.sign(name: "أمل حداد", email: "amal@example.org")

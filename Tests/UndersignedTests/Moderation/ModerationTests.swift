@@ -8,7 +8,9 @@ import Testing
 /// rejecting and taking down, with the owners' emails and the audit log.
 @Suite("Moderating petitions")
 struct ModerationTests {
-    @Test("a petition waiting for review is in the queue with its text, is not public, and opens when a moderator approves it", arguments: TestDatabase.all)
+    @Test(
+        "a petition waiting for review is in the queue with its text, is not public, and opens when a moderator approves it",
+        arguments: TestDatabase.all)
     func approve(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("admin@example.org", name: "Rania Moderator", admin: true)
@@ -84,7 +86,9 @@ struct ModerationTests {
         #expect(approval.event.details == "pending_review → open")
     }
 
-    @Test("rejecting needs a reason, sends the petition back to draft with it, and tells the owners", arguments: TestDatabase.all)
+    @Test(
+        "rejecting needs a reason, sends the petition back to draft with it, and tells the owners",
+        arguments: TestDatabase.all)
     func reject(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("admin@example.org", name: "Rania Moderator", admin: true)
@@ -153,7 +157,9 @@ struct ModerationTests {
         #expect(rejection.organizationSlug == "acme")
     }
 
-    @Test("a taken-down petition answers 410 with its reason, on pages and in the API; confirming is refused, withdrawing still works", arguments: TestDatabase.all)
+    @Test(
+        "a taken-down petition answers 410 with its reason, on pages and in the API; confirming is refused, withdrawing still works",
+        arguments: TestDatabase.all)
     func takeDown(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("admin@example.org", name: "Rania Moderator", admin: true)
@@ -162,12 +168,16 @@ struct ModerationTests {
         try await instance.run { browser in
             try await browser.signAndConfirm(email: "counted@example.org")
             #expect(try await browser.sign(email: "pending@example.org").status == .seeOther)
-            let pendingLink = try #require(try await browser.mailbox.waitForMessages(to: "pending@example.org").last?.confirmationPath)
-            let withdrawalLink = try #require(try await browser.mailbox.waitForMessages(to: "counted@example.org", count: 2).last?.withdrawalPath)
+            let pendingLink = try #require(
+                try await browser.mailbox.waitForMessages(to: "pending@example.org").last?.confirmationPath)
+            let withdrawalLink = try #require(
+                try await browser.mailbox.waitForMessages(to: "counted@example.org", count: 2).last?.withdrawalPath)
 
             let admin = browser.newVisitor()
             try await admin.signIn("admin@example.org")
-            #expect(try await admin.moderate(TestInstance.seedSlug, "take-down", reason: "  ").status == .unprocessableContent)
+            #expect(
+                try await admin.moderate(TestInstance.seedSlug, "take-down", reason: "  ").status
+                    == .unprocessableContent)
             let takenDown = try await admin.moderate(TestInstance.seedSlug, "take-down", reason: reason)
             #expect(takenDown.status == .seeOther)
             #expect(try await admin.get("/admin/petitions/\(TestInstance.seedSlug)").body.contains("Public reason"))
@@ -202,7 +212,9 @@ struct ModerationTests {
             #expect(problem.reason == reason)
             #expect(problem.takenDownAt != nil)
             for path in ["/countries", "/log", "/receipts/abc"] {
-                #expect(try await visitor.get("/api/v1/petitions/\(TestInstance.seedSlug)\(path)").status == .gone, "\(path)")
+                #expect(
+                    try await visitor.get("/api/v1/petitions/\(TestInstance.seedSlug)\(path)").status == .gone,
+                    "\(path)")
             }
 
             // Its targets' links show the tombstone too.
@@ -211,7 +223,9 @@ struct ModerationTests {
             #expect(target.body.contains(reason))
 
             // Signing is refused with the tombstone.
-            let signed = try await visitor.post("\(TestInstance.seedPath)/sign", form: [("name", "Late"), ("email", "late@example.org"), ("country", "SY")])
+            let signed = try await visitor.post(
+                "\(TestInstance.seedPath)/sign",
+                form: [("name", "Late"), ("email", "late@example.org"), ("country", "SY")])
             #expect(signed.status == .gone)
 
             // A pending signature can no longer be confirmed: the link says why, and so does its button.
@@ -223,7 +237,8 @@ struct ModerationTests {
             // A counted signer may still withdraw, which erases their name and address.
             let withdrawPage = try await browser.get(withdrawalLink)
             #expect(withdrawPage.status == .ok)
-            let withdrawn = try await browser.post(withdrawalLink, form: [("csrf", try #require(withdrawPage.field("csrf")))])
+            let withdrawn = try await browser.post(
+                withdrawalLink, form: [("csrf", try #require(withdrawPage.field("csrf")))])
             #expect(withdrawn.status == .seeOther)
             let done = try await browser.get(withdrawalLink)
             #expect(done.body.contains("Your signature is withdrawn"))
@@ -241,13 +256,16 @@ struct ModerationTests {
         #expect(event.event.details.contains("open → taken_down"))
     }
 
-    @Test("a confirmation button pressed after a take-down, on a page opened before it, counts nothing", arguments: TestDatabase.all)
+    @Test(
+        "a confirmation button pressed after a take-down, on a page opened before it, counts nothing",
+        arguments: TestDatabase.all)
     func confirmAfterTakeDown(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("admin@example.org", admin: true)
         try await instance.run { browser in
             #expect(try await browser.sign(email: "late.confirmer@example.org").status == .seeOther)
-            let link = try #require(try await browser.mailbox.waitForMessages(to: "late.confirmer@example.org").last?.confirmationPath)
+            let link = try #require(
+                try await browser.mailbox.waitForMessages(to: "late.confirmer@example.org").last?.confirmationPath)
             let page = try await browser.get(link)
             #expect(page.status == .ok)
 

@@ -8,7 +8,9 @@ import Testing
 /// how moderators close them.
 @Suite("Reporting petitions")
 struct ReportTests {
-    @Test("visitors report without an account; reports reach the queue grouped with counts; dismissing resolves them", arguments: TestDatabase.all)
+    @Test(
+        "visitors report without an account; reports reach the queue grouped with counts; dismissing resolves them",
+        arguments: TestDatabase.all)
     func reportAndDismiss(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("admin@example.org", name: "Rania Moderator", admin: true)
@@ -27,7 +29,8 @@ struct ReportTests {
             #expect(missing.status == .unprocessableContent)
             #expect(missing.body.contains("Please choose what is wrong with this petition."))
             #expect(missing.body.contains("kept text"))
-            let long = try await browser.report(TestInstance.seedSlug, reason: "spam", details: String(repeating: "y", count: 2_001))
+            let long = try await browser.report(
+                TestInstance.seedSlug, reason: "spam", details: String(repeating: "y", count: 2_001))
             #expect(long.status == .unprocessableContent)
             #expect(long.body.contains("2,000 characters"))
             #expect(long.body.contains(#"value="spam" checked"#))
@@ -39,7 +42,8 @@ struct ReportTests {
             #expect(forged.status == .forbidden)
             #expect(try await instance.openReports().isEmpty)
 
-            let sent = try await browser.report(TestInstance.seedSlug, reason: "privacy", details: "It names a survivor in the second paragraph.")
+            let sent = try await browser.report(
+                TestInstance.seedSlug, reason: "privacy", details: "It names a survivor in the second paragraph.")
             #expect(sent.status == .seeOther)
             #expect(sent.location == "\(TestInstance.seedPath)/report/thanks")
             let thanks = try await browser.get(try #require(sent.location))
@@ -78,7 +82,9 @@ struct ReportTests {
         #expect(event.event.details == "3 reports: 2 privacy, 1 spam")
     }
 
-    @Test("taking a reported petition down resolves its reports, tells the owners and is audited", arguments: TestDatabase.all)
+    @Test(
+        "taking a reported petition down resolves its reports, tells the owners and is audited",
+        arguments: TestDatabase.all)
     func reportAndTakeDown(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("admin@example.org", name: "Rania Moderator", admin: true)
@@ -93,7 +99,9 @@ struct ReportTests {
             #expect(try await admin.moderate(slug, "approve").status == .seeOther)
 
             let visitor = owner.newVisitor()
-            #expect(try await visitor.report(slug, reason: "privacy", details: "Home address in the text").status == .seeOther)
+            #expect(
+                try await visitor.report(slug, reason: "privacy", details: "Home address in the text").status
+                    == .seeOther)
             #expect(try await visitor.newVisitor().report(slug, reason: "hateful").status == .seeOther)
             let queue = try await admin.get("/admin/review")
             #expect(queue.body.contains("2 open report(s)"))
@@ -128,7 +136,9 @@ struct ReportTests {
         #expect(events.contains { $0.event.action == .petitionTakenDown && $0.event.details.contains(reason) })
     }
 
-    @Test("a flood of reports from one address gets 429 with Retry-After; other addresses are not held back", arguments: TestDatabase.all)
+    @Test(
+        "a flood of reports from one address gets 429 with Retry-After; other addresses are not held back",
+        arguments: TestDatabase.all)
     func flood(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.run { browser in
@@ -146,7 +156,9 @@ struct ReportTests {
         #expect(try await instance.openReports().count == 5)
     }
 
-    @Test("a report keeps neither the client address nor its details in clear, in the database or the logs", arguments: TestDatabase.all)
+    @Test(
+        "a report keeps neither the client address nor its details in clear, in the database or the logs",
+        arguments: TestDatabase.all)
     func nothingInClear(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         let logs = LogCapture()
@@ -156,7 +168,8 @@ struct ReportTests {
             let headers: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: clientAddress]
             let form = try await browser.get("\(TestInstance.seedPath)/report", headers: headers)
             let sent = try await browser.post(
-                "\(TestInstance.seedPath)/report", form: [("csrf", try #require(form.field("csrf"))), ("reason", "other"), ("details", details)],
+                "\(TestInstance.seedPath)/report",
+                form: [("csrf", try #require(form.field("csrf"))), ("reason", "other"), ("details", details)],
                 headers: headers)
             #expect(sent.status == .seeOther)
             return try await CanaryTests.storedBytes(instance.settings.database)

@@ -28,6 +28,7 @@ struct AuthorizationTests {
         case conflict
         /// Let through, then refused because the body is not what the route reads.
         case badRequest
+        case methodNotAllowed
 
         var description: String {
             switch self {
@@ -39,26 +40,48 @@ struct AuthorizationTests {
             case .missingInside(let text): "404 \(text)"
             case .conflict: "409"
             case .badRequest: "400"
+            case .methodNotAllowed: "405"
             }
         }
     }
 
+    /// A route of the table, with the values a request to it carries.
     struct Route: Sendable {
         var method: HTTPRequest.Method
         var path: String
-        var form: @Sendable (Actor) -> [(String, String)] = { _ in [] }
+        /// The declared route, `{name}` for each parameter.
+        var pattern: String
+        var form: @Sendable (Actor) -> [(String, String)]
         /// Who gets the allowed outcome; the others get what their standing gives.
         var allowed: Set<Actor>
         var allowedOutcome: Outcome
         /// Whether an outsider to the organization is answered as if it did not exist.
-        var organizationRoute = true
+        var organizationRoute: Bool
         /// What the allowed actors after the first get, when the first one's request changed
         /// the state (a petition submitted once cannot be submitted again).
         var repeatedOutcome: Outcome?
         /// Sent as an upload form, whose token the forged-token test cannot place.
-        var isUpload = false
+        var isUpload: Bool
         /// Public pages (reporting a petition) need no session.
-        var signInRequired = true
+        var signInRequired: Bool
+
+        init(
+            _ route: some RouteGroup, query: KeyValuePairs<String, String?> = [:], method: HTTPRequest.Method,
+            form: @escaping @Sendable (Actor) -> [(String, String)] = { _ in [] }, allowed: Set<Actor>,
+            allowedOutcome: Outcome, organizationRoute: Bool = true, repeatedOutcome: Outcome? = nil,
+            isUpload: Bool = false, signInRequired: Bool = true
+        ) {
+            self.method = method
+            path = route.path(query: query)
+            pattern = route.pattern
+            self.form = form
+            self.allowed = allowed
+            self.allowedOutcome = allowedOutcome
+            self.organizationRoute = organizationRoute
+            self.repeatedOutcome = repeatedOutcome
+            self.isUpload = isUpload
+            self.signInRequired = signInRequired
+        }
 
         func expected(for actor: Actor) -> Outcome {
             if actor == .anonymous, signInRequired { return .toSignIn }
@@ -90,106 +113,222 @@ struct AuthorizationTests {
         let members: Set<Actor> = [.viewer, .editor, .owner, .admin]
         let editors: Set<Actor> = [.editor, .owner, .admin]
         let owners: Set<Actor> = [.owner, .admin]
-        let petitionPath = "/org/acme/petitions/\(petition)"
-        let seed = TestInstance.seedPath
+        let (acme, seed) = ("acme", TestInstance.seedSlug)
+        func unknown() -> String { UUID().uuidString.lowercased() }
         return [
-            Route(method: .get, path: "/account", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
-            Route(method: .get, path: "/org/new", allowed: Actor.signedIn, allowedOutcome: .page, organizationRoute: false),
             Route(
-                method: .post, path: "/org/new", form: { [("name", "Org of \($0)"), ("slug", "org-of-\($0)")] }, allowed: Actor.signedIn,
+                AccountRoute.account, method: .get, allowed: Actor.signedIn, allowedOutcome: .page,
+                organizationRoute: false),
+            Route(
+                OrganizationRoute.newOrganization, method: .get, allowed: Actor.signedIn, allowedOutcome: .page,
+                organizationRoute: false),
+            Route(
+                OrganizationRoute.newOrganization, method: .post,
+                form: { [("name", "Org of \($0)"), ("slug", "org-of-\($0)")] },
+                allowed: Actor.signedIn,
                 allowedOutcome: .redirected, organizationRoute: false),
-            Route(method: .get, path: "/org/acme", allowed: members, allowedOutcome: .page),
-            Route(method: .get, path: "/org/acme/audit", allowed: owners, allowedOutcome: .page),
+            Route(OrganizationRoute.organization(slug: acme), method: .get, allowed: members, allowedOutcome: .page),
+            Route(OrganizationRoute.audit(organization: acme), method: .get, allowed: owners, allowedOutcome: .page),
             Route(
-                method: .post, path: "/org/acme/invitations", form: { [("email", "invitee.\($0)@example.org"), ("role", "viewer")] }, allowed: owners,
+                OrganizationRoute.invite(organization: acme), method: .post,
+                form: { [("email", "invitee.\($0)@example.org"), ("role", "viewer")] }, allowed: owners,
                 allowedOutcome: .redirected),
             Route(
-                method: .post, path: "/org/acme/invitations/\(UUID().uuidString.lowercased())/revoke", allowed: owners,
-                allowedOutcome: .missingInside("accepted or withdrawn already")),
-            Route(method: .post, path: "/org/acme/members/\(viewerID.text)/role", form: { _ in [("role", "viewer")] }, allowed: owners, allowedOutcome: .redirected),
+                OrganizationRoute.revokeInvitation(organization: acme, invitation: unknown()), method: .post,
+                allowed: owners, allowedOutcome: .missingInside("accepted or withdrawn already")),
             Route(
-                method: .post, path: "/org/acme/members/\(UUID().uuidString.lowercased())/remove", allowed: owners,
+                OrganizationRoute.changeRole(organization: acme, member: viewerID.text), method: .post,
+                form: { _ in [("role", "viewer")] }, allowed: owners, allowedOutcome: .redirected),
+            Route(
+                OrganizationRoute.removeMember(organization: acme, member: unknown()), method: .post, allowed: owners,
                 allowedOutcome: .missingInside("not a member of the organization")),
             Route(
-                method: .post, path: "/org/acme/key", form: { _ in [("key", OrganizationPrivateKey().publicKey.text)] }, allowed: owners,
+                OrganizationRoute.setKey(organization: acme), method: .post,
+                form: { _ in [("key", OrganizationPrivateKey().publicKey.text)] }, allowed: owners,
                 allowedOutcome: .redirected),
-            Route(method: .post, path: "/org/acme/key/remove", allowed: owners, allowedOutcome: .redirected),
-            Route(method: .get, path: "/admin/audit", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
-            Route(method: .get, path: "/admin/log", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
-            Route(method: .get, path: "/admin/outbox", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
-            Route(method: .get, path: "/admin/accounts", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(
-                method: .post, path: "/admin/accounts/\(bystanderID.text)/disable", allowed: [.admin], allowedOutcome: .redirected, organizationRoute: false),
-            Route(
-                method: .post, path: "/admin/accounts/\(bystanderID.text)/enable", allowed: [.admin], allowedOutcome: .redirected, organizationRoute: false),
-            Route(method: .get, path: "/org/acme/petitions/new", allowed: editors, allowedOutcome: .page),
-            Route(
-                method: .post, path: "/org/acme/petitions/new", form: { Browser.petitionForm(title: "Petition of \($0)") }, allowed: editors,
+                OrganizationRoute.removeKey(organization: acme), method: .post, allowed: owners,
                 allowedOutcome: .redirected),
-            Route(method: .get, path: petitionPath, allowed: members, allowedOutcome: .page),
-            Route(method: .get, path: "\(petitionPath)/edit", allowed: editors, allowedOutcome: .page),
+            Route(AdminRoute.audit, method: .get, allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(AdminRoute.log, method: .get, allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(AdminRoute.outbox, method: .get, allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(
-                method: .post, path: "\(petitionPath)/edit", form: { Browser.petitionForm(title: "Edited by \($0)") }, allowed: editors,
+                AdminRoute.accounts, method: .get, allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(
+                AdminRoute.disableAccount(id: bystanderID.text), method: .post, allowed: [.admin],
+                allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                AdminRoute.enableAccount(id: bystanderID.text), method: .post, allowed: [.admin],
+                allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                OrganizerRoute.newPetition(organization: acme), method: .get, allowed: editors, allowedOutcome: .page),
+            Route(
+                OrganizerRoute.newPetition(organization: acme), method: .post,
+                form: { Browser.petitionForm(title: "Petition of \($0)") }, allowed: editors,
                 allowedOutcome: .redirected),
-            Route(method: .post, path: "\(petitionPath)/submit", allowed: editors, allowedOutcome: .redirected, repeatedOutcome: .conflict),
-            Route(method: .post, path: "\(petitionPath)/withdraw-submission", allowed: editors, allowedOutcome: .redirected, repeatedOutcome: .conflict),
-            Route(method: .post, path: "\(petitionPath)/close", allowed: editors, allowedOutcome: .conflict),
-            Route(method: .post, path: "\(petitionPath)/amendments", form: { _ in [("amendment", "A correction.")] }, allowed: editors, allowedOutcome: .conflict),
-            Route(method: .post, path: "\(petitionPath)/image", allowed: editors, allowedOutcome: .badRequest, isUpload: true),
-            Route(method: .post, path: "\(petitionPath)/image/remove", allowed: editors, allowedOutcome: .redirected),
-            Route(method: .get, path: "\(petitionPath)/translation?language=fr", allowed: editors, allowedOutcome: .page),
-            Route(method: .get, path: "\(petitionPath)/deliveries", allowed: members, allowedOutcome: .page),
-            Route(method: .post, path: "\(petitionPath)/deliveries", allowed: editors, allowedOutcome: .badRequest, isUpload: true),
             Route(
-                method: .get, path: "\(petitionPath)/deliveries/\(UUID().uuidString.lowercased())/evidence", allowed: members,
-                allowedOutcome: .missingInside("has no evidence file")),
+                OrganizerRoute.petition(organization: acme, petition: petition), method: .get, allowed: members,
+                allowedOutcome: .page),
             Route(
-                method: .post, path: "\(petitionPath)/target-links", form: { _ in [("target", "1"), ("intent", "create")] }, allowed: editors,
+                OrganizerRoute.edit(organization: acme, petition: petition), method: .get, allowed: editors,
+                allowedOutcome: .page),
+            Route(
+                OrganizerRoute.edit(organization: acme, petition: petition), method: .post,
+                form: { Browser.petitionForm(title: "Edited by \($0)") }, allowed: editors,
+                allowedOutcome: .redirected),
+            Route(
+                OrganizerRoute.submit(organization: acme, petition: petition), method: .post, allowed: editors,
+                allowedOutcome: .redirected, repeatedOutcome: .conflict),
+            Route(
+                OrganizerRoute.withdrawSubmission(organization: acme, petition: petition), method: .post,
+                allowed: editors, allowedOutcome: .redirected, repeatedOutcome: .conflict),
+            Route(
+                OrganizerRoute.close(organization: acme, petition: petition), method: .post, allowed: editors,
                 allowedOutcome: .conflict),
             Route(
-                method: .post, path: "\(petitionPath)/translation",
-                form: { [("language", "fr"), ("title", "Par \($0)"), ("summary", "…"), ("body", "…"), ("intent", "save")] }, allowed: editors,
+                OrganizerRoute.amendments(organization: acme, petition: petition), method: .post,
+                form: { _ in [("amendment", "A correction.")] }, allowed: editors, allowedOutcome: .conflict),
+            Route(
+                OrganizerRoute.image(organization: acme, petition: petition), method: .get, allowed: members,
+                allowedOutcome: .missingInside("has no picture")),
+            Route(
+                OrganizerRoute.image(organization: acme, petition: petition), method: .post, allowed: editors,
+                allowedOutcome: .badRequest, isUpload: true),
+            Route(
+                OrganizerRoute.removeImage(organization: acme, petition: petition), method: .post, allowed: editors,
                 allowedOutcome: .redirected),
-            Route(method: .post, path: "\(petitionPath)/translation/remove", form: { _ in [("language", "fr")] }, allowed: editors, allowedOutcome: .redirected),
+            Route(
+                OrganizerRoute.translation(organization: acme, petition: petition), query: ["language": "fr"],
+                method: .get, allowed: editors, allowedOutcome: .page),
+            Route(
+                OrganizerRoute.deliveries(organization: acme, petition: petition), method: .get, allowed: members,
+                allowedOutcome: .page),
+            Route(
+                OrganizerRoute.deliveries(organization: acme, petition: petition), method: .post, allowed: editors,
+                allowedOutcome: .badRequest, isUpload: true),
+            Route(
+                OrganizerRoute.evidence(organization: acme, petition: petition, delivery: unknown()), method: .get,
+                allowed: members, allowedOutcome: .missingInside("has no evidence file")),
+            // A target's link opens the package, which names signers: owners only, like the package.
+            Route(
+                OrganizerRoute.targetLinks(organization: acme, petition: petition), method: .post,
+                form: { _ in [("target", "1"), ("intent", "create")] }, allowed: owners, allowedOutcome: .conflict),
+            Route(
+                OrganizerRoute.responses(organization: acme, petition: petition), method: .get, allowed: editors,
+                allowedOutcome: .page),
+            Route(
+                OrganizerRoute.approveResponse(organization: acme, petition: petition, response: unknown()),
+                method: .post, allowed: editors, allowedOutcome: .missingInside("no such response")),
+            Route(
+                OrganizerRoute.rejectResponse(organization: acme, petition: petition, response: unknown()),
+                method: .post, allowed: editors, allowedOutcome: .missingInside("no such response")),
+            Route(
+                OrganizerRoute.translation(organization: acme, petition: petition), method: .post,
+                form: {
+                    [("language", "fr"), ("title", "Par \($0)"), ("summary", "…"), ("body", "…"), ("intent", "save")]
+                }, allowed: editors,
+                allowedOutcome: .redirected),
+            Route(
+                OrganizerRoute.removeTranslation(organization: acme, petition: petition), method: .post,
+                form: { _ in [("language", "fr")] }, allowed: editors, allowedOutcome: .redirected),
             // The package names signers: owners only. A draft has none to deliver yet.
-            Route(method: .post, path: "\(petitionPath)/package", allowed: owners, allowedOutcome: .conflict),
-            Route(method: .get, path: "/admin/review", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
-            Route(method: .get, path: "/admin/petitions/\(moderated.toApprove)", allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(
-                method: .post, path: "/admin/petitions/\(moderated.toApprove)/approve", allowed: [.admin], allowedOutcome: .redirected,
+                OrganizerRoute.package(organization: acme, petition: petition), method: .post, allowed: owners,
+                allowedOutcome: .conflict),
+            Route(AdminRoute.review, method: .get, allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
+            Route(
+                AdminRoute.petition(slug: moderated.toApprove), method: .get, allowed: [.admin], allowedOutcome: .page,
                 organizationRoute: false),
             Route(
-                method: .post, path: "/admin/petitions/\(moderated.toReject)/reject", form: { _ in [("reason", "Not ready.")] }, allowed: [.admin],
-                allowedOutcome: .redirected, organizationRoute: false),
+                AdminRoute.image(petition: moderated.toApprove), method: .get, allowed: [.admin],
+                allowedOutcome: .missingInside("has no picture"), organizationRoute: false),
             Route(
-                method: .post, path: "/admin/petitions/\(moderated.toTakeDown)/take-down", form: { _ in [("reason", "Spam.")] }, allowed: [.admin],
-                allowedOutcome: .redirected, organizationRoute: false),
+                AdminRoute.responses(petition: moderated.toApprove), method: .get, allowed: [.admin],
+                allowedOutcome: .page, organizationRoute: false),
             Route(
-                method: .post, path: "/admin/petitions/\(moderated.toTakeDown)/dismiss-reports", allowed: [.admin], allowedOutcome: .redirected,
+                AdminRoute.approveResponse(petition: moderated.toApprove, response: unknown()), method: .post,
+                allowed: [.admin], allowedOutcome: .missingInside("no such response"), organizationRoute: false),
+            Route(
+                AdminRoute.rejectResponse(petition: moderated.toApprove, response: unknown()), method: .post,
+                allowed: [.admin], allowedOutcome: .missingInside("no such response"), organizationRoute: false),
+            // Nothing in French waits for review: each decision is refused, and changes nothing.
+            Route(
+                AdminRoute.approveTranslation(petition: moderated.toApprove, language: "fr"), method: .post,
+                allowed: [.admin], allowedOutcome: .conflict, organizationRoute: false),
+            Route(
+                AdminRoute.rejectTranslation(petition: moderated.toApprove, language: "fr"), method: .post,
+                form: { _ in [("reason", "Not faithful.")] }, allowed: [.admin], allowedOutcome: .conflict,
                 organizationRoute: false),
-            Route(method: .get, path: "\(seed)/report", allowed: Actor.everyone, allowedOutcome: .page, organizationRoute: false, signInRequired: false),
             Route(
-                method: .post, path: "\(seed)/report", form: { _ in [("reason", "spam")] }, allowed: Actor.everyone, allowedOutcome: .redirected,
+                AdminRoute.approve(petition: moderated.toApprove), method: .post, allowed: [.admin],
+                allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                AdminRoute.reject(petition: moderated.toReject), method: .post,
+                form: { _ in [("reason", "Not ready.")] },
+                allowed: [.admin], allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                AdminRoute.takeDown(petition: moderated.toTakeDown), method: .post,
+                form: { _ in [("reason", "Spam.")] },
+                allowed: [.admin], allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                AdminRoute.dismissReports(petition: moderated.toTakeDown), method: .post, allowed: [.admin],
+                allowedOutcome: .redirected, organizationRoute: false),
+            Route(
+                PetitionRoute.report(slug: seed), method: .get, allowed: Actor.everyone, allowedOutcome: .page,
                 organizationRoute: false, signInRequired: false),
             Route(
-                method: .get, path: "\(seed)/report/thanks", allowed: Actor.everyone, allowedOutcome: .page, organizationRoute: false,
-                signInRequired: false),
-            Route(method: .get, path: "\(petitionPath)/dashboard", allowed: members, allowedOutcome: .page),
-            Route(method: .get, path: "\(petitionPath)/updates", allowed: editors, allowedOutcome: .page),
-            // A draft has no signers to tell.
-            Route(method: .post, path: "\(petitionPath)/updates", form: { _ in [("subject", "Too soon"), ("body", "Hello.")] }, allowed: editors, allowedOutcome: .conflict),
+                PetitionRoute.report(slug: seed), method: .post, form: { _ in [("reason", "spam")] },
+                allowed: Actor.everyone, allowedOutcome: .redirected, organizationRoute: false, signInRequired: false),
             Route(
-                method: .post, path: "/org/acme/petitions/\(openPetitionSlug)/updates", form: { [("subject", "News from the \($0)"), ("body", "Hello.")] },
-                allowed: editors, allowedOutcome: .redirected),
-            Route(method: .get, path: "\(petitionPath)/export.csv", allowed: owners, allowedOutcome: .page),
+                PetitionRoute.reportThanks(slug: seed), method: .get, allowed: Actor.everyone, allowedOutcome: .page,
+                organizationRoute: false, signInRequired: false),
+            Route(
+                OrganizerRoute.dashboard(organization: acme, petition: petition), method: .get, allowed: members,
+                allowedOutcome: .page),
+            Route(
+                OrganizerRoute.updates(organization: acme, petition: petition), method: .get, allowed: editors,
+                allowedOutcome: .page),
+            // A draft has no signers to tell.
+            Route(
+                OrganizerRoute.updates(organization: acme, petition: petition), method: .post,
+                form: { _ in [("subject", "Too soon"), ("body", "Hello.")] }, allowed: editors,
+                allowedOutcome: .conflict),
+            Route(
+                OrganizerRoute.updates(organization: acme, petition: openPetitionSlug), method: .post,
+                form: { [("subject", "News from the \($0)"), ("body", "Hello.")] }, allowed: editors,
+                allowedOutcome: .redirected),
+            Route(
+                OrganizerRoute.signaturesCSV(organization: acme, petition: petition), method: .post, allowed: owners,
+                allowedOutcome: .page),
+            // A link starts no download, whoever follows it.
+            Route(
+                OrganizerRoute.signaturesCSV(organization: acme, petition: petition), method: .get,
+                allowed: Actor.everyone, allowedOutcome: .methodNotAllowed, organizationRoute: false,
+                signInRequired: false),
             // Another organization's petition, asked for under this one's name.
             Route(
-                method: .get, path: "/org/acme/petitions/\(otherPetitionSlug)/dashboard", allowed: members,
-                allowedOutcome: .missingInside("no petition at this address")),
+                OrganizerRoute.dashboard(organization: acme, petition: otherPetitionSlug), method: .get,
+                allowed: members, allowedOutcome: .missingInside("no petition at this address")),
         ]
     }
 
-    @Test("anonymous, outsider, viewer, editor, owner and admin get what their standing allows", arguments: TestDatabase.all)
+    @Test("every organizer and admin route of the table is in the table above")
+    func everyRouteIsWalked() {
+        let walked = Set(
+            Self.routes(
+                viewerID: UUID(), petition: "draft", bystanderID: UUID(),
+                moderated: Moderated(toApprove: "a", toReject: "b", toTakeDown: "c")
+            ).map { RouteTable.Entry(method: $0.method, pattern: $0.pattern) })
+        let declared =
+            RouteTable.entries(OrganizationRoute.self) + RouteTable.entries(OrganizerRoute.self)
+            + RouteTable.entries(AdminRoute.self)
+        let missing = Set(declared).subtracting(walked).map(\.description).sorted()
+        #expect(missing.isEmpty, "not walked: \(missing)")
+    }
+
+    @Test(
+        "anonymous, outsider, viewer, editor, owner and admin get what their standing allows",
+        arguments: TestDatabase.all)
     func table(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("admin@example.org", admin: true)
@@ -201,12 +340,15 @@ struct AuthorizationTests {
         try await instance.run { browser in
             let browsers = try await Self.signedInBrowsers(browser)
             try await Self.join(browsers)
-            let petition = try await browsers[.owner]!.createPetition(in: "acme", Browser.petitionForm(title: "Clean rivers"))
+            let petition = try await browsers[.owner]!.createPetition(
+                in: "acme", Browser.petitionForm(title: "Clean rivers"))
             try await instance.insertPetition(slug: Self.openPetitionSlug, organization: "acme")
             try await instance.insertPetition(slug: Self.otherPetitionSlug, organization: "elsewhere")
             let moderated = try await Self.petitionsToModerate(by: browsers[.owner]!)
             var failures: [String] = []
-            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id, moderated: moderated) {
+            for route in Self.routes(
+                viewerID: viewer.id, petition: petition, bystanderID: bystander.id, moderated: moderated)
+            {
                 for actor in Actor.allCases {
                     let visitor = try #require(browsers[actor])
                     let page =
@@ -216,7 +358,9 @@ struct AuthorizationTests {
                     let outcome = Self.outcome(of: page)
                     let expected = route.expected(for: actor)
                     if outcome != expected {
-                        failures.append("\(route.method) \(route.path) as \(actor): expected \(expected), got \(outcome.map(\.description) ?? "\(page.status)")")
+                        failures.append(
+                            "\(route.method) \(route.path) as \(actor): expected \(expected), got \(outcome.map(\.description) ?? "\(page.status)")"
+                        )
                     }
                 }
             }
@@ -229,7 +373,9 @@ struct AuthorizationTests {
         }
     }
 
-    @Test("forged or missing CSRF tokens change nothing on any form, even for an owner or an admin", arguments: TestDatabase.all)
+    @Test(
+        "forged or missing CSRF tokens change nothing on any form, even for an owner or an admin",
+        arguments: TestDatabase.all)
     func forgedTokens(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("owner@example.org")
@@ -244,7 +390,8 @@ struct AuthorizationTests {
             let moderated = try await Self.petitionsToModerate(by: browser)
             let admin = browser.newVisitor()
             try await admin.signIn("admin@example.org")
-            for route in Self.routes(viewerID: viewer.id, petition: petition, bystanderID: bystander.id, moderated: moderated)
+            for route in Self.routes(
+                viewerID: viewer.id, petition: petition, bystanderID: bystander.id, moderated: moderated)
             where route.method == .post && !route.isUpload {
                 // Each as someone the route would let through.
                 let visitor = route.allowed.contains(.owner) ? browser : admin
@@ -255,7 +402,8 @@ struct AuthorizationTests {
                 // A token of this site, sent from another site, is refused too.
                 let form = try await visitor.get("/account")
                 let crossSite = try await visitor.post(
-                    route.path, form: [("csrf", form.field("csrf") ?? "")] + route.form(.owner), headers: [.origin: "https://evil.example"])
+                    route.path, form: [("csrf", form.field("csrf") ?? "")] + route.form(.owner),
+                    headers: [.origin: "https://evil.example"])
                 #expect(crossSite.status == .forbidden, "\(route.path)")
             }
             let page = try await browser.get("/org/acme")
@@ -268,14 +416,18 @@ struct AuthorizationTests {
             }
             #expect(try await instance.openReports().isEmpty)
         }
-        let expected: [AuditAction] = [.accountCreated, .accountCreated, .accountCreated, .accountCreated, .organizationCreated]
+        let expected: [AuditAction] =
+            [.accountCreated, .accountCreated, .accountCreated, .accountCreated, .organizationCreated]
             + Array(repeating: .petitionCreated, count: 4) + Array(repeating: .petitionSubmitted, count: 3)
-        #expect(try await instance.auditActions().sorted { $0.rawValue < $1.rawValue } == expected.sorted { $0.rawValue < $1.rawValue })
+        #expect(
+            try await instance.auditActions().sorted { $0.rawValue < $1.rawValue }
+                == expected.sorted { $0.rawValue < $1.rawValue })
     }
 
     @Test("the rules: admins may do everything, members as their role allows, others nothing")
     func rules() {
-        let member = Account(name: "m", emailFingerprint: [], sealedEmail: [], passwordHash: "", isAdmin: false, createdAt: Date())
+        let member = Account(
+            name: "m", emailFingerprint: [], sealedEmail: [], passwordHash: "", isAdmin: false, createdAt: Date())
         var admin = member
         admin.isAdmin = true
         for permission in Permission.allCases {
@@ -292,6 +444,8 @@ struct AuthorizationTests {
         #expect(Authorization.check(member, .viewAuditLog, role: .owner) == .allowed)
         #expect(Authorization.check(member, .manageOrganizationKey, role: .editor) == .forbidden)
         #expect(Authorization.check(member, .manageOrganizationKey, role: .owner) == .allowed)
+        #expect(Authorization.check(member, .manageTargetLinks, role: .editor) == .forbidden)
+        #expect(Authorization.check(member, .manageTargetLinks, role: .owner) == .allowed)
     }
 
     // MARK: Helpers
@@ -313,7 +467,8 @@ struct AuthorizationTests {
         let owner = browsers[.owner]!
         #expect(try await owner.createOrganization("Acme", slug: "acme").status == .seeOther)
         for actor in [Actor.viewer, .editor] {
-            let link = try await owner.invite("\(actor)@example.org", role: OrganizationRole(rawValue: actor.rawValue)!, to: "acme")
+            let link = try await owner.invite(
+                "\(actor)@example.org", role: OrganizationRole(rawValue: actor.rawValue)!, to: "acme")
             #expect(try await browsers[actor]!.submit(link, action: "\(link)/accept").status == .seeOther)
         }
         #expect(try await browsers[.outsider]!.createOrganization("Elsewhere", slug: "elsewhere").status == .seeOther)
@@ -337,9 +492,13 @@ struct AuthorizationTests {
         case .forbidden: return .forbidden
         case .conflict: return .conflict
         case .badRequest: return .badRequest
+        case .methodNotAllowed: return .methodNotAllowed
         case .notFound:
             if page.body.contains("no organization at this address") { return .hidden }
-            for text in ["accepted or withdrawn already", "not a member of the organization", "has no evidence file", "no petition at this address"]
+            for text in [
+                "accepted or withdrawn already", "not a member of the organization", "has no evidence file",
+                "no petition at this address", "no such response", "has no picture",
+            ]
             where page.body.contains(text) {
                 return .missingInside(text)
             }
@@ -357,8 +516,9 @@ extension TestInstance {
             let masterKeys = try settings.loadMasterKeys()
             let keys = DataKeyRing(store: store, masterKeys: masterKeys, reloadMasterKeys: { masterKeys })
             let accounts = Accounts(
-                store: store, secret: try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory),
-                sealer: PersonalDataSealer(keys: keys), settings: settings.accounts)
+                store: store,
+                secret: try ServerSecret.load(configured: settings.secret, dataDirectory: settings.dataDirectory),
+                sealer: PersonalDataSealer(keys: keys), settings: settings)
             found = try await accounts.account(email: email)
         }
         return found

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("An organization's public key for delivery packages")
 struct OrganizationKeyTests {
-    @Test("owners set, replace and remove the key on the organization's page, each change audited; others cannot", arguments: TestDatabase.all)
+    @Test(
+        "owners set, replace and remove the key on the organization's page, each change audited; others cannot",
+        arguments: TestDatabase.all)
     func setReplaceRemove(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("owner@example.org", name: "Olfa Owner")
@@ -31,13 +33,17 @@ struct OrganizationKeyTests {
             #expect(refused.body.contains("the base64 of 32 bytes"))
             #expect(refused.body.contains(#"value="\#(typo)""#))
             #expect(refused.body.contains("No key is set"))
-            #expect(try await Self.setKey("ssh-ed25519 AAAAC3Nza", browser: owner).body.contains("A key starts with undersigned-x25519:"))
+            #expect(
+                try await Self.setKey("ssh-ed25519 AAAAC3Nza", browser: owner).body.contains(
+                    "A key starts with undersigned-x25519:"))
 
             let saved = try await Self.setKey(first.publicKey.text + "\n", browser: owner)
             #expect(saved.status == .seeOther)
             #expect(saved.location == "/org/acme?done=key#package-key")
             let page = try await owner.get(try #require(saved.location))
-            #expect(page.body.contains("encrypted to the key of fingerprint <strong>\(first.publicKey.fingerprint)</strong>"))
+            #expect(
+                page.body.contains(
+                    "encrypted to the key of fingerprint <strong>\(first.publicKey.fingerprint)</strong>"))
             #expect(page.body.contains(first.publicKey.text))
             #expect(page.body.contains("Remove the key"))
 
@@ -61,7 +67,8 @@ struct OrganizationKeyTests {
             let log = try await owner.get("/org/acme/audit").body
             #expect(log.contains("organization.key-set"))
             #expect(log.contains("fingerprint: \(first.publicKey.fingerprint)"))
-            #expect(log.contains("fingerprint: \(second.publicKey.fingerprint), replacing \(first.publicKey.fingerprint)"))
+            #expect(
+                log.contains("fingerprint: \(second.publicKey.fingerprint), replacing \(first.publicKey.fingerprint)"))
             #expect(log.contains("organization.key-removed"))
         }
         // The test's clock stands still, so count rather than order.

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Organizations, members and invitations")
 struct OrganizationTests {
-    @Test("an owner creates an organization, invites by email; the invitee creates an account from the link and joins", arguments: TestDatabase.all)
+    @Test(
+        "an owner creates an organization, invites by email; the invitee creates an account from the link and joins",
+        arguments: TestDatabase.all)
     func inviteNewPerson(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("owner@example.org", name: "Olfa Owner")
@@ -29,12 +31,16 @@ struct OrganizationTests {
             #expect(invitation.body.contains("Zero Impunity"))
             #expect(invitation.body.contains("as editor"))
             let weak = try await invitee.submit(
-                link, action: "\(link)/create-account", [("name", "Nadia Editor"), ("password", "short"), ("confirmation", "short")])
+                link, action: "\(link)/create-account",
+                [("name", "Nadia Editor"), ("password", "short"), ("confirmation", "short")])
             #expect(weak.status == .unprocessableContent)
             #expect(weak.body.contains(#"value="Nadia Editor""#))
             let joined = try await invitee.submit(
                 link, action: "\(link)/create-account",
-                [("name", "Nadia Editor"), ("password", "a long editor passphrase"), ("confirmation", "a long editor passphrase")])
+                [
+                    ("name", "Nadia Editor"), ("password", "a long editor passphrase"),
+                    ("confirmation", "a long editor passphrase"),
+                ])
             #expect(joined.status == .seeOther)
             #expect(joined.location == "/org/zero-impunity")
             let seen = try await invitee.get("/org/zero-impunity")
@@ -48,7 +54,9 @@ struct OrganizationTests {
             #expect(try await invitee.newVisitor().get(link).status == .notFound)
             #expect(try await instance.invitation(link: link)?.sealedEmail.isEmpty == true)
             // The new account signs in with its password.
-            #expect(try await owner.newVisitor().signIn("new.editor@example.org", password: "a long editor passphrase").status == .seeOther)
+            #expect(
+                try await owner.newVisitor().signIn("new.editor@example.org", password: "a long editor passphrase")
+                    .status == .seeOther)
         }
         let actions = try await instance.auditActions()
         for action in [AuditAction.organizationCreated, .invitationSent, .accountCreated, .invitationAccepted] {
@@ -56,7 +64,9 @@ struct OrganizationTests {
         }
     }
 
-    @Test("an existing account accepts after signing in; another account cannot use the invitation", arguments: TestDatabase.all)
+    @Test(
+        "an existing account accepts after signing in; another account cannot use the invitation",
+        arguments: TestDatabase.all)
     func inviteExistingAccount(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("owner@example.org")
@@ -83,14 +93,18 @@ struct OrganizationTests {
             #expect(accepted.location == "/org/campaign")
             #expect(try await viewer.get("/org/campaign").body.contains("your role: viewer"))
             // Inviting a member again is refused with a message.
-            let again = try await owner.submit("/org/campaign", action: "/org/campaign/invitations", [("email", "viewer@example.org"), ("role", "editor")])
+            let again = try await owner.submit(
+                "/org/campaign", action: "/org/campaign/invitations",
+                [("email", "viewer@example.org"), ("role", "editor")])
             #expect(again.status == .unprocessableContent)
             #expect(again.body.contains("member already"))
             #expect(again.body.contains(#"value="viewer@example.org""#))
         }
     }
 
-    @Test("owners change roles and remove members; the last owner cannot go; invitations can be withdrawn", arguments: TestDatabase.all)
+    @Test(
+        "owners change roles and remove members; the last owner cannot go; invitations can be withdrawn",
+        arguments: TestDatabase.all)
     func manageMembers(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         let ownerAccount = try await instance.createAccount("owner@example.org")
@@ -106,26 +120,39 @@ struct OrganizationTests {
             let rolePath = "/org/campaign/members/\(second.id.text)/role"
             #expect(try await owner.submit("/org/campaign", action: rolePath, [("role", "owner")]).status == .seeOther)
             #expect(try await member.get("/org/campaign").body.contains("your role: owner"))
-            #expect(try await owner.submit("/org/campaign", action: rolePath, [("role", "admin")]).status == .badRequest)
+            // A role the page never offers, or none at all.
+            for fields in [[("role", "admin")], [("role", "")], [("role", "Owner")], []] {
+                let unknown = try await owner.submit("/org/campaign", action: rolePath, fields)
+                #expect(unknown.status == .badRequest)
+                #expect(unknown.body.contains("Please choose a role: viewer, editor or owner."))
+            }
 
             // Two owners: one may step down; then the other is the last and may not.
             let ownerRole = "/org/campaign/members/\(ownerAccount.id.text)/role"
-            #expect(try await member.submit("/org/campaign", action: ownerRole, [("role", "viewer")]).status == .seeOther)
-            let lastOwner = try await member.submit("/org/campaign", action: "/org/campaign/members/\(second.id.text)/remove")
+            #expect(
+                try await member.submit("/org/campaign", action: ownerRole, [("role", "viewer")]).status == .seeOther)
+            let lastOwner = try await member.submit(
+                "/org/campaign", action: "/org/campaign/members/\(second.id.text)/remove")
             #expect(lastOwner.status == .conflict)
             #expect(lastOwner.body.contains("last owner"))
-            #expect(try await member.submit("/org/campaign", action: "/org/campaign/members/\(second.id.text)/role", [("role", "editor")]).status == .conflict)
+            #expect(
+                try await member.submit(
+                    "/org/campaign", action: "/org/campaign/members/\(second.id.text)/role", [("role", "editor")]
+                ).status == .conflict)
 
             // The former owner, now a viewer, may no longer manage.
-            #expect(try await owner.submit("/org/campaign", action: rolePath, [("role", "viewer")]).status == .forbidden)
-            let removed = try await member.submit("/org/campaign", action: "/org/campaign/members/\(ownerAccount.id.text)/remove")
+            #expect(
+                try await owner.submit("/org/campaign", action: rolePath, [("role", "viewer")]).status == .forbidden)
+            let removed = try await member.submit(
+                "/org/campaign", action: "/org/campaign/members/\(ownerAccount.id.text)/remove")
             #expect(removed.status == .seeOther)
             #expect(try await owner.get("/org/campaign").status == .notFound)
 
             // A withdrawn invitation no longer opens.
             let pending = try await member.invite("late@example.org", role: .viewer, to: "campaign")
             let page = try await member.get("/org/campaign")
-            let revoke = try #require(page.body.firstMatch(of: /action="(\/org\/campaign\/invitations\/[0-9a-f-]+\/revoke)"/)?.output.1)
+            let revoke = try #require(
+                page.body.firstMatch(of: /action="(\/org\/campaign\/invitations\/[0-9a-f-]+\/revoke)"/)?.output.1)
             #expect(try await member.submit("/org/campaign", action: String(revoke)).status == .seeOther)
             #expect(try await member.newVisitor().get(pending).status == .notFound)
             #expect(try await instance.invitation(link: pending)?.sealedEmail.isEmpty == false)
@@ -155,9 +182,11 @@ struct OrganizationTests {
             let firstForm = try await browser.get("/org/campaign")
             let secondForm = try await other.get("/org/campaign")
             async let demoteSecond = browser.post(
-                "/org/campaign/members/\(second.id.text)/role", form: [("csrf", firstForm.field("csrf") ?? ""), ("role", "viewer")])
+                "/org/campaign/members/\(second.id.text)/role",
+                form: [("csrf", firstForm.field("csrf") ?? ""), ("role", "viewer")])
             async let demoteFirst = other.post(
-                "/org/campaign/members/\(first.id.text)/role", form: [("csrf", secondForm.field("csrf") ?? ""), ("role", "viewer")])
+                "/org/campaign/members/\(first.id.text)/role",
+                form: [("csrf", secondForm.field("csrf") ?? ""), ("role", "viewer")])
             let statuses = [try await demoteSecond.status, try await demoteFirst.status]
             // The loser is refused as the last owner, or, when it came second, as no longer an owner.
             #expect(statuses.filter { $0 == .seeOther }.count == 1)
@@ -168,7 +197,9 @@ struct OrganizationTests {
         }
     }
 
-    @Test("bad organization names and addresses get clear messages, and what was typed stays", arguments: [TestDatabase.sqlite])
+    @Test(
+        "bad organization names and addresses get clear messages, and what was typed stays",
+        arguments: [TestDatabase.sqlite])
     func badInput(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("owner@example.org")
@@ -185,7 +216,9 @@ struct OrganizationTests {
             let taken = try await owner.createOrganization("Other", slug: "good")
             #expect(taken.status == .unprocessableContent)
             #expect(taken.body.contains("Another organization has this address"))
-            #expect(try await owner.submit("/org/good", action: "/org/good/members/not-an-id/role", [("role", "viewer")]).status == .notFound)
+            #expect(
+                try await owner.submit("/org/good", action: "/org/good/members/not-an-id/role", [("role", "viewer")])
+                    .status == .notFound)
             let malformed = try await owner.post("/org/new", body: "csrf=%ZZ&name=x")
             #expect(malformed.status == .badRequest)
         }

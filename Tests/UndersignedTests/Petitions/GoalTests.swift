@@ -6,8 +6,10 @@ import Testing
 struct GoalTests {
     @Test(
         "the goal rises to the next milestone once reached",
-        arguments: [(0, 10_000, 10_000), (9_999, 10_000, 10_000), (10_000, 10_000, 20_000), (19_999, 10_000, 20_000),
-                    (20_000, 10_000, 50_000), (50_001, 10_000, 100_000), (1_234_567, 10_000, 2_000_000), (7, 5, 10)])
+        arguments: [
+            (0, 10_000, 10_000), (9_999, 10_000, 10_000), (10_000, 10_000, 20_000), (19_999, 10_000, 20_000),
+            (20_000, 10_000, 50_000), (50_001, 10_000, 100_000), (1_234_567, 10_000, 2_000_000), (7, 5, 10),
+        ])
     func displayed(count: Int, goal: Int, expected: Int) {
         #expect(Goal.displayed(count: count, organizerGoal: goal) == expected)
     }

@@ -45,7 +45,9 @@ struct MerkleTreeTests {
         }
     }
 
-    @Test("every root, inclusion and consistency proof up to 300 leaves agrees with an independent implementation, and verifies")
+    @Test(
+        "every root, inclusion and consistency proof up to 300 leaves agrees with an independent implementation, and verifies"
+    )
     func agreesWithReference() throws {
         let reference = try referenceLines(upTo: 300)
         var frontier = MerkleFrontier()
@@ -60,17 +62,22 @@ struct MerkleTreeTests {
             for index in 0..<size {
                 let path = try MerkleProof.inclusion(index: index, size: size, nodes: nodes)
                 let leaf = try nodes.hash(level: 0, index: index)
-                #expect(MerkleProof.verifyInclusion(leafHash: leaf, index: index, size: size, path: path, root: frontier.root))
+                #expect(
+                    MerkleProof.verifyInclusion(
+                        leafHash: leaf, index: index, size: size, path: path, root: frontier.root))
                 inclusion.append(path)
             }
             var consistency: [[[UInt8]]] = []
             for old in 1...size {
                 let proof = try MerkleProof.consistency(from: old, to: size, nodes: nodes)
-                #expect(MerkleProof.verifyConsistency(oldSize: old, oldRoot: roots[Int(old)], newSize: size, newRoot: frontier.root, proof: proof))
+                #expect(
+                    MerkleProof.verifyConsistency(
+                        oldSize: old, oldRoot: roots[Int(old)], newSize: size, newRoot: frontier.root, proof: proof))
                 consistency.append(proof)
             }
             let expected = reference[Int(size) - 1]
-            #expect(expected == [String(size), hex(frontier.root), digest(inclusion), digest(consistency)], "size \(size)")
+            #expect(
+                expected == [String(size), hex(frontier.root), digest(inclusion), digest(consistency)], "size \(size)")
         }
     }
 
@@ -86,21 +93,35 @@ struct MerkleTreeTests {
         let path = try MerkleProof.inclusion(index: 9, size: 37, nodes: nodes)
         let leaf = try nodes.hash(level: 0, index: 9)
         #expect(MerkleProof.verifyInclusion(leafHash: leaf, index: 9, size: 37, path: path, root: frontier.root))
-        #expect(!MerkleProof.verifyInclusion(leafHash: try nodes.hash(level: 0, index: 10), index: 9, size: 37, path: path, root: frontier.root))
+        #expect(
+            !MerkleProof.verifyInclusion(
+                leafHash: try nodes.hash(level: 0, index: 10), index: 9, size: 37, path: path, root: frontier.root))
         #expect(!MerkleProof.verifyInclusion(leafHash: leaf, index: 8, size: 37, path: path, root: frontier.root))
         // A size whose tree has another shape (the signed tree head binds size and root together).
         #expect(!MerkleProof.verifyInclusion(leafHash: leaf, index: 9, size: 12, path: path, root: frontier.root))
         #expect(!MerkleProof.verifyInclusion(leafHash: leaf, index: 9, size: 37, path: path, root: roots[36]))
-        #expect(!MerkleProof.verifyInclusion(leafHash: leaf, index: 9, size: 37, path: Array(path.dropLast()), root: frontier.root))
+        #expect(
+            !MerkleProof.verifyInclusion(
+                leafHash: leaf, index: 9, size: 37, path: Array(path.dropLast()), root: frontier.root))
         #expect(!MerkleProof.verifyInclusion(leafHash: leaf, index: 37, size: 37, path: path, root: frontier.root))
         #expect(throws: MerkleError.indexOutOfRange) { try MerkleProof.inclusion(index: 37, size: 37, nodes: nodes) }
 
         let proof = try MerkleProof.consistency(from: 13, to: 37, nodes: nodes)
-        #expect(MerkleProof.verifyConsistency(oldSize: 13, oldRoot: roots[13], newSize: 37, newRoot: roots[37], proof: proof))
-        #expect(!MerkleProof.verifyConsistency(oldSize: 13, oldRoot: roots[12], newSize: 37, newRoot: roots[37], proof: proof))
-        #expect(!MerkleProof.verifyConsistency(oldSize: 13, oldRoot: roots[13], newSize: 36, newRoot: roots[36], proof: proof))
-        #expect(!MerkleProof.verifyConsistency(oldSize: 37, oldRoot: roots[37], newSize: 13, newRoot: roots[13], proof: proof))
-        #expect(!MerkleProof.verifyConsistency(oldSize: 13, oldRoot: roots[13], newSize: 37, newRoot: roots[37], proof: proof + [leaf]))
+        #expect(
+            MerkleProof.verifyConsistency(
+                oldSize: 13, oldRoot: roots[13], newSize: 37, newRoot: roots[37], proof: proof))
+        #expect(
+            !MerkleProof.verifyConsistency(
+                oldSize: 13, oldRoot: roots[12], newSize: 37, newRoot: roots[37], proof: proof))
+        #expect(
+            !MerkleProof.verifyConsistency(
+                oldSize: 13, oldRoot: roots[13], newSize: 36, newRoot: roots[36], proof: proof))
+        #expect(
+            !MerkleProof.verifyConsistency(
+                oldSize: 37, oldRoot: roots[37], newSize: 13, newRoot: roots[13], proof: proof))
+        #expect(
+            !MerkleProof.verifyConsistency(
+                oldSize: 13, oldRoot: roots[13], newSize: 37, newRoot: roots[37], proof: proof + [leaf]))
     }
 
     @Test("a frontier survives storage and refuses a malformed one")
@@ -110,16 +131,21 @@ struct MerkleTreeTests {
         #expect(frontier.subtrees.count == 3)
         let restored = try MerkleFrontier(size: frontier.size, encodedSubtrees: frontier.encodedSubtrees)
         #expect(restored == frontier)
-        #expect(throws: MerkleError.malformedFrontier) { try MerkleFrontier(size: 12, encodedSubtrees: frontier.encodedSubtrees) }
+        #expect(throws: MerkleError.malformedFrontier) {
+            try MerkleFrontier(size: 12, encodedSubtrees: frontier.encodedSubtrees)
+        }
     }
 
     // MARK: Helpers
 
     private func referenceLines(upTo limit: Int) throws -> [[String]] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("merkle_reference.py")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "merkle_reference.py")
         let (data, status) = try ChildProcess.run("/usr/bin/env", ["python3", script.path, String(limit)])
         try #require(status == 0)
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            $0.split(separator: " ").map(String.init)
+        }
         try #require(lines.count == limit)
         return lines
     }
@@ -128,7 +154,9 @@ struct MerkleTreeTests {
         var hasher = SHA256()
         for proof in proofs {
             let count = UInt32(proof.count)
-            hasher.update(data: [UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)])
+            hasher.update(data: [
+                UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF),
+            ])
             for item in proof { hasher.update(data: item) }
         }
         return hex(Array(hasher.finalize()))

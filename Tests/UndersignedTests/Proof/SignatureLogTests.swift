@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Signature logs")
 struct SignatureLogTests {
-    @Test("confirmations, withdrawals and invalidations are logged; heads are signed; receipts prove inclusion", arguments: TestDatabase.all)
+    @Test(
+        "confirmations, withdrawals and invalidations are logged; heads are signed; receipts prove inclusion",
+        arguments: TestDatabase.all)
     func logAndReceipts(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
             let jobs = try (0..<10).map { try store.job(email: "logged\($0)@example.org") }
@@ -35,36 +37,56 @@ struct SignatureLogTests {
 
             // A counted receipt: its inclusion proof verifies against the signed head.
             let code = store.receipts.code(for: jobs[3].signature.id)
-            let counted = try await ReceiptCheck.check(code: code, petitionID: petitionID, logs: store.database, treeHead: head)
+            let counted = try await ReceiptCheck.check(
+                code: code, petitionID: petitionID, logs: store.database, treeHead: head)
             #expect(counted.status == .counted)
             let entry = try #require(counted.entries.first)
             #expect(entry.entry.receiptHash == ReceiptCodes.hash(ofCode: code))
-            #expect(MerkleProof.verifyInclusion(
-                leafHash: entry.entry.leafHash, index: entry.position, size: head.size, path: try #require(counted.auditPath), root: head.root))
-            let withdrawn = try await ReceiptCheck.check(code: store.receipts.code(for: jobs[0].signature.id), petitionID: petitionID, logs: store.database, treeHead: head)
+            #expect(
+                MerkleProof.verifyInclusion(
+                    leafHash: entry.entry.leafHash, index: entry.position, size: head.size,
+                    path: try #require(counted.auditPath), root: head.root))
+            let withdrawn = try await ReceiptCheck.check(
+                code: store.receipts.code(for: jobs[0].signature.id), petitionID: petitionID, logs: store.database,
+                treeHead: head)
             #expect(withdrawn.status == .withdrawn)
-            #expect(try await ReceiptCheck.check(code: "not-a-receipt", petitionID: petitionID, logs: store.database, treeHead: head).status == .unknown)
-            #expect(try await ReceiptCheck.check(code: store.receipts.code(for: jobs[9].signature.id), petitionID: petitionID, logs: store.database, treeHead: head).status == .unknown)
+            #expect(
+                try await ReceiptCheck.check(
+                    code: "not-a-receipt", petitionID: petitionID, logs: store.database, treeHead: head
+                ).status == .unknown)
+            #expect(
+                try await ReceiptCheck.check(
+                    code: store.receipts.code(for: jobs[9].signature.id), petitionID: petitionID, logs: store.database,
+                    treeHead: head
+                ).status == .unknown)
 
             // A moderator's invalidation is logged too, and the next head carries the new count.
             let review = SignatureReview(store: store.database, sealer: store.sealer, receipts: store.receipts)
             let window = Date().addingTimeInterval(-3600)...Date().addingTimeInterval(60)
-            _ = try await review.invalidate(petitionID: petitionID, domain: "example.org", window: window, reason: "test batch")
+            _ = try await review.invalidate(
+                petitionID: petitionID, domain: "example.org", window: window, reason: "test batch")
             state = try await store.database.logState(petitionID: petitionID)
             #expect(state.frontier.size == 16 && state.count == 0)
             try await signer.signGrownLogs()
             let later = try #require(try await store.database.latestTreeHead(petitionID: petitionID))
             #expect(later.size == 16 && later.count == 0)
-            let consistency = try await LogProofs(store: store.database).consistency(petitionID: petitionID, from: head.size, to: later.size)
-            #expect(MerkleProof.verifyConsistency(oldSize: head.size, oldRoot: head.root, newSize: later.size, newRoot: later.root, proof: consistency))
+            let consistency = try await LogProofs(store: store.database).consistency(
+                petitionID: petitionID, from: head.size, to: later.size)
+            #expect(
+                MerkleProof.verifyConsistency(
+                    oldSize: head.size, oldRoot: head.root, newSize: later.size, newRoot: later.root, proof: consistency
+                ))
 
-            let report = try await LogVerifier(logs: store.database, petitions: store.database, key: store.logKey.publicKey).verify(petitionID: petitionID)
+            let report = try await LogVerifier(database: store.database, key: store.logKey.publicKey).verify(
+                petitionID: petitionID)
             #expect(report.problems == [])
             #expect(report.entries == 16 && report.count == 0 && report.treeHeadsChecked == 2)
         }
     }
 
-    @Test("verification catches a changed, removed or reordered entry, a forged head and a count that does not match", arguments: TestDatabase.all)
+    @Test(
+        "verification catches a changed, removed or reordered entry, a forged head and a count that does not match",
+        arguments: TestDatabase.all)
     func tampering(database: TestDatabase) async throws {
         for tamper in Tamper.allCases {
             try await TestStore.with(database) { store in
@@ -76,8 +98,9 @@ struct SignatureLogTests {
                         _ = try await writer.confirm(signatureID: job.signature.id)
                     }
                 }
-                try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger).signGrownLogs()
-                let verifier = LogVerifier(logs: store.database, petitions: store.database, key: store.logKey.publicKey)
+                try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger)
+                    .signGrownLogs()
+                let verifier = LogVerifier(database: store.database, key: store.logKey.publicKey)
                 #expect(try await verifier.verify(petitionID: store.petition.id).isValid)
 
                 let sql = try #require(store.database as? SQLStore)
@@ -87,17 +110,35 @@ struct SignatureLogTests {
                 }
                 let report = try await verifier.verify(petitionID: store.petition.id)
                 #expect(!report.isValid, "\(tamper) went unnoticed")
+                switch tamper {
+                case .movedCountryCount:
+                    #expect(
+                        report.problems.contains("the stored count for country FR is 5; its confirmed signatures are 6")
+                    )
+                    #expect(
+                        report.problems.contains("the stored count for country SY is 1; its confirmed signatures are 0")
+                    )
+                case .inflatedDayCount:
+                    #expect(report.problems.contains { $0.hasSuffix("(web) is 9; its confirmed signatures are 6") })
+                case .inflatedCount:
+                    #expect(report.problems.contains("the stored count 7 does not match the confirmed signatures (6)"))
+                default:
+                    break
+                }
             }
         }
     }
 
     enum Tamper: CaseIterable {
-        case changedEntry, removedEntry, reorderedEntries, forgedHeadCount, inflatedCount
+        case changedEntry, removedEntry, reorderedEntries, forgedHeadCount, inflatedCount, movedCountryCount,
+            inflatedDayCount, strayCountry
 
         func statements(petitionID: String) -> [SQLQueryString] {
             switch self {
             case .changedEntry:
-                ["UPDATE log_entries SET recorded_at = recorded_at + 1 WHERE petition_id = \(bind: petitionID) AND position = 2"]
+                [
+                    "UPDATE log_entries SET recorded_at = recorded_at + 1 WHERE petition_id = \(bind: petitionID) AND position = 2"
+                ]
             case .removedEntry:
                 [
                     "DELETE FROM log_entries WHERE petition_id = \(bind: petitionID) AND position = 5",
@@ -113,11 +154,22 @@ struct SignatureLogTests {
                 ["UPDATE tree_heads SET signed_count = signed_count + 100 WHERE petition_id = \(bind: petitionID)"]
             case .inflatedCount:
                 ["UPDATE petitions SET signature_count = signature_count + 1 WHERE id = \(bind: petitionID)"]
+            case .movedCountryCount:
+                [
+                    "UPDATE country_counts SET confirmed = confirmed - 1 WHERE petition_id = \(bind: petitionID) AND country = 'FR'",
+                    "INSERT INTO country_counts (petition_id, country, confirmed) VALUES (\(bind: petitionID), 'SY', 1)",
+                ]
+            case .inflatedDayCount:
+                ["UPDATE daily_confirmations SET confirmed = confirmed + 3 WHERE petition_id = \(bind: petitionID)"]
+            case .strayCountry:
+                ["INSERT INTO country_counts (petition_id, country, confirmed) VALUES (\(bind: petitionID), 'LB', 2)"]
             }
         }
     }
 
-    @Test("an instance admin sees every log verified on a page; a tampered log shows as a mismatch", arguments: TestDatabase.all)
+    @Test(
+        "an instance admin sees every log verified on a page; a tampered log shows as a mismatch",
+        arguments: TestDatabase.all)
     func adminPage(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.createAccount("admin@example.org", admin: true)

@@ -39,15 +39,19 @@ struct EmailAddressTests {
         "malformed addresses are refused",
         arguments: [
             "", "plain", "@example.org", "user@", "user@localhost", "user@@example.org", "user@exa mple.org",
-            "user name@example.org", ".user@example.org", "user.@example.org", "us..er@example.org", "user@-example.org",
-            "user@example.org\r\nBcc: x@example.org", "user@example.123", String(repeating: "a", count: 65) + "@example.org",
+            "user name@example.org", ".user@example.org", "user.@example.org", "us..er@example.org",
+            "user@-example.org",
+            "user@example.org\r\nBcc: x@example.org", "user@example.123",
+            String(repeating: "a", count: 65) + "@example.org",
             "user@" + String(repeating: "a", count: 64) + ".org", "<script>@example.org",
         ])
     func refused(typed: String) {
         #expect(EmailAddress(typed) == nil)
     }
 
-    @Test("international addresses are accepted", arguments: ["سارة@example.org", "user@exämple.de", "o'brien@example.ie"])
+    @Test(
+        "international addresses are accepted",
+        arguments: ["سارة@example.org", "user@exämple.de", "o'brien@example.ie"])
     func international(typed: String) {
         #expect(EmailAddress(typed) != nil)
     }

@@ -24,7 +24,6 @@ final class SlowCounterStore: PetitionStore {
     func openPetitions() async throws -> [Petition] { [] }
     func petitionCount() async throws -> Int { 0 }
     func countryCounts(petitionID: UUID) async throws -> [String: Int] { [:] }
-    func markDelivered(petitionID: UUID, at date: Date) async throws {}
 }
 
 @Suite("Counts in memory")

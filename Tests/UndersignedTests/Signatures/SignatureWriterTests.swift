@@ -54,8 +54,8 @@ struct SignatureWriterTests {
             // Starting and stopping it settles the first request.
             try await running(writer) { _ in }
             _ = try await first.value
-            #expect(ErrorResponses.problem(for: Overloaded()).status == .serviceUnavailable)
-            #expect(ErrorResponses.problem(for: Overloaded()).retryAfterSeconds != nil)
+            #expect(AppError(Overloaded()).status == .serviceUnavailable)
+            #expect(AppError(Overloaded()).retryAfterSeconds != nil)
         }
     }
 
@@ -64,7 +64,8 @@ struct SignatureWriterTests {
         try await TestStore.with(database) { store in
             let counts = SignatureCounts(store: store.database)
             let writer = SignatureWriter(
-                store: store.database, petitions: { _ in store.petition }, mailer: store.mailer(), receipts: store.receipts, counts: counts, logger: TestDatabase.logger)
+                store: store.database, petitions: { _ in store.petition }, mailer: store.mailer(),
+                receipts: store.receipts, counts: counts, logger: TestDatabase.logger)
             try await running(writer) { _ in
                 var ids: [UUID] = []
                 for index in 0..<50 {
@@ -85,6 +86,58 @@ struct SignatureWriterTests {
                 #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 50)
                 #expect(try await counts.count(for: store.petition.id) == 50)
             }
+        }
+    }
+
+    @Test(
+        "the batch form stores confirmed signatures with their counters and log, skips addresses that signed, and counts nothing once the petition is closed",
+        arguments: TestDatabase.all)
+    func batchForm(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let writer = store.writer()
+            let earlier = try store.job(email: "signer-3@example.org")
+            try await running(writer) { _ in _ = try await writer.sign(earlier) }
+            let now = Date()
+            let batch = try (0..<30).map { index -> NewSignature in
+                var signature = try store.job(email: "signer-\(index)@example.org").signature
+                signature.country = ["SY", "DE", "FR"][index % 3]
+                signature.source = index % 2 == 0 ? .paper : .web
+                signature.confirmedAt = now.addingTimeInterval(Double(-86_400 * (index % 4)))
+                return signature
+            }
+            let stored = try await writer.record(batch)
+            // signer-3 signed through the form already: still theirs, pending, and not counted twice.
+            #expect(stored.count == 29)
+            #expect(!stored.contains { $0.id == batch[3].id })
+            #expect(try await store.database.signature(id: earlier.signature.id)?.state == .pending)
+            #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 29)
+            #expect(
+                try await store.database.countryCounts(petitionID: store.petition.id) == ["SY": 9, "DE": 10, "FR": 10])
+            // The counters per country and day, the count and the log agree with the rows.
+            try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger)
+                .signGrownLogs()
+            let report = try await LogVerifier(database: store.database, key: store.logKey.publicKey)
+                .verify(petitionID: store.petition.id)
+            #expect(report.isValid, "\(report.problems)")
+            #expect(report.count == 29)
+
+            var pending = try store.job(email: "pending@example.org").signature
+            pending.confirmedAt = nil
+            await #expect(throws: UnconfirmedInBatch.self) { try await writer.record([pending]) }
+
+            let sql = try #require(store.database as? SQLStore)
+            try await sql.driver.transaction { db in
+                try await db.raw(
+                    """
+                    UPDATE petitions SET state = 'closed', state_changed_at = \(bind: now.addingTimeInterval(-4 * 86_400).millis)
+                    WHERE id = \(bind: store.petition.id.text)
+                    """
+                ).run()
+            }
+            var late = try store.job(email: "late@example.org").signature
+            late.confirmedAt = now
+            await #expect(throws: PetitionNotCounting.self) { try await writer.record([late]) }
+            #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 29)
         }
     }
 }

@@ -10,7 +10,9 @@ struct MigrationTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let location = try await database.makeEmpty(in: directory)
-        let settings = Settings(database: location, dataDirectory: directory.path)
+        var settings = Settings()
+        settings.database = location
+        settings.dataDirectory = directory.path
         let first = try await runMigrations(settings: settings, logger: TestDatabase.logger)
         let second = try await runMigrations(settings: settings, logger: TestDatabase.logger)
         #expect(first == Migrations.all.map(\.version))

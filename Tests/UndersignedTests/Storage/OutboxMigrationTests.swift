@@ -36,7 +36,8 @@ struct OutboxMigrationTests {
             #expect(entries.map(\.id) == [id])
             #expect(entries.map(\.state) == [.queued])
             #expect(entries.first?.history.isEmpty == true)
-            let claimed = try await store.claimDueEmails(limit: 10, now: Date(), leaseUntil: Date().addingTimeInterval(60))
+            let claimed = try await store.claimDueEmails(
+                limit: 10, now: Date(), leaseUntil: Date().addingTimeInterval(60))
             #expect(claimed.map(\.attempts) == [3])
         }
     }

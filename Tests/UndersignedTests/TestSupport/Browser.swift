@@ -85,7 +85,9 @@ final class Browser: Sendable {
             let pair = setCookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
             if pair.count == 2 { cookies.withLock { $0[String(pair[0])] = String(pair[1]) } }
         }
-        return Page(status: response.status, headers: response.headers, body: String(buffer: response.body), bytes: Data(buffer: response.body))
+        return Page(
+            status: response.status, headers: response.headers, body: String(buffer: response.body),
+            bytes: Data(buffer: response.body))
     }
 
     /// Another person on the same site, with a cookie jar and an address of their own.
@@ -116,7 +118,8 @@ final class Browser: Sendable {
 
     static func encode(_ form: [(String, String)]) -> String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        return form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+        return form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(
+            separator: "&")
     }
 
     // MARK: What a signer does
@@ -125,22 +128,26 @@ final class Browser: Sendable {
     /// script does; returns the response to the POST.
     @discardableResult
     func sign(
-        name: String = "Amal Haddad", email: String, country: String = "SY", showName: Bool = false, updates: Bool = false,
+        name: String = "Amal Haddad", email: String, country: String = "SY", showName: Bool = false,
+        updates: Bool = false,
         slug: String = TestInstance.seedSlug
     ) async throws -> Page {
         let page = try await get("/p/\(slug)")
         #expect(page.status == .ok)
-        let form = signForm(from: page, name: name, email: email, country: country, showName: showName, updates: updates)
+        let form = signForm(
+            from: page, name: name, email: email, country: country, showName: showName, updates: updates)
         return try await post(try #require(page.formAction), form: form)
     }
 
     /// The sign form of `page` filled in, with its challenge solved.
     func signForm(
-        from page: Page, name: String = "Amal Haddad", email: String, country: String = "SY", showName: Bool = false, updates: Bool = false
+        from page: Page, name: String = "Amal Haddad", email: String, country: String = "SY", showName: Bool = false,
+        updates: Bool = false
     ) -> [(String, String)] {
         let challenge = page.field("pow") ?? ""
         var form = [
-            ("csrf", page.field("csrf") ?? ""), ("pow", challenge), ("powSolution", Self.solve(challenge, difficulty: page.difficulty ?? 0)),
+            ("csrf", page.field("csrf") ?? ""), ("pow", challenge),
+            ("powSolution", Self.solve(challenge, difficulty: page.difficulty ?? 0)),
             ("name", name), ("email", email), ("country", country),
         ]
         if showName { form.append(("showName", "on")) }
@@ -164,7 +171,9 @@ final class Browser: Sendable {
     }
 
     /// Signs, waits for the email and confirms through it.
-    func signAndConfirm(email: String, name: String = "Amal Haddad", country: String = "SY", slug: String = TestInstance.seedSlug) async throws {
+    func signAndConfirm(
+        email: String, name: String = "Amal Haddad", country: String = "SY", slug: String = TestInstance.seedSlug
+    ) async throws {
         let signed = try await sign(name: name, email: email, country: country, slug: slug)
         #expect(signed.status == .seeOther)
         let messages = try await mailbox.waitForMessages(to: email)
@@ -184,7 +193,9 @@ final class Browser: Sendable {
     /// The confirmed count, as the petition page shows it.
     func pageCount(slug: String = TestInstance.seedSlug) async throws -> String? {
         let page = try await get("/p/\(slug)")
-        guard let range = page.body.range(of: #"<strong class="count">[0-9,]+"#, options: .regularExpression) else { return nil }
+        guard let range = page.body.range(of: #"<strong class="count">[0-9,]+"#, options: .regularExpression) else {
+            return nil
+        }
         return String(page.body[range].dropFirst(#"<strong class="count">"#.count))
     }
 }

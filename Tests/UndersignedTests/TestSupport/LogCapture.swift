@@ -31,7 +31,8 @@ final class LogCapture: Sendable {
 
         func log(event: LogEvent) {
             let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            capture.append("\(event.level) \(label) \(event.message) \(all) \(event.source) \(event.file):\(event.line)")
+            capture.append(
+                "\(event.level) \(label) \(event.message) \(all) \(event.source) \(event.file):\(event.line)")
         }
     }
 }

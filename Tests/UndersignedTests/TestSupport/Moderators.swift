@@ -21,7 +21,9 @@ extension TestInstance {
     func auditEvents(organizationID: UUID? = nil) async throws -> [AuditEntry] {
         let store = try await openDatabase(settings.database, logger: TestDatabase.logger)
         var entries: [AuditEntry] = []
-        try await withServices(of: store) { entries = try await store.auditEntries(organizationID: organizationID, limit: 1000) }
+        try await withServices(of: store) {
+            entries = try await store.auditEntries(organizationID: organizationID, limit: 1000)
+        }
         return entries
     }
 }
@@ -34,15 +36,22 @@ extension Browser {
             in: organization,
             Browser.petitionForm(
                 title: TestInstance.arabicTitle, summary: "ملخص العريضة: تحقيق مستقل الآن.",
-                body: "We ask for **an independent investigation**.\n\n<script>alert('body')</script>\n\nSecond paragraph.", language: "ar",
-                targets: [("António Guterres", "Secretary-General"), ("Letitia Anderson", "UN Action against Sexual Violence in Conflict")]))
+                body:
+                    "We ask for **an independent investigation**.\n\n<script>alert('body')</script>\n\nSecond paragraph.",
+                language: "ar",
+                targets: [
+                    ("António Guterres", "Secretary-General"),
+                    ("Letitia Anderson", "UN Action against Sexual Violence in Conflict"),
+                ]))
         #expect(try await press("submit", petition: slug, in: organization).status == .seeOther)
         return slug
     }
 
     /// Presses one of the moderator's buttons for the petition, from its moderation page.
     @discardableResult
-    func moderate(_ slug: String, _ action: String, reason: String? = nil, from: String = "petition") async throws -> Page {
+    func moderate(_ slug: String, _ action: String, reason: String? = nil, from: String = "petition") async throws
+        -> Page
+    {
         // A page with no decision left has no form: the account page's token is as good.
         var token = try await get("/admin/petitions/\(slug)").field("csrf")
         if token == nil { token = try await get("/account").field("csrf") }

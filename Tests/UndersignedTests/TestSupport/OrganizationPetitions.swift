@@ -22,17 +22,21 @@ extension TestInstance {
     /// Before the application runs: the organization `slug`, owned by `owner`, with a petition
     /// in each state given, by slug.
     @discardableResult
-    func prepareOrganization(_ slug: String, owner: Account, petitions: [String: PetitionState]) async throws -> [String: Petition] {
+    func prepareOrganization(_ slug: String, owner: Account, petitions: [String: PetitionState]) async throws
+        -> [String: Petition]
+    {
         try await withStore { store in
             try await store.migrate()
             let organization = Organization(slug: slug, name: slug.capitalized, createdAt: Date())
             try await store.accountTransaction { transaction in
                 _ = try await transaction.insert(organization)
-                try await transaction.setMembership(organizationID: organization.id, accountID: owner.id, role: .owner, at: organization.createdAt)
+                try await transaction.setMembership(
+                    organizationID: organization.id, accountID: owner.id, role: .owner, at: organization.createdAt)
             }
             var inserted: [String: Petition] = [:]
             for (petitionSlug, state) in petitions {
-                inserted[petitionSlug] = try await Self.insertPetition(slug: petitionSlug, of: organization, state: state, into: store)
+                inserted[petitionSlug] = try await Self.insertPetition(
+                    slug: petitionSlug, of: organization, state: state, into: store)
             }
             return inserted
         }
@@ -43,12 +47,16 @@ extension TestInstance {
     @discardableResult
     func insertPetition(slug: String, organization: String, state: PetitionState = .open) async throws -> Petition {
         try await withStore { store in
-            try await Self.insertPetition(slug: slug, of: try #require(try await store.organization(slug: organization)), state: state, into: store)
+            try await Self.insertPetition(
+                slug: slug, of: try #require(try await store.organization(slug: organization)), state: state,
+                into: store)
         }
     }
 
-    private static func insertPetition(slug: String, of organization: Organization, state: PetitionState, into store: any Database) async throws -> Petition {
-        var petition = try SeedPetition.load()
+    private static func insertPetition(
+        slug: String, of organization: Organization, state: PetitionState, into store: any Database
+    ) async throws -> Petition {
+        var petition = try SeedPetition.load(createdAt: Date())
         petition.id = UUID()
         petition.slug = slug
         petition.title = "A petition called \(slug)"
@@ -63,9 +71,13 @@ extension TestInstance {
     /// review does; returns how many.
     func invalidateSignatures(of petition: Petition, domain: String) async throws -> Int {
         try await withStore { store in
-            let review = SignatureReview(store: store, sealer: try await sealer(for: store), receipts: ReceiptCodes(key: try secret().key(for: .receipt)))
-            return try await review.invalidate(petitionID: petition.id, domain: domain, window: Date.distantPast...Date.distantFuture, reason: "a test")
-                .signatures
+            let review = SignatureReview(
+                store: store, sealer: try await sealer(for: store),
+                receipts: ReceiptCodes(key: try secret().key(for: .receipt)))
+            return try await review.invalidate(
+                petitionID: petition.id, domain: domain, window: Date.distantPast...Date.distantFuture, reason: "a test"
+            )
+            .signatures
         }
     }
 
@@ -85,9 +97,11 @@ extension TestInstance {
 extension Browser {
     /// Signs the petition at `slug`, confirms through the emailed link and waits for the receipt.
     func signAndConfirm(
-        email: String, on slug: String, name: String = "Amal Haddad", country: String = "SY", showName: Bool = false, updates: Bool = false
+        email: String, on slug: String, name: String = "Amal Haddad", country: String = "SY", showName: Bool = false,
+        updates: Bool = false
     ) async throws {
-        let signed = try await sign(name: name, email: email, country: country, showName: showName, updates: updates, slug: slug)
+        let signed = try await sign(
+            name: name, email: email, country: country, showName: showName, updates: updates, slug: slug)
         #expect(signed.status == .seeOther)
         let link = try #require(try await mailbox.waitForMessages(to: email).first?.confirmationPath)
         #expect(try await confirm(link).status == .seeOther)
@@ -100,7 +114,8 @@ extension Browser {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let metrics = try await get("/metrics").body
-            let queueEmpty = metrics.firstMatch(of: /\nundersigned_outbox_queue_depth ([0-9.]+)\n/).flatMap { Double($0.1) } == 0
+            let queueEmpty =
+                metrics.firstMatch(of: /\nundersigned_outbox_queue_depth ([0-9.]+)\n/).flatMap { Double($0.1) } == 0
             var updatesSent = true
             if let path { updatesSent = try await !get(path).body.contains("Being emailed") }
             if queueEmpty && updatesSent { return }

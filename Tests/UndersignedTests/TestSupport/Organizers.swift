@@ -9,9 +9,12 @@ extension TestInstance {
     static let password = "correct horse battery"
 
     @discardableResult
-    func createAccount(_ email: String, name: String? = nil, admin: Bool = false, password: String = TestInstance.password) async throws -> Account {
+    func createAccount(
+        _ email: String, name: String? = nil, admin: Bool = false, password: String = TestInstance.password
+    ) async throws -> Account {
         try await Undersigned.createAccount(
-            settings: settings, name: name ?? String(email.split(separator: "@")[0]), email: email, password: password, isAdmin: admin,
+            settings: settings, name: name ?? String(email.split(separator: "@")[0]), email: email, password: password,
+            isAdmin: admin,
             logger: TestDatabase.logger)
     }
 
@@ -20,7 +23,8 @@ extension TestInstance {
         let store = try await openDatabase(settings.database, logger: TestDatabase.logger)
         var found: Invitation?
         try await withServices(of: store) {
-            found = try await store.invitation(tokenHash: SecretToken.hash(of: String(link.split(separator: "/").last ?? ""))!)
+            found = try await store.invitation(
+                tokenHash: SecretToken.hash(of: String(link.split(separator: "/").last ?? ""))!)
         }
         return found
     }
@@ -47,7 +51,11 @@ extension Browser {
     func signIn(_ email: String, password: String = TestInstance.password, next: String? = nil) async throws -> Page {
         let form = try await get("/account/sign-in" + (next.map { "?next=\($0)" } ?? ""))
         return try await post(
-            "/account/sign-in", form: [("csrf", form.field("csrf") ?? ""), ("next", form.field("next") ?? ""), ("email", email), ("password", password)])
+            "/account/sign-in",
+            form: [
+                ("csrf", form.field("csrf") ?? ""), ("next", form.field("next") ?? ""), ("email", email),
+                ("password", password),
+            ])
     }
 
     /// Submits the form at `path` (the first one on the page, or the one posting to `action`).
@@ -65,7 +73,8 @@ extension Browser {
     /// Invites `email` as an owner, and returns the emailed link's path.
     func invite(_ email: String, role: OrganizationRole, to slug: String) async throws -> String {
         let before = mailbox.messages(to: email).count
-        let sent = try await submit("/org/\(slug)", action: "/org/\(slug)/invitations", [("email", email), ("role", role.rawValue)])
+        let sent = try await submit(
+            "/org/\(slug)", action: "/org/\(slug)/invitations", [("email", email), ("role", role.rawValue)])
         #expect(sent.status == .seeOther)
         let messages = try await mailbox.waitForMessages(to: email, count: before + 1)
         return try #require(messages.last?.link(to: "invitations"))

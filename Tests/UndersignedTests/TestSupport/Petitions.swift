@@ -9,20 +9,38 @@ import Testing
 extension Browser {
     /// A petition's editor fields: two targets unless told otherwise.
     static func petitionForm(
-        title: String, summary: String = "Why it matters, in a sentence.", body: String = "We ask for **one** thing.\n\n- first\n- second",
+        title: String, summary: String = "Why it matters, in a sentence.",
+        body: String = "We ask for **one** thing.\n\n- first\n- second",
         language: String = "en", goal: Int = 500,
-        targets: [(name: String, role: String)] = [("Security Council", "United Nations"), ("António Guterres", "Secretary-General")]
+        targets: [(name: String, role: String)] = [
+            ("Security Council", "United Nations"), ("António Guterres", "Secretary-General"),
+        ]
     ) -> [(String, String)] {
-        var form = [("title", title), ("summary", summary), ("body", body), ("language", language), ("goal", String(goal)), ("intent", "save")]
+        var form = [
+            ("title", title), ("summary", summary), ("body", body), ("language", language), ("goal", String(goal)),
+            ("intent", "save"),
+        ]
         for (index, target) in targets.enumerated() {
-            form += [("target-\(index)-name", target.name), ("target-\(index)-role", target.role), ("target-\(index)-order", String(index + 1))]
+            form += [
+                ("target-\(index)-name", target.name), ("target-\(index)-role", target.role),
+                ("target-\(index)-order", String(index + 1)),
+            ]
         }
         return form
     }
 
+    /// Signs in as `owner@example.org`, makes the organization `acme` and writes a draft in it;
+    /// returns the draft's slug.
+    func ownersDraft(title: String = "Clean rivers") async throws -> String {
+        try await signIn("owner@example.org")
+        try await createOrganization("Acme", slug: "acme")
+        return try await createPetition(in: "acme", Browser.petitionForm(title: title))
+    }
+
     /// Writes a new petition of the organization through the editor; returns its slug.
     func createPetition(in organization: String, _ form: [(String, String)]) async throws -> String {
-        let saved = try await submit("/org/\(organization)/petitions/new", action: "/org/\(organization)/petitions/new", form)
+        let saved = try await submit(
+            "/org/\(organization)/petitions/new", action: "/org/\(organization)/petitions/new", form)
         #expect(saved.status == .seeOther, "\(saved.body)")
         let location = try #require(saved.location)
         let path = String(location.split(separator: "?")[0])
@@ -38,7 +56,8 @@ extension Browser {
 
     /// Posts a `multipart/form-data` form with one file, as a browser sends an upload.
     func upload(
-        _ path: String, fields: [(String, String)], file: (field: String, filename: String, contentType: String, bytes: [UInt8])?,
+        _ path: String, fields: [(String, String)],
+        file: (field: String, filename: String, contentType: String, bytes: [UInt8])?,
         boundary: String = "----undersigned-test-boundary"
     ) async throws -> Page {
         var body: [UInt8] = []
@@ -53,7 +72,8 @@ extension Browser {
         }
         body += Array("--\(boundary)--\r\n".utf8)
         return try await send(
-            path, method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(bytes: body))
+            path, method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
+            body: ByteBuffer(bytes: body))
     }
 }
 
@@ -81,7 +101,8 @@ extension TestInstance {
         let store = try await openDatabase(settings.database, logger: TestDatabase.logger)
         try await withServices(of: store) {
             let petition = try #require(try await store.petition(slug: slug))
-            try await PetitionEditor(store: store, review: self.settings.petitionReview).apply(transition, to: petition.id, reason: reason, by: admin)
+            try await PetitionEditor(store: store, review: self.settings.petitionReview).apply(
+                transition, to: petition.id, reason: reason, by: admin)
         }
     }
 
@@ -96,7 +117,8 @@ extension TestInstance {
 /// Small images whose headers are real: enough for the checks, which read only headers.
 enum TestImages {
     static func png(width: UInt32 = 3, height: UInt32 = 2) -> [UInt8] {
-        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8) + bigEndian(width) + bigEndian(height)
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8) + bigEndian(width)
+            + bigEndian(height)
             + [8, 6, 0, 0, 0, 0, 0, 0, 0] + [0, 0, 0, 0] + Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82]
     }
 

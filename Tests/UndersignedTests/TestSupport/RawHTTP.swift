@@ -1,12 +1,12 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
-/// A bare HTTP/1.1 GET over a loopback socket, to see a response as it travels: its head as
+/// A bare HTTP/1.1 request over a loopback socket, to see a response as it travels: its head as
 /// sent and each chunk of a chunked body as the server wrote it, which test clients hide
 /// by collecting the body.
 enum RawHTTP {
@@ -24,20 +24,41 @@ enum RawHTTP {
     /// Blocking socket calls run on a thread of their own, not on the concurrency pool that
     /// the server under test needs.
     static func get(port: Int, path: String, headers: [String: String] = [:]) async throws -> Response {
+        try await request(port: port, head: "GET \(path) HTTP/1.1", headers: headers, body: "")
+    }
+
+    /// A URL-encoded form, as a browser posts it.
+    static func post(port: Int, path: String, form: String, headers: [String: String] = [:]) async throws -> Response {
+        let formHeaders = [
+            "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(form.utf8.count),
+        ]
+        return try await request(
+            port: port, head: "POST \(path) HTTP/1.1", headers: headers.merging(formHeaders) { $1 }, body: form)
+    }
+
+    private static func request(port: Int, head: String, headers: [String: String], body: String) async throws
+        -> Response
+    {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try blockingGet(port: port, path: path, headers: headers) })
+                continuation.resume(
+                    with: Result { try blockingSend(port: port, head: head, headers: headers, body: body) })
             }
         }
     }
 
-    private static func blockingGet(port: Int, path: String, headers: [String: String]) throws -> Response {
+    private static func blockingSend(port: Int, head: String, headers: [String: String], body: String) throws
+        -> Response
+    {
         let descriptor = try connectToLocalhost(port: port)
         defer { close(descriptor) }
-        let request = (["GET \(path) HTTP/1.1", "Host: 127.0.0.1", "Connection: close"] + headers.map { "\($0.key): \($0.value)" })
-            .joined(separator: "\r\n") + "\r\n\r\n"
+        let request =
+            ([head, "Host: 127.0.0.1", "Connection: close"] + headers.map { "\($0.key): \($0.value)" })
+            .joined(separator: "\r\n") + "\r\n\r\n" + body
         let bytes = Array(request.utf8)
-        guard send(descriptor, bytes, bytes.count, 0) == bytes.count else { throw Failure(description: "cannot send the request") }
+        guard send(descriptor, bytes, bytes.count, 0) == bytes.count else {
+            throw Failure(description: "cannot send the request")
+        }
 
         var received = Data()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -55,9 +76,9 @@ enum RawHTTP {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         #else
-        hints.ai_socktype = SOCK_STREAM
+            hints.ai_socktype = SOCK_STREAM
         #endif
         var found: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo("localhost", String(port), &hints, &found) == 0, let first = found else {
@@ -83,15 +104,20 @@ enum RawHTTP {
         guard let end = data.range(of: separator) else { throw Failure(description: "no end of head") }
         let head = String(decoding: data[..<end.lowerBound], as: UTF8.self)
         var rest = data[end.upperBound...]
-        guard head.lowercased().contains("transfer-encoding: chunked") else { return Response(head: head, chunks: [Data(rest)]) }
+        guard head.lowercased().contains("transfer-encoding: chunked") else {
+            return Response(head: head, chunks: [Data(rest)])
+        }
         var chunks: [Data] = []
         while true {
             guard let line = rest.range(of: Data("\r\n".utf8)),
-                let size = Int(String(decoding: rest[..<line.lowerBound], as: UTF8.self).split(separator: ";")[0], radix: 16)
+                let size = Int(
+                    String(decoding: rest[..<line.lowerBound], as: UTF8.self).split(separator: ";")[0], radix: 16)
             else { throw Failure(description: "a malformed chunk") }
             if size == 0 { return Response(head: head, chunks: chunks) }
             let start = line.upperBound
-            guard rest.distance(from: start, to: rest.endIndex) >= size + 2 else { throw Failure(description: "a chunk cut short") }
+            guard rest.distance(from: start, to: rest.endIndex) >= size + 2 else {
+                throw Failure(description: "a chunk cut short")
+            }
             let stop = rest.index(start, offsetBy: size)
             chunks.append(Data(rest[start..<stop]))
             rest = rest[rest.index(stop, offsetBy: 2)...]

@@ -48,7 +48,8 @@ final class SMTPTestServer: Sendable {
     private init(behaviour: String, options: [String]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-\(UUID())")
         process = try ChildProcess(
-            Self.python!, [Self.scripts.appendingPathComponent("server.py").path, behaviour, directory.path] + options, withInput: true)
+            Self.python!, [Self.scripts.appendingPathComponent("server.py").path, behaviour, directory.path] + options,
+            withInput: true)
         // The server prints its port once it listens.
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
@@ -56,7 +57,8 @@ final class SMTPTestServer: Sendable {
             if chunk.isEmpty { break }
             line += chunk
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             process.kill()
             process.waitUntilExit()
             throw StartFailure()
@@ -96,8 +98,10 @@ final class SMTPTestServer: Sendable {
         {
             messages.append(
                 Received(
-                    content: content, file: directory.appendingPathComponent("\(number).eml"), mailFrom: fields["mail_from"] as? String ?? "",
-                    recipients: fields["rcpt_tos"] as? [String] ?? [], login: fields["login"] as? String, tls: fields["tls"] as? Bool ?? false))
+                    content: content, file: directory.appendingPathComponent("\(number).eml"),
+                    mailFrom: fields["mail_from"] as? String ?? "",
+                    recipients: fields["rcpt_tos"] as? [String] ?? [], login: fields["login"] as? String,
+                    tls: fields["tls"] as? Bool ?? false))
             number += 1
         }
         return messages
@@ -105,7 +109,8 @@ final class SMTPTestServer: Sendable {
 
     /// The outcome of every DATA the server answered: "250", "451", "dropped".
     func dataOutcomes() -> [String] {
-        guard let text = try? String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8) else { return [] }
+        guard let text = try? String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        else { return [] }
         return text.split(separator: "\n").compactMap { line in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["outcome"] as? String
         }
@@ -116,8 +121,8 @@ final class SMTPTestServer: Sendable {
         var subject: String
         var from: String
         var to: String
-        var reply_to: String?
-        var content_type: String
+        var replyTo: String?
+        var contentType: String
         var defects: [String]
         var text: String?
         var html: String?
@@ -125,7 +130,11 @@ final class SMTPTestServer: Sendable {
     }
 
     static func inspect(_ file: URL, dkimRecord: String? = nil) throws -> Inspection {
-        let (data, _) = try ChildProcess.run(python!, [scripts.appendingPathComponent("read_message.py").path, file.path] + (dkimRecord.map { [$0] } ?? []))
-        return try JSONDecoder().decode(Inspection.self, from: data)
+        let (data, _) = try ChildProcess.run(
+            python!,
+            [scripts.appendingPathComponent("read_message.py").path, file.path] + (dkimRecord.map { [$0] } ?? []))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Inspection.self, from: data)
     }
 }

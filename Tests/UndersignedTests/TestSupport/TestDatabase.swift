@@ -27,7 +27,9 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .sqlite:
             return .sqlite(path: directory.appendingPathComponent("test.sqlite").path)
         case .postgres:
-            guard case .postgres(let server) = try DatabaseLocation(url: ProcessInfo.processInfo.environment["UNDERSIGNED_TEST_POSTGRES_URL"]!)
+            guard
+                case .postgres(let server) = try DatabaseLocation(
+                    url: ProcessInfo.processInfo.environment["UNDERSIGNED_TEST_POSTGRES_URL"]!)
             else { preconditionFailure("UNDERSIGNED_TEST_POSTGRES_URL is not a postgres:// URL") }
             let name = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
             try await Self.onServer(server) { connection in

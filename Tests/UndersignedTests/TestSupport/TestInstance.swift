@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+
 @testable import Undersigned
 
 /// An Undersigned instance for one test: its own directory, database, mail folder and secret,
@@ -21,22 +22,27 @@ struct TestInstance: Sendable {
     ///   past 10,000 sign requests a minute, so that tests of other things can sign in a crowd
     ///   without one.
     init(_ database: TestDatabase, configure: (inout Settings, URL) throws -> Void = { _, _ in }) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("undersigned-test-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "undersigned-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
-        var settings = Settings(
-            hostname: "127.0.0.1", port: 0, database: try await database.makeEmpty(in: directory),
-            baseURL: URL(string: "http://undersigned.test")!, mailTransport: .file,
-            mailDirectory: directory.appendingPathComponent("mail").path, dataDirectory: directory.path, logLevel: .warning)
-        settings.abuse.trustForwardedFor = true
-        settings.abuse.proofOfWorkCalmRate = 10_000
+        var settings = Settings()
+        settings.port = 0
+        settings.database = try await database.makeEmpty(in: directory)
+        settings.baseURL = URL(string: "http://undersigned.test")!
+        settings.mailDirectory = directory.appendingPathComponent("mail").path
+        settings.dataDirectory = directory.path
+        settings.logLevel = .warning
+        settings.trustForwardedFor = true
+        settings.proofOfWorkCalmRate = 10_000
         // bcrypt's cheapest cost: tests check what is hashed, not how slowly.
-        settings.accounts.passwordHashCost = 4
+        settings.passwordHashCost = 4
         try configure(&settings, directory)
         self.settings = settings
         // Noon UTC, so that no test's moves of the clock cross midnight, when address keys change.
         let today = Date().timeIntervalSince1970
-        self.clock = ManualClock(Date(timeIntervalSince1970: today - today.truncatingRemainder(dividingBy: 86_400) + 43_200))
+        self.clock = ManualClock(
+            Date(timeIntervalSince1970: today - today.truncatingRemainder(dividingBy: 86_400) + 43_200))
     }
 
     private init(directory: URL, settings: Settings, clock: ManualClock) {
@@ -55,11 +61,13 @@ struct TestInstance: Sendable {
     func run<Value: Sendable>(
         _ mode: TestingSetup = .router, logger: Logger? = nil, _ test: @Sendable (Browser) async throws -> Value
     ) async throws -> Value {
-        let logger = logger ?? {
-            var logger = Logger(label: "undersigned.test")
-            logger.logLevel = settings.logLevel
-            return logger
-        }()
+        let logger =
+            logger
+            ?? {
+                var logger = Logger(label: "undersigned.test")
+                logger.logLevel = settings.logLevel
+                return logger
+            }()
         let app = try await buildApplication(settings: settings, logger: logger, clock: clock.wallClock)
         let mailbox = Mailbox(directory: URL(fileURLWithPath: settings.mailDirectory))
         return try await app.test(mode) { client in
@@ -81,7 +89,10 @@ struct Mailbox: Sendable {
         var withdrawalPath: String? { path(after: "withdraw") }
 
         private func path(after prefix: String) -> String? {
-            guard let range = raw.range(of: #"http://undersigned\.test(/"# + prefix + #"/[A-Za-z0-9_-]+)"#, options: .regularExpression) else {
+            guard
+                let range = raw.range(
+                    of: #"http://undersigned\.test(/"# + prefix + #"/[A-Za-z0-9_-]+)"#, options: .regularExpression)
+            else {
                 return nil
             }
             return String(raw[range].dropFirst("http://undersigned.test".count))
@@ -91,15 +102,20 @@ struct Mailbox: Sendable {
     func messages() -> [Message] {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return files.filter { $0.hasSuffix(".eml") }.sorted().compactMap { name in
-            guard let raw = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else { return nil }
+            guard let raw = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else {
+                return nil
+            }
             // Unfold continuation lines, then read the headers before the blank line.
             let head = raw.components(separatedBy: "\r\n\r\n")[0].replacingOccurrences(of: "\r\n ", with: " ")
             func header(_ field: String) -> String {
-                head.components(separatedBy: "\r\n").first { $0.hasPrefix("\(field): ") }.map { String($0.dropFirst(field.count + 2)) } ?? ""
+                head.components(separatedBy: "\r\n").first { $0.hasPrefix("\(field): ") }.map {
+                    String($0.dropFirst(field.count + 2))
+                } ?? ""
             }
             // The address between angle brackets; the text part decoded from quoted-printable.
             let to = header("To").split(separator: "<").last.map { String($0.dropLast()) } ?? ""
-            return Message(to: to, subject: Self.decodeEncodedWords(header("Subject")), raw: Self.decodeQuotedPrintable(raw))
+            return Message(
+                to: to, subject: Self.decodeEncodedWords(header("Subject")), raw: Self.decodeQuotedPrintable(raw))
         }
     }
 
@@ -136,7 +152,8 @@ struct Mailbox: Sendable {
     }
 
     /// Waits until `count` messages have reached `address`.
-    func waitForMessages(to address: String, count: Int = 1, timeout: Duration = .seconds(60)) async throws -> [Message] {
+    func waitForMessages(to address: String, count: Int = 1, timeout: Duration = .seconds(60)) async throws -> [Message]
+    {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let found = messages(to: address)

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Logging
 import ServiceLifecycle
+
 @testable import Undersigned
 
 /// A migrated database holding the seed petition, with its services running, for tests
@@ -15,13 +16,16 @@ struct TestStore: Sendable {
     var sealer: PersonalDataSealer { PersonalDataSealer(keys: dataKeys) }
     let fingerprinter = EmailFingerprinter(key: SymmetricKey(size: .bits256))
     let receipts = ReceiptCodes(key: SymmetricKey(size: .bits256))
-    let logKey = try! LogSigningKey(rawRepresentation: Array(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }))
+    let logKey = try! LogSigningKey(
+        rawRepresentation: Array(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }))
 
-    static func with<Value: Sendable>(_ kind: TestDatabase, _ body: @Sendable (TestStore) async throws -> Value) async throws -> Value {
+    static func with<Value: Sendable>(_ kind: TestDatabase, _ body: @Sendable (TestStore) async throws -> Value)
+        async throws -> Value
+    {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let database = try await openDatabase(try await kind.makeEmpty(in: directory), logger: TestDatabase.logger)
-        let seed = try SeedPetition.load()
+        let seed = try SeedPetition.load(createdAt: Date())
         let masterKeyLine = MasterKeys.newKeyLine().line
         let masterKeys = try MasterKeys(text: masterKeyLine, source: "test")
         let store = TestStore(
@@ -50,13 +54,15 @@ struct TestStore: Sendable {
 
     func writer(capacity: Int = 20_000) -> SignatureWriter {
         SignatureWriter(
-            store: database, petitions: { [database] in try await database.petition(id: $0) }, mailer: mailer(), receipts: receipts,
+            store: database, petitions: { [database] in try await database.petition(id: $0) }, mailer: mailer(),
+            receipts: receipts,
             counts: SignatureCounts(store: database), capacity: capacity, logger: TestDatabase.logger)
     }
 
     func mailer() -> SignerMail {
         SignerMail(
-            baseURL: URL(string: "http://undersigned.test")!, confirmationLinks: LinkTokens(key: SymmetricKey(size: .bits256)),
+            baseURL: URL(string: "http://undersigned.test")!,
+            confirmationLinks: LinkTokens(key: SymmetricKey(size: .bits256)),
             withdrawalLinks: LinkTokens(key: SymmetricKey(size: .bits256)), receipts: receipts,
             unsubscribeLinks: LinkTokens(key: SymmetricKey(size: .bits256)), sealer: sealer)
     }
@@ -64,14 +70,18 @@ struct TestStore: Sendable {
     func queuedEmail(to address: String) throws -> QueuedEmail {
         try mailer().confirmationRequest(
             signatureID: UUID(),
-            request: SignatureRequest(name: "أمل حداد", email: EmailAddress(address)!, country: "SY", showNamePublicly: false, wantsUpdates: false),
+            request: SignatureRequest(
+                name: "أمل حداد", email: EmailAddress(address)!, country: "SY", showNamePublicly: false,
+                wantsUpdates: false),
             petition: petition)
     }
 
     func job(email: String) throws -> SignatureWriter.SigningJob {
         let request = SignatureRequest(
-            name: "Writer Test", email: EmailAddress(email)!, country: "FR", showNamePublicly: false, wantsUpdates: false)
-        return try SignatureWriter.SigningJob(request, on: petition, fingerprinter: fingerprinter, sealer: sealer)
+            name: "Writer Test", email: EmailAddress(email)!, country: "FR", showNamePublicly: false,
+            wantsUpdates: false)
+        return try SignatureWriter.SigningJob(
+            request, on: petition, fingerprinter: fingerprinter, sealer: sealer, at: Date())
     }
 }
 
@@ -79,7 +89,8 @@ struct TestStore: Sendable {
 func running<Value: Sendable>(
     _ service: any Service, _ body: @Sendable (ServiceGroup) async throws -> Value
 ) async throws -> Value {
-    let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [], logger: TestDatabase.logger))
+    let group = ServiceGroup(
+        configuration: .init(services: [service], gracefulShutdownSignals: [], logger: TestDatabase.logger))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         do {

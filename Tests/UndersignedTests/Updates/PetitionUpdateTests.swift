@@ -9,26 +9,39 @@ import Testing
 struct PetitionUpdateTests {
     static let updates = "/org/rivers/petitions/clean-rivers/updates"
 
-    @Test("an update shows on the page at once and is emailed only to confirmed signers who asked for news, who can unsubscribe", arguments: TestDatabase.all)
+    @Test(
+        "an update shows on the page at once and is emailed only to confirmed signers who asked for news, who can unsubscribe",
+        arguments: TestDatabase.all)
     func postAndEmail(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         let editor = try await instance.createAccount("editor@example.org")
-        let petition = try #require(try await instance.prepareOrganization("rivers", owner: editor, petitions: ["clean-rivers": .open])["clean-rivers"])
+        let petition = try #require(
+            try await instance.prepareOrganization("rivers", owner: editor, petitions: ["clean-rivers": .open])[
+                "clean-rivers"])
         try await instance.run { browser in
             try await browser.signIn("editor@example.org")
             try await browser.newVisitor().signAndConfirm(email: "news@example.org", on: "clean-rivers", updates: true)
-            try await browser.newVisitor().signAndConfirm(email: "more-news@example.org", on: "clean-rivers", updates: true)
-            try await browser.newVisitor().signAndConfirm(email: "quiet@example.org", on: "clean-rivers", updates: false)
-            #expect(try await browser.newVisitor().sign(email: "unconfirmed@example.org", updates: true, slug: "clean-rivers").status == .seeOther)
+            try await browser.newVisitor().signAndConfirm(
+                email: "more-news@example.org", on: "clean-rivers", updates: true)
+            try await browser.newVisitor().signAndConfirm(
+                email: "quiet@example.org", on: "clean-rivers", updates: false)
+            #expect(
+                try await browser.newVisitor().sign(
+                    email: "unconfirmed@example.org", updates: true, slug: "clean-rivers"
+                ).status == .seeOther)
             let leaving = browser.newVisitor()
             try await leaving.signAndConfirm(email: "leaving@example.org", on: "clean-rivers", updates: true)
             try await leaving.withdraw(email: "leaving@example.org")
             _ = try await browser.mailbox.waitForMessages(to: "unconfirmed@example.org")
             try await browser.waitUntilNewsIsSent(updates: Self.updates)
-            let before = Dictionary(uniqueKeysWithValues: ["quiet", "unconfirmed", "leaving"].map { ($0, browser.mailbox.messages(to: "\($0)@example.org").count) })
+            let before = Dictionary(
+                uniqueKeysWithValues: ["quiet", "unconfirmed", "leaving"].map {
+                    ($0, browser.mailbox.messages(to: "\($0)@example.org").count)
+                })
 
             let posted = try await browser.submit(
-                Self.updates, [("subject", "We met the minister"), ("body", "She *listened*.\n\n<script>alert(1)</script>")])
+                Self.updates,
+                [("subject", "We met the minister"), ("body", "She *listened*.\n\n<script>alert(1)</script>")])
             #expect(posted.status == .seeOther)
             let list = try await browser.get(try #require(posted.location))
             #expect(list.body.contains("The update is posted"))
@@ -52,11 +65,15 @@ struct PetitionUpdateTests {
             }
 
             // One click stops the news: the next update reaches only the other signer.
-            let unsubscribe = try #require(news.raw.firstMatch(of: /http:\/\/undersigned\.test(\/unsubscribe\/[A-Za-z0-9_-]+)/)?.1).description
+            let unsubscribe = try #require(
+                news.raw.firstMatch(of: /http:\/\/undersigned\.test(\/unsubscribe\/[A-Za-z0-9_-]+)/)?.1
+            ).description
             let oneClick = try await browser.newVisitor().post(unsubscribe, body: "List-Unsubscribe=One-Click")
             #expect(oneClick.status == .ok && oneClick.body.contains("You are unsubscribed"))
             instance.clock.advance(by: 60)
-            #expect(try await browser.submit(Self.updates, [("subject", "Second news"), ("body", "More to come.")]).status == .seeOther)
+            #expect(
+                try await browser.submit(Self.updates, [("subject", "Second news"), ("body", "More to come.")]).status
+                    == .seeOther)
             _ = try await browser.mailbox.waitForMessages(to: "more-news@example.org", count: 4)
             try await browser.waitUntilNewsIsSent(updates: Self.updates)
             #expect(browser.mailbox.messages(to: "news@example.org").count == 3)
@@ -72,11 +89,14 @@ struct PetitionUpdateTests {
         #expect(try await instance.auditActions().filter { $0 == .petitionUpdatePosted }.count == 2)
     }
 
-    @Test("an update needs a subject and a text within limits, and a petition that has signers", arguments: TestDatabase.all)
+    @Test(
+        "an update needs a subject and a text within limits, and a petition that has signers",
+        arguments: TestDatabase.all)
     func rules(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         let editor = try await instance.createAccount("editor@example.org")
-        try await instance.prepareOrganization("rivers", owner: editor, petitions: ["clean-rivers": .open, "still-a-draft": .draft])
+        try await instance.prepareOrganization(
+            "rivers", owner: editor, petitions: ["clean-rivers": .open, "still-a-draft": .draft])
         try await instance.run { browser in
             try await browser.signIn("editor@example.org")
 
@@ -85,7 +105,8 @@ struct PetitionUpdateTests {
             #expect(empty.body.contains("Please give the update a subject."))
             #expect(empty.body.contains("Please write the update."))
             let long = try await browser.submit(
-                Self.updates, [("subject", String(repeating: "s", count: 151)), ("body", String(repeating: "b", count: 20_001))])
+                Self.updates,
+                [("subject", String(repeating: "s", count: 151)), ("body", String(repeating: "b", count: 20_001))])
             #expect(long.status == .unprocessableContent)
             #expect(long.body.contains("Please keep the subject to 150 characters."))
             #expect(long.body.contains("Please keep the update to 20,000 characters."))
@@ -93,7 +114,8 @@ struct PetitionUpdateTests {
             #expect(long.body.contains(String(repeating: "s", count: 151)))
 
             // A subject is one line: it becomes an email's header.
-            let folded = try await browser.submit(Self.updates, [("subject", "One line\r\nBcc: someone@example.org"), ("body", "Text.")])
+            let folded = try await browser.submit(
+                Self.updates, [("subject", "One line\r\nBcc: someone@example.org"), ("body", "Text.")])
             #expect(folded.status == .seeOther)
             #expect(try await browser.get(Self.updates).body.contains("<h3>One line Bcc: someone@example.org</h3>"))
 
@@ -104,7 +126,8 @@ struct PetitionUpdateTests {
             #expect(!page.body.contains("name=\"subject\""))
             // Posted anyway, with a token from a page that has the form:
             let token = try await browser.get(Self.updates).field("csrf") ?? ""
-            let refused = try await browser.post(draft, form: [("csrf", token), ("subject", "Too soon"), ("body", "Hello.")])
+            let refused = try await browser.post(
+                draft, form: [("csrf", token), ("subject", "Too soon"), ("body", "Hello.")])
             #expect(refused.status == .conflict)
             #expect(refused.body.contains("This one is a draft."))
         }

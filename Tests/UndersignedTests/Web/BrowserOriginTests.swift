@@ -8,18 +8,23 @@ import Testing
 /// form POST carries `Origin: null`.
 @Suite("Forms posted by browsers")
 struct BrowserOriginTests {
-    @Test("signing and confirming work with Origin: null; a cross-site post is still refused", arguments: TestDatabase.all)
+    @Test(
+        "signing and confirming work with Origin: null; a cross-site post is still refused", arguments: TestDatabase.all
+    )
     func nullOrigin(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.run { browser in
             let asBrowser: HTTPFields = [.origin: "null", .secFetchSite: "same-origin"]
             let page = try await browser.get(TestInstance.seedPath)
             let signed = try await browser.post(
-                try #require(page.formAction), form: browser.signForm(from: page, email: "browser@example.org"), headers: asBrowser)
+                try #require(page.formAction), form: browser.signForm(from: page, email: "browser@example.org"),
+                headers: asBrowser)
             #expect(signed.status == .seeOther)
-            let link = try #require(try await browser.mailbox.waitForMessages(to: "browser@example.org").first?.confirmationPath)
+            let link = try #require(
+                try await browser.mailbox.waitForMessages(to: "browser@example.org").first?.confirmationPath)
             let confirmPage = try await browser.get(link)
-            let confirmed = try await browser.post(link, form: [("csrf", confirmPage.field("csrf") ?? "")], headers: asBrowser)
+            let confirmed = try await browser.post(
+                link, form: [("csrf", confirmPage.field("csrf") ?? "")], headers: asBrowser)
             #expect(confirmed.status == .seeOther)
             #expect(try await browser.apiCount() == 1)
 

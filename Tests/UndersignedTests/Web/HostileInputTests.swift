@@ -28,7 +28,12 @@ struct HostileInputTests {
             let api = try await browser.get("/api/v1/petitions/nothing-here")
             #expect(api.status == .notFound)
             #expect(api.headers[.contentType] == "application/problem+json")
-            struct Problem: Decodable { var type: String; var title: String; var status: Int; var detail: String }
+            struct Problem: Decodable {
+                var type: String
+                var title: String
+                var status: Int
+                var detail: String
+            }
             let problem = try JSONDecoder().decode(Problem.self, from: Data(api.body.utf8))
             #expect(problem.status == 404)
             #expect(problem.type == "about:blank")
@@ -43,7 +48,9 @@ struct HostileInputTests {
             let huge = String(repeating: "a", count: 200_000)
             let response = try await browser.post(
                 "\(TestInstance.seedPath)/sign",
-                form: [("csrf", page.field("csrf") ?? ""), ("name", huge), ("email", "big@example.org"), ("country", "FR")])
+                form: [
+                    ("csrf", page.field("csrf") ?? ""), ("name", huge), ("email", "big@example.org"), ("country", "FR"),
+                ])
             #expect(response.status == .contentTooLarge)
             #expect(response.body.contains("Too much data"))
             #expect(try await browser.apiCount() == 0)
@@ -60,7 +67,8 @@ struct HostileInputTests {
             invalidUTF8.writeBytes([0xFF, 0xFE, 0xC3])
             invalidUTF8.writeString("&email=a%40example.org&country=FR")
             let raw = try await browser.send(
-                "\(TestInstance.seedPath)/sign", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                "\(TestInstance.seedPath)/sign", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"],
                 body: invalidUTF8)
             #expect(raw.status == .badRequest)
             #expect(raw.body.contains("UTF-8"))
@@ -69,7 +77,8 @@ struct HostileInputTests {
                 "\(TestInstance.seedPath)/sign", body: "csrf=\(token)&name=%FF%FE&email=a%40example.org&country=FR")
             #expect(percentEncoded.status.code >= 400 && percentEncoded.status.code < 500)
 
-            let brokenEncoding = try await browser.post("\(TestInstance.seedPath)/sign", body: "csrf=\(token)&name=%ZZ%&email")
+            let brokenEncoding = try await browser.post(
+                "\(TestInstance.seedPath)/sign", body: "csrf=\(token)&name=%ZZ%&email")
             #expect(brokenEncoding.status.code >= 400 && brokenEncoding.status.code < 500)
 
             let json = try await browser.post(
@@ -92,11 +101,13 @@ struct HostileInputTests {
             #expect(missing.body.contains("value=\"forged@example.org\""), "what was typed is kept")
             #expect(missing.body.contains("this form has expired"))
 
-            let wrong = try await browser.post("\(TestInstance.seedPath)/sign", form: [("csrf", "AAAAAAAAAAAAAAAAAAAAAA")] + form)
+            let wrong = try await browser.post(
+                "\(TestInstance.seedPath)/sign", form: [("csrf", "AAAAAAAAAAAAAAAAAAAAAA")] + form)
             #expect(wrong.status == .forbidden)
 
             let crossSite = try await browser.post(
-                "\(TestInstance.seedPath)/sign", form: [("csrf", token)] + form, headers: [.origin: "https://evil.example"])
+                "\(TestInstance.seedPath)/sign", form: [("csrf", token)] + form,
+                headers: [.origin: "https://evil.example"])
             #expect(crossSite.status == .forbidden)
 
             let fetchSite = try await browser.post(
@@ -111,7 +122,8 @@ struct HostileInputTests {
 
             // The same-origin form, as a browser sends it, works.
             let genuine = try await browser.post(
-                "\(TestInstance.seedPath)/sign", form: [("csrf", token)] + form, headers: [.origin: "http://undersigned.test"])
+                "\(TestInstance.seedPath)/sign", form: [("csrf", token)] + form,
+                headers: [.origin: "http://undersigned.test"])
             #expect(genuine.status == .seeOther)
             _ = try await browser.mailbox.waitForMessages(to: "forged@example.org")
             #expect(browser.mailbox.messages().count == 1)
@@ -134,7 +146,8 @@ struct HostileInputTests {
             }
             // A real link with one character changed is refused too.
             try await browser.sign(email: "tamper@example.org")
-            let link = try #require(try await browser.mailbox.waitForMessages(to: "tamper@example.org").first?.confirmationPath)
+            let link = try #require(
+                try await browser.mailbox.waitForMessages(to: "tamper@example.org").first?.confirmationPath)
             var tampered = Array(link)
             tampered[tampered.count - 1] = tampered.last == "A" ? "B" : "A"
             #expect(try await browser.get(String(tampered)).status == .notFound)
@@ -157,14 +170,16 @@ struct HostileInputTests {
             try await store.insert(
                 Petition(
                     slug: "closed-one", state: .closed, language: "en", title: "Closed", summary: "Closed petition",
-                    bodyMarkdown: "Text", organizer: "Someone", goal: 100, targets: [Target(name: "A target")]))
+                    bodyMarkdown: "Text", organizer: "Someone", goal: 100, targets: [Target(name: "A target")],
+                    createdAt: Date()))
         }
         try await instance.run { browser in
             let page = try await browser.get("/p/closed-one")
             #expect(page.status == .ok)
             #expect(page.body.contains("This petition is closed"))
             #expect(!page.body.contains("<form method=\"post\""))
-            let response = try await browser.post("/p/closed-one/sign", form: [("name", "N"), ("email", "n@example.org"), ("country", "FR")])
+            let response = try await browser.post(
+                "/p/closed-one/sign", form: [("name", "N"), ("email", "n@example.org"), ("country", "FR")])
             #expect(response.status == .conflict)
             #expect(response.body.contains("This petition is closed"))
             #expect(try await browser.apiCount(slug: "closed-one") == 0)

@@ -15,7 +15,10 @@ struct MetricsTests {
             // a scrape that read the queue just before that still shows it queued.
             var page = try await browser.get("/metrics")
             for _ in 0..<250
-            where !(page.body.contains("undersigned_outbox_sent_total 1") && page.body.contains("undersigned_outbox_queue_depth 0")) {
+            where
+                !(page.body.contains("undersigned_outbox_sent_total 1")
+                && page.body.contains("undersigned_outbox_queue_depth 0"))
+            {
                 try await Task.sleep(for: .milliseconds(20))
                 page = try await browser.get("/metrics")
             }

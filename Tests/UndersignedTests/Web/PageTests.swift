@@ -6,22 +6,34 @@ import Testing
 
 @Suite("Pages and headers")
 struct PageTests {
-    @Test("the petition page shows the campaign, its targets and the form, and loads nothing from elsewhere", arguments: TestDatabase.all)
+    @Test(
+        "the petition page shows the campaign, its targets and the form, and loads nothing from elsewhere",
+        arguments: TestDatabase.all)
     func petitionPage(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.run { browser in
             let page = try await browser.get(TestInstance.seedPath)
             #expect(page.status == .ok)
-            #expect(page.body.contains("<h1>Act to end the Assad regime’s use of sexual violence against children as a weapon of war</h1>"))
+            #expect(
+                page.body.contains(
+                    "<h1>Act to end the Assad regime’s use of sexual violence against children as a weapon of war</h1>")
+            )
             #expect(page.body.contains("This petition will be delivered to"))
-            for target in ["United Nations Security Council", "António Guterres", "Letitia Anderson", "Secretary-General of the United Nations"] {
+            for target in [
+                "United Nations Security Council", "António Guterres", "Letitia Anderson",
+                "Secretary-General of the United Nations",
+            ] {
                 #expect(page.body.contains(target))
             }
             #expect(page.body.contains("<p>In 2014, in a publication by the UN Secretary General"))
-            for field in ["name=\"name\"", "name=\"email\"", "name=\"country\"", "name=\"showName\"", "name=\"updates\""] {
+            for field in [
+                "name=\"name\"", "name=\"email\"", "name=\"country\"", "name=\"showName\"", "name=\"updates\"",
+            ] {
                 #expect(page.body.contains(field))
             }
-            #expect(page.body.contains("<option value=\"SY\">Syria</option>") || page.body.contains("<option value=\"SY\">Syrian Arab Republic</option>"))
+            #expect(
+                page.body.contains("<option value=\"SY\">Syria</option>")
+                    || page.body.contains("<option value=\"SY\">Syrian Arab Republic</option>"))
             // Every URL the page loads is its own.
             let sources = page.body.matches(of: /(?:src|href)="([^"]+)"/).map { String($0.output.1) }
             for source in sources where !source.hasPrefix("/") && !source.hasPrefix("#") {
@@ -68,6 +80,52 @@ struct PageTests {
         }
     }
 
+    @Test(
+        "over HTTPS the CSRF cookie has the __Host- prefix, and every response asks for HTTPS from then on",
+        arguments: TestDatabase.all)
+    func overHTTPS(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database) { settings, _ in
+            settings.baseURL = URL(string: "https://undersigned.test")!
+        }
+        try await instance.createAccount("organizer@example.org")
+        try await instance.run { browser in
+            let page = try await browser.get(TestInstance.seedPath)
+            let cookie = try #require(page.headers[.setCookie])
+            #expect(cookie.hasPrefix("__Host-undersigned_csrf="))
+            #expect(cookie.contains("; Secure"))
+            #expect(cookie.contains("; Path=/"))
+            #expect(!cookie.lowercased().contains("domain"))
+            // The prefixed cookie is the one read: forms still work, and sign-in gives a prefixed session.
+            #expect(try await browser.sign(email: "https@example.org").status == .seeOther)
+            let signedIn = try await browser.signIn("organizer@example.org")
+            #expect(signedIn.status == .seeOther)
+            #expect(
+                signedIn.headers[values: .setCookie].contains {
+                    $0.hasPrefix("__Host-undersigned_session=") && $0.contains("; Secure")
+                })
+            // A cookie without the prefix, as another site on the same domain could plant it, is not taken.
+            let planted = browser.newVisitor()
+            planted.setCookie("undersigned_csrf", "AAAAAAAAAAAAAAAAAAAAAA")
+            let fresh = try await planted.get(TestInstance.seedPath)
+            #expect(fresh.headers[.setCookie]?.hasPrefix("__Host-undersigned_csrf=") == true)
+
+            for path in ["/", TestInstance.seedPath, "/api/v1/petitions", "/healthz", "/missing", "/account"] {
+                let response = try await browser.get(path)
+                #expect(response.headers[.strictTransportSecurity] == "max-age=63072000; includeSubDomains", "\(path)")
+            }
+        }
+    }
+
+    @Test("over plain HTTP nothing asks browsers for HTTPS", arguments: [TestDatabase.sqlite])
+    func overHTTP(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.run { browser in
+            let page = try await browser.get(TestInstance.seedPath)
+            #expect(page.headers[.setCookie]?.hasPrefix("undersigned_csrf=") == true)
+            #expect(page.headers[.strictTransportSecurity] == nil)
+        }
+    }
+
     @Test("the API describes the petition and /healthz answers", arguments: TestDatabase.all)
     func apiAndHealth(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
@@ -75,8 +133,15 @@ struct PageTests {
             let response = try await browser.get("/api/v1/petitions/\(TestInstance.seedSlug)")
             #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
             struct Resource: Decodable {
-                struct Target: Decodable { var name: String; var role: String }
-                var slug: String; var title: String; var state: String; var signatureCount: Int; var goal: Int
+                struct Target: Decodable {
+                    var name: String
+                    var role: String
+                }
+                var slug: String
+                var title: String
+                var state: String
+                var signatureCount: Int
+                var goal: Int
                 var targets: [Target]
             }
             let petition = try JSONDecoder().decode(Resource.self, from: Data(response.body.utf8))
@@ -84,7 +149,10 @@ struct PageTests {
             #expect(petition.state == "open")
             #expect(petition.signatureCount == 0)
             #expect(petition.goal == 10_000)
-            #expect(petition.targets.map(\.name) == ["United Nations", "United Nations Security Council", "António Guterres", "Letitia Anderson"])
+            #expect(
+                petition.targets.map(\.name) == [
+                    "United Nations", "United Nations Security Council", "António Guterres", "Letitia Anderson",
+                ])
 
             let health = try await browser.get("/healthz")
             #expect(health.status == .ok)

@@ -13,13 +13,29 @@ struct SignFormValidationTests {
     }
 
     static let cases: [Case] = [
-        Case(label: "nothing filled in", form: [], messages: ["Please enter your name.", "Please enter your email address", "Please choose your country"]),
-        Case(label: "blank name", form: [("name", "   "), ("email", "a@example.org"), ("country", "FR")], messages: ["Please enter your name."]),
-        Case(label: "name too long", form: [("name", String(repeating: "n", count: 101)), ("email", "a@example.org"), ("country", "FR")], messages: ["Please shorten your name"]),
-        Case(label: "control characters in name", form: [("name", "Bad\u{7}Name"), ("email", "a@example.org"), ("country", "FR")], messages: ["characters we cannot accept"]),
-        Case(label: "email without @", form: [("name", "N"), ("email", "not-an-address"), ("country", "FR")], messages: ["does not look like an email address"]),
-        Case(label: "email without domain dot", form: [("name", "N"), ("email", "a@localhost"), ("country", "FR")], messages: ["does not look like an email address"]),
-        Case(label: "unknown country", form: [("name", "N"), ("email", "a@example.org"), ("country", "XX")], messages: ["Please choose your country"]),
+        Case(
+            label: "nothing filled in", form: [],
+            messages: ["Please enter your name.", "Please enter your email address", "Please choose your country"]),
+        Case(
+            label: "blank name", form: [("name", "   "), ("email", "a@example.org"), ("country", "FR")],
+            messages: ["Please enter your name."]),
+        Case(
+            label: "name too long",
+            form: [("name", String(repeating: "n", count: 101)), ("email", "a@example.org"), ("country", "FR")],
+            messages: ["Please shorten your name"]),
+        Case(
+            label: "control characters in name",
+            form: [("name", "Bad\u{7}Name"), ("email", "a@example.org"), ("country", "FR")],
+            messages: ["characters we cannot accept"]),
+        Case(
+            label: "email without @", form: [("name", "N"), ("email", "not-an-address"), ("country", "FR")],
+            messages: ["does not look like an email address"]),
+        Case(
+            label: "email without domain dot", form: [("name", "N"), ("email", "a@localhost"), ("country", "FR")],
+            messages: ["does not look like an email address"]),
+        Case(
+            label: "unknown country", form: [("name", "N"), ("email", "a@example.org"), ("country", "XX")],
+            messages: ["Please choose your country"]),
     ]
 
     @Test("each mistake gets a clear message, with what was typed kept", arguments: TestDatabase.all, cases)
@@ -34,7 +50,10 @@ struct SignFormValidationTests {
                 #expect(response.body.contains(message), "missing message: \(message)")
             }
             // What was typed comes back in the form, escaped.
-            for (field, value) in example.form where field != "country" && !value.trimmingCharacters(in: .whitespaces).isEmpty && value.count < 100 && !value.contains("\u{7}") {
+            for (field, value) in example.form
+            where field != "country" && !value.trimmingCharacters(in: .whitespaces).isEmpty && value.count < 100
+                && !value.contains("\u{7}")
+            {
                 #expect(response.body.contains("value=\"\(value)\""), "lost \(field)")
             }
             #expect(response.body.contains("aria-invalid=\"true\""))

@@ -23,7 +23,10 @@ struct SigningFlowTests {
 
             let email = try #require(try await browser.mailbox.waitForMessages(to: "amal@example.org").first)
             #expect(email.raw.contains("Hello Amal Haddad"))
-            #expect(email.subject == "Please confirm your signature: Act to end the Assad regime’s use of sexual violence against children as a weapon of war")
+            #expect(
+                email.subject
+                    == "Please confirm your signature: Act to end the Assad regime’s use of sexual violence against children as a weapon of war"
+            )
             // Every header line stays within RFC 5322's limit of 998 characters, encoded words within 75.
             for line in email.raw.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n") {
                 #expect(line.utf8.count <= 998)
@@ -59,7 +62,8 @@ struct SigningFlowTests {
         let instance = try await TestInstance(database)
         try await instance.run { browser in
             try await browser.sign(email: "scanner@example.org")
-            let link = try #require(try await browser.mailbox.waitForMessages(to: "scanner@example.org").first?.confirmationPath)
+            let link = try #require(
+                try await browser.mailbox.waitForMessages(to: "scanner@example.org").first?.confirmationPath)
             for _ in 0..<3 {
                 let page = try await browser.get(link)
                 #expect(page.status == .ok)
@@ -80,7 +84,8 @@ struct SigningFlowTests {
         let instance = try await TestInstance(database)
         try await instance.run { browser in
             try await browser.sign(email: "twice@example.org")
-            let link = try #require(try await browser.mailbox.waitForMessages(to: "twice@example.org").first?.confirmationPath)
+            let link = try #require(
+                try await browser.mailbox.waitForMessages(to: "twice@example.org").first?.confirmationPath)
             let page = try await browser.get(link)
             let token = try #require(page.field("csrf"))
             let first = try await browser.post(link, form: [("csrf", token)])
@@ -121,7 +126,10 @@ struct SigningFlowTests {
             #expect(third.status == first.status)
             #expect(third.location == first.location)
             let notice = try await browser.mailbox.waitForMessages(to: "repeat.signer@gmail.com")
-            #expect(notice.first?.subject == "You have already signed: Act to end the Assad regime’s use of sexual violence against children as a weapon of war")
+            #expect(
+                notice.first?.subject
+                    == "You have already signed: Act to end the Assad regime’s use of sexual violence against children as a weapon of war"
+            )
             #expect(notice.first?.confirmationPath == nil)
             #expect(try await browser.apiCount() == 1)
         }
@@ -154,12 +162,14 @@ struct SigningFlowTests {
                 for index in 0..<signers {
                     let visitor = browser.newVisitor()
                     group.addTask {
-                        let response = try await visitor.sign(name: "Signer \(index)", email: "crowd\(index)@example.org")
+                        let response = try await visitor.sign(
+                            name: "Signer \(index)", email: "crowd\(index)@example.org")
                         #expect(response.status == .seeOther)
                     }
                     if index % 10 == 0 {
                         group.addTask {
-                            let response = try await visitor.newVisitor().sign(name: "Signer \(index)", email: "crowd\(index)@example.org")
+                            let response = try await visitor.newVisitor().sign(
+                                name: "Signer \(index)", email: "crowd\(index)@example.org")
                             #expect(response.status == .seeOther)
                         }
                     }

@@ -6,14 +6,17 @@ import Testing
 /// Withdrawing through the receipt's link, on every database.
 @Suite("Withdrawing a signature")
 struct WithdrawalTests {
-    @Test("the receipt's link withdraws only through its button; the count drops and the signer is erased", arguments: TestDatabase.all)
+    @Test(
+        "the receipt's link withdraws only through its button; the count drops and the signer is erased",
+        arguments: TestDatabase.all)
     func withdraw(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)
         try await instance.run { browser in
             try await browser.signAndConfirm(email: "leaving@example.org", country: "SY")
             try await browser.signAndConfirm(email: "staying@example.org", country: "SY")
             #expect(try await browser.apiCount() == 2)
-            let receipt = try #require(try await browser.mailbox.waitForMessages(to: "leaving@example.org", count: 2).last)
+            let receipt = try #require(
+                try await browser.mailbox.waitForMessages(to: "leaving@example.org", count: 2).last)
             let link = try #require(receipt.withdrawalPath)
 
             // Opening the link, as a mail scanner would, changes nothing.
@@ -59,7 +62,8 @@ struct WithdrawalTests {
         let instance = try await TestInstance(database)
         try await instance.run { browser in
             try await browser.signAndConfirm(email: "second-thoughts@example.org")
-            let receipt = try #require(try await browser.mailbox.waitForMessages(to: "second-thoughts@example.org", count: 2).last)
+            let receipt = try #require(
+                try await browser.mailbox.waitForMessages(to: "second-thoughts@example.org", count: 2).last)
             let link = try #require(receipt.withdrawalPath)
             let page = try await browser.get(link)
             _ = try await browser.post(link, form: [("csrf", try #require(page.field("csrf")))])
@@ -79,7 +83,8 @@ struct WithdrawalTests {
         let instance = try await TestInstance(database)
         try await instance.run { browser in
             try await browser.sign(email: "pending-only@example.org")
-            let confirmation = try #require(try await browser.mailbox.waitForMessages(to: "pending-only@example.org").first?.confirmationPath)
+            let confirmation = try #require(
+                try await browser.mailbox.waitForMessages(to: "pending-only@example.org").first?.confirmationPath)
             // A confirmation token is not a withdrawal token.
             let borrowed = confirmation.replacingOccurrences(of: "/confirm/", with: "/withdraw/")
             for path in [borrowed, "/withdraw/nonsense", "/withdraw/" + String(repeating: "A", count: 43)] {

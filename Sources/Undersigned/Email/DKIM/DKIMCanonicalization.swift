@@ -11,8 +11,10 @@ enum DKIMCanonicalization {
     /// Every line with its runs of whitespace made one space and none at its end, and no
     /// empty lines at the end of the body; a non-empty body ends with one CRLF.
     static func body(_ body: String) -> String {
-        var lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-            .map { collapseWhitespace(String($0)).trimmingTrailingWhitespace() }
+        var lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n", omittingEmptySubsequences: false
+        )
+        .map { collapseWhitespace(String($0)).trimmingTrailingWhitespace() }
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         return lines.isEmpty ? "" : lines.joined(separator: "\r\n") + "\r\n"
     }

@@ -45,7 +45,8 @@ public struct DKIMSigner: Sendable {
         } else if let rsa = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) {
             self.init(key: .rsa(rsa), domain: domain, selector: selector)
         } else {
-            throw SettingsError(description: "the DKIM key is neither an Ed25519 nor an RSA (2048 bits or more) private key in PEM")
+            throw SettingsError(
+                description: "the DKIM key is neither an Ed25519 nor an RSA (2048 bits or more) private key in PEM")
         }
     }
 

@@ -18,7 +18,8 @@ enum MIMEEncoding {
         guard clean.unicodeScalars.allSatisfy({ $0.isASCII }) else { return encodedWords(clean) }
         let atext = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "!#$%&'*+-/=?^_`{|}~ "))
         if clean.unicodeScalars.allSatisfy({ $0.isASCII && atext.contains($0) }) { return clean }
-        return "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
     }
 
     private static func encodedWords(_ text: String) -> String {
@@ -43,44 +44,57 @@ enum MIMEEncoding {
     }
 
     /// Quoted-printable (RFC 2045) with CRLF line breaks: lines stay short and 7-bit whatever
-    /// the script, and trailing spaces survive.
+    /// the script, and trailing spaces survive. Works on bytes: every email sent passes here.
     static func quotedPrintable(_ text: String) -> String {
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-        return lines.map { quotedPrintableLine(Array($0.utf8)) }.joined(separator: "\r\n")
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + bytes.count / 8)
+        var lineStart = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "\n") {
+            // A line break is LF or CRLF in the text; CRLF on the wire.
+            let lineEnd = index > lineStart && bytes[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
+            if lineStart > 0 { output += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
+            appendQuotedPrintableLine(bytes[lineStart..<lineEnd], to: &output)
+            lineStart = index + 1
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private static func quotedPrintableLine(_ bytes: [UInt8]) -> String {
-        var output = ""
+    private static func appendQuotedPrintableLine(_ line: ArraySlice<UInt8>, to output: inout [UInt8]) {
         var width = 0
-        for (index, byte) in bytes.enumerated() {
-            let isLast = index == bytes.count - 1
-            let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 32 || byte == 9) && !isLast)
-            let piece = literal ? String(UnicodeScalar(byte)) : "=" + hex(byte)
+        for index in line.indices {
+            let byte = line[index]
+            let isLast = index == line.index(before: line.endIndex)
+            let literal =
+                (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 32 || byte == 9) && !isLast)
+            let pieceWidth = literal ? 1 : 3
             // A soft break keeps every line within 76 characters, the "=" included.
-            if width + piece.count > (isLast ? 76 : 75) {
-                output += "=\r\n"
+            if width + pieceWidth > (isLast ? 76 : 75) {
+                output += [UInt8(ascii: "="), UInt8(ascii: "\r"), UInt8(ascii: "\n")]
                 width = 0
             }
-            output += piece
-            width += piece.count
+            if literal {
+                output.append(byte)
+            } else {
+                output += [UInt8(ascii: "="), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+            }
+            width += pieceWidth
         }
-        return output
     }
 
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-    }
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// `Wed, 25 Nov 2026 08:06:09 +0000`, always in UTC.
     static func date(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = .gmt
         let parts = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
-        return "\(days[parts.weekday! - 1]), \(two(parts.day)) \(months[parts.month! - 1]) \(parts.year!) "
+        let weekday = days[((parts.weekday ?? 1) - 1 + 7) % 7]
+        let month = months[((parts.month ?? 1) - 1 + 12) % 12]
+        return "\(weekday), \(two(parts.day)) \(month) \(parts.year ?? 1970) "
             + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
     }
 }

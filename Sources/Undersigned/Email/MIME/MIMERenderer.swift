@@ -9,15 +9,15 @@ public struct MailIdentity: Sendable, Equatable {
         self.from = from
         self.replyTo = replyTo
     }
-
-    public static let development = MailIdentity(from: MailAddress(name: "Undersigned", address: "no-reply@localhost.localdomain"))
 }
 
 /// Renders a message as RFC 5322 / MIME text with CRLF line breaks: every transport sends
 /// exactly these bytes, so the `.eml` files of development are what SMTP delivers.
 enum MIMERenderer {
     /// The headers, in the order they are written, and the body after the blank line.
-    static func render(_ message: EmailMessage, from identity: MailIdentity) -> (headers: [(name: String, value: String)], body: String) {
+    static func render(_ message: EmailMessage, from identity: MailIdentity) -> (
+        headers: [(name: String, value: String)], body: String
+    ) {
         var headers: [(name: String, value: String)] = [
             ("From", identity.from.header),
             ("To", MailAddress(name: message.toName, address: message.to).header),
@@ -55,7 +55,8 @@ enum MIMERenderer {
         headers.map { "\($0.name): \($0.value)" }.joined(separator: "\r\n")
     }
 
-    private static func part(type: String, content: String) -> (headers: [(name: String, value: String)], body: String) {
+    private static func part(type: String, content: String) -> (headers: [(name: String, value: String)], body: String)
+    {
         let body = MIMEEncoding.quotedPrintable(content)
         return (
             [("Content-Type", "\(type); charset=utf-8"), ("Content-Transfer-Encoding", "quoted-printable")],

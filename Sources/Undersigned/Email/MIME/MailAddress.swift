@@ -16,11 +16,14 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
             address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
             let display = trimmed[..<open].trimmingCharacters(in: .whitespaces)
-            let unquoted = display.hasPrefix("\"") && display.hasSuffix("\"") && display.count >= 2 ? String(display.dropFirst().dropLast()) : display
+            let unquoted =
+                display.hasPrefix("\"") && display.hasSuffix("\"") && display.count >= 2
+                ? String(display.dropFirst().dropLast()) : display
             name = unquoted.isEmpty ? nil : unquoted
         }
         guard Self.isPlausible(address) else {
-            throw SettingsError(description: "not an email address: \(text) (expected Name <local@domain> or local@domain)")
+            throw SettingsError(
+                description: "not an email address: \(text) (expected Name <local@domain> or local@domain)")
         }
         self.init(name: name.map(MIMEEncoding.headerSafe), address: address)
     }
@@ -38,9 +41,11 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
     public var description: String { header }
 
     /// Enough to catch a typo in a setting; recipients are checked by ``EmailAddress``.
+    /// Read scalar by scalar: as characters, `\r\n` is one that is neither `\r` nor `\n`.
     private static func isPlausible(_ address: String) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        let forbidden = Set<Character>(" \t\r\n<>()[],;:\"\\")
-        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !address.contains(where: forbidden.contains)
+        let parts = address.unicodeScalars.split(separator: "@", omittingEmptySubsequences: false)
+        let forbidden = Set(" \t\r\n<>()[],;:\"\\".unicodeScalars)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
+            && !address.unicodeScalars.contains(where: forbidden.contains)
     }
 }

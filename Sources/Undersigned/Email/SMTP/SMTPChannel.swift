@@ -23,14 +23,17 @@ final class SMTPChannel: Sendable {
         // The reader is made first so that it outlives a channel that fails at once (a TLS
         // handshake refused): it keeps the reason.
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
-        let reader = try await eventLoop.submit { NIOLoopBound(SMTPReplyReader(eventLoop: eventLoop), eventLoop: eventLoop) }.get()
+        let reader = try await eventLoop.submit {
+            NIOLoopBound(SMTPReplyReader(eventLoop: eventLoop), eventLoop: eventLoop)
+        }.get()
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.so_keepalive), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
                     }
                     try channel.pipeline.syncOperations.addHandler(reader.value)
                 }
@@ -81,7 +84,9 @@ final class SMTPChannel: Sendable {
         try await channel.eventLoop.flatSubmit {
             channel.eventLoop.makeCompletedFuture {
                 // Anything sent before the handshake would be read as if it came through TLS.
-                guard !reader.value.hasUnreadInput else { throw SMTPError.tls("the server sent data before the TLS handshake") }
+                guard !reader.value.hasUnreadInput else {
+                    throw SMTPError.tls("the server sent data before the TLS handshake")
+                }
                 try channel.pipeline.syncOperations.addHandler(
                     NIOSSLClientHandler(context: context, serverHostname: serverHostname), position: .first)
             }

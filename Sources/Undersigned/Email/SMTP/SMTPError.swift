@@ -8,7 +8,7 @@ public enum SMTPError: Error, MailDeliveryError, CustomStringConvertible {
     case timeout
     case tls(String)
     case malformedReply
-    /// Credentials are configured but the server offers no STARTTLS: they are never sent in clear.
+    /// The URL asks for STARTTLS and the server does not offer it: nothing is sent in clear.
     case tlsUnavailable
     case authenticationUnavailable
     /// The recipient's address is not ASCII and the server does not take SMTPUTF8.
@@ -46,7 +46,8 @@ public enum SMTPError: Error, MailDeliveryError, CustomStringConvertible {
         case .timeout: "the server did not answer in time"
         case .tls(let reason): "TLS failed: \(Self.redacted(reason))"
         case .malformedReply: "the server's reply is not SMTP"
-        case .tlsUnavailable: "the server offers no STARTTLS, and credentials are never sent in clear"
+        case .tlsUnavailable:
+            "the server offers no STARTTLS, and nothing is sent in clear unless the SMTP URL says ?tls=none"
         case .authenticationUnavailable: "the server offers neither AUTH PLAIN nor AUTH LOGIN"
         case .internationalAddressUnsupported: "the server does not accept non-ASCII addresses (SMTPUTF8)"
         case .invalidAddress: "the address cannot be written in an SMTP command"

@@ -28,8 +28,7 @@ struct SMTPReplyParser {
     mutating func parse(_ buffer: inout ByteBuffer) throws -> [SMTPReply] {
         var replies: [SMTPReply] = []
         while let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
-            let length = newline - buffer.readerIndex
-            var line = buffer.readBytes(length: length)!
+            guard var line = buffer.readBytes(length: newline - buffer.readerIndex) else { throw Failure.malformed }
             buffer.moveReaderIndex(forwardBy: 1)
             if line.last == UInt8(ascii: "\r") { line.removeLast() }
             if let reply = try take(line) { replies.append(reply) }
@@ -39,7 +38,9 @@ struct SMTPReplyParser {
     }
 
     private mutating func take(_ line: [UInt8]) throws -> SMTPReply? {
-        guard line.count >= 3, line.count <= Self.maximumLineLength, line[0..<3].allSatisfy({ (0x30...0x39).contains($0) }) else {
+        guard line.count >= 3, line.count <= Self.maximumLineLength,
+            line[0..<3].allSatisfy({ (0x30...0x39).contains($0) })
+        else {
             throw Failure.malformed
         }
         let code = Int(line[0] - 0x30) * 100 + Int(line[1] - 0x30) * 10 + Int(line[2] - 0x30)

@@ -17,7 +17,8 @@ public struct SMTPConfiguration: Sendable {
 
     public init(
         server: SMTPServerLocation, helloName: String, trustedCAFile: String? = nil, connections: Int = 4,
-        connectTimeout: TimeAmount = .seconds(10), replyTimeout: TimeAmount = .seconds(60), maximumIdleTime: Duration = .seconds(30)
+        connectTimeout: TimeAmount = .seconds(10), replyTimeout: TimeAmount = .seconds(60),
+        maximumIdleTime: Duration = .seconds(30)
     ) {
         self.server = server
         self.helloName = helloName
@@ -50,16 +51,18 @@ struct SMTPSession: Sendable {
         do {
             try expect(try await channel.reply(), 220, at: .greeting)
             var capabilities = try await hello(channel, as: configuration.helloName)
-            if server.security == .startTLS, capabilities.has("STARTTLS") {
+            if server.security == .startTLS {
+                // Required, never merely tried: a server (or someone in the way) that does not
+                // offer STARTTLS gets no message in clear, and the message waits for a retry.
+                guard capabilities.has("STARTTLS") else { throw SMTPError.tlsUnavailable }
                 try expect(try await channel.command("STARTTLS"), 220, at: .startTLS)
                 try await channel.startTLS(tls, host: server.host)
                 // What the server said before TLS may have been tampered with: ask again.
                 capabilities = try await hello(channel, as: configuration.helloName)
-            } else if server.security == .startTLS, server.credentials != nil {
-                throw SMTPError.tlsUnavailable
             }
             if let credentials = server.credentials {
-                try await authenticate(channel, capabilities: capabilities, username: credentials.username, password: credentials.password)
+                try await authenticate(
+                    channel, capabilities: capabilities, username: credentials.username, password: credentials.password)
             }
             return SMTPSession(channel: channel, capabilities: capabilities)
         } catch {
@@ -96,7 +99,9 @@ struct SMTPSession: Sendable {
         } else {
             try Self.expect(try await channel.command(mail), 250, at: .mailFrom)
             let recipientReply = try await channel.command(recipientCommand)
-            guard (250...251).contains(recipientReply.code) else { throw SMTPError.rejected(.recipient, recipientReply) }
+            guard (250...251).contains(recipientReply.code) else {
+                throw SMTPError.rejected(.recipient, recipientReply)
+            }
             dataReply = try await channel.command("DATA")
         }
         guard dataReply.code == 354 else { throw refusal ?? SMTPError.rejected(.data, dataReply) }
@@ -148,10 +153,14 @@ struct SMTPSession: Sendable {
         return SMTPCapabilities(ehloReply: reply)
     }
 
-    private static func authenticate(_ channel: SMTPChannel, capabilities: SMTPCapabilities, username: String, password: String) async throws {
+    private static func authenticate(
+        _ channel: SMTPChannel, capabilities: SMTPCapabilities, username: String, password: String
+    ) async throws {
         func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
         if capabilities.authenticationMechanisms.contains("PLAIN") {
-            try expect(try await channel.command("AUTH PLAIN \(base64("\0\(username)\0\(password)"))"), 235, at: .authentication)
+            try expect(
+                try await channel.command("AUTH PLAIN \(base64("\0\(username)\0\(password)"))"), 235,
+                at: .authentication)
         } else if capabilities.authenticationMechanisms.contains("LOGIN") {
             try expect(try await channel.command("AUTH LOGIN"), 334, at: .authentication)
             try expect(try await channel.command(base64(username)), 334, at: .authentication)

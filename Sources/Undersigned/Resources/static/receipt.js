@@ -6,7 +6,7 @@
 (function () {
   const out = document.getElementById("browser-check");
   if (!out || !window.crypto || !crypto.subtle) return;
-  const code = out.dataset.code, slug = out.dataset.slug;
+  const code = out.dataset.code;
   const say = (text, ok) => { out.textContent = text; out.className = ok ? "verdict ok" : "verdict"; out.hidden = false; };
 
   const utf8 = (text) => new TextEncoder().encode(text);
@@ -43,7 +43,7 @@
   }
 
   async function check() {
-    const response = await fetch(`/api/v1/petitions/${encodeURIComponent(slug)}/receipts/${encodeURIComponent(code)}`);
+    const response = await fetch(out.dataset.proof);
     if (!response.ok) return say("Your browser could not fetch the proof.", false);
     const receipt = await response.json();
     if (receipt.status !== "counted" || !receipt.auditPath) return;
@@ -63,7 +63,7 @@
     if (hex(signed) !== hex(expected)) return say("The signed bytes do not say what the tree head says.", false);
     let signature = "Check the tree head's signature offline with the published key.";
     try {
-      const published = await (await fetch("/.well-known/undersigned/log-key")).json();
+      const published = await (await fetch(out.dataset.logKey)).json();
       const raw = Uint8Array.from(atob(published.publicKey), (c) => c.charCodeAt(0));
       const key = await crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
       const bytes = Uint8Array.from(atob(head.signature), (c) => c.charCodeAt(0));

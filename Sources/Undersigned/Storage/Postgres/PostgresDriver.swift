@@ -26,7 +26,9 @@ final class PostgresDriver: SQLDriver {
         }
     }
 
-    func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+    func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
+        -> Result
+    {
         try await client.withConnection { connection in
             try await connection.sql(queryLogLevel: nil).inTransaction(body)
         }

@@ -215,7 +215,9 @@ enum Migrations {
                 "CREATE INDEX deliveries_by_petition ON deliveries (petition_id, target_position)",
             ]
         },
-        Migration(version: 9, name: "accounts, sessions, password resets, organizations, members, invitations, audit log") { sql in
+        Migration(
+            version: 9, name: "accounts, sessions, password resets, organizations, members, invitations, audit log"
+        ) { sql in
             [
                 // The address is sealed; its fingerprint (an HMAC) finds the account at sign-in.
                 """
@@ -384,7 +386,7 @@ enum Migrations {
                     public_key \(sql.bytes) NOT NULL,
                     set_at BIGINT NOT NULL
                 )
-                """,
+                """
             ]
         },
         Migration(version: 13, name: "visitors' reports of petitions") { sql in
@@ -452,6 +454,35 @@ enum Migrations {
                     PRIMARY KEY (petition_id, language)
                 )
                 """
+            ]
+        },
+        Migration(
+            version: 16, name: "targets' responses wait for review; audit actors without an account; no account lockout"
+        ) { _ in
+            [
+                // Responses posted before this step were published at once: they count as approved.
+                "ALTER TABLE responses ADD COLUMN state TEXT NOT NULL DEFAULT 'approved'",
+                "ALTER TABLE responses ADD COLUMN decided_at BIGINT",
+                // The organizer who decided, kept without a foreign key as in the audit log.
+                "ALTER TABLE responses ADD COLUMN decided_by TEXT",
+                "UPDATE responses SET decided_at = created_at",
+                "CREATE INDEX responses_by_target ON responses (petition_id, target_position, created_at)",
+                // A target acting through its private link has no account.
+                "ALTER TABLE audit_events ADD COLUMN actor_label TEXT",
+                // Failed sign-ins are counted in memory now, per account and client address.
+                "ALTER TABLE accounts DROP COLUMN failed_sign_ins",
+                "ALTER TABLE accounts DROP COLUMN locked_until",
+            ]
+        },
+        Migration(version: 17, name: "translations reviewed like the text") { _ in
+            [
+                // NULL while no moderator has seen it. Those of petitions that have opened were
+                // public already; the others are approved with their petition.
+                "ALTER TABLE petition_translations ADD COLUMN approved_at BIGINT",
+                """
+                UPDATE petition_translations SET approved_at = updated_at
+                WHERE petition_id IN (SELECT id FROM petitions WHERE state NOT IN ('draft', 'pending_review'))
+                """,
             ]
         },
     ]

@@ -8,7 +8,8 @@ protocol SQLDriver: Sendable {
     /// Runs reads that need no transaction.
     func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
     /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
-    func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
+    func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
+        -> Result
     var services: [any Service] { get }
     func close() async
 }
@@ -32,20 +33,41 @@ struct SQLFlavor: Sendable {
     var createEphemeralTable: String
     /// Whether several instances may share this database.
     var isShared: Bool
+    /// A column in a condition or an order that must not choose its index. SQLite plans
+    /// without statistics: offered `(petition_id, state)`, it walks every pending signature of
+    /// a petition instead of looking up the few ids it was given, and to save a sort of two
+    /// rows it walks a whole log in order; PostgreSQL knows better.
+    var notIndexed: @Sendable (_ column: String) -> String
 
     static let sqlite = SQLFlavor(
-        boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil, textToBytes: { "CAST(\($0) AS BLOB)" },
-        emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false)
+        boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil,
+        textToBytes: { "CAST(\($0) AS BLOB)" },
+        emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false, notIndexed: { "+\($0)" })
     static let postgres = SQLFlavor(
         boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED", lockRows: "FOR UPDATE",
         migrationLock: "SELECT pg_advisory_xact_lock(4242001)", textToBytes: { "convert_to(\($0), 'UTF8')" },
-        emptyBytes: "''::bytea", createEphemeralTable: "CREATE UNLOGGED TABLE", isShared: true)
+        emptyBytes: "''::bytea", createEphemeralTable: "CREATE UNLOGGED TABLE", isShared: true, notIndexed: { $0 })
 }
 
 extension SQLDatabase {
     /// Runs `BEGIN`/`COMMIT` around `body` on a database already pinned to one connection.
+    ///
+    /// The caller's cancellation does not reach it. Both drivers skip a statement whose task
+    /// is cancelled, `ROLLBACK` included: a transaction cut short that way stays open on its
+    /// connection, and the next caller's work joins it (PostgreSQL) or every later `BEGIN`
+    /// fails (SQLite). Once begun, a transaction runs to its commit or its rollback.
     func inTransaction<Result: Sendable>(
         begin: String = "BEGIN", _ body: @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        try await withoutActuallyEscaping(body) { body in
+            // An unstructured task does not inherit cancellation; it is awaited, so `body`
+            // never outlives this call.
+            try await Task { try await self.runTransaction(begin: begin, body) }.value
+        }
+    }
+
+    private func runTransaction<Result: Sendable>(
+        begin: String, _ body: @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
         try await raw("\(unsafeRaw: begin)").run()
         do {

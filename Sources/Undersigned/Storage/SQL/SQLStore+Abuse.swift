@@ -27,12 +27,15 @@ extension SQLStore {
     func addHits(_ hits: [RateBucketCount]) async throws -> [RateBucketCount] {
         guard !hits.isEmpty else { return [] }
         // A fixed order, so that instances adding to the same buckets cannot deadlock.
-        let sorted = hits.sorted { ($0.bucket, $0.windowSeconds, $0.windowStart) < ($1.bucket, $1.windowSeconds, $1.windowStart) }
+        let sorted = hits.sorted {
+            ($0.bucket, $0.windowSeconds, $0.windowStart) < ($1.bucket, $1.windowSeconds, $1.windowStart)
+        }
         return try await driver.transaction { db in
             var totals: [RateBucketCount] = []
             for chunk in sorted.chunks(of: 500) {
                 let rows = chunk.map {
-                    "(\(bind: $0.bucket), \(bind: $0.windowSeconds), \(bind: $0.windowStart), \(bind: $0.hits))" as SQLQueryString
+                    "(\(bind: $0.bucket), \(bind: $0.windowSeconds), \(bind: $0.windowStart), \(bind: $0.hits))"
+                        as SQLQueryString
                 }
                 let query: SQLQueryString = """
                     INSERT INTO rate_buckets (bucket, window_seconds, window_start, hits) VALUES \(SQLList(rows, separator: SQLRaw(", ")))

@@ -4,9 +4,11 @@ import SQLKit
 /// Accounts, sessions and password resets.
 extension SQLStore {
     static let accountColumns =
-        "id, name, email_fingerprint, sealed_email, password_hash, is_admin, created_at, disabled_at, failed_sign_ins, locked_until"
+        "id, name, email_fingerprint, sealed_email, password_hash, is_admin, created_at, disabled_at"
 
-    func accountTransaction<Result: Sendable>(_ body: @Sendable (any AccountTransaction) async throws -> Result) async throws -> Result {
+    func accountTransaction<Result: Sendable>(_ body: @Sendable (any AccountTransaction) async throws -> Result)
+        async throws -> Result
+    {
         try await driver.transaction { db in
             try await body(SQLAccountTransaction(db: db, flavor: driver.flavor))
         }
@@ -14,20 +16,24 @@ extension SQLStore {
 
     func account(id: UUID) async throws -> Account? {
         try await driver.read { db in
-            try await db.raw("SELECT \(unsafeRaw: Self.accountColumns) FROM accounts WHERE id = \(bind: id.text)").first().map(Self.account(from:))
+            try await db.raw("SELECT \(unsafeRaw: Self.accountColumns) FROM accounts WHERE id = \(bind: id.text)")
+                .first().map(Self.account(from:))
         }
     }
 
     func allAccounts() async throws -> [Account] {
         try await driver.read { db in
-            try await db.raw("SELECT \(unsafeRaw: Self.accountColumns) FROM accounts ORDER BY name, id").all().map(Self.account(from:))
+            try await db.raw("SELECT \(unsafeRaw: Self.accountColumns) FROM accounts ORDER BY name, id").all().map(
+                Self.account(from:))
         }
     }
 
     func account(emailFingerprint: [UInt8]) async throws -> Account? {
         try await driver.read { db in
-            try await db.raw("SELECT \(unsafeRaw: Self.accountColumns) FROM accounts WHERE email_fingerprint = \(bind: Data(emailFingerprint))")
-                .first().map(Self.account(from:))
+            try await db.raw(
+                "SELECT \(unsafeRaw: Self.accountColumns) FROM accounts WHERE email_fingerprint = \(bind: Data(emailFingerprint))"
+            )
+            .first().map(Self.account(from:))
         }
     }
 
@@ -54,7 +60,9 @@ extension SQLStore {
 
     func touchSession(tokenHash: [UInt8], at date: Date) async throws {
         try await driver.transaction { db in
-            try await db.raw("UPDATE sessions SET last_seen_at = \(bind: date.millis) WHERE token_hash = \(bind: Data(tokenHash))").run()
+            try await db.raw(
+                "UPDATE sessions SET last_seen_at = \(bind: date.millis) WHERE token_hash = \(bind: Data(tokenHash))"
+            ).run()
         }
     }
 
@@ -78,9 +86,7 @@ extension SQLStore {
             passwordHash: try row.decode(column: "password_hash", as: String.self),
             isAdmin: try row.decode(column: "is_admin", as: Bool.self),
             createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
-            disabledAt: try row.decode(column: "disabled_at", as: Int64?.self).map(Date.init(millis:)),
-            failedSignIns: try row.decode(column: "failed_sign_ins", as: Int.self),
-            lockedUntil: try row.decode(column: "locked_until", as: Int64?.self).map(Date.init(millis:)))
+            disabledAt: try row.decode(column: "disabled_at", as: Int64?.self).map(Date.init(millis:)))
     }
 }
 
@@ -92,42 +98,28 @@ struct SQLAccountTransaction: AccountTransaction {
     func insert(_ account: Account) async throws -> Bool {
         try await db.raw(
             """
-            INSERT INTO accounts (id, name, email_fingerprint, sealed_email, password_hash, is_admin, created_at, failed_sign_ins)
+            INSERT INTO accounts (id, name, email_fingerprint, sealed_email, password_hash, is_admin, created_at)
             VALUES (\(bind: account.id.text), \(bind: account.name), \(bind: Data(account.emailFingerprint)), \(bind: Data(account.sealedEmail)),
-                    \(bind: account.passwordHash), \(bind: account.isAdmin), \(bind: account.createdAt.millis), 0)
+                    \(bind: account.passwordHash), \(bind: account.isAdmin), \(bind: account.createdAt.millis))
             ON CONFLICT (email_fingerprint) DO NOTHING RETURNING id
             """
         ).first() != nil
     }
 
     func account(id: UUID) async throws -> Account? {
-        try await db.raw("SELECT \(unsafeRaw: SQLStore.accountColumns) FROM accounts WHERE id = \(bind: id.text) \(unsafeRaw: flavor.lockRows)")
-            .first().map(SQLStore.account(from:))
+        try await db.raw(
+            "SELECT \(unsafeRaw: SQLStore.accountColumns) FROM accounts WHERE id = \(bind: id.text) \(unsafeRaw: flavor.lockRows)"
+        )
+        .first().map(SQLStore.account(from:))
     }
 
     func setDisabled(accountID: UUID, at date: Date?) async throws {
-        try await db.raw("UPDATE accounts SET disabled_at = \(bind: date?.millis) WHERE id = \(bind: accountID.text)").run()
+        try await db.raw("UPDATE accounts SET disabled_at = \(bind: date?.millis) WHERE id = \(bind: accountID.text)")
+            .run()
     }
 
     func updatePassword(accountID: UUID, hash: String) async throws {
         try await db.raw("UPDATE accounts SET password_hash = \(bind: hash) WHERE id = \(bind: accountID.text)").run()
-    }
-
-    /// One statement, so that instances counting failures of the same account at once agree.
-    func recordFailedSignIn(accountID: UUID, limit: Int, lockUntil: Date) async throws -> Bool {
-        let row = try await db.raw(
-            """
-            UPDATE accounts SET
-                failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= \(bind: limit) THEN 0 ELSE failed_sign_ins + 1 END,
-                locked_until = CASE WHEN failed_sign_ins + 1 >= \(bind: limit) THEN \(bind: lockUntil.millis) ELSE locked_until END
-            WHERE id = \(bind: accountID.text) RETURNING locked_until
-            """
-        ).first()
-        return try row?.decode(column: "locked_until", as: Int64?.self) == lockUntil.millis
-    }
-
-    func clearFailedSignIns(accountID: UUID) async throws {
-        try await db.raw("UPDATE accounts SET failed_sign_ins = 0, locked_until = NULL WHERE id = \(bind: accountID.text)").run()
     }
 
     func insert(_ session: StoredSession) async throws {
@@ -172,9 +164,9 @@ struct SQLAccountTransaction: AccountTransaction {
     }
 
     func passwordResetCount(accountID: UUID, since date: Date) async throws -> Int {
-        try await db.raw(
+        try await db.count(
             "SELECT COUNT(*) AS n FROM password_resets WHERE account_id = \(bind: accountID.text) AND created_at >= \(bind: date.millis)"
-        ).first()!.decode(column: "n", as: Int.self)
+        )
     }
 
     func consumePasswordReset(tokenHash: [UInt8], now: Date) async throws -> UUID? {
@@ -188,16 +180,14 @@ struct SQLAccountTransaction: AccountTransaction {
     }
 
     func record(_ event: AuditEvent) async throws {
-        try await db.raw(
-            """
-            INSERT INTO audit_events (id, at, actor_account_id, action, subject_type, subject_id, organization_id, details)
-            VALUES (\(bind: event.id.text), \(bind: event.at.millis), \(bind: event.actorID?.text), \(bind: event.action.rawValue),
-                    \(bind: event.subjectType), \(bind: event.subjectID), \(bind: event.organizationID?.text), \(bind: event.details))
-            """
-        ).run()
+        try await db.record(event)
     }
 
     func enqueue(_ emails: [QueuedEmail]) async throws {
-        try await SQLSignatureTransaction(db: db, flavor: flavor).enqueue(emails)
+        try await db.enqueue(emails)
+    }
+
+    func withdrawQueued(_ id: UUID) async throws {
+        try await db.raw("DELETE FROM outbox WHERE id = \(bind: id.text)").run()
     }
 }

@@ -16,7 +16,8 @@ extension SQLStore {
                 GROUP BY state
                 """
             ).all() {
-                counts[try SignatureState(stored: row.decode(column: "state", as: String.self))] = try row.decode(column: "n", as: Int.self)
+                counts[try SignatureState(stored: row.decode(column: "state", as: String.self))] = try row.decode(
+                    column: "n", as: Int.self)
             }
             return counts
         }
@@ -24,8 +25,10 @@ extension SQLStore {
 
     func firstConfirmationDay(petitionID: UUID) async throws -> UTCDay? {
         try await driver.read { db in
-            try await db.raw("SELECT MIN(day) AS first FROM daily_confirmations WHERE petition_id = \(bind: petitionID.text) AND confirmed > 0")
-                .first()?.decode(column: "first", as: Int?.self).map(UTCDay.init(number:))
+            try await db.raw(
+                "SELECT MIN(day) AS first FROM daily_confirmations WHERE petition_id = \(bind: petitionID.text) AND confirmed > 0"
+            )
+            .first()?.decode(column: "first", as: Int?.self).map(UTCDay.init(number:))
         }
     }
 
@@ -38,7 +41,8 @@ extension SQLStore {
                 GROUP BY day
                 """
             ).all() {
-                counts[UTCDay(number: try row.decode(column: "day", as: Int.self))] = try row.decode(column: "n", as: Int.self)
+                counts[UTCDay(number: try row.decode(column: "day", as: Int.self))] = try row.decode(
+                    column: "n", as: Int.self)
             }
             return counts
         }
@@ -50,7 +54,8 @@ extension SQLStore {
             for row in try await db.raw(
                 "SELECT source, CAST(SUM(confirmed) AS BIGINT) AS n FROM daily_confirmations WHERE petition_id = \(bind: petitionID.text) GROUP BY source"
             ).all() {
-                counts[try SignatureSource(stored: row.decode(column: "source", as: String.self))] = try row.decode(column: "n", as: Int.self)
+                counts[try SignatureSource(stored: row.decode(column: "source", as: String.self))] = try row.decode(
+                    column: "n", as: Int.self)
             }
             return counts
         }

@@ -4,13 +4,14 @@ import SQLKit
 extension SQLStore {
     func dataKeys() async throws -> [WrappedDataKey] {
         try await driver.read { db in
-            try await db.raw("SELECT id, master_key_id, wrapped_key, created_at FROM data_keys ORDER BY created_at, id").all().map { row in
-                WrappedDataKey(
-                    id: UInt32(try row.decode(column: "id", as: Int64.self)),
-                    masterKeyID: try row.decode(column: "master_key_id", as: String.self),
-                    wrappedKey: Array(try row.decode(column: "wrapped_key", as: Data.self)),
-                    createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
-            }
+            try await db.raw("SELECT id, master_key_id, wrapped_key, created_at FROM data_keys ORDER BY created_at, id")
+                .all().map { row in
+                    WrappedDataKey(
+                        id: UInt32(try row.decode(column: "id", as: Int64.self)),
+                        masterKeyID: try row.decode(column: "master_key_id", as: String.self),
+                        wrappedKey: Array(try row.decode(column: "wrapped_key", as: Data.self)),
+                        createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
+                }
         }
     }
 

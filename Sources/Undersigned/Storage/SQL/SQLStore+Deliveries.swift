@@ -4,7 +4,7 @@ import SQLKit
 extension SQLStore {
     func record(_ delivery: DeliveryRecord, targetCount: Int, audit: AuditEvent) async throws -> Bool {
         try await driver.transaction { db in
-            try await SQLAccountTransaction(db: db, flavor: driver.flavor).record(audit)
+            try await db.record(audit)
             try await db.raw(
                 """
                 INSERT INTO deliveries (id, petition_id, target_position, delivered_at, channel, delivered_by, notes,
@@ -15,9 +15,9 @@ extension SQLStore {
                         \(bind: delivery.evidence.map { Data($0.bytes) }), \(bind: Int64(delivery.treeHead.size)), \(bind: delivery.recordedAt.millis))
                 """
             ).run()
-            let delivered = try await db.raw(
+            let delivered = try await db.count(
                 "SELECT COUNT(DISTINCT target_position) AS n FROM deliveries WHERE petition_id = \(bind: delivery.petitionID.text)"
-            ).first()!.decode(column: "n", as: Int.self)
+            )
             guard delivered >= targetCount else { return false }
             try await db.raw(
                 """
@@ -53,12 +53,15 @@ extension SQLStore {
                     targetPosition: try row.decode(column: "target_position", as: Int.self),
                     deliveredAt: Date(millis: try row.decode(column: "delivered_at", as: Int64.self)),
                     channel: try DeliveryChannel(stored: row.decode(column: "channel", as: String.self)),
-                    deliveredBy: try row.decode(column: "delivered_by", as: String.self), notes: try row.decode(column: "notes", as: String.self),
+                    deliveredBy: try row.decode(column: "delivered_by", as: String.self),
+                    notes: try row.decode(column: "notes", as: String.self),
                     evidence: evidence,
                     treeHead: SignedTreeHead(
                         petitionID: petitionID, size: UInt64(try row.decode(column: "size", as: Int64.self)),
-                        root: Array(try row.decode(column: "root", as: Data.self)), count: try row.decode(column: "signed_count", as: Int.self),
-                        timestamp: Date(millis: try row.decode(column: "signed_at", as: Int64.self)), keyID: try row.decode(column: "key_id", as: String.self),
+                        root: Array(try row.decode(column: "root", as: Data.self)),
+                        count: try row.decode(column: "signed_count", as: Int.self),
+                        timestamp: Date(millis: try row.decode(column: "signed_at", as: Int64.self)),
+                        keyID: try row.decode(column: "key_id", as: String.self),
                         signature: Array(try row.decode(column: "signature", as: Data.self))),
                     recordedAt: Date(millis: try row.decode(column: "recorded_at", as: Int64.self)))
             }

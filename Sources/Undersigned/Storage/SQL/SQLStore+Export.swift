@@ -5,8 +5,11 @@ extension SQLStore {
     /// One page of a keyset walk on the `(petition_id, created_at)` index: each page costs the
     /// same, however deep into the petition it starts. The sealed personal data is read only
     /// where a consent calls for it.
-    func confirmedSignatures(petitionID: UUID, after cursor: SignatureCursor?, limit: Int) async throws -> [ExportedSignature] {
-        let after: SQLQueryString = cursor.map { Self.signaturesAfter(createdAt: $0.createdAt.millis, id: $0.id.text) } ?? ""
+    func confirmedSignatures(petitionID: UUID, after cursor: SignatureCursor?, limit: Int) async throws
+        -> [ExportedSignature]
+    {
+        let after: SQLQueryString =
+            cursor.map { Self.signaturesAfter(createdAt: $0.createdAt.millis, id: $0.id.text) } ?? ""
         return try await driver.read { db in
             try await db.raw(
                 """

@@ -4,7 +4,8 @@ import SQLKit
 extension SQLStore {
     func logState(petitionID: UUID) async throws -> LogState {
         try await driver.read { db in
-            try await SQLSignatureTransaction(db: db, flavor: driver.flavor).logState(petitionID: petitionID, locking: false)
+            try await SQLSignatureTransaction(db: db, flavor: driver.flavor).logState(
+                petitionID: petitionID, locking: false)
         }
     }
 
@@ -20,22 +21,28 @@ extension SQLStore {
         }
     }
 
-    func logNodes(petitionID: UUID, _ coordinates: Set<LogNodeCoordinate>) async throws -> [LogNodeCoordinate: [UInt8]] {
+    func logNodes(petitionID: UUID, _ coordinates: Set<LogNodeCoordinate>) async throws -> [LogNodeCoordinate: [UInt8]]
+    {
         guard !coordinates.isEmpty else { return [:] }
         return try await driver.read { db in
             var found: [LogNodeCoordinate: [UInt8]] = [:]
-            for chunk in Array(coordinates).chunks(of: 200) {
-                let wanted = chunk.map { "(level = \(bind: $0.level) AND position = \(bind: Int64($0.index)))" as SQLQueryString }
-                let rows = try await db.raw(
-                    """
-                    SELECT level, position, hash FROM log_nodes
-                    WHERE petition_id = \(bind: petitionID.text) AND (\(SQLList(wanted, separator: SQLRaw(" OR "))))
-                    """
-                ).all()
-                for row in rows {
-                    let coordinate = LogNodeCoordinate(
-                        level: try row.decode(column: "level", as: Int.self), index: UInt64(try row.decode(column: "position", as: Int64.self)))
-                    found[coordinate] = Array(try row.decode(column: "hash", as: Data.self))
+            // One level at a time, so that every query is a lookup of the primary key: ORed pairs
+            // of level and position make SQLite read all of the petition's nodes.
+            let byLevel = Dictionary(grouping: coordinates, by: \.level)
+            for (level, wanted) in byLevel.sorted(by: { $0.key < $1.key }) {
+                for chunk in wanted.map({ Int64($0.index) }).sorted().chunks(of: 500) {
+                    let rows = try await db.raw(
+                        """
+                        SELECT level, position, hash FROM log_nodes
+                        WHERE petition_id = \(bind: petitionID.text) AND level = \(bind: level) AND position IN (\(binds: Array(chunk)))
+                        """
+                    ).all()
+                    for row in rows {
+                        let coordinate = LogNodeCoordinate(
+                            level: try row.decode(column: "level", as: Int.self),
+                            index: UInt64(try row.decode(column: "position", as: Int64.self)))
+                        found[coordinate] = Array(try row.decode(column: "hash", as: Data.self))
+                    }
                 }
             }
             return found
@@ -47,10 +54,14 @@ extension SQLStore {
             try await db.raw(
                 """
                 SELECT position, kind, receipt_hash, recorded_at FROM log_entries
-                WHERE petition_id = \(bind: petitionID.text) AND receipt_hash = \(bind: Data(receiptHash)) ORDER BY position
+                WHERE petition_id = \(bind: petitionID.text) AND receipt_hash = \(bind: Data(receiptHash))
+                ORDER BY \(unsafeRaw: driver.flavor.notIndexed("position"))
                 """
             ).all().map { row in
-                (UInt64(try row.decode(column: "position", as: Int64.self)), try Self.logEntry(from: row, petitionID: petitionID))
+                (
+                    UInt64(try row.decode(column: "position", as: Int64.self)),
+                    try Self.logEntry(from: row, petitionID: petitionID)
+                )
             }
         }
     }
@@ -108,8 +119,10 @@ extension SQLStore {
     private static func treeHead(from row: any SQLRow, petitionID: UUID) throws -> SignedTreeHead {
         SignedTreeHead(
             petitionID: petitionID, size: UInt64(try row.decode(column: "size", as: Int64.self)),
-            root: Array(try row.decode(column: "root", as: Data.self)), count: try row.decode(column: "signed_count", as: Int.self),
-            timestamp: Date(millis: try row.decode(column: "signed_at", as: Int64.self)), keyID: try row.decode(column: "key_id", as: String.self),
+            root: Array(try row.decode(column: "root", as: Data.self)),
+            count: try row.decode(column: "signed_count", as: Int.self),
+            timestamp: Date(millis: try row.decode(column: "signed_at", as: Int64.self)),
+            keyID: try row.decode(column: "key_id", as: String.self),
             signature: Array(try row.decode(column: "signature", as: Data.self)))
     }
 
@@ -123,14 +136,17 @@ extension SQLStore {
 
 extension SQLSignatureTransaction {
     func logState(petitionID: UUID, locking: Bool) async throws -> LogState {
-        guard let row = try await db.raw(
-            """
-            SELECT size, frontier, confirmed FROM log_state WHERE petition_id = \(bind: petitionID.text) \(unsafeRaw: locking ? flavor.lockRows : "")
-            """
-        ).first() else { return LogState() }
+        guard
+            let row = try await db.raw(
+                """
+                SELECT size, frontier, confirmed FROM log_state WHERE petition_id = \(bind: petitionID.text) \(unsafeRaw: locking ? flavor.lockRows : "")
+                """
+            ).first()
+        else { return LogState() }
         return LogState(
             frontier: try MerkleFrontier(
-                size: UInt64(try row.decode(column: "size", as: Int64.self)), encodedSubtrees: Array(try row.decode(column: "frontier", as: Data.self))),
+                size: UInt64(try row.decode(column: "size", as: Int64.self)),
+                encodedSubtrees: Array(try row.decode(column: "frontier", as: Data.self))),
             count: try row.decode(column: "confirmed", as: Int.self))
     }
 
@@ -141,14 +157,16 @@ extension SQLSignatureTransaction {
             var state = try await logState(petitionID: petitionID, locking: true)
             var rows: [SQLQueryString] = []
             var nodes: [SQLQueryString] = []
-            for entry in byPetition[petitionID]! {
+            for entry in byPetition[petitionID, default: []] {
                 let position = Int64(state.frontier.size)
                 rows.append(
                     """
                     (\(bind: petitionID.text), \(bind: position), \(bind: entry.kind.rawValue), \(bind: Data(entry.receiptHash)), \(bind: entry.recordedAt.millis))
                     """)
                 for node in state.frontier.append(leafHash: entry.leafHash) {
-                    nodes.append("(\(bind: petitionID.text), \(bind: node.level), \(bind: Int64(node.index)), \(bind: Data(node.hash)))")
+                    nodes.append(
+                        "(\(bind: petitionID.text), \(bind: node.level), \(bind: Int64(node.index)), \(bind: Data(node.hash)))"
+                    )
                 }
                 state.count += entry.kind.countChange
             }
@@ -158,7 +176,9 @@ extension SQLSignatureTransaction {
                 ).run()
             }
             for chunk in nodes.chunks(of: 400) {
-                try await db.raw("INSERT INTO log_nodes (petition_id, level, position, hash) VALUES \(SQLList(Array(chunk), separator: SQLRaw(", ")))").run()
+                try await db.raw(
+                    "INSERT INTO log_nodes (petition_id, level, position, hash) VALUES \(SQLList(Array(chunk), separator: SQLRaw(", ")))"
+                ).run()
             }
             try await db.raw(
                 """

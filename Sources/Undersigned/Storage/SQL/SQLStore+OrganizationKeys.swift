@@ -5,7 +5,9 @@ import SQLKit
 extension SQLStore {
     func publicKey(of organizationID: UUID) async throws -> (key: OrganizationPublicKey, setAt: Date)? {
         try await driver.read { db in
-            try await db.raw("SELECT public_key, set_at FROM organization_keys WHERE organization_id = \(bind: organizationID.text)").first().map {
+            try await db.raw(
+                "SELECT public_key, set_at FROM organization_keys WHERE organization_id = \(bind: organizationID.text)"
+            ).first().map {
                 (try Self.organizationKey(from: $0), Date(millis: try $0.decode(column: "set_at", as: Int64.self)))
             }
         }
@@ -23,7 +25,9 @@ extension SQLStore {
 
 extension SQLAccountTransaction {
     func publicKey(organizationID: UUID) async throws -> OrganizationPublicKey? {
-        try await db.raw("SELECT public_key FROM organization_keys WHERE organization_id = \(bind: organizationID.text)").first()
+        try await db.raw(
+            "SELECT public_key FROM organization_keys WHERE organization_id = \(bind: organizationID.text)"
+        ).first()
             .map(SQLStore.organizationKey(from:))
     }
 

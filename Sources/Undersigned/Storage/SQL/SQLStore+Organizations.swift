@@ -5,13 +5,15 @@ import SQLKit
 extension SQLStore {
     func organization(slug: String) async throws -> Organization? {
         try await driver.read { db in
-            try await db.raw("SELECT id, slug, name, created_at FROM organizations WHERE slug = \(bind: slug)").first().map(Self.organization(from:))
+            try await db.raw("SELECT id, slug, name, created_at FROM organizations WHERE slug = \(bind: slug)").first()
+                .map(Self.organization(from:))
         }
     }
 
     func organization(id: UUID) async throws -> Organization? {
         try await driver.read { db in
-            try await db.raw("SELECT id, slug, name, created_at FROM organizations WHERE id = \(bind: id.text)").first().map(Self.organization(from:))
+            try await db.raw("SELECT id, slug, name, created_at FROM organizations WHERE id = \(bind: id.text)").first()
+                .map(Self.organization(from:))
         }
     }
 
@@ -32,7 +34,8 @@ extension SQLStore {
                 """
             ).all().map { row in
                 Member(
-                    accountID: try UUID(text: row.decode(column: "account_id", as: String.self)), name: try row.decode(column: "name", as: String.self),
+                    accountID: try UUID(text: row.decode(column: "account_id", as: String.self)),
+                    name: try row.decode(column: "name", as: String.self),
                     role: try OrganizationRole(stored: row.decode(column: "role", as: String.self)),
                     since: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
             }
@@ -46,7 +49,12 @@ extension SQLStore {
                 SELECT o.id, o.slug, o.name, o.created_at, m.role FROM memberships m JOIN organizations o ON o.id = m.organization_id
                 WHERE m.account_id = \(bind: accountID.text) ORDER BY o.name, o.slug
                 """
-            ).all().map { (try Self.organization(from: $0), try OrganizationRole(stored: $0.decode(column: "role", as: String.self))) }
+            ).all().map {
+                (
+                    try Self.organization(from: $0),
+                    try OrganizationRole(stored: $0.decode(column: "role", as: String.self))
+                )
+            }
         }
     }
 
@@ -64,8 +72,10 @@ extension SQLStore {
 
     func invitation(tokenHash: [UInt8]) async throws -> Invitation? {
         try await driver.read { db in
-            try await db.raw("SELECT \(unsafeRaw: Self.invitationColumns) FROM invitations WHERE token_hash = \(bind: Data(tokenHash))")
-                .first().map(Self.invitation(from:))
+            try await db.raw(
+                "SELECT \(unsafeRaw: Self.invitationColumns) FROM invitations WHERE token_hash = \(bind: Data(tokenHash))"
+            )
+            .first().map(Self.invitation(from:))
         }
     }
 
@@ -74,8 +84,10 @@ extension SQLStore {
 
     static func organization(from row: any SQLRow) throws -> Organization {
         Organization(
-            id: try UUID(text: row.decode(column: "id", as: String.self)), slug: try row.decode(column: "slug", as: String.self),
-            name: try row.decode(column: "name", as: String.self), createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
+            id: try UUID(text: row.decode(column: "id", as: String.self)),
+            slug: try row.decode(column: "slug", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
     }
 
     static func invitation(from row: any SQLRow) throws -> Invitation {
@@ -127,7 +139,8 @@ extension SQLAccountTransaction {
             "SELECT account_id, role FROM memberships WHERE organization_id = \(bind: organizationID.text) ORDER BY account_id \(unsafeRaw: flavor.lockRows)"
         ).all()
         for row in rows {
-            roles[try UUID(text: row.decode(column: "account_id", as: String.self))] = try OrganizationRole(stored: row.decode(column: "role", as: String.self))
+            roles[try UUID(text: row.decode(column: "account_id", as: String.self))] = try OrganizationRole(
+                stored: row.decode(column: "role", as: String.self))
         }
         return roles
     }

@@ -23,6 +23,21 @@ extension SQLStore {
         }
     }
 
+    func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await driver.transaction { db in
+            for chunk in ids.chunks(of: 500) {
+                try await db.raw(
+                    """
+                    UPDATE outbox SET next_attempt_at = \(bind: until.millis)
+                    WHERE id IN (\(binds: chunk.map(\.text))) AND state = \(bind: OutboxState.queued.rawValue)
+                          AND next_attempt_at = \(bind: heldUntil.millis)
+                    """
+                ).run()
+            }
+        }
+    }
+
     func markSent(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
         // The message holds personal data: once sent, nothing of it is kept.
@@ -66,15 +81,16 @@ extension SQLStore {
 
     func pendingEmailCount() async throws -> Int {
         try await driver.read { db in
-            try await db.raw("SELECT COUNT(*) AS n FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue)").first()!
-                .decode(column: "n", as: Int.self)
+            try await db.count("SELECT COUNT(*) AS n FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue)")
         }
     }
 
     func outboxStatus() async throws -> OutboxStatus {
         try await driver.read { db in
             var status = OutboxStatus(queued: 0, failed: 0, oldestQueuedAt: nil)
-            for row in try await db.raw("SELECT state, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY state").all() {
+            for row in try await db.raw(
+                "SELECT state, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY state"
+            ).all() {
                 let count = try row.decode(column: "n", as: Int.self)
                 switch try OutboxState(stored: row.decode(column: "state", as: String.self)) {
                 case .queued:
@@ -117,7 +133,8 @@ extension SQLStore {
                         DeliveryAttempt(
                             number: try row.decode(column: "attempt", as: Int.self),
                             at: Date(millis: try row.decode(column: "attempted_at", as: Int64.self)),
-                            outcome: try DeliveryAttempt.Outcome(stored: row.decode(column: "outcome", as: String.self)),
+                            outcome: try DeliveryAttempt.Outcome(
+                                stored: row.decode(column: "outcome", as: String.self)),
                             replyCode: try row.decode(column: "reply_code", as: Int?.self),
                             detail: try row.decode(column: "detail", as: String.self)))
                 }
@@ -128,8 +145,11 @@ extension SQLStore {
 
     func deleteUndeliverable(before cutoff: Date) async throws -> Int {
         try await driver.transaction { db in
-            let condition: SQLQueryString = "state = \(bind: OutboxState.failed.rawValue) AND next_attempt_at < \(bind: cutoff.millis)"
-            try await db.raw("DELETE FROM outbox_attempts WHERE outbox_id IN (SELECT id FROM outbox WHERE " + condition + ")").run()
+            let condition: SQLQueryString =
+                "state = \(bind: OutboxState.failed.rawValue) AND next_attempt_at < \(bind: cutoff.millis)"
+            try await db.raw(
+                "DELETE FROM outbox_attempts WHERE outbox_id IN (SELECT id FROM outbox WHERE " + condition + ")"
+            ).run()
             return try await db.raw("DELETE FROM outbox WHERE " + condition + " RETURNING id").all().count
         }
     }

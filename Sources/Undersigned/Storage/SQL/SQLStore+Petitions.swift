@@ -26,47 +26,54 @@ extension SQLStore {
 
     func openPetitions() async throws -> [Petition] {
         try await driver.read { db in
-            try await Self.petitions(in: db, where: "state = \(bind: PetitionState.open.rawValue)", orderBy: "signature_count DESC, created_at")
+            try await Self.petitions(
+                in: db, where: "state = \(bind: PetitionState.open.rawValue)",
+                orderBy: "signature_count DESC, created_at")
         }
     }
 
     func petitions(organizationID: UUID) async throws -> [Petition] {
         try await driver.read { db in
-            try await Self.petitions(in: db, where: "organization_id = \(bind: organizationID.text)", orderBy: "created_at DESC")
+            try await Self.petitions(
+                in: db, where: "organization_id = \(bind: organizationID.text)", orderBy: "created_at DESC")
         }
     }
 
     func petitions(in state: PetitionState) async throws -> [Petition] {
         try await driver.read { db in
-            try await Self.petitions(in: db, where: "state = \(bind: state.rawValue)", orderBy: "state_changed_at, created_at")
+            try await Self.petitions(
+                in: db, where: "state = \(bind: state.rawValue)", orderBy: "state_changed_at, created_at")
+        }
+    }
+
+    func petitionsWithTranslationsAwaitingReview() async throws -> [Petition] {
+        try await driver.read { db in
+            try await Self.petitions(
+                in: db,
+                where: """
+                    state NOT IN (\(bind: PetitionState.draft.rawValue), \(bind: PetitionState.pendingReview.rawValue), \(bind: PetitionState.takenDown.rawValue))
+                    AND id IN (SELECT petition_id FROM petition_translations WHERE approved_at IS NULL)
+                    """,
+                orderBy: "created_at")
         }
     }
 
     func petitionCount() async throws -> Int {
         try await driver.read { db in
-            try await db.raw("SELECT COUNT(*) AS n FROM petitions").first()!.decode(column: "n", as: Int.self)
+            try await db.count("SELECT COUNT(*) AS n FROM petitions")
         }
     }
 
     func countryCounts(petitionID: UUID) async throws -> [String: Int] {
         try await driver.read { db in
             var counts: [String: Int] = [:]
-            for row in try await db.raw("SELECT country, confirmed FROM country_counts WHERE petition_id = \(bind: petitionID.text)").all() {
-                counts[try row.decode(column: "country", as: String.self)] = try row.decode(column: "confirmed", as: Int.self)
+            for row in try await db.raw(
+                "SELECT country, confirmed FROM country_counts WHERE petition_id = \(bind: petitionID.text)"
+            ).all() {
+                counts[try row.decode(column: "country", as: String.self)] = try row.decode(
+                    column: "confirmed", as: Int.self)
             }
             return counts
-        }
-    }
-
-    func markDelivered(petitionID: UUID, at date: Date) async throws {
-        try await driver.transaction { db in
-            try await db.raw(
-                """
-                UPDATE petitions SET state = \(bind: PetitionState.delivered.rawValue), delivered_at = \(bind: date.millis),
-                    state_changed_at = \(bind: date.millis)
-                WHERE id = \(bind: petitionID.text)
-                """
-            ).run()
         }
     }
 
@@ -77,7 +84,9 @@ extension SQLStore {
         }
     }
 
-    func petitionTransaction<Result: Sendable>(_ body: @Sendable (any PetitionTransaction) async throws -> Result) async throws -> Result {
+    func petitionTransaction<Result: Sendable>(_ body: @Sendable (any PetitionTransaction) async throws -> Result)
+        async throws -> Result
+    {
         try await driver.transaction { db in
             try await body(SQLPetitionTransaction(db: db, flavor: driver.flavor))
         }
@@ -92,18 +101,22 @@ extension SQLStore {
             else { return nil }
             return PetitionImage(
                 format: try PetitionImage.Format(stored: row.decode(column: "content_type", as: String.self)),
-                width: try row.decode(column: "width", as: Int.self), height: try row.decode(column: "height", as: Int.self),
-                altText: try row.decode(column: "alt_text", as: String.self), bytes: Array(try row.decode(column: "bytes", as: Data.self)))
+                width: try row.decode(column: "width", as: Int.self),
+                height: try row.decode(column: "height", as: Int.self),
+                altText: try row.decode(column: "alt_text", as: String.self),
+                bytes: Array(try row.decode(column: "bytes", as: Data.self)))
         }
     }
 
-    static let petitionColumns = "id, slug, state, language, title, summary, body_markdown, organizer, goal, organization_id, state_reason, state_changed_at, created_at"
+    static let petitionColumns =
+        "id, slug, state, language, title, summary, body_markdown, organizer, goal, organization_id, state_reason, state_changed_at, created_at"
 
     static func petitions(
         in db: any SQLDatabase, where condition: SQLQueryString, orderBy: String = "created_at", suffix: String = ""
     ) async throws -> [Petition] {
         let rows = try await db.raw(
-            "SELECT \(unsafeRaw: petitionColumns) FROM petitions WHERE " + condition + " ORDER BY \(unsafeRaw: orderBy) \(unsafeRaw: suffix)"
+            "SELECT \(unsafeRaw: petitionColumns) FROM petitions WHERE " + condition
+                + " ORDER BY \(unsafeRaw: orderBy) \(unsafeRaw: suffix)"
         ).all()
         var petitions: [Petition] = []
         for row in rows {
@@ -123,7 +136,8 @@ extension SQLStore {
                     responses: try await Self.responses(in: db, petitionID: id),
                     amendments: try await amendments(in: db, petitionID: id),
                     updates: try await Self.updates(in: db, petitionID: id),
-                    translations: try await translations(in: db, petitionID: id),
+                    translations: try await translations(in: db, petitionID: id, approved: true),
+                    translationsAwaitingReview: try await translations(in: db, petitionID: id, approved: false),
                     organizationID: try row.decode(column: "organization_id", as: String?.self).map(UUID.init(text:)),
                     stateReason: try row.decode(column: "state_reason", as: String?.self),
                     stateChangedAt: try row.decode(column: "state_changed_at", as: Int64?.self).map(Date.init(millis:)),
@@ -134,14 +148,16 @@ extension SQLStore {
     }
 
     private static func targets(in db: any SQLDatabase, petitionID: UUID) async throws -> [Target] {
-        try await db.raw("SELECT name, role, organization, contact FROM targets WHERE petition_id = \(bind: petitionID.text) ORDER BY position")
-            .all().map { target in
-                Target(
-                    name: try target.decode(column: "name", as: String.self),
-                    role: try target.decode(column: "role", as: String.self),
-                    organization: try target.decode(column: "organization", as: String.self),
-                    contact: try target.decode(column: "contact", as: String?.self))
-            }
+        try await db.raw(
+            "SELECT name, role, organization, contact FROM targets WHERE petition_id = \(bind: petitionID.text) ORDER BY position"
+        )
+        .all().map { target in
+            Target(
+                name: try target.decode(column: "name", as: String.self),
+                role: try target.decode(column: "role", as: String.self),
+                organization: try target.decode(column: "organization", as: String.self),
+                contact: try target.decode(column: "contact", as: String?.self))
+        }
     }
 
     private static func amendments(in db: any SQLDatabase, petitionID: UUID) async throws -> [Amendment] {
@@ -149,27 +165,41 @@ extension SQLStore {
             "SELECT id, body_markdown, created_at FROM amendments WHERE petition_id = \(bind: petitionID.text) ORDER BY created_at, id"
         ).all().map { row in
             Amendment(
-                id: try UUID(text: row.decode(column: "id", as: String.self)), bodyMarkdown: try row.decode(column: "body_markdown", as: String.self),
+                id: try UUID(text: row.decode(column: "id", as: String.self)),
+                bodyMarkdown: try row.decode(column: "body_markdown", as: String.self),
                 createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
         }
     }
 
-    private static func translations(in db: any SQLDatabase, petitionID: UUID) async throws -> [PetitionTranslation] {
+    private static func translations(in db: any SQLDatabase, petitionID: UUID, approved: Bool) async throws
+        -> [PetitionTranslation]
+    {
         try await db.raw(
-            "SELECT language, title, summary, body_markdown FROM petition_translations WHERE petition_id = \(bind: petitionID.text) ORDER BY language"
+            """
+            SELECT language, title, summary, body_markdown FROM petition_translations
+            WHERE petition_id = \(bind: petitionID.text) AND approved_at IS \(unsafeRaw: approved ? "NOT NULL" : "NULL") ORDER BY language
+            """
         ).all().map { row in
             PetitionTranslation(
-                language: try row.decode(column: "language", as: String.self), title: try row.decode(column: "title", as: String.self),
-                summary: try row.decode(column: "summary", as: String.self), bodyMarkdown: try row.decode(column: "body_markdown", as: String.self))
+                language: try row.decode(column: "language", as: String.self),
+                title: try row.decode(column: "title", as: String.self),
+                summary: try row.decode(column: "summary", as: String.self),
+                bodyMarkdown: try row.decode(column: "body_markdown", as: String.self))
         }
     }
 
-    private static func imageReference(in db: any SQLDatabase, petitionID: UUID) async throws -> PetitionImage.Reference? {
-        try await db.raw("SELECT digest, width, height, alt_text FROM petition_images WHERE petition_id = \(bind: petitionID.text)").first()
+    private static func imageReference(in db: any SQLDatabase, petitionID: UUID) async throws -> PetitionImage
+        .Reference?
+    {
+        try await db.raw(
+            "SELECT digest, width, height, alt_text FROM petition_images WHERE petition_id = \(bind: petitionID.text)"
+        ).first()
             .map { row in
                 PetitionImage.Reference(
-                    digest: try row.decode(column: "digest", as: String.self), width: try row.decode(column: "width", as: Int.self),
-                    height: try row.decode(column: "height", as: Int.self), altText: try row.decode(column: "alt_text", as: String.self))
+                    digest: try row.decode(column: "digest", as: String.self),
+                    width: try row.decode(column: "width", as: Int.self),
+                    height: try row.decode(column: "height", as: Int.self),
+                    altText: try row.decode(column: "alt_text", as: String.self))
             }
     }
 }
@@ -179,17 +209,18 @@ struct SQLPetitionTransaction: PetitionTransaction {
     let flavor: SQLFlavor
 
     func insert(_ petition: Petition) async throws -> Bool {
-        let inserted = try await db.raw(
-            """
-            INSERT INTO petitions (id, slug, state, language, title, summary, body_markdown, organizer, goal, organization_id, created_at,
-                                   state_changed_at, updated_at)
-            VALUES (\(bind: petition.id.text), \(bind: petition.slug), \(bind: petition.state.rawValue), \(bind: petition.language),
-                    \(bind: petition.title), \(bind: petition.summary), \(bind: petition.bodyMarkdown), \(bind: petition.organizer),
-                    \(bind: petition.goal), \(bind: petition.organizationID?.text), \(bind: petition.createdAt.millis),
-                    \(bind: petition.createdAt.millis), \(bind: petition.createdAt.millis))
-            ON CONFLICT (slug) DO NOTHING RETURNING id
-            """
-        ).first() != nil
+        let inserted =
+            try await db.raw(
+                """
+                INSERT INTO petitions (id, slug, state, language, title, summary, body_markdown, organizer, goal, organization_id, created_at,
+                                       state_changed_at, updated_at)
+                VALUES (\(bind: petition.id.text), \(bind: petition.slug), \(bind: petition.state.rawValue), \(bind: petition.language),
+                        \(bind: petition.title), \(bind: petition.summary), \(bind: petition.bodyMarkdown), \(bind: petition.organizer),
+                        \(bind: petition.goal), \(bind: petition.organizationID?.text), \(bind: petition.createdAt.millis),
+                        \(bind: petition.createdAt.millis), \(bind: petition.createdAt.millis))
+                ON CONFLICT (slug) DO NOTHING RETURNING id
+                """
+            ).first() != nil
         guard inserted else { return false }
         try await db.raw(
             "INSERT INTO log_state (petition_id, size, frontier, confirmed) VALUES (\(bind: petition.id.text), 0, \(bind: Data()), 0)"
@@ -232,14 +263,26 @@ struct SQLPetitionTransaction: PetitionTransaction {
         ).run()
     }
 
-    func save(_ translation: PetitionTranslation, petitionID: UUID, at date: Date) async throws {
+    func save(_ translation: PetitionTranslation, petitionID: UUID, approved: Bool, at date: Date) async throws {
+        let approvedAt: Int64? = approved ? date.millis : nil
         try await db.raw(
             """
-            INSERT INTO petition_translations (petition_id, language, title, summary, body_markdown, created_at, updated_at)
+            INSERT INTO petition_translations (petition_id, language, title, summary, body_markdown, created_at, updated_at, approved_at)
             VALUES (\(bind: petitionID.text), \(bind: translation.language), \(bind: translation.title), \(bind: translation.summary),
-                    \(bind: translation.bodyMarkdown), \(bind: date.millis), \(bind: date.millis))
+                    \(bind: translation.bodyMarkdown), \(bind: date.millis), \(bind: date.millis), \(bind: approvedAt))
             ON CONFLICT (petition_id, language) DO UPDATE SET title = excluded.title, summary = excluded.summary,
-                body_markdown = excluded.body_markdown, updated_at = excluded.updated_at
+                body_markdown = excluded.body_markdown, updated_at = excluded.updated_at, approved_at = excluded.approved_at
+            """
+        ).run()
+    }
+
+    func approveTranslations(petitionID: UUID, languages: [String]?, at date: Date) async throws {
+        let only: SQLQueryString = languages.map { "AND language IN (\(binds: $0))" } ?? ""
+        guard languages?.isEmpty != true else { return }
+        try await db.raw(
+            """
+            UPDATE petition_translations SET approved_at = \(bind: date.millis)
+            WHERE petition_id = \(bind: petitionID.text) AND approved_at IS NULL \(only)
             """
         ).run()
     }
@@ -277,11 +320,11 @@ struct SQLPetitionTransaction: PetitionTransaction {
     }
 
     func record(_ event: AuditEvent) async throws {
-        try await SQLAccountTransaction(db: db, flavor: flavor).record(event)
+        try await db.record(event)
     }
 
     func enqueue(_ emails: [QueuedEmail]) async throws {
-        try await SQLSignatureTransaction(db: db, flavor: flavor).enqueue(emails)
+        try await db.enqueue(emails)
     }
 
     private func insertTargets(_ targets: [Target], petitionID: UUID) async throws {

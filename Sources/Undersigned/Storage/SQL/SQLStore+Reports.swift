@@ -19,7 +19,8 @@ extension SQLStore {
         try await driver.read { db in
             let petition: SQLQueryString = petitionID.map { "AND petition_id = \(bind: $0.text)" } ?? ""
             return try await db.raw(
-                "SELECT id, petition_id, reason, details, created_at FROM petition_reports WHERE resolved_at IS NULL " + petition
+                "SELECT id, petition_id, reason, details, created_at FROM petition_reports WHERE resolved_at IS NULL "
+                    + petition
                     + " ORDER BY created_at, id"
             ).all().map(Self.report(from:))
         }
@@ -27,16 +28,21 @@ extension SQLStore {
 
     static func report(from row: any SQLRow) throws -> PetitionReport {
         let reason = try row.decode(column: "reason", as: String.self)
-        guard let known = ReportReason(rawValue: reason) else { throw CorruptRecord(description: "unknown report reason \(reason)") }
+        guard let known = ReportReason(rawValue: reason) else {
+            throw CorruptRecord(description: "unknown report reason \(reason)")
+        }
         return PetitionReport(
-            id: try UUID(text: row.decode(column: "id", as: String.self)), petitionID: try UUID(text: row.decode(column: "petition_id", as: String.self)),
+            id: try UUID(text: row.decode(column: "id", as: String.self)),
+            petitionID: try UUID(text: row.decode(column: "petition_id", as: String.self)),
             reason: known, sealedDetails: try row.decode(column: "details", as: Data?.self).map { Array($0) },
             createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
     }
 }
 
 extension SQLPetitionTransaction {
-    func resolveReports(petitionID: UUID, as resolution: ReportResolution, at date: Date) async throws -> [PetitionReport] {
+    func resolveReports(petitionID: UUID, as resolution: ReportResolution, at date: Date) async throws
+        -> [PetitionReport]
+    {
         let open = try await db.raw(
             """
             SELECT id, petition_id, reason, details, created_at FROM petition_reports

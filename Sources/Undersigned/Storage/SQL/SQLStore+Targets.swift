@@ -2,7 +2,9 @@ import Foundation
 import SQLKit
 
 extension SQLStore {
-    func insertTargetLink(petitionID: UUID, targetPosition: Int, tokenHash: [UInt8], at date: Date, audit: AuditEvent) async throws {
+    func insertTargetLink(petitionID: UUID, targetPosition: Int, tokenHash: [UInt8], at date: Date, audit: AuditEvent)
+        async throws
+    {
         try await driver.transaction { db in
             try await db.raw(
                 """
@@ -10,11 +12,12 @@ extension SQLStore {
                 VALUES (\(bind: Data(tokenHash)), \(bind: petitionID.text), \(bind: targetPosition), \(bind: date.millis))
                 """
             ).run()
-            try await SQLAccountTransaction(db: db, flavor: driver.flavor).record(audit)
+            try await db.record(audit)
         }
     }
 
-    func revokeTargetLinks(petitionID: UUID, targetPosition: Int, at date: Date, audit: AuditEvent) async throws -> Int {
+    func revokeTargetLinks(petitionID: UUID, targetPosition: Int, at date: Date, audit: AuditEvent) async throws -> Int
+    {
         try await driver.transaction { db in
             let revoked = try await db.raw(
                 """
@@ -23,7 +26,7 @@ extension SQLStore {
                 RETURNING token_hash
                 """
             ).all().count
-            if revoked > 0 { try await SQLAccountTransaction(db: db, flavor: driver.flavor).record(audit) }
+            if revoked > 0 { try await db.record(audit) }
             return revoked
         }
     }
@@ -33,122 +36,100 @@ extension SQLStore {
             try await db.raw(
                 "SELECT petition_id, target_position FROM target_links WHERE token_hash = \(bind: Data(hash)) AND revoked_at IS NULL"
             ).first().map { row in
-                (try UUID(text: row.decode(column: "petition_id", as: String.self)), try row.decode(column: "target_position", as: Int.self))
+                (
+                    try UUID(text: row.decode(column: "petition_id", as: String.self)),
+                    try row.decode(column: "target_position", as: Int.self)
+                )
             }
         }
     }
 
-    func insert(_ response: TargetResponse, announcing announcement: Announcement) async throws {
-        try await driver.transaction { db in
+    func insert(
+        _ response: TargetResponse, within limits: ResponseLimits, audit: AuditEvent, notifying emails: [QueuedEmail]
+    ) async throws
+        -> ResponseAdmission
+    {
+        let flavor = driver.flavor
+        return try await driver.transaction { db in
+            // Responses through the same target's links wait for each other here, so that the limits hold.
+            _ = try await db.raw(
+                """
+                SELECT token_hash FROM target_links
+                WHERE petition_id = \(bind: response.petitionID.text) AND target_position = \(bind: response.targetPosition) \(unsafeRaw: flavor.lockRows)
+                """
+            ).all()
+            let since = limits.since.millis
+            let counts = try await db.raw(
+                """
+                SELECT COALESCE(SUM(CASE WHEN state = \(bind: ResponseState.pending.rawValue) THEN 1 ELSE 0 END), 0) AS pending,
+                       COALESCE(SUM(CASE WHEN created_at > \(bind: since) THEN 1 ELSE 0 END), 0) AS recent,
+                       MIN(CASE WHEN created_at > \(bind: since) THEN created_at END) AS oldest
+                FROM responses WHERE petition_id = \(bind: response.petitionID.text) AND target_position = \(bind: response.targetPosition)
+                """
+            ).first()
+            if try counts?.decode(column: "pending", as: Int.self) ?? 0 >= limits.pending { return .tooManyPending }
+            if try counts?.decode(column: "recent", as: Int.self) ?? 0 >= limits.perDay {
+                return .tooManyToday(
+                    oldest: Date(millis: try counts?.decode(column: "oldest", as: Int64?.self) ?? since))
+            }
             try await db.raw(
                 """
-                INSERT INTO responses (id, petition_id, target_position, body_markdown, created_at)
+                INSERT INTO responses (id, petition_id, target_position, body_markdown, created_at, state)
                 VALUES (\(bind: response.id.text), \(bind: response.petitionID.text), \(bind: response.targetPosition),
-                        \(bind: response.bodyMarkdown), \(bind: response.createdAt.millis))
+                        \(bind: response.bodyMarkdown), \(bind: response.createdAt.millis), \(bind: response.state.rawValue))
                 """
             ).run()
-            try await Self.insert(announcement, updateID: nil, in: db)
+            try await db.record(audit)
+            try await db.enqueue(emails)
+            return .accepted
         }
     }
 
     func responses(petitionID: UUID) async throws -> [TargetResponse] {
         try await driver.read { db in
-            try await Self.responses(in: db, petitionID: petitionID)
+            try await Self.responses(in: db, petitionID: petitionID, onlyApproved: false)
         }
     }
 
-    static func responses(in db: any SQLDatabase, petitionID: UUID) async throws -> [TargetResponse] {
-        try await db.raw(
-            "SELECT id, target_position, body_markdown, created_at FROM responses WHERE petition_id = \(bind: petitionID.text) ORDER BY created_at, id"
+    func decide(
+        responseID: UUID, petitionID: UUID, as state: ResponseState, at date: Date, by accountID: UUID,
+        announcing announcement: Announcement?,
+        audit: AuditEvent
+    ) async throws -> Bool {
+        return try await driver.transaction { db in
+            guard
+                try await db.raw(
+                    """
+                    UPDATE responses SET state = \(bind: state.rawValue), decided_at = \(bind: date.millis), decided_by = \(bind: accountID.text)
+                    WHERE id = \(bind: responseID.text) AND petition_id = \(bind: petitionID.text) AND state = \(bind: ResponseState.pending.rawValue)
+                    RETURNING id
+                    """
+                ).first() != nil
+            else { return false }
+            if let announcement { try await Self.insert(announcement, updateID: nil, in: db) }
+            try await db.record(audit)
+            return true
+        }
+    }
+
+    /// Oldest first; the petition's page shows only the approved ones.
+    static func responses(in db: any SQLDatabase, petitionID: UUID, onlyApproved: Bool = true) async throws
+        -> [TargetResponse]
+    {
+        let filter: SQLQueryString = onlyApproved ? "AND state = \(bind: ResponseState.approved.rawValue)" : ""
+        return try await db.raw(
+            """
+            SELECT id, target_position, body_markdown, created_at, state, decided_at FROM responses
+            WHERE petition_id = \(bind: petitionID.text) \(filter) ORDER BY created_at, id
+            """
         ).all().map { row in
             TargetResponse(
                 id: try UUID(text: row.decode(column: "id", as: String.self)), petitionID: petitionID,
                 targetPosition: try row.decode(column: "target_position", as: Int.self),
                 bodyMarkdown: try row.decode(column: "body_markdown", as: String.self),
-                createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
-        }
-    }
-
-    // MARK: Announcements
-
-    /// - Parameter updateID: the organizer's update it emails; `nil` for a target's response.
-    static func insert(_ announcement: Announcement, updateID: UUID?, in db: any SQLDatabase) async throws {
-        try await db.raw(
-            """
-            INSERT INTO announcements (id, petition_id, subject, body, created_at, update_id)
-            VALUES (\(bind: announcement.id.text), \(bind: announcement.petitionID.text), \(bind: announcement.subject),
-                    \(bind: announcement.body), \(bind: announcement.createdAt.millis), \(bind: updateID?.text))
-            """
-        ).run()
-    }
-
-    func unfinishedAnnouncements() async throws -> [Announcement] {
-        try await driver.read { db in
-            try await db.raw("SELECT id, petition_id, subject, body, created_at FROM announcements WHERE finished_at IS NULL ORDER BY created_at")
-                .all().map { row in
-                    Announcement(
-                        id: try UUID(text: row.decode(column: "id", as: String.self)),
-                        petitionID: try UUID(text: row.decode(column: "petition_id", as: String.self)),
-                        subject: try row.decode(column: "subject", as: String.self), body: try row.decode(column: "body", as: String.self),
-                        createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
-                }
-        }
-    }
-
-    func sendNextPage(
-        of announcement: Announcement, limit: Int, compose: @Sendable ([AnnouncementRecipient]) throws -> [QueuedEmail]
-    ) async throws -> Int {
-        let flavor = driver.flavor
-        return try await driver.transaction { db in
-            // Another instance holding this announcement is sending it: leave it to that one.
-            guard let state = try await db.raw(
-                """
-                SELECT cursor_created_at, cursor_id FROM announcements
-                WHERE id = \(bind: announcement.id.text) AND finished_at IS NULL \(unsafeRaw: flavor.skipLocked)
-                """
-            ).first() else { return 0 }
-            let after: SQLQueryString =
-                if let createdAt = try state.decode(column: "cursor_created_at", as: Int64?.self),
-                    let id = try state.decode(column: "cursor_id", as: String?.self)
-                {
-                    Self.signaturesAfter(createdAt: createdAt, id: id)
-                } else {
-                    ""
-                }
-            let rows = try await db.raw(
-                """
-                SELECT id, created_at, personal_data FROM signatures
-                WHERE petition_id = \(bind: announcement.petitionID.text) AND state = \(bind: SignatureState.confirmed.rawValue)
-                  AND wants_updates = \(bind: true) AND personal_data IS NOT NULL \(after)
-                ORDER BY created_at, id LIMIT \(bind: limit)
-                """
-            ).all()
-            guard let last = rows.last else {
-                try await db.raw("UPDATE announcements SET finished_at = \(bind: Date().millis) WHERE id = \(bind: announcement.id.text)").run()
-                return 0
-            }
-            let recipients = try rows.map { row in
-                AnnouncementRecipient(
-                    signatureID: try UUID(text: row.decode(column: "id", as: String.self)),
-                    sealedPersonalData: Array(try row.decode(column: "personal_data", as: Data.self)))
-            }
-            try await SQLSignatureTransaction(db: db, flavor: flavor).enqueue(try compose(recipients))
-            try await db.raw(
-                """
-                UPDATE announcements SET cursor_created_at = \(bind: try last.decode(column: "created_at", as: Int64.self)),
-                    cursor_id = \(bind: try last.decode(column: "id", as: String.self)), recipients = recipients + \(bind: recipients.count)
-                WHERE id = \(bind: announcement.id.text)
-                """
-            ).run()
-            return recipients.count
-        }
-    }
-
-    func unsubscribe(signatureID: UUID) async throws -> Bool {
-        try await driver.transaction { db in
-            try await db.raw(
-                "UPDATE signatures SET wants_updates = \(bind: false) WHERE id = \(bind: signatureID.text) AND wants_updates = \(bind: true) RETURNING id"
-            ).all().count == 1
+                createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                state: try ResponseState(stored: row.decode(column: "state", as: String.self)),
+                decidedAt: try row.decode(column: "decided_at", as: Int64?.self).map(Date.init(millis:)))
         }
     }
 }

@@ -14,7 +14,8 @@ extension SQLStore {
                 """
             ).all().map { row in
                 PostedUpdate(
-                    update: try Self.update(from: row), authorName: try row.decode(column: "author_name", as: String?.self),
+                    update: try Self.update(from: row),
+                    authorName: try row.decode(column: "author_name", as: String?.self),
                     emailed: try row.decode(column: "recipients", as: Int?.self) ?? 0,
                     emailFinished: try row.decode(column: "finished_at", as: Int64?.self) != nil)
             }
@@ -33,14 +34,17 @@ extension SQLStore {
 
     private static func update(from row: any SQLRow) throws -> PetitionUpdate {
         PetitionUpdate(
-            id: try UUID(text: row.decode(column: "id", as: String.self)), subject: try row.decode(column: "subject", as: String.self),
+            id: try UUID(text: row.decode(column: "id", as: String.self)),
+            subject: try row.decode(column: "subject", as: String.self),
             bodyMarkdown: try row.decode(column: "body_markdown", as: String.self),
             createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
     }
 }
 
 extension SQLPetitionTransaction {
-    func insert(_ update: PetitionUpdate, petitionID: UUID, author: UUID?, announcing announcement: Announcement) async throws {
+    func insert(_ update: PetitionUpdate, petitionID: UUID, author: UUID?, announcing announcement: Announcement)
+        async throws
+    {
         try await db.raw(
             """
             INSERT INTO updates (id, petition_id, subject, body_markdown, author_account_id, created_at)

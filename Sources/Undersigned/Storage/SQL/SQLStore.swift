@@ -23,13 +23,16 @@ struct SQLStore: Database {
             try await db.raw(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
             ).run()
-            let applied = Set(try await db.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int.self) })
+            let applied = Set(
+                try await db.raw("SELECT version FROM schema_migrations").all().map {
+                    try $0.decode(column: "version", as: Int.self)
+                })
             for migration in Migrations.all where !applied.contains(migration.version) {
                 for statement in migration.statements(flavor) {
                     try await db.raw("\(unsafeRaw: statement)").run()
                 }
                 try await db.raw(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Date().millis))"
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: WallClock.system.now.millis))"
                 ).run()
             }
         }
@@ -37,7 +40,9 @@ struct SQLStore: Database {
 
     func appliedMigrations() async throws -> [Int] {
         try await driver.read { db in
-            try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all().map { try $0.decode(column: "version", as: Int.self) }
+            try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all().map {
+                try $0.decode(column: "version", as: Int.self)
+            }
         }
     }
 
@@ -47,7 +52,9 @@ struct SQLStore: Database {
 
     // MARK: Signatures
 
-    func write<Result: Sendable>(_ body: @Sendable (any SignatureWriteTransaction) async throws -> Result) async throws -> Result {
+    func write<Result: Sendable>(_ body: @Sendable (any SignatureWriteTransaction) async throws -> Result) async throws
+        -> Result
+    {
         try await driver.transaction { db in
             try await body(SQLSignatureTransaction(db: db, flavor: driver.flavor))
         }
@@ -56,6 +63,14 @@ struct SQLStore: Database {
     func signature(id: UUID) async throws -> Signature? {
         try await driver.read { db in
             try await SQLSignatureTransaction(db: db, flavor: driver.flavor).signatures(ids: [id])[id]
+        }
+    }
+
+    func signatureWithPersonalData(id: UUID) async throws -> SignatureWithPersonalData? {
+        try await driver.read { db in
+            try await db.raw(
+                "SELECT \(unsafeRaw: SQLSignatureTransaction.columns), personal_data FROM signatures WHERE id = \(bind: id.text)"
+            ).first().map(SQLSignatureTransaction.signatureWithPersonalData(from:))
         }
     }
 
@@ -111,14 +126,14 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
             let rows = chunk.map { signature -> SQLQueryString in
                 """
                 (\(bind: signature.id.text), \(bind: signature.petitionID.text), \(bind: Data(signature.emailFingerprint)),
-                 \(bind: SignatureState.pending.rawValue), \(bind: signature.country), \(bind: signature.showNamePublicly),
+                 \(bind: signature.stored.state.rawValue), \(bind: signature.country), \(bind: signature.showNamePublicly),
                  \(bind: signature.wantsUpdates), \(bind: signature.source.rawValue), \(bind: Data(signature.sealedPersonalData)),
-                 \(bind: signature.createdAt.millis))
+                 \(bind: signature.createdAt.millis), \(bind: signature.confirmedAt?.millis))
                 """
             }
             let query: SQLQueryString =
                 """
-                INSERT INTO signatures (id, petition_id, email_fingerprint, state, country, show_name, wants_updates, source, personal_data, created_at)
+                INSERT INTO signatures (id, petition_id, email_fingerprint, state, country, show_name, wants_updates, source, personal_data, created_at, confirmed_at)
                 VALUES \(SQLList(rows, separator: SQLRaw(", ")))
                 ON CONFLICT (petition_id, email_fingerprint) DO NOTHING
                 RETURNING id
@@ -128,6 +143,19 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
             }
         }
         return inserted
+    }
+
+    func replacePending(_ id: UUID, with signature: NewSignature) async throws -> Bool {
+        let rows = try await db.raw(
+            """
+            UPDATE signatures SET country = \(bind: signature.country), show_name = \(bind: signature.showNamePublicly),
+                wants_updates = \(bind: signature.wantsUpdates), source = \(bind: signature.source.rawValue),
+                personal_data = \(bind: Data(signature.sealedPersonalData)), created_at = \(bind: signature.createdAt.millis)
+            WHERE id = \(bind: id.text) AND state = \(bind: SignatureState.pending.rawValue)
+            RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
     }
 
     func signature(petitionID: UUID, fingerprint: [UInt8]) async throws -> Signature? {
@@ -146,7 +174,8 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
         var found: [UUID: Signature] = [:]
         let lock = locking ? flavor.lockRows : ""
         for chunk in ids.sorted(by: { $0.text < $1.text }).chunks(of: 500) {
-            let query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM signatures WHERE id IN (\(binds: chunk.map(\.text))) \(unsafeRaw: lock)"
+            let query: SQLQueryString =
+                "SELECT \(unsafeRaw: Self.columns) FROM signatures WHERE id IN (\(binds: chunk.map(\.text))) \(unsafeRaw: lock)"
             for row in try await db.raw(query).all() {
                 let signature = try Self.signature(from: row)
                 found[signature.id] = signature
@@ -157,28 +186,50 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
 
     /// Signatures of a taken-down petition stay pending: the same statement checks it, so a
     /// take-down committed a moment ago counts without a read per confirmation.
-    func confirm(_ ids: [UUID], at date: Date) async throws -> [Signature] {
+    func confirm(_ ids: [UUID], at date: Date) async throws -> [SignatureWithPersonalData] {
         guard !ids.isEmpty else { return [] }
-        var confirmed: [Signature] = []
+        var confirmed: [SignatureWithPersonalData] = []
         for chunk in ids.chunks(of: 500) {
             let rows = try await db.raw(
                 """
                 UPDATE signatures SET state = \(bind: SignatureState.confirmed.rawValue), confirmed_at = \(bind: date.millis)
-                WHERE state = \(bind: SignatureState.pending.rawValue) AND id IN (\(binds: chunk.map(\.text)))
-                    AND petition_id NOT IN (SELECT id FROM petitions WHERE state = \(bind: PetitionState.takenDown.rawValue))
-                RETURNING \(unsafeRaw: Self.columns)
+                WHERE id IN (\(binds: chunk.map(\.text))) AND \(unsafeRaw: flavor.notIndexed("state")) = \(bind: SignatureState.pending.rawValue)
+                    AND \(unsafeRaw: flavor.notIndexed("petition_id")) IN (\(Self.confirmablePetitions(at: date)))
+                RETURNING \(unsafeRaw: Self.columns), personal_data
                 """
             ).all()
-            confirmed += try rows.map(Self.signature(from:))
+            confirmed += try rows.map(Self.signatureWithPersonalData(from:))
         }
-        try await count(confirmed, by: 1)
         return confirmed
+    }
+
+    func confirmablePetitions(among petitionIDs: Set<UUID>, at date: Date) async throws -> Set<UUID> {
+        guard !petitionIDs.isEmpty else { return [] }
+        let rows = try await db.raw(
+            """
+            SELECT id FROM petitions WHERE id IN (\(binds: petitionIDs.map(\.text)))
+                AND id IN (\(Self.confirmablePetitions(at: date)))
+            """
+        ).all()
+        return Set(try rows.map { try UUID(text: $0.decode(column: "id", as: String.self)) })
+    }
+
+    /// ``ConfirmationWindow`` as SQL: read in the confirming statement itself, so a close, a
+    /// delivery or a take-down made at another instance counts at once.
+    private static func confirmablePetitions(at date: Date) -> SQLQueryString {
+        """
+        SELECT id FROM petitions WHERE state = \(bind: PetitionState.open.rawValue)
+            OR (state = \(bind: PetitionState.closed.rawValue) AND state_changed_at >= \(bind: ConfirmationWindow.closedNoEarlierThan(date).millis)
+                AND NOT EXISTS (SELECT 1 FROM deliveries WHERE deliveries.petition_id = petitions.id))
+        """
     }
 
     func withdraw(_ ids: [UUID], at date: Date) async throws -> [Signature] {
         guard !ids.isEmpty else { return [] }
-        let withdrawable = try await signatures(ids: ids, locking: true).values.filter { $0.state == .pending || $0.state == .confirmed }
-            .sorted { $0.id.text < $1.id.text }
+        let withdrawable = try await signatures(ids: ids, locking: true).values.filter {
+            $0.state == .pending || $0.state == .confirmed
+        }
+        .sorted { $0.id.text < $1.id.text }
         for signature in withdrawable {
             // A random fingerprint keeps the row unique yet unlinkable to the address, and lets
             // the same person sign again later if they change their mind.
@@ -191,7 +242,6 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
                 """
             ).run()
         }
-        try await count(withdrawable.filter { $0.state == .confirmed }, by: -1)
         return withdrawable
     }
 
@@ -202,7 +252,8 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
                 "SELECT id, personal_data FROM signatures WHERE personal_data IS NOT NULL AND id IN (\(binds: chunk.map(\.text)))"
             ).all()
             for row in rows {
-                found[try UUID(text: row.decode(column: "id", as: String.self))] = Array(try row.decode(column: "personal_data", as: Data.self))
+                found[try UUID(text: row.decode(column: "id", as: String.self))] = Array(
+                    try row.decode(column: "personal_data", as: Data.self))
             }
         }
         return found
@@ -211,24 +262,57 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
     /// Keeps the counters that pages, the API and dashboards read, so that they never count
     /// rows. Rows are updated in a fixed order so that concurrent instances cannot deadlock.
     /// A signature leaving the count leaves the day it was confirmed on.
-    func count(_ signatures: [Signature], by step: Int) async throws {
+    func invalidate(_ ids: [UUID], as invalidation: Invalidation) async throws -> (Invalidation, [Signature]) {
+        let affected = try await signatures(ids: ids, locking: true).values.filter {
+            $0.state == .pending || $0.state == .confirmed
+        }
+        .sorted { $0.id.text < $1.id.text }
+        var recorded = invalidation
+        recorded.signatures = affected.count
+        try await db.raw(
+            """
+            INSERT INTO invalidations (id, petition_id, reason, criteria, signatures, created_at)
+            VALUES (\(bind: recorded.id.text), \(bind: recorded.petitionID.text), \(bind: recorded.reason), \(bind: recorded.criteria),
+                    \(bind: recorded.signatures), \(bind: recorded.createdAt.millis))
+            """
+        ).run()
+        for chunk in affected.map(\.id.text).chunks(of: 500) {
+            try await db.raw(
+                """
+                UPDATE signatures SET state = \(bind: SignatureState.invalidated.rawValue), ended_at = \(bind: recorded.createdAt.millis),
+                    invalidation_id = \(bind: recorded.id.text)
+                WHERE id IN (\(binds: Array(chunk)))
+                """
+            ).run()
+        }
+        return (recorded, affected)
+    }
+
+    func adjustCounters(_ signatures: [Signature], by step: Int) async throws {
         guard !signatures.isEmpty else { return }
         var perPetition: [String: Int] = [:]
         var perCountry: [CountryKey: Int] = [:]
         var perDay: [DayKey: Int] = [:]
         for signature in signatures {
             perPetition[signature.petitionID.text, default: 0] += step
-            perCountry[CountryKey(petitionID: signature.petitionID.text, country: signature.country), default: 0] += step
+            perCountry[CountryKey(petitionID: signature.petitionID.text, country: signature.country), default: 0] +=
+                step
             if let confirmedAt = signature.confirmedAt {
-                let key = DayKey(petitionID: signature.petitionID.text, day: UTCDay(confirmedAt).number, source: signature.source.rawValue)
+                let key = DayKey(
+                    petitionID: signature.petitionID.text, day: UTCDay(confirmedAt).number,
+                    source: signature.source.rawValue)
                 perDay[key, default: 0] += step
             }
         }
         for (petitionID, delta) in perPetition.sorted(by: { $0.key < $1.key }) {
-            try await db.raw("UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID)").run()
+            try await db.raw(
+                "UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID)"
+            ).run()
         }
         for chunk in perCountry.sorted(by: { $0.key < $1.key }).chunks(of: 500) {
-            let rows = chunk.map { "(\(bind: $0.key.petitionID), \(bind: $0.key.country), \(bind: $0.value))" as SQLQueryString }
+            let rows = chunk.map {
+                "(\(bind: $0.key.petitionID), \(bind: $0.key.country), \(bind: $0.value))" as SQLQueryString
+            }
             try await db.raw(
                 """
                 INSERT INTO country_counts (petition_id, country, confirmed) VALUES \(SQLList(rows, separator: SQLRaw(", ")))
@@ -237,7 +321,10 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
             ).run()
         }
         for chunk in perDay.sorted(by: { $0.key < $1.key }).chunks(of: 500) {
-            let rows = chunk.map { "(\(bind: $0.key.petitionID), \(bind: $0.key.day), \(bind: $0.key.source), \(bind: $0.value))" as SQLQueryString }
+            let rows = chunk.map {
+                "(\(bind: $0.key.petitionID), \(bind: $0.key.day), \(bind: $0.key.source), \(bind: $0.value))"
+                    as SQLQueryString
+            }
             try await db.raw(
                 """
                 INSERT INTO daily_confirmations (petition_id, day, source, confirmed) VALUES \(SQLList(rows, separator: SQLRaw(", ")))
@@ -267,14 +354,13 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
     }
 
     func enqueue(_ emails: [QueuedEmail]) async throws {
-        for chunk in emails.chunks(of: 500) {
-            let rows = chunk.map { email -> SQLQueryString in
-                "(\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: email.createdAt.millis))"
-            }
-            try await db.raw(
-                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
-            ).run()
-        }
+        try await db.enqueue(emails)
+    }
+
+    static func signatureWithPersonalData(from row: any SQLRow) throws -> SignatureWithPersonalData {
+        SignatureWithPersonalData(
+            signature: try signature(from: row),
+            sealedPersonalData: try row.decode(column: "personal_data", as: Data?.self).map { Array($0) })
     }
 
     static func signature(from row: any SQLRow) throws -> Signature {
@@ -298,7 +384,9 @@ struct CorruptRecord: Error, CustomStringConvertible {
 
 extension RawRepresentable where RawValue == String {
     init(stored: String) throws {
-        guard let value = Self(rawValue: stored) else { throw CorruptRecord(description: "unknown \(Self.self) '\(stored)'") }
+        guard let value = Self(rawValue: stored) else {
+            throw CorruptRecord(description: "unknown \(Self.self) '\(stored)'")
+        }
         self = value
     }
 }
@@ -317,6 +405,16 @@ extension Date {
 
     init(millis: Int64) {
         self.init(timeIntervalSince1970: Double(millis) / 1000)
+    }
+}
+
+extension SQLDatabase {
+    /// The `n` column of a one-row aggregate such as `SELECT COUNT(*) AS n`.
+    func count(_ query: SQLQueryString) async throws -> Int {
+        guard let row = try await raw(query).first() else {
+            throw CorruptRecord(description: "an aggregate returned no row")
+        }
+        return try row.decode(column: "n", as: Int.self)
     }
 }
 

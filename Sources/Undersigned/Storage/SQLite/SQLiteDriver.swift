@@ -43,7 +43,8 @@ final class SQLiteDriver: SQLDriver {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)
         let connection = try await SQLiteConnection.open(
-            storage: .file(path: path), threadPool: threads, logger: quiet, on: MultiThreadedEventLoopGroup.singleton.any())
+            storage: .file(path: path), threadPool: threads, logger: quiet,
+            on: MultiThreadedEventLoopGroup.singleton.any())
         for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON"] {
             try await connection.sql().raw("\(unsafeRaw: pragma)").run()
         }
@@ -55,7 +56,9 @@ final class SQLiteDriver: SQLDriver {
         return try await body(readers[index % readers.count].sql(queryLogLevel: nil))
     }
 
-    func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+    func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
+        -> Result
+    {
         await writeLock.lock()
         defer { writeLock.unlock() }
         return try await writer.sql(queryLogLevel: nil).inTransaction(begin: "BEGIN IMMEDIATE", body)

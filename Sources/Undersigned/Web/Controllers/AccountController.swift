@@ -10,44 +10,56 @@ struct AccountController: Sendable {
     let accounts: Accounts
     let organizations: any OrganizationStore
     let cookie: SessionCookie
+    let devices: KnownDevices
     let forms: AccountPages
     let limits: AddressLimits
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/account/sign-in", use: signInForm)
-        router.post("/account/sign-in", use: submitSignIn)
-        router.post("/account/sign-out", use: signOut)
-        router.get("/account", use: show)
+    func addRoutes(to accounts: GroupRouter<AccountRoute, Context>) {
+        accounts.get(.signIn, use: signInForm)
+        accounts.post(.signIn, use: submitSignIn)
+        accounts.post(.signOut, use: signOut)
+        accounts.get(.account, use: show)
     }
 
     /// One answer for every refusal, so that it tells nothing about the address.
-    private var refusal: String {
-        "The email or password is not right. After several wrong tries an account is paused for a while: if that may be so, "
-            + "try again in \(sessions.settings.lockoutMinutes) minutes, or reset your password."
-    }
+    private static let refusal =
+        "The email or password is not right. After several wrong tries from one connection, each further try has to wait a little longer."
 
     @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
         let next = SafeReturnPath.validated(request.uri.queryParameters.get("next"))
         if context.signedIn != nil { return .seeOther(next) }
-        return forms.respond("sign-in", request: request) { csrf in
+        return forms.respond(.signIn, request: request) { csrf in
             SignInView(page: forms.layout("Sign in", context), csrf: csrf, next: next)
         }
     }
 
+    /// A browser the account signed in from before is not held to its connection's limit:
+    /// others sharing the address cannot keep the account's owner out.
     @Sendable func submitSignIn(_ request: Request, context: Context) async throws -> Response {
-        try limits.admit(peer: context.remoteAddress, headers: request.headers)
-        let body = try await forms.form(request, context: context)
-        let next = SafeReturnPath.validated(body["next"])
-        let email = String((body["email"] ?? "").prefix(254))
-        let outcome = try await signIn.attempt(email: email, password: body["password"] ?? "", previousToken: cookie.token(in: request))
+        let form = try await forms.form(SignInForm.self, request, context: context)
+        let next = SafeReturnPath.validated(form.next)
+        let email = String((form.email ?? "").prefix(254))
+        let attempt = try await signIn.prepare(
+            email: email, address: limits.clientAddress(peer: context.remoteAddress, headers: request.headers),
+            deviceToken: request.cookies[devices.name]?.value)
+        if !attempt.isKnownDevice { try limits.admit(peer: context.remoteAddress, headers: request.headers) }
+        let outcome = try await signIn.attempt(
+            attempt, password: form.password ?? "", previousToken: cookie.token(in: request))
         switch outcome {
-        case .signedIn(_, let token):
-            return AccountPages.redirect(next, cookies: [cookie.setting(token, maxAgeSeconds: sessions.settings.sessionLifetimeDays * 86_400)])
+        case .signedIn(_, let token, let device):
+            return AccountPages.redirect(
+                next,
+                cookies: [
+                    cookie.setting(token, maxAgeSeconds: Int(sessions.lifetime)),
+                    devices.setting(device),
+                ])
+        case .wait(let seconds):
+            throw RateLimited.wrongPasswords(retryAfterSeconds: seconds)
         case .refused:
-            return forms.respond("sign-in", request: request, status: .unprocessableContent) { csrf in
+            return forms.respond(.signIn, request: request, status: .unprocessableContent) { csrf in
                 SignInView(
                     page: forms.layout("Sign in", context), csrf: csrf, next: next, email: email,
-                    problems: ProblemsView(notice: refusal))
+                    problems: ProblemsView(notice: Self.refusal))
             }
         }
     }
@@ -55,19 +67,29 @@ struct AccountController: Sendable {
     @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {
         _ = try await forms.form(request, context: context)
         if let token = cookie.token(in: request) { try await sessions.end(token: token) }
-        return AccountPages.redirect("/account/sign-in", cookies: [cookie.clearing])
+        return AccountPages.redirect(AccountRoute.signIn.path, cookies: [cookie.clearing])
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let account = try request.requireSignedIn(context).account
         let rows = try await organizations.organizations(of: account.id).map {
-            AccountView.Row(slug: $0.organization.slug, name: $0.organization.name, role: $0.role.rawValue)
+            AccountView.Row(
+                path: OrganizationRoute.organization(slug: $0.organization.slug).path, name: $0.organization.name,
+                role: $0.role.rawValue)
         }
         let email = try accounts.email(of: account)
-        return forms.respond("account", request: request) { csrf in
+        return forms.respond(.account, request: request) { csrf in
             AccountView(
-                page: forms.layout("Your account", context), csrf: csrf, name: account.name, email: email, isAdmin: account.isAdmin,
+                page: forms.layout("Your account", context), csrf: csrf, name: account.name, email: email,
+                isAdmin: account.isAdmin,
                 organizations: rows, hasOrganizations: !rows.isEmpty)
         }
     }
+}
+
+/// The sign-in form; `next` is where to go once signed in.
+struct SignInForm: Decodable {
+    var email: String?
+    var password: String?
+    var next: String?
 }

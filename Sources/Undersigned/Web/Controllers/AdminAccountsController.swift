@@ -9,17 +9,17 @@ struct AdminAccountsController: Sendable {
     let accounts: Accounts
     let store: any AccountStore
     let forms: AccountPages
-    let clock: WallClock
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/admin/accounts", use: list)
-        router.post("/admin/accounts/:id/disable") { try await setDisabled(true, $0, $1) }
-        router.post("/admin/accounts/:id/enable") { try await setDisabled(false, $0, $1) }
+    func addRoutes(to admin: GroupRouter<AdminRoute, Context>) {
+        admin.get(.accounts, use: list)
+        admin.post(AdminRoute.disableAccount) { try await setDisabled(true, $0, $1) }
+        admin.post(AdminRoute.enableAccount) { try await setDisabled(false, $0, $1) }
     }
 
     struct AccountsView {
         struct Row {
-            var id: String
+            var enableAccountPath: String
+            var disableAccountPath: String
             var name: String
             var email: String
             var isAdmin: Bool
@@ -38,36 +38,42 @@ struct AdminAccountsController: Sendable {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let admin = try OrganizationAccess.requireAdmin(.manageAccounts, request, context)
-        let notice = request.uri.queryParameters.get("done").flatMap { ["disabled": "The account is disabled.", "enabled": "The account is enabled."][$0] }
+        let notice = request.uri.queryParameters.get("done").flatMap {
+            ["disabled": "The account is disabled.", "enabled": "The account is enabled."][$0]
+        }
         return try await page(request, context, admin: admin, notice: notice)
     }
 
     private func setDisabled(_ disabled: Bool, _ request: Request, _ context: Context) async throws -> Response {
         let admin = try OrganizationAccess.requireAdmin(.manageAccounts, request, context)
-        let id = try context.parameters.id("id")
+        let id = try context.parameters.id(.id)
         _ = try await forms.form(request, context: context)
         do {
             try await accounts.setDisabled(id, disabled, by: admin)
         } catch let problems as FormProblems {
             return try await page(request, context, admin: admin, problems: ProblemsView(problems), status: .conflict)
         }
-        return AccountPages.redirect("/admin/accounts?done=\(disabled ? "disabled" : "enabled")")
+        return AccountPages.redirect(AdminRoute.accounts.path(query: ["done": disabled ? "disabled" : "enabled"]))
     }
 
     private func page(
-        _ request: Request, _ context: Context, admin: Account, notice: String? = nil, problems: ProblemsView = ProblemsView(),
+        _ request: Request, _ context: Context, admin: Account, notice: String? = nil,
+        problems: ProblemsView = ProblemsView(),
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let now = clock.now
         let rows = try await store.allAccounts().map { account in
             AccountsView.Row(
-                id: account.id.text, name: account.name, email: try accounts.email(of: account), isAdmin: account.isAdmin,
+                enableAccountPath: AdminRoute.enableAccount(id: account.id.text).path,
+                disableAccountPath: AdminRoute.disableAccount(id: account.id.text).path, name: account.name,
+                email: try accounts.email(of: account),
+                isAdmin: account.isAdmin,
                 created: AuditView.time(account.createdAt),
-                status: account.isDisabled ? "disabled" : account.isLocked(at: now) ? "locked after failed sign-ins" : "active",
+                status: account.isDisabled ? "disabled" : "active",
                 isDisabled: account.isDisabled, isSelf: account.id == admin.id)
         }
-        return forms.respond("admin-accounts", request: request, status: status) { csrf in
-            AccountsView(page: forms.layout("Accounts", context), csrf: csrf, rows: rows, notice: notice, problems: problems)
+        return forms.respond(.adminAccounts, request: request, status: status) { csrf in
+            AccountsView(
+                page: forms.layout("Accounts", context), csrf: csrf, rows: rows, notice: notice, problems: problems)
         }
     }
 }

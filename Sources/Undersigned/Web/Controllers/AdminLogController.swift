@@ -10,13 +10,15 @@ struct AdminLogController: Sendable {
     let petitions: any PetitionStore
     let forms: AccountPages
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/admin/log", use: verify)
+    func addRoutes(to admin: GroupRouter<AdminRoute, Context>) {
+        admin.get(.log, use: verify)
     }
 
     struct LogReportView {
         struct Row {
             var petition: String
+            /// Its public page, when it still has a slug.
+            var path: String?
             var entries: String
             var count: String
             var treeHeads: Int
@@ -36,11 +38,15 @@ struct AdminLogController: Sendable {
             let petition = try await petitions.petition(id: report.petitionID)
             rows.append(
                 .init(
-                    petition: petition?.slug ?? report.petitionID.text, entries: Numbers.grouped(Int(report.entries)),
-                    count: Numbers.grouped(report.count), treeHeads: report.treeHeadsChecked, isValid: report.isValid, problems: report.problems))
+                    petition: petition?.slug ?? report.petitionID.text,
+                    path: petition.map { PetitionRoute.page(slug: $0.slug).path },
+                    entries: Numbers.grouped(Int(report.entries)),
+                    count: Numbers.grouped(report.count), treeHeads: report.treeHeadsChecked, isValid: report.isValid,
+                    problems: report.problems))
         }
-        return forms.respond("admin-log", request: request) { _ in
-            LogReportView(page: forms.layout("Signature logs", context), rows: rows, allValid: rows.allSatisfy(\.isValid))
+        return forms.respond(.adminLog, request: request) { _ in
+            LogReportView(
+                page: forms.layout("Signature logs", context), rows: rows, allValid: rows.allSatisfy(\.isValid))
         }
     }
 }

@@ -8,9 +8,10 @@ struct AdminOutboxController: Sendable {
 
     let outbox: any OutboxStore
     let forms: AccountPages
+    let clock: WallClock
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/admin/outbox", use: show)
+    func addRoutes(to admin: GroupRouter<AdminRoute, Context>) {
+        admin.get(.outbox, use: show)
     }
 
     struct OutboxView {
@@ -20,8 +21,10 @@ struct AdminOutboxController: Sendable {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         _ = try OrganizationAccess.requireAdmin(.viewOutbox, request, context)
-        let report = OutboxReport.text(status: try await outbox.outboxStatus(), entries: try await outbox.outboxEntries(limit: 200))
-        return forms.respond("admin-outbox", request: request) { _ in
+        let report = OutboxReport.text(
+            status: try await outbox.outboxStatus(), entries: try await outbox.outboxEntries(limit: 200),
+            now: clock.now)
+        return forms.respond(.adminOutbox, request: request) { _ in
             OutboxView(page: forms.layout("Outbox", context), report: report)
         }
     }

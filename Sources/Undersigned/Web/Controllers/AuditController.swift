@@ -11,17 +11,18 @@ struct AuditController: Sendable {
 
     static let limit = 200
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/org/:slug/audit", use: organizationLog)
-        router.get("/admin/audit", use: instanceLog)
+    func addRoutes(to organizations: GroupRouter<OrganizationRoute, Context>, admin: GroupRouter<AdminRoute, Context>) {
+        organizations.get(OrganizationRoute.audit, use: organizationLog)
+        admin.get(.audit, use: instanceLog)
     }
 
     @Sendable func organizationLog(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewAuditLog, request, context)
         let entries = try await audit.auditEntries(organizationID: granted.organization.id, limit: Self.limit)
-        return forms.respond("audit", request: request) { _ in
+        return forms.respond(.audit, request: request) { _ in
             AuditView(
-                page: forms.layout("Audit log of \(granted.organization.name)", context), heading: "Audit log of \(granted.organization.name)",
+                page: forms.layout("Audit log of \(granted.organization.name)", context),
+                heading: "Audit log of \(granted.organization.name)",
                 limit: Self.limit, showOrganization: false, entries: entries)
         }
     }
@@ -29,8 +30,10 @@ struct AuditController: Sendable {
     @Sendable func instanceLog(_ request: Request, context: Context) async throws -> Response {
         _ = try OrganizationAccess.requireAdmin(.viewInstanceAuditLog, request, context)
         let entries = try await audit.auditEntries(organizationID: nil, limit: Self.limit)
-        return forms.respond("audit", request: request) { _ in
-            AuditView(page: forms.layout("Audit log", context), heading: "Audit log of the instance", limit: Self.limit, showOrganization: true, entries: entries)
+        return forms.respond(.audit, request: request) { _ in
+            AuditView(
+                page: forms.layout("Audit log", context), heading: "Audit log of the instance", limit: Self.limit,
+                showOrganization: true, entries: entries)
         }
     }
 }

@@ -7,29 +7,39 @@ import Hummingbird
 /// the same link shows the signer's thank-you page, with their link to withdraw.
 struct ConfirmationController<Context: RequestContext>: Sendable {
     let signatures: any SignatureStore
+    let deliveries: any DeliveryStore
     let catalog: PetitionCatalog
     let mailer: SignerMail
     let writer: SignatureWriter
     let presenter: PetitionPresenter
     let csrf: CSRFProtection
+    let clock: WallClock
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/confirm/:token", use: show)
-        router.post("/confirm/:token", use: confirm)
+    func addRoutes(to links: GroupRouter<SignerRoute, Context>) {
+        links.get(SignerRoute.confirm, use: show)
+        links.post(SignerRoute.confirm, use: confirm)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        guard let signature = try await signatures.signature(id: try signatureID(from: context)) else {
+        let (link, id) = try self.link(from: context)
+        guard let found = try await signatures.signatureWithPersonalData(id: id) else {
             throw AppError.invalidConfirmationLink
         }
+        let signature = found.signature
         let petition = try await petition(signature.petitionID)
         switch signature.state {
         case .pending where petition.state == .takenDown:
-            throw PetitionTakenDown(petition: petition, consequence: AppError.unconfirmedOnTakenDown)
+            throw PetitionTakenDown(petition: petition, consequence: PetitionTakenDown.unconfirmedSignature)
         case .pending:
-            return try await confirmPage(petition, request: request, notice: nil, status: .ok)
+            guard ConfirmationWindow.allows(petition, hasDeliveries: try await hasDeliveries(petition), at: clock.now)
+            else {
+                throw AppError.tooLateToConfirm(petition)
+            }
+            return try await confirmPage(
+                petition, signature: found, link: link, request: request, notice: Self.graceNotice(petition),
+                status: .ok)
         case .confirmed where petition.state == .takenDown:
-            throw PetitionTakenDown(petition: petition, consequence: AppError.confirmedOnTakenDown)
+            throw PetitionTakenDown(petition: petition, consequence: PetitionTakenDown.confirmedSignature)
         case .confirmed:
             return try await thankYouPage(petition, signatureID: signature.id)
         case .withdrawn, .invalidated:
@@ -38,25 +48,34 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
     }
 
     /// Goes straight to the writer: the token already names the signature, so a burst of
-    /// confirmations costs no reads before its batched commit.
+    /// confirmations costs one read each (the writer's, for the receipt) and a batched commit.
     @Sendable func confirm(_ request: Request, context: Context) async throws -> Response {
-        let id = try signatureID(from: context)
+        let (link, id) = try self.link(from: context)
         let body = try await FormBody.read(request, context: context)
         guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
-            guard let signature = try await signatures.signature(id: id) else { throw AppError.invalidConfirmationLink }
-            let notice = "For your safety this page has expired. Please press the button again. (Cookies must be allowed for this site.)"
-            return try await confirmPage(try await petition(signature.petitionID), request: request, notice: notice, status: .forbidden)
+            guard let found = try await signatures.signatureWithPersonalData(id: id) else {
+                throw AppError.invalidConfirmationLink
+            }
+            let notice =
+                "For your safety this page has expired. Please press the button again. (Cookies must be allowed for this site.)"
+            return try await confirmPage(
+                try await petition(found.signature.petitionID), signature: found, link: link, request: request,
+                notice: notice, status: .forbidden)
         }
         switch try await writer.confirm(signatureID: id) {
         case .confirmed, .alreadyConfirmed:
             // Back to the link itself, which now shows the thank-you page: a reload re-posts nothing.
-            return .seeOther(request.uri.path)
+            return .seeOther(link.path)
         case .notConfirmable(let petitionID, state: .pending):
-            // Still pending after the attempt: only a take-down keeps a signature so, perhaps
-            // one made a moment ago at another instance, which this one has not read yet.
-            let cached = try await petition(petitionID)
-            catalog.forget(cached)
-            throw PetitionTakenDown(petition: try await petition(petitionID), consequence: AppError.unconfirmedOnTakenDown)
+            // Still pending after the attempt: the petition was taken down, or closed past its
+            // grace period, or delivered, perhaps a moment ago at another instance, which this
+            // one has not read yet.
+            catalog.forget(try await petition(petitionID))
+            let current = try await petition(petitionID)
+            if current.state == .takenDown {
+                throw PetitionTakenDown(petition: current, consequence: PetitionTakenDown.unconfirmedSignature)
+            }
+            throw AppError.tooLateToConfirm(current)
         case .notConfirmable:
             throw AppError.notConfirmable
         case .notFound:
@@ -64,44 +83,55 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
         }
     }
 
-    private func confirmPage(_ petition: Petition, request: Request, notice: String?, status: HTTPResponse.Status) async throws -> Response {
-        try await presenter.buttonPage(
-            "confirm", title: "Confirm your signature", petition: petition, request: request, csrf: csrf, notice: notice, status: status)
+    /// Shows what will be counted before the button: whoever signed last with this address
+    /// chose it, and the mailbox owner must see it to confirm it knowingly.
+    private func confirmPage(
+        _ petition: Petition, signature found: SignatureWithPersonalData, link: SignerRoute, request: Request,
+        notice: String?, status: HTTPResponse.Status
+    ) async throws -> Response {
+        let signer = try found.sealedPersonalData.map {
+            try mailer.sealer.open(PersonalData.self, from: $0, in: .signature(found.signature.id))
+        }
+        let details = SigningDetailsView(signature: found.signature, name: signer?.name ?? "")
+        return try await presenter.buttonPage(
+            .confirm, title: "Confirm your signature", petition: petition, link: link, request: request, csrf: csrf,
+            notice: notice, status: status
+        ) { $0.signing = details }
     }
 
     private func thankYouPage(_ petition: Petition, signatureID: UUID) async throws -> Response {
         var view = try await presenter.messageView(petition, title: "Thank you for signing")
-        view.share = ShareLinks(url: view.petition.url, title: petition.title)
+        // Nobody is asked to share a petition that no longer takes signatures.
+        if petition.acceptsSignatures { view.share = ShareLinks(url: view.petition.url, title: petition.title) }
         view.withdrawURL = mailer.withdrawalURL(signatureID: signatureID)
         view.receiptCode = mailer.receipts.code(for: signatureID)
         view.receiptURL = mailer.receiptURL(signatureID: signatureID, petition: petition)
-        return presenter.pages.response("thank-you", view, headers: [.xRobotsTag: "noindex", .cacheControl: "no-store"])
+        return presenter.pages.response(.thankYou, view, headers: [.xRobotsTag: "noindex", .cacheControl: "no-store"])
     }
 
-    private func signatureID(from context: Context) throws -> UUID {
-        guard let token = context.parameters.get("token"), let id = mailer.confirmationLinks.id(from: token) else {
+    private func hasDeliveries(_ petition: Petition) async throws -> Bool {
+        petition.state == .closed ? !(try await deliveries.deliveries(petitionID: petition.id).isEmpty) : false
+    }
+
+    private static func graceNotice(_ petition: Petition) -> String? {
+        guard let deadline = ConfirmationWindow.deadline(of: petition), let closed = petition.stateChangedAt else {
+            return nil
+        }
+        return
+            "This petition closed on \(Moderation.day(closed)). Signatures made before it closed can still be confirmed until "
+            + "\(Moderation.day(deadline)), unless its result is delivered before then."
+    }
+
+    /// The emailed link the request came by, and the signature its token names.
+    private func link(from context: Context) throws -> (SignerRoute, signatureID: UUID) {
+        guard let token = context.parameters.get(.token), let id = mailer.confirmationLinks.id(from: token) else {
             throw AppError.invalidConfirmationLink
         }
-        return id
+        return (.confirm(token: token), id)
     }
 
     private func petition(_ id: UUID) async throws -> Petition {
         guard let petition = try await catalog.petition(id: id) else { throw AppError.invalidConfirmationLink }
         return petition
     }
-}
-
-extension AppError {
-    static let invalidConfirmationLink = AppError.notFound(
-        "This confirmation link is not valid. Check that you opened the whole link from the email; unconfirmed signatures are deleted after 7 days, so you may need to sign again.")
-
-    static let unconfirmedOnTakenDown =
-        "Signatures can no longer be confirmed, so yours was not counted. Your name and email address will be deleted within 7 days."
-    static let confirmedOnTakenDown =
-        "Your signature was counted before the petition was taken down. You can still withdraw it, which erases your name and email "
-        + "address at once, with the link in your receipt email."
-
-    static let notConfirmable = AppError(
-        status: .gone, title: "This signature cannot be confirmed",
-        detail: "This signature was withdrawn or removed, so it cannot be confirmed any more.")
 }

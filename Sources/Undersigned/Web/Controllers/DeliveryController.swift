@@ -17,11 +17,11 @@ struct DeliveryController: Sendable {
 
     static let uploadLimit = DeliveryRecord.Evidence.maximumSize + 64 * 1024
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/org/:slug/petitions/:petition/deliveries", use: show)
-        router.post("/org/:slug/petitions/:petition/deliveries", use: record)
-        router.get("/org/:slug/petitions/:petition/deliveries/:id/evidence", use: evidence)
-        router.post("/org/:slug/petitions/:petition/target-links", use: targetLink)
+    func addRoutes(to organizers: GroupRouter<OrganizerRoute, Context>) {
+        organizers.get(OrganizerRoute.deliveries, use: show)
+        organizers.post(OrganizerRoute.deliveries, use: record)
+        organizers.get(OrganizerRoute.evidence, use: evidence)
+        organizers.post(OrganizerRoute.targetLinks, use: targetLink)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
@@ -33,17 +33,20 @@ struct DeliveryController: Sendable {
     @Sendable func record(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
         let form = try await forms.upload(request, context: context, upTo: Self.uploadLimit)
+        let fields = try form.decode(DeliveryForm.self)
         let petition = granted.petition
         var problems = FormProblems()
-        let position = Int(form["target"] ?? "").map { $0 - 1 }
-        if position.map({ !petition.targets.indices.contains($0) }) ?? true { problems["target"] = "Please choose the target it was delivered to." }
-        let channel = DeliveryChannel(rawValue: form["channel"] ?? "")
+        let position = Self.targetPosition(fields.target, of: petition)
+        if position == nil { problems["target"] = "Please choose the target it was delivered to." }
+        let channel = DeliveryChannel(rawValue: fields.channel ?? "")
         if channel == nil { problems["channel"] = "Please choose how it was delivered." }
-        let deliveredBy = (form["by"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if deliveredBy.isEmpty || deliveredBy.count > 200 { problems["by"] = "Please say who delivered it, in at most 200 characters." }
-        let notes = (form["notes"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let deliveredBy = (fields.by ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if deliveredBy.isEmpty || deliveredBy.count > 200 {
+            problems["by"] = "Please say who delivered it, in at most 200 characters."
+        }
+        let notes = (fields.notes ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if notes.count > 2_000 { problems["notes"] = "Please keep the notes to 2,000 characters." }
-        let date = Self.date(form["date"], now: clock.now)
+        let date = Self.date(fields.date, now: clock.now)
         if date == nil { problems["date"] = "Please give the day of the delivery as YYYY-MM-DD, not in the future." }
         var evidence: DeliveryRecord.Evidence?
         if let file = form.files["evidence"], !file.bytes.isEmpty {
@@ -54,68 +57,86 @@ struct DeliveryController: Sendable {
             }
         }
         guard problems.isEmpty, let position, let channel, let date else {
-            return try await page(request, context, granted, problems: ProblemsView(problems), status: .unprocessableContent)
+            return try await page(
+                request, context, granted, problems: ProblemsView(problems), status: .unprocessableContent)
         }
-        do {
-            _ = try await deliveries.record(
-                petition, targetPosition: position, deliveredAt: date, channel: channel, deliveredBy: deliveredBy, notes: notes, evidence: evidence,
-                by: granted.account.id)
-        } catch let error as DeliveryError {
-            throw AppError(status: .conflict, title: "This delivery cannot be recorded", detail: "Sorry: \(error.description).")
-        }
+        _ = try await deliveries.record(
+            petition, targetPosition: position, deliveredAt: date, channel: channel, deliveredBy: deliveredBy,
+            notes: notes, evidence: evidence,
+            by: granted.account.id)
         catalog.forget(petition)
-        return AccountPages.redirect("\(Self.path(granted))?done=recorded")
+        return AccountPages.redirect(Self.deliveries(granted).path(query: ["done": "recorded"]))
     }
 
     @Sendable func evidence(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewPetitions, request, context)
-        let id = try context.parameters.id("id")
+        let id = try context.parameters.id(.id)
         guard let record = try await records.deliveries(petitionID: granted.petition.id).first(where: { $0.id == id }),
             let evidence = record.evidence
         else { throw AppError.notFound("This delivery has no evidence file.") }
-        let safeName = String(evidence.fileName.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-_".unicodeScalars.contains($0)) })
+        let safeName = String(
+            evidence.fileName.unicodeScalars.filter {
+                $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-_".unicodeScalars.contains($0))
+            })
         return Response(
             status: .ok,
             headers: [
-                .contentType: evidence.contentType, .contentDisposition: "attachment; filename=\"\(safeName.isEmpty ? "evidence" : safeName)\"",
+                .contentType: evidence.contentType,
+                .contentDisposition: "attachment; filename=\"\(safeName.isEmpty ? "evidence" : safeName)\"",
                 .cacheControl: "no-store", .contentSecurityPolicy: "default-src 'none'; sandbox",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: evidence.bytes)))
     }
 
     /// Makes a new private link for a target, shown once on the page that answers, or
-    /// revokes every link of the target.
+    /// revokes every link of the target. Owners only: the link opens the package with names.
     @Sendable func targetLink(_ request: Request, context: Context) async throws -> Response {
-        let granted = try await access.authorize(.editPetitions, request, context)
-        let form = try await forms.form(request, context: context)
+        let granted = try await access.authorize(.manageTargetLinks, request, context)
+        let body = try await forms.form(request, context: context)
         let petition = granted.petition
-        guard let position = Int(form["target"] ?? "").map({ $0 - 1 }), petition.targets.indices.contains(position) else {
-            throw AppError.badRequest("Choose one of the petition's targets.")
-        }
+        // The page offers only the petition's targets: any other was not sent from it.
+        guard let form = try? body.decode(TargetLinkForm.self),
+            let position = Self.targetPosition(form.target, of: petition)
+        else { throw AppError.badRequest("Choose one of the petition's targets.") }
         let now = clock.now
-        if form["intent"] == "revoke" {
+        if form.intent == "revoke" {
             _ = try await links.revokeTargetLinks(
                 petitionID: petition.id, targetPosition: position, at: now,
-                audit: TargetLinks.event(.targetLinksRevoked, petition, targetPosition: position, by: granted.account.id, at: now))
-            return AccountPages.redirect("\(Self.path(granted))?done=revoked")
+                audit: TargetLinks.event(
+                    .targetLinksRevoked, petition, targetPosition: position, by: granted.account.id, at: now))
+            return AccountPages.redirect(Self.deliveries(granted).path(query: ["done": "revoked"]))
         }
-        guard petition.state.hasOpened else {
-            throw AppError(status: .conflict, title: "Not yet", detail: "Targets' links are made once the petition is open.")
-        }
+        guard petition.state.hasOpened else { throw AppError.targetLinksNotYet }
         let (token, hash) = TargetLinks.newToken()
         try await links.insertTargetLink(
             petitionID: petition.id, targetPosition: position, tokenHash: hash, at: now,
-            audit: TargetLinks.event(.targetLinkCreated, petition, targetPosition: position, by: granted.account.id, at: now))
-        let link = NewTargetLink(target: petition.targets[position].name, url: "\(baseURL.absoluteString)/t/\(token)")
+            audit: TargetLinks.event(
+                .targetLinkCreated, petition, targetPosition: position, by: granted.account.id, at: now))
+        let link = NewTargetLink(
+            target: petition.targets[position].name, url: TargetRoute.page(token: token).url(on: baseURL))
         return try await page(request, context, granted, newLink: link)
     }
 
     // MARK: Page
 
-    static let notices = ["recorded": "The delivery is recorded.", "revoked": "The target's links are revoked: they open nothing any more."]
+    static let notices = [
+        "recorded": "The delivery is recorded.",
+        "revoked": "The target's links are revoked: they open nothing any more.",
+    ]
 
-    static func path(_ granted: PetitionAccess.Granted) -> String {
-        "/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)/deliveries"
+    static func deliveries(_ granted: PetitionAccess.Granted) -> OrganizerRoute {
+        .deliveries(organization: granted.organization.organization.slug, petition: granted.petition.slug)
+    }
+
+    /// The index of the target a form names by its 1-based number, checked against the
+    /// petition's targets before any arithmetic: the number is whatever the request says.
+    static func targetPosition(_ field: String?, of petition: Petition) -> Int? {
+        field.flatMap { Int($0) }.flatMap { targetPosition($0, of: petition) }
+    }
+
+    static func targetPosition(_ number: Int, of petition: Petition) -> Int? {
+        guard number >= 1, number <= petition.targets.count else { return nil }
+        return number - 1
     }
 
     /// A day as typed (`YYYY-MM-DD`, noon UTC), or now when left empty; never in the future.
@@ -124,34 +145,48 @@ struct DeliveryController: Sendable {
         guard !text.isEmpty else { return now }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
-        guard let day = formatter.date(from: text)?.addingTimeInterval(12 * 3600), day <= now.addingTimeInterval(14 * 3600) else { return nil }
+        guard let day = formatter.date(from: text)?.addingTimeInterval(12 * 3600),
+            day <= now.addingTimeInterval(14 * 3600)
+        else { return nil }
         return min(day, now)
     }
 
     private func page(
-        _ request: Request, _ context: Context, _ granted: PetitionAccess.Granted, notice: String? = nil, newLink: NewTargetLink? = nil,
+        _ request: Request, _ context: Context, _ granted: PetitionAccess.Granted, notice: String? = nil,
+        newLink: NewTargetLink? = nil,
         problems: ProblemsView = ProblemsView(), status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let petition = granted.petition
         let stored = try await records.deliveries(petitionID: petition.id)
-        let basePath = Self.path(granted)
         let targets = petition.targets.enumerated().map { position, target in
             let rows = stored.filter { $0.targetPosition == position }.map { record in
                 DeliveriesView.Row(
-                    date: ResponseView.dateFormatter.string(from: record.deliveredAt), channel: record.channel.label, by: record.deliveredBy,
-                    notes: record.notes, count: Numbers.grouped(record.treeHead.count), treeSize: String(record.treeHead.size),
-                    evidenceName: record.evidence?.fileName, evidenceURL: record.evidence.map { _ in "\(basePath)/\(record.id.text)/evidence" },
+                    date: ResponseView.dateFormatter.string(from: record.deliveredAt), channel: record.channel.label,
+                    by: record.deliveredBy,
+                    notes: record.notes, count: Numbers.grouped(record.treeHead.count),
+                    treeSize: String(record.treeHead.size),
+                    evidenceName: record.evidence?.fileName,
+                    evidenceURL: record.evidence.map { _ in
+                        OrganizerRoute.evidence(
+                            organization: granted.organization.organization.slug, petition: petition.slug,
+                            delivery: record.id.text
+                        ).path
+                    },
                     evidenceSHA256: record.evidence?.sha256)
             }
             return DeliveriesView.TargetDeliveries(
-                number: position + 1, name: target.name, role: target.role, deliveries: rows, hasDeliveries: !rows.isEmpty)
+                number: position + 1, name: target.name, role: target.role, deliveries: rows,
+                hasDeliveries: !rows.isEmpty)
         }
         let canRecord = granted.allows(.editPetitions) && petition.state.hasOpened
-        return forms.respond("petition-deliveries", request: request, status: status) { csrf in
+        let canManageLinks = granted.allows(.manageTargetLinks) && petition.state.hasOpened
+        return forms.respond(.petitionDeliveries, request: request, status: status) { csrf in
             DeliveriesView(
-                page: forms.layout("Deliveries", context), csrf: csrf, orgSlug: granted.organization.organization.slug, slug: petition.slug,
-                title: petition.title, lang: petition.language, dir: TextDirection.of(language: petition.language), state: petition.state.label,
-                canRecord: canRecord, targets: targets,
+                page: forms.layout("Deliveries", context), csrf: csrf,
+                links: PetitionLinks(organization: granted.organization.organization.slug, petition: petition.slug),
+                title: petition.title, lang: petition.language, dir: TextDirection.of(language: petition.language),
+                state: petition.state.label,
+                canRecord: canRecord, canManageLinks: canManageLinks, targets: targets,
                 channels: DeliveryChannel.allCases.map { DeliveriesView.Channel(value: $0.rawValue, label: $0.label) },
                 newLink: newLink, notice: notice, problems: problems)
         }
@@ -191,13 +226,13 @@ struct DeliveriesView {
 
     var page: Layout
     var csrf: String
-    var orgSlug: String
-    var slug: String
+    var links: PetitionLinks
     var title: String
     var lang: String
     var dir: String
     var state: String
     var canRecord: Bool
+    var canManageLinks: Bool
     var targets: [TargetDeliveries]
     var channels: [Channel]
     var newLink: NewTargetLink?
@@ -214,4 +249,22 @@ extension DeliveryChannel {
         case .onlineForm: "Through an online form"
         }
     }
+}
+
+/// A delivery to record; its evidence file is read apart.
+struct DeliveryForm: Decodable {
+    /// The target's number, from 1.
+    var target: String?
+    var channel: String?
+    var by: String?
+    var notes: String?
+    /// `YYYY-MM-DD`; today when left empty.
+    var date: String?
+}
+
+/// A private link to make for a target, or, with `intent` `revoke`, to revoke all of its.
+struct TargetLinkForm: Decodable {
+    /// The target's number, from 1.
+    var target: Int
+    var intent: String?
 }

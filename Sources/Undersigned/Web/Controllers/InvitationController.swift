@@ -10,55 +10,76 @@ struct InvitationController: Sendable {
     let cookie: SessionCookie
     let forms: AccountPages
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/invitations/:token", use: show)
-        router.post("/invitations/:token/accept", use: accept)
-        router.post("/invitations/:token/create-account", use: createAccount)
+    func addRoutes(to invitations: GroupRouter<InvitationRoute, Context>) {
+        invitations.get(InvitationRoute.invitation, use: show)
+        invitations.post(InvitationRoute.accept, use: accept)
+        invitations.post(InvitationRoute.createAccount, use: createAccount)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        let token = context.parameters.get("token") ?? ""
-        guard let (invitation, organization) = try await organizations.pendingInvitation(token: token) else { throw AppError.invalidInvitation }
+        let token = context.parameters.get(.token) ?? ""
+        guard let (invitation, organization) = try await organizations.pendingInvitation(token: token) else {
+            throw OrganizationError.invalidInvitation
+        }
         return try page(invitation, organization, token: token, request: request, context: context, status: .ok)
     }
 
     @Sendable func accept(_ request: Request, context: Context) async throws -> Response {
-        let token = context.parameters.get("token") ?? ""
+        let token = context.parameters.get(.token) ?? ""
         let account = try request.requireSignedIn(context).account
         _ = try await forms.form(request, context: context)
         let organization = try await organizations.accept(token: token, by: account)
-        return AccountPages.redirect("/org/\(organization.slug)")
+        return AccountPages.redirect(OrganizationRoute.organization(slug: organization.slug).path)
     }
 
     @Sendable func createAccount(_ request: Request, context: Context) async throws -> Response {
-        let token = context.parameters.get("token") ?? ""
-        let body = try await forms.form(request, context: context)
+        let token = context.parameters.get(.token) ?? ""
+        let form = try await forms.form(NewAccountForm.self, request, context: context)
         do {
             let (_, organization, session) = try await organizations.acceptCreatingAccount(
-                token: token, name: body["name"], password: body["password"] ?? "", confirmation: body["confirmation"] ?? "",
+                token: token, name: form.name, password: form.password ?? "",
+                confirmation: form.confirmation ?? "",
                 previousSession: cookie.token(in: request))
             return AccountPages.redirect(
-                "/org/\(organization.slug)", cookies: [cookie.setting(session, maxAgeSeconds: sessions.settings.sessionLifetimeDays * 86_400)])
+                OrganizationRoute.organization(slug: organization.slug).path,
+                cookies: [cookie.setting(session, maxAgeSeconds: Int(sessions.lifetime))])
         } catch let problems as FormProblems {
-            guard let (invitation, organization) = try await organizations.pendingInvitation(token: token) else { throw AppError.invalidInvitation }
+            guard let (invitation, organization) = try await organizations.pendingInvitation(token: token) else {
+                throw OrganizationError.invalidInvitation
+            }
             return try page(
-                invitation, organization, token: token, request: request, context: context, status: .unprocessableContent,
-                name: String((body["name"] ?? "").prefix(100)), problems: problems)
+                invitation, organization, token: token, request: request, context: context,
+                status: .unprocessableContent,
+                name: String((form.name ?? "").prefix(100)), problems: problems)
         }
     }
 
     private func page(
-        _ invitation: Invitation, _ organization: Organization, token: String, request: Request, context: Context, status: HTTPResponse.Status,
+        _ invitation: Invitation, _ organization: Organization, token: String, request: Request, context: Context,
+        status: HTTPResponse.Status,
         name: String = "", problems: FormProblems = FormProblems()
     ) throws -> Response {
         let account = context.signedIn?.account
         let addressed = account.map { organizations.isAddressed(invitation, to: $0) } ?? false
         let email = try organizations.email(of: invitation)
-        return forms.respond("invitation", request: request, status: status) { csrf in
+        return forms.respond(.invitation, request: request, status: status) { csrf in
             InvitationView(
-                page: forms.layout("Join \(organization.name)", context), csrf: csrf, action: "/invitations/\(token)", organization: organization.name,
-                role: invitation.role.rawValue, canAccept: addressed, otherAccount: addressed ? nil : account?.name, anonymous: account == nil,
+                page: forms.layout("Join \(organization.name)", context), csrf: csrf,
+                acceptPath: InvitationRoute.accept(token: token).path,
+                createAccountPath: InvitationRoute.createAccount(token: token).path,
+                signInPath: AccountRoute.signIn.path(query: ["next": InvitationRoute.invitation(token: token).path]),
+                organization: organization.name,
+                role: invitation.role.rawValue, canAccept: addressed, otherAccount: addressed ? nil : account?.name,
+                anonymous: account == nil,
                 email: email, name: name, problems: ProblemsView(problems))
         }
     }
+}
+
+/// The account an invitation creates: its name and password, typed twice. The address is
+/// the invited one.
+struct NewAccountForm: Decodable {
+    var name: String?
+    var password: String?
+    var confirmation: String?
 }

@@ -10,12 +10,15 @@ struct LogController<Context: RequestContext>: Sendable {
     let key: LogSigningKey.Public
     let presenter: PetitionPresenter
 
-    func addRoutes(to router: some RouterMethods<Context>, api: RouterGroup<Context>) {
-        router.get("/p/:slug/receipt", use: receiptPage)
-        router.get("/.well-known/undersigned/log-key", use: publicKey)
-        api.get("petitions/:slug/receipts/:code", use: receipt)
-        api.get("petitions/:slug/log", use: latestHead)
-        api.get("petitions/:slug/log/consistency", use: consistency)
+    func addRoutes(
+        to site: GroupRouter<SiteRoute, Context>, petitions: GroupRouter<PetitionRoute, Context>,
+        api: GroupRouter<APIRoute, Context>
+    ) {
+        petitions.get(PetitionRoute.receipt, use: receiptPage)
+        site.get(.logKey, use: publicKey)
+        api.get(APIRoute.receipt, use: receipt)
+        api.get(APIRoute.log, use: latestHead)
+        api.get(APIRoute.consistency, use: consistency)
     }
 
     // MARK: Resources
@@ -60,27 +63,38 @@ struct LogController<Context: RequestContext>: Sendable {
 
     @Sendable func receiptPage(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
+        let code = request.uri.queryParameters.get("code") ?? ""
         var view = ReceiptPageView(
-            page: presenter.layout(title: "Check a receipt", for: petition), petition: try await presenter.petitionView(petition),
-            code: request.uri.queryParameters.get("code") ?? "", scriptPath: presenter.pages.receiptScriptPath)
+            page: presenter.layout(title: "Check a receipt", for: petition),
+            petition: try await presenter.petitionView(petition),
+            code: code, scriptPath: presenter.pages.receiptScriptPath,
+            proofPath: APIRoute.receipt(slug: petition.slug, code: code).path,
+            receiptAPIExample: APIRoute.receipt(slug: petition.slug, code: "CODE").path,
+            consistencyAPIExample: APIRoute.consistency(slug: petition.slug).path(query: ["from": "A", "to": "B"]))
         let head = try await heads.latest(for: petition.id)
         view.treeHead = head.map(TreeHeadView.init)
         if !view.code.isEmpty {
             guard view.code.utf8.count <= 64 else { throw AppError.badRequest("A receipt code is 22 characters long.") }
-            view.result = ReceiptResultView(try await ReceiptCheck.check(code: view.code, petitionID: petition.id, logs: logs, treeHead: head))
+            view.result = ReceiptResultView(
+                try await ReceiptCheck.check(code: view.code, petitionID: petition.id, logs: logs, treeHead: head))
         }
-        return presenter.pages.response("receipt", view, headers: [.xRobotsTag: "noindex"])
+        return presenter.pages.response(.receipt, view, headers: [.xRobotsTag: "noindex"])
     }
 
     @Sendable func receipt(_ request: Request, context: Context) async throws -> ReceiptResource {
         let petition = try await petition(from: context)
-        guard let code = context.parameters.get("code"), code.utf8.count <= 64 else { throw AppError.badRequest("A receipt code is 22 characters long.") }
-        let check = try await ReceiptCheck.check(code: code, petitionID: petition.id, logs: logs, treeHead: try await heads.latest(for: petition.id))
+        guard let code = context.parameters.get(.code), code.utf8.count <= 64 else {
+            throw AppError.badRequest("A receipt code is 22 characters long.")
+        }
+        let check = try await ReceiptCheck.check(
+            code: code, petitionID: petition.id, logs: logs, treeHead: try await heads.latest(for: petition.id))
         let confirmation = check.entries.last { $0.entry.kind == .confirmation }
         return ReceiptResource(
             petitionID: petition.id.text, receiptHash: check.receiptHash.hex, status: check.status.rawValue,
             entries: check.entries.map {
-                EntryResource(index: $0.position, kind: $0.entry.kind.rawValue, recordedAt: $0.entry.recordedAt.millis, leafHash: $0.entry.leafHash.hex)
+                EntryResource(
+                    index: $0.position, kind: $0.entry.kind.rawValue, recordedAt: $0.entry.recordedAt.millis,
+                    leafHash: $0.entry.leafHash.hex)
             },
             treeHead: check.treeHead.map(PublishedTreeHead.init), auditPath: check.auditPath?.map(\.hex),
             leafIndex: check.auditPath == nil ? nil : confirmation?.position)
@@ -88,16 +102,20 @@ struct LogController<Context: RequestContext>: Sendable {
 
     @Sendable func latestHead(_ request: Request, context: Context) async throws -> LogResource {
         let petition = try await petition(from: context)
-        return LogResource(petitionID: petition.id.text, treeHead: try await heads.published(for: petition.id).published)
+        return LogResource(
+            petitionID: petition.id.text, treeHead: try await heads.published(for: petition.id).published)
     }
 
     @Sendable func consistency(_ request: Request, context: Context) async throws -> ConsistencyResource {
         let petition = try await petition(from: context)
-        guard let from = request.uri.queryParameters.get("from", as: UInt64.self), let to = request.uri.queryParameters.get("to", as: UInt64.self),
+        guard let from = request.uri.queryParameters.get("from", as: UInt64.self),
+            let to = request.uri.queryParameters.get("to", as: UInt64.self),
             from <= to
         else { throw AppError.badRequest("Give two tree sizes, `from` no larger than `to`.") }
         let signed = try await heads.latest(for: petition.id)?.size ?? 0
-        guard to <= signed else { throw AppError.badRequest("`to` is larger than the latest signed tree head (\(signed)).") }
+        guard to <= signed else {
+            throw AppError.badRequest("`to` is larger than the latest signed tree head (\(signed)).")
+        }
         let proof = try await LogProofs(store: logs).consistency(petitionID: petition.id, from: from, to: to)
         return ConsistencyResource(from: from, to: to, proof: proof.map(\.hex))
     }
@@ -107,90 +125,10 @@ struct LogController<Context: RequestContext>: Sendable {
     }
 
     private func petition(from context: Context) async throws -> Petition {
-        guard let slug = context.parameters.get("slug"), let petition = try await catalog.publicPetition(slug: slug) else {
+        guard let slug = context.parameters.get(.slug), let petition = try await catalog.publicPetition(slug: slug)
+        else {
             throw AppError.notFound("There is no petition at this address.")
         }
         return petition
-    }
-}
-
-/// The latest signed tree head of each petition, re-read at most every second.
-/// Its published forms are made once per read too, not once per request: the petition page
-/// and the count API show them on every hit.
-final class TreeHeads: Sendable {
-    struct Latest: Sendable {
-        var head: SignedTreeHead?
-        var published: PublishedTreeHead?
-        var logLine: String
-    }
-
-    private let store: any SignatureLogStore
-    private let cache = ExpiringCache<UUID, Latest>(lifetime: .seconds(1))
-
-    init(store: any SignatureLogStore) {
-        self.store = store
-    }
-
-    func latest(for petitionID: UUID) async throws -> SignedTreeHead? {
-        try await published(for: petitionID).head
-    }
-
-    func published(for petitionID: UUID) async throws -> Latest {
-        try await cache.value(for: petitionID) {
-            let head = try await store.latestTreeHead(petitionID: petitionID)
-            return Latest(head: head, published: head.map(PublishedTreeHead.init), logLine: PetitionView.logLine(head))
-        }
-    }
-}
-
-struct ReceiptPageView {
-    var page: Layout
-    var petition: PetitionView
-    var code: String
-    var scriptPath: String
-    var treeHead: TreeHeadView?
-    var result: ReceiptResultView?
-}
-
-struct TreeHeadView {
-    var size: UInt64
-    var count: String
-    var root: String
-    var signedAt: String
-    var keyID: String
-
-    init(_ head: SignedTreeHead) {
-        size = head.size
-        count = Numbers.grouped(head.count)
-        root = head.root.hex
-        signedAt = ISO8601DateFormatter().string(from: head.timestamp)
-        keyID = head.keyID
-    }
-}
-
-struct ReceiptResultView {
-    var counted = false
-    var awaiting = false
-    var withdrawn = false
-    var invalidated = false
-    var unknown = false
-    var receiptHash: String
-    var position: UInt64?
-    var auditPath: [String]
-    /// Stored, not computed: templates read stored properties only.
-    var hasAuditPath: Bool
-
-    init(_ check: ReceiptCheck) {
-        switch check.status {
-        case .counted: counted = true
-        case .awaitingTreeHead: awaiting = true
-        case .withdrawn: withdrawn = true
-        case .invalidated: invalidated = true
-        case .unknown: unknown = true
-        }
-        receiptHash = check.receiptHash.hex
-        position = check.entries.last { $0.entry.kind == .confirmation }?.position
-        auditPath = check.auditPath?.map(\.hex) ?? []
-        hasAuditPath = !auditPath.isEmpty
     }
 }

@@ -16,13 +16,15 @@ struct ModerationController: Sendable {
     let forms: AccountPages
     let review: PetitionReview
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/admin/review", use: queue)
-        router.get("/admin/petitions/:petition", use: show)
-        router.post("/admin/petitions/:petition/approve", use: approve)
-        router.post("/admin/petitions/:petition/reject", use: reject)
-        router.post("/admin/petitions/:petition/take-down", use: takeDown)
-        router.post("/admin/petitions/:petition/dismiss-reports", use: dismissReports)
+    func addRoutes(to admin: GroupRouter<AdminRoute, Context>) {
+        admin.get(.review, use: queue)
+        admin.get(AdminRoute.petition, use: show)
+        admin.post(AdminRoute.approve, use: approve)
+        admin.post(AdminRoute.reject, use: reject)
+        admin.post(AdminRoute.takeDown, use: takeDown)
+        admin.post(AdminRoute.dismissReports, use: dismissReports)
+        admin.post(AdminRoute.approveTranslation, use: approveTranslation)
+        admin.post(AdminRoute.rejectTranslation, use: rejectTranslation)
     }
 
     static let notices = [
@@ -30,6 +32,8 @@ struct ModerationController: Sendable {
         "rejected": "The petition is back in draft. Its organization's owners are told why by email.",
         "taken-down": "The petition is taken down: its address now shows only its title, the date and your reason.",
         "dismissed": "The reports are dismissed.",
+        "translation-approved": "The translation is public. Its organization's owners are told by email.",
+        "translation-rejected": "The translation is removed. Its organization's owners are told why by email.",
     ]
 
     // MARK: Pages
@@ -38,8 +42,9 @@ struct ModerationController: Sendable {
         _ = try OrganizationAccess.requireAdmin(.moderatePetitions, request, context)
         let pending = try await moderation.pendingReview()
         let reported = try await reports.reportedPetitions()
+        let translated = try await moderation.translationsAwaitingReview()
         var names: [UUID: String] = [:]
-        for petition in pending + reported.map(\.petition) {
+        for petition in pending + reported.map(\.petition) + translated {
             guard let id = petition.organizationID, names[id] == nil else { continue }
             names[id] = try await organizations.organization(id: id)?.name
         }
@@ -47,24 +52,39 @@ struct ModerationController: Sendable {
             petition.organizationID.flatMap { names[$0] } ?? "this instance"
         }
         let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }
-        return forms.respond("review-queue", request: request) { csrf in
+        return forms.respond(.reviewQueue, request: request) { csrf in
             let pendingRows = pending.map { petition in
                 ReviewQueueView.Pending(
-                    petition: PetitionHeading(petition), organization: organization(of: petition), summary: petition.summary,
-                    targets: petition.targets.map(TargetView.init), bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown),
+                    petition: PetitionHeading(petition), organization: organization(of: petition),
+                    summary: petition.summary,
+                    targets: petition.targets.map(TargetView.init),
+                    bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown),
                     submittedAt: petition.stateChangedAt.map(AuditView.time) ?? "",
-                    actions: actions(for: petition, reports: 0, csrf: csrf, from: "queue"))
+                    actions: actions(for: petition, reports: 0, csrf: csrf, from: "queue"),
+                    image: petition.image.map { ImageView($0, at: AdminRoute.image(petition: petition.slug)) },
+                    goal: Numbers.grouped(petition.goal), translationCount: petition.translationsAwaitingReview.count)
             }
             let reportedRows = reported.map { entry in
                 ReviewQueueView.Reported(
-                    petition: PetitionHeading(entry.petition), organization: organization(of: entry.petition), state: entry.petition.state.words,
+                    petition: PetitionHeading(entry.petition), organization: organization(of: entry.petition),
+                    state: entry.petition.state.words,
                     count: entry.reports.count, reasons: ReviewQueueView.ReasonCount.counts(entry.reports),
-                    firstAt: AuditView.time(entry.reports[0].createdAt), lastAt: AuditView.time(entry.reports[entry.reports.count - 1].createdAt),
+                    firstAt: AuditView.time(entry.reports[0].createdAt),
+                    lastAt: AuditView.time(entry.reports[entry.reports.count - 1].createdAt),
                     actions: actions(for: entry.petition, reports: entry.reports.count, csrf: csrf, from: "queue"))
             }
+            let translatedRows = translated.map { petition in
+                ReviewQueueView.Translated(
+                    petition: PetitionHeading(petition), organization: organization(of: petition),
+                    languages: petition.translationsAwaitingReview.map { PetitionLanguage.name(of: $0.language) }
+                        .joined(separator: ", "))
+            }
             return ReviewQueueView(
-                page: forms.layout("Moderation", context), notice: notice, reviewRequired: review == .required, pending: pendingRows,
-                hasPending: !pendingRows.isEmpty, reported: reportedRows, hasReported: !reportedRows.isEmpty)
+                page: forms.layout("Moderation", context), notice: notice, reviewRequired: review == .required,
+                pending: pendingRows,
+                hasPending: !pendingRows.isEmpty, reported: reportedRows, hasReported: !reportedRows.isEmpty,
+                translated: translatedRows,
+                hasTranslated: !translatedRows.isEmpty)
         }
     }
 
@@ -84,14 +104,14 @@ struct ModerationController: Sendable {
     }
 
     @Sendable func reject(_ request: Request, context: Context) async throws -> Response {
-        try await decide(request, context, done: "rejected") { petition, moderator, body in
-            try await moderation.reject(petition, reason: body["reason"], by: moderator)
+        try await decide(request, context, done: "rejected") { petition, moderator, form in
+            try await moderation.reject(petition, reason: form.reason, by: moderator)
         }
     }
 
     @Sendable func takeDown(_ request: Request, context: Context) async throws -> Response {
-        try await decide(request, context, done: "taken-down") { petition, moderator, body in
-            try await moderation.takeDown(petition, reason: body["reason"], by: moderator)
+        try await decide(request, context, done: "taken-down") { petition, moderator, form in
+            try await moderation.takeDown(petition, reason: form.reason, by: moderator)
         }
     }
 
@@ -101,32 +121,55 @@ struct ModerationController: Sendable {
         }
     }
 
+    @Sendable func approveTranslation(_ request: Request, context: Context) async throws -> Response {
+        try await decide(request, context, done: "translation-approved") { petition, moderator, _ in
+            try await moderation.review(
+                translation: try language(from: context), of: petition, approve: true, reason: nil, by: moderator)
+        }
+    }
+
+    @Sendable func rejectTranslation(_ request: Request, context: Context) async throws -> Response {
+        try await decide(request, context, done: "translation-rejected") { petition, moderator, form in
+            try await moderation.review(
+                translation: try language(from: context), of: petition, approve: false, reason: form.reason,
+                by: moderator)
+        }
+    }
+
+    private func language(from context: Context) throws -> String {
+        guard let language = context.parameters.get(.language), PetitionContent.isLanguageTag(language) else {
+            throw AppError.notFound("This petition has no translation in that language.")
+        }
+        return language
+    }
+
     /// Who may, then what, then the form's token, then the decision. A reason that is
     /// missing or too long brings the petition's page back with the message; a move its
     /// state does not allow (approved a moment ago by another moderator, say) is a 409 page.
     private func decide(
-        _ request: Request, _ context: Context, done: String, _ decision: (Petition, Account, FormBody) async throws -> Void
+        _ request: Request, _ context: Context, done: String,
+        _ decision: (Petition, Account, DecisionForm) async throws -> Void
     ) async throws -> Response {
         let moderator = try OrganizationAccess.requireAdmin(.moderatePetitions, request, context)
         let petition = try await petition(from: context)
-        let body = try await forms.form(request, context: context)
+        let form = try await forms.form(DecisionForm.self, request, context: context)
         do {
-            try await decision(petition, moderator, body)
+            try await decision(petition, moderator, form)
         } catch let problems as FormProblems {
             return try await page(petition, request: request, context: context, status: .unprocessableContent) { view in
                 view.problems = ProblemsView(problems)
-                view.reason = String((body["reason"] ?? "").prefix(1_100))
+                view.reason = String((form.reason ?? "").prefix(1_100))
             }
         }
         catalog.forget(petition)
-        let back = body["from"] == "queue" ? "/admin/review" : "/admin/petitions/\(petition.slug)"
-        return AccountPages.redirect("\(back)?done=\(done)")
+        let back = form.from == "queue" ? AdminRoute.review : AdminRoute.petition(slug: petition.slug)
+        return AccountPages.redirect(back.path(query: ["done": done]))
     }
 
     // MARK: Helpers
 
     private func petition(from context: Context) async throws -> Petition {
-        guard let slug = context.parameters.get("petition"), PetitionCatalog.isPlausibleSlug(slug),
+        guard let slug = context.parameters.get(.petition), PetitionCatalog.isPlausibleSlug(slug),
             let petition = try await petitions.petition(slug: slug)
         else { throw AppError.notFound("There is no petition at this address.") }
         return petition
@@ -134,7 +177,8 @@ struct ModerationController: Sendable {
 
     private func actions(for petition: Petition, reports: Int, csrf: String, from: String) -> ModerationActions {
         ModerationActions(
-            slug: petition.slug, csrf: csrf, from: from, canReview: petition.state == .pendingReview, canTakeDown: petition.state != .takenDown,
+            slug: petition.slug, csrf: csrf, from: from, canReview: petition.state == .pendingReview,
+            canTakeDown: petition.state != .takenDown,
             hasReports: reports > 0)
     }
 
@@ -145,17 +189,51 @@ struct ModerationController: Sendable {
         var organization: Organization?
         if let id = petition.organizationID { organization = try await organizations.organization(id: id) }
         let openReports = try await reports.open(of: petition)
-        let preview = try await presenter.petitionView(petition, withBody: true)
-        return forms.respond("moderation-petition", request: request, status: status) { csrf in
+        var preview = try await presenter.petitionView(petition, withBody: true)
+        preview.image = petition.image.map { ImageView($0, at: AdminRoute.image(petition: petition.slug)) }
+        return forms.respond(.moderationPetition, request: request, status: status) { csrf in
             var view = ModerationPetitionView(
-                page: forms.layout("Moderation: \(petition.title)", context), notice: notice, problems: ProblemsView(), petition: preview,
-                state: petition.state.words, stateReason: petition.stateReason, isTakenDown: petition.state == .takenDown,
-                isPublic: petition.isPublic && petition.state != .takenDown, stateChangedAt: petition.stateChangedAt.map(AuditView.time),
-                organization: organization?.name, organizationSlug: organization?.slug,
-                reports: openReports.map { .init(reason: $0.reason.label, details: $0.details, at: AuditView.time($0.createdAt)) },
-                actions: actions(for: petition, reports: openReports.count, csrf: csrf, from: "petition"), reason: "")
+                page: forms.layout("Moderation: \(petition.title)", context), notice: notice, problems: ProblemsView(),
+                petition: preview, publicPath: PetitionRoute.page(slug: petition.slug).path,
+                responsesPath: AdminRoute.responses(petition: petition.slug).path,
+                state: petition.state.words, stateReason: petition.stateReason,
+                isTakenDown: petition.state == .takenDown,
+                isPublic: petition.isPublic && petition.state != .takenDown,
+                stateChangedAt: petition.stateChangedAt.map(AuditView.time),
+                organization: organization?.name,
+                organizationPath: organization.map { OrganizationRoute.organization(slug: $0.slug).path },
+                organizationAuditPath: organization.map { OrganizationRoute.audit(organization: $0.slug).path },
+                reports: openReports.map {
+                    .init(reason: $0.reason.label, details: $0.details, at: AuditView.time($0.createdAt))
+                },
+                actions: actions(for: petition, reports: openReports.count, csrf: csrf, from: "petition"), reason: "",
+                translations: petition.translationsAwaitingReview.map { translation in
+                    ModerationPetitionView.Translation(
+                        approveTranslationPath: AdminRoute.approveTranslation(
+                            petition: petition.slug, language: translation.language
+                        )
+                        .path,
+                        rejectTranslationPath: AdminRoute.rejectTranslation(
+                            petition: petition.slug, language: translation.language
+                        )
+                        .path,
+                        csrf: csrf, language: translation.language,
+                        name: PetitionLanguage.name(of: translation.language),
+                        dir: TextDirection.of(language: translation.language), title: translation.title,
+                        summary: translation.summary,
+                        bodyHTML: MarkdownRenderer.html(from: translation.bodyMarkdown),
+                        canDecide: petition.isPublic && petition.state != .takenDown)
+                },
+                hasTranslations: !petition.translationsAwaitingReview.isEmpty)
             adjust(&view)
             return view
         }
     }
+}
+
+/// A moderator's decision: the reason given, when one is, and the page it was taken from.
+struct DecisionForm: Decodable {
+    var reason: String?
+    /// `queue` when taken from the review queue, which is shown again after.
+    var from: String?
 }

@@ -5,9 +5,9 @@ struct OperationsController<Context: RequestContext>: Sendable {
     let database: any Database
     let pages: Pages
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/healthz", use: health)
-        router.get("/static/:file", use: staticFile)
+    func addRoutes(to site: GroupRouter<SiteRoute, Context>) {
+        site.get(.health, use: health)
+        site.get(SiteRoute.staticFile, use: staticFile)
     }
 
     struct Health: ResponseEncodable {
@@ -15,9 +15,7 @@ struct OperationsController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func health(_ request: Request, context: Context) async throws -> Response {
-        guard await database.isReachable() else {
-            throw AppError(status: .serviceUnavailable, title: "Database unreachable", detail: "The database does not answer.")
-        }
+        guard await database.isReachable() else { throw AppError.databaseUnreachable }
         var response = try Health(status: "ok").response(from: request, context: context)
         response.headers[.cacheControl] = "no-store"
         return response

@@ -14,36 +14,37 @@ struct OrganizationController: Sendable {
     let forms: AccountPages
     let clock: WallClock
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/org/new", use: newForm)
-        router.post("/org/new", use: create)
-        router.get("/org/:slug", use: show)
-        router.post("/org/:slug/invitations", use: invite)
-        router.post("/org/:slug/invitations/:id/revoke", use: revokeInvitation)
-        router.post("/org/:slug/members/:id/role", use: changeRole)
-        router.post("/org/:slug/members/:id/remove", use: removeMember)
-        router.post("/org/:slug/key", use: setKey)
-        router.post("/org/:slug/key/remove", use: removeKey)
+    func addRoutes(to organizations: GroupRouter<OrganizationRoute, Context>) {
+        organizations.get(.newOrganization, use: newForm)
+        organizations.post(.newOrganization, use: create)
+        organizations.get(OrganizationRoute.organization, use: show)
+        organizations.post(OrganizationRoute.invite, use: invite)
+        organizations.post(OrganizationRoute.revokeInvitation, use: revokeInvitation)
+        organizations.post(OrganizationRoute.changeRole, use: changeRole)
+        organizations.post(OrganizationRoute.removeMember, use: removeMember)
+        organizations.post(OrganizationRoute.setKey, use: setKey)
+        organizations.post(OrganizationRoute.removeKey, use: removeKey)
     }
 
     @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
         _ = try request.requireSignedIn(context)
-        return forms.respond("organization-new", request: request) { csrf in
+        return forms.respond(.organizationNew, request: request) { csrf in
             NewOrganizationView(page: forms.layout("Create an organization", context), csrf: csrf)
         }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let account = try request.requireSignedIn(context).account
-        let body = try await forms.form(request, context: context)
+        let form = try await forms.form(NewOrganizationForm.self, request, context: context)
         do {
-            let organization = try await organizations.create(name: body["name"], slug: body["slug"], by: account)
-            return AccountPages.redirect("/org/\(organization.slug)")
+            let organization = try await organizations.create(name: form.name, slug: form.slug, by: account)
+            return AccountPages.redirect(OrganizationRoute.organization(slug: organization.slug).path)
         } catch let problems as FormProblems {
-            return forms.respond("organization-new", request: request, status: .unprocessableContent) { csrf in
+            return forms.respond(.organizationNew, request: request, status: .unprocessableContent) { csrf in
                 NewOrganizationView(
-                    page: forms.layout("Create an organization", context), csrf: csrf, name: String((body["name"] ?? "").prefix(100)),
-                    slug: String((body["slug"] ?? "").prefix(50)), problems: ProblemsView(problems))
+                    page: forms.layout("Create an organization", context), csrf: csrf,
+                    name: String((form.name ?? "").prefix(100)),
+                    slug: String((form.slug ?? "").prefix(50)), problems: ProblemsView(problems))
             }
         }
     }
@@ -56,14 +57,15 @@ struct OrganizationController: Sendable {
 
     @Sendable func invite(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.manageMembers, request, context)
-        let body = try await forms.form(request, context: context)
+        let form = try await forms.form(InvitationForm.self, request, context: context)
         do {
-            try await organizations.invite(email: body["email"], role: body["role"], to: granted.organization, by: granted.account)
-            return AccountPages.redirect("/org/\(granted.organization.slug)?done=invited")
+            try await organizations.invite(
+                email: form.email, role: form.role, to: granted.organization, by: granted.account)
+            return Self.redirect(granted, done: "invited")
         } catch let problems as FormProblems {
             return try await page(granted, request: request, context: context, status: .unprocessableContent) { view in
-                view.inviteEmail = String((body["email"] ?? "").prefix(254))
-                view.inviteRoles = RoleOption.all(selected: OrganizationRole(rawValue: body["role"] ?? "") ?? .editor)
+                view.inviteEmail = String((form.email ?? "").prefix(254))
+                view.inviteRoles = RoleOption.all(selected: OrganizationRole(rawValue: form.role ?? "") ?? .editor)
                 view.problems = ProblemsView(problems)
             }
         }
@@ -71,39 +73,43 @@ struct OrganizationController: Sendable {
 
     @Sendable func revokeInvitation(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.manageMembers, request, context)
-        let id = try context.parameters.id("id")
+        let id = try context.parameters.id(.id)
         _ = try await forms.form(request, context: context)
         try await organizations.revokeInvitation(id: id, of: granted.organization, by: granted.account)
-        return AccountPages.redirect("/org/\(granted.organization.slug)?done=withdrawn")
+        return Self.redirect(granted, done: "withdrawn")
     }
 
     @Sendable func changeRole(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.manageMembers, request, context)
-        let memberID = try context.parameters.id("id")
+        let memberID = try context.parameters.id(.id)
         let body = try await forms.form(request, context: context)
-        try await organizations.changeRole(of: memberID, to: body["role"], in: granted.organization, by: granted.account)
-        return AccountPages.redirect("/org/\(granted.organization.slug)?done=role")
+        // The page offers only the roles there are: any other was not sent from it.
+        guard let change = try? body.decode(RoleForm.self) else { throw AppError.unknownRole }
+        try await organizations.changeRole(
+            of: memberID, to: change.role, in: granted.organization, by: granted.account)
+        return Self.redirect(granted, done: "role")
     }
 
     @Sendable func removeMember(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.manageMembers, request, context)
-        let memberID = try context.parameters.id("id")
+        let memberID = try context.parameters.id(.id)
         _ = try await forms.form(request, context: context)
         try await organizations.remove(memberID, from: granted.organization, by: granted.account)
         // Whoever removed themselves can no longer see the organization.
         let stillMember = try await store.role(of: granted.account.id, in: granted.organization.id) != nil
-        return AccountPages.redirect(stillMember || granted.account.isAdmin ? "/org/\(granted.organization.slug)?done=removed" : "/account")
+        guard stillMember || granted.account.isAdmin else { return AccountPages.redirect(AccountRoute.account.path) }
+        return Self.redirect(granted, done: "removed")
     }
 
     @Sendable func setKey(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.manageOrganizationKey, request, context)
-        let body = try await forms.form(request, context: context)
+        let form = try await forms.form(OrganizationKeyForm.self, request, context: context)
         do {
-            try await keys.set(text: body["key"], of: granted.organization, by: granted.account)
-            return AccountPages.redirect("/org/\(granted.organization.slug)?done=key#package-key")
+            try await keys.set(text: form.key, of: granted.organization, by: granted.account)
+            return Self.redirect(granted, done: "key", fragment: "package-key")
         } catch let problems as FormProblems {
             return try await page(granted, request: request, context: context, status: .unprocessableContent) { view in
-                view.keyForm = .init(text: String((body["key"] ?? "").prefix(200)), problems: ProblemsView(problems))
+                view.keyForm = .init(text: String((form.key ?? "").prefix(200)), problems: ProblemsView(problems))
             }
         }
     }
@@ -112,50 +118,105 @@ struct OrganizationController: Sendable {
         let granted = try await access.authorize(.manageOrganizationKey, request, context)
         _ = try await forms.form(request, context: context)
         try await keys.remove(from: granted.organization, by: granted.account)
-        return AccountPages.redirect("/org/\(granted.organization.slug)?done=key-removed#package-key")
+        return Self.redirect(granted, done: "key-removed", fragment: "package-key")
+    }
+
+    /// Back to the organization's page, which says what was done.
+    private static func redirect(_ granted: OrganizationAccess.Granted, done: String, fragment: String? = nil)
+        -> Response
+    {
+        AccountPages.redirect(
+            OrganizationRoute.organization(slug: granted.organization.slug).path(
+                query: ["done": done], fragment: fragment))
     }
 
     static let notices = [
-        "invited": "The invitation is on its way.", "withdrawn": "The invitation is withdrawn.", "role": "The role is changed.",
-        "removed": "The member is removed.", "key": "The public key is saved: delivery packages are now encrypted to it.",
+        "invited": "The invitation is on its way.", "withdrawn": "The invitation is withdrawn.",
+        "role": "The role is changed.",
+        "removed": "The member is removed.",
+        "key": "The public key is saved: delivery packages are now encrypted to it.",
         "key-removed": "The public key is removed: delivery packages are no longer encrypted.",
     ]
 
     private func page(
-        _ granted: OrganizationAccess.Granted, request: Request, context: Context, status: HTTPResponse.Status, notice: String? = nil,
+        _ granted: OrganizationAccess.Granted, request: Request, context: Context, status: HTTPResponse.Status,
+        notice: String? = nil,
         adjust: (inout OrganizationView) -> Void = { _ in }
     ) async throws -> Response {
         let organization = granted.organization
         let canManage = granted.allows(.manageMembers)
         let members = try await store.members(of: organization.id).map {
-            OrganizationView.MemberRow(id: $0.accountID.text, name: $0.name, role: $0.role.rawValue, roles: RoleOption.all(selected: $0.role))
+            OrganizationView.MemberRow(
+                id: $0.accountID.text, name: $0.name, role: $0.role.rawValue, roles: RoleOption.all(selected: $0.role),
+                changeRolePath: OrganizationRoute.changeRole(organization: organization.slug, member: $0.accountID.text)
+                    .path,
+                removeMemberPath: OrganizationRoute.removeMember(
+                    organization: organization.slug, member: $0.accountID.text
+                )
+                .path)
         }
         var invitations: [OrganizationView.InvitationRow] = []
         if canManage {
             for invitation in try await store.pendingInvitations(of: organization.id, now: clock.now) {
                 invitations.append(
                     OrganizationView.InvitationRow(
-                        id: invitation.id.text, email: try organizations.email(of: invitation), role: invitation.role.rawValue,
+                        revokeInvitationPath: OrganizationRoute.revokeInvitation(
+                            organization: organization.slug, invitation: invitation.id.text
+                        ).path,
+                        email: try organizations.email(of: invitation),
+                        role: invitation.role.rawValue,
                         expires: AuditView.time(invitation.expiresAt)))
             }
         }
         let petitionRows = try await petitions.petitions(organizationID: organization.id).map { petition in
             OrganizationView.PetitionRow(
-                petitionSlug: petition.slug, title: petition.title, lang: petition.language, dir: TextDirection.of(language: petition.language),
+                path: OrganizerRoute.petition(organization: organization.slug, petition: petition.slug).path,
+                packagePath: OrganizerRoute.package(organization: organization.slug, petition: petition.slug).path,
+                title: petition.title, lang: petition.language,
+                dir: TextDirection.of(language: petition.language),
                 state: petition.state.label, created: AuditView.time(petition.createdAt), isPublic: petition.isPublic)
         }
         let key = try await store.publicKey(of: organization.id).map {
-            OrganizationView.KeyView(fingerprint: $0.key.fingerprint, text: $0.key.text, setAt: AuditView.time($0.setAt))
+            OrganizationView.KeyView(
+                fingerprint: $0.key.fingerprint, text: $0.key.text, setAt: AuditView.time($0.setAt))
         }
-        return forms.respond("organization", request: request, status: status) { csrf in
+        return forms.respond(.organization, request: request, status: status) { csrf in
             var view = OrganizationView(
-                page: forms.layout(organization.name, context), csrf: csrf, slug: organization.slug, name: organization.name,
-                role: granted.role?.rawValue ?? "instance admin", canManage: canManage, canViewAudit: granted.allows(.viewAuditLog),
-                canEditPetitions: granted.allows(.editPetitions), notice: notice, petitions: petitionRows, hasPetitions: !petitionRows.isEmpty,
-                canExport: granted.allows(.exportSignatures), members: members, invitations: invitations, hasInvitations: !invitations.isEmpty, key: key,
+                page: forms.layout(organization.name, context), csrf: csrf,
+                links: OrganizationView.Links(organization: organization.slug),
+                name: organization.name,
+                role: granted.role?.rawValue ?? "instance admin", canManage: canManage,
+                canViewAudit: granted.allows(.viewAuditLog),
+                canEditPetitions: granted.allows(.editPetitions), notice: notice, petitions: petitionRows,
+                hasPetitions: !petitionRows.isEmpty,
+                canExport: granted.allows(.exportSignatures), members: members, invitations: invitations,
+                hasInvitations: !invitations.isEmpty, key: key,
                 canManageKey: granted.allows(.manageOrganizationKey))
             adjust(&view)
             return view
         }
     }
+}
+
+/// A new organization: its name, and the address its page gets (made from the name when
+/// left empty).
+struct NewOrganizationForm: Decodable {
+    var name: String?
+    var slug: String?
+}
+
+/// Who to invite, and with which role.
+struct InvitationForm: Decodable {
+    var email: String?
+    var role: String?
+}
+
+/// A member's new role.
+struct RoleForm: Decodable {
+    var role: OrganizationRole
+}
+
+/// The organization's public key, pasted.
+struct OrganizationKeyForm: Decodable {
+    var key: String?
 }

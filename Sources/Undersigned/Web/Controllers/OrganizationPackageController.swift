@@ -12,8 +12,8 @@ struct OrganizationPackageController: Sendable {
     let exports: PackageExports
     let forms: AccountPages
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.post("/org/:slug/petitions/:petition/package", use: download)
+    func addRoutes(to organizers: GroupRouter<OrganizerRoute, Context>) {
+        organizers.post(OrganizerRoute.package, use: download)
     }
 
     /// A POST with the form's token, so that a link from elsewhere cannot make anyone export.
@@ -22,12 +22,10 @@ struct OrganizationPackageController: Sendable {
         _ = try await forms.form(request, context: context)
         let petition = granted.petition
         guard petition.isPublic else { throw AppError.notOpenYet }
-        let (file, export) = try await PackageDownload.build { try await exports.export(petition, by: granted.account.id, zipTo: $0) }
-        return try PackageDownload.response(streaming: file, fileName: "\(petition.slug)-delivery.zip", encryptingTo: export.key)
+        let (file, export) = try await PackageDownload.build {
+            try await exports.export(petition, by: granted.account.id, zipTo: $0)
+        }
+        return try PackageDownload.response(
+            streaming: file, fileName: "\(petition.slug)-delivery.zip", encryptingTo: export.key)
     }
-}
-
-extension AppError {
-    static let notOpenYet = AppError(
-        status: .conflict, title: "Nothing to deliver yet", detail: "This petition has not opened yet: it has no signatures to deliver.")
 }

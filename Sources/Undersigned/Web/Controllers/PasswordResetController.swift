@@ -11,15 +11,15 @@ struct PasswordResetController: Sendable {
     let forms: AccountPages
     let limits: AddressLimits
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/account/reset", use: requestForm)
-        router.post("/account/reset", use: submitRequest)
-        router.get("/account/reset/:token", use: passwordForm)
-        router.post("/account/reset/:token", use: submitPassword)
+    func addRoutes(to accounts: GroupRouter<AccountRoute, Context>) {
+        accounts.get(.reset, use: requestForm)
+        accounts.post(.reset, use: submitRequest)
+        accounts.get(AccountRoute.newPassword, use: passwordForm)
+        accounts.post(AccountRoute.newPassword, use: submitPassword)
     }
 
     @Sendable func requestForm(_ request: Request, context: Context) async throws -> Response {
-        forms.respond("reset-request", request: request) { csrf in
+        forms.respond(.resetRequest, request: request) { csrf in
             ResetRequestView(page: forms.layout("Reset your password", context), csrf: csrf)
         }
     }
@@ -27,49 +27,65 @@ struct PasswordResetController: Sendable {
     /// The same answer whether or not the address has an account.
     @Sendable func submitRequest(_ request: Request, context: Context) async throws -> Response {
         try limits.admit(peer: context.remoteAddress, headers: request.headers)
-        let body = try await forms.form(request, context: context)
-        let email = String((body["email"] ?? "").prefix(254))
+        let form = try await forms.form(ResetRequestForm.self, request, context: context)
+        let email = String((form.email ?? "").prefix(254))
         guard EmailAddress(email) != nil else {
-            return forms.respond("reset-request", request: request, status: .unprocessableContent) { csrf in
+            return forms.respond(.resetRequest, request: request, status: .unprocessableContent) { csrf in
                 ResetRequestView(
                     page: forms.layout("Reset your password", context), csrf: csrf, email: email,
-                    problems: ProblemsView(FormProblems("email", "This does not look like an email address. Please check it.")))
+                    problems: ProblemsView(
+                        FormProblems("email", "This does not look like an email address. Please check it.")))
             }
         }
         try await resets.request(email: email)
-        return forms.respond("reset-request", request: request) { csrf in
+        return forms.respond(.resetRequest, request: request) { csrf in
             ResetRequestView(page: forms.layout("Reset your password", context), csrf: csrf, sent: true)
         }
     }
 
     @Sendable func passwordForm(_ request: Request, context: Context) async throws -> Response {
-        let token = context.parameters.get("token") ?? ""
+        let token = context.parameters.get(.token) ?? ""
         guard try await resets.account(forToken: token) != nil else { throw AppError.invalidResetLink }
-        return passwordPage(request, context: context, problems: FormProblems(), status: .ok)
+        return passwordPage(request, context: context, token: token, problems: FormProblems(), status: .ok)
     }
 
     @Sendable func submitPassword(_ request: Request, context: Context) async throws -> Response {
-        let token = context.parameters.get("token") ?? ""
-        let body = try await forms.form(request, context: context)
+        let token = context.parameters.get(.token) ?? ""
+        let form = try await forms.form(NewPasswordForm.self, request, context: context)
         do {
             guard
                 let (_, session) = try await resets.complete(
-                    token: token, password: body["password"] ?? "", confirmation: body["confirmation"] ?? "", previousToken: cookie.token(in: request))
+                    token: token, password: form.password ?? "", confirmation: form.confirmation ?? "",
+                    previousToken: cookie.token(in: request))
             else { throw AppError.invalidResetLink }
-            return AccountPages.redirect("/account", cookies: [cookie.setting(session, maxAgeSeconds: sessions.settings.sessionLifetimeDays * 86_400)])
+            return AccountPages.redirect(
+                AccountRoute.account.path,
+                cookies: [cookie.setting(session, maxAgeSeconds: Int(sessions.lifetime))])
         } catch let problems as FormProblems {
-            return passwordPage(request, context: context, problems: problems, status: .unprocessableContent)
+            return passwordPage(
+                request, context: context, token: token, problems: problems, status: .unprocessableContent)
         }
     }
 
-    private func passwordPage(_ request: Request, context: Context, problems: FormProblems, status: HTTPResponse.Status) -> Response {
-        forms.respond("reset-password", request: request, status: status) { csrf in
-            ResetPasswordView(page: forms.layout("Choose a new password", context), csrf: csrf, action: request.uri.path, problems: ProblemsView(problems))
+    private func passwordPage(
+        _ request: Request, context: Context, token: String, problems: FormProblems, status: HTTPResponse.Status
+    ) -> Response {
+        forms.respond(.resetPassword, request: request, status: status) { csrf in
+            ResetPasswordView(
+                page: forms.layout("Choose a new password", context), csrf: csrf,
+                newPasswordPath: AccountRoute.newPassword(token: token).path,
+                problems: ProblemsView(problems))
         }
     }
 }
 
-extension AppError {
-    static let invalidResetLink = AppError.notFound(
-        "This password reset link is not valid: it works once, within an hour. Ask for a new one at /account/reset.")
+/// The form asking for a reset link.
+struct ResetRequestForm: Decodable {
+    var email: String?
+}
+
+/// The new password, typed twice, that a reset link sets.
+struct NewPasswordForm: Decodable {
+    var password: String?
+    var confirmation: String?
 }

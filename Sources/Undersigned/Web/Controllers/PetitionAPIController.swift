@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// The JSON API for petitions, under `/api/v1`.
+/// The JSON API for petitions.
 struct PetitionAPIController<Context: RequestContext>: Sendable {
     let catalog: PetitionCatalog
     let counts: SignatureCounts
@@ -9,10 +9,10 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
     let heads: TreeHeads
     let baseURL: URL
 
-    func addRoutes(to group: RouterGroup<Context>) {
-        group.get("petitions", use: list)
-        group.get("petitions/:slug", use: show)
-        group.get("petitions/:slug/countries", use: countryCounts)
+    func addRoutes(to api: GroupRouter<APIRoute, Context>) {
+        api.get(.petitions, use: list)
+        api.get(APIRoute.petition, use: show)
+        api.get(APIRoute.countries, use: countryCounts)
     }
 
     struct TargetResource: Codable, Sendable {
@@ -55,31 +55,49 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
     struct CountryResource: Codable, Sendable {
         var country: String
         var name: String
-        /// `null` when withheld to protect small numbers of signers.
+        var signatures: Int
+    }
+
+    /// The countries below the threshold, together.
+    struct OtherCountriesResource: Codable, Sendable {
+        /// `null` when they are fewer than the threshold in all.
         var signatures: Int?
         var withheld: String?
     }
 
     struct CountryList: ResponseCodable, Sendable {
         var slug: String
-        /// Countries with fewer confirmed signatures than this are never given as numbers.
+        /// Countries with fewer confirmed signatures than this are never named.
         var threshold: Int
+        /// When the figures were taken (ISO 8601, UTC); they change at most once an interval.
+        var asOf: String
         var countries: [CountryResource]
+        /// `null` when every country with signers is listed.
+        var otherCountries: OtherCountriesResource?
     }
 
     @Sendable func countryCounts(_ request: Request, context: Context) async throws -> CountryList {
         let petition = try await petition(from: context)
+        let snapshot = try await countries.snapshot(for: petition.id)
+        let others: OtherCountriesResource? =
+            switch snapshot.figures.others {
+            case nil: nil
+            case .withheld: OtherCountriesResource(signatures: nil, withheld: "below-threshold")
+            case .total(let total): OtherCountriesResource(signatures: total, withheld: nil)
+            }
         return CountryList(
-            slug: petition.slug, threshold: countries.threshold,
-            countries: try await countries.tallies(for: petition.id).map {
+            slug: petition.slug, threshold: countries.threshold, asOf: snapshot.takenAt.formatted(.iso8601),
+            countries: snapshot.figures.countries.map {
                 CountryResource(
-                    country: $0.country, name: Country.named(code: $0.country)?.name ?? $0.country, signatures: $0.signatures,
-                    withheld: $0.withheld?.rawValue)
-            })
+                    country: $0.country, name: Country.named(code: $0.country)?.name ?? $0.country,
+                    signatures: $0.signatures)
+            },
+            otherCountries: others)
     }
 
     private func petition(from context: Context) async throws -> Petition {
-        guard let slug = context.parameters.get("slug"), let petition = try await catalog.publicPetition(slug: slug) else {
+        guard let slug = context.parameters.get(.slug), let petition = try await catalog.publicPetition(slug: slug)
+        else {
             throw AppError.notFound("There is no petition with this slug.")
         }
         return petition
@@ -89,9 +107,12 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         let count = try await counts.count(for: petition.id)
         return PetitionResource(
             slug: petition.slug, title: petition.title, summary: petition.summary, language: petition.language,
-            state: petition.state.rawValue, signatureCount: count, goal: Goal.displayed(count: count, organizerGoal: petition.goal),
-            organizer: petition.organizer, url: "\(baseURL.absoluteString)/p/\(petition.slug)",
-            targets: petition.targets.map { TargetResource(name: $0.name, role: $0.role, organization: $0.organization) },
+            state: petition.state.rawValue, signatureCount: count,
+            goal: Goal.displayed(count: count, organizerGoal: petition.goal),
+            organizer: petition.organizer, url: PetitionRoute.page(slug: petition.slug).url(on: baseURL),
+            targets: petition.targets.map {
+                TargetResource(name: $0.name, role: $0.role, organization: $0.organization)
+            },
             treeHead: try await heads.published(for: petition.id).published)
     }
 }

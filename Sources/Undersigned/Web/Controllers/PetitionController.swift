@@ -16,12 +16,12 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
 
     private var pages: Pages { presenter.pages }
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/", use: home)
-        router.get("/p/:slug", use: show)
-        router.post("/p/:slug/sign", use: sign)
-        router.get("/p/:slug/check-email", use: checkEmail)
-        router.get("/p/:slug/countries", use: countryTable)
+    func addRoutes(to site: GroupRouter<SiteRoute, Context>, petitions: GroupRouter<PetitionRoute, Context>) {
+        site.get(.home, use: home)
+        petitions.get(PetitionRoute.page, use: show)
+        petitions.post(PetitionRoute.sign, use: sign)
+        petitions.get(PetitionRoute.checkEmail, use: checkEmail)
+        petitions.get(PetitionRoute.countries, use: countryTable)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -30,11 +30,13 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
             let count = try await counts.count(for: petition.id)
             items.append(
                 HomeView.Item(
-                    slug: petition.slug, title: petition.title, summary: petition.summary, count: Numbers.grouped(count),
+                    path: PetitionRoute.page(slug: petition.slug).path, title: petition.title,
+                    summary: petition.summary,
+                    count: Numbers.grouped(count),
                     lang: petition.language, dir: TextDirection.of(language: petition.language)))
         }
         let view = HomeView(page: presenter.layout(title: "Petitions"), petitions: items)
-        return pages.response("home", view)
+        return pages.response(.home, view)
     }
 
     /// Served from the petition's cached skeleton: only the count, the form token and the
@@ -47,19 +49,32 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
         let skeleton = catalog.skeleton(for: petition, language: language) {
             let markers = PageSkeleton.Markers()
-            let proof = ProofFields(token: markers.marker(4), difficulty: markers.marker(5), scriptNotice: markers.marker(6))
+            let proof = ProofFields(
+                token: markers[.proofToken], difficulty: markers[.proofDifficulty],
+                scriptNotice: markers[.proofScriptNotice])
             let view = pageView(
-                petition, language: language, count: markers.marker(0), goal: markers.marker(1), percent: markers.marker(2),
-                logLine: markers.marker(7),
-                form: SignFormView(slug: petition.slug, language: formLanguage(petition, language), csrf: markers.marker(3), proof: proof, pages: pages))
-            return PageSkeleton(rendered: pages.render("petition", view), markers: markers)
+                petition, language: language, count: markers[.count], goal: markers[.goal], percent: markers[.percent],
+                logLine: markers[.logLine],
+                form: SignFormView(
+                    slug: petition.slug, language: formLanguage(petition, language), csrf: markers[.csrfToken],
+                    proof: proof, pages: pages))
+            return PageSkeleton(rendered: pages.render(.petition, view), markers: markers)
         }
         let proof = ProofFields(signingGuard.challenge(for: petition))
-        let body = skeleton.filled(with: [
-            Numbers.grouped(count), Numbers.grouped(goal), String(Goal.percent(count: count, goal: goal)),
-            csrf.token(forCookie: session.cookie), proof.token, proof.difficulty, proof.scriptNotice,
-            try await presenter.heads.published(for: petition.id).logLine,
-        ])
+        let logLine = try await presenter.heads.published(for: petition.id).logLine
+        let token = csrf.token(forCookie: session.cookie)
+        let body = skeleton.filled { hole in
+            switch hole {
+            case .count: Numbers.grouped(count)
+            case .goal: Numbers.grouped(goal)
+            case .percent: String(Goal.percent(count: count, goal: goal))
+            case .csrfToken: token
+            case .proofToken: proof.token
+            case .proofDifficulty: proof.difficulty
+            case .proofScriptNotice: proof.scriptNotice
+            case .logLine: logLine
+            }
+        }
         var headers = cookieHeaders(session.setCookie)
         if !petition.translations.isEmpty {
             headers[.contentLanguage] = language
@@ -75,57 +90,66 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         let petition = try await petition(from: context)
         try signingGuard.admit(peer: context.remoteAddress, headers: request.headers)
         let body = try await FormBody.read(request, context: context)
-        let form = SignatureForm(body)
+        let form = try body.decode(SignatureForm.self)
         let session = csrf.session(for: request)
         let language = PetitionLanguage.chosen(for: petition, request: request)
         guard petition.acceptsSignatures else {
-            let view = SignFormView(slug: petition.slug, language: formLanguage(petition, language), csrf: "", proof: .none, pages: pages)
+            let view = SignFormView(
+                slug: petition.slug, language: formLanguage(petition, language), csrf: "", proof: .none, pages: pages)
             return try await formPage(petition, language: language, form: view, status: .conflict, session: session)
         }
         guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
-            let notice = "For your safety this form has expired. Please check your details and press Sign again. (Cookies must be allowed for this site.)"
+            let notice =
+                "For your safety this form has expired. Please check your details and press Sign again. (Cookies must be allowed for this site.)"
             let view = formView(petition, language: language, session: session, form: form, notice: notice)
             return try await formPage(petition, language: language, form: view, status: .forbidden, session: session)
         }
         switch form.validated(disposableDomains: signingGuard.disposableDomains) {
         case .failure(let errors):
             let view = formView(petition, language: language, session: session, form: form, errors: errors)
-            return try await formPage(petition, language: language, form: view, status: .unprocessableContent, session: session)
+            return try await formPage(
+                petition, language: language, form: view, status: .unprocessableContent, session: session)
         case .success(let signing):
-            if let refusal = try await signingGuard.redeemProof(token: body["pow"], solution: body["powSolution"], for: petition) {
+            let proof = try body.decode(ProofOfWorkForm.self)
+            if let refusal = try await signingGuard.redeemProof(
+                token: proof.pow, solution: proof.powSolution, for: petition)
+            {
                 var view = formView(petition, language: language, session: session, form: form, notice: refusal.notice)
                 // The notice says it already.
                 if refusal == .needsScript { view.proof.scriptNotice = "" }
-                return try await formPage(petition, language: language, form: view, status: .forbidden, session: session)
+                return try await formPage(
+                    petition, language: language, form: view, status: .forbidden, session: session)
             }
-            let job = try SignatureWriter.SigningJob(signing, on: petition, fingerprinter: fingerprinter, sealer: sealer)
+            let job = try SignatureWriter.SigningJob(
+                signing, on: petition, fingerprinter: fingerprinter, sealer: sealer, at: writer.clock.now)
             // Past the mailbox's limit the answer is the same, but nothing is stored or sent.
             if signingGuard.allowsEmail(to: job.signature.emailFingerprint) {
                 _ = try await writer.sign(job)
             }
-            return .seeOther("/p/\(petition.slug)/check-email")
+            return .seeOther(PetitionRoute.checkEmail(slug: petition.slug).path)
         }
     }
 
     @Sendable func checkEmail(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        return pages.response("check-email", try await presenter.messageView(petition, title: "Check your email"))
+        return pages.response(.checkEmail, try await presenter.messageView(petition, title: "Check your email"))
     }
 
     @Sendable func countryTable(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        let rows = try await countries.tallies(for: petition.id).map { CountryTableView.Row($0, threshold: countries.threshold) }
         let view = CountryTableView(
-            page: presenter.layout(title: "Signatures by country", for: petition), petition: try await presenter.petitionView(petition),
-            rows: rows, threshold: countries.threshold, hasComplementary: rows.contains { $0.figure == "not shown" })
-        return pages.response("countries", view)
+            page: presenter.layout(title: "Signatures by country", for: petition),
+            petition: try await presenter.petitionView(petition),
+            snapshot: try await countries.snapshot(for: petition.id), threshold: countries.threshold)
+        return pages.response(.countries, view)
     }
 
     // MARK: Helpers
 
     private func petition(from context: Context) async throws -> Petition {
         // Drafts and petitions waiting for review are seen by their organizers and moderators only.
-        guard let slug = context.parameters.get("slug"), let petition = try await catalog.publicPetition(slug: slug) else {
+        guard let slug = context.parameters.get(.slug), let petition = try await catalog.publicPetition(slug: slug)
+        else {
             throw AppError.notFound("There is no petition at this address. It may have been mistyped.")
         }
         return petition
@@ -134,28 +158,33 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
     /// The form as submitted, with a fresh token and challenge, to be sent again.
     private func formView(
         _ petition: Petition, language: String, session: (cookie: String, setCookie: String?), form: SignatureForm,
-        errors: FieldErrors = FieldErrors(), notice: String? = nil
+        errors: FormProblems = FormProblems(), notice: String? = nil
     ) -> SignFormView {
         SignFormView(
-            slug: petition.slug, language: formLanguage(petition, language), csrf: csrf.token(forCookie: session.cookie), proof: ProofFields(signingGuard.challenge(for: petition)),
+            slug: petition.slug, language: formLanguage(petition, language),
+            csrf: csrf.token(forCookie: session.cookie), proof: ProofFields(signingGuard.challenge(for: petition)),
             pages: pages, submitted: form, errors: errors, notice: notice)
     }
 
     private func formPage(
-        _ petition: Petition, language: String, form: SignFormView, status: HTTPResponse.Status, session: (cookie: String, setCookie: String?)
+        _ petition: Petition, language: String, form: SignFormView, status: HTTPResponse.Status,
+        session: (cookie: String, setCookie: String?)
     ) async throws -> Response {
         let view = PetitionPageView(
             page: presenter.layout(title: petition.title, for: petition, language: language),
             petition: try await presenter.petitionView(petition, withBody: true, language: language), form: form)
-        return pages.response("petition", view, status: status, headers: cookieHeaders(session.setCookie))
+        return pages.response(.petition, view, status: status, headers: cookieHeaders(session.setCookie))
     }
 
     private func pageView(
-        _ petition: Petition, language: String, count: String, goal: String, percent: String, logLine: String, form: SignFormView
+        _ petition: Petition, language: String, count: String, goal: String, percent: String, logLine: String,
+        form: SignFormView
     ) -> PetitionPageView {
         let view = PetitionView(
-            petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent, logLine: logLine, withBody: true, language: language)
-        return PetitionPageView(page: presenter.layout(title: view.title, for: petition, language: language), petition: view, form: form)
+            petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent, logLine: logLine,
+            withBody: true, language: language)
+        return PetitionPageView(
+            page: presenter.layout(title: view.title, for: petition, language: language), petition: view, form: form)
     }
 
     /// The language the sign form carries back, when there is a choice of them.
@@ -167,4 +196,10 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         guard let setCookie else { return [:] }
         return [.setCookie: setCookie]
     }
+}
+
+/// The sign form's proof of work, as its script fills it in.
+struct ProofOfWorkForm: Decodable {
+    var pow: String?
+    var powSolution: String?
 }

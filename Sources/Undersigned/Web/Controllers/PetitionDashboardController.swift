@@ -9,17 +9,19 @@ struct PetitionDashboardController: Sendable {
     let dashboard: PetitionDashboard
     let forms: AccountPages
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/org/:slug/petitions/:petition/dashboard", use: show)
+    func addRoutes(to organizers: GroupRouter<OrganizerRoute, Context>) {
+        organizers.get(OrganizerRoute.dashboard, use: show)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewPetitions, request, context)
         let figures = try await dashboard.figures(for: granted.petition)
-        return forms.respond("petition-dashboard", request: request) { _ in
+        return forms.respond(.petitionDashboard, request: request) { csrf in
             DashboardView(
-                page: forms.layout("Dashboard: \(granted.petition.title)", context), organization: granted.organization.organization,
-                petition: granted.petition, figures: figures, threshold: dashboard.countries.threshold, granted: granted)
+                page: forms.layout("Dashboard: \(granted.petition.title)", context), csrf: csrf,
+                organization: granted.organization.organization,
+                petition: granted.petition, figures: figures, threshold: dashboard.countries.threshold, granted: granted
+            )
         }
     }
 }

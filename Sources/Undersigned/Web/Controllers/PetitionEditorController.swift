@@ -17,21 +17,21 @@ struct PetitionEditorController: Sendable {
     static let formLimit = 512 * 1024
     static let uploadLimit = PetitionImage.byteLimit + 64 * 1024
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/org/:slug/petitions/new", use: newForm)
-        router.post("/org/:slug/petitions/new", use: create)
-        router.get("/org/:slug/petitions/:petition", use: show)
-        router.get("/org/:slug/petitions/:petition/edit", use: editForm)
-        router.post("/org/:slug/petitions/:petition/edit", use: save)
-        router.post("/org/:slug/petitions/:petition/submit") { try await move(.submit, $0, $1) }
-        router.post("/org/:slug/petitions/:petition/withdraw-submission") { try await move(.withdrawSubmission, $0, $1) }
-        router.post("/org/:slug/petitions/:petition/close") { try await move(.close, $0, $1) }
-        router.post("/org/:slug/petitions/:petition/amendments", use: amend)
-        router.get("/org/:slug/petitions/:petition/translation", use: translationForm)
-        router.post("/org/:slug/petitions/:petition/translation", use: saveTranslation)
-        router.post("/org/:slug/petitions/:petition/translation/remove", use: removeTranslation)
-        router.post("/org/:slug/petitions/:petition/image", use: uploadImage)
-        router.post("/org/:slug/petitions/:petition/image/remove", use: removeImage)
+    func addRoutes(to organizers: GroupRouter<OrganizerRoute, Context>) {
+        organizers.get(OrganizerRoute.newPetition, use: newForm)
+        organizers.post(OrganizerRoute.newPetition, use: create)
+        organizers.get(OrganizerRoute.petition, use: show)
+        organizers.get(OrganizerRoute.edit, use: editForm)
+        organizers.post(OrganizerRoute.edit, use: save)
+        organizers.post(OrganizerRoute.submit) { try await move(.submit, $0, $1) }
+        organizers.post(OrganizerRoute.withdrawSubmission) { try await move(.withdrawSubmission, $0, $1) }
+        organizers.post(OrganizerRoute.close) { try await move(.close, $0, $1) }
+        organizers.post(OrganizerRoute.amendments, use: amend)
+        organizers.get(OrganizerRoute.translation, use: translationForm)
+        organizers.post(OrganizerRoute.translation, use: saveTranslation)
+        organizers.post(OrganizerRoute.removeTranslation, use: removeTranslation)
+        organizers.post(OrganizerRoute.image, use: uploadImage)
+        organizers.post(OrganizerRoute.removeImage, use: removeImage)
     }
 
     @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
@@ -42,8 +42,8 @@ struct PetitionEditorController: Sendable {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.organizations.authorize(.editPetitions, request, context)
         let form = try await forms.form(request, context: context, upTo: Self.formLimit)
-        let fields = EditorFields(form)
-        let preview = form["intent"] == "preview"
+        let fields = try form.decode(EditorFields.self)
+        let preview = try Self.wantsPreview(form, of: fields.body)
         switch fields.validated() {
         case .failure(let problems):
             return editorPage(
@@ -51,10 +51,13 @@ struct PetitionEditorController: Sendable {
                 problems: ProblemsView(problems), status: preview ? .ok : .unprocessableContent)
         case .success(let content):
             if preview {
-                return editorPage(request, context, organization: granted.organization, petition: nil, fields: fields, preview: true)
+                return editorPage(
+                    request, context, organization: granted.organization, petition: nil, fields: fields, preview: true)
             }
             let petition = try await editor.create(content, in: granted.organization, by: granted.account)
-            return AccountPages.redirect("/org/\(granted.organization.slug)/petitions/\(petition.slug)?done=created")
+            return AccountPages.redirect(
+                OrganizerRoute.petition(organization: granted.organization.slug, petition: petition.slug).path(
+                    query: ["done": "created"]))
         }
     }
 
@@ -67,14 +70,15 @@ struct PetitionEditorController: Sendable {
     @Sendable func editForm(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
         return editorPage(
-            request, context, organization: granted.organization.organization, petition: granted.petition, fields: EditorFields(granted.petition.content))
+            request, context, organization: granted.organization.organization, petition: granted.petition,
+            fields: EditorFields(granted.petition.content))
     }
 
     @Sendable func save(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
         let petition = granted.petition
         let form = try await forms.form(request, context: context, upTo: Self.formLimit)
-        var fields = EditorFields(form)
+        var fields = try form.decode(EditorFields.self)
         if petition.isTextFrozen {
             // Only the summary and goal can change: the rest is taken as stored, whatever was sent.
             let stored = EditorFields(petition.content)
@@ -83,108 +87,133 @@ struct PetitionEditorController: Sendable {
             fields.language = stored.language
             fields.targets = stored.targets
         }
-        let preview = form["intent"] == "preview"
+        let preview = try Self.wantsPreview(form, of: fields.body)
         let organization = granted.organization.organization
         switch fields.validated() {
         case .failure(let problems):
             return editorPage(
-                request, context, organization: organization, petition: petition, fields: fields, preview: preview, problems: ProblemsView(problems),
+                request, context, organization: organization, petition: petition, fields: fields, preview: preview,
+                problems: ProblemsView(problems),
                 status: preview ? .ok : .unprocessableContent)
         case .success(let content):
             if preview {
-                return editorPage(request, context, organization: organization, petition: petition, fields: fields, preview: true)
+                return editorPage(
+                    request, context, organization: organization, petition: petition, fields: fields, preview: true)
             }
             do {
                 try await editor.edit(petition.id, to: content, by: granted.account)
-            } catch let refusal as PetitionEditor.Refusal {
+            } catch let refusal as PetitionError {
                 return editorPage(
-                    request, context, organization: organization, petition: petition, fields: fields, problems: ProblemsView(notice: refusal.message),
+                    request, context, organization: organization, petition: petition, fields: fields,
+                    problems: ProblemsView(notice: refusal.message),
                     status: .conflict)
             }
             catalog.forget(petition)
-            return AccountPages.redirect("/org/\(organization.slug)/petitions/\(petition.slug)?done=saved")
+            return AccountPages.redirect(
+                OrganizerRoute.petition(organization: organization.slug, petition: petition.slug).path(
+                    query: ["done": "saved"]))
         }
     }
 
-    private func move(_ transition: PetitionTransition, _ request: Request, _ context: Context) async throws -> Response {
+    /// A preview is rendered only for a text that could be saved: one over the limit gets its
+    /// problem shown and is never parsed, however large the form that carried it.
+    private static func wantsPreview(_ form: FormBody, of body: String) throws -> Bool {
+        try form.decode(EditorIntentForm.self).intent == "preview" && PetitionContent.fitsBodyLimit(body)
+    }
+
+    private func move(_ transition: PetitionTransition, _ request: Request, _ context: Context) async throws -> Response
+    {
         let granted = try await access.authorize(.editPetitions, request, context)
         _ = try await forms.form(request, context: context)
         let state = try await editor.apply(transition, to: granted.petition.id, reason: nil, by: granted.account)
         catalog.forget(granted.petition)
-        return AccountPages.redirect(
-            "/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=\(state.rawValue)")
+        return Self.redirect(granted, done: state.rawValue)
     }
 
     @Sendable func amend(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
-        let form = try await forms.form(request, context: context, upTo: Self.formLimit)
+        let form = try await forms.form(AmendmentForm.self, request, context: context, upTo: Self.formLimit)
         do {
-            try await editor.amend(granted.petition.id, text: form["amendment"], by: granted.account)
+            try await editor.amend(granted.petition.id, text: form.amendment, by: granted.account)
         } catch let problems as FormProblems {
-            return managePage(request, context, granted, problems: ProblemsView(problems), status: .unprocessableContent)
+            return managePage(
+                request, context, granted, problems: ProblemsView(problems), status: .unprocessableContent)
         }
         catalog.forget(granted.petition)
-        return AccountPages.redirect("/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=amended")
+        return Self.redirect(granted, done: "amended")
     }
 
     @Sendable func translationForm(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
         let petition = granted.petition
-        guard let language = request.uri.queryParameters.get("language"), PetitionContent.isLanguageTag(language), language != petition.language
+        guard let language = request.uri.queryParameters.get("language"), PetitionContent.isLanguageTag(language),
+            !PetitionTranslation.isVariant(language, of: petition.language)
         else { throw AppError.notFound("Choose one of the offered languages to translate the petition into.") }
-        let stored = petition.translations.first { $0.language == language }
+        let stored = (petition.translations + petition.translationsAwaitingReview).first { $0.language == language }
         return translationPage(
-            request, context, granted, stored ?? PetitionTranslation(language: language, title: "", summary: "", bodyMarkdown: ""),
+            request, context, granted,
+            stored ?? PetitionTranslation(language: language, title: "", summary: "", bodyMarkdown: ""),
             isStored: stored != nil)
     }
 
     @Sendable func saveTranslation(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
         let form = try await forms.form(request, context: context, upTo: Self.formLimit)
+        let fields = try form.decode(TranslationForm.self)
         let typed = PetitionTranslation(
-            language: form["language"] ?? "", title: form["title"] ?? "", summary: form["summary"] ?? "", bodyMarkdown: form["body"] ?? "")
-        let isStored = granted.petition.translations.contains { $0.language == typed.language }
-        let preview = form["intent"] == "preview"
-        switch PetitionTranslation.validated(language: typed.language, title: typed.title, summary: typed.summary, bodyMarkdown: typed.bodyMarkdown) {
+            language: fields.language ?? "", title: fields.title ?? "", summary: fields.summary ?? "",
+            bodyMarkdown: fields.body ?? "")
+        let isStored = (granted.petition.translations + granted.petition.translationsAwaitingReview).contains {
+            $0.language == typed.language
+        }
+        let preview = try Self.wantsPreview(form, of: typed.bodyMarkdown)
+        switch PetitionTranslation.validated(
+            language: typed.language, title: typed.title, summary: typed.summary, bodyMarkdown: typed.bodyMarkdown)
+        {
         case .failure(let problems):
             return translationPage(
-                request, context, granted, typed, isStored: isStored, preview: preview, problems: ProblemsView(problems),
+                request, context, granted, typed, isStored: isStored, preview: preview,
+                problems: ProblemsView(problems),
                 status: preview ? .ok : .unprocessableContent)
         case .success(let translation):
             if preview { return translationPage(request, context, granted, typed, isStored: isStored, preview: true) }
             do {
                 try await editor.translate(granted.petition.id, translation, by: granted.account)
             } catch let problems as FormProblems {
-                return translationPage(request, context, granted, typed, isStored: isStored, problems: ProblemsView(problems), status: .unprocessableContent)
+                return translationPage(
+                    request, context, granted, typed, isStored: isStored, problems: ProblemsView(problems),
+                    status: .unprocessableContent)
             }
             catalog.forget(granted.petition)
-            return AccountPages.redirect("/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=translated")
+            return Self.redirect(granted, done: "translated")
         }
     }
 
     @Sendable func removeTranslation(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
-        let form = try await forms.form(request, context: context)
-        try await editor.removeTranslation(granted.petition.id, language: form["language"] ?? "", by: granted.account)
+        let form = try await forms.form(LanguageForm.self, request, context: context)
+        try await editor.removeTranslation(granted.petition.id, language: form.language ?? "", by: granted.account)
         catalog.forget(granted.petition)
-        return AccountPages.redirect(
-            "/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=translation-removed")
+        return Self.redirect(granted, done: "translation-removed")
     }
 
     @Sendable func uploadImage(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
         let form = try await forms.upload(request, context: context, upTo: Self.uploadLimit)
+        let fields = try form.decode(ImageForm.self)
         let image: PetitionImage
         do {
-            image = try PetitionImage.validated(form.files["image"]?.bytes ?? [], altText: form["alt"] ?? "")
+            image = try PetitionImage.validated(form.files["image"]?.bytes ?? [], altText: fields.alt ?? "")
         } catch {
             return managePage(
-                request, context, granted, problems: ProblemsView(FormProblems(error == .altTextTooLong ? "alt" : "image", Self.message(for: error))),
+                request, context, granted,
+                problems: ProblemsView(
+                    FormProblems(error == .altTextTooLong ? "alt" : "image", Self.message(for: error))),
                 status: .unprocessableContent)
         }
         try await editor.setImage(image, of: granted.petition.id, by: granted.account)
         catalog.forget(granted.petition)
-        return AccountPages.redirect("/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=image")
+        return Self.redirect(granted, done: "image")
     }
 
     @Sendable func removeImage(_ request: Request, context: Context) async throws -> Response {
@@ -192,7 +221,16 @@ struct PetitionEditorController: Sendable {
         _ = try await forms.form(request, context: context)
         try await editor.removeImage(of: granted.petition.id, by: granted.account)
         catalog.forget(granted.petition)
-        return AccountPages.redirect("/org/\(granted.organization.organization.slug)/petitions/\(granted.petition.slug)?done=image-removed")
+        return Self.redirect(granted, done: "image-removed")
+    }
+
+    /// Back to the petition's page, which says what was done.
+    private static func redirect(_ granted: PetitionAccess.Granted, done: String) -> Response {
+        AccountPages.redirect(
+            OrganizerRoute.petition(
+                organization: granted.organization.organization.slug, petition: granted.petition.slug
+            )
+            .path(query: ["done": done]))
     }
 
     // MARK: Pages
@@ -201,71 +239,100 @@ struct PetitionEditorController: Sendable {
         "created": "The draft is saved. Submit it when it is ready.", "saved": "Your changes are saved.",
         "pending_review": "Submitted: a moderator will review it. You will get an email when they have.",
         "open": "The petition is open: people can sign it now.", "draft": "The petition is a draft again.",
-        "closed": "The petition is closed: signing has stopped.", "amended": "The amendment is published.", "image": "The image is saved.",
+        "closed": "The petition is closed: signing has stopped.", "amended": "The amendment is published.",
+        "image": "The image is saved.",
         "image-removed": "The image is removed.", "translated": "The translation is saved.",
         "translation-removed": "The translation is removed.",
     ]
 
     private func editorPage(
-        _ request: Request, _ context: Context, organization: Organization, petition: Petition?, fields: EditorFields, preview: Bool = false,
+        _ request: Request, _ context: Context, organization: Organization, petition: Petition?, fields: EditorFields,
+        preview: Bool = false,
         problems: ProblemsView = ProblemsView(), status: HTTPResponse.Status = .ok
     ) -> Response {
-        let action = petition.map { "/org/\(organization.slug)/petitions/\($0.slug)/edit" } ?? "/org/\(organization.slug)/petitions/new"
+        let action =
+            petition.map { OrganizerRoute.edit(organization: organization.slug, petition: $0.slug).path }
+            ?? OrganizerRoute.newPetition(organization: organization.slug).path
         let heading = petition == nil ? "Write a new petition" : "Edit the petition"
-        return forms.respond("petition-editor", request: request, status: status) { csrf in
+        return forms.respond(.petitionEditor, request: request, status: status) { csrf in
             PetitionEditorView(
-                page: forms.layout(heading, context), csrf: csrf, orgSlug: organization.slug, action: action, heading: heading, isNew: petition == nil,
+                page: forms.layout(heading, context), csrf: csrf,
+                organizationPath: OrganizationRoute.organization(slug: organization.slug).path, action: action,
+                heading: heading, isNew: petition == nil,
                 isFrozen: petition?.isTextFrozen ?? false, fields: fields, preview: preview, problems: problems)
         }
     }
 
     private func translationPage(
-        _ request: Request, _ context: Context, _ granted: PetitionAccess.Granted, _ translation: PetitionTranslation, isStored: Bool,
+        _ request: Request, _ context: Context, _ granted: PetitionAccess.Granted, _ translation: PetitionTranslation,
+        isStored: Bool,
         preview: Bool = false, problems: ProblemsView = ProblemsView(), status: HTTPResponse.Status = .ok
     ) -> Response {
-        forms.respond("translation-editor", request: request, status: status) { csrf in
+        forms.respond(.translationEditor, request: request, status: status) { csrf in
             TranslationEditorView(
-                page: forms.layout("Translate the petition", context), csrf: csrf, orgSlug: granted.organization.organization.slug,
-                petition: granted.petition, translation: translation, isStored: isStored, preview: preview, problems: problems)
+                page: forms.layout("Translate the petition", context), csrf: csrf,
+                organizationSlug: granted.organization.organization.slug,
+                petition: granted.petition, translation: translation, isStored: isStored, preview: preview,
+                problems: problems)
         }
     }
 
     private func managePage(
-        _ request: Request, _ context: Context, _ granted: PetitionAccess.Granted, notice: String? = nil, problems: ProblemsView = ProblemsView(),
+        _ request: Request, _ context: Context, _ granted: PetitionAccess.Granted, notice: String? = nil,
+        problems: ProblemsView = ProblemsView(),
         status: HTTPResponse.Status = .ok
     ) -> Response {
         let petition = granted.petition
         let organization = granted.organization.organization
         let canEdit = granted.allows(.editPetitions)
         let state = petition.state
-        return forms.respond("petition-manage", request: request, status: status) { csrf in
+        return forms.respond(.petitionManage, request: request, status: status) { csrf in
             PetitionManageView(
-                page: forms.layout(petition.title, context), csrf: csrf, orgSlug: organization.slug, orgName: organization.name, slug: petition.slug,
-                title: petition.title, summary: petition.summary, lang: petition.language, dir: TextDirection.of(language: petition.language),
+                page: forms.layout(petition.title, context), csrf: csrf,
+                links: PetitionLinks(organization: organization.slug, petition: petition.slug),
+                orgName: organization.name,
+                title: petition.title, summary: petition.summary, lang: petition.language,
+                dir: TextDirection.of(language: petition.language),
                 state: state.label, stateExplanation: Self.explanation(of: state, review: review),
-                reason: petition.stateReason, publicURL: petition.isPublic ? "\(baseURL.absoluteString)/p/\(petition.slug)" : nil,
+                reason: petition.stateReason,
+                publicURL: petition.isPublic ? PetitionRoute.page(slug: petition.slug).url(on: baseURL) : nil,
                 isPublished: state.hasOpened,
                 canDownloadPackage: granted.allows(.exportSignatures) && state.hasOpened,
-                bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown), targets: petition.targets.map(TargetView.init),
+                bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown),
+                targets: petition.targets.map(TargetView.init),
                 goal: Numbers.grouped(petition.goal),
                 canEdit: canEdit && state.isEditable, canSubmit: canEdit && state == .draft,
                 submitLabel: review == .required ? "Submit for review" : "Open it for signatures",
                 canWithdrawSubmission: canEdit && state == .pendingReview, canClose: canEdit && state == .open,
                 canAmend: canEdit && petition.isTextFrozen && state != .takenDown,
                 canChangeImage: canEdit && state.isEditable,
-                image: petition.image.map { ImageView($0, slug: petition.slug) }, amendments: petition.amendments.map(AmendmentView.init),
-                hasAmendments: !petition.amendments.isEmpty,
-                translations: petition.translations.map { translation in
-                    LanguageLink(
-                        lang: translation.language, name: PetitionLanguage.name(of: translation.language),
-                        dir: TextDirection.of(language: translation.language),
-                        url: "/org/\(organization.slug)/petitions/\(petition.slug)/translation?language=\(translation.language)", current: false)
+                image: petition.image.map {
+                    ImageView($0, at: OrganizerRoute.image(organization: organization.slug, petition: petition.slug))
                 },
-                hasTranslations: !petition.translations.isEmpty,
-                newLanguages: PetitionEditorView.commonLanguages.filter { !petition.languages.contains($0.tag) }.map {
+                amendments: petition.amendments.map(AmendmentView.init),
+                hasAmendments: !petition.amendments.isEmpty,
+                translations: (petition.translations.map { ($0, false) }
+                    + petition.translationsAwaitingReview.map { ($0, true) })
+                    .map { translation, awaiting in
+                        LanguageLink(
+                            lang: translation.language, name: PetitionLanguage.name(of: translation.language),
+                            dir: TextDirection.of(language: translation.language),
+                            url: OrganizerRoute.translation(organization: organization.slug, petition: petition.slug)
+                                .path(query: ["language": translation.language]),
+                            current: false,
+                            awaitingReview: awaiting && petition.isPublic)
+                    },
+                hasTranslations: !(petition.translations.isEmpty && petition.translationsAwaitingReview.isEmpty),
+                newLanguages: PetitionEditorView.commonLanguages.filter { option in
+                    !PetitionTranslation.isVariant(option.tag, of: petition.language)
+                        && !(petition.translations + petition.translationsAwaitingReview).contains {
+                            $0.language == option.tag
+                        }
+                }.map {
                     PetitionEditorView.LanguageOption(tag: $0.tag, name: $0.name, selected: false)
                 },
-                canTranslate: canEdit && state.isEditable, imageLimit: "\(PetitionImage.byteLimit / 1024 / 1024) MB", notice: notice,
+                canTranslate: canEdit && state.isEditable, imageLimit: "\(PetitionImage.byteLimit / 1024 / 1024) MB",
+                notice: notice,
                 problems: problems, canPostUpdates: canEdit && state.hasOpened,
                 canExport: granted.allows(.exportSignatures))
         }
@@ -294,4 +361,32 @@ struct PetitionEditorController: Sendable {
         case .altTextTooLong: "Please describe the picture in at most 300 characters."
         }
     }
+}
+
+/// Which of the editor's buttons was pressed: `preview` shows the text as it will read.
+struct EditorIntentForm: Decodable {
+    var intent: String?
+}
+
+/// An amendment to a petition whose text is fixed.
+struct AmendmentForm: Decodable {
+    var amendment: String?
+}
+
+/// A translation of the petition's text.
+struct TranslationForm: Decodable {
+    var language: String?
+    var title: String?
+    var summary: String?
+    var body: String?
+}
+
+/// The language of the translation to remove.
+struct LanguageForm: Decodable {
+    var language: String?
+}
+
+/// The picture's description, beside its file.
+struct ImageForm: Decodable {
+    var alt: String?
 }

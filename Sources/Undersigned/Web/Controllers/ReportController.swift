@@ -10,10 +10,10 @@ struct ReportController<Context: RemoteAddressRequestContext>: Sendable {
     let csrf: CSRFProtection
     let limits: AddressLimits
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/p/:slug/report", use: form)
-        router.post("/p/:slug/report", use: report)
-        router.get("/p/:slug/report/thanks", use: thanks)
+    func addRoutes(to petitions: GroupRouter<PetitionRoute, Context>) {
+        petitions.get(PetitionRoute.report, use: form)
+        petitions.post(PetitionRoute.report, use: report)
+        petitions.get(PetitionRoute.reportThanks, use: thanks)
     }
 
     @Sendable func form(_ request: Request, context: Context) async throws -> Response {
@@ -26,36 +26,41 @@ struct ReportController<Context: RemoteAddressRequestContext>: Sendable {
         let petition = try await petition(from: context)
         try limits.admit(peer: context.remoteAddress, headers: request.headers)
         let body = try await FormBody.read(request, context: context)
+        let form = try body.decode(ReportForm.self)
         let typed = { (view: inout ReportFormView) in
-            view.select(body["reason"])
-            view.details = String((body["details"] ?? "").prefix(Reports.detailsLimit + 100))
+            view.select(form.reason)
+            view.details = String((form.details ?? "").prefix(Reports.detailsLimit + 100))
         }
         guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
             return formPage(petition, request: request, status: .forbidden) { view in
                 typed(&view)
                 view.problems = ProblemsView(
-                    notice: "For your safety this form has expired. Please press Send again. (Cookies must be allowed for this site.)")
+                    notice:
+                        "For your safety this form has expired. Please press Send again. (Cookies must be allowed for this site.)"
+                )
             }
         }
         do {
-            try await reports.submit(about: petition, reason: body["reason"], details: body["details"])
+            try await reports.submit(about: petition, reason: form.reason, details: form.details)
         } catch let problems as FormProblems {
             return formPage(petition, request: request, status: .unprocessableContent) { view in
                 typed(&view)
                 view.problems = ProblemsView(problems)
             }
         }
-        return .seeOther("/p/\(petition.slug)/report/thanks", headers: [.cacheControl: "no-store"])
+        return .seeOther(PetitionRoute.reportThanks(slug: petition.slug).path, headers: [.cacheControl: "no-store"])
     }
 
     @Sendable func thanks(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        let view = ReportThanksView(page: presenter.layout(title: "Thank you for your report"), petition: PetitionHeading(petition))
-        return presenter.pages.response("report-thanks", view, headers: [.xRobotsTag: "noindex"])
+        let view = ReportThanksView(
+            page: presenter.layout(title: "Thank you for your report"), petition: PetitionHeading(petition))
+        return presenter.pages.response(.reportThanks, view, headers: [.xRobotsTag: "noindex"])
     }
 
     private func petition(from context: Context) async throws -> Petition {
-        guard let slug = context.parameters.get("slug"), let petition = try await catalog.publicPetition(slug: slug) else {
+        guard let slug = context.parameters.get(.slug), let petition = try await catalog.publicPetition(slug: slug)
+        else {
             throw AppError.notFound("There is no petition at this address. It may have been mistyped.")
         }
         return petition
@@ -66,10 +71,17 @@ struct ReportController<Context: RemoteAddressRequestContext>: Sendable {
     ) -> Response {
         let session = csrf.session(for: request)
         var view = ReportFormView(
-            page: presenter.layout(title: "Report this petition"), petition: PetitionHeading(petition), csrf: csrf.token(forCookie: session.cookie))
+            page: presenter.layout(title: "Report this petition"), petition: PetitionHeading(petition),
+            csrf: csrf.token(forCookie: session.cookie), reportPath: PetitionRoute.report(slug: petition.slug).path)
         adjust(&view)
         var headers: HTTPFields = [.xRobotsTag: "noindex", .cacheControl: "no-store"]
         if let setCookie = session.setCookie { headers[.setCookie] = setCookie }
-        return presenter.pages.response("report", view, status: status, headers: headers)
+        return presenter.pages.response(.report, view, status: status, headers: headers)
     }
+}
+
+/// A visitor's report of a petition: one of the reasons offered, and what they add.
+struct ReportForm: Decodable {
+    var reason: String?
+    var details: String?
 }

@@ -6,19 +6,30 @@ import Hummingbird
 /// holds the reading back, so memory stays flat however many signatures there are. When the
 /// organization has a public key, the CSV is encrypted to it as it streams, like delivery
 /// packages (`undersigned decrypt-package` opens it).
+///
+/// It is a POST with the form's token, so that a link or a form on another site cannot
+/// start an owner's download; a GET answers 405.
 struct SignatureExportController: Sendable {
     typealias Context = AppRequestContext
 
     let access: PetitionAccess
     let export: SignatureExport
     let keys: any OrganizationStore
+    let forms: AccountPages
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/org/:slug/petitions/:petition/export.csv", use: download)
+    func addRoutes(to organizers: GroupRouter<OrganizerRoute, Context>) {
+        organizers.get(OrganizerRoute.signaturesCSV, use: refuseLink)
+        organizers.post(OrganizerRoute.signaturesCSV, use: download)
+    }
+
+    /// A link (an old bookmark, or another site's) starts nothing: it says where the button is.
+    @Sendable func refuseLink(_ request: Request, context: Context) async throws -> Response {
+        throw AppError.exportByLink
     }
 
     @Sendable func download(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.exportSignatures, request, context)
+        _ = try await forms.form(request, context: context)
         let petition = granted.petition
         let key = try await keys.publicKey(of: granted.organization.organization.id)?.key
         try await export.recordStart(of: petition, by: granted.account, encryptedTo: key)
@@ -40,7 +51,9 @@ struct SignatureExportController: Sendable {
                 }
             } catch {
                 // The status is sent already: all that can be done is to end the download unfinished.
-                logger.warning("signature export stopped", metadata: ["petition": "\(petition.id)", "error": "\(String(reflecting: error))"])
+                logger.warning(
+                    "signature export stopped",
+                    metadata: ["petition": "\(petition.id)", "error": "\(String(reflecting: error))"])
                 throw error
             }
             try await writer.finish(nil)

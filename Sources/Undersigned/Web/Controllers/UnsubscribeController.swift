@@ -10,35 +10,44 @@ struct UnsubscribeController<Context: RequestContext>: Sendable {
     let links: LinkTokens
     let pages: Pages
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/unsubscribe/:token", use: show)
-        router.post("/unsubscribe/:token", use: unsubscribe)
+    func addRoutes(to links: GroupRouter<SignerRoute, Context>) {
+        links.get(SignerRoute.unsubscribe, use: show)
+        links.post(SignerRoute.unsubscribe, use: unsubscribe)
     }
 
     struct UnsubscribeView {
         var page: Layout
-        var action: String
+        var unsubscribePath: String
         var done: Bool
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        _ = try signatureID(from: context)
+        let (link, _) = try self.link(from: context)
         return pages.response(
-            "unsubscribe", UnsubscribeView(page: Layout(title: "Unsubscribe", stylesheet: pages.stylesheetPath), action: request.uri.path, done: false),
+            .unsubscribe,
+            UnsubscribeView(
+                page: Layout(title: "Unsubscribe", stylesheet: pages.stylesheetPath), unsubscribePath: link.path,
+                done: false),
             headers: [.xRobotsTag: "noindex"])
     }
 
     @Sendable func unsubscribe(_ request: Request, context: Context) async throws -> Response {
-        _ = try await store.unsubscribe(signatureID: try signatureID(from: context))
+        let (link, id) = try self.link(from: context)
+        _ = try await store.unsubscribe(signatureID: id)
         return pages.response(
-            "unsubscribe", UnsubscribeView(page: Layout(title: "Unsubscribed", stylesheet: pages.stylesheetPath), action: request.uri.path, done: true),
+            .unsubscribe,
+            UnsubscribeView(
+                page: Layout(title: "Unsubscribed", stylesheet: pages.stylesheetPath), unsubscribePath: link.path,
+                done: true),
             headers: [.xRobotsTag: "noindex"])
     }
 
-    private func signatureID(from context: Context) throws -> UUID {
-        guard let token = context.parameters.get("token"), let id = links.id(from: token) else {
-            throw AppError.notFound("This unsubscribe link is not valid. Check that you opened the whole link from the email.")
+    /// The emailed link the request came by, and the signature its token names.
+    private func link(from context: Context) throws -> (SignerRoute, signatureID: UUID) {
+        guard let token = context.parameters.get(.token), let id = links.id(from: token) else {
+            throw AppError.notFound(
+                "This unsubscribe link is not valid. Check that you opened the whole link from the email.")
         }
-        return id
+        return (.unsubscribe(token: token), id)
     }
 }

@@ -12,19 +12,20 @@ struct WithdrawalController<Context: RequestContext>: Sendable {
     let presenter: PetitionPresenter
     let csrf: CSRFProtection
 
-    func addRoutes(to router: some RouterMethods<Context>) {
-        router.get("/withdraw/:token", use: show)
-        router.post("/withdraw/:token", use: withdraw)
+    func addRoutes(to links: GroupRouter<SignerRoute, Context>) {
+        links.get(SignerRoute.withdraw, use: show)
+        links.post(SignerRoute.withdraw, use: withdraw)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        guard let signature = try await signatures.signature(id: try signatureID(from: context)) else {
+        let (link, id) = try self.link(from: context)
+        guard let signature = try await signatures.signature(id: id) else {
             throw AppError.invalidWithdrawalLink
         }
         let petition = try await petition(signature.petitionID)
         switch signature.state {
         case .pending, .confirmed:
-            return try await withdrawPage(petition, request: request, notice: nil, status: .ok)
+            return try await withdrawPage(petition, link: link, request: request, notice: nil, status: .ok)
         case .withdrawn:
             return try await withdrawnPage(petition)
         case .invalidated:
@@ -33,16 +34,19 @@ struct WithdrawalController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func withdraw(_ request: Request, context: Context) async throws -> Response {
-        let id = try signatureID(from: context)
+        let (link, id) = try self.link(from: context)
         let body = try await FormBody.read(request, context: context)
         guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
             guard let signature = try await signatures.signature(id: id) else { throw AppError.invalidWithdrawalLink }
-            let notice = "For your safety this page has expired. Please press the button again. (Cookies must be allowed for this site.)"
-            return try await withdrawPage(try await petition(signature.petitionID), request: request, notice: notice, status: .forbidden)
+            let notice =
+                "For your safety this page has expired. Please press the button again. (Cookies must be allowed for this site.)"
+            return try await withdrawPage(
+                try await petition(signature.petitionID), link: link, request: request, notice: notice,
+                status: .forbidden)
         }
         switch try await writer.withdraw(signatureID: id) {
         case .withdrawn:
-            return .seeOther(request.uri.path)
+            return .seeOther(link.path)
         case .notWithdrawable:
             throw AppError.notWithdrawable
         case .notFound:
@@ -50,34 +54,29 @@ struct WithdrawalController<Context: RequestContext>: Sendable {
         }
     }
 
-    private func withdrawPage(_ petition: Petition, request: Request, notice: String?, status: HTTPResponse.Status) async throws -> Response {
+    private func withdrawPage(
+        _ petition: Petition, link: SignerRoute, request: Request, notice: String?, status: HTTPResponse.Status
+    ) async throws -> Response {
         try await presenter.buttonPage(
-            "withdraw", title: "Withdraw your signature", petition: petition, request: request, csrf: csrf, notice: notice, status: status)
+            .withdraw, title: "Withdraw your signature", petition: petition, link: link, request: request, csrf: csrf,
+            notice: notice, status: status)
     }
 
     private func withdrawnPage(_ petition: Petition) async throws -> Response {
         let view = try await presenter.messageView(petition, title: "Your signature is withdrawn")
-        return presenter.pages.response("withdrawn", view, headers: [.xRobotsTag: "noindex", .cacheControl: "no-store"])
+        return presenter.pages.response(.withdrawn, view, headers: [.xRobotsTag: "noindex", .cacheControl: "no-store"])
     }
 
-    private func signatureID(from context: Context) throws -> UUID {
-        guard let token = context.parameters.get("token"), let id = links.id(from: token) else {
+    /// The emailed link the request came by, and the signature its token names.
+    private func link(from context: Context) throws -> (SignerRoute, signatureID: UUID) {
+        guard let token = context.parameters.get(.token), let id = links.id(from: token) else {
             throw AppError.invalidWithdrawalLink
         }
-        return id
+        return (.withdraw(token: token), id)
     }
 
     private func petition(_ id: UUID) async throws -> Petition {
         guard let petition = try await catalog.petition(id: id) else { throw AppError.invalidWithdrawalLink }
         return petition
     }
-}
-
-extension AppError {
-    static let invalidWithdrawalLink = AppError.notFound(
-        "This withdrawal link is not valid. Check that you opened the whole link from your receipt email.")
-
-    static let notWithdrawable = AppError(
-        status: .gone, title: "This signature cannot be withdrawn",
-        detail: "This signature was removed by the petition's moderators and is not counted.")
 }

@@ -1,12 +1,22 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 
 /// Headers every response carries: nothing loads from elsewhere, nothing frames the pages,
-/// and no address (a confirmation link, say) leaks through the Referer header.
+/// and no address (a confirmation link, say) leaks through the Referer header. When the site
+/// is served over HTTPS, browsers are also told to use nothing else for it from then on.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    let fields: [HTTPField]
+
+    init(baseURL: URL) {
+        fields = SecurityHeaders.fields + (baseURL.scheme == "https" ? [SecurityHeaders.strictTransportSecurity] : [])
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var response = try await next(request, context)
-        response.headers.append(contentsOf: SecurityHeaders.fields)
+        response.headers.append(contentsOf: fields)
         return response
     }
 }
@@ -25,6 +35,11 @@ enum SecurityHeaders {
         HTTPField(name: .crossOriginOpenerPolicy, value: "same-origin"),
         HTTPField(name: .permissionsPolicy, value: "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     ]
+
+    /// Two years, as browsers' preload lists ask; subdomains too, since the site's cookies are
+    /// worth nothing if a subdomain can be reached in clear.
+    static let strictTransportSecurity = HTTPField(
+        name: .strictTransportSecurity, value: "max-age=63072000; includeSubDomains")
 }
 
 extension HTTPField.Name {

@@ -8,7 +8,9 @@ struct SessionMiddleware: RouterMiddleware {
     let sessions: Sessions
     let cookie: SessionCookie
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var context = context
         if let token = cookie.token(in: request) {
             context.signedIn = try await sessions.current(token: token)
@@ -47,7 +49,9 @@ struct SignInRequired: Error {
 extension Request {
     /// The signed-in account, or ``SignInRequired``.
     func requireSignedIn(_ context: AppRequestContext) throws -> SignedIn {
-        guard let signedIn = context.signedIn else { throw SignInRequired(returnPath: method == .get ? uri.path : "/account") }
+        guard let signedIn = context.signedIn else {
+            throw SignInRequired(returnPath: method == .get ? uri.path : AccountRoute.account.path)
+        }
         return signedIn
     }
 }

@@ -13,13 +13,16 @@ struct ProblemsView {
 
     /// Fields in the order the forms show them.
     static let order = [
-        "name", "email", "slug", "role", "password", "confirmation", "title", "summary", "body", "language", "goal", "targets", "image", "alt",
+        "name", "email", "slug", "role", "password", "confirmation", "title", "summary", "body", "language", "goal",
+        "targets", "image", "alt",
         "amendment", "reason", "target", "channel", "date", "by", "notes", "evidence",
     ]
 
     init(_ problems: FormProblems = FormProblems(), notice: String? = nil) {
-        list = problems.messages.sorted { (Self.order.firstIndex(of: $0.key) ?? 99) < (Self.order.firstIndex(of: $1.key) ?? 99) }
-            .map { Item(field: $0.key, message: $0.value) }
+        list = problems.messages.sorted {
+            (Self.order.firstIndex(of: $0.key) ?? 99) < (Self.order.firstIndex(of: $1.key) ?? 99)
+        }
+        .map { Item(field: $0.key, message: $0.value) }
         self.notice = notice
         any = notice != nil || !list.isEmpty
     }
@@ -28,6 +31,8 @@ struct ProblemsView {
 struct SignInView {
     var page: Layout
     var csrf: String
+    var signInPath = AccountRoute.signIn.path
+    var resetPath = AccountRoute.reset.path
     var next: String
     var email = ""
     var problems = ProblemsView()
@@ -35,13 +40,24 @@ struct SignInView {
 
 struct AccountView {
     struct Row {
-        var slug: String
+        var path: String
         var name: String
         var role: String
     }
 
+    struct Links {
+        var newOrganization = OrganizationRoute.newOrganization.path
+        var signOut = AccountRoute.signOut.path
+        var review = AdminRoute.review.path
+        var accounts = AdminRoute.accounts.path
+        var audit = AdminRoute.audit.path
+        var log = AdminRoute.log.path
+        var outbox = AdminRoute.outbox.path
+    }
+
     var page: Layout
     var csrf: String
+    var links = Links()
     var name: String
     var email: String
     var isAdmin: Bool
@@ -52,6 +68,7 @@ struct AccountView {
 struct ResetRequestView {
     var page: Layout
     var csrf: String
+    var resetPath = AccountRoute.reset.path
     var sent = false
     var email = ""
     var problems = ProblemsView()
@@ -60,13 +77,16 @@ struct ResetRequestView {
 struct ResetPasswordView {
     var page: Layout
     var csrf: String
-    var action: String
+    var newPasswordPath: String
     var problems = ProblemsView()
 }
 
 struct NewOrganizationView {
     var page: Layout
     var csrf: String
+    var newOrganizationPath = OrganizationRoute.newOrganization.path
+    /// Where organizations' pages are: each one's address follows.
+    var pagesPrefix = OrganizationRoute.prefixPath
     var name = ""
     var slug = ""
     var problems = ProblemsView()
@@ -87,10 +107,12 @@ struct OrganizationView {
         var name: String
         var role: String
         var roles: [RoleOption]
+        var changeRolePath: String
+        var removeMemberPath: String
     }
 
     struct InvitationRow {
-        var id: String
+        var revokeInvitationPath: String
         var email: String
         var role: String
         var expires: String
@@ -98,7 +120,9 @@ struct OrganizationView {
 
     /// One of the organization's petitions, in its list.
     struct PetitionRow {
-        var petitionSlug: String
+        /// Its page for the organization's members.
+        var path: String
+        var packagePath: String
         var title: String
         var lang: String
         var dir: String
@@ -108,9 +132,27 @@ struct OrganizationView {
         var isPublic: Bool
     }
 
+    struct Links {
+        var organization: String
+        var audit: String
+        var newPetition: String
+        var invite: String
+        var setKey: String
+        var removeKey: String
+
+        init(organization slug: String) {
+            organization = OrganizationRoute.organization(slug: slug).path
+            audit = OrganizationRoute.audit(organization: slug).path
+            newPetition = OrganizerRoute.newPetition(organization: slug).path
+            invite = OrganizationRoute.invite(organization: slug).path
+            setKey = OrganizationRoute.setKey(organization: slug).path
+            removeKey = OrganizationRoute.removeKey(organization: slug).path
+        }
+    }
+
     var page: Layout
     var csrf: String
-    var slug: String
+    var links: Links
     var name: String
     var role: String
     var canManage: Bool
@@ -148,7 +190,10 @@ struct OrganizationView {
 struct InvitationView {
     var page: Layout
     var csrf: String
-    var action: String
+    var acceptPath: String
+    var createAccountPath: String
+    /// Back to the invitation once signed in.
+    var signInPath: String
     var organization: String
     var role: String
     var canAccept: Bool
@@ -182,13 +227,18 @@ struct AuditView {
         self.showOrganization = showOrganization
         self.entries = entries.map { entry in
             Row(
-                at: Self.time(entry.event.at), actor: entry.actorName ?? (entry.event.actorID == nil ? "command line or system" : "unknown account"),
-                action: entry.event.action.rawValue, subject: "\(entry.event.subjectType) \(entry.event.subjectID.prefix(8))",
+                at: Self.time(entry.event.at),
+                actor: entry.actorName ?? entry.event.actorLabel
+                    ?? (entry.event.actorID == nil ? "command line or system" : "unknown account"),
+                action: entry.event.action.rawValue,
+                subject: "\(entry.event.subjectType) \(entry.event.subjectID.prefix(8))",
                 organization: entry.organizationSlug ?? "", details: entry.event.details)
         }
     }
 
     static func time(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeSeparator(.colon).dateTimeSeparator(.space))
+        date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: false).timeSeparator(.colon)
+                .dateTimeSeparator(.space))
     }
 }

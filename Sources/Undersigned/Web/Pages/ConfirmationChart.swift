@@ -22,7 +22,8 @@ enum ConfirmationChart {
         let barWidth = min(slot * 0.8, 24)
         let total = days.reduce(0) { $0 + $1.confirmed }
 
-        var description = "From \(longDate(first.day)) to \(longDate(last.day)), in UTC: \(Numbers.grouped(total)) confirmed."
+        var description =
+            "From \(longDate(first.day)) to \(longDate(last.day)), in UTC: \(Numbers.grouped(total)) confirmed."
         if let busiest = days.max(by: { $0.confirmed < $1.confirmed }), busiest.confirmed > 0 {
             description += " The most in one day: \(Numbers.grouped(busiest.confirmed)), on \(longDate(busiest.day))."
         }
@@ -36,19 +37,25 @@ enum ConfirmationChart {
             let y = top + plotHeight * (1 - Double(value) / Double(scale))
             parts.append(
                 "<line class=\"grid\" x1=\"\(format(left))\" y1=\"\(format(y))\" x2=\"\(format(width - right))\" y2=\"\(format(y))\"/>"
-                    + "<text class=\"axis\" x=\"\(format(left - 6))\" y=\"\(format(y + 4))\" text-anchor=\"end\">\(Numbers.grouped(value))</text>")
+                    + "<text class=\"axis\" x=\"\(format(left - 6))\" y=\"\(format(y + 4))\" text-anchor=\"end\">\(Numbers.grouped(value))</text>"
+            )
         }
         for (index, day) in days.enumerated() where day.confirmed > 0 {
             let barHeight = max(plotHeight * Double(day.confirmed) / Double(scale), 1)
             let x = left + slot * Double(index) + (slot - barWidth) / 2
             parts.append(
                 "<rect class=\"bar\" x=\"\(format(x))\" y=\"\(format(top + plotHeight - barHeight))\" width=\"\(format(barWidth))\" "
-                    + "height=\"\(format(barHeight))\"><title>\(longDate(day.day)): \(Numbers.grouped(day.confirmed))</title></rect>")
+                    + "height=\"\(format(barHeight))\"><title>\(longDate(day.day)): \(Numbers.grouped(day.confirmed))</title></rect>"
+            )
         }
         let labelY = format(height - 8)
-        parts.append("<text class=\"axis\" x=\"\(format(left))\" y=\"\(labelY)\" text-anchor=\"start\">\(shortDate(first.day))</text>")
+        parts.append(
+            "<text class=\"axis\" x=\"\(format(left))\" y=\"\(labelY)\" text-anchor=\"start\">\(shortDate(first.day))</text>"
+        )
         if days.count > 1 {
-            parts.append("<text class=\"axis\" x=\"\(format(width - right))\" y=\"\(labelY)\" text-anchor=\"end\">\(shortDate(last.day))</text>")
+            parts.append(
+                "<text class=\"axis\" x=\"\(format(width - right))\" y=\"\(labelY)\" text-anchor=\"end\">\(shortDate(last.day))</text>"
+            )
         }
         parts.append("</svg>")
         return parts.joined(separator: "\n")

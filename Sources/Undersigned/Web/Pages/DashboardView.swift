@@ -13,9 +13,8 @@ struct DashboardView {
     }
 
     var page: Layout
-    var organizationSlug: String
+    var links: PetitionLinks
     var organizationName: String
-    var petitionSlug: String
     var petitionTitle: String
     var state: String
     var counts: [Figure]
@@ -26,16 +25,22 @@ struct DashboardView {
     var countries: [Row]
     var hasCountries: Bool
     var threshold: Int
-    var hasComplementary: Bool
+    var countriesAsOf: String
     var canPostUpdates: Bool
     var canExport: Bool
     var canViewAudit: Bool
+    /// The export is a form, so that another site cannot start it.
+    var csrf: String
 
-    init(page: Layout, organization: Organization, petition: Petition, figures: PetitionDashboard.Figures, threshold: Int, granted: PetitionAccess.Granted) {
+    init(
+        page: Layout, csrf: String, organization: Organization, petition: Petition, figures: PetitionDashboard.Figures,
+        threshold: Int,
+        granted: PetitionAccess.Granted
+    ) {
         self.page = page
-        organizationSlug = organization.slug
+        self.csrf = csrf
+        links = PetitionLinks(organization: organization.slug, petition: petition.slug)
         organizationName = organization.name
-        petitionSlug = petition.slug
         petitionTitle = petition.title
         state = petition.state.words
         counts = [
@@ -46,15 +51,14 @@ struct DashboardView {
         ]
         chartSVG = ConfirmationChart.svg(figures.perDay)
         chartFrom = figures.perDay.first.map { ConfirmationChart.longDate($0.day) } ?? ""
-        days = figures.perDay.reversed().map { Row(label: ConfirmationChart.longDate($0.day), value: Numbers.grouped($0.confirmed)) }
-        sources = figures.perSource.map { Row(label: Self.describe($0.source), value: Numbers.grouped($0.confirmed)) }
-        countries = figures.countries.map { tally in
-            let row = CountryTableView.Row(tally, threshold: threshold)
-            return Row(label: row.name, value: row.figure)
+        days = figures.perDay.reversed().map {
+            Row(label: ConfirmationChart.longDate($0.day), value: Numbers.grouped($0.confirmed))
         }
+        sources = figures.perSource.map { Row(label: Self.describe($0.source), value: Numbers.grouped($0.confirmed)) }
+        countries = figures.countries.figures.lines(threshold: threshold).map { Row(label: $0.name, value: $0.figure) }
         hasCountries = !countries.isEmpty
         self.threshold = threshold
-        hasComplementary = figures.countries.contains { $0.withheld == .complementary }
+        countriesAsOf = CountryTableView.time(figures.countries.takenAt)
         canPostUpdates = granted.allows(.editPetitions)
         canExport = granted.allows(.exportSignatures)
         canViewAudit = granted.allows(.viewAuditLog)

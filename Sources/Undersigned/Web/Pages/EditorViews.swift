@@ -19,7 +19,7 @@ struct PetitionEditorView {
 
     var page: Layout
     var csrf: String
-    var orgSlug: String
+    var organizationPath: String
     var action: String
     var heading: String
     var isNew: Bool
@@ -38,20 +38,24 @@ struct PetitionEditorView {
 
     /// Languages offered in the editor; a petition in another one keeps its own.
     static let commonLanguages: [(tag: String, name: String)] = [
-        ("en", "English"), ("fr", "Français"), ("ar", "العربية"), ("es", "Español"), ("de", "Deutsch"), ("it", "Italiano"),
-        ("pt", "Português"), ("tr", "Türkçe"), ("fa", "فارسی"), ("ku", "Kurdî"), ("ru", "Русский"), ("uk", "Українська"), ("zh", "中文"),
+        ("en", "English"), ("fr", "Français"), ("ar", "العربية"), ("es", "Español"), ("de", "Deutsch"),
+        ("it", "Italiano"),
+        ("pt", "Português"), ("tr", "Türkçe"), ("fa", "فارسی"), ("ku", "Kurdî"), ("ru", "Русский"),
+        ("uk", "Українська"), ("zh", "中文"),
     ]
 
     /// Blank target rows offered for adding targets without JavaScript.
     static let blankTargetRows = 2
 
     init(
-        page: Layout, csrf: String, orgSlug: String, action: String, heading: String, isNew: Bool, isFrozen: Bool, fields: EditorFields,
+        page: Layout, csrf: String, organizationPath: String, action: String, heading: String, isNew: Bool,
+        isFrozen: Bool,
+        fields: EditorFields,
         preview: Bool = false, problems: ProblemsView = ProblemsView()
     ) {
         self.page = page
         self.csrf = csrf
-        self.orgSlug = orgSlug
+        self.organizationPath = organizationPath
         self.action = action
         self.heading = heading
         self.isNew = isNew
@@ -62,18 +66,23 @@ struct PetitionEditorView {
         goal = fields.goal
         language = fields.language
         dir = TextDirection.of(language: fields.language)
-        var languages = Self.commonLanguages.map { LanguageOption(tag: $0.tag, name: $0.name, selected: $0.tag == fields.language) }
+        var languages = Self.commonLanguages.map {
+            LanguageOption(tag: $0.tag, name: $0.name, selected: $0.tag == fields.language)
+        }
         if !languages.contains(where: \.selected), !fields.language.isEmpty {
             languages.append(LanguageOption(tag: fields.language, name: fields.language, selected: true))
         }
         self.languages = languages
         var rows = fields.targets.enumerated().map { index, target in
             TargetRow(
-                index: index, order: index + 1, name: target.name, role: target.role, organization: target.organization, contact: target.contact ?? "")
+                index: index, order: index + 1, name: target.name, role: target.role, organization: target.organization,
+                contact: target.contact ?? "")
         }
         if !isFrozen {
             for _ in 0..<Self.blankTargetRows {
-                rows.append(TargetRow(index: rows.count, order: rows.count + 1, name: "", role: "", organization: "", contact: ""))
+                rows.append(
+                    TargetRow(
+                        index: rows.count, order: rows.count + 1, name: "", role: "", organization: "", contact: ""))
             }
         }
         targets = rows
@@ -102,29 +111,40 @@ struct EditorFields {
         targets = content.targets
     }
 
+    func validated() -> Result<PetitionContent, FormProblems> {
+        PetitionContent.validated(
+            title: title, summary: summary, bodyMarkdown: body, language: language, goal: goal, targets: targets)
+    }
+}
+
+extension EditorFields: Decodable {
     /// Reads the form: target rows are `target-N-name` and so on, ordered by their `order`
-    /// field, and dropped when removed or left blank.
-    init(_ form: FormBody) {
-        title = form["title"] ?? ""
-        summary = form["summary"] ?? ""
-        body = form["body"] ?? ""
-        goal = form["goal"] ?? ""
-        language = form["language"] ?? ""
+    /// field, and dropped when removed or left blank. A number that is not one keeps the
+    /// row where it is.
+    init(from decoder: any Decoder) throws {
+        let form = try decoder.container(keyedBy: FieldName.self)
+        func text(_ name: String) throws -> String {
+            try form.decodeIfPresent(String.self, forKey: FieldName(name)) ?? ""
+        }
+        title = try text("title")
+        summary = try text("summary")
+        body = try text("body")
+        goal = try text("goal")
+        language = try text("language")
         var rows: [(order: Int, index: Int, target: Target)] = []
         for index in 0..<(PetitionContent.targetLimit + PetitionEditorView.blankTargetRows) {
-            let field = { (name: String) in form["target-\(index)-\(name)"] ?? "" }
-            let name = field("name"), role = field("role"), organization = field("organization"), contact = field("contact")
-            guard form["target-\(index)-remove"] == nil,
+            let row = "target-\(index)-"
+            let name = try text(row + "name")
+            let role = try text(row + "role")
+            let organization = try text(row + "organization")
+            let contact = try text(row + "contact")
+            guard !form.contains(FieldName(row + "remove")),
                 ![name, role, organization, contact].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty })
             else { continue }
-            let order = Int(field("order").trimmingCharacters(in: .whitespaces)) ?? (index + 1)
+            let order = Int(try text(row + "order").trimmingCharacters(in: .whitespaces)) ?? (index + 1)
             rows.append((order, index, Target(name: name, role: role, organization: organization, contact: contact)))
         }
         targets = rows.sorted { ($0.order, $0.index) < ($1.order, $1.index) }.map(\.target)
-    }
-
-    func validated() -> Result<PetitionContent, FormProblems> {
-        PetitionContent.validated(title: title, summary: summary, bodyMarkdown: body, language: language, goal: goal, targets: targets)
     }
 }
 
@@ -133,9 +153,8 @@ struct EditorFields {
 struct PetitionManageView {
     var page: Layout
     var csrf: String
-    var orgSlug: String
+    var links: PetitionLinks
     var orgName: String
-    var slug: String
     var title: String
     var summary: String
     var lang: String
@@ -176,8 +195,7 @@ struct PetitionManageView {
 struct TranslationEditorView {
     var page: Layout
     var csrf: String
-    var orgSlug: String
-    var slug: String
+    var links: PetitionLinks
     var language: String
     var languageName: String
     var dir: String
@@ -196,13 +214,13 @@ struct TranslationEditorView {
     var problems = ProblemsView()
 
     init(
-        page: Layout, csrf: String, orgSlug: String, petition: Petition, translation: PetitionTranslation, isStored: Bool, preview: Bool = false,
+        page: Layout, csrf: String, organizationSlug: String, petition: Petition, translation: PetitionTranslation,
+        isStored: Bool, preview: Bool = false,
         problems: ProblemsView = ProblemsView()
     ) {
         self.page = page
         self.csrf = csrf
-        self.orgSlug = orgSlug
-        slug = petition.slug
+        links = PetitionLinks(organization: organizationSlug, petition: petition.slug)
         language = translation.language
         languageName = PetitionLanguage.name(of: translation.language)
         dir = TextDirection.of(language: translation.language)

@@ -3,13 +3,17 @@ import Foundation
 /// A petition's title in its own language and direction, as the moderation and report
 /// pages name it inside pages in English.
 struct PetitionHeading {
-    var slug: String
     var title: String
     var lang: String
     var dir: String
+    var publicPath: String
+    var moderationPath: String
+    var translationsPath: String
 
     init(_ petition: Petition) {
-        slug = petition.slug
+        publicPath = PetitionRoute.page(slug: petition.slug).path
+        moderationPath = AdminRoute.petition(slug: petition.slug).path
+        translationsPath = AdminRoute.petition(slug: petition.slug).path(query: [:], fragment: "translations")
         title = petition.title
         lang = petition.language
         dir = TextDirection.of(language: petition.language)
@@ -28,6 +32,7 @@ struct ReportFormView {
     var page: Layout
     var petition: PetitionHeading
     var csrf: String
+    var reportPath: String
     var reasons = ReportReason.allCases.map { ReasonOption(value: $0.rawValue, label: $0.label, checked: false) }
     var details = ""
     var detailsLimit = Reports.detailsLimit
@@ -54,6 +59,23 @@ struct ModerationActions {
     var canReview: Bool
     var canTakeDown: Bool
     var hasReports: Bool
+    var approvePath: String
+    var rejectPath: String
+    var dismissReportsPath: String
+    var takeDownPath: String
+
+    init(slug: String, csrf: String, from: String, canReview: Bool, canTakeDown: Bool, hasReports: Bool) {
+        self.slug = slug
+        self.csrf = csrf
+        self.from = from
+        self.canReview = canReview
+        self.canTakeDown = canTakeDown
+        self.hasReports = hasReports
+        approvePath = AdminRoute.approve(petition: slug).path
+        rejectPath = AdminRoute.reject(petition: slug).path
+        dismissReportsPath = AdminRoute.dismissReports(petition: slug).path
+        takeDownPath = AdminRoute.takeDown(petition: slug).path
+    }
 }
 
 struct ReviewQueueView {
@@ -65,11 +87,21 @@ struct ReviewQueueView {
         var bodyHTML: String
         var submittedAt: String
         var actions: ModerationActions
+        var image: ImageView?
+        var goal: String
+        var translationCount: Int
     }
 
     struct ReasonCount {
         var label: String
         var count: Int
+    }
+
+    /// A public petition with translations that no moderator has read yet.
+    struct Translated {
+        var petition: PetitionHeading
+        var organization: String
+        var languages: String
     }
 
     struct Reported {
@@ -84,12 +116,15 @@ struct ReviewQueueView {
     }
 
     var page: Layout
+    var auditPath = AdminRoute.audit.path
     var notice: String?
     var reviewRequired: Bool
     var pending: [Pending]
     var hasPending: Bool
     var reported: [Reported]
     var hasReported: Bool
+    var translated: [Translated]
+    var hasTranslated: Bool
 }
 
 struct ModerationPetitionView {
@@ -100,20 +135,41 @@ struct ModerationPetitionView {
     }
 
     var page: Layout
+    var queuePath = AdminRoute.review.path
     var notice: String?
     var problems: ProblemsView
     var petition: PetitionView
+    var publicPath: String
+    var responsesPath: String
     var state: String
     var stateReason: String?
     var isTakenDown: Bool
     var isPublic: Bool
     var stateChangedAt: String?
     var organization: String?
-    var organizationSlug: String?
+    var organizationPath: String?
+    var organizationAuditPath: String?
     var reports: [Report]
     var actions: ModerationActions
     /// What the moderator typed, back on the page when it needs fixing.
     var reason: String
+    /// Translations no moderator has read: with the text under review, or added since.
+    var translations: [Translation]
+    var hasTranslations: Bool
+
+    struct Translation {
+        var approveTranslationPath: String
+        var rejectTranslationPath: String
+        var csrf: String
+        var language: String
+        var name: String
+        var dir: String
+        var title: String
+        var summary: String
+        var bodyHTML: String
+        /// On a public petition each is decided alone; before, with the petition.
+        var canDecide: Bool
+    }
 }
 
 extension ReviewQueueView.ReasonCount {

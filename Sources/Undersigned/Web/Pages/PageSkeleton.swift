@@ -3,9 +3,14 @@ import Hummingbird
 /// A rendered page cut where its few changing values go (the count, the form's token), so a
 /// busy page is served by copying bytes instead of rendering a template per request.
 struct PageSkeleton: Sendable {
+    /// The values that change from one request to the next.
+    enum Hole: Int, CaseIterable, Sendable {
+        case count, goal, percent, csrfToken, proofToken, proofDifficulty, proofScriptNotice, logLine
+    }
+
     private enum Part: Sendable {
         case literal(ByteBuffer)
-        case hole(Int)
+        case hole(Hole)
     }
 
     private let parts: [Part]
@@ -16,7 +21,7 @@ struct PageSkeleton: Sendable {
     struct Markers {
         let prefix = "\u{E000}\(UInt64.random(in: 0...UInt64.max))#"
 
-        func marker(_ index: Int) -> String { "\(prefix)\(index)\u{E001}" }
+        subscript(hole: Hole) -> String { "\(prefix)\(hole.rawValue)\u{E001}" }
     }
 
     init(rendered: String, markers: Markers) {
@@ -25,10 +30,16 @@ struct PageSkeleton: Sendable {
         while let start = rest.range(of: markers.prefix) {
             parts.append(.literal(ByteBuffer(substring: rest[..<start.lowerBound])))
             let afterPrefix = rest[start.upperBound...]
-            guard let end = afterPrefix.firstIndex(of: "\u{E001}"), let index = Int(afterPrefix[..<end]) else {
-                preconditionFailure("broken page marker")
+            // Markers are this render's own, so a broken one cannot happen; were it to, its text
+            // stays as it is rather than stopping the server.
+            guard let end = afterPrefix.firstIndex(of: "\u{E001}"),
+                let hole = Int(afterPrefix[..<end]).flatMap(Hole.init)
+            else {
+                parts.append(.literal(ByteBuffer(substring: rest[start])))
+                rest = afterPrefix
+                continue
             }
-            parts.append(.hole(index))
+            parts.append(.hole(hole))
             rest = afterPrefix[afterPrefix.index(after: end)...]
         }
         parts.append(.literal(ByteBuffer(substring: rest)))
@@ -38,14 +49,14 @@ struct PageSkeleton: Sendable {
         }
     }
 
-    /// The page with each hole filled by the value at its index; values must already be HTML-safe.
-    func filled(with values: [String]) -> ByteBuffer {
+    /// The page with each hole filled; values must already be HTML-safe.
+    func filled(_ value: (Hole) -> String) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(size + 256)
         for part in parts {
             switch part {
             case .literal(let literal): buffer.writeImmutableBuffer(literal)
-            case .hole(let index): buffer.writeString(values[index])
+            case .hole(let hole): buffer.writeString(value(hole))
             }
         }
         return buffer

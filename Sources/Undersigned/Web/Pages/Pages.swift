@@ -17,25 +17,50 @@ public struct Pages: Sendable {
     private let errorPages = RenderedErrorPages()
 
     public static func load() async throws -> Pages {
-        let library = try await MustacheLibrary(directory: BundledResources.url("templates").path)
+        let library = try await loadTemplates(from: BundledResources.url("templates").path)
+        try Country.checkBundledList()
         let stylesheet = try StaticAsset(file: "app", extension: "css", contentType: "text/css; charset=utf-8")
         let signScript = try StaticAsset(file: "sign", extension: "js", contentType: "text/javascript; charset=utf-8")
-        let worker = try StaticAsset(file: "proof-of-work-worker", extension: "js", contentType: "text/javascript; charset=utf-8")
-        let receiptScript = try StaticAsset(file: "receipt", extension: "js", contentType: "text/javascript; charset=utf-8")
+        let worker = try StaticAsset(
+            file: "proof-of-work-worker", extension: "js", contentType: "text/javascript; charset=utf-8")
+        let receiptScript = try StaticAsset(
+            file: "receipt", extension: "js", contentType: "text/javascript; charset=utf-8")
         return Pages(
-            library: library, assets: Dictionary(uniqueKeysWithValues: [stylesheet, signScript, worker, receiptScript].map { ($0.path, $0) }),
+            library: library,
+            assets: Dictionary(
+                uniqueKeysWithValues: [stylesheet, signScript, worker, receiptScript].map { ($0.path, $0) }),
             stylesheetPath: stylesheet.path, signScriptPath: signScript.path, proofOfWorkWorkerPath: worker.path,
             receiptScriptPath: receiptScript.path)
     }
 
-    func render(_ template: String, _ view: Any) -> String {
-        guard let html = library.render(view, withTemplate: template) else {
-            preconditionFailure("missing template \(template)")
+    /// Parses every template in `directory` and checks that each page has one: a missing or
+    /// broken template stops startup with its name, never a request.
+    static func loadTemplates(from directory: String) async throws -> MustacheLibrary {
+        let library: MustacheLibrary
+        do {
+            library = try await MustacheLibrary(directory: directory)
+        } catch {
+            throw PagesError(description: "a template in \(directory) does not parse: \(error)")
         }
-        return html
+        let missing = PageTemplate.allCases.filter { library.getTemplate(named: $0.rawValue) == nil }
+        guard missing.isEmpty else {
+            throw PagesError(
+                description:
+                    "missing templates in \(directory): \(missing.map { "\($0.rawValue).mustache" }.joined(separator: ", "))"
+            )
+        }
+        return library
     }
 
-    func response(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    func render(_ template: PageTemplate, _ view: Any) -> String {
+        // Every template was found at startup, so this is unreachable; an empty page is still
+        // better than stopping every connection.
+        library.render(view, withTemplate: template.rawValue) ?? ""
+    }
+
+    func response(_ template: PageTemplate, _ view: Any, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
+        -> Response
+    {
         htmlResponse(ByteBuffer(string: render(template, view)), status: status, headers: headers)
     }
 
@@ -51,9 +76,10 @@ public struct Pages: Sendable {
     func errorPage(_ problem: AppError) -> Response {
         let body = errorPages.page(for: problem) {
             render(
-                "error",
+                .error,
                 ErrorView(
-                    page: Layout(title: problem.title, stylesheet: stylesheetPath), status: problem.status.code, heading: problem.title,
+                    page: Layout(title: problem.title, stylesheet: stylesheetPath), status: problem.status.code,
+                    heading: problem.title,
                     detail: problem.detail))
         }
         return htmlResponse(body, status: problem.status)
@@ -83,6 +109,10 @@ private final class RenderedErrorPages: Sendable {
     }
 }
 
+struct PagesError: Error, CustomStringConvertible {
+    var description: String
+}
+
 /// A file of `Resources/static`, at a path that changes whenever its content does, so that
 /// browsers may cache it for good.
 struct StaticAsset: Sendable {
@@ -92,8 +122,10 @@ struct StaticAsset: Sendable {
 
     init(file: String, extension: String, contentType: String) throws {
         let bytes = try Data(contentsOf: BundledResources.url("static/\(file).\(`extension`)"))
-        let version = bytes.reduce(into: UInt32(2_166_136_261)) { hash, byte in hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        path = "/static/\(file).\(String(version, radix: 16)).\(`extension`)"
+        let version = bytes.reduce(into: UInt32(2_166_136_261)) { hash, byte in
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        path = SiteRoute.staticFile(name: "\(file).\(String(version, radix: 16)).\(`extension`)").path
         self.contentType = contentType
         body = ByteBuffer(bytes: bytes)
     }
@@ -108,6 +140,8 @@ struct Layout {
     var description = ""
     /// The signed-in account's name, shown in the header on organizer pages.
     var accountName: String?
+    var homePath = SiteRoute.home.path
+    var accountPath = AccountRoute.account.path
 }
 
 struct ErrorView {

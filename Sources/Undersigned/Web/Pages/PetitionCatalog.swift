@@ -86,3 +86,14 @@ final class PetitionCatalog: Sendable {
             && slug.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
     }
 }
+
+extension PetitionCatalog {
+    /// The petition at a public address: `nil` for drafts and petitions waiting for review,
+    /// which only their organizers and moderators may see, as for no petition at all. A
+    /// taken-down petition throws ``PetitionTakenDown``.
+    func publicPetition(slug: String) async throws -> Petition? {
+        guard let petition = try await petition(slug: slug), petition.isPublic else { return nil }
+        if petition.state == .takenDown { throw PetitionTakenDown(petition: petition) }
+        return petition
+    }
+}

@@ -9,7 +9,9 @@ enum PetitionLanguage {
         let available = petition.languages
         if let picked = request.uri.queryParameters.get("lang"), available.contains(picked) { return picked }
         for wanted in preferred(request.headers[.acceptLanguage]) {
-            if let match = available.first(where: { $0 == wanted }) ?? available.first(where: { primary($0) == primary(wanted) }) {
+            if let match = available.first(where: { $0 == wanted })
+                ?? available.first(where: { primary($0) == primary(wanted) })
+            {
                 return match
             }
         }
@@ -19,7 +21,8 @@ enum PetitionLanguage {
     /// The tags of an `Accept-Language` header, most wanted first; those with `q=0` dropped.
     static func preferred(_ header: String?) -> [String] {
         guard let header else { return [] }
-        let ranked = header.split(separator: ",").prefix(20).enumerated().compactMap { index, item -> (tag: String, weight: Double, index: Int)? in
+        let ranked = header.split(separator: ",").prefix(20).enumerated().compactMap {
+            index, item -> (tag: String, weight: Double, index: Int)? in
             let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let tag = parts.first?.lowercased(), !tag.isEmpty, tag != "*" else { return nil }
             let weight = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1

@@ -12,7 +12,7 @@ struct PetitionPresenter: Sendable {
     func layout(title: String, for petition: Petition? = nil, language: String? = nil) -> Layout {
         var page = Layout(title: title, stylesheet: pages.stylesheetPath)
         if let petition {
-            let text = language.flatMap(petition.text(in:)) ?? petition.text(in: petition.language)!
+            let text = language.flatMap(petition.text(in:)) ?? petition.originalText
             page.lang = text.language
             page.dir = TextDirection.of(language: text.language)
             page.description = text.summary
@@ -20,12 +20,15 @@ struct PetitionPresenter: Sendable {
         return page
     }
 
-    func petitionView(_ petition: Petition, withBody: Bool = false, language: String? = nil) async throws -> PetitionView {
+    func petitionView(_ petition: Petition, withBody: Bool = false, language: String? = nil) async throws
+        -> PetitionView
+    {
         let count = try await counts.count(for: petition.id)
         let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
         return PetitionView(
             petition, baseURL: baseURL, count: Numbers.grouped(count), goal: Numbers.grouped(goal),
-            percent: String(Goal.percent(count: count, goal: goal)), logLine: try await heads.published(for: petition.id).logLine,
+            percent: String(Goal.percent(count: count, goal: goal)),
+            logLine: try await heads.published(for: petition.id).logLine,
             withBody: withBody, language: language)
     }
 
@@ -36,12 +39,14 @@ struct PetitionPresenter: Sendable {
     /// The page an emailed link opens: a button that posts back to the link, since only a POST
     /// may act (mail scanners follow links), with the form token of this visitor.
     func buttonPage(
-        _ template: String, title: String, petition: Petition, request: Request, csrf: CSRFProtection, notice: String?,
-        status: HTTPResponse.Status
+        _ template: PageTemplate, title: String, petition: Petition, link: SignerRoute, request: Request,
+        csrf: CSRFProtection, notice: String?,
+        status: HTTPResponse.Status, adding details: (inout PetitionMessageView) -> Void = { _ in }
     ) async throws -> Response {
         let session = csrf.session(for: request)
         var view = try await messageView(petition, title: title)
-        view.action = request.uri.path
+        details(&view)
+        view.action = link.path
         view.csrf = csrf.token(forCookie: session.cookie)
         view.notice = notice
         var headers: HTTPFields = [.xRobotsTag: "noindex", .cacheControl: "no-store"]

@@ -2,7 +2,6 @@ import Foundation
 
 /// What the petition templates show.
 struct PetitionView {
-    var slug: String
     var title: String
     var summary: String
     /// Only the petition page itself shows the body.
@@ -14,7 +13,14 @@ struct PetitionView {
     var count: String
     var goal: String
     var percent: String
+    /// Its public address, absolute, to share.
     var url: String
+    var path: String
+    /// Straight to the sign form.
+    var signPath: String
+    var countriesPath: String
+    var receiptPath: String
+    var reportPath: String
     var isOpen: Bool
     var stateMessage: String?
     /// The latest signed tree head of the petition's log, in words.
@@ -34,11 +40,11 @@ struct PetitionView {
 
     /// - Parameter language: one of the petition's languages, in which its text is shown.
     init(
-        _ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, logLine: String, withBody: Bool = false,
+        _ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, logLine: String,
+        withBody: Bool = false,
         language: String? = nil
     ) {
-        let text = language.flatMap(petition.text(in:)) ?? petition.text(in: petition.language)!
-        slug = petition.slug
+        let text = language.flatMap(petition.text(in:)) ?? petition.originalText
         title = text.title
         summary = text.summary
         bodyHTML = withBody ? MarkdownRenderer.html(from: text.bodyMarkdown) : nil
@@ -49,24 +55,34 @@ struct PetitionView {
         self.count = count
         self.goal = goal
         self.percent = percent
-        url = "\(baseURL.absoluteString)/p/\(petition.slug)"
+        url = PetitionRoute.page(slug: petition.slug).url(on: baseURL)
+        path = PetitionRoute.page(slug: petition.slug).path
+        signPath = PetitionRoute.page(slug: petition.slug).path(query: [:], fragment: "sign")
+        countriesPath = PetitionRoute.countries(slug: petition.slug).path
+        receiptPath = PetitionRoute.receipt(slug: petition.slug).path
+        reportPath = PetitionRoute.report(slug: petition.slug).path
         isOpen = petition.acceptsSignatures
         stateMessage = Self.message(for: petition.state)
         self.logLine = logLine
         responses = petition.responses.compactMap { response in
-            petition.targets.indices.contains(response.targetPosition) ? ResponseView(response, target: petition.targets[response.targetPosition]) : nil
+            petition.targets.indices.contains(response.targetPosition)
+                ? ResponseView(response, target: petition.targets[response.targetPosition]) : nil
         }
         hasResponses = !responses.isEmpty
         updates = withBody ? petition.updates.map(UpdateView.init) : []
         hasUpdates = !updates.isEmpty
-        image = petition.image.map { ImageView($0, slug: petition.slug) }
+        image = petition.image.map { ImageView($0, at: PetitionRoute.image(slug: petition.slug)) }
         amendments = petition.amendments.map(AmendmentView.init)
         hasAmendments = !amendments.isEmpty
-        languages = petition.translations.isEmpty ? [] : petition.languages.map { tag in
-            LanguageLink(
-                lang: tag, name: PetitionLanguage.name(of: tag), dir: TextDirection.of(language: tag), url: "/p/\(petition.slug)?lang=\(tag)",
-                current: tag == text.language)
-        }
+        languages =
+            petition.translations.isEmpty
+            ? []
+            : petition.languages.map { tag in
+                LanguageLink(
+                    lang: tag, name: PetitionLanguage.name(of: tag), dir: TextDirection.of(language: tag),
+                    url: PetitionRoute.page(slug: petition.slug).path(query: ["lang": tag]),
+                    current: tag == text.language)
+            }
         hasLanguages = !languages.isEmpty
     }
 
@@ -78,7 +94,8 @@ struct PetitionView {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return "Every signature is in a public, signed log: \(Numbers.grouped(Int(head.size))) \(head.size == 1 ? "entry" : "entries") counting "
+        return
+            "Every signature is in a public, signed log: \(Numbers.grouped(Int(head.size))) \(head.size == 1 ? "entry" : "entries") counting "
             + "\(Numbers.grouped(head.count)), root \(root.prefix(12))…\(root.suffix(4)), signed \(formatter.string(from: head.timestamp)) UTC."
     }
 
@@ -115,8 +132,10 @@ struct ImageView {
     var height: Int
     var alt: String
 
-    init(_ image: PetitionImage.Reference, slug: String) {
-        url = "/p/\(slug)/image?v=\(image.digest.prefix(16))"
+    /// At `route` (the public one, or the members' or moderators' own), with the digest that
+    /// tells a browser a new picture from the old.
+    init(_ image: PetitionImage.Reference, at route: some RouteGroup) {
+        url = route.path(query: ["v": String(image.digest.prefix(16))])
         width = image.width
         height = image.height
         alt = image.altText
@@ -129,6 +148,8 @@ struct LanguageLink {
     var dir: String
     var url: String
     var current: Bool
+    /// On organizers' pages: a translation a moderator has not seen yet, so not public.
+    var awaitingReview = false
 }
 
 struct AmendmentView {
@@ -180,11 +201,14 @@ struct SignFormView {
 
     /// - Parameter language: the language the page is read in, kept for the page that answers.
     init(
-        slug: String, language: String? = nil, csrf: String, proof: ProofFields, pages: Pages, submitted: SignatureForm? = nil,
-        errors: FieldErrors = FieldErrors(), notice: String? = nil
+        slug: String, language: String? = nil, csrf: String, proof: ProofFields, pages: Pages,
+        submitted: SignatureForm? = nil,
+        errors: FormProblems = FormProblems(), notice: String? = nil
     ) {
         // The fragment brings a phone straight back to the form and its messages.
-        action = "/p/\(slug)/sign" + (language.map { "?lang=\($0)" } ?? "") + "#sign"
+        let sign = PetitionRoute.sign(slug: slug)
+        action =
+            language.map { sign.path(query: ["lang": $0], fragment: "sign") } ?? sign.path(query: [:], fragment: "sign")
         self.csrf = csrf
         self.proof = proof
         scriptPath = pages.signScriptPath
@@ -197,9 +221,9 @@ struct SignFormView {
             showName = submitted.showName != nil
             updates = submitted.updates != nil
         }
-        nameError = errors[.name]
-        emailError = errors[.email]
-        countryError = errors[.country]
+        nameError = errors["name"]
+        emailError = errors["email"]
+        countryError = errors["country"]
         self.notice = notice
         hasErrors = !errors.isEmpty || notice != nil
     }
@@ -241,22 +265,32 @@ struct PetitionPageView {
 struct CountryTableView {
     var page: Layout
     var petition: PetitionView
-    var rows: [Row]
+    var rows: [SmallCounts.Line]
+    var hasRows: Bool
     var threshold: Int
-    var hasComplementary: Bool
+    var asOf: String
 
-    struct Row {
-        var name: String
-        var figure: String
+    init(page: Layout, petition: PetitionView, snapshot: CountryFigures.Snapshot, threshold: Int) {
+        self.page = page
+        self.petition = petition
+        rows = snapshot.figures.lines(threshold: threshold)
+        hasRows = !rows.isEmpty
+        self.threshold = threshold
+        asOf = Self.time(snapshot.takenAt)
     }
-}
 
-extension CountryTableView.Row {
-    /// A figure as the public may see it: a small one only as "fewer than N".
-    init(_ tally: SmallCounts.Tally, threshold: Int) {
-        name = Country.named(code: tally.country)?.name ?? tally.country
-        figure = tally.signatures.map(Numbers.grouped) ?? (tally.withheld == .belowThreshold ? "fewer than \(threshold)" : "not shown")
+    /// "3 December 2026, 12:00 UTC": when a snapshot of the figures was taken.
+    static func time(_ date: Date) -> String {
+        "\(ResponseView.dateFormatter.string(from: date)), \(timeFormatter.string(from: date)) UTC"
     }
+
+    private static let timeFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "HH:mm"
+        return formatter
+    }()
 }
 
 struct HomeView {
@@ -271,7 +305,7 @@ struct HomeView {
     }
 
     struct Item {
-        var slug: String
+        var path: String
         var title: String
         var summary: String
         var count: String
@@ -292,6 +326,22 @@ struct PetitionMessageView {
     var withdrawURL: String?
     var receiptCode: String?
     var receiptURL: String?
+    /// On the confirmation page: what pressing the button will count.
+    var signing: SigningDetailsView?
+}
+
+struct SigningDetailsView {
+    var name: String
+    var country: String
+    var showName: Bool
+    var updates: Bool
+
+    init(signature: Signature, name: String) {
+        self.name = name
+        country = Country.named(code: signature.country)?.name ?? signature.country
+        showName = signature.showNamePublicly
+        updates = signature.wantsUpdates
+    }
 }
 
 /// Plain links to share a petition; no tracking parameters, nothing loaded from those sites.
@@ -305,7 +355,8 @@ struct ShareLinks {
 
     init(url: String, title: String) {
         func encoded(_ text: String) -> String {
-            text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+            text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+                ?? ""
         }
         self.url = url
         email = "mailto:?subject=\(encoded(title))&body=\(encoded(url))"

@@ -12,9 +12,8 @@ struct UpdatesView {
 
     var page: Layout
     var csrf: String
-    var organizationSlug: String
+    var links: PetitionLinks
     var organizationName: String
-    var petitionSlug: String
     var petitionTitle: String
     /// Why no update can be posted now, when that is so.
     var closedMessage: String?
@@ -31,17 +30,19 @@ struct UpdatesView {
     init(page: Layout, csrf: String, granted: PetitionAccess.Granted, posted: [PostedUpdate], notice: String?) {
         self.page = page
         self.csrf = csrf
-        organizationSlug = granted.organization.organization.slug
+        links = PetitionLinks(organization: granted.organization.organization.slug, petition: granted.petition.slug)
         organizationName = granted.organization.organization.name
-        petitionSlug = granted.petition.slug
         petitionTitle = granted.petition.title
         canPost = granted.petition.state.hasOpened
         closedMessage =
-            canPost ? nil : "Updates go to the people who signed, so they can be posted once the petition is open. This one is \(granted.petition.state.words)."
+            canPost
+            ? nil
+            : "Updates go to the people who signed, so they can be posted once the petition is open. This one is \(granted.petition.state.words)."
         self.notice = notice
         updates = posted.map { posted in
             Row(
-                subject: posted.update.subject, date: AuditView.time(posted.update.createdAt), author: posted.authorName ?? "a former member",
+                subject: posted.update.subject, date: AuditView.time(posted.update.createdAt),
+                author: posted.authorName ?? "a former member",
                 bodyHTML: MarkdownRenderer.html(from: posted.update.bodyMarkdown),
                 emailed: "\(posted.emailFinished ? "Emailed" : "Being emailed") to \(Numbers.grouped(posted.emailed)) "
                     + "\(posted.emailed == 1 ? "signer" : "signers")\(posted.emailFinished ? "" : " so far")")

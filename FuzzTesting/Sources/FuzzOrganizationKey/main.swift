@@ -1,0 +1,25 @@
+import FuzzSupport
+
+@testable import Undersigned
+
+/// Organizations' keys: the public key an owner pastes into a form, and the private key
+/// file `decrypt-package` reads. An accepted public key is the input in its one canonical
+/// spelling; an accepted private key file writes back into one that reads the same key.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOrganizationKey(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+    guard let text = Fuzz.text(start, count) else { return 0 }
+    if let key = try? OrganizationPublicKey(text: text) {
+        Fuzz.expect(
+            key.text == text.trimmingCharacters(in: .whitespacesAndNewlines),
+            "\(text.debugDescription) read as \(key.text)")
+        Fuzz.expect(key.fingerprint.utf8.count == 16, "fingerprint \(key.fingerprint)")
+    }
+    if let key = try? OrganizationPrivateKey(fileContents: text) {
+        let again = try? OrganizationPrivateKey(fileContents: key.fileContents)
+        Fuzz.expect(again?.key.rawRepresentation == key.key.rawRepresentation, "a private key file does not read back")
+        Fuzz.expect(
+            (try? OrganizationPublicKey(text: key.publicKey.text)) == key.publicKey, "its public key does not read back"
+        )
+    }
+    return 0
+}

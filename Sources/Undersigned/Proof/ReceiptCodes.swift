@@ -1,0 +1,27 @@
+import Crypto
+import Foundation
+
+/// Receipt codes: derived from the signature's id with a server key, so the same signature
+/// always has the same code and the code cannot be guessed from the id. The log holds only
+/// the code's SHA-256.
+public struct ReceiptCodes: Sendable {
+    private let key: SymmetricKey
+
+    public init(key: SymmetricKey) {
+        self.key = key
+    }
+
+    public func code(for signatureID: UUID) -> String {
+        Base64URL.encode(
+            Array(HMAC<SHA256>.authenticationCode(for: signatureID.bytes, using: key)).prefix(16).map { $0 })
+    }
+
+    public func hash(for signatureID: UUID) -> [UInt8] {
+        Self.hash(ofCode: code(for: signatureID))
+    }
+
+    /// The hash the log holds for a receipt code, as a signer can compute it themselves.
+    public static func hash(ofCode code: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(code.utf8)))
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import SQLKit
+
+/// What transactions of every kind write beside their own rows: the emails they cause, into
+/// the outbox, and their audit events. Each transaction type hands these here, so no domain
+/// borrows another's transaction to send an email or leave a trace.
+extension SQLDatabase {
+    func enqueue(_ emails: [QueuedEmail]) async throws {
+        for chunk in emails.chunks(of: 500) {
+            let rows = chunk.map { email -> SQLQueryString in
+                "(\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: email.createdAt.millis))"
+            }
+            try await raw(
+                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
+            ).run()
+        }
+    }
+
+    func record(_ event: AuditEvent) async throws {
+        try await raw(
+            """
+            INSERT INTO audit_events (id, at, actor_account_id, actor_label, action, subject_type, subject_id, organization_id, details)
+            VALUES (\(bind: event.id.text), \(bind: event.at.millis), \(bind: event.actorID?.text), \(bind: event.actorLabel), \(bind: event.action.rawValue),
+                    \(bind: event.subjectType), \(bind: event.subjectID), \(bind: event.organizationID?.text), \(bind: event.details))
+            """
+        ).run()
+    }
+}

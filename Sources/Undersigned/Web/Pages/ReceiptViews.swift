@@ -1,0 +1,58 @@
+import Foundation
+
+struct ReceiptPageView {
+    var page: Layout
+    var petition: PetitionView
+    var code: String
+    var scriptPath: String
+    /// Where the browser fetches the code's proof, to check it itself.
+    var proofPath: String
+    var logKeyPath = SiteRoute.logKey.path
+    var receiptAPIExample: String
+    var consistencyAPIExample: String
+    var treeHead: TreeHeadView?
+    var result: ReceiptResultView?
+}
+
+struct TreeHeadView {
+    var size: UInt64
+    var count: String
+    var root: String
+    var signedAt: String
+    var keyID: String
+
+    init(_ head: SignedTreeHead) {
+        size = head.size
+        count = Numbers.grouped(head.count)
+        root = head.root.hex
+        signedAt = ISO8601DateFormatter().string(from: head.timestamp)
+        keyID = head.keyID
+    }
+}
+
+struct ReceiptResultView {
+    var counted = false
+    var awaiting = false
+    var withdrawn = false
+    var invalidated = false
+    var unknown = false
+    var receiptHash: String
+    var position: UInt64?
+    var auditPath: [String]
+    /// Stored, not computed: templates read stored properties only.
+    var hasAuditPath: Bool
+
+    init(_ check: ReceiptCheck) {
+        switch check.status {
+        case .counted: counted = true
+        case .awaitingTreeHead: awaiting = true
+        case .withdrawn: withdrawn = true
+        case .invalidated: invalidated = true
+        case .unknown: unknown = true
+        }
+        receiptHash = check.receiptHash.hex
+        position = check.entries.last { $0.entry.kind == .confirmation }?.position
+        auditPath = check.auditPath?.map(\.hex) ?? []
+        hasAuditPath = !auditPath.isEmpty
+    }
+}

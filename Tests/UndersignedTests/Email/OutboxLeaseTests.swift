@@ -1,0 +1,190 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import Undersigned
+
+/// A message handed to a transport: by which worker, when.
+struct Sending: Sendable {
+    var worker: String
+    var id: UUID
+    var at: Date
+}
+
+/// A transport that takes its time over each message and notes who sent what, when.
+final class SlowTransport: MailTransport {
+    let name: String
+    let delay: Duration
+    let log: Locked<[Sending]>
+
+    init(name: String, delay: Duration, log: Locked<[Sending]>) {
+        self.name = name
+        self.delay = delay
+        self.log = log
+    }
+
+    func send(_ message: EmailMessage) async throws {
+        try await Task.sleep(for: delay)
+        log.withLock { $0.append(Sending(worker: name, id: message.id, at: Date())) }
+    }
+}
+
+/// The outbox store of an instance that can be killed: once it is, nothing the instance
+/// does reaches the database any more, as when its process is gone.
+final class KillableOutbox: OutboxStore {
+    private let store: any OutboxStore
+    private let killed = Locked(false)
+
+    init(_ store: any OutboxStore) {
+        self.store = store
+    }
+
+    func kill() { killed.withLock { $0 = true } }
+
+    struct Dead: Error {}
+
+    private func alive() throws {
+        if killed.value { throw Dead() }
+    }
+
+    func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail] {
+        try alive()
+        return try await store.claimDueEmails(limit: limit, now: now, leaseUntil: leaseUntil)
+    }
+    func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {
+        try alive()
+        try await store.renewLease(ids, heldUntil: heldUntil, until: until)
+    }
+    func markSent(_ ids: [UUID]) async throws {
+        try alive()
+        try await store.markSent(ids)
+    }
+    func markFailed(_ id: UUID, attempt: DeliveryAttempt, retryAt: Date) async throws {
+        try alive()
+        try await store.markFailed(id, attempt: attempt, retryAt: retryAt)
+    }
+    func markUndeliverable(_ id: UUID, attempt: DeliveryAttempt) async throws {
+        try alive()
+        try await store.markUndeliverable(id, attempt: attempt)
+    }
+    func pendingEmailCount() async throws -> Int { try await store.pendingEmailCount() }
+    func outboxStatus() async throws -> OutboxStatus { try await store.outboxStatus() }
+    func outboxEntries(limit: Int) async throws -> [OutboxEntry] { try await store.outboxEntries(limit: limit) }
+    func deleteUndeliverable(before cutoff: Date) async throws -> Int {
+        try await store.deleteUndeliverable(before: cutoff)
+    }
+}
+
+@Suite("Outbox leases")
+struct OutboxLeaseTests {
+    /// Long enough that a renewal every third of it is not missed on a busy machine.
+    static let lease = Duration.seconds(3)
+
+    @Test(
+        "what a dead worker claimed goes out through another within one lease, not before", arguments: TestDatabase.all)
+    func deadWorker(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let ids = try await Self.enqueue(5, in: store)
+            let sent = Locked<[Sending]>([])
+            let doomed = KillableOutbox(store.database)
+            // Its complaints that the database is gone are expected: not logged.
+            var quiet = Logger(label: "undersigned.tests.dying")
+            quiet.logLevel = .critical
+            let dying = OutboxWorker(
+                store: doomed, transport: SlowTransport(name: "dying", delay: .seconds(3600), log: sent),
+                sealer: store.sealer, logger: quiet,
+                lease: Self.lease)
+            let claimedAt = Date()
+            let stuck = Task { await dying.drain() }
+            defer { stuck.cancel() }
+            // Claimed, at work, then killed: it will neither send, renew nor record anything.
+            try await Self.waitUntilClaimed(store)
+            doomed.kill()
+
+            let survivor = OutboxWorker(
+                store: store.database, transport: SlowTransport(name: "survivor", delay: .zero, log: sent),
+                sealer: store.sealer,
+                logger: TestDatabase.logger, pollInterval: .milliseconds(100), lease: Self.lease)
+            try await running(survivor) { _ in
+                let deadline = ContinuousClock.now + .seconds(30)
+                while try await store.database.pendingEmailCount() > 0, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            #expect(Set(sent.value.map { $0.id }) == Set(ids))
+            #expect(sent.value.allSatisfy { $0.worker == "survivor" })
+            // Not while the dead worker's lease ran, and soon after it ended.
+            let delays = sent.value.map { $0.at.timeIntervalSince(claimedAt) }
+            #expect(delays.allSatisfy { $0 >= Self.lease.timeInterval }, "\(delays)")
+            // Seconds, not the minutes of an unrenewed lease; generous for a loaded machine.
+            #expect(delays.allSatisfy { $0 < Self.lease.timeInterval + 10 }, "\(delays)")
+        }
+    }
+
+    @Test(
+        "a live worker renews its lease, and another never takes its messages however long it sends",
+        arguments: TestDatabase.all)
+    func liveWorker(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let ids = try await Self.enqueue(6, in: store)
+            let sent = Locked<[Sending]>([])
+            // Six messages of one and a half seconds each, one at a time: three leases' worth.
+            let slow = OutboxWorker(
+                store: store.database, transport: SlowTransport(name: "slow", delay: .milliseconds(1500), log: sent),
+                sealer: store.sealer,
+                logger: TestDatabase.logger, lease: Self.lease)
+            let busy = Task { await slow.drain() }
+            try await Self.waitUntilClaimed(store)
+            let other = OutboxWorker(
+                store: store.database, transport: SlowTransport(name: "other", delay: .zero, log: sent),
+                sealer: store.sealer,
+                logger: TestDatabase.logger, pollInterval: .milliseconds(100), lease: Self.lease)
+            try await running(other) { _ in await busy.value }
+            #expect(
+                sent.value.map { $0.id }.sorted { $0.uuidString < $1.uuidString }
+                    == ids.sorted { $0.uuidString < $1.uuidString })
+            #expect(sent.value.allSatisfy { $0.worker == "slow" })
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
+    @Test("a renewal moves only the leases still held as the worker left them", arguments: TestDatabase.all)
+    func renewal(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let ids = try await Self.enqueue(2, in: store)
+            let now = Date()
+            let held = now.addingTimeInterval(20)
+            _ = try await store.database.claimDueEmails(limit: 10, now: now, leaseUntil: held)
+            let attempt = DeliveryAttempt(number: 1, at: now, outcome: .retry, replyCode: 451, detail: "try later")
+            try await store.database.markFailed(ids[0], attempt: attempt, retryAt: now.addingTimeInterval(5))
+            try await store.database.renewLease(ids, heldUntil: held, until: now.addingTimeInterval(40))
+            let entries = Dictionary(
+                uniqueKeysWithValues: try await store.database.outboxEntries(limit: 10).map {
+                    ($0.id, $0.nextAttemptAt.millis)
+                })
+            #expect(entries[ids[0]] == now.addingTimeInterval(5).millis)
+            #expect(entries[ids[1]] == now.addingTimeInterval(40).millis)
+            // A renewal from a lease that is no longer held changes nothing.
+            try await store.database.renewLease(ids, heldUntil: held, until: now.addingTimeInterval(60))
+            #expect(
+                try await store.database.outboxEntries(limit: 10).first { $0.id == ids[1] }?.nextAttemptAt.millis
+                    == now.addingTimeInterval(40).millis)
+        }
+    }
+
+    /// Waits until a worker has claimed every queued message.
+    static func waitUntilClaimed(_ store: TestStore) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await store.database.outboxEntries(limit: 100).contains(where: { $0.attempts == 0 }) {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Queues `count` confirmation emails; returns their ids.
+    static func enqueue(_ count: Int, in store: TestStore) async throws -> [UUID] {
+        let emails = try (0..<count).map { try store.queuedEmail(to: "lease\($0)@example.org") }
+        try await store.database.write { transaction in try await transaction.enqueue(emails) }
+        return emails.map(\.id)
+    }
+}
