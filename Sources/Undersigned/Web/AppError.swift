@@ -224,6 +224,14 @@ extension AppError {
     static let databaseUnreachable = AppError(
         status: .serviceUnavailable, title: "Database unreachable", detail: "The database does not answer.")
 
+    static func schemaNotCurrent(pending: [Int], unknown: [Int]) -> AppError {
+        let detail =
+            unknown.isEmpty
+            ? "Migrations \(pending.map(String.init).joined(separator: ", ")) are not applied yet: run undersigned migrate."
+            : "The database has migrations this version does not know (\(unknown.map(String.init).joined(separator: ", "))): it is older than its database."
+        return AppError(status: .serviceUnavailable, title: "Not ready", detail: detail)
+    }
+
     /// An upload over `limit` bytes.
     static func uploadTooLarge(limit: Int) -> AppError {
         AppError(

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import SQLKit
 import Testing
 
 @testable import Undersigned
@@ -34,8 +35,11 @@ struct PageTests {
             #expect(
                 page.body.contains("<option value=\"SY\">Syria</option>")
                     || page.body.contains("<option value=\"SY\">Syrian Arab Republic</option>"))
-            // Every URL the page loads is its own.
-            let sources = page.body.matches(of: /(?:src|href)="([^"]+)"/).map { String($0.output.1) }
+            // Every URL the page loads is its own; links to other sites (sharing) load nothing.
+            let sources = page.body.matches(
+                of: /(?:src|<link rel="(?:stylesheet|icon|preload|modulepreload)" href)="([^"]+)"/
+            )
+            .map { String($0.output.1) }
             for source in sources where !source.hasPrefix("/") && !source.hasPrefix("#") {
                 Issue.record("page refers to \(source)")
             }
@@ -157,6 +161,44 @@ struct PageTests {
             let health = try await browser.get("/healthz")
             #expect(health.status == .ok)
             #expect(health.body.contains("\"ok\""))
+        }
+    }
+
+    @Test(
+        "/readyz answers ready only while the database holds exactly the migrations this build knows",
+        arguments: TestDatabase.all)
+    func readiness(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.run { browser in
+            let ready = try await browser.get("/readyz")
+            #expect(ready.status == .ok)
+            #expect(ready.body.contains("\"ready\""))
+            #expect(ready.headers[.cacheControl] == "no-store")
+
+            // Another handle on the same database changes its record of migrations behind the server.
+            let opened = try await openDatabase(instance.settings.database, logger: TestDatabase.logger)
+            let store = try #require(opened as? SQLStore)
+            let latest = try #require(Migrations.all.last?.version)
+            try await withServices(of: opened) {
+                try await store.driver.transaction { db in
+                    try await db.raw("DELETE FROM schema_migrations WHERE version = \(bind: latest)").run()
+                }
+                let pending = try await browser.get("/readyz", headers: [.accept: "application/json"])
+                #expect(pending.status == .serviceUnavailable)
+                #expect(pending.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+                #expect(pending.body.contains("Migrations \(latest) are not applied yet"))
+
+                try await store.driver.transaction { db in
+                    try await db.raw(
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: latest), 'back', 0), (\(bind: latest + 1), 'from a newer release', 0)"
+                    ).run()
+                }
+                let newer = try await browser.get("/readyz", headers: [.accept: "application/json"])
+                #expect(newer.status == .serviceUnavailable)
+                #expect(newer.body.contains("does not know (\(latest + 1))"))
+            }
+            // Alive all the same: a restart would not help.
+            #expect(try await browser.get("/healthz").status == .ok)
         }
     }
 }

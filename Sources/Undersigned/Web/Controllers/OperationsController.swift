@@ -7,6 +7,7 @@ struct OperationsController<Context: RequestContext>: Sendable {
 
     func addRoutes(to site: GroupRouter<SiteRoute, Context>) {
         site.get(.health, use: health)
+        site.get(.readiness, use: readiness)
         site.get(SiteRoute.staticFile, use: staticFile)
     }
 
@@ -17,6 +18,22 @@ struct OperationsController<Context: RequestContext>: Sendable {
     @Sendable func health(_ request: Request, context: Context) async throws -> Response {
         guard await database.isReachable() else { throw AppError.databaseUnreachable }
         var response = try Health(status: "ok").response(from: request, context: context)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// Ready when the database answers and holds every migration this build knows, and
+    /// none it does not: a load balancer keeps traffic away during a migration or from a
+    /// binary older than its database.
+    @Sendable func readiness(_ request: Request, context: Context) async throws -> Response {
+        guard await database.isReachable() else { throw AppError.databaseUnreachable }
+        let applied = Set(try await database.appliedMigrations())
+        let known = Set(Migrations.all.map(\.version))
+        guard applied == known else {
+            throw AppError.schemaNotCurrent(
+                pending: known.subtracting(applied).sorted(), unknown: applied.subtracting(known).sorted())
+        }
+        var response = try Health(status: "ready").response(from: request, context: context)
         response.headers[.cacheControl] = "no-store"
         return response
     }

@@ -22,6 +22,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         petitions.post(PetitionRoute.sign, use: sign)
         petitions.get(PetitionRoute.checkEmail, use: checkEmail)
         petitions.get(PetitionRoute.countries, use: countryTable)
+        petitions.get(PetitionRoute.flyer, use: flyer)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -142,6 +143,16 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
             petition: try await presenter.petitionView(petition),
             snapshot: try await countries.snapshot(for: petition.id), threshold: countries.threshold)
         return pages.response(.countries, view)
+    }
+
+    @Sendable func flyer(_ request: Request, context: Context) async throws -> Response {
+        let petition = try await petition(from: context)
+        let language = PetitionLanguage.chosen(for: petition, request: request)
+        let view = PetitionMessageView(
+            page: presenter.layout(
+                title: petition.text(in: language)?.title ?? petition.title, for: petition, language: language),
+            petition: try await presenter.petitionView(petition, language: language))
+        return pages.response(.flyer, view)
     }
 
     // MARK: Helpers

@@ -10,6 +10,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case confirm
     case countries
     case error
+    case flyer
     case formErrors = "form-errors"
     case home
     case invitation
@@ -31,6 +32,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case resetPassword = "reset-password"
     case resetRequest = "reset-request"
     case reviewQueue = "review-queue"
+    case shareLinks = "share-links"
     case signIn = "sign-in"
     case target
     case thankYou = "thank-you"

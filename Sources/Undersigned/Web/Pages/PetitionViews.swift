@@ -37,6 +37,10 @@ struct PetitionView {
     /// The languages it can be read in, for the switcher; empty when it has no translation.
     var languages: [LanguageLink]
     var hasLanguages: Bool
+    var preview: LinkPreview
+    var share: ShareLinks
+    /// The printable flyer, in the language shown.
+    var flyerPath: String
 
     /// - Parameter language: one of the petition's languages, in which its text is shown.
     init(
@@ -84,6 +88,10 @@ struct PetitionView {
                     current: tag == text.language)
             }
         hasLanguages = !languages.isEmpty
+        preview = LinkPreview(petition, text: text, baseURL: baseURL)
+        share = ShareLinks(url: preview.canonicalURL, title: text.title)
+        flyerPath = PetitionRoute.flyer(slug: petition.slug).path(
+            query: text.language == petition.language ? [:] : ["lang": text.language])
     }
 
     /// Plain text, safe in a page without escaping: numbers, hex and a date.

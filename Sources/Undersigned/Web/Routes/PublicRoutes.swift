@@ -2,6 +2,8 @@
 public enum SiteRoute: RouteGroup {
     case home
     case health
+    /// Whether this instance should take traffic: the database answers and its schema is current.
+    case readiness
     case metrics
     /// A file of `Resources/static`, by its versioned name.
     case staticFile(name: String)
@@ -9,12 +11,13 @@ public enum SiteRoute: RouteGroup {
     case logKey
 
     public static let prefix: [String] = []
-    public static let all: [SiteRoute] = [.home, .health, .metrics, .staticFile(name: ""), .logKey]
+    public static let all: [SiteRoute] = [.home, .health, .readiness, .metrics, .staticFile(name: ""), .logKey]
 
     public var declaration: RouteDeclaration {
         switch self {
         case .home: .get()
         case .health: .get("healthz")
+        case .readiness: .get("readyz")
         case .metrics: .get("metrics")
         case .staticFile(let name): .get("static", .file(name))
         case .logKey: .get(".well-known", "undersigned", "log-key")
@@ -33,11 +36,13 @@ public enum PetitionRoute: RouteGroup {
     case reportThanks(slug: String)
     case image(slug: String)
     case receipt(slug: String)
+    /// A printable page with the petition's address in large type, for noticeboards and stalls.
+    case flyer(slug: String)
 
     public static let prefix = ["p"]
     public static let all: [PetitionRoute] = [
         .page(slug: ""), .sign(slug: ""), .checkEmail(slug: ""), .countries(slug: ""), .report(slug: ""),
-        .reportThanks(slug: ""), .image(slug: ""), .receipt(slug: ""),
+        .reportThanks(slug: ""), .image(slug: ""), .receipt(slug: ""), .flyer(slug: ""),
     ]
 
     public var declaration: RouteDeclaration {
@@ -50,6 +55,7 @@ public enum PetitionRoute: RouteGroup {
         case .reportThanks(let slug): .get(.slug(slug), "report", "thanks")
         case .image(let slug): .get(.slug(slug), "image")
         case .receipt(let slug): .get(.slug(slug), "receipt")
+        case .flyer(let slug): .get(.slug(slug), "flyer")
         }
     }
 }
