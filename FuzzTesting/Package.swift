@@ -19,6 +19,7 @@ let targets: [String: [Target.Dependency]] = [
     "PetitionImage": [],
     "ServerURLs": [],
     "OrganizationKey": [],
+    "PaperSheet": [],
     "ReturnPath": [],
     "ForwardedFor": [.product(name: "HTTPTypes", package: "swift-http-types")],
 ]

@@ -11,7 +11,7 @@ struct UndersignedCommand: AsyncParsableCommand {
             Serve.self, Migrate.self, Purge.self, Outbox.self, Keygen.self, RotateKeys.self, Review.self,
             Invalidate.self, VerifyLog.self,
             Export.self, Deliver.self, TargetLink.self, CreateAdmin.self, AssignPetition.self, KeygenOrganization.self,
-            DecryptPackage.self, SettingsCommand.self,
+            DecryptPackage.self, ImportPaper.self, VoidPaper.self, PaperBatchList.self, SettingsCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }

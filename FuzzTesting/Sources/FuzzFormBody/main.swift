@@ -33,6 +33,8 @@ public func fuzzFormBody(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     return 0
 }
 
+/// "+" is a space wherever it stands, before a combining mark too, where String's own
+/// replacement (which works on characters) would leave it.
 private func decoded(_ component: Substring.UnicodeScalarView) -> String? {
-    String(String.UnicodeScalarView(component)).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    String(String.UnicodeScalarView(component.map { $0 == "+" ? " " : $0 })).removingPercentEncoding
 }

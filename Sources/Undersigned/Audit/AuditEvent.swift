@@ -73,6 +73,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case reportsUpheld = "petition.reports-upheld"
     case petitionUpdatePosted = "petition.update-posted"
     case signaturesExported = "petition.signatures-exported"
+    case paperBatchImported = "petition.paper-imported"
+    case paperBatchVoided = "petition.paper-voided"
     /// A target answered through its private link; the response waits for review.
     case responseReceived = "response.received"
     case responseApproved = "response.approved"

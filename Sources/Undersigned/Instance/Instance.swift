@@ -154,6 +154,21 @@ public final class Instance: Sendable {
         get throws { PackageExports(deliveries: try deliveries, store: database, clock: clock) }
     }
 
+    /// Paper batches, imported and voided from the command line. Their signatures go through
+    /// the same write path as online ones; no writer loop is needed for that.
+    public var paperBatches: PaperBatches {
+        get throws {
+            let database = self.database
+            let writer = SignatureWriter(
+                store: database, petitions: { try await database.petition(id: $0) }, mailer: try signerMail,
+                receipts: try receipts, counts: SignatureCounts(store: database), logger: logger, clock: clock)
+            return PaperBatches(
+                store: database, writer: writer, sealer: try sealer,
+                fingerprinter: EmailFingerprinter(key: try secret.key(for: .emailFingerprint)), receipts: try receipts,
+                clock: clock)
+        }
+    }
+
     /// The retention policy, applied once.
     public var purge: Purge {
         Purge(signatures: database, policy: RetentionPolicy(settings: settings), clock: clock)

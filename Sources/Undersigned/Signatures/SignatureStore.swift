@@ -47,6 +47,15 @@ public protocol SignatureWriteTransaction: Sendable {
     /// calls it.
     func appendToLog(_ entries: [LogEntry]) async throws
     func enqueue(_ emails: [QueuedEmail]) async throws
+    /// Stores a paper batch's provenance, before its signatures (which name it) are inserted.
+    func insertPaperBatch(_ batch: PaperBatch) async throws
+    /// Sets how many of a batch's signatures were counted, once they are inserted.
+    func setPaperBatchCounted(_ batchID: UUID, counted: Int) async throws
+    /// A batch's signatures that still count, to void it.
+    func countingSignatures(inPaperBatch batchID: UUID) async throws -> [UUID]
+    /// Marks a batch void, if it is not already; returns whether it was not.
+    func voidPaperBatch(_ batchID: UUID, reason: String, at date: Date) async throws -> Bool
+    func record(_ event: AuditEvent) async throws
 }
 
 /// A signature and its sealed name and address, if it still has them.
@@ -68,11 +77,13 @@ public struct NewSignature: Sendable {
     public var sealedPersonalData: [UInt8]
     public var createdAt: Date
     public var confirmedAt: Date?
+    /// The batch it was typed up from, when it was signed on paper.
+    public var paperBatchID: UUID?
 
     public init(
         id: UUID = UUID(), petitionID: UUID, emailFingerprint: [UInt8], country: String, showNamePublicly: Bool,
         wantsUpdates: Bool, source: SignatureSource, sealedPersonalData: [UInt8], createdAt: Date,
-        confirmedAt: Date? = nil
+        confirmedAt: Date? = nil, paperBatchID: UUID? = nil
     ) {
         self.id = id
         self.petitionID = petitionID
@@ -84,6 +95,7 @@ public struct NewSignature: Sendable {
         self.sealedPersonalData = sealedPersonalData
         self.createdAt = createdAt
         self.confirmedAt = confirmedAt
+        self.paperBatchID = paperBatchID
     }
 
     /// The signature as stored once inserted.

@@ -157,7 +157,13 @@ public final class SignatureWriter: Service, Sendable {
     /// paper, or a benchmark's synthetic ones. Each is stored confirmed (it must have its
     /// `confirmedAt`) and counted in one transaction with the counters and the log; one whose
     /// address has signed the petition already is left out. Returns those stored.
-    public func record(_ batch: [NewSignature]) async throws -> [Signature] {
+    ///
+    /// With `paper`, the signatures came from that batch of paper forms: its provenance and
+    /// its audit event are stored in the same transaction, so a batch is counted whole or not
+    /// at all.
+    public func record(_ batch: [NewSignature], paper: (batch: PaperBatch, audit: AuditEvent)? = nil) async throws
+        -> [Signature]
+    {
         guard batch.allSatisfy({ $0.confirmedAt != nil }) else { throw UnconfirmedInBatch() }
         let (store, receipts, now) = (self.store, self.receipts, clock.now)
         return try await counts.recording {
@@ -166,7 +172,14 @@ public final class SignatureWriter: Service, Sendable {
                 guard try await transaction.confirmablePetitions(among: petitions, at: now) == petitions else {
                     throw PetitionNotCounting()
                 }
+                if let paper { try await transaction.insertPaperBatch(paper.batch) }
                 let inserted = try await transaction.insertNew(batch)
+                if let paper {
+                    try await transaction.setPaperBatchCounted(paper.batch.id, counted: inserted.count)
+                    var audit = paper.audit
+                    audit.details += ", \(inserted.count) counted"
+                    try await transaction.record(audit)
+                }
                 let stored = batch.filter { inserted.contains($0.id) }.map(\.stored)
                 try await CountedChanges.record(
                     started: stored, stopped: [], in: transaction, receipts: receipts, at: now)

@@ -51,7 +51,9 @@ private func buildApplicationAndRoutes(
         clock: clock, committed: { outbox.wake() })
     let csrf = CSRFProtection(key: secret.key(for: .csrf), baseURL: settings.baseURL)
     let heads = TreeHeads(store: database)
-    let presenter = PetitionPresenter(pages: pages, counts: counts, heads: heads, baseURL: settings.baseURL)
+    let paperCounts = PaperCounts(store: database)
+    let presenter = PetitionPresenter(
+        pages: pages, counts: counts, paperCounts: paperCounts, heads: heads, baseURL: settings.baseURL)
     let signingGuard = SigningGuard(
         settings: settings, disposableDomains: disposableDomains, secret: secret, store: database, clock: clock,
         logger: logger)
@@ -82,7 +84,8 @@ private func buildApplicationAndRoutes(
     )
     .addRoutes(to: signerLinks)
     PetitionAPIController(
-        catalog: catalog, counts: counts, countries: countryFigures, heads: heads, baseURL: settings.baseURL
+        catalog: catalog, counts: counts, paperCounts: paperCounts, countries: countryFigures, heads: heads,
+        baseURL: settings.baseURL
     )
     .addRoutes(to: api)
     LogController(catalog: catalog, logs: database, heads: heads, key: logKey.publicKey, presenter: presenter)

@@ -21,11 +21,12 @@ enum CommandLineTool {
 
     /// Runs it with `environment` as its whole environment; returns what it printed (to
     /// standard error too, `withErrors`) and its exit status.
-    static func run(_ arguments: [String], environment: [String: String] = [:], withErrors: Bool = true) throws -> (
-        output: String, status: Int32
-    ) {
+    static func run(_ arguments: [String], environment: [String: String] = [:], withErrors: Bool = true) async throws
+        -> (output: String, status: Int32)
+    {
         guard FileManager.default.isExecutableFile(atPath: path) else { throw Missing() }
-        let (data, status) = try ChildProcess.run(path, arguments, environment: environment, withErrors: withErrors)
+        let (data, status) = try await ChildProcess.run(
+            path, arguments, environment: environment, withErrors: withErrors)
         return (String(decoding: data, as: UTF8.self), status)
     }
 }
@@ -52,12 +53,13 @@ struct CommandLineTests {
     static let usageError: Int32 = 64
 
     @Test("every command that opens the instance lists every setting in its help")
-    func help() throws {
+    func help() async throws {
         for command in [
             "serve", "migrate", "purge", "outbox", "keygen", "rotate-keys", "verify-log", "review", "invalidate",
-            "export", "deliver", "target-link", "create-admin", "assign-petition",
+            "export", "deliver", "target-link", "create-admin", "assign-petition", "import-paper", "void-paper",
+            "paper-batches",
         ] {
-            let (output, status) = try CommandLineTool.run([command, "--help"])
+            let (output, status) = try await CommandLineTool.run([command, "--help"])
             #expect(status == 0, "\(command) --help")
             for setting in SettingsTable.help {
                 #expect(output.contains(setting.synopsis), "\(command) --help lacks \(setting.synopsis)")
@@ -66,36 +68,36 @@ struct CommandLineTests {
                 #expect(output.contains(setting.variable), "\(command) --help lacks \(setting.variable)")
             }
         }
-        let (root, _) = try CommandLineTool.run(["--help"])
+        let (root, _) = try await CommandLineTool.run(["--help"])
         #expect(root.contains("settings") && root.contains("serve (default)"))
     }
 
     @Test("`settings --markdown` prints the README's table of settings")
-    func markdown() throws {
-        let (output, status) = try CommandLineTool.run(["settings", "--markdown"])
+    func markdown() async throws {
+        let (output, status) = try await CommandLineTool.run(["settings", "--markdown"])
         #expect(status == 0)
         #expect(output == SettingsTable.markdown + "\n")
-        let (plain, _) = try CommandLineTool.run(["settings"])
+        let (plain, _) = try await CommandLineTool.run(["settings"])
         #expect(plain.contains("--port <number>\n    port to listen on (UNDERSIGNED_PORT;"))
     }
 
     @Test("a bad setting stops a command with a message naming its flag and variable; a flag beats its variable")
-    func refusals() throws {
+    func refusals() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let database = ["--database", "sqlite://\(directory.path)/test.sqlite"]
         // Through `serve`, the default command, which stops before serving anything.
-        let (flag, flagStatus) = try CommandLineTool.run(["--port", "70000"])
+        let (flag, flagStatus) = try await CommandLineTool.run(["--port", "70000"])
         #expect(flagStatus == Self.usageError)
         #expect(flag.contains("--port (UNDERSIGNED_PORT) must be a whole number from 0 to 65535, not \"70000\""))
-        let (variable, variableStatus) = try CommandLineTool.run(
+        let (variable, variableStatus) = try await CommandLineTool.run(
             ["migrate"] + database, environment: ["UNDERSIGNED_MAIL_TRANSPORT": "pigeon"])
         #expect(variableStatus == Self.usageError)
         #expect(variable.contains("--mail-transport (UNDERSIGNED_MAIL_TRANSPORT) must be one of file, log, smtp"))
-        let (unknown, unknownStatus) = try CommandLineTool.run(["migrate", "--prot", "1"] + database)
+        let (unknown, unknownStatus) = try await CommandLineTool.run(["migrate", "--prot", "1"] + database)
         #expect(unknownStatus == Self.usageError)
         #expect(unknown.contains("unknown option --prot"))
-        let (overridden, overriddenStatus) = try CommandLineTool.run(
+        let (overridden, overriddenStatus) = try await CommandLineTool.run(
             ["migrate", "--mail-transport", "log"] + database, environment: ["UNDERSIGNED_MAIL_TRANSPORT": "pigeon"])
         #expect(overriddenStatus == 0, "\(overridden)")
         #expect(overridden.hasPrefix("database schema at version"))
@@ -110,9 +112,9 @@ struct CommandLineTests {
         let location = try await database.makeEmpty(in: directory)
         let settings = ["--database", location.url, "--data-dir", directory.path]
         let seed = TestInstance.seedSlug
-        func run(_ arguments: [String], environment: [String: String] = [:], status: Int32 = 0) throws -> String {
+        func run(_ arguments: [String], environment: [String: String] = [:], status: Int32 = 0) async throws -> String {
             // What a command prints on success, without the log lines of standard error.
-            let (output, exit) = try CommandLineTool.run(
+            let (output, exit) = try await CommandLineTool.run(
                 arguments + settings, environment: environment, withErrors: status != 0)
             #expect(exit == status, "undersigned \(arguments.joined(separator: " ")): \(output)")
             return output
@@ -121,63 +123,92 @@ struct CommandLineTests {
             FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path)
         }
 
-        #expect(try run(["migrate"]) == "database schema at version \(Migrations.all.map(\.version).max() ?? 0)\n")
-        #expect(try run(["outbox"]).hasPrefix("queued: 0, failed: 0"))
-        #expect(try run(["purge"]).hasPrefix("deleted 0 unconfirmed signature(s) older than 7 days"))
+        #expect(
+            try await run(["migrate"]) == "database schema at version \(Migrations.all.map(\.version).max() ?? 0)\n")
+        #expect(try await run(["outbox"]).hasPrefix("queued: 0, failed: 0"))
+        #expect(try await run(["purge"]).hasPrefix("deleted 0 unconfirmed signature(s) older than 7 days"))
         // None of these needed the secret or a key, so none was created.
         #expect(!exists("undersigned.secret") && !exists("undersigned.keys") && !exists("undersigned-log.key"))
 
-        let admin = try run(
+        let admin = try await run(
             ["create-admin", "--email", "rania@example.org", "--password-hash-cost", "4"],
             environment: ["UNDERSIGNED_ADMIN_PASSWORD": "a long enough passphrase"])
         #expect(admin.contains("created admin account") && admin.contains("(rania)"))
         #expect(admin.contains("sign in at http://127.0.0.1:8080/account/sign-in"))
         #expect(exists("undersigned.secret") && exists("undersigned.keys"))
 
-        let link = try run(["target-link", "--petition", seed, "--target", "1", "--base-url", "https://sign.test"])
+        let link = try await run([
+            "target-link", "--petition", seed, "--target", "1", "--base-url", "https://sign.test",
+        ])
         #expect(link.contains("private link for") && link.contains("https://sign.test/t/"))
         #expect(
-            try run(["target-link", "--petition", seed, "--target", "1", "--revoke"]).hasPrefix("revoked 1 link(s)"))
+            try await run(["target-link", "--petition", seed, "--target", "1", "--revoke"]).hasPrefix(
+                "revoked 1 link(s)"))
         #expect(
-            try run(["target-link", "--petition", seed, "--target", "9"], status: Self.usageError).contains("target(s)")
+            try await run(["target-link", "--petition", seed, "--target", "9"], status: Self.usageError).contains(
+                "target(s)")
         )
 
-        #expect(try run(["review", "--petition", seed]).hasPrefix("signatures of the last 24 hour(s) by email domain"))
         #expect(
-            try run(["review", "--petition", "nope"], status: Self.usageError).contains("no petition has the slug nope")
+            try await run(["review", "--petition", seed]).hasPrefix("signatures of the last 24 hour(s) by email domain")
         )
         #expect(
-            try run(["review", "--petition", seed, "--hours", "0"], status: Self.usageError).contains(
+            try await run(["review", "--petition", "nope"], status: Self.usageError).contains(
+                "no petition has the slug nope")
+        )
+        #expect(
+            try await run(["review", "--petition", seed, "--hours", "0"], status: Self.usageError).contains(
                 "--hours must be between 1 and 8784"))
         #expect(
-            try run(["invalidate", "--petition", seed, "--domain", "spam.example", "--reason", "a flood"]).hasPrefix(
-                "invalidated 0 signature(s)"))
+            try await run(["invalidate", "--petition", seed, "--domain", "spam.example", "--reason", "a flood"])
+                .hasPrefix(
+                    "invalidated 0 signature(s)"))
+
+        let sheet = directory.appendingPathComponent("paper.csv")
+        try Data("name,country,email\nAmal Haddad,SY,amal@example.org\nJean Dupont,France,\n".utf8).write(to: sheet)
+        let yesterday = ISO8601DateFormatter.day.string(from: Date().addingTimeInterval(-86_400))
+        let provenance = ["--collected-by", "Volunteers", "--place", "Gaziantep", "--collected-on", yesterday]
+        let imported = try await run(["import-paper", "--petition", seed] + provenance + [sheet.path])
+        #expect(imported.contains("2 of 2 signer(s) counted"), "\(imported)")
+        let batch = try #require(imported.firstMatch(of: /paper batch ([0-9a-f-]{36})/)?.1)
+        try Data("name,country\nAmal Haddad,Atlantis\n".utf8).write(to: sheet)
+        let refused = try await run(
+            ["import-paper", "--petition", seed] + provenance + [sheet.path], status: Self.usageError)
+        #expect(refused.contains("nothing of it is stored") && refused.contains("line 2: “Atlantis” is not a country"))
+        let listed = try await run(["paper-batches", "--petition", seed])
+        #expect(listed.hasPrefix("1 paper batch(es); 2 signature(s) from paper count now"))
+        #expect(listed.contains("gathered \(yesterday) in Gaziantep by Volunteers; 2 of 2 counted"))
+        #expect(
+            try await run(["void-paper", "--batch", String(batch), "--reason", "copied forms"]).hasPrefix(
+                "voided paper batch \(batch): 2 signature(s) left the count"))
+        #expect(try await run(["paper-batches", "--petition", seed]).contains("VOID since"))
 
         let package = directory.appendingPathComponent("package.zip").path
-        #expect(try run(["export", "--petition", seed, "--output", package]).hasPrefix("wrote \(package):"))
+        #expect(try await run(["export", "--petition", seed, "--output", package]).hasPrefix("wrote \(package):"))
         #expect(FileManager.default.fileExists(atPath: package))
         #expect(
-            try run(["export", "--petition", seed, "--output", package], status: Self.usageError).contains(
+            try await run(["export", "--petition", seed, "--output", package], status: Self.usageError).contains(
                 "exists already"))
         #expect(
-            try run(["deliver", "--petition", seed, "--target", "1", "--channel", "email", "--by", "Rania"]).hasPrefix(
-                "recorded delivery"))
+            try await run(["deliver", "--petition", seed, "--target", "1", "--channel", "email", "--by", "Rania"])
+                .hasPrefix(
+                    "recorded delivery"))
         #expect(
-            try run(
+            try await run(
                 ["deliver", "--petition", seed, "--target", "1", "--channel", "pigeon", "--by", "Rania"],
                 status: Self.usageError
             )
             .contains("--channel is one of"))
-        #expect(try run(["verify-log"]).hasPrefix("ok       petition"))
+        #expect(try await run(["verify-log"]).hasPrefix("ok       petition"))
         #expect(
-            try run(["assign-petition", "--petition", seed, "--organization", "nope"], status: Self.usageError)
+            try await run(["assign-petition", "--petition", seed, "--organization", "nope"], status: Self.usageError)
                 .contains(
                     "no organization has the slug nope"))
 
-        let added = try run(["keygen"])
+        let added = try await run(["keygen"])
         #expect(
             added.hasPrefix("added master key")
                 && added.contains(directory.appendingPathComponent("undersigned.keys").path))
-        #expect(try run(["rotate-keys"]).hasPrefix("re-wrapped 1 data key(s) under master key"))
+        #expect(try await run(["rotate-keys"]).hasPrefix("re-wrapped 1 data key(s) under master key"))
     }
 }

@@ -52,27 +52,27 @@ struct DKIMTests {
     @Test(
         "an Ed25519 signature (RFC 8463) verifies with dkimpy",
         .enabled(if: SMTPTestServer.isAvailable, SMTPTestServer.skipReason))
-    func ed25519() throws {
+    func ed25519() async throws {
         let key = Curve25519.Signing.PrivateKey()
         let file = try Self.signedMessage(with: .ed25519(key))
         defer { try? FileManager.default.removeItem(at: file) }
         let record = "v=DKIM1; k=ed25519; p=\(key.publicKey.rawRepresentation.base64EncodedString())"
-        #expect(try SMTPTestServer.inspect(file, dkimRecord: record).dkim == true)
+        #expect(try await SMTPTestServer.inspect(file, dkimRecord: record).dkim == true)
         // Another key's record does not verify it: the check is real.
         let other =
             "v=DKIM1; k=ed25519; p=\(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation.base64EncodedString())"
-        #expect(try SMTPTestServer.inspect(file, dkimRecord: other).dkim == false)
+        #expect(try await SMTPTestServer.inspect(file, dkimRecord: other).dkim == false)
     }
 
     @Test(
         "an RSA-SHA256 signature verifies with dkimpy",
         .enabled(if: SMTPTestServer.isAvailable, SMTPTestServer.skipReason))
-    func rsa() throws {
+    func rsa() async throws {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let file = try Self.signedMessage(with: .rsa(key))
         defer { try? FileManager.default.removeItem(at: file) }
         let record = "v=DKIM1; k=rsa; p=\(key.publicKey.derRepresentation.base64EncodedString())"
-        #expect(try SMTPTestServer.inspect(file, dkimRecord: record).dkim == true)
+        #expect(try await SMTPTestServer.inspect(file, dkimRecord: record).dkim == true)
     }
 
     @Test(
@@ -92,7 +92,7 @@ struct DKIMTests {
             await transport.shutdown()
             let received = try #require(server.received().first)
             let record = "v=DKIM1; k=ed25519; p=\(key.publicKey.rawRepresentation.base64EncodedString())"
-            #expect(try SMTPTestServer.inspect(received.file, dkimRecord: record).dkim == true)
+            #expect(try await SMTPTestServer.inspect(received.file, dkimRecord: record).dkim == true)
         }
     }
 }

@@ -48,7 +48,7 @@ struct SMTPTransportTests {
             #expect(received.mailFrom == "no-reply@undersigned.test")
             #expect(received.recipients == ["signer@example.org"])
             #expect(received.tls == false)
-            let read = try SMTPTestServer.inspect(received.file)
+            let read = try await SMTPTestServer.inspect(received.file)
             #expect(read.subject == "يرجى تأكيد توقيعك: Children in Syria")
             #expect(read.to == "أمل حداد <signer@example.org>")
             #expect(read.from == "Undersigned <no-reply@undersigned.test>")

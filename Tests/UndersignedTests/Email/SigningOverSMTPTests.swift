@@ -35,7 +35,7 @@ struct SigningOverSMTPTests {
                 #expect(email.mailFrom == "petitions@undersigned.test")
                 #expect(email.recipients == ["amal@example.org"])
                 let record = "v=DKIM1; k=ed25519; p=\(key.publicKey.rawRepresentation.base64EncodedString())"
-                let read = try SMTPTestServer.inspect(email.file, dkimRecord: record)
+                let read = try await SMTPTestServer.inspect(email.file, dkimRecord: record)
                 #expect(read.dkim == true)
                 #expect(read.to == "أمل حداد <amal@example.org>")
                 #expect(read.from == "Zero Impunity <petitions@undersigned.test>")

@@ -74,7 +74,7 @@ struct CanaryTests {
             }
             return files
         case .postgres(let server):
-            let (data, status) = try ChildProcess.run(
+            let (data, status) = try await ChildProcess.run(
                 ProcessInfo.processInfo.environment["UNDERSIGNED_TEST_PG_DUMP"] ?? "/usr/bin/pg_dump",
                 [
                     "--host", server.host, "--port", String(server.port), "--username", server.username, "--no-owner",

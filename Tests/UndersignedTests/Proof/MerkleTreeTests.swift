@@ -48,8 +48,8 @@ struct MerkleTreeTests {
     @Test(
         "every root, inclusion and consistency proof up to 300 leaves agrees with an independent implementation, and verifies"
     )
-    func agreesWithReference() throws {
-        let reference = try referenceLines(upTo: 300)
+    func agreesWithReference() async throws {
+        let reference = try await referenceLines(upTo: 300)
         var frontier = MerkleFrontier()
         var nodes = MemoryNodes()
         var roots: [[UInt8]] = [MerkleHash.empty]
@@ -138,10 +138,10 @@ struct MerkleTreeTests {
 
     // MARK: Helpers
 
-    private func referenceLines(upTo limit: Int) throws -> [[String]] {
+    private func referenceLines(upTo limit: Int) async throws -> [[String]] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "merkle_reference.py")
-        let (data, status) = try ChildProcess.run("/usr/bin/env", ["python3", script.path, String(limit)])
+        let (data, status) = try await ChildProcess.run("/usr/bin/env", ["python3", script.path, String(limit)])
         try #require(status == 0)
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map {
             $0.split(separator: " ").map(String.init)

@@ -1,5 +1,14 @@
 import Foundation
 
+/// Waits for blocking work (a child process, a pipe) on a thread of its own. Every test's
+/// tasks share a pool of one thread per core: a test blocked there holds up all the others,
+/// and two blocked on something a third test's task must do would stop the run for good.
+func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result(catching: work)) }.start()
+    }
+}
+
 #if os(Linux)
     import Glibc
 
@@ -61,10 +70,12 @@ import Foundation
         /// Runs the program to its end; returns its standard output and exit status.
         static func run(
             _ executable: String, _ arguments: [String], environment: [String: String]? = nil, withErrors: Bool = false
-        ) throws -> (output: Data, status: Int32) {
-            let child = try ChildProcess(executable, arguments, environment: environment, withErrors: withErrors)
-            let output = child.output.readDataToEndOfFile()
-            return (output, child.waitUntilExit())
+        ) async throws -> (output: Data, status: Int32) {
+            try await offThePool {
+                let child = try ChildProcess(executable, arguments, environment: environment, withErrors: withErrors)
+                let output = child.output.readDataToEndOfFile()
+                return (output, child.waitUntilExit())
+            }
         }
 
         var isRunning: Bool {
@@ -139,10 +150,12 @@ import Foundation
 
         static func run(
             _ executable: String, _ arguments: [String], environment: [String: String]? = nil, withErrors: Bool = false
-        ) throws -> (output: Data, status: Int32) {
-            let child = try ChildProcess(executable, arguments, environment: environment, withErrors: withErrors)
-            let output = child.output.readDataToEndOfFile()
-            return (output, child.waitUntilExit())
+        ) async throws -> (output: Data, status: Int32) {
+            try await offThePool {
+                let child = try ChildProcess(executable, arguments, environment: environment, withErrors: withErrors)
+                let output = child.output.readDataToEndOfFile()
+                return (output, child.waitUntilExit())
+            }
         }
 
         var isRunning: Bool { process.isRunning }

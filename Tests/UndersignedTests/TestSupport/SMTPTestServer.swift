@@ -31,13 +31,14 @@ final class SMTPTestServer: Sendable {
     static func with<Value: Sendable>(
         _ behaviour: String, _ options: [String] = [], _ body: (SMTPTestServer) async throws -> Value
     ) async throws -> Value {
-        let server = try SMTPTestServer(behaviour: behaviour, options: options)
+        // Starting and stopping wait on the server's process: off the tests' shared threads.
+        let server = try await offThePool { try SMTPTestServer(behaviour: behaviour, options: options) }
         do {
             let value = try await body(server)
-            server.stop()
+            _ = try? await offThePool { server.stop() }
             return value
         } catch {
-            server.stop()
+            _ = try? await offThePool { server.stop() }
             throw error
         }
     }
@@ -129,8 +130,8 @@ final class SMTPTestServer: Sendable {
         var dkim: Bool?
     }
 
-    static func inspect(_ file: URL, dkimRecord: String? = nil) throws -> Inspection {
-        let (data, _) = try ChildProcess.run(
+    static func inspect(_ file: URL, dkimRecord: String? = nil) async throws -> Inspection {
+        let (data, _) = try await ChildProcess.run(
             python!,
             [scripts.appendingPathComponent("read_message.py").path, file.path] + (dkimRecord.map { [$0] } ?? []))
         let decoder = JSONDecoder()

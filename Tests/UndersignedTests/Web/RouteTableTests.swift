@@ -147,12 +147,12 @@ struct RouteTableTests {
     static func links(_ v: Values) -> [Link] {
         let (organization, petition) = (v.organization, v.petition)
         return [
-            Link(SiteRoute.home), Link(SiteRoute.health), Link(SiteRoute.metrics),
+            Link(SiteRoute.home), Link(SiteRoute.health), Link(SiteRoute.readiness), Link(SiteRoute.metrics),
             Link(SiteRoute.staticFile(name: v.staticFile)), Link(SiteRoute.logKey),
             Link(PetitionRoute.page(slug: v.petition)), Link(PetitionRoute.sign(slug: v.petition)),
             Link(PetitionRoute.checkEmail(slug: v.petition)), Link(PetitionRoute.countries(slug: v.petition)),
             Link(PetitionRoute.report(slug: v.petition)), Link(PetitionRoute.reportThanks(slug: v.petition)),
-            Link(PetitionRoute.image(slug: v.petition)),
+            Link(PetitionRoute.image(slug: v.petition)), Link(PetitionRoute.flyer(slug: v.petition)),
             Link(PetitionRoute.receipt(slug: v.petition), query: ["code": v.receiptCode]),
             Link(SignerRoute.confirm(token: v.confirmToken)), Link(SignerRoute.withdraw(token: v.withdrawToken)),
             Link(SignerRoute.unsubscribe(token: v.unsubscribeToken)),

@@ -485,5 +485,27 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 18, name: "batches of signatures gathered on paper") { _ in
+            [
+                """
+                CREATE TABLE paper_batches (
+                    id TEXT PRIMARY KEY,
+                    petition_id TEXT NOT NULL REFERENCES petitions(id),
+                    collected_by TEXT NOT NULL,
+                    place TEXT NOT NULL,
+                    collected_on TEXT NOT NULL,
+                    file_sha256 TEXT NOT NULL,
+                    signer_rows INTEGER NOT NULL,
+                    counted INTEGER NOT NULL,
+                    imported_at BIGINT NOT NULL,
+                    voided_at BIGINT,
+                    void_reason TEXT
+                )
+                """,
+                "CREATE INDEX paper_batches_by_petition ON paper_batches (petition_id, imported_at)",
+                "ALTER TABLE signatures ADD COLUMN paper_batch_id TEXT REFERENCES paper_batches(id)",
+                "CREATE INDEX signatures_by_paper_batch ON signatures (paper_batch_id) WHERE paper_batch_id IS NOT NULL",
+            ]
+        },
     ]
 }

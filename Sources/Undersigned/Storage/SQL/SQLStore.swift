@@ -128,12 +128,12 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
                 (\(bind: signature.id.text), \(bind: signature.petitionID.text), \(bind: Data(signature.emailFingerprint)),
                  \(bind: signature.stored.state.rawValue), \(bind: signature.country), \(bind: signature.showNamePublicly),
                  \(bind: signature.wantsUpdates), \(bind: signature.source.rawValue), \(bind: Data(signature.sealedPersonalData)),
-                 \(bind: signature.createdAt.millis), \(bind: signature.confirmedAt?.millis))
+                 \(bind: signature.createdAt.millis), \(bind: signature.confirmedAt?.millis), \(bind: signature.paperBatchID?.text))
                 """
             }
             let query: SQLQueryString =
                 """
-                INSERT INTO signatures (id, petition_id, email_fingerprint, state, country, show_name, wants_updates, source, personal_data, created_at, confirmed_at)
+                INSERT INTO signatures (id, petition_id, email_fingerprint, state, country, show_name, wants_updates, source, personal_data, created_at, confirmed_at, paper_batch_id)
                 VALUES \(SQLList(rows, separator: SQLRaw(", ")))
                 ON CONFLICT (petition_id, email_fingerprint) DO NOTHING
                 RETURNING id

@@ -5,6 +5,7 @@ import Hummingbird
 struct PetitionAPIController<Context: RequestContext>: Sendable {
     let catalog: PetitionCatalog
     let counts: SignatureCounts
+    let paperCounts: PaperCounts
     let countries: CountryFigures
     let heads: TreeHeads
     let baseURL: URL
@@ -28,6 +29,8 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         var language: String
         var state: String
         var signatureCount: Int
+        /// Of `signatureCount`, those gathered on paper.
+        var paperSignatureCount: Int
         var goal: Int
         var organizer: String
         var url: String
@@ -108,6 +111,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         return PetitionResource(
             slug: petition.slug, title: petition.title, summary: petition.summary, language: petition.language,
             state: petition.state.rawValue, signatureCount: count,
+            paperSignatureCount: try await paperCounts.count(for: petition.id),
             goal: Goal.displayed(count: count, organizerGoal: petition.goal),
             organizer: petition.organizer, url: PetitionRoute.page(slug: petition.slug).url(on: baseURL),
             targets: petition.targets.map {

@@ -55,7 +55,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
                 scriptNotice: markers[.proofScriptNotice])
             let view = pageView(
                 petition, language: language, count: markers[.count], goal: markers[.goal], percent: markers[.percent],
-                logLine: markers[.logLine],
+                logLine: markers[.logLine], paperLine: markers[.paperLine],
                 form: SignFormView(
                     slug: petition.slug, language: formLanguage(petition, language), csrf: markers[.csrfToken],
                     proof: proof, pages: pages))
@@ -63,6 +63,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         }
         let proof = ProofFields(signingGuard.challenge(for: petition))
         let logLine = try await presenter.heads.published(for: petition.id).logLine
+        let paperLine = PetitionView.paperLine(try await presenter.paperCounts.count(for: petition.id))
         let token = csrf.token(forCookie: session.cookie)
         let body = skeleton.filled { hole in
             switch hole {
@@ -74,6 +75,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
             case .proofDifficulty: proof.difficulty
             case .proofScriptNotice: proof.scriptNotice
             case .logLine: logLine
+            case .paperLine: paperLine
             }
         }
         var headers = cookieHeaders(session.setCookie)
@@ -189,11 +191,11 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
 
     private func pageView(
         _ petition: Petition, language: String, count: String, goal: String, percent: String, logLine: String,
-        form: SignFormView
+        paperLine: String, form: SignFormView
     ) -> PetitionPageView {
         let view = PetitionView(
             petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent, logLine: logLine,
-            withBody: true, language: language)
+            paperLine: paperLine, withBody: true, language: language)
         return PetitionPageView(
             page: presenter.layout(title: view.title, for: petition, language: language), petition: view, form: form)
     }

@@ -5,7 +5,7 @@ import Hummingbird
 struct PageSkeleton: Sendable {
     /// The values that change from one request to the next.
     enum Hole: Int, CaseIterable, Sendable {
-        case count, goal, percent, csrfToken, proofToken, proofDifficulty, proofScriptNotice, logLine
+        case count, goal, percent, csrfToken, proofToken, proofDifficulty, proofScriptNotice, logLine, paperLine
     }
 
     private enum Part: Sendable {

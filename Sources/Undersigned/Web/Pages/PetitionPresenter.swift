@@ -5,6 +5,7 @@ import Hummingbird
 struct PetitionPresenter: Sendable {
     let pages: Pages
     let counts: SignatureCounts
+    let paperCounts: PaperCounts
     let heads: TreeHeads
     let baseURL: URL
 
@@ -29,6 +30,7 @@ struct PetitionPresenter: Sendable {
             petition, baseURL: baseURL, count: Numbers.grouped(count), goal: Numbers.grouped(goal),
             percent: String(Goal.percent(count: count, goal: goal)),
             logLine: try await heads.published(for: petition.id).logLine,
+            paperLine: PetitionView.paperLine(try await paperCounts.count(for: petition.id)),
             withBody: withBody, language: language)
     }
 

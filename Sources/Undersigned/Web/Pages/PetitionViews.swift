@@ -25,6 +25,8 @@ struct PetitionView {
     var stateMessage: String?
     /// The latest signed tree head of the petition's log, in words.
     var logLine: String
+    /// How many of the count were signed on paper, as HTML; empty when none were.
+    var paperLine: String
     var responses: [ResponseView]
     /// Stored, not computed: templates read stored properties only.
     var hasResponses: Bool
@@ -45,7 +47,7 @@ struct PetitionView {
     /// - Parameter language: one of the petition's languages, in which its text is shown.
     init(
         _ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, logLine: String,
-        withBody: Bool = false,
+        paperLine: String = "", withBody: Bool = false,
         language: String? = nil
     ) {
         let text = language.flatMap(petition.text(in:)) ?? petition.originalText
@@ -68,6 +70,7 @@ struct PetitionView {
         isOpen = petition.acceptsSignatures
         stateMessage = Self.message(for: petition.state)
         self.logLine = logLine
+        self.paperLine = paperLine
         responses = petition.responses.compactMap { response in
             petition.targets.indices.contains(response.targetPosition)
                 ? ResponseView(response, target: petition.targets[response.targetPosition]) : nil
@@ -92,6 +95,11 @@ struct PetitionView {
         share = ShareLinks(url: preview.canonicalURL, title: text.title)
         flyerPath = PetitionRoute.flyer(slug: petition.slug).path(
             query: text.language == petition.language ? [:] : ["lang": text.language])
+    }
+
+    /// HTML of this code's own: words and a number.
+    static func paperLine(_ count: Int) -> String {
+        count > 0 ? #"<br><span class="fine">of which \#(Numbers.grouped(count)) on paper</span>"# : ""
     }
 
     /// Plain text, safe in a page without escaping: numbers, hex and a date.

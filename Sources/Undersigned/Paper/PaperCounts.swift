@@ -1,0 +1,16 @@
+import Foundation
+
+/// Each petition's signatures from paper that count, read at most every few seconds: they
+/// change only when a batch is imported or voided, which a page may show a moment late.
+public final class PaperCounts: Sendable {
+    private let store: any PaperBatchStore
+    private let cache = ExpiringCache<UUID, Int>(lifetime: .seconds(5))
+
+    public init(store: any PaperBatchStore) {
+        self.store = store
+    }
+
+    public func count(for petitionID: UUID) async throws -> Int {
+        try await cache.value(for: petitionID) { try await store.paperSignatureCount(petitionID: petitionID) }
+    }
+}
