@@ -101,6 +101,12 @@ public struct SettingsTable: Sendable {
         meaning:
             "the published per-country figures are a snapshot taken afresh every this many minutes, on multiples of the interval (on the hour by default), shown with its time: watching the exact total go up one by one tells nobody where a new signer is from"
     )
+    public let liveCountDuration = Setting(
+        flag: "live-count-seconds", variable: "UNDERSIGNED_LIVE_COUNT_SECONDS", default: .seconds(1800),
+        parser: .count(of: "seconds", seconds: 1, 0...86_400),
+        meaning:
+            "an open page's live count stream (`/p/{slug}/events`) ends after this many seconds and the browser opens another; `0` sends the count once and closes, and browsers ask again every 5 seconds (for proxies that hold streams back)"
+    )
     public let deliveredDataRetention = Setting(
         flag: "delivered-data-retention-days", variable: "UNDERSIGNED_DELIVERED_DATA_RETENTION_DAYS",
         default: .seconds(90 * 86_400), parser: .count(of: "days", seconds: 86_400, 0...36_500),

@@ -71,7 +71,7 @@ private func buildApplicationAndRoutes(
     PetitionController(
         catalog: catalog, counts: counts, countries: countryFigures, presenter: presenter, csrf: csrf, writer: writer,
         fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer,
-        signingGuard: signingGuard
+        signingGuard: signingGuard, liveCountDuration: settings.liveCountDuration
     ).addRoutes(to: site, petitions: petitions)
     ConfirmationController(
         signatures: database, deliveries: database, catalog: catalog, mailer: mailer, writer: writer,

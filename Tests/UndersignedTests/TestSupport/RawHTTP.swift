@@ -36,6 +36,35 @@ enum RawHTTP {
             port: port, head: "POST \(path) HTTP/1.1", headers: headers.merging(formHeaders) { $1 }, body: form)
     }
 
+    /// Opens `path` and reads what arrives, as text with chunk sizes left in, until `enough`
+    /// says so or 30 seconds pass; then hangs up, as a browser leaving the page does.
+    static func stream(port: Int, path: String, until enough: @escaping @Sendable (String) -> Bool) async throws
+        -> String
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result {
+                        let descriptor = try connectToLocalhost(port: port)
+                        defer { close(descriptor) }
+                        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+                        guard send(descriptor, request, request.count, 0) == request.count else {
+                            throw Failure(description: "cannot send the request")
+                        }
+                        var received = Data()
+                        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+                        let deadline = Date().addingTimeInterval(30)
+                        while !enough(String(decoding: received, as: UTF8.self)), Date() < deadline {
+                            let count = recv(descriptor, &buffer, buffer.count, 0)
+                            if count <= 0 { break }
+                            received.append(contentsOf: buffer[0..<count])
+                        }
+                        return String(decoding: received, as: UTF8.self)
+                    })
+            }
+        }
+    }
+
     private static func request(port: Int, head: String, headers: [String: String], body: String) async throws
         -> Response
     {

@@ -37,6 +37,8 @@ struct TestInstance: Sendable {
         settings.proofOfWorkCalmRate = 10_000
         // bcrypt's cheapest cost: tests check what is hashed, not how slowly.
         settings.passwordHashCost = 4
+        // The live count once, not a stream: clients that read whole bodies get one.
+        settings.liveCountDuration = .zero
         try configure(&settings, directory)
         self.settings = settings
         // Noon UTC, so that no test's moves of the clock cross midnight, when address keys change.

@@ -153,6 +153,7 @@ struct RouteTableTests {
             Link(PetitionRoute.checkEmail(slug: v.petition)), Link(PetitionRoute.countries(slug: v.petition)),
             Link(PetitionRoute.report(slug: v.petition)), Link(PetitionRoute.reportThanks(slug: v.petition)),
             Link(PetitionRoute.image(slug: v.petition)), Link(PetitionRoute.flyer(slug: v.petition)),
+            Link(PetitionRoute.events(slug: v.petition)),
             Link(PetitionRoute.receipt(slug: v.petition), query: ["code": v.receiptCode]),
             Link(SignerRoute.confirm(token: v.confirmToken)), Link(SignerRoute.withdraw(token: v.withdrawToken)),
             Link(SignerRoute.unsubscribe(token: v.unsubscribeToken)),

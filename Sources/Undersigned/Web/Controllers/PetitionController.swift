@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 
 /// The public pages of petitions: the list, a petition with its sign form, signing, and the
 /// pages that follow.
@@ -13,6 +14,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
     let fingerprinter: EmailFingerprinter
     let sealer: PersonalDataSealer
     let signingGuard: SigningGuard
+    let liveCountDuration: Duration
 
     private var pages: Pages { presenter.pages }
 
@@ -23,6 +25,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         petitions.get(PetitionRoute.checkEmail, use: checkEmail)
         petitions.get(PetitionRoute.countries, use: countryTable)
         petitions.get(PetitionRoute.flyer, use: flyer)
+        petitions.get(PetitionRoute.events, use: liveCount)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -157,6 +160,50 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         return pages.response(.flyer, view)
     }
 
+    /// The count as server-sent events: sent when it changes, read from memory at most once a
+    /// second, so an open stream costs a sleeping task, however many are open.
+    @Sendable func liveCount(_ request: Request, context: Context) async throws -> Response {
+        let petition = try await petition(from: context)
+        let (counts, id, organizerGoal, duration) = (self.counts, petition.id, petition.goal, liveCountDuration)
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "retry: 5000\n\n"))
+            // A stream ends after a while and the browser opens another, so none outlives a
+            // proxy's patience or an instance going away.
+            let end = ContinuousClock.now + duration
+            var sent: Int?
+            var lastWrite = ContinuousClock.now
+            do {
+                repeat {
+                    let count = try await counts.count(for: id)
+                    if count != sent {
+                        try await writer.write(ByteBuffer(string: Self.countEvent(count, organizerGoal: organizerGoal)))
+                        (sent, lastWrite) = (count, .now)
+                    } else if ContinuousClock.now - lastWrite > .seconds(20) {
+                        // A comment, so that proxies see the stream is alive.
+                        try await writer.write(ByteBuffer(string: ": waiting\n\n"))
+                        lastWrite = .now
+                    }
+                    if ContinuousClock.now >= end { break }
+                    try await Task.sleep(for: .seconds(1))
+                } while !Task.isShuttingDownGracefully
+            } catch is CancellationError {}
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",
+                .xAccelBuffering: "no",
+            ],
+            body: body)
+    }
+
+    static func countEvent(_ count: Int, organizerGoal: Int) -> String {
+        let goal = Goal.displayed(count: count, organizerGoal: organizerGoal)
+        return
+            "event: count\ndata: {\"count\":\(count),\"formatted\":\"\(Numbers.grouped(count))\",\"goal\":\"\(Numbers.grouped(goal))\",\"percent\":\(Goal.percent(count: count, goal: goal))}\n\n"
+    }
+
     // MARK: Helpers
 
     private func petition(from context: Context) async throws -> Petition {
@@ -185,7 +232,8 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
     ) async throws -> Response {
         let view = PetitionPageView(
             page: presenter.layout(title: petition.title, for: petition, language: language),
-            petition: try await presenter.petitionView(petition, withBody: true, language: language), form: form)
+            petition: try await presenter.petitionView(petition, withBody: true, language: language), form: form,
+            liveScriptPath: pages.liveScriptPath)
         return pages.response(.petition, view, status: status, headers: cookieHeaders(session.setCookie))
     }
 
@@ -197,7 +245,8 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
             petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent, logLine: logLine,
             paperLine: paperLine, withBody: true, language: language)
         return PetitionPageView(
-            page: presenter.layout(title: view.title, for: petition, language: language), petition: view, form: form)
+            page: presenter.layout(title: view.title, for: petition, language: language), petition: view, form: form,
+            liveScriptPath: pages.liveScriptPath)
     }
 
     /// The language the sign form carries back, when there is a choice of them.

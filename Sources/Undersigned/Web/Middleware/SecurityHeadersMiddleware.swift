@@ -49,4 +49,6 @@ extension HTTPField.Name {
     static let permissionsPolicy = Self("Permissions-Policy")!
     static let secFetchSite = Self("Sec-Fetch-Site")!
     static let xRobotsTag = Self("X-Robots-Tag")!
+    /// Tells nginx not to buffer a response: an event stream must reach the browser as written.
+    static let xAccelBuffering = Self("X-Accel-Buffering")!
 }

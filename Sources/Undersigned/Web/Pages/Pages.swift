@@ -4,7 +4,8 @@ import Mustache
 import Synchronization
 
 /// The HTML templates (`Resources/templates`) and the static files (`Resources/static`: the
-/// stylesheet, the sign form's script and its proof-of-work worker, the receipt checker),
+/// stylesheet, the sign form's script and its proof-of-work worker, the receipt checker, the
+/// live count),
 /// loaded once.
 public struct Pages: Sendable {
     let library: MustacheLibrary
@@ -14,6 +15,7 @@ public struct Pages: Sendable {
     let signScriptPath: String
     let proofOfWorkWorkerPath: String
     let receiptScriptPath: String
+    let liveScriptPath: String
     private let errorPages = RenderedErrorPages()
 
     public static func load() async throws -> Pages {
@@ -25,12 +27,13 @@ public struct Pages: Sendable {
             file: "proof-of-work-worker", extension: "js", contentType: "text/javascript; charset=utf-8")
         let receiptScript = try StaticAsset(
             file: "receipt", extension: "js", contentType: "text/javascript; charset=utf-8")
+        let liveScript = try StaticAsset(file: "live", extension: "js", contentType: "text/javascript; charset=utf-8")
         return Pages(
             library: library,
             assets: Dictionary(
-                uniqueKeysWithValues: [stylesheet, signScript, worker, receiptScript].map { ($0.path, $0) }),
+                uniqueKeysWithValues: [stylesheet, signScript, worker, receiptScript, liveScript].map { ($0.path, $0) }),
             stylesheetPath: stylesheet.path, signScriptPath: signScript.path, proofOfWorkWorkerPath: worker.path,
-            receiptScriptPath: receiptScript.path)
+            receiptScriptPath: receiptScript.path, liveScriptPath: liveScript.path)
     }
 
     /// Parses every template in `directory` and checks that each page has one: a missing or

@@ -43,6 +43,8 @@ struct PetitionView {
     var share: ShareLinks
     /// The printable flyer, in the language shown.
     var flyerPath: String
+    /// The count as server-sent events.
+    var eventsPath: String
 
     /// - Parameter language: one of the petition's languages, in which its text is shown.
     init(
@@ -93,6 +95,7 @@ struct PetitionView {
         hasLanguages = !languages.isEmpty
         preview = LinkPreview(petition, text: text, baseURL: baseURL)
         share = ShareLinks(url: preview.canonicalURL, title: text.title)
+        eventsPath = PetitionRoute.events(slug: petition.slug).path
         flyerPath = PetitionRoute.flyer(slug: petition.slug).path(
             query: text.language == petition.language ? [:] : ["lang": text.language])
     }
@@ -276,6 +279,8 @@ struct PetitionPageView {
     var page: Layout
     var petition: PetitionView
     var form: SignFormView
+    /// The script that keeps the count live, from `petition.eventsPath`.
+    var liveScriptPath: String
 }
 
 struct CountryTableView {

@@ -38,11 +38,14 @@ public enum PetitionRoute: RouteGroup {
     case receipt(slug: String)
     /// A printable page with the petition's address in large type, for noticeboards and stalls.
     case flyer(slug: String)
+    /// The count as server-sent events, for the page's script.
+    case events(slug: String)
 
     public static let prefix = ["p"]
     public static let all: [PetitionRoute] = [
         .page(slug: ""), .sign(slug: ""), .checkEmail(slug: ""), .countries(slug: ""), .report(slug: ""),
         .reportThanks(slug: ""), .image(slug: ""), .receipt(slug: ""), .flyer(slug: ""),
+        .events(slug: ""),
     ]
 
     public var declaration: RouteDeclaration {
@@ -56,6 +59,7 @@ public enum PetitionRoute: RouteGroup {
         case .image(let slug): .get(.slug(slug), "image")
         case .receipt(let slug): .get(.slug(slug), "receipt")
         case .flyer(let slug): .get(.slug(slug), "flyer")
+        case .events(let slug): .get(.slug(slug), "events")
         }
     }
 }
