@@ -21,7 +21,9 @@ struct SignScriptTests {
                 page.body.firstMatch(of: /<script src="(\/static\/sign\.[0-9a-f]+\.js)" defer><\/script>/)?.output.1)
             let worker = try #require(
                 page.body.firstMatch(of: /data-pow-worker="(\/static\/proof-of-work-worker\.[0-9a-f]+\.js)"/)?.output.1)
-            for path in [String(script), String(worker)] {
+            let live = try #require(
+                page.body.firstMatch(of: /<script src="(\/static\/live\.[0-9a-f]+\.js)" defer><\/script>/)?.output.1)
+            for path in [String(script), String(worker), String(live)] {
                 let file = try await browser.get(path)
                 #expect(file.status == .ok)
                 #expect(file.headers[.contentType] == "text/javascript; charset=utf-8")
@@ -29,8 +31,9 @@ struct SignScriptTests {
                 #expect(!file.body.contains("http"), "\(path) refers to another site")
                 #expect(!file.body.contains("import"))
             }
-            // No inline script anywhere on the page.
-            #expect(page.body.components(separatedBy: "<script").count == 2)
+            // No inline script anywhere on the page: the form's and the live count's, from files.
+            #expect(page.body.components(separatedBy: "<script").count == 3)
+            #expect(page.body.components(separatedBy: "<script src=\"/static/").count == 3)
             #expect(try await browser.get("/static/sign.js").status == .notFound)
         }
     }
