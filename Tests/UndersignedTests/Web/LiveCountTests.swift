@@ -38,6 +38,28 @@ struct LiveCountTests {
         }
     }
 
+    @Test("an open stream ends when the server shuts down, so it never holds up a restart")
+    func shutdown() async throws {
+        let instance = try await TestInstance(.sqlite) { settings, _ in settings.liveCountDuration = .seconds(600) }
+        let started = ContinuousClock.now
+        let reader = try await instance.run(.live) { browser in
+            let port = try #require(browser.client.port)
+            let reader = Task {
+                try await RawHTTP.stream(port: port, path: "\(TestInstance.seedPath)/events") { _ in false }
+            }
+            // The stream is open and has sent the count before the server is asked to stop.
+            _ = try await RawHTTP.stream(port: port, path: "\(TestInstance.seedPath)/events") {
+                $0.contains("\"count\"")
+            }
+            return reader
+        }
+        #expect(ContinuousClock.now - started < .seconds(20), "shutting down waited for the stream")
+        let received = try await reader.value
+        #expect(received.contains("event: count"))
+        // The chunked body was ended properly: the server closed the stream, not the reader.
+        #expect(received.hasSuffix("0\r\n\r\n"))
+    }
+
     @Test("with no stream time, the count is sent once and the stream ends, for clients to ask again")
     func once() async throws {
         let instance = try await TestInstance(.sqlite)
