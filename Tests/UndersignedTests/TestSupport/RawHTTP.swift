@@ -37,10 +37,10 @@ enum RawHTTP {
     }
 
     /// Opens `path` and reads what arrives, as text with chunk sizes left in, until `enough`
-    /// says so or 30 seconds pass; then hangs up, as a browser leaving the page does.
-    static func stream(port: Int, path: String, until enough: @escaping @Sendable (String) -> Bool) async throws
-        -> String
-    {
+    /// says so or `timeout` passes; then hangs up, as a browser leaving the page does.
+    static func stream(
+        port: Int, path: String, timeout: TimeInterval = 90, until enough: @escaping @Sendable (String) -> Bool
+    ) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(
@@ -53,7 +53,7 @@ enum RawHTTP {
                         }
                         var received = Data()
                         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-                        let deadline = Date().addingTimeInterval(30)
+                        let deadline = Date().addingTimeInterval(timeout)
                         while !enough(String(decoding: received, as: UTF8.self)), Date() < deadline {
                             let count = recv(descriptor, &buffer, buffer.count, 0)
                             if count <= 0 { break }

@@ -45,7 +45,8 @@ struct LiveCountTests {
         let reader = try await instance.run(.live) { browser in
             let port = try #require(browser.client.port)
             let reader = Task {
-                try await RawHTTP.stream(port: port, path: "\(TestInstance.seedPath)/events") { _ in false }
+                try await RawHTTP.stream(port: port, path: "\(TestInstance.seedPath)/events", timeout: 60) { _ in false
+                }
             }
             // The stream is open and has sent the count before the server is asked to stop.
             _ = try await RawHTTP.stream(port: port, path: "\(TestInstance.seedPath)/events") {
