@@ -9,20 +9,13 @@ struct LinkPreview {
         var url: String
     }
 
-    struct Image {
-        var url: String
-        var width: Int
-        var height: Int
-        var alt: String
-    }
-
     var title: String
     var description: String
     /// The address of this language's version: the plain one for the petition's own language.
     var canonicalURL: String
     /// `ar_SY` for `ar-SY`: Open Graph's spelling.
     var locale: String
-    var image: Image?
+    var image: ImageView?
     var cardType: String
     /// Every language version, the petition's own as `x-default` too; empty without translations.
     var alternates: [Alternate]
@@ -38,10 +31,10 @@ struct LinkPreview {
         canonicalURL = url(of: text.language)
         locale = text.language.replacingOccurrences(of: "-", with: "_")
         image = petition.image.map { reference in
-            Image(
-                url: PetitionRoute.image(slug: petition.slug).url(
-                    on: baseURL, query: ["v": String(reference.digest.prefix(16))]),
-                width: reference.width, height: reference.height, alt: reference.altText)
+            // The page's own picture, at an absolute address, as previews are read elsewhere.
+            var image = ImageView(reference, at: PetitionRoute.image(slug: petition.slug))
+            image.url = baseURL.absoluteString + image.url
+            return image
         }
         cardType = image == nil ? "summary" : "summary_large_image"
         alternates =
