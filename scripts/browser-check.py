@@ -1,0 +1,524 @@
+#!/usr/bin/env python3
+"""Checks Undersigned's pages in a real browser (headless Chromium driven by Selenium).
+
+Run through `scripts/browser-check`, which installs Chromium, its driver and the Python
+packages, starts a throwaway server on loopback and stops it afterwards. This program:
+
+- loads the public pages, the sign-in page, the signing flow and an organizer's pages in
+  each interface language (en, fr, ar), runs axe-core's WCAG 2.x A/AA rules on each, and
+  checks `<html lang>` and `dir` (unless --no-language-check);
+- signs the seed petition in ar and fr, with JavaScript on and with JavaScript off, follows
+  the emailed confirmation link and checks that the count went up;
+- saves screenshots (laptop 1280x900 and phone 390x844, full page) in --out.
+
+Exits 1 on any axe violation, lang/dir mismatch, unexpected HTTP status or failed signing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import email
+import email.policy
+import glob
+import json
+import os
+import re
+import sys
+import time
+import traceback
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LANGUAGES = ["en", "fr", "ar"]
+RTL = {"ar"}
+LAPTOP = (1280, 900)
+PHONE = (390, 844)
+MAX_SHOT_HEIGHT = 12000
+PAGE_TIMEOUT = 30
+SIGN_TIMEOUT = 60
+MAIL_TIMEOUT = 30
+
+
+@dataclass
+class PageResult:
+    name: str
+    lang: str
+    url: str
+    status: int | None = None
+    expected_status: int = 200
+    html_lang: str | None = None
+    html_dir: str | None = None
+    violations: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class SignResult:
+    lang: str
+    javascript: bool
+    email: str
+    ok: bool = False
+    before: int | None = None
+    after: int | None = None
+    problem: str | None = None
+    seconds: float = 0.0
+
+
+class Check:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.base = args.base_url.rstrip("/")
+        self.slug = args.slug
+        self.out = args.out
+        self.axe_source = open(args.axe, encoding="utf-8").read()
+        self.pages: list[PageResult] = []
+        self.signatures: list[SignResult] = []
+        self.errors: list[str] = []
+        self.screenshots: list[str] = []
+        self.organization: str | None = None
+        self.draft_edit_path: str | None = None
+        self.run_id = f"{int(time.time())}-{os.getpid()}"
+
+    # -- the browser ------------------------------------------------------------------
+
+    def driver(self, lang: str, javascript: bool = True) -> webdriver.Chrome:
+        options = webdriver.ChromeOptions()
+        options.binary_location = self.args.chromium
+        for argument in [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--disable-sync",
+            "--disable-features=Translate,MediaRouter,OptimizationHints",
+            "--password-store=basic",
+            "--hide-scrollbars",
+            f"--lang={lang}",
+            f"--window-size={LAPTOP[0]},{LAPTOP[1]}",
+        ]:
+            options.add_argument(argument)
+        prefs = {"intl.accept_languages": lang, "translate.enabled": False}
+        if not javascript:
+            options.add_argument("--blink-settings=scriptEnabled=false")
+            prefs["profile.managed_default_content_settings.javascript"] = 2
+        options.add_experimental_option("prefs", prefs)
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+        options.page_load_strategy = "normal"
+        service = Service(executable_path=self.args.chromedriver, log_output=os.devnull)
+        driver = webdriver.Chrome(options=options, service=service)
+        driver.set_page_load_timeout(PAGE_TIMEOUT)
+        driver.set_script_timeout(90)
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {"Accept-Language": lang}})
+        return driver
+
+    def url(self, path: str, lang: str) -> str:
+        parts = urllib.parse.urlsplit(path if "://" in path else self.base + path)
+        query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        query = [(k, v) for k, v in query if k != "lang"] + [("lang", lang)]
+        return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+    @staticmethod
+    def drain(driver: webdriver.Chrome) -> None:
+        try:
+            driver.get_log("performance")
+        except WebDriverException:
+            pass
+
+    @staticmethod
+    def document_status(driver: webdriver.Chrome) -> int | None:
+        """The HTTP status of the last document the browser received."""
+        status = None
+        try:
+            entries = driver.get_log("performance")
+        except WebDriverException:
+            return None
+        for entry in entries:
+            try:
+                message = json.loads(entry["message"])["message"]
+            except (KeyError, ValueError):
+                continue
+            if message.get("method") != "Network.responseReceived":
+                continue
+            params = message.get("params", {})
+            if params.get("type") == "Document":
+                status = params.get("response", {}).get("status")
+        return status
+
+    @staticmethod
+    def html_attributes(driver: webdriver.Chrome) -> tuple[str | None, str | None]:
+        # The page source works with JavaScript off as well.
+        source = driver.page_source
+        match = re.search(r"<html\b([^>]*)>", source, re.I)
+        if not match:
+            return None, None
+        attributes = dict(
+            (name.lower(), value)
+            for name, value in re.findall(r'([\w:-]+)\s*=\s*"([^"]*)"', match.group(1))
+        )
+        return attributes.get("lang"), attributes.get("dir")
+
+    def run_axe(self, driver: webdriver.Chrome) -> list:
+        driver.execute_script(self.axe_source + "\n;window.__axeLoaded = true;")
+        result = driver.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
+              .then(r => done({violations: r.violations.map(v => ({
+                  id: v.id, impact: v.impact, help: v.help,
+                  nodes: v.nodes.map(n => ({target: n.target, html: n.html.slice(0, 200)}))}))}))
+              .catch(e => done({error: String(e)}));
+            """,
+            AXE_TAGS,
+        )
+        if "error" in result:
+            raise RuntimeError("axe: " + result["error"])
+        return result["violations"]
+
+    def screenshot(self, driver: webdriver.Chrome, name: str, size: tuple[int, int] = LAPTOP) -> None:
+        width, height = size
+        path = os.path.join(self.out, name + ".png")
+        try:
+            driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": size == PHONE},
+            )
+            time.sleep(0.2)
+            metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+            content = metrics.get("cssContentSize") or metrics.get("contentSize")
+            full = min(max(int(content["height"]), height), MAX_SHOT_HEIGHT)
+            shot = driver.execute_cdp_cmd(
+                "Page.captureScreenshot",
+                {
+                    "format": "png",
+                    "captureBeyondViewport": True,
+                    "clip": {"x": 0, "y": 0, "width": width, "height": full, "scale": 1},
+                },
+            )
+            with open(path, "wb") as file:
+                file.write(base64.b64decode(shot["data"]))
+            self.screenshots.append(path)
+        except WebDriverException as error:
+            self.errors.append(f"screenshot {name}: {error.msg if hasattr(error, 'msg') else error}")
+        finally:
+            try:
+                driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+            except WebDriverException:
+                pass
+
+    def inspect(
+        self,
+        driver: webdriver.Chrome,
+        name: str,
+        lang: str,
+        expected_status: int = 200,
+        axe: bool = True,
+        navigate: str | None = None,
+    ) -> PageResult:
+        """Loads `navigate` (a path) if given, else inspects the page the browser is on."""
+        started = time.monotonic()
+        if navigate is not None:
+            self.drain(driver)
+            target = self.url(navigate, lang)
+            driver.get(target)
+        result = PageResult(name=name, lang=lang, url=driver.current_url, expected_status=expected_status)
+        if navigate is not None:
+            result.status = self.document_status(driver)
+            if result.status != expected_status:
+                result.problems.append(f"HTTP {result.status}, expected {expected_status}")
+        result.html_lang, result.html_dir = self.html_attributes(driver)
+        if not self.args.no_language_check:
+            want_dir = "rtl" if lang in RTL else "ltr"
+            if result.html_lang != lang:
+                result.problems.append(f'<html lang="{result.html_lang}">, expected "{lang}"')
+            if result.html_dir != want_dir:
+                result.problems.append(f'<html dir="{result.html_dir}">, expected "{want_dir}"')
+        if axe:
+            try:
+                result.violations = self.run_axe(driver)
+            except Exception as error:  # noqa: BLE001 - reported, and fails the run
+                result.problems.append(f"axe did not run: {error}")
+        result.seconds = time.monotonic() - started
+        self.pages.append(result)
+        return result
+
+    # -- the server's side ---------------------------------------------------------------
+
+    def count(self) -> int:
+        with urllib.request.urlopen(f"{self.base}/api/v1/petitions/{self.slug}", timeout=10) as response:
+            return int(json.load(response)["signatureCount"])
+
+    def wait_for_mail(self, address: str, since: float) -> email.message.EmailMessage:
+        deadline = time.monotonic() + MAIL_TIMEOUT
+        while time.monotonic() < deadline:
+            files = sorted(glob.glob(os.path.join(self.args.mail_dir, "**", "*.eml"), recursive=True),
+                           key=os.path.getmtime, reverse=True)
+            for path in files:
+                if os.path.getmtime(path) < since - 1:
+                    break
+                with open(path, "rb") as file:
+                    message = email.message_from_binary_file(file, policy=email.policy.default)
+                if address.lower() in str(message.get("To", "")).lower():
+                    return message
+            time.sleep(0.3)
+        raise TimeoutError(f"no email to {address} in {self.args.mail_dir} after {MAIL_TIMEOUT}s")
+
+    @staticmethod
+    def confirm_link(message: email.message.EmailMessage) -> str:
+        texts = []
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                texts.append(part.get_content())
+        for text in texts:
+            match = re.search(r'https?://[^\s"<>]+/confirm/[^\s"<>]+', text)
+            if match:
+                return match.group(0).rstrip(".,)")
+        raise ValueError("no /confirm/ link in the email")
+
+    # -- the checks ---------------------------------------------------------------------
+
+    def public_pages(self, lang: str) -> None:
+        driver = self.driver(lang)
+        try:
+            slug = self.slug
+            self.inspect(driver, "home", lang, navigate="/")
+            self.inspect(driver, "petition", lang, navigate=f"/p/{slug}")
+            self.screenshot(driver, f"petition-{lang}-laptop", LAPTOP)
+            self.screenshot(driver, f"petition-{lang}-phone", PHONE)
+            self.inspect(driver, "countries", lang, navigate=f"/p/{slug}/countries")
+            self.inspect(driver, "receipt", lang, navigate=f"/p/{slug}/receipt")
+            self.inspect(driver, "flyer", lang, navigate=f"/p/{slug}/flyer")
+            self.inspect(driver, "report", lang, navigate=f"/p/{slug}/report")
+            self.inspect(driver, "not-found", lang, expected_status=404, navigate="/p/no-such-petition-here")
+            self.inspect(driver, "sign-in", lang, navigate="/account/sign-in")
+            self.screenshot(driver, f"sign-in-{lang}-phone", PHONE)
+            if lang == LANGUAGES[0]:
+                self.screenshot(driver, "home-en-laptop", LAPTOP)
+            self.organizer_pages(driver, lang)
+        finally:
+            driver.quit()
+
+    def sign_in(self, driver: webdriver.Chrome, lang: str) -> None:
+        driver.get(self.url("/account/sign-in", lang))
+        driver.find_element(By.ID, "email").send_keys(self.args.admin_email)
+        driver.find_element(By.ID, "password").send_keys(self.args.admin_password)
+        before = driver.current_url
+        driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        WebDriverWait(driver, PAGE_TIMEOUT).until(lambda d: d.current_url != before and "sign-in" not in d.current_url)
+
+    def organizer_pages(self, driver: webdriver.Chrome, lang: str) -> None:
+        try:
+            self.sign_in(driver, lang)
+        except (TimeoutException, WebDriverException) as error:
+            self.errors.append(f"[{lang}] signing in as {self.args.admin_email} failed: {short(error)}")
+            return
+        self.inspect(driver, "account", lang, navigate="/account")
+        self.inspect(driver, "organization-new", lang, navigate="/org/new")
+        if self.organization is None:
+            try:
+                driver.find_element(By.ID, "name").send_keys("Browser Check Campaigners")
+                driver.find_element(By.ID, "slug").send_keys("browser-check")
+                driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+                WebDriverWait(driver, PAGE_TIMEOUT).until(lambda d: "/org/new" not in d.current_url)
+                path = urllib.parse.urlsplit(driver.current_url).path
+                self.organization = path.strip("/").split("/")[1]
+            except (TimeoutException, WebDriverException, IndexError) as error:
+                self.errors.append(f"[{lang}] creating an organization failed: {short(error)}")
+                return
+        organization = self.organization
+        self.inspect(driver, "organization", lang, navigate=f"/org/{organization}")
+        self.inspect(driver, "petition-editor-new", lang, navigate=f"/org/{organization}/petitions/new")
+        self.screenshot(driver, f"editor-{lang}-laptop", LAPTOP)
+        if self.draft_edit_path is None:
+            try:
+                driver.find_element(By.ID, "title").send_keys("Clean water for every school")
+                driver.find_element(By.ID, "summary").send_keys("Every school needs safe drinking water.")
+                driver.find_element(By.ID, "body").send_keys("Children cannot learn when they are thirsty.")
+                goal = driver.find_element(By.ID, "goal")
+                goal.clear()
+                goal.send_keys("1000")
+                driver.find_element(By.ID, "target-0-name").send_keys("Minister of Education")
+                before = driver.current_url
+                driver.find_element(By.CSS_SELECTOR, "button[name=intent][value=save]").click()
+                WebDriverWait(driver, PAGE_TIMEOUT).until(lambda d: d.current_url != before)
+                path = urllib.parse.urlsplit(driver.current_url).path.rstrip("/")
+                self.draft_edit_path = path if path.endswith("/edit") else path + "/edit"
+            except (TimeoutException, WebDriverException) as error:
+                self.errors.append(f"[{lang}] saving a draft petition failed: {short(error)}")
+                return
+        manage = self.draft_edit_path[: -len("/edit")]
+        self.inspect(driver, "petition-manage", lang, navigate=manage)
+        self.inspect(driver, "petition-editor-draft", lang, navigate=self.draft_edit_path)
+
+    def sign(self, lang: str, javascript: bool) -> None:
+        mode = "js" if javascript else "nojs"
+        address = f"signer-{lang}-{mode}-{self.run_id}@example.org"
+        result = SignResult(lang=lang, javascript=javascript, email=address)
+        self.signatures.append(result)
+        started = time.monotonic()
+        prefix = f"sign-{lang}-{mode}"
+        driver = self.driver(lang, javascript=javascript)
+        try:
+            result.before = self.count()
+            self.inspect(driver, f"petition ({mode})", lang, navigate=f"/p/{self.slug}", axe=javascript)
+            form = driver.find_element(By.CSS_SELECTOR, "form[data-pow-worker]")
+            form.find_element(By.NAME, "name").send_keys(f"Signer {lang} {mode}")
+            form.find_element(By.NAME, "email").send_keys(address)
+            Select(form.find_element(By.NAME, "country")).select_by_value(
+                {"ar": "LB", "fr": "FR"}.get(lang, "GB"))
+            form.find_element(By.NAME, "showName").click()
+            self.screenshot(driver, f"{prefix}-1-filled-phone", PHONE)
+            sent = time.time()
+            self.drain(driver)
+            form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            WebDriverWait(driver, SIGN_TIMEOUT).until(lambda d: "check-email" in d.current_url)
+            check = self.inspect(driver, f"check-email ({mode})", lang, axe=javascript)
+            check.status = self.document_status(driver)
+            if check.status != 200:
+                check.problems.append(f"HTTP {check.status}, expected 200")
+            self.screenshot(driver, f"{prefix}-2-check-email-phone", PHONE)
+            link = self.confirm_link(self.wait_for_mail(address, sent))
+            parsed = urllib.parse.urlsplit(link)
+            if parsed.hostname not in ("127.0.0.1", "localhost"):
+                raise ValueError(f"the confirmation link leaves this machine: {link}")
+            self.inspect(driver, f"confirm ({mode})", lang, navigate=link, axe=javascript)
+            self.screenshot(driver, f"{prefix}-3-confirm-phone", PHONE)
+            before_url = driver.current_url
+            self.drain(driver)
+            driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+            WebDriverWait(driver, PAGE_TIMEOUT).until(
+                lambda d: d.current_url != before_url
+                or d.execute_cdp_cmd("Runtime.evaluate", {"expression": "document.readyState"})
+                .get("result", {}).get("value") == "complete")
+            time.sleep(0.3)
+            done = self.inspect(driver, f"confirmed ({mode})", lang, axe=javascript)
+            done.status = self.document_status(driver)
+            if done.status not in (200, None):
+                done.problems.append(f"HTTP {done.status}, expected 200")
+            self.screenshot(driver, f"{prefix}-4-confirmed-phone", PHONE)
+            deadline = time.monotonic() + 15
+            while True:
+                result.after = self.count()
+                if result.after > result.before or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            if result.after <= result.before:
+                raise AssertionError(f"count stayed at {result.before} -> {result.after}")
+            result.ok = True
+        except Exception as error:  # noqa: BLE001 - reported, and fails the run
+            result.problem = short(error)
+            self.screenshot(driver, f"{prefix}-failed", LAPTOP)
+        finally:
+            result.seconds = time.monotonic() - started
+            driver.quit()
+
+    # -- the report ---------------------------------------------------------------------
+
+    def report(self, seconds: float) -> int:
+        failed = False
+        print()
+        print(f"Pages checked: {len(self.pages)} (axe-core {self.axe_version()}, tags {', '.join(AXE_TAGS)}; "
+              f"language check {'off' if self.args.no_language_check else 'on'})")
+        for page in self.pages:
+            bad = bool(page.violations or page.problems)
+            failed |= bad
+            mark = "FAIL" if bad else "ok  "
+            print(f"  {mark} [{page.lang}] {page.name:<24} HTTP {page.status}  lang={page.html_lang} "
+                  f"dir={page.html_dir}  {page.seconds:.1f}s  {urllib.parse.urlsplit(page.url).path}")
+            for problem in page.problems:
+                print(f"         - {problem}")
+            for violation in page.violations:
+                targets = [" ".join(node["target"]) if isinstance(node["target"], list) else str(node["target"])
+                           for node in violation["nodes"]]
+                print(f"         - axe {violation['id']} ({violation['impact']}): {violation['help']}; "
+                      f"{len(targets)} element(s): {', '.join(targets[:3])}{' …' if len(targets) > 3 else ''}")
+        print(f"Signatures: {sum(s.ok for s in self.signatures)} of {len(self.signatures)} confirmed and counted")
+        for sig in self.signatures:
+            failed |= not sig.ok
+            mode = "JavaScript on " if sig.javascript else "JavaScript off"
+            outcome = f"count {sig.before} -> {sig.after}" if sig.ok else f"FAILED: {sig.problem}"
+            print(f"  {'ok  ' if sig.ok else 'FAIL'} [{sig.lang}] {mode}  {sig.seconds:.1f}s  {outcome}")
+        if self.errors:
+            failed = True
+            print("Errors:")
+            for error in self.errors:
+                print(f"  - {error}")
+        print(f"Screenshots: {len(self.screenshots)} in {self.out}")
+        violations = sum(len(p.violations) for p in self.pages)
+        problems = sum(len(p.problems) for p in self.pages)
+        print(f"browser-check: {'FAILED' if failed else 'passed'} in {seconds:.0f}s: "
+              f"{violations} axe violation(s), {problems} other page problem(s), "
+              f"{sum(not s.ok for s in self.signatures)} failed signing(s), {len(self.errors)} error(s)")
+        report = {
+            "pages": [page.__dict__ for page in self.pages],
+            "signatures": [sig.__dict__ for sig in self.signatures],
+            "errors": self.errors,
+            "screenshots": self.screenshots,
+        }
+        with open(os.path.join(self.out, "report.json"), "w", encoding="utf-8") as file:
+            json.dump(report, file, indent=1, ensure_ascii=False)
+        return 1 if failed else 0
+
+    def axe_version(self) -> str:
+        match = re.search(r"axe v([0-9][0-9.]*)", self.axe_source)
+        return match.group(1) if match else "?"
+
+
+def short(error: BaseException) -> str:
+    text = getattr(error, "msg", None) or str(error) or type(error).__name__
+    return f"{type(error).__name__}: {text.splitlines()[0] if text else ''}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--mail-dir", required=True)
+    parser.add_argument("--axe", required=True, help="path of axe.min.js")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--slug", default="syria-children-un-investigation")
+    parser.add_argument("--admin-email", default=os.environ.get("BROWSER_CHECK_ADMIN_EMAIL"))
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
+    parser.add_argument("--languages", default=",".join(LANGUAGES))
+    parser.add_argument("--no-language-check", action="store_true")
+    parser.add_argument("--no-signing", action="store_true")
+    args = parser.parse_args()
+    args.admin_password = os.environ.get("BROWSER_CHECK_ADMIN_PASSWORD", "")
+    os.makedirs(args.out, exist_ok=True)
+    for old in glob.glob(os.path.join(args.out, "*.png")):
+        os.remove(old)
+
+    check = Check(args)
+    started = time.monotonic()
+    languages = [lang for lang in args.languages.split(",") if lang]
+    for lang in languages:
+        print(f"[{lang}] pages …", flush=True)
+        try:
+            check.public_pages(lang)
+        except Exception as error:  # noqa: BLE001
+            traceback.print_exc()
+            check.errors.append(f"[{lang}] pages: {short(error)}")
+    if not args.no_signing:
+        for lang in [lang for lang in ("ar", "fr") if lang in languages]:
+            for javascript in (True, False):
+                print(f"[{lang}] signing with JavaScript {'on' if javascript else 'off'} …", flush=True)
+                check.sign(lang, javascript)
+    return check.report(time.monotonic() - started)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
