@@ -46,6 +46,12 @@ MAX_SHOT_HEIGHT = 12000
 PAGE_TIMEOUT = 30
 SIGN_TIMEOUT = 60
 MAIL_TIMEOUT = 30
+TRANSLATIONS = {
+    "fr": ("Des routes sûres jusqu'à chaque école", "Chaque enfant doit pouvoir aller à l'école en sécurité.",
+           "Les enfants doivent arriver à l'école sans danger et y apprendre dans de bonnes conditions."),
+    "ar": ("طرق آمنة إلى كل مدرسة", "يجب أن يصل كل طفل إلى المدرسة بأمان.",
+           "يجب أن يصل الأطفال إلى المدرسة بأمان وأن يتعلموا في ظروف جيدة."),
+}
 
 
 @dataclass
@@ -86,7 +92,8 @@ class Check:
         self.errors: list[str] = []
         self.screenshots: list[str] = []
         self.organization: str | None = None
-        self.draft_edit_path: str | None = None
+        self.draft: str | None = None
+        self.translated: str | None = None
         self.run_id = f"{int(time.time())}-{os.getpid()}"
 
     # -- the browser ------------------------------------------------------------------
@@ -368,26 +375,66 @@ class Check:
         self.inspect(driver, "organization", lang, navigate=f"/org/{organization}")
         self.inspect(driver, "petition-editor-new", lang, navigate=f"/org/{organization}/petitions/new")
         self.screenshot(driver, f"editor-{lang}-laptop", LAPTOP)
-        if self.draft_edit_path is None:
+        try:
+            if self.draft is None:
+                # One petition stays a draft; another gets French and Arabic translations and
+                # opens (the server runs with --petition-review optional), so that its public
+                # page exists in all three languages.
+                self.draft = self.save_petition(driver, lang, "Clean water for every school")
+                self.translated = self.save_petition(driver, lang, "Safe roads to every school")
+                for language, (title, summary, body) in TRANSLATIONS.items():
+                    driver.get(self.url(f"{self.translated}/translation?language={language}", lang))
+                    self.fill(driver, title=title, summary=summary, body=body)
+                    self.press(driver, "button[name=intent][value=save]")
+                driver.get(self.url(self.translated, lang))
+                self.press(driver, "form[action$='/submit'] button[type=submit]")
+        except (TimeoutException, WebDriverException) as error:
+            self.errors.append(f"[{lang}] preparing the organizer's petitions failed: {short(error)}")
+            return
+        self.inspect(driver, "petition-manage", lang, navigate=self.draft)
+        self.inspect(driver, "petition-editor-draft", lang, navigate=self.draft + "/edit")
+        self.inspect(driver, "translation-editor", lang, navigate=self.draft + "/translation?language=ar")
+        self.inspect(driver, "petition-manage-open", lang, navigate=self.translated)
+        public = "/p/" + self.translated.rstrip("/").split("/")[-1]
+        self.inspect(driver, "translated-petition", lang, navigate=public)
+        self.screenshot(driver, f"translated-petition-{lang}-laptop", LAPTOP)
+        self.screenshot(driver, f"translated-petition-{lang}-phone", PHONE)
+
+    @staticmethod
+    def fill(driver: webdriver.Chrome, **fields: str) -> None:
+        for name, value in fields.items():
+            element = driver.find_element(By.ID, name)
+            element.clear()
+            element.send_keys(value)
+
+    @staticmethod
+    def press(driver: webdriver.Chrome, selector: str) -> None:
+        """Presses a form's button and waits for the page that answers."""
+        old = driver.find_element(By.TAG_NAME, "html")
+        driver.find_element(By.CSS_SELECTOR, selector).click()
+
+        def replaced(d: webdriver.Chrome) -> bool:
             try:
-                driver.find_element(By.ID, "title").send_keys("Clean water for every school")
-                driver.find_element(By.ID, "summary").send_keys("Every school needs safe drinking water.")
-                driver.find_element(By.ID, "body").send_keys("Children cannot learn when they are thirsty.")
-                goal = driver.find_element(By.ID, "goal")
-                goal.clear()
-                goal.send_keys("1000")
-                driver.find_element(By.ID, "target-0-name").send_keys("Minister of Education")
-                before = driver.current_url
-                driver.find_element(By.CSS_SELECTOR, "button[name=intent][value=save]").click()
-                WebDriverWait(driver, PAGE_TIMEOUT).until(lambda d: d.current_url != before)
-                path = urllib.parse.urlsplit(driver.current_url).path.rstrip("/")
-                self.draft_edit_path = path if path.endswith("/edit") else path + "/edit"
-            except (TimeoutException, WebDriverException) as error:
-                self.errors.append(f"[{lang}] saving a draft petition failed: {short(error)}")
-                return
-        manage = self.draft_edit_path[: -len("/edit")]
-        self.inspect(driver, "petition-manage", lang, navigate=manage)
-        self.inspect(driver, "petition-editor-draft", lang, navigate=self.draft_edit_path)
+                old.tag_name
+                return False
+            except WebDriverException:
+                return d.execute_cdp_cmd("Runtime.evaluate", {"expression": "document.readyState"}).get(
+                    "result", {}).get("value") == "complete"
+
+        WebDriverWait(driver, PAGE_TIMEOUT).until(replaced)
+
+    def save_petition(self, driver: webdriver.Chrome, lang: str, title: str) -> str:
+        """Writes a petition in the editor and returns its organizer's page (a path)."""
+        driver.get(self.url(f"/org/{self.organization}/petitions/new", lang))
+        self.fill(driver, title=title, summary=f"{title}: a petition to check the pages.",
+                  body="Children should reach school safely, and learn in good conditions.",
+                  goal="1000")
+        driver.find_element(By.ID, "target-0-name").send_keys("Minister of Education")
+        self.press(driver, "button[name=intent][value=save]")
+        path = urllib.parse.urlsplit(driver.current_url).path.rstrip("/")
+        if "/petitions/" not in path or path.endswith("/new"):
+            raise WebDriverException(f"saving {title!r} did not lead to its page (at {path})")
+        return path[: -len("/edit")] if path.endswith("/edit") else path
 
     def sign(self, lang: str, javascript: bool) -> None:
         mode = "js" if javascript else "nojs"
