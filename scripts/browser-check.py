@@ -235,6 +235,7 @@ class Check:
         expected_status: int = 200,
         axe: bool = True,
         navigate: str | None = None,
+        area: str = "public",
     ) -> PageResult:
         """Loads `navigate` (a path) if given, else inspects the page the browser is on."""
         started = time.monotonic()
@@ -248,7 +249,7 @@ class Check:
             if result.status != expected_status:
                 result.problems.append(f"HTTP {result.status}, expected {expected_status}")
         result.html_lang, result.html_dir = self.html_attributes(driver)
-        if not self.args.no_language_check:
+        if self.args.language_check == "all" or self.args.language_check == area:
             want_dir = "rtl" if lang in RTL else "ltr"
             if result.html_lang != lang:
                 result.problems.append(f'<html lang="{result.html_lang}">, expected "{lang}"')
@@ -336,7 +337,7 @@ class Check:
             self.inspect(driver, "flyer", lang, navigate=f"/p/{slug}/flyer")
             self.inspect(driver, "report", lang, navigate=f"/p/{slug}/report")
             self.inspect(driver, "not-found", lang, expected_status=404, navigate="/p/no-such-petition-here")
-            self.inspect(driver, "sign-in", lang, navigate="/account/sign-in")
+            self.inspect(driver, "sign-in", lang, navigate="/account/sign-in", area="account")
             self.screenshot(driver, f"sign-in-{lang}-phone", PHONE)
             if lang == LANGUAGES[0]:
                 self.screenshot(driver, "home-en-laptop", LAPTOP)
@@ -358,8 +359,8 @@ class Check:
         except (TimeoutException, WebDriverException) as error:
             self.errors.append(f"[{lang}] signing in as {self.args.admin_email} failed: {short(error)}")
             return
-        self.inspect(driver, "account", lang, navigate="/account")
-        self.inspect(driver, "organization-new", lang, navigate="/org/new")
+        self.inspect(driver, "account", lang, navigate="/account", area="account")
+        self.inspect(driver, "organization-new", lang, navigate="/org/new", area="account")
         if self.organization is None:
             try:
                 driver.find_element(By.ID, "name").send_keys("Browser Check Campaigners")
@@ -372,8 +373,9 @@ class Check:
                 self.errors.append(f"[{lang}] creating an organization failed: {short(error)}")
                 return
         organization = self.organization
-        self.inspect(driver, "organization", lang, navigate=f"/org/{organization}")
-        self.inspect(driver, "petition-editor-new", lang, navigate=f"/org/{organization}/petitions/new")
+        self.inspect(driver, "organization", lang, navigate=f"/org/{organization}", area="account")
+        self.inspect(driver, "petition-editor-new", lang, navigate=f"/org/{organization}/petitions/new",
+                     area="account")
         self.screenshot(driver, f"editor-{lang}-laptop", LAPTOP)
         try:
             if self.draft is None:
@@ -391,10 +393,11 @@ class Check:
         except (TimeoutException, WebDriverException) as error:
             self.errors.append(f"[{lang}] preparing the organizer's petitions failed: {short(error)}")
             return
-        self.inspect(driver, "petition-manage", lang, navigate=self.draft)
-        self.inspect(driver, "petition-editor-draft", lang, navigate=self.draft + "/edit")
-        self.inspect(driver, "translation-editor", lang, navigate=self.draft + "/translation?language=ar")
-        self.inspect(driver, "petition-manage-open", lang, navigate=self.translated)
+        self.inspect(driver, "petition-manage", lang, navigate=self.draft, area="account")
+        self.inspect(driver, "petition-editor-draft", lang, navigate=self.draft + "/edit", area="account")
+        self.inspect(driver, "translation-editor", lang, navigate=self.draft + "/translation?language=ar",
+                     area="account")
+        self.inspect(driver, "petition-manage-open", lang, navigate=self.translated, area="account")
         public = "/p/" + self.translated.rstrip("/").split("/")[-1]
         self.inspect(driver, "translated-petition", lang, navigate=public)
         self.screenshot(driver, f"translated-petition-{lang}-laptop", LAPTOP)
@@ -504,7 +507,7 @@ class Check:
         failed = False
         print()
         print(f"Pages checked: {len(self.pages)} (axe-core {self.axe_version()}, tags {', '.join(AXE_TAGS)}; "
-              f"language check {'off' if self.args.no_language_check else 'on'})")
+              f"language check: {self.args.language_check})")
         for page in self.pages:
             bad = bool(page.violations or page.problems)
             failed |= bad
@@ -566,7 +569,10 @@ def main() -> int:
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     parser.add_argument("--languages", default=",".join(LANGUAGES))
-    parser.add_argument("--no-language-check", action="store_true")
+    parser.add_argument("--language-check", choices=["all", "public", "off"], default="all",
+                        help="check <html lang> and dir on every page (all), on the public pages only "
+                             "(not sign-in, account and organization pages), or nowhere")
+    parser.add_argument("--no-language-check", dest="language_check", action="store_const", const="off")
     parser.add_argument("--no-signing", action="store_true")
     args = parser.parse_args()
     args.admin_password = os.environ.get("BROWSER_CHECK_ADMIN_PASSWORD", "")
