@@ -69,3 +69,18 @@ struct SettingsCommand: ParsableCommand {
         }
     }
 }
+
+struct TranslationsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "translations",
+        abstract:
+            "Check the interface's translations (Resources/locales/*.json): keys a language lacks, keys nothing uses, and texts whose placeholders or plural forms are wrong. Exits non-zero on any."
+    )
+
+    func run() throws {
+        let report = try CatalogCheck.run()
+        for line in report.lines { print(line) }
+        guard report.isClean else { throw ExitCode.failure }
+        print("every catalog is complete: \(InterfaceLanguage.allCases.map(\.code).joined(separator: ", "))")
+    }
+}

@@ -12,6 +12,7 @@ struct UndersignedCommand: AsyncParsableCommand {
             Invalidate.self, VerifyLog.self,
             Export.self, Deliver.self, TargetLink.self, CreateAdmin.self, AssignPetition.self, KeygenOrganization.self,
             DecryptPackage.self, ImportPaper.self, VoidPaper.self, PaperBatchList.self, SettingsCommand.self,
+            TranslationsCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }

@@ -18,15 +18,12 @@ struct SigningGuard: Sendable {
     enum ProofRefusal: Sendable, Equatable {
         case needsScript, expired, outdated, invalid, replayed
 
-        var notice: String {
+        func notice(in words: Translation) -> String {
             switch self {
-            case .needsScript:
-                "Many people are signing at the moment, so to keep automated signing out this form now needs JavaScript, "
-                    + "which is turned off in your browser: it solves a small puzzle while you type. Please turn JavaScript on "
-                    + "and press Sign again, or come back later: when it is calmer, the form works without it."
-            case .expired: "This form was open for a long while and has expired. Please press Sign again."
-            case .outdated: "Many people are signing at the moment. Please press Sign again: it may take a few seconds."
-            case .invalid, .replayed: "This form could not be checked. Please press Sign again."
+            case .needsScript: words.text(.signProofNeedsScript)
+            case .expired: words.text(.signProofExpired)
+            case .outdated: words.text(.signProofOutdated)
+            case .invalid, .replayed: words.text(.signProofInvalid)
             }
         }
     }

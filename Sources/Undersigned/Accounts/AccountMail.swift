@@ -7,7 +7,6 @@ public struct AccountMail: Sendable {
     let clock: WallClock
     /// Called once a transaction that queued one of these emails has committed.
     let queued: @Sendable () -> Void
-    let language = "en"
 
     public init(
         baseURL: URL, sealer: PersonalDataSealer, clock: WallClock = .system,
@@ -54,7 +53,7 @@ public struct AccountMail: Sendable {
     func queue(to address: String, name: String?, subject: String, paragraphs: [MailParagraph]) throws -> QueuedEmail {
         let message = EmailMessage(
             to: address, toName: name, subject: subject, textBody: MailParagraph.text(paragraphs),
-            htmlBody: MailParagraph.html(paragraphs, title: subject, language: language), language: language,
+            htmlBody: MailParagraph.html(paragraphs, title: subject, language: .en), language: "en",
             createdAt: clock.now)
         return QueuedEmail(
             id: message.id, sealedMessage: try sealer.seal(message, in: .outbox(message.id)),

@@ -10,8 +10,6 @@ public struct SignerMail: Sendable {
     public let sealer: PersonalDataSealer
     /// When the emails it writes are dated, and so when they are due.
     public let clock: WallClock
-    /// The interface is in English; a localized interface passes the signer's language here.
-    public let language = "en"
 
     public init(
         baseURL: URL, confirmationLinks: LinkTokens, withdrawalLinks: LinkTokens, receipts: ReceiptCodes,
@@ -36,19 +34,21 @@ public struct SignerMail: Sendable {
         -> QueuedEmail
     {
         let unsubscribe = unsubscribeURL(signatureID: signatureID)
+        let words = Translations.bundled[signer.language ?? .en]
+        let title = Self.title(of: petition, in: words.language)
         return try queue(
-            to: signer.email, name: signer.name, subject: "\(announcement.subject): \(petition.title)",
-            paragraphs: [.text("Hello \(signer.name),")]
+            to: signer.email, name: signer.name,
+            subject: words.text(.emailNewsSubject, ["subject": announcement.subject, "title": title]),
+            paragraphs: [.text(words.text(.emailHello, ["name": signer.name]))]
                 + announcement.body.components(separatedBy: "\n\n").map {
                     .text($0.trimmingCharacters(in: .whitespacesAndNewlines))
                 }
                 + [
-                    .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: petition.title),
-                    .text(
-                        "You receive this because you signed and asked for news of this petition. To receive no more:"),
-                    .link(unsubscribe, label: "Unsubscribe"),
+                    .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: title),
+                    .text(words.text(.emailNewsWhy)),
+                    .link(unsubscribe, label: words.text(.emailNewsUnsubscribe)),
                 ],
-            listUnsubscribeURL: unsubscribe)
+            language: words.language, listUnsubscribeURL: unsubscribe)
     }
 
     /// Where a receipt code is checked against the petition's signed log.
@@ -66,67 +66,72 @@ public struct SignerMail: Sendable {
 
     func confirmationRequest(signatureID: UUID, request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
         let link = confirmationURL(signatureID: signatureID)
+        let words = Translations.bundled[request.language]
+        let title = Self.title(of: petition, in: request.language)
         return try queue(
             to: request.email.address, name: request.name,
-            subject: "Please confirm your signature: \(petition.title)",
+            subject: words.text(.emailConfirmSubject, ["title": title]),
             paragraphs: [
-                .text("Hello \(request.name),"),
-                .text("Thank you for signing \u{201C}\(petition.title)\u{201D}."),
-                .text(
-                    "Your signature counts only once you confirm it. Open this link and press the button on the page:"),
-                .link(link, label: "Confirm my signature"),
-                .text(
-                    "If you did not sign this petition, ignore this email: unconfirmed signatures are deleted after 7 days and are never counted."
-                ),
-                .text("\u{2014} Undersigned, on behalf of \(petition.organizer)"),
-            ])
+                .text(words.text(.emailHello, ["name": request.name])),
+                .text(words.text(.emailConfirmThanks, ["title": title])),
+                .text(words.text(.emailConfirmCountsOnce)),
+                .link(link, label: words.text(.emailConfirmLink)),
+                .text(words.text(.emailConfirmNotYou)),
+                .text(words.text(.emailSignature, ["organizer": petition.organizer])),
+            ],
+            language: request.language)
     }
 
     func alreadySigned(request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
-        try queue(
+        let words = Translations.bundled[request.language]
+        let title = Self.title(of: petition, in: request.language)
+        return try queue(
             to: request.email.address, name: request.name,
-            subject: "You have already signed: \(petition.title)",
+            subject: words.text(.emailAlreadySubject, ["title": title]),
             paragraphs: [
-                .text("Hello \(request.name),"),
-                .text(
-                    "Someone, probably you, asked to sign \u{201C}\(petition.title)\u{201D} with this email address. Your signature is already confirmed and counted: there is nothing more to do."
-                ),
-                .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: petition.title),
-                .text("\u{2014} Undersigned, on behalf of \(petition.organizer)"),
-            ])
+                .text(words.text(.emailHello, ["name": request.name])),
+                .text(words.text(.emailAlreadyBody, ["title": title])),
+                .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: title),
+                .text(words.text(.emailSignature, ["organizer": petition.organizer])),
+            ],
+            language: request.language)
     }
 
     /// Sent once a signature is confirmed: the signer's proof that it counts, and their way out.
     func receipt(signatureID: UUID, signer: PersonalData, petition: Petition) throws -> QueuedEmail {
         let code = receipts.code(for: signatureID)
+        let words = Translations.bundled[signer.language ?? .en]
+        let title = Self.title(of: petition, in: words.language)
         return try queue(
             to: signer.email, name: signer.name,
-            subject: "Your signature is counted: \(petition.title)",
+            subject: words.text(.emailReceiptSubject, ["title": title]),
             paragraphs: [
-                .text("Hello \(signer.name),"),
-                .text("Your signature on \u{201C}\(petition.title)\u{201D} is confirmed and counted."),
-                .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: petition.title),
-                .text("Your receipt code: \(code)"),
-                .text(
-                    "It proves that your signature is in the petition's public, signed log of signatures, without saying who you are. Check it at any time here:"
-                ),
-                .link(receiptURL(signatureID: signatureID, petition: petition), label: "Check my receipt"),
-                .text(
-                    "You can withdraw your signature at any time. This link opens a page with a button; pressing it removes your signature from the count and erases your name and email address at once:"
-                ),
-                .link(withdrawalURL(signatureID: signatureID), label: "Withdraw my signature"),
-                .text("Keep this email: the link is the only way to withdraw."),
-                .text("\u{2014} Undersigned, on behalf of \(petition.organizer)"),
-            ])
+                .text(words.text(.emailHello, ["name": signer.name])),
+                .text(words.text(.emailReceiptCounted, ["title": title])),
+                .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: title),
+                .text(words.text(.emailReceiptCode, ["code": code])),
+                .text(words.text(.emailReceiptCodeExplained)),
+                .link(receiptURL(signatureID: signatureID, petition: petition), label: words.text(.emailReceiptCheck)),
+                .text(words.text(.emailReceiptWithdraw)),
+                .link(withdrawalURL(signatureID: signatureID), label: words.text(.emailReceiptWithdrawLink)),
+                .text(words.text(.emailReceiptKeep)),
+                .text(words.text(.emailSignature, ["organizer": petition.organizer])),
+            ],
+            language: words.language)
+    }
+
+    /// The petition's title in the signer's language when it has a translation in it.
+    private static func title(of petition: Petition, in language: InterfaceLanguage) -> String {
+        (petition.text(in: language.code) ?? petition.originalText).title
     }
 
     private func queue(
-        to address: String, name: String, subject: String, paragraphs: [MailParagraph],
+        to address: String, name: String, subject: String, paragraphs: [MailParagraph], language: InterfaceLanguage,
         listUnsubscribeURL: String? = nil
     ) throws -> QueuedEmail {
         let message = EmailMessage(
             to: address, toName: name, subject: subject, textBody: MailParagraph.text(paragraphs),
-            htmlBody: MailParagraph.html(paragraphs, title: subject, language: language), language: language,
+            htmlBody: MailParagraph.html(paragraphs, title: subject, language: language), language: language.code,
             listUnsubscribeURL: listUnsubscribeURL, createdAt: clock.now)
         return QueuedEmail(
             id: message.id, sealedMessage: try sealer.seal(message, in: .outbox(message.id)),
@@ -149,10 +154,8 @@ enum MailParagraph {
     }
 
     /// Inline styles only: mail clients ignore style sheets. Right-to-left languages get `dir`.
-    static func html(_ paragraphs: [MailParagraph], title: String, language: String) -> String {
-        let direction =
-            ["ar", "fa", "he", "ur"].contains(language.split(separator: "-").first.map(String.init) ?? "")
-            ? "rtl" : "ltr"
+    static func html(_ paragraphs: [MailParagraph], title: String, language: InterfaceLanguage) -> String {
+        let direction = language.direction
         let body = paragraphs.map { paragraph in
             switch paragraph {
             case .text(let text):
@@ -163,7 +166,7 @@ enum MailParagraph {
         }
         return """
             <!DOCTYPE html>
-            <html lang="\(HTMLSanitizer.escapeAttribute(language))" dir="\(direction)">
+            <html lang="\(language.code)" dir="\(direction)">
             <head><meta charset="utf-8"><title>\(HTMLSanitizer.escapeAttribute(title))</title></head>
             <body style="font-family: sans-serif; line-height: 1.5; max-width: 40em">
             \(body.joined(separator: "\n"))

@@ -102,14 +102,18 @@ public struct Reports: Sendable {
     }
 
     /// Stores a visitor's report, with nothing that says who sent it.
-    public func submit(about petition: Petition, reason: String?, details: String?) async throws {
+    /// - Parameter words: the visitor's language, for what they have to fix.
+    public func submit(
+        about petition: Petition, reason: String?, details: String?, in words: Translation = Translations.english
+    ) async throws {
         var problems = FormProblems()
         let reason = ReportReason(rawValue: reason ?? "")
-        if reason == nil { problems["reason"] = "Please choose what is wrong with this petition." }
+        if reason == nil { problems["reason"] = words.text(.reportErrorReason) }
         let details = (details ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(
             in: .whitespacesAndNewlines)
         if details.count > Self.detailsLimit {
-            problems["details"] = "Please keep the details to \(Numbers.grouped(Self.detailsLimit)) characters."
+            problems["details"] = words.text(
+                .reportErrorDetailsTooLong, ["limit": words.language.number(Self.detailsLimit)])
         }
         try problems.check()
         guard let reason else { throw problems }

@@ -20,39 +20,43 @@ public struct SignatureForm: Sendable, Equatable, Decodable {
     public static let maximumNameLength = 100
 
     /// The request to sign, or a friendly message for each field that needs fixing.
-    /// - Parameter disposableDomains: domains of throwaway mailboxes, refused.
-    public func validated(disposableDomains: DisposableDomains = .none) -> Result<SignatureRequest, FormProblems> {
+    /// - Parameters:
+    ///   - disposableDomains: domains of throwaway mailboxes, refused.
+    ///   - words: the signer's language, for the messages.
+    public func validated(disposableDomains: DisposableDomains = .none, in words: Translation = Translations.english)
+        -> Result<SignatureRequest, FormProblems>
+    {
         var errors = FormProblems()
         let trimmedName = (name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmedName.isEmpty {
-            errors["name"] = "Please enter your name."
+            errors["name"] = words.text(.signErrorNameMissing)
         } else if trimmedName.count > Self.maximumNameLength {
-            errors["name"] = "Please shorten your name to \(Self.maximumNameLength) characters or fewer."
+            errors["name"] = words.text(
+                .signErrorNameTooLong, ["limit": words.language.number(Self.maximumNameLength)])
         } else if trimmedName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            errors["name"] = "Your name contains characters we cannot accept."
+            errors["name"] = words.text(.signErrorNameCharacters)
         }
         let typedEmail = (email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let address = EmailAddress(typedEmail)
         if typedEmail.isEmpty {
-            errors["email"] = "Please enter your email address: we send you a link to confirm your signature."
+            errors["email"] = words.text(.signErrorEmailMissing)
         } else if let address {
             if disposableDomains.contains(domainOf: address) {
-                errors["email"] =
-                    "This is a disposable address that stops working soon. Please use an address you keep: "
-                    + "your signature counts only once you confirm it from there."
+                errors["email"] = words.text(.signErrorEmailDisposable)
             }
         } else {
-            errors["email"] = "This does not look like an email address. Please check it."
+            errors["email"] = words.text(.signErrorEmailInvalid)
         }
         let country = Country.named(code: (country ?? "").trimmingCharacters(in: .whitespaces))
         if country == nil {
-            errors["country"] = "Please choose your country from the list."
+            errors["country"] = words.text(.signErrorCountry)
         }
         guard errors.isEmpty, let address, let country else { return .failure(errors) }
         return .success(
             SignatureRequest(
                 name: trimmedName, email: address, country: country.code,
-                showNamePublicly: Self.isChecked(showName), wantsUpdates: Self.isChecked(updates)))
+                showNamePublicly: Self.isChecked(showName), wantsUpdates: Self.isChecked(updates),
+                language: words.language))
     }
 
     private static func isChecked(_ value: String?) -> Bool {
@@ -69,4 +73,6 @@ public struct SignatureRequest: Sendable, Equatable {
     public var showNamePublicly: Bool
     public var wantsUpdates: Bool
     public var source: SignatureSource = .web
+    /// The interface language the signer used: their emails are written in it.
+    public var language: InterfaceLanguage = .en
 }

@@ -43,7 +43,8 @@ public final class SignatureWriter: Service, Sendable {
                 country: request.country,
                 showNamePublicly: request.showNamePublicly, wantsUpdates: request.wantsUpdates, source: request.source,
                 sealedPersonalData: try sealer.seal(
-                    PersonalData(name: request.name, email: request.email.address), in: .signature(id)),
+                    PersonalData(name: request.name, email: request.email.address, language: request.language),
+                    in: .signature(id)),
                 createdAt: createdAt)
             self.request = request
             self.petition = petition

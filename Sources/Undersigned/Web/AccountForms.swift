@@ -8,8 +8,11 @@ struct AccountPages: Sendable {
     let pages: Pages
     let csrf: CSRFProtection
 
+    /// Organizer and admin pages are written in English only so far: their `lang` says so,
+    /// whatever the visitor asked for.
     func layout(_ title: String, _ context: AppRequestContext) -> Layout {
-        Layout(title: title, stylesheet: pages.stylesheetPath, accountName: context.signedIn?.account.name)
+        Layout(
+            title: title, stylesheet: pages.stylesheetPath, language: .en, accountName: context.signedIn?.account.name)
     }
 
     /// Renders `template` with a view built around this visitor's form token.
@@ -22,7 +25,8 @@ struct AccountPages: Sendable {
         for cookie in cookies + [session.setCookie].compactMap({ $0 }) {
             headers.append(HTTPField(name: .setCookie, value: cookie))
         }
-        return pages.response(template, view(csrf.token(forCookie: session.cookie)), status: status, headers: headers)
+        return pages.response(
+            template, view(csrf.token(forCookie: session.cookie)), language: .en, status: status, headers: headers)
     }
 
     /// Reads a form and checks that it came from one of this site's pages.

@@ -11,6 +11,36 @@ public struct AppError: Error, Sendable {
     public var title: String
     public var detail: String
     public var retryAfterSeconds: Int?
+    /// The catalog's keys of the title and detail, for the errors a signer meets: shown in the
+    /// language of the page or the request. Others are in English.
+    var words: ProblemWords? = nil
+}
+
+struct ProblemWords: Sendable {
+    var title: Phrase
+    /// `nil` for a detail that is in English only.
+    var detail: Phrase?
+    /// The number a counted detail is about.
+    var count: Int?
+
+    func text(in translation: Translation, englishDetail: String = "") -> (title: String, detail: String) {
+        guard let detail else { return (translation.text(title), englishDetail) }
+        return (translation.text(title), count.map { translation.counted(detail, $0) } ?? translation.text(detail))
+    }
+}
+
+extension AppError {
+    init(status: HTTPResponse.Status, _ words: ProblemWords, retryAfterSeconds: Int? = nil) {
+        let english = words.text(in: Translations.english)
+        self.init(
+            status: status, title: english.title, detail: english.detail, retryAfterSeconds: retryAfterSeconds,
+            words: words)
+    }
+
+    /// Title and detail in the language of `translation`, when they have been translated.
+    func words(in translation: Translation) -> (title: String, detail: String) {
+        words?.text(in: translation, englishDetail: detail) ?? (title, detail)
+    }
 }
 
 extension AppError {
@@ -28,17 +58,19 @@ extension AppError {
         case is Overloaded: self = .overloaded()
         case is WriteFailed:
             self.init(
-                status: .serviceUnavailable, title: "Your signature could not be stored just now",
-                detail: "Nothing was stored. Please try again in a minute.", retryAfterSeconds: 30)
+                status: .serviceUnavailable,
+                ProblemWords(title: .problemWriteFailedTitle, detail: .problemWriteFailedDetail),
+                retryAfterSeconds: 30)
         case let error as any HTTPResponseError: self.init(error)
-        case is DecodingError: self = .badRequest("The data sent is not in the expected format.")
+        case is DecodingError:
+            self.init(
+                status: .badRequest, ProblemWords(title: .problemBadRequestTitle, detail: .problemBadFormatDetail))
         default: self = .internalError
         }
     }
 
     static let internalError = AppError(
-        status: .internalServerError, title: "Something went wrong on our side",
-        detail: "Nothing you entered was stored by this failed request. Please try again in a moment.")
+        status: .internalServerError, ProblemWords(title: .problemInternalTitle, detail: .problemInternalDetail))
 }
 
 // MARK: Domain errors
@@ -56,14 +88,11 @@ extension AppError {
         let seconds = limited.retryAfterSeconds
         switch limited {
         case .signing:
-            let minutes = (seconds + 59) / 60
-            let wait = seconds < 60 ? "a minute" : minutes == 1 ? "1 minute" : "\(minutes) minutes"
             self.init(
-                status: .tooManyRequests, title: "Too many signatures from your connection",
-                detail:
-                    "Many signatures have come from your network in a short time, so we have paused it for a while. "
-                    + "Please try again in \(wait). If many people share your connection (a school, an office, a public Wi-Fi), "
-                    + "one of them can sign now from a phone's mobile data instead.",
+                status: .tooManyRequests,
+                ProblemWords(
+                    title: .problemSigningLimitedTitle, detail: .problemSigningLimitedDetail,
+                    count: Self.minutes(seconds)),
                 retryAfterSeconds: seconds)
         case .accountAttempts:
             self.init(
@@ -80,12 +109,17 @@ extension AppError {
                 retryAfterSeconds: seconds)
         case .reports:
             self.init(
-                status: .tooManyRequests, title: "Too many reports from your connection",
-                detail:
-                    "Many reports have come from your network in a short time. Please try again in \(AddressLimits.wait(seconds)). "
-                    + "Reports already sent have reached the moderators.",
+                status: .tooManyRequests,
+                ProblemWords(
+                    title: .problemReportsLimitedTitle, detail: .problemReportsLimitedDetail,
+                    count: Self.minutes(seconds)),
                 retryAfterSeconds: seconds)
         }
+    }
+
+    /// Whole minutes to wait, at least one.
+    private static func minutes(_ seconds: Int) -> Int {
+        max(1, seconds / 60 + (seconds % 60 > 0 ? 1 : 0))
     }
 
     init(_ error: OrganizationError) {
@@ -150,15 +184,13 @@ extension AppError {
             self = .notFound()
         case .contentTooLarge:
             self.init(
-                status: .contentTooLarge, title: "Too much data",
-                detail: "What was sent is larger than this form accepts. Please shorten it and try again.")
+                status: .contentTooLarge, ProblemWords(title: .problemTooLargeTitle, detail: .problemTooLargeDetail))
         case .methodNotAllowed:
-            self.init(
-                status: .methodNotAllowed, title: "Method not allowed",
-                detail: "This address does not accept this kind of request.")
+            self.init(status: .methodNotAllowed, ProblemWords(title: .problemMethodTitle, detail: .problemMethodDetail))
         case let status where status.kind == .clientError:
             self.init(
-                status: status, title: status.reasonPhrase, detail: "The request could not be processed as sent.")
+                status: status, title: status.reasonPhrase,
+                detail: Translations.english.text(.problemClientDetail))
         default:
             self = .internalError
         }
@@ -200,10 +232,20 @@ extension PetitionError {
 // MARK: The web's own
 
 extension AppError {
-    static func notFound(
-        _ detail: String = "There is nothing at this address. Check the link, or start from the home page."
-    ) -> AppError {
-        AppError(status: .notFound, title: "Page not found", detail: detail)
+    static func notFound() -> AppError {
+        AppError(status: .notFound, ProblemWords(title: .problemNotFoundTitle, detail: .problemNotFoundDetail))
+    }
+
+    static func notFound(_ detail: String) -> AppError {
+        AppError(
+            status: .notFound, title: Translations.english.text(.problemNotFoundTitle), detail: detail,
+            words: ProblemWords(title: .problemNotFoundTitle))
+    }
+
+    static let noSuchPetition = AppError.notFound(Phrase.problemNoPetitionDetail)
+
+    private static func notFound(_ detail: Phrase) -> AppError {
+        AppError(status: .notFound, ProblemWords(title: .problemNotFoundTitle, detail: detail))
     }
 
     static func badRequest(_ detail: String) -> AppError {
@@ -216,8 +258,7 @@ extension AppError {
 
     static func overloaded(retryAfterSeconds: Int = 2) -> AppError {
         AppError(
-            status: .serviceUnavailable, title: "Very busy right now",
-            detail: "Many people are signing at this moment. Nothing was lost: please try again in a few seconds.",
+            status: .serviceUnavailable, ProblemWords(title: .problemOverloadedTitle, detail: .problemOverloadedDetail),
             retryAfterSeconds: retryAfterSeconds)
     }
 
@@ -243,9 +284,8 @@ extension AppError {
     static let signInRequired = AppError(
         status: .unauthorized, title: "Sign-in required", detail: "Sign in to an organizer or admin account first.")
 
-    static let expiredForm = AppError.forbidden(
-        "For your safety this form has expired. Go back, reload the page and send it again. (Cookies must be allowed for this site.)"
-    )
+    static let expiredForm = AppError(
+        status: .forbidden, ProblemWords(title: .problemForbiddenTitle, detail: .problemExpiredFormDetail))
 
     static let noSuchOrganization = AppError.notFound(
         "There is no organization at this address, or you are not one of its members.")
@@ -256,7 +296,7 @@ extension AppError {
         "This password reset link is not valid: it works once, within an hour. Ask for a new one at \(AccountRoute.reset.path)."
     )
 
-    static let noPicture = AppError.notFound("This petition has no picture.")
+    static let noPicture = AppError.notFound(Phrase.problemNoPictureDetail)
 
     static let notOpenYet = AppError(
         status: .conflict, title: "Nothing to deliver yet",
@@ -272,29 +312,18 @@ extension AppError {
             "The signatures are downloaded with the button on the petition's page for its organization, never through a link."
     )
 
-    static let invalidConfirmationLink = AppError.notFound(
-        "This confirmation link is not valid. Check that you opened the whole link from the email; unconfirmed signatures are deleted after 7 days, so you may need to sign again."
-    )
+    static let invalidConfirmationLink = AppError.notFound(Phrase.problemInvalidConfirmationDetail)
 
     /// A pending signature of a petition that closed more than the grace period ago, or whose
     /// result was delivered: the count is final.
-    static func tooLateToConfirm(_ petition: Petition) -> AppError {
-        let when = petition.stateChangedAt.map { " on \(Moderation.day($0))" } ?? ""
-        return AppError(
-            status: .gone, title: "Too late to confirm this signature",
-            detail:
-                "\u{201C}\(petition.title)\u{201D} closed\(when), and its count is final, so this signature was not counted. "
-                + "Your name and email address will be deleted within 7 days. Thank you all the same.")
-    }
+    static let tooLateToConfirm = AppError(
+        status: .gone, ProblemWords(title: .problemTooLateTitle, detail: .problemTooLateDetail))
 
     static let notConfirmable = AppError(
-        status: .gone, title: "This signature cannot be confirmed",
-        detail: "This signature was withdrawn or removed, so it cannot be confirmed any more.")
+        status: .gone, ProblemWords(title: .problemNotConfirmableTitle, detail: .problemNotConfirmableDetail))
 
-    static let invalidWithdrawalLink = AppError.notFound(
-        "This withdrawal link is not valid. Check that you opened the whole link from your receipt email.")
+    static let invalidWithdrawalLink = AppError.notFound(Phrase.problemInvalidWithdrawalDetail)
 
     static let notWithdrawable = AppError(
-        status: .gone, title: "This signature cannot be withdrawn",
-        detail: "This signature was removed by the petition's moderators and is not counted.")
+        status: .gone, ProblemWords(title: .problemNotWithdrawableTitle, detail: .problemNotWithdrawableDetail))
 }

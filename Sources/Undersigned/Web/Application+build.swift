@@ -60,6 +60,7 @@ private func buildApplicationAndRoutes(
 
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(SecurityHeadersMiddleware(baseURL: settings.baseURL))
+    router.middlewares.add(LanguageMiddleware(baseURL: settings.baseURL))
     router.middlewares.add(ErrorMiddleware(pages: pages))
     let countryFigures = CountryFigures(
         store: database, threshold: settings.smallCountThreshold, interval: settings.countryFiguresInterval,

@@ -6,21 +6,14 @@ import Hummingbird
 /// was taken down and shows nothing else of it, or problem details for the API.
 struct PetitionTakenDown: Error, Sendable {
     var petition: Petition
-    /// What this means for the visitor's own signature, when they came about one.
-    var consequence: String?
+    /// What this means for the visitor's own signature, when they came about one: still
+    /// waiting for its confirmation, or confirmed before.
+    var consequence: Phrase?
 
-    static let title = "This petition has been taken down"
-
-    /// The consequence for a signature still waiting for its confirmation…
-    static let unconfirmedSignature =
-        "Signatures can no longer be confirmed, so yours was not counted. Your name and email address will be deleted within 7 days."
-    /// … and for one confirmed before.
-    static let confirmedSignature =
-        "Your signature was counted before the petition was taken down. You can still withdraw it, which erases your name and email "
-        + "address at once, with the link in your receipt email."
+    static var title: String { Translations.english.text(.tombstoneHeading) }
 
     /// The moderators' public reason.
-    var reason: String { petition.stateReason ?? "No reason was recorded." }
+    var reason: String { petition.stateReason ?? Translations.english.text(.tombstoneNoReason) }
 
     var detail: String {
         let when = petition.stateChangedAt.map { " on \(Moderation.day($0))" } ?? ""
@@ -30,7 +23,6 @@ struct PetitionTakenDown: Error, Sendable {
 
 struct TombstoneView {
     var page: Layout
-    var heading: String
     var title: String
     var lang: String
     var dir: String
@@ -38,16 +30,16 @@ struct TombstoneView {
     var reason: String
     var consequence: String?
 
-    init(_ takenDown: PetitionTakenDown, stylesheet: String) {
+    init(_ takenDown: PetitionTakenDown, stylesheet: String, language: InterfaceLanguage) {
         let petition = takenDown.petition
-        page = Layout(title: PetitionTakenDown.title, stylesheet: stylesheet)
-        heading = PetitionTakenDown.title
+        let words = Translations.bundled[language]
+        page = Layout(title: words.text(.tombstoneHeading), stylesheet: stylesheet, language: language)
         title = petition.title
         lang = petition.language
         dir = TextDirection.of(language: petition.language)
-        takenDownOn = petition.stateChangedAt.map(Moderation.day)
-        reason = takenDown.reason
-        consequence = takenDown.consequence
+        takenDownOn = petition.stateChangedAt.map { words.text(.tombstoneWhen, ["date": language.date($0)]) }
+        reason = petition.stateReason ?? words.text(.tombstoneNoReason)
+        consequence = takenDown.consequence.map { words.text($0) }
     }
 }
 

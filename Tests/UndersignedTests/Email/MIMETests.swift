@@ -101,11 +101,11 @@ struct MIMETests {
         let paragraphs: [MailParagraph] = [
             .text("Hello <b>Eve</b> & co,"), .link("http://x.test/?a=1&b=\"2\"", label: "Confirm"),
         ]
-        let html = MailParagraph.html(paragraphs, title: "T", language: "en")
+        let html = MailParagraph.html(paragraphs, title: "T", language: .en)
         #expect(html.contains("<p>Hello &lt;b&gt;Eve&lt;/b&gt; &amp; co,</p>"))
         #expect(html.contains("<a href=\"http://x.test/?a=1&amp;b=&quot;2&quot;\">Confirm</a>"))
         #expect(html.contains("<html lang=\"en\" dir=\"ltr\">"))
-        #expect(MailParagraph.html(paragraphs, title: "T", language: "ar").contains("<html lang=\"ar\" dir=\"rtl\">"))
+        #expect(MailParagraph.html(paragraphs, title: "T", language: .ar).contains("<html lang=\"ar\" dir=\"rtl\">"))
         #expect(MailParagraph.text(paragraphs) == "Hello <b>Eve</b> & co,\n\nhttp://x.test/?a=1&b=\"2\"\n")
     }
 

@@ -17,7 +17,8 @@ struct PageTests {
             #expect(page.status == .ok)
             #expect(
                 page.body.contains(
-                    "<h1>Act to end the Assad regime’s use of sexual violence against children as a weapon of war</h1>")
+                    "<h1 lang=\"en\" dir=\"ltr\">Act to end the Assad regime’s use of sexual violence against children as a weapon of war</h1>"
+                )
             )
             #expect(page.body.contains("This petition will be delivered to"))
             for target in [

@@ -53,7 +53,7 @@ struct SigningFlowTests {
             #expect(try await browser.apiCount() == 1)
             #expect(try await browser.pageCount() == "1")
             let home = try await browser.get("/")
-            #expect(home.body.contains("<strong>1</strong> confirmed signatures"))
+            #expect(home.body.contains(#"<strong class="count">1</strong> confirmed signature</span>"#))
         }
     }
 

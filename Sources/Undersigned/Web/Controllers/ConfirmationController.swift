@@ -5,7 +5,7 @@ import Hummingbird
 /// The link in the confirmation email. Opening it shows a button; only pressing the button
 /// (a POST) confirms, so mail scanners that follow links confirm nothing. Once confirmed,
 /// the same link shows the signer's thank-you page, with their link to withdraw.
-struct ConfirmationController<Context: RequestContext>: Sendable {
+struct ConfirmationController<Context: LanguageRequestContext>: Sendable {
     let signatures: any SignatureStore
     let deliveries: any DeliveryStore
     let catalog: PetitionCatalog
@@ -29,19 +29,20 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
         let petition = try await petition(signature.petitionID)
         switch signature.state {
         case .pending where petition.state == .takenDown:
-            throw PetitionTakenDown(petition: petition, consequence: PetitionTakenDown.unconfirmedSignature)
+            throw PetitionTakenDown(petition: petition, consequence: .tombstoneUnconfirmed)
         case .pending:
             guard ConfirmationWindow.allows(petition, hasDeliveries: try await hasDeliveries(petition), at: clock.now)
             else {
-                throw AppError.tooLateToConfirm(petition)
+                throw AppError.tooLateToConfirm
             }
             return try await confirmPage(
-                petition, signature: found, link: link, request: request, notice: Self.graceNotice(petition),
-                status: .ok)
+                petition, signature: found, link: link, request: request, context: context,
+                notice: Self.graceNotice(petition), status: .ok)
         case .confirmed where petition.state == .takenDown:
-            throw PetitionTakenDown(petition: petition, consequence: PetitionTakenDown.confirmedSignature)
+            throw PetitionTakenDown(petition: petition, consequence: .tombstoneConfirmed)
         case .confirmed:
-            return try await thankYouPage(petition, signatureID: signature.id)
+            return try await thankYouPage(
+                petition, signatureID: signature.id, interface: context.language(for: petition))
         case .withdrawn, .invalidated:
             throw AppError.notConfirmable
         }
@@ -60,7 +61,7 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
                 "For your safety this page has expired. Please press the button again. (Cookies must be allowed for this site.)"
             return try await confirmPage(
                 try await petition(found.signature.petitionID), signature: found, link: link, request: request,
-                notice: notice, status: .forbidden)
+                context: context, notice: notice, status: .forbidden)
         }
         switch try await writer.confirm(signatureID: id) {
         case .confirmed, .alreadyConfirmed:
@@ -73,9 +74,9 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
             catalog.forget(try await petition(petitionID))
             let current = try await petition(petitionID)
             if current.state == .takenDown {
-                throw PetitionTakenDown(petition: current, consequence: PetitionTakenDown.unconfirmedSignature)
+                throw PetitionTakenDown(petition: current, consequence: .tombstoneUnconfirmed)
             }
-            throw AppError.tooLateToConfirm(current)
+            throw AppError.tooLateToConfirm
         case .notConfirmable:
             throw AppError.notConfirmable
         case .notFound:
@@ -87,26 +88,31 @@ struct ConfirmationController<Context: RequestContext>: Sendable {
     /// chose it, and the mailbox owner must see it to confirm it knowingly.
     private func confirmPage(
         _ petition: Petition, signature found: SignatureWithPersonalData, link: SignerRoute, request: Request,
-        notice: String?, status: HTTPResponse.Status
+        context: Context, notice: String?, status: HTTPResponse.Status
     ) async throws -> Response {
         let signer = try found.sealedPersonalData.map {
             try mailer.sealer.open(PersonalData.self, from: $0, in: .signature(found.signature.id))
         }
-        let details = SigningDetailsView(signature: found.signature, name: signer?.name ?? "")
+        // Opened from the email: in the language the signer signed in, unless this browser asks for another.
+        let interface = context.askedLanguage ?? signer?.language ?? context.language(for: petition)
+        let details = SigningDetailsView(signature: found.signature, name: signer?.name ?? "", interface: interface)
         return try await presenter.buttonPage(
-            .confirm, title: "Confirm your signature", petition: petition, link: link, request: request, csrf: csrf,
-            notice: notice, status: status
+            .confirm, title: .confirmHeading, petition: petition, link: link, request: request, interface: interface,
+            csrf: csrf, notice: notice, status: status
         ) { $0.signing = details }
     }
 
-    private func thankYouPage(_ petition: Petition, signatureID: UUID) async throws -> Response {
-        var view = try await presenter.messageView(petition, title: "Thank you for signing")
+    private func thankYouPage(_ petition: Petition, signatureID: UUID, interface: InterfaceLanguage) async throws
+        -> Response
+    {
+        var view = try await presenter.messageView(petition, title: .thanksTitle, interface: interface)
         // Nobody is asked to share a petition that no longer takes signatures.
         if petition.acceptsSignatures { view.share = ShareLinks(url: view.petition.url, title: petition.title) }
         view.withdrawURL = mailer.withdrawalURL(signatureID: signatureID)
         view.receiptCode = mailer.receipts.code(for: signatureID)
         view.receiptURL = mailer.receiptURL(signatureID: signatureID, petition: petition)
-        return presenter.pages.response(.thankYou, view, headers: [.xRobotsTag: "noindex", .cacheControl: "no-store"])
+        return presenter.pages.response(
+            .thankYou, view, language: interface, headers: [.xRobotsTag: "noindex", .cacheControl: "no-store"])
     }
 
     private func hasDeliveries(_ petition: Petition) async throws -> Bool {

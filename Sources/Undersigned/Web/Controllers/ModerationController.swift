@@ -189,7 +189,7 @@ struct ModerationController: Sendable {
         var organization: Organization?
         if let id = petition.organizationID { organization = try await organizations.organization(id: id) }
         let openReports = try await reports.open(of: petition)
-        var preview = try await presenter.petitionView(petition, withBody: true)
+        var preview = try await presenter.petitionView(petition, withBody: true, interface: .en)
         preview.image = petition.image.map { ImageView($0, at: AdminRoute.image(petition: petition.slug)) }
         return forms.respond(.moderationPetition, request: request, status: status) { csrf in
             var view = ModerationPetitionView(

@@ -4,7 +4,7 @@ import ServiceLifecycle
 
 /// The public pages of petitions: the list, a petition with its sign form, signing, and the
 /// pages that follow.
-struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
+struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequestContext>: Sendable {
     let catalog: PetitionCatalog
     let counts: SignatureCounts
     let countries: CountryFigures
@@ -29,49 +29,55 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
+        let interface = context.language()
+        let words = CountWords(interface)
         var items: [HomeView.Item] = []
         for petition in try await catalog.openPetitions() {
             let count = try await counts.count(for: petition.id)
+            let text = petition.text(in: interface.code) ?? petition.originalText
             items.append(
                 HomeView.Item(
-                    path: PetitionRoute.page(slug: petition.slug).path, title: petition.title,
-                    summary: petition.summary,
-                    count: Numbers.grouped(count),
-                    lang: petition.language, dir: TextDirection.of(language: petition.language)))
+                    path: PetitionRoute.page(slug: petition.slug).path, title: text.title, summary: text.summary,
+                    countLine: words.count(count),
+                    lang: text.language, dir: TextDirection.of(language: text.language)))
         }
-        let view = HomeView(page: presenter.layout(title: "Petitions"), petitions: items)
-        return pages.response(.home, view)
+        let view = HomeView(
+            page: presenter.layout(title: words.words.text("home.heading"), interface: interface), petitions: items)
+        return pages.response(.home, view, language: interface)
     }
 
     /// Served from the petition's cached skeleton: only the count, the form token and the
     /// proof-of-work challenge change.
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        let language = PetitionLanguage.chosen(for: petition, request: request)
+        let interface = context.language(for: petition)
+        let language = PetitionLanguage.chosen(for: petition, request: request, interface: interface)
         let session = csrf.session(for: request)
         let count = try await counts.count(for: petition.id)
         let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
-        let skeleton = catalog.skeleton(for: petition, language: language) {
+        let skeleton = catalog.skeleton(for: petition, language: language, interface: interface) {
             let markers = PageSkeleton.Markers()
             let proof = ProofFields(
                 token: markers[.proofToken], difficulty: markers[.proofDifficulty],
                 scriptNotice: markers[.proofScriptNotice])
             let view = pageView(
-                petition, language: language, count: markers[.count], goal: markers[.goal], percent: markers[.percent],
-                logLine: markers[.logLine], paperLine: markers[.paperLine],
+                petition, language: language, interface: interface, countLine: markers[.count],
+                goalLine: markers[.goal], percent: markers[.percent], logLine: markers[.logLine],
+                paperLine: markers[.paperLine],
                 form: SignFormView(
-                    slug: petition.slug, language: formLanguage(petition, language), csrf: markers[.csrfToken],
-                    proof: proof, pages: pages))
-            return PageSkeleton(rendered: pages.render(.petition, view), markers: markers)
+                    slug: petition.slug, language: formLanguage(petition, language), interface: interface,
+                    csrf: markers[.csrfToken], proof: proof, pages: pages))
+            return PageSkeleton(rendered: pages.render(.petition, view, language: interface), markers: markers)
         }
-        let proof = ProofFields(signingGuard.challenge(for: petition))
-        let logLine = try await presenter.heads.published(for: petition.id).logLine
-        let paperLine = PetitionView.paperLine(try await presenter.paperCounts.count(for: petition.id))
+        let proof = ProofFields(signingGuard.challenge(for: petition), interface: interface)
+        let words = CountWords(interface)
+        let logLine = words.log(try await presenter.heads.latest(for: petition.id))
+        let paperLine = words.paper(try await presenter.paperCounts.count(for: petition.id))
         let token = csrf.token(forCookie: session.cookie)
         let body = skeleton.filled { hole in
             switch hole {
-            case .count: Numbers.grouped(count)
-            case .goal: Numbers.grouped(goal)
+            case .count: words.count(count)
+            case .goal: words.goal(goal)
             case .percent: String(Goal.percent(count: count, goal: goal))
             case .csrfToken: token
             case .proofToken: proof.token
@@ -82,10 +88,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
             }
         }
         var headers = cookieHeaders(session.setCookie)
-        if !petition.translations.isEmpty {
-            headers[.contentLanguage] = language
-            headers[.vary] = "Accept-Language"
-        }
+        headers[.contentLanguage] = interface.code
         return pages.htmlResponse(body, headers: headers)
     }
 
@@ -98,33 +101,34 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         let body = try await FormBody.read(request, context: context)
         let form = try body.decode(SignatureForm.self)
         let session = csrf.session(for: request)
-        let language = PetitionLanguage.chosen(for: petition, request: request)
+        let interface = context.language(for: petition)
+        let words = Translations.bundled[interface]
+        let language = PetitionLanguage.chosen(for: petition, request: request, interface: interface)
+        let page = FormPage(petition: petition, language: language, interface: interface, session: session)
         guard petition.acceptsSignatures else {
             let view = SignFormView(
-                slug: petition.slug, language: formLanguage(petition, language), csrf: "", proof: .none, pages: pages)
-            return try await formPage(petition, language: language, form: view, status: .conflict, session: session)
+                slug: petition.slug, language: formLanguage(petition, language), interface: interface, csrf: "",
+                proof: .none, pages: pages)
+            return try await formPage(page, form: view, status: .conflict)
         }
         guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
-            let notice =
-                "For your safety this form has expired. Please check your details and press Sign again. (Cookies must be allowed for this site.)"
-            let view = formView(petition, language: language, session: session, form: form, notice: notice)
-            return try await formPage(petition, language: language, form: view, status: .forbidden, session: session)
+            let view = formView(page, form: form, notice: words.text(.signExpiredForm))
+            return try await formPage(page, form: view, status: .forbidden)
         }
-        switch form.validated(disposableDomains: signingGuard.disposableDomains) {
+        switch form.validated(disposableDomains: signingGuard.disposableDomains, in: words) {
         case .failure(let errors):
-            let view = formView(petition, language: language, session: session, form: form, errors: errors)
-            return try await formPage(
-                petition, language: language, form: view, status: .unprocessableContent, session: session)
-        case .success(let signing):
+            let view = formView(page, form: form, errors: errors)
+            return try await formPage(page, form: view, status: .unprocessableContent)
+        case .success(var signing):
+            signing.language = interface
             let proof = try body.decode(ProofOfWorkForm.self)
             if let refusal = try await signingGuard.redeemProof(
                 token: proof.pow, solution: proof.powSolution, for: petition)
             {
-                var view = formView(petition, language: language, session: session, form: form, notice: refusal.notice)
+                var view = formView(page, form: form, notice: refusal.notice(in: words))
                 // The notice says it already.
                 if refusal == .needsScript { view.proof.scriptNotice = "" }
-                return try await formPage(
-                    petition, language: language, form: view, status: .forbidden, session: session)
+                return try await formPage(page, form: view, status: .forbidden)
             }
             let job = try SignatureWriter.SigningJob(
                 signing, on: petition, fingerprinter: fingerprinter, sealer: sealer, at: writer.clock.now)
@@ -138,26 +142,36 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
 
     @Sendable func checkEmail(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        return pages.response(.checkEmail, try await presenter.messageView(petition, title: "Check your email"))
+        let interface = context.language(for: petition)
+        return pages.response(
+            .checkEmail, try await presenter.messageView(petition, title: .checkEmailHeading, interface: interface),
+            language: interface)
     }
 
     @Sendable func countryTable(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
+        let interface = context.language(for: petition)
+        let language = PetitionLanguage.chosen(for: petition, request: request, interface: interface)
         let view = CountryTableView(
-            page: presenter.layout(title: "Signatures by country", for: petition),
-            petition: try await presenter.petitionView(petition),
-            snapshot: try await countries.snapshot(for: petition.id), threshold: countries.threshold)
-        return pages.response(.countries, view)
+            page: presenter.layout(
+                title: Translations.bundled[interface].text(.countriesHeading), for: petition, language: language,
+                interface: interface),
+            petition: try await presenter.petitionView(petition, language: language, interface: interface),
+            snapshot: try await countries.snapshot(for: petition.id), threshold: countries.threshold,
+            interface: interface)
+        return pages.response(.countries, view, language: interface)
     }
 
     @Sendable func flyer(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        let language = PetitionLanguage.chosen(for: petition, request: request)
+        let interface = context.language(for: petition)
+        let language = PetitionLanguage.chosen(for: petition, request: request, interface: interface)
         let view = PetitionMessageView(
             page: presenter.layout(
-                title: petition.text(in: language)?.title ?? petition.title, for: petition, language: language),
-            petition: try await presenter.petitionView(petition, language: language))
-        return pages.response(.flyer, view)
+                title: petition.text(in: language)?.title ?? petition.title, for: petition, language: language,
+                interface: interface),
+            petition: try await presenter.petitionView(petition, language: language, interface: interface))
+        return pages.response(.flyer, view, language: interface)
     }
 
     /// The count as server-sent events: sent when it changes, read from memory at most once a
@@ -201,7 +215,7 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
     static func countEvent(_ count: Int, organizerGoal: Int) -> String {
         let goal = Goal.displayed(count: count, organizerGoal: organizerGoal)
         return
-            "event: count\ndata: {\"count\":\(count),\"formatted\":\"\(Numbers.grouped(count))\",\"goal\":\"\(Numbers.grouped(goal))\",\"percent\":\(Goal.percent(count: count, goal: goal))}\n\n"
+            "event: count\ndata: {\"count\":\(count),\"formatted\":\"\(Numbers.grouped(count))\",\"goal\":\"\(Numbers.grouped(goal))\",\"goalCount\":\(goal),\"percent\":\(Goal.percent(count: count, goal: goal))}\n\n"
     }
 
     // MARK: Helpers
@@ -210,43 +224,51 @@ struct PetitionController<Context: RemoteAddressRequestContext>: Sendable {
         // Drafts and petitions waiting for review are seen by their organizers and moderators only.
         guard let slug = context.parameters.get(.slug), let petition = try await catalog.publicPetition(slug: slug)
         else {
-            throw AppError.notFound("There is no petition at this address. It may have been mistyped.")
+            throw AppError.noSuchPetition
         }
         return petition
     }
 
+    /// A petition page answering a submitted form: its languages and the visitor's session.
+    private struct FormPage {
+        var petition: Petition
+        var language: String
+        var interface: InterfaceLanguage
+        var session: (cookie: String, setCookie: String?)
+    }
+
     /// The form as submitted, with a fresh token and challenge, to be sent again.
     private func formView(
-        _ petition: Petition, language: String, session: (cookie: String, setCookie: String?), form: SignatureForm,
-        errors: FormProblems = FormProblems(), notice: String? = nil
+        _ page: FormPage, form: SignatureForm, errors: FormProblems = FormProblems(), notice: String? = nil
     ) -> SignFormView {
         SignFormView(
-            slug: petition.slug, language: formLanguage(petition, language),
-            csrf: csrf.token(forCookie: session.cookie), proof: ProofFields(signingGuard.challenge(for: petition)),
+            slug: page.petition.slug, language: formLanguage(page.petition, page.language), interface: page.interface,
+            csrf: csrf.token(forCookie: page.session.cookie),
+            proof: ProofFields(signingGuard.challenge(for: page.petition), interface: page.interface),
             pages: pages, submitted: form, errors: errors, notice: notice)
     }
 
-    private func formPage(
-        _ petition: Petition, language: String, form: SignFormView, status: HTTPResponse.Status,
-        session: (cookie: String, setCookie: String?)
-    ) async throws -> Response {
+    private func formPage(_ page: FormPage, form: SignFormView, status: HTTPResponse.Status) async throws -> Response {
+        let petition = try await presenter.petitionView(
+            page.petition, withBody: true, language: page.language, interface: page.interface)
         let view = PetitionPageView(
-            page: presenter.layout(title: petition.title, for: petition, language: language),
-            petition: try await presenter.petitionView(petition, withBody: true, language: language), form: form,
-            liveScriptPath: pages.liveScriptPath)
-        return pages.response(.petition, view, status: status, headers: cookieHeaders(session.setCookie))
+            page: presenter.layout(
+                title: petition.title, for: page.petition, language: page.language, interface: page.interface),
+            petition: petition, form: form, liveScriptPath: pages.liveScriptPath)
+        return pages.response(
+            .petition, view, language: page.interface, status: status, headers: cookieHeaders(page.session.setCookie))
     }
 
     private func pageView(
-        _ petition: Petition, language: String, count: String, goal: String, percent: String, logLine: String,
-        paperLine: String, form: SignFormView
+        _ petition: Petition, language: String, interface: InterfaceLanguage, countLine: String, goalLine: String,
+        percent: String, logLine: String, paperLine: String, form: SignFormView
     ) -> PetitionPageView {
         let view = PetitionView(
-            petition, baseURL: presenter.baseURL, count: count, goal: goal, percent: percent, logLine: logLine,
-            paperLine: paperLine, withBody: true, language: language)
+            petition, baseURL: presenter.baseURL, countLine: countLine, goalLine: goalLine, percent: percent,
+            logLine: logLine, paperLine: paperLine, withBody: true, language: language, interface: interface)
         return PetitionPageView(
-            page: presenter.layout(title: view.title, for: petition, language: language), petition: view, form: form,
-            liveScriptPath: pages.liveScriptPath)
+            page: presenter.layout(title: view.title, for: petition, language: language, interface: interface),
+            petition: view, form: form, liveScriptPath: pages.liveScriptPath)
     }
 
     /// The language the sign form carries back, when there is a choice of them.

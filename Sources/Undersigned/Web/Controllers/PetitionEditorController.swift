@@ -309,7 +309,7 @@ struct PetitionEditorController: Sendable {
                 image: petition.image.map {
                     ImageView($0, at: OrganizerRoute.image(organization: organization.slug, petition: petition.slug))
                 },
-                amendments: petition.amendments.map(AmendmentView.init),
+                amendments: petition.amendments.map { AmendmentView($0, words: Translations.english) },
                 hasAmendments: !petition.amendments.isEmpty,
                 translations: (petition.translations.map { ($0, false) }
                     + petition.translationsAwaitingReview.map { ($0, true) })

@@ -71,7 +71,7 @@ struct PetitionPreviewImageController: Sendable {
         _ = try OrganizationAccess.requireAdmin(.moderatePetitions, request, context)
         guard let slug = context.parameters.get(.petition), PetitionCatalog.isPlausibleSlug(slug),
             let petition = try await petitions.petition(slug: slug)
-        else { throw AppError.notFound("There is no petition at this address.") }
+        else { throw AppError.noSuchPetition }
         return try await PetitionImageController<Context>.response(
             for: petition, from: images, request: request, cacheControl: "private, no-cache")
     }

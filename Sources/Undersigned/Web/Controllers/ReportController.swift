@@ -3,7 +3,7 @@ import Hummingbird
 
 /// Visitors report a petition to the moderators: a form without JavaScript or account,
 /// limited per client address like signing, and nothing kept of who sent it.
-struct ReportController<Context: RemoteAddressRequestContext>: Sendable {
+struct ReportController<Context: RemoteAddressRequestContext & LanguageRequestContext>: Sendable {
     let catalog: PetitionCatalog
     let reports: Reports
     let presenter: PetitionPresenter
@@ -18,7 +18,7 @@ struct ReportController<Context: RemoteAddressRequestContext>: Sendable {
 
     @Sendable func form(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        return formPage(petition, request: request, status: .ok) { _ in }
+        return formPage(petition, request: request, context: context, status: .ok) { _ in }
     }
 
     /// The limit is taken before the body is read.
@@ -32,18 +32,18 @@ struct ReportController<Context: RemoteAddressRequestContext>: Sendable {
             view.details = String((form.details ?? "").prefix(Reports.detailsLimit + 100))
         }
         guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
-            return formPage(petition, request: request, status: .forbidden) { view in
+            return formPage(petition, request: request, context: context, status: .forbidden) { view in
                 typed(&view)
                 view.problems = ProblemsView(
-                    notice:
-                        "For your safety this form has expired. Please press Send again. (Cookies must be allowed for this site.)"
-                )
+                    notice: Translations.bundled[context.language(for: petition)].text(.problemExpiredFormDetail))
             }
         }
         do {
-            try await reports.submit(about: petition, reason: form.reason, details: form.details)
+            try await reports.submit(
+                about: petition, reason: form.reason, details: form.details,
+                in: Translations.bundled[context.language(for: petition)])
         } catch let problems as FormProblems {
-            return formPage(petition, request: request, status: .unprocessableContent) { view in
+            return formPage(petition, request: request, context: context, status: .unprocessableContent) { view in
                 typed(&view)
                 view.problems = ProblemsView(problems)
             }
@@ -53,30 +53,36 @@ struct ReportController<Context: RemoteAddressRequestContext>: Sendable {
 
     @Sendable func thanks(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
+        let interface = context.language(for: petition)
         let view = ReportThanksView(
-            page: presenter.layout(title: "Thank you for your report"), petition: PetitionHeading(petition))
-        return presenter.pages.response(.reportThanks, view, headers: [.xRobotsTag: "noindex"])
+            page: presenter.layout(
+                title: Translations.bundled[interface].text(.reportThanksHeading), interface: interface),
+            petition: PetitionHeading(petition))
+        return presenter.pages.response(.reportThanks, view, language: interface, headers: [.xRobotsTag: "noindex"])
     }
 
     private func petition(from context: Context) async throws -> Petition {
         guard let slug = context.parameters.get(.slug), let petition = try await catalog.publicPetition(slug: slug)
         else {
-            throw AppError.notFound("There is no petition at this address. It may have been mistyped.")
+            throw AppError.noSuchPetition
         }
         return petition
     }
 
     private func formPage(
-        _ petition: Petition, request: Request, status: HTTPResponse.Status, adjust: (inout ReportFormView) -> Void
+        _ petition: Petition, request: Request, context: Context, status: HTTPResponse.Status,
+        adjust: (inout ReportFormView) -> Void
     ) -> Response {
         let session = csrf.session(for: request)
+        let interface = context.language(for: petition)
         var view = ReportFormView(
-            page: presenter.layout(title: "Report this petition"), petition: PetitionHeading(petition),
-            csrf: csrf.token(forCookie: session.cookie), reportPath: PetitionRoute.report(slug: petition.slug).path)
+            page: presenter.layout(title: Translations.bundled[interface].text(.reportHeading), interface: interface),
+            petition: PetitionHeading(petition), csrf: csrf.token(forCookie: session.cookie),
+            reportPath: PetitionRoute.report(slug: petition.slug).path, interface: interface)
         adjust(&view)
         var headers: HTTPFields = [.xRobotsTag: "noindex", .cacheControl: "no-store"]
         if let setCookie = session.setCookie { headers[.setCookie] = setCookie }
-        return presenter.pages.response(.report, view, status: status, headers: headers)
+        return presenter.pages.response(.report, view, language: interface, status: status, headers: headers)
     }
 }
 

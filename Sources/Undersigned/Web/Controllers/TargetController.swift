@@ -91,8 +91,8 @@ struct TargetController<Context: RequestContext>: Sendable {
         let target = petition.targets[position]
         let delivered = try await records.deliveries(petitionID: petition.id).filter { $0.targetPosition == position }
         let view = TargetPageView(
-            page: presenter.layout(title: "For \(target.name)", for: petition),
-            petition: try await presenter.petitionView(petition, withBody: true),
+            page: presenter.layout(title: "For \(target.name)", for: petition, interface: .en),
+            petition: try await presenter.petitionView(petition, withBody: true, interface: .en),
             target: TargetView(target), packagePath: TargetRoute.package(token: link.token).path,
             respondPath: TargetRoute.respond(token: link.token).path, csrf: csrf.token(forCookie: session.cookie),
             draft: draft,
@@ -104,7 +104,7 @@ struct TargetController<Context: RequestContext>: Sendable {
         var headers: HTTPFields = [.xRobotsTag: "noindex", .cacheControl: "no-store"]
         headers.append(contentsOf: extraHeaders)
         if let setCookie = session.setCookie { headers[.setCookie] = setCookie }
-        return presenter.pages.response(.target, view, status: status, headers: headers)
+        return presenter.pages.response(.target, view, language: .en, status: status, headers: headers)
     }
 
     private func link(from context: Context) async throws -> Link {
@@ -170,11 +170,15 @@ struct DeliveryView {
 struct ResponseView {
     var targetName: String
     var date: String
+    /// "… responded on 3 December 2026:".
+    var heading: String
     var bodyHTML: String
 
-    init(_ response: TargetResponse, target: Target) {
+    init(_ response: TargetResponse, target: Target, words: Translation = Translations.english) {
         targetName = target.name
         date = Self.dateFormatter.string(from: response.createdAt)
+        heading = words.text(
+            .petitionRespondedOn, ["target": target.name, "date": words.language.date(response.createdAt)])
         bodyHTML = MarkdownRenderer.html(from: response.bodyMarkdown)
     }
 

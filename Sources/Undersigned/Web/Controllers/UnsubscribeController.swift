@@ -5,7 +5,7 @@ import Hummingbird
 /// The unsubscribe link in news emails. A person gets a page with a button; a mail client's
 /// one-click unsubscribe (RFC 8058) posts straight to the link, without cookies, so the POST
 /// asks for no CSRF token: the unguessable link is the authority.
-struct UnsubscribeController<Context: RequestContext>: Sendable {
+struct UnsubscribeController<Context: LanguageRequestContext>: Sendable {
     let store: any AnnouncementStore
     let links: LinkTokens
     let pages: Pages
@@ -23,23 +23,23 @@ struct UnsubscribeController<Context: RequestContext>: Sendable {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let (link, _) = try self.link(from: context)
-        return pages.response(
-            .unsubscribe,
-            UnsubscribeView(
-                page: Layout(title: "Unsubscribe", stylesheet: pages.stylesheetPath), unsubscribePath: link.path,
-                done: false),
-            headers: [.xRobotsTag: "noindex"])
+        return page(link, done: false, interface: context.language())
     }
 
     @Sendable func unsubscribe(_ request: Request, context: Context) async throws -> Response {
         let (link, id) = try self.link(from: context)
         _ = try await store.unsubscribe(signatureID: id)
+        return page(link, done: true, interface: context.language())
+    }
+
+    private func page(_ link: SignerRoute, done: Bool, interface: InterfaceLanguage) -> Response {
+        let title = Translations.bundled[interface].text(done ? .unsubscribeDoneTitle : .unsubscribeTitle)
         return pages.response(
             .unsubscribe,
             UnsubscribeView(
-                page: Layout(title: "Unsubscribed", stylesheet: pages.stylesheetPath), unsubscribePath: link.path,
-                done: true),
-            headers: [.xRobotsTag: "noindex"])
+                page: Layout(title: title, stylesheet: pages.stylesheetPath, language: interface),
+                unsubscribePath: link.path, done: done),
+            language: interface, headers: [.xRobotsTag: "noindex"])
     }
 
     /// The emailed link the request came by, and the signature its token names.

@@ -4,7 +4,7 @@ import Hummingbird
 
 /// The withdrawal link from the receipt. As with confirming, opening the link only shows a
 /// button; the POST withdraws, takes the signature off the count and erases who signed.
-struct WithdrawalController<Context: RequestContext>: Sendable {
+struct WithdrawalController<Context: LanguageRequestContext>: Sendable {
     let signatures: any SignatureStore
     let catalog: PetitionCatalog
     let links: LinkTokens
@@ -25,9 +25,11 @@ struct WithdrawalController<Context: RequestContext>: Sendable {
         let petition = try await petition(signature.petitionID)
         switch signature.state {
         case .pending, .confirmed:
-            return try await withdrawPage(petition, link: link, request: request, notice: nil, status: .ok)
+            return try await withdrawPage(
+                petition, link: link, request: request, interface: context.language(for: petition), notice: nil,
+                status: .ok)
         case .withdrawn:
-            return try await withdrawnPage(petition)
+            return try await withdrawnPage(petition, interface: context.language(for: petition))
         case .invalidated:
             throw AppError.notWithdrawable
         }
@@ -40,8 +42,9 @@ struct WithdrawalController<Context: RequestContext>: Sendable {
             guard let signature = try await signatures.signature(id: id) else { throw AppError.invalidWithdrawalLink }
             let notice =
                 "For your safety this page has expired. Please press the button again. (Cookies must be allowed for this site.)"
+            let petition = try await petition(signature.petitionID)
             return try await withdrawPage(
-                try await petition(signature.petitionID), link: link, request: request, notice: notice,
+                petition, link: link, request: request, interface: context.language(for: petition), notice: notice,
                 status: .forbidden)
         }
         switch try await writer.withdraw(signatureID: id) {
@@ -55,16 +58,18 @@ struct WithdrawalController<Context: RequestContext>: Sendable {
     }
 
     private func withdrawPage(
-        _ petition: Petition, link: SignerRoute, request: Request, notice: String?, status: HTTPResponse.Status
+        _ petition: Petition, link: SignerRoute, request: Request, interface: InterfaceLanguage, notice: String?,
+        status: HTTPResponse.Status
     ) async throws -> Response {
         try await presenter.buttonPage(
-            .withdraw, title: "Withdraw your signature", petition: petition, link: link, request: request, csrf: csrf,
-            notice: notice, status: status)
+            .withdraw, title: .withdrawHeading, petition: petition, link: link, request: request, interface: interface,
+            csrf: csrf, notice: notice, status: status)
     }
 
-    private func withdrawnPage(_ petition: Petition) async throws -> Response {
-        let view = try await presenter.messageView(petition, title: "Your signature is withdrawn")
-        return presenter.pages.response(.withdrawn, view, headers: [.xRobotsTag: "noindex", .cacheControl: "no-store"])
+    private func withdrawnPage(_ petition: Petition, interface: InterfaceLanguage) async throws -> Response {
+        let view = try await presenter.messageView(petition, title: .withdrawnHeading, interface: interface)
+        return presenter.pages.response(
+            .withdrawn, view, language: interface, headers: [.xRobotsTag: "noindex", .cacheControl: "no-store"])
     }
 
     /// The emailed link the request came by, and the signature its token names.

@@ -5,7 +5,8 @@ import Logging
 /// Turns every error into a response a person or a program can read: an HTML page, or RFC 9457
 /// problem details for the API, with what ``AppError`` says of the error. Unexpected errors are
 /// logged with the request id and shown without detail.
-struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Signers' errors are in the language they asked for.
+struct ErrorMiddleware<Context: LanguageRequestContext>: RouterMiddleware {
     let pages: Pages
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -19,15 +20,16 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                     AccountRoute.signIn.path + "?next=" + SafeReturnPath.encode(required.returnPath),
                     headers: [.cacheControl: "no-store"])
             }
-            var response = ErrorResponses.problemResponse(.signInRequired)
+            var response = ErrorResponses.problemResponse(.signInRequired, language: context.language())
             response.headers[.wwwAuthenticate] = "Cookie"
             response.headers[.cacheControl] = "no-store"
             return response
         } catch let takenDown as PetitionTakenDown {
             guard ErrorResponses.wantsJSON(request) else {
+                let language = context.language(for: takenDown.petition)
                 return pages.response(
-                    .tombstone, TombstoneView(takenDown, stylesheet: pages.stylesheetPath), status: .gone,
-                    headers: [.cacheControl: "no-store", .xRobotsTag: "noindex"])
+                    .tombstone, TombstoneView(takenDown, stylesheet: pages.stylesheetPath, language: language),
+                    language: language, status: .gone, headers: [.cacheControl: "no-store", .xRobotsTag: "noindex"])
             }
             let data = (try? JSONEncoder().encode(TakenDownProblem(takenDown))) ?? Data()
             return Response(
@@ -40,8 +42,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             var response =
                 ErrorResponses.wantsJSON(request)
-                ? ErrorResponses.problemResponse(problem)
-                : pages.errorPage(problem)
+                ? ErrorResponses.problemResponse(problem, language: context.language())
+                : pages.errorPage(problem, language: context.language())
             if let seconds = problem.retryAfterSeconds {
                 response.headers[.retryAfter] = String(seconds)
             }
@@ -57,11 +59,13 @@ enum ErrorResponses {
         request.uri.path.hasPrefix(APIRoute.area) || (request.headers[.accept]?.contains("json") ?? false)
     }
 
-    static func problemResponse(_ problem: AppError) -> Response {
-        let body = ProblemDetails(title: problem.title, status: problem.status.code, detail: problem.detail)
+    static func problemResponse(_ problem: AppError, language: InterfaceLanguage = .en) -> Response {
+        let words = problem.words(in: Translations.bundled[language])
+        let body = ProblemDetails(title: words.title, status: problem.status.code, detail: words.detail)
         let data = (try? JSONEncoder().encode(body)) ?? Data()
         return Response(
-            status: problem.status, headers: [.contentType: "application/problem+json"],
+            status: problem.status,
+            headers: [.contentType: "application/problem+json", .contentLanguage: language.code],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -58,7 +58,7 @@ struct DashboardView {
         countries = figures.countries.figures.lines(threshold: threshold).map { Row(label: $0.name, value: $0.figure) }
         hasCountries = !countries.isEmpty
         self.threshold = threshold
-        countriesAsOf = CountryTableView.time(figures.countries.takenAt)
+        countriesAsOf = InterfaceLanguage.en.dateTime(figures.countries.takenAt)
         canPostUpdates = granted.allows(.editPetitions)
         canExport = granted.allows(.exportSignatures)
         canViewAudit = granted.allows(.viewAuditLog)

@@ -33,10 +33,33 @@ struct ReportFormView {
     var petition: PetitionHeading
     var csrf: String
     var reportPath: String
-    var reasons = ReportReason.allCases.map { ReasonOption(value: $0.rawValue, label: $0.label, checked: false) }
+    var reasons: [ReasonOption]
     var details = ""
     var detailsLimit = Reports.detailsLimit
+    var detailsHint: String
     var problems = ProblemsView()
+
+    init(page: Layout, petition: PetitionHeading, csrf: String, reportPath: String, interface: InterfaceLanguage) {
+        self.page = page
+        self.petition = petition
+        self.csrf = csrf
+        self.reportPath = reportPath
+        let words = Translations.bundled[interface]
+        reasons = ReportReason.allCases.map {
+            ReasonOption(value: $0.rawValue, label: words.text(Self.label(of: $0)), checked: false)
+        }
+        detailsHint = words.text(.reportDetailsHint, ["limit": interface.number(Reports.detailsLimit)])
+    }
+
+    private static func label(of reason: ReportReason) -> Phrase {
+        switch reason {
+        case .hateful: .reportReasonHateful
+        case .misleading: .reportReasonMisleading
+        case .privacy: .reportReasonPrivacy
+        case .spam: .reportReasonSpam
+        case .other: .reportReasonOther
+        }
+    }
 
     mutating func select(_ reason: String?) {
         for index in reasons.indices { reasons[index].checked = reasons[index].value == reason }

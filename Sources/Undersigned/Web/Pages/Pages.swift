@@ -21,6 +21,7 @@ public struct Pages: Sendable {
     public static func load() async throws -> Pages {
         let library = try await loadTemplates(from: BundledResources.url("templates").path)
         try Country.checkBundledList()
+        _ = try Translations.load()
         let stylesheet = try StaticAsset(file: "app", extension: "css", contentType: "text/css; charset=utf-8")
         let signScript = try StaticAsset(file: "sign", extension: "js", contentType: "text/javascript; charset=utf-8")
         let worker = try StaticAsset(
@@ -55,16 +56,17 @@ public struct Pages: Sendable {
         return library
     }
 
-    func render(_ template: PageTemplate, _ view: Any) -> String {
+    func render(_ template: PageTemplate, _ view: Any, language: InterfaceLanguage) -> String {
         // Every template was found at startup, so this is unreachable; an empty page is still
         // better than stopping every connection.
-        library.render(view, withTemplate: template.rawValue) ?? ""
+        library.render(PageRendering(view, language: language), withTemplate: template.rawValue) ?? ""
     }
 
-    func response(_ template: PageTemplate, _ view: Any, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
-        -> Response
-    {
-        htmlResponse(ByteBuffer(string: render(template, view)), status: status, headers: headers)
+    func response(
+        _ template: PageTemplate, _ view: Any, language: InterfaceLanguage, status: HTTPResponse.Status = .ok,
+        headers: HTTPFields = [:]
+    ) -> Response {
+        htmlResponse(ByteBuffer(string: render(template, view, language: language)), status: status, headers: headers)
     }
 
     func htmlResponse(_ body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
@@ -76,14 +78,17 @@ public struct Pages: Sendable {
 
     /// Error pages hold nothing about the request, so each is rendered once: a flood that
     /// is refused (429) or lost (404) costs a copy, not a template.
-    func errorPage(_ problem: AppError) -> Response {
-        let body = errorPages.page(for: problem) {
+    func errorPage(_ problem: AppError, language: InterfaceLanguage) -> Response {
+        let words = problem.words(in: Translations.bundled[language])
+        let body = errorPages.page(for: problem, language: language) {
             render(
                 .error,
                 ErrorView(
-                    page: Layout(title: problem.title, stylesheet: stylesheetPath), status: problem.status.code,
-                    heading: problem.title,
-                    detail: problem.detail))
+                    page: Layout(title: words.title, stylesheet: stylesheetPath, language: language),
+                    statusLine: Translations.bundled[language].text(
+                        "error.status", ["status": String(problem.status.code)]),
+                    heading: words.title, detail: words.detail),
+                language: language)
         }
         return htmlResponse(body, status: problem.status)
     }
@@ -96,12 +101,13 @@ private final class RenderedErrorPages: Sendable {
         var status: Int
         var title: String
         var detail: String
+        var language: InterfaceLanguage
     }
 
     private let pages = Mutex<[Key: ByteBuffer]>([:])
 
-    func page(for problem: AppError, render: () -> String) -> ByteBuffer {
-        let key = Key(status: problem.status.code, title: problem.title, detail: problem.detail)
+    func page(for problem: AppError, language: InterfaceLanguage, render: () -> String) -> ByteBuffer {
+        let key = Key(status: problem.status.code, title: problem.title, detail: problem.detail, language: language)
         if let page = pages.withLock({ $0[key] }) { return page }
         let page = ByteBuffer(string: render())
         pages.withLock { pages in
@@ -138,18 +144,39 @@ struct StaticAsset: Sendable {
 struct Layout {
     var title: String
     var stylesheet: String
-    var lang = "en"
-    var dir = "ltr"
+    /// The interface's language.
+    var lang: String
+    var dir: String
     var description = ""
     /// The signed-in account's name, shown in the header on organizer pages.
     var accountName: String?
     var homePath = SiteRoute.home.path
     var accountPath = AccountRoute.account.path
+    /// The switcher: every language of the interface, this one marked.
+    var languages: [InterfaceLanguageLink]
+
+    init(title: String, stylesheet: String, language: InterfaceLanguage, accountName: String? = nil) {
+        self.title = title
+        self.stylesheet = stylesheet
+        lang = language.code
+        dir = language.direction
+        self.accountName = accountName
+        languages = InterfaceLanguage.allCases.map {
+            InterfaceLanguageLink(code: $0.code, name: $0.nativeName, dir: $0.direction, current: $0 == language)
+        }
+    }
+}
+
+struct InterfaceLanguageLink {
+    var code: String
+    var name: String
+    var dir: String
+    var current: Bool
 }
 
 struct ErrorView {
     var page: Layout
-    var status: Int
+    var statusLine: String
     var heading: String
     var detail: String
 }
@@ -157,13 +184,7 @@ struct ErrorView {
 enum Numbers {
     /// 12345 → "12,345".
     static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var result = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result += "," }
-            result.append(digit)
-        }
-        return value < 0 ? "-" + result : result
+        InterfaceLanguage.en.number(value)
     }
 }
 

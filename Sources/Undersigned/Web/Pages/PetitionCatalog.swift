@@ -20,6 +20,7 @@ final class PetitionCatalog: Sendable {
     private struct SkeletonKey: Hashable {
         var petitionID: UUID
         var language: String
+        var interface: InterfaceLanguage
     }
 
     init(store: any PetitionStore, maximumAge: Duration = .seconds(5)) {
@@ -62,9 +63,12 @@ final class PetitionCatalog: Sendable {
         return petitions
     }
 
-    /// The page skeleton for this version of the petition in one of its languages, rendered on first use.
-    func skeleton(for petition: Petition, language: String, render: () -> PageSkeleton) -> PageSkeleton {
-        let key = SkeletonKey(petitionID: petition.id, language: language)
+    /// The page skeleton for this version of the petition in one of its languages, within the
+    /// interface in one of its own, rendered on first use.
+    func skeleton(
+        for petition: Petition, language: String, interface: InterfaceLanguage, render: () -> PageSkeleton
+    ) -> PageSkeleton {
+        let key = SkeletonKey(petitionID: petition.id, language: language, interface: interface)
         if let cached = skeletons.withLock({ $0[key] }), cached.petition == petition {
             return cached.skeleton
         }

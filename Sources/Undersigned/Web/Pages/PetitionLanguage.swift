@@ -1,13 +1,15 @@
 import Hummingbird
 
-/// Which of a petition's languages a visitor reads it in: the one they picked (`?lang=`),
-/// else the first of their browser's languages (`Accept-Language`) that it has, else its own.
+/// Which of a petition's languages a visitor reads it in: the one they picked (`?lang=`), else
+/// the interface's, else the first of their browser's languages (`Accept-Language`) that it
+/// has, else its own.
 enum PetitionLanguage {
-    static func chosen(for petition: Petition, request: Request) -> String {
+    static func chosen(for petition: Petition, request: Request, interface: InterfaceLanguage) -> String {
         // Most petitions have no translation: nothing to read from the request.
         if petition.translations.isEmpty { return petition.language }
         let available = petition.languages
         if let picked = request.uri.queryParameters.get("lang"), available.contains(picked) { return picked }
+        if let match = available.first(where: { InterfaceLanguage(tag: $0) == interface }) { return match }
         for wanted in preferred(request.headers[.acceptLanguage]) {
             if let match = available.first(where: { $0 == wanted })
                 ?? available.first(where: { primary($0) == primary(wanted) })

@@ -7,11 +7,15 @@ struct PetitionView {
     /// Only the petition page itself shows the body.
     var bodyHTML: String?
     var organizer: String
+    /// "A petition by …", in the interface's language.
+    var byline: String
+    /// The language and direction of the petition's own text, which may differ from the page's.
     var lang: String
     var dir: String
     var targets: [TargetView]
-    var count: String
-    var goal: String
+    /// HTML: the count in words (see ``CountWords``).
+    var countLine: String
+    var goalLine: String
     var percent: String
     /// Its public address, absolute, to share.
     var url: String
@@ -46,22 +50,26 @@ struct PetitionView {
     /// The count as server-sent events.
     var eventsPath: String
 
-    /// - Parameter language: one of the petition's languages, in which its text is shown.
+    /// - Parameters:
+    ///   - language: one of the petition's languages, in which its text is shown.
+    ///   - interface: the language of the page around it.
     init(
-        _ petition: Petition, baseURL: URL, count: String, goal: String, percent: String, logLine: String,
+        _ petition: Petition, baseURL: URL, countLine: String, goalLine: String, percent: String, logLine: String,
         paperLine: String = "", withBody: Bool = false,
-        language: String? = nil
+        language: String? = nil, interface: InterfaceLanguage
     ) {
+        let words = Translations.bundled[interface]
         let text = language.flatMap(petition.text(in:)) ?? petition.originalText
         title = text.title
         summary = text.summary
         bodyHTML = withBody ? MarkdownRenderer.html(from: text.bodyMarkdown) : nil
         organizer = petition.organizer
+        byline = words.text(.petitionBy, ["organizer": petition.organizer])
         lang = text.language
         dir = TextDirection.of(language: text.language)
         targets = petition.targets.map(TargetView.init)
-        self.count = count
-        self.goal = goal
+        self.countLine = countLine
+        self.goalLine = goalLine
         self.percent = percent
         url = PetitionRoute.page(slug: petition.slug).url(on: baseURL)
         path = PetitionRoute.page(slug: petition.slug).path
@@ -70,18 +78,18 @@ struct PetitionView {
         receiptPath = PetitionRoute.receipt(slug: petition.slug).path
         reportPath = PetitionRoute.report(slug: petition.slug).path
         isOpen = petition.acceptsSignatures
-        stateMessage = Self.message(for: petition.state)
+        stateMessage = Self.message(for: petition.state).map { words.text($0) }
         self.logLine = logLine
         self.paperLine = paperLine
         responses = petition.responses.compactMap { response in
             petition.targets.indices.contains(response.targetPosition)
-                ? ResponseView(response, target: petition.targets[response.targetPosition]) : nil
+                ? ResponseView(response, target: petition.targets[response.targetPosition], words: words) : nil
         }
         hasResponses = !responses.isEmpty
-        updates = withBody ? petition.updates.map(UpdateView.init) : []
+        updates = withBody ? petition.updates.map { UpdateView($0, words: words) } : []
         hasUpdates = !updates.isEmpty
         image = petition.image.map { ImageView($0, at: PetitionRoute.image(slug: petition.slug)) }
-        amendments = petition.amendments.map(AmendmentView.init)
+        amendments = petition.amendments.map { AmendmentView($0, words: words) }
         hasAmendments = !amendments.isEmpty
         languages =
             petition.translations.isEmpty
@@ -93,38 +101,20 @@ struct PetitionView {
                     current: tag == text.language)
             }
         hasLanguages = !languages.isEmpty
-        preview = LinkPreview(petition, text: text, baseURL: baseURL)
+        preview = LinkPreview(petition, text: text, baseURL: baseURL, interface: interface)
         share = ShareLinks(url: preview.canonicalURL, title: text.title)
         eventsPath = PetitionRoute.events(slug: petition.slug).path
         flyerPath = PetitionRoute.flyer(slug: petition.slug).path(
             query: text.language == petition.language ? [:] : ["lang": text.language])
     }
 
-    /// HTML of this code's own: words and a number.
-    static func paperLine(_ count: Int) -> String {
-        count > 0 ? #"<br><span class="fine">of which \#(Numbers.grouped(count)) on paper</span>"# : ""
-    }
-
-    /// Plain text, safe in a page without escaping: numbers, hex and a date.
-    static func logLine(_ head: SignedTreeHead?) -> String {
-        guard let head else { return "No signature has been logged yet." }
-        let root = head.root.hex
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return
-            "Every signature is in a public, signed log: \(Numbers.grouped(Int(head.size))) \(head.size == 1 ? "entry" : "entries") counting "
-            + "\(Numbers.grouped(head.count)), root \(root.prefix(12))…\(root.suffix(4)), signed \(formatter.string(from: head.timestamp)) UTC."
-    }
-
-    private static func message(for state: PetitionState) -> String? {
+    private static func message(for state: PetitionState) -> Phrase? {
         switch state {
         case .open: nil
-        case .draft, .pendingReview: "This petition is not open for signatures yet."
-        case .closed: "This petition is closed: it no longer accepts signatures. Thank you to everyone who signed."
-        case .delivered: "This petition has been delivered to its targets and no longer accepts signatures."
-        case .takenDown: "This petition has been taken down."
+        case .draft, .pendingReview: .petitionStateNotOpen
+        case .closed: .petitionStateClosed
+        case .delivered: .petitionStateDelivered
+        case .takenDown: .petitionStateTakenDown
         }
     }
 }
@@ -133,13 +123,14 @@ struct PetitionView {
 struct UpdateView {
     var id: String
     var subject: String
-    var date: String
+    /// "Posted on 3 December 2026".
+    var posted: String
     var bodyHTML: String
 
-    init(_ update: PetitionUpdate) {
+    init(_ update: PetitionUpdate, words: Translation) {
         id = update.id.text
         subject = update.subject
-        date = ResponseView.dateFormatter.string(from: update.createdAt)
+        posted = words.text(.petitionPostedOn, ["date": words.language.date(update.createdAt)])
         bodyHTML = MarkdownRenderer.html(from: update.bodyMarkdown)
     }
 }
@@ -172,11 +163,12 @@ struct LanguageLink {
 }
 
 struct AmendmentView {
-    var date: String
+    /// "Amended on 3 December 2026:".
+    var heading: String
     var bodyHTML: String
 
-    init(_ amendment: Amendment) {
-        date = ResponseView.dateFormatter.string(from: amendment.createdAt)
+    init(_ amendment: Amendment, words: Translation) {
+        heading = words.text(.petitionAmendedOn, ["date": words.language.date(amendment.createdAt)])
         bodyHTML = MarkdownRenderer.html(from: amendment.bodyMarkdown)
     }
 }
@@ -218,9 +210,12 @@ struct SignFormView {
         var selected: Bool
     }
 
-    /// - Parameter language: the language the page is read in, kept for the page that answers.
+    /// - Parameters:
+    ///   - language: the petition's language the page is read in, kept for the page that answers.
+    ///   - interface: the page's own language, in which countries are named.
     init(
-        slug: String, language: String? = nil, csrf: String, proof: ProofFields, pages: Pages,
+        slug: String, language: String? = nil, interface: InterfaceLanguage, csrf: String, proof: ProofFields,
+        pages: Pages,
         submitted: SignatureForm? = nil,
         errors: FormProblems = FormProblems(), notice: String? = nil
     ) {
@@ -233,7 +228,9 @@ struct SignFormView {
         scriptPath = pages.signScriptPath
         workerPath = pages.proofOfWorkWorkerPath
         let chosen = submitted?.country?.uppercased()
-        countries = Country.all.map { CountryOption(code: $0.code, name: $0.name, selected: $0.code == chosen) }
+        countries = CountryNames.sorted(in: interface).map {
+            CountryOption(code: $0.code, name: $0.name, selected: $0.code == chosen)
+        }
         if let submitted {
             name = submitted.name ?? ""
             email = submitted.email ?? ""
@@ -255,10 +252,10 @@ struct ProofFields {
     /// Shown without JavaScript when a proof is needed, before anything is typed in vain.
     var scriptNotice: String
 
-    static let noScriptNotice =
-        "<noscript><p class=\"notice\">Many people are signing at the moment, so to keep automated signing out this form "
-        + "now needs JavaScript, which is turned off in your browser. Please turn it on, or come back later: when it is "
-        + "calmer, the form works without it.</p></noscript>"
+    static func noScriptNotice(in interface: InterfaceLanguage) -> String {
+        "<noscript><p class=\"notice\">"
+            + HTMLSanitizer.escapeAttribute(Translations.bundled[interface].text(.signNoScript)) + "</p></noscript>"
+    }
 
     static let none = ProofFields(token: "", difficulty: "0", scriptNotice: "")
 
@@ -268,10 +265,10 @@ struct ProofFields {
         self.scriptNotice = scriptNotice
     }
 
-    init(_ challenge: SigningGuard.FormChallenge) {
+    init(_ challenge: SigningGuard.FormChallenge, interface: InterfaceLanguage) {
         self.init(
             token: challenge.token, difficulty: String(challenge.difficulty),
-            scriptNotice: challenge.difficulty > 0 ? Self.noScriptNotice : "")
+            scriptNotice: challenge.difficulty > 0 ? Self.noScriptNotice(in: interface) : "")
     }
 }
 
@@ -287,31 +284,40 @@ struct CountryTableView {
     var page: Layout
     var petition: PetitionView
     var rows: [SmallCounts.Line]
-    var hasRows: Bool
-    var threshold: Int
+    /// The small-count rule, in words.
+    var threshold: String
     var asOf: String
 
-    init(page: Layout, petition: PetitionView, snapshot: CountryFigures.Snapshot, threshold: Int) {
+    init(
+        page: Layout, petition: PetitionView, snapshot: CountryFigures.Snapshot, threshold: Int,
+        interface: InterfaceLanguage
+    ) {
         self.page = page
         self.petition = petition
-        rows = snapshot.figures.lines(threshold: threshold)
-        hasRows = !rows.isEmpty
-        self.threshold = threshold
-        asOf = Self.time(snapshot.takenAt)
+        let words = Translations.bundled[interface]
+        let limit = interface.number(threshold)
+        rows = snapshot.figures.countries.map { tally in
+            SmallCounts.Line(
+                country: tally.country, name: CountryNames.name(of: tally.country, in: interface),
+                figure: interface.number(tally.signatures))
+        }
+        switch snapshot.figures.others {
+        case nil: break
+        case .withheld:
+            rows.append(
+                SmallCounts.Line(
+                    country: nil, name: words.text(.countriesOthers, ["threshold": limit]),
+                    figure: words.text(.countriesFewerThan, ["threshold": limit])))
+        case .total(let total):
+            rows.append(
+                SmallCounts.Line(
+                    country: nil, name: words.text(.countriesOthers, ["threshold": limit]),
+                    figure: interface.number(total)))
+        }
+        self.threshold = words.text(.countriesRule, ["threshold": limit])
+        let time = interface.dateTime(snapshot.takenAt)
+        asOf = words.text(rows.isEmpty ? .countriesNoneAsOf : .countriesAsOf, ["time": time])
     }
-
-    /// "3 December 2026, 12:00 UTC": when a snapshot of the figures was taken.
-    static func time(_ date: Date) -> String {
-        "\(ResponseView.dateFormatter.string(from: date)), \(timeFormatter.string(from: date)) UTC"
-    }
-
-    private static let timeFormatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "HH:mm"
-        return formatter
-    }()
 }
 
 struct HomeView {
@@ -329,7 +335,8 @@ struct HomeView {
         var path: String
         var title: String
         var summary: String
-        var count: String
+        /// HTML (see ``CountWords``).
+        var countLine: String
         var lang: String
         var dir: String
     }
@@ -357,9 +364,9 @@ struct SigningDetailsView {
     var showName: Bool
     var updates: Bool
 
-    init(signature: Signature, name: String) {
+    init(signature: Signature, name: String, interface: InterfaceLanguage) {
         self.name = name
-        country = Country.named(code: signature.country)?.name ?? signature.country
+        country = CountryNames.name(of: signature.country, in: interface)
         showName = signature.showNamePublicly
         updates = signature.wantsUpdates
     }

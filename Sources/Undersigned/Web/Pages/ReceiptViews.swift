@@ -15,15 +15,15 @@ struct ReceiptPageView {
 }
 
 struct TreeHeadView {
-    var size: UInt64
+    var size: String
     var count: String
     var root: String
     var signedAt: String
     var keyID: String
 
-    init(_ head: SignedTreeHead) {
-        size = head.size
-        count = Numbers.grouped(head.count)
+    init(_ head: SignedTreeHead, interface: InterfaceLanguage) {
+        size = interface.number(Int(clamping: head.size))
+        count = interface.number(head.count)
         root = head.root.hex
         signedAt = ISO8601DateFormatter().string(from: head.timestamp)
         keyID = head.keyID
@@ -37,12 +37,13 @@ struct ReceiptResultView {
     var invalidated = false
     var unknown = false
     var receiptHash: String
-    var position: UInt64?
+    /// Which entry of the log its confirmation is, in words.
+    var entry: String?
     var auditPath: [String]
     /// Stored, not computed: templates read stored properties only.
     var hasAuditPath: Bool
 
-    init(_ check: ReceiptCheck) {
+    init(_ check: ReceiptCheck, interface: InterfaceLanguage) {
         switch check.status {
         case .counted: counted = true
         case .awaitingTreeHead: awaiting = true
@@ -51,7 +52,13 @@ struct ReceiptResultView {
         case .unknown: unknown = true
         }
         receiptHash = check.receiptHash.hex
-        position = check.entries.last { $0.entry.kind == .confirmation }?.position
+        let words = Translations.bundled[interface]
+        let sentence: Phrase = check.status == .awaitingTreeHead ? .receiptEntryAwaiting : .receiptEntryIncluded
+        entry = check.entries.last { $0.entry.kind == .confirmation }.map { found in
+            words.text(
+                sentence,
+                ["position": interface.number(Int(clamping: found.position))])
+        }
         auditPath = check.auditPath?.map(\.hex) ?? []
         hasAuditPath = !auditPath.isEmpty
     }

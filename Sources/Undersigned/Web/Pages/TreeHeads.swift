@@ -1,13 +1,12 @@
 import Foundation
 
 /// The latest signed tree head of each petition, re-read at most every second.
-/// Its published forms are made once per read too, not once per request: the petition page
-/// and the count API show them on every hit.
+/// Its published form is made once per read too, not once per request: the count API shows
+/// it on every hit.
 final class TreeHeads: Sendable {
     struct Latest: Sendable {
         var head: SignedTreeHead?
         var published: PublishedTreeHead?
-        var logLine: String
     }
 
     private let store: any SignatureLogStore
@@ -24,7 +23,7 @@ final class TreeHeads: Sendable {
     func published(for petitionID: UUID) async throws -> Latest {
         try await cache.value(for: petitionID) {
             let head = try await store.latestTreeHead(petitionID: petitionID)
-            return Latest(head: head, published: head.map(PublishedTreeHead.init), logLine: PetitionView.logLine(head))
+            return Latest(head: head, published: head.map(PublishedTreeHead.init))
         }
     }
 }

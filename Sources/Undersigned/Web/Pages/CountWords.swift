@@ -1,0 +1,53 @@
+import Foundation
+
+/// A petition's figures in the words of a page's language, as HTML of this code's own: the
+/// catalog's text escaped, the numbers in elements the live count script finds.
+struct CountWords: Sendable {
+    let words: Translation
+
+    init(_ language: InterfaceLanguage) {
+        words = Translations.bundled[language]
+    }
+
+    /// "12,345 confirmed signatures", the number in `.count`; the phrase's plural forms ride
+    /// along for the live count to pick from as the number changes.
+    func count(_ count: Int, key: Phrase = .petitionCount) -> String {
+        let forms = HTMLSanitizer.escapeAttribute(words.formsJSON(key))
+        return #"<span class="count-line" data-forms="\#(forms)">"#
+            + html(words.counted(key, count, ["count": "\u{E000}"]), number: #"<strong class="count">"#, count)
+            + "</span>"
+    }
+
+    /// "goal 20,000", the number in `.goal`.
+    func goal(_ goal: Int) -> String {
+        html(words.text(.petitionGoal, ["goal": "\u{E000}"]), number: #"<span class="goal">"#, goal)
+    }
+
+    /// "of which 12 on paper", on a line of its own; empty when none were.
+    func paper(_ count: Int) -> String {
+        guard count > 0 else { return "" }
+        return #"<br><span class="fine">"# + HTMLSanitizer.escapeAttribute(words.counted(.petitionOnPaper, count))
+            + "</span>"
+    }
+
+    /// The latest signed tree head, in words, escaped.
+    func log(_ head: SignedTreeHead?) -> String {
+        guard let head else { return HTMLSanitizer.escapeAttribute(words.text(.petitionLogNone)) }
+        let root = head.root.hex
+        let entries = words.counted(.petitionLogEntries, Int(clamping: head.size))
+        return HTMLSanitizer.escapeAttribute(
+            words.text(
+                .petitionLogLine,
+                [
+                    "entries": entries, "count": words.language.number(head.count),
+                    "root": "\(root.prefix(12))…\(root.suffix(4))", "date": words.language.dateTime(head.timestamp),
+                ]))
+    }
+
+    /// The escaped text with its one marked number in `opening`'s element.
+    private func html(_ text: String, number opening: String, _ value: Int) -> String {
+        let closing = opening.hasPrefix("<strong") ? "</strong>" : "</span>"
+        return HTMLSanitizer.escapeAttribute(text).replacingOccurrences(
+            of: "\u{E000}", with: opening + words.language.number(value) + closing)
+    }
+}
