@@ -20,6 +20,11 @@ public struct ReceiptCodes: Sendable {
         Self.hash(ofCode: code(for: signatureID))
     }
 
+    /// Whether `code` is written as codes are: 16 bytes in unpadded base64url, 22 characters.
+    public static func isWellFormed(_ code: String) -> Bool {
+        code.utf8.count == 22 && Base64URL.decode(code)?.count == 16
+    }
+
     /// The hash the log holds for a receipt code, as a signer can compute it themselves.
     public static func hash(ofCode code: String) -> [UInt8] {
         Array(SHA256.hash(data: Array(code.utf8)))

@@ -58,8 +58,11 @@ private func buildApplicationAndRoutes(
         settings: settings, disposableDomains: disposableDomains, secret: secret, store: database, clock: clock,
         logger: logger)
 
-    let router = Router(context: AppRequestContext.self)
+    // A HEAD of every GET, which the public reads answer (see PublicReadMiddleware).
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.middlewares.add(SecurityHeadersMiddleware(baseURL: settings.baseURL))
+    // Outside the error middleware, so that errors are readable across origins too.
+    router.middlewares.add(PublicReadMiddleware())
     router.middlewares.add(LanguageMiddleware(baseURL: settings.baseURL))
     router.middlewares.add(ErrorMiddleware(pages: pages))
     let countryFigures = CountryFigures(
@@ -91,6 +94,7 @@ private func buildApplicationAndRoutes(
     .addRoutes(to: api)
     LogController(catalog: catalog, logs: database, heads: heads, key: logKey.publicKey, presenter: presenter)
         .addRoutes(to: site, petitions: petitions, api: api)
+    try APIDocumentController<AppRequestContext>.load().addRoutes(to: router.group(for: APIDocumentRoute.self))
     let treeHeadSigner = try instance.treeHeadSigner
     UnsubscribeController(store: database, links: mailer.unsubscribeLinks, pages: pages).addRoutes(to: signerLinks)
     PetitionImageController(catalog: catalog, images: database).addRoutes(to: petitions)

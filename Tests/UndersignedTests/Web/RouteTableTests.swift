@@ -163,6 +163,7 @@ struct RouteTableTests {
             Link(APIRoute.countries(slug: v.petition)),
             Link(APIRoute.receipt(slug: v.petition, code: v.receiptCode)), Link(APIRoute.log(slug: v.petition)),
             Link(APIRoute.consistency(slug: v.petition)),
+            Link(APIDocumentRoute.openAPI),
             Link(AccountRoute.account), Link(AccountRoute.signIn), Link(AccountRoute.signOut), Link(AccountRoute.reset),
             Link(AccountRoute.newPassword(token: v.resetToken)),
             Link(InvitationRoute.invitation(token: v.invitationToken)),

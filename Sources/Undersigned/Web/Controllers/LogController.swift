@@ -23,7 +23,7 @@ struct LogController<Context: RequestContext>: Sendable {
 
     // MARK: Resources
 
-    struct LogResource: ResponseCodable, Sendable {
+    struct LogResource: Encodable, Sendable {
         var petitionID: String
         var treeHead: PublishedTreeHead?
     }
@@ -35,7 +35,7 @@ struct LogController<Context: RequestContext>: Sendable {
         var leafHash: String
     }
 
-    struct ReceiptResource: ResponseCodable, Sendable {
+    struct ReceiptResource: Encodable, Sendable {
         var petitionID: String
         var receiptHash: String
         var status: String
@@ -46,7 +46,7 @@ struct LogController<Context: RequestContext>: Sendable {
         var leafIndex: UInt64?
     }
 
-    struct ConsistencyResource: ResponseCodable, Sendable {
+    struct ConsistencyResource: Encodable, Sendable {
         var from: UInt64
         var to: UInt64
         var proof: [String]
@@ -81,15 +81,15 @@ struct LogController<Context: RequestContext>: Sendable {
         return presenter.pages.response(.receipt, view, headers: [.xRobotsTag: "noindex"])
     }
 
-    @Sendable func receipt(_ request: Request, context: Context) async throws -> ReceiptResource {
+    @Sendable func receipt(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        guard let code = context.parameters.get(.code), code.utf8.count <= 64 else {
-            throw AppError.badRequest("A receipt code is 22 characters long.")
+        guard let code = context.parameters.get(.code), ReceiptCodes.isWellFormed(code) else {
+            throw AppError.badRequest("A receipt code is 22 letters, digits, hyphens and underscores.")
         }
         let check = try await ReceiptCheck.check(
             code: code, petitionID: petition.id, logs: logs, treeHead: try await heads.latest(for: petition.id))
         let confirmation = check.entries.last { $0.entry.kind == .confirmation }
-        return ReceiptResource(
+        let resource = ReceiptResource(
             petitionID: petition.id.text, receiptHash: check.receiptHash.hex, status: check.status.rawValue,
             entries: check.entries.map {
                 EntryResource(
@@ -98,15 +98,17 @@ struct LogController<Context: RequestContext>: Sendable {
             },
             treeHead: check.treeHead.map(PublishedTreeHead.init), auditPath: check.auditPath?.map(\.hex),
             leafIndex: check.auditPath == nil ? nil : confirmation?.position)
+        return try CacheableResponse.json(resource, request: request)
     }
 
-    @Sendable func latestHead(_ request: Request, context: Context) async throws -> LogResource {
+    @Sendable func latestHead(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        return LogResource(
+        let resource = LogResource(
             petitionID: petition.id.text, treeHead: try await heads.published(for: petition.id).published)
+        return try CacheableResponse.json(resource, request: request)
     }
 
-    @Sendable func consistency(_ request: Request, context: Context) async throws -> ConsistencyResource {
+    @Sendable func consistency(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
         guard let from = request.uri.queryParameters.get("from", as: UInt64.self),
             let to = request.uri.queryParameters.get("to", as: UInt64.self),
@@ -117,7 +119,8 @@ struct LogController<Context: RequestContext>: Sendable {
             throw AppError.badRequest("`to` is larger than the latest signed tree head (\(signed)).")
         }
         let proof = try await LogProofs(store: logs).consistency(petitionID: petition.id, from: from, to: to)
-        return ConsistencyResource(from: from, to: to, proof: proof.map(\.hex))
+        return try CacheableResponse.json(
+            ConsistencyResource(from: from, to: to, proof: proof.map(\.hex)), request: request)
     }
 
     @Sendable func publicKey(_ request: Request, context: Context) async throws -> KeyResource {

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 
-/// The JSON API for petitions.
+/// The JSON API for petitions. Each answer is cacheable for a few seconds and carries an ETag
+/// (``CacheableResponse``).
 struct PetitionAPIController<Context: RequestContext>: Sendable {
     let catalog: PetitionCatalog
     let counts: SignatureCounts
@@ -22,7 +23,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         var organization: String
     }
 
-    struct PetitionResource: ResponseCodable, Sendable {
+    struct PetitionResource: Encodable, Sendable {
         var slug: String
         var title: String
         var summary: String
@@ -39,20 +40,20 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         var treeHead: PublishedTreeHead?
     }
 
-    struct PetitionList: ResponseCodable, Sendable {
+    struct PetitionList: Encodable, Sendable {
         var petitions: [PetitionResource]
     }
 
-    @Sendable func list(_ request: Request, context: Context) async throws -> PetitionList {
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         var resources: [PetitionResource] = []
         for petition in try await catalog.openPetitions() {
             resources.append(try await resource(petition))
         }
-        return PetitionList(petitions: resources)
+        return try CacheableResponse.json(PetitionList(petitions: resources), request: request)
     }
 
-    @Sendable func show(_ request: Request, context: Context) async throws -> PetitionResource {
-        try await resource(try await petition(from: context))
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        try CacheableResponse.json(try await resource(try await petition(from: context)), request: request)
     }
 
     struct CountryResource: Codable, Sendable {
@@ -68,7 +69,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         var withheld: String?
     }
 
-    struct CountryList: ResponseCodable, Sendable {
+    struct CountryList: Encodable, Sendable {
         var slug: String
         /// Countries with fewer confirmed signatures than this are never named.
         var threshold: Int
@@ -79,7 +80,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         var otherCountries: OtherCountriesResource?
     }
 
-    @Sendable func countryCounts(_ request: Request, context: Context) async throws -> CountryList {
+    @Sendable func countryCounts(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
         let snapshot = try await countries.snapshot(for: petition.id)
         let others: OtherCountriesResource? =
@@ -88,7 +89,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
             case .withheld: OtherCountriesResource(signatures: nil, withheld: "below-threshold")
             case .total(let total): OtherCountriesResource(signatures: total, withheld: nil)
             }
-        return CountryList(
+        let list = CountryList(
             slug: petition.slug, threshold: countries.threshold, asOf: snapshot.takenAt.formatted(.iso8601),
             countries: snapshot.figures.countries.map {
                 CountryResource(
@@ -96,6 +97,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
                     signatures: $0.signatures)
             },
             otherCountries: others)
+        return try CacheableResponse.json(list, request: request)
     }
 
     private func petition(from context: Context) async throws -> Petition {

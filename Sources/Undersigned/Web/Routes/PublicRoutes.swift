@@ -128,3 +128,18 @@ public enum APIRoute: RouteGroup {
         }
     }
 }
+
+/// The description of the JSON API, beside the versions it describes.
+public enum APIDocumentRoute: RouteGroup {
+    /// The OpenAPI document of ``APIRoute``.
+    case openAPI
+
+    public static let prefix = ["api"]
+    public static let all: [APIDocumentRoute] = [.openAPI]
+
+    public var declaration: RouteDeclaration {
+        switch self {
+        case .openAPI: .get("openapi.json")
+        }
+    }
+}

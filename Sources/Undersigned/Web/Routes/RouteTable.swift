@@ -11,8 +11,8 @@ enum RouteTable {
     }
 
     static let groups: [any RouteGroup.Type] = [
-        SiteRoute.self, PetitionRoute.self, SignerRoute.self, TargetRoute.self, APIRoute.self, AccountRoute.self,
-        InvitationRoute.self, OrganizationRoute.self, OrganizerRoute.self, AdminRoute.self,
+        SiteRoute.self, PetitionRoute.self, SignerRoute.self, TargetRoute.self, APIRoute.self, APIDocumentRoute.self,
+        AccountRoute.self, InvitationRoute.self, OrganizationRoute.self, OrganizerRoute.self, AdminRoute.self,
     ]
 
     static var all: [Entry] {

@@ -1,0 +1,22 @@
+import Foundation
+import Hummingbird
+
+/// The OpenAPI document of the JSON API, as shipped in `Resources/api`.
+struct APIDocumentController<Context: RequestContext>: Sendable {
+    let document: Data
+
+    /// Read once at startup: a build without its document does not start.
+    static func load() throws -> APIDocumentController {
+        APIDocumentController(document: try Data(contentsOf: BundledResources.url("api/openapi.json")))
+    }
+
+    func addRoutes(to routes: GroupRouter<APIDocumentRoute, Context>) {
+        routes.get(.openAPI, use: openAPI)
+    }
+
+    @Sendable func openAPI(_ request: Request, context: Context) async throws -> Response {
+        CacheableResponse.bytes(
+            document, contentType: "application/json; charset=utf-8", request: request,
+            cacheControl: "public, max-age=3600")
+    }
+}
