@@ -39,6 +39,9 @@ struct SigningGuard: Sendable {
     let addressLimits: RateLimiter
     let sharedLimits: SharedRateCounts?
     let emailLimits: RateLimiter
+    /// A partner site sends many people's signatures from its one server: its limits are its
+    /// key's, `partnerAllowance` times a visitor's.
+    let partnerLimits: RateLimiter
     let proofOfWork: ProofOfWork
     let redeemed: RedeemedChallenges
     let disposableDomains: DisposableDomains
@@ -66,6 +69,11 @@ struct SigningGuard: Sendable {
             })
         addressKeys = DailyAddressKeys()
         addressLimits = RateLimiter(windows: signWindows)
+        partnerLimits = RateLimiter(
+            windows: signWindows.map {
+                RateLimiter.Window(
+                    limit: min($0.limit, Int.max / Self.partnerAllowance) * Self.partnerAllowance, period: $0.period)
+            })
         sharedLimits =
             store.isShared
             ? SharedRateCounts(
@@ -97,6 +105,19 @@ struct SigningGuard: Sendable {
             throw RateLimited.signing(retryAfterSeconds: seconds)
         }
         if let sharedLimits, case .refused(let seconds) = sharedLimits.take(address, at: now) {
+            throw RateLimited.signing(retryAfterSeconds: seconds)
+        }
+        pressure.record(at: now)
+    }
+
+    static let partnerAllowance = 20
+
+    /// Applies the limits of a partner's key, then counts the signature towards the current
+    /// difficulty of the public form, as a visitor's would be.
+    func admit(partnerKey: UUID) throws {
+        let now = clock.now
+        let key = Key128(withUnsafeBytes(of: partnerKey.uuid) { Array($0) })
+        if case .refused(let seconds) = partnerLimits.take(key, at: now) {
             throw RateLimited.signing(retryAfterSeconds: seconds)
         }
         pressure.record(at: now)

@@ -78,6 +78,11 @@ public protocol AccountTransaction: Sendable {
     func setPublicKey(_ key: OrganizationPublicKey, organizationID: UUID, at date: Date) async throws
     func removePublicKey(organizationID: UUID) async throws
 
+    // MARK: Partner keys
+    func insertPartnerKey(_ key: PartnerKey) async throws
+    /// Marks the organization's key revoked; `nil` when it has no such key or it was revoked already.
+    func revokePartnerKey(id: UUID, organizationID: UUID, at date: Date) async throws -> PartnerKey?
+
     // MARK: Side effects
     func record(_ event: AuditEvent) async throws
     func enqueue(_ emails: [QueuedEmail]) async throws

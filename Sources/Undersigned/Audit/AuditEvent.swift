@@ -66,6 +66,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case targetLinksRevoked = "target-link.revoked"
     case organizationKeySet = "organization.key-set"
     case organizationKeyRemoved = "organization.key-removed"
+    case partnerKeyCreated = "partner-key.created"
+    case partnerKeyRevoked = "partner-key.revoked"
     case deliveryPackageExported = "petition.package-exported"
     /// A moderator closed a petition's open reports without acting on it.
     case reportsDismissed = "petition.reports-dismissed"

@@ -18,6 +18,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewAuditLog
     /// Set, replace or remove the public key the organization's delivery packages are encrypted to.
     case manageOrganizationKey
+    /// Create and revoke the API keys partner sites submit signatures with.
+    case managePartnerKeys
     /// Read the whole instance's audit log.
     case viewInstanceAuditLog
     /// Recompute every petition's signature log and see the result.
@@ -58,7 +60,9 @@ public enum Authorization {
         switch permission {
         case .viewOrganization, .viewPetitions: [.viewer, .editor, .owner]
         case .editPetitions: [.editor, .owner]
-        case .manageMembers, .viewAuditLog, .exportSignatures, .manageTargetLinks, .manageOrganizationKey: [.owner]
+        case .manageMembers, .viewAuditLog, .exportSignatures, .manageTargetLinks, .manageOrganizationKey,
+            .managePartnerKeys:
+            [.owner]
         case .viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions, .manageAccounts: []
         }
     }

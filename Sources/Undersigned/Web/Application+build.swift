@@ -92,6 +92,11 @@ private func buildApplicationAndRoutes(
         baseURL: settings.baseURL
     )
     .addRoutes(to: api)
+    PartnerSigningController(
+        catalog: catalog, partnerKeys: PartnerKeys(store: database, clock: clock), signingGuard: signingGuard,
+        writer: writer, fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer
+    )
+    .addRoutes(to: api)
     LogController(catalog: catalog, logs: database, heads: heads, key: logKey.publicKey, presenter: presenter)
         .addRoutes(to: site, petitions: petitions, api: api)
     try APIDocumentController<AppRequestContext>.load().addRoutes(to: router.group(for: APIDocumentRoute.self))
@@ -182,7 +187,8 @@ func addAccountRoutes(
     )
     .addRoutes(to: accountPages)
     OrganizationController(
-        organizations: organizations, keys: OrganizationKeys(accounts: accounts), store: database, petitions: database,
+        organizations: organizations, keys: OrganizationKeys(accounts: accounts),
+        partnerKeys: PartnerKeys(store: database, clock: clock), store: database, petitions: database,
         access: access,
         forms: forms, clock: clock
     ).addRoutes(to: organizationPages)

@@ -507,5 +507,23 @@ enum Migrations {
                 "CREATE INDEX signatures_by_paper_batch ON signatures (paper_batch_id) WHERE paper_batch_id IS NOT NULL",
             ]
         },
+        Migration(version: 19, name: "partner sites' API keys") { sql in
+            [
+                """
+                CREATE TABLE partner_keys (
+                    id TEXT PRIMARY KEY,
+                    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                    label TEXT NOT NULL,
+                    hint TEXT NOT NULL,
+                    secret_hash \(sql.bytes) NOT NULL UNIQUE,
+                    created_at BIGINT NOT NULL,
+                    created_by TEXT REFERENCES accounts(id),
+                    last_used_at BIGINT,
+                    revoked_at BIGINT
+                )
+                """,
+                "CREATE INDEX partner_keys_by_organization ON partner_keys (organization_id, created_at)",
+            ]
+        },
     ]
 }

@@ -8,6 +8,7 @@ struct OrganizationController: Sendable {
 
     let organizations: Organizations
     let keys: OrganizationKeys
+    let partnerKeys: PartnerKeys
     let store: any OrganizationStore
     let petitions: any PetitionEditingStore
     let access: OrganizationAccess
@@ -24,6 +25,8 @@ struct OrganizationController: Sendable {
         organizations.post(OrganizationRoute.removeMember, use: removeMember)
         organizations.post(OrganizationRoute.setKey, use: setKey)
         organizations.post(OrganizationRoute.removeKey, use: removeKey)
+        organizations.post(OrganizationRoute.createPartnerKey, use: createPartnerKey)
+        organizations.post(OrganizationRoute.revokePartnerKey, use: revokePartnerKey)
     }
 
     @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
@@ -121,6 +124,35 @@ struct OrganizationController: Sendable {
         return Self.redirect(granted, done: "key-removed", fragment: "package-key")
     }
 
+    /// The key is shown on the page that answers, once: it is not kept.
+    @Sendable func createPartnerKey(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.managePartnerKeys, request, context)
+        let form = try await forms.form(PartnerKeyForm.self, request, context: context)
+        do {
+            let made = try await partnerKeys.create(label: form.label, for: granted.organization, by: granted.account)
+            return try await page(
+                granted, request: request, context: context, status: .created,
+                notice: "The key \u{201C}\(made.key.label)\u{201D} is made. Copy it now: it is shown only this once."
+            ) { view in
+                view.newPartnerKey = made.secret
+            }
+        } catch let problems as FormProblems {
+            return try await page(granted, request: request, context: context, status: .unprocessableContent) { view in
+                view.partnerKeyForm = .init(
+                    text: String((form.label ?? "").prefix(PartnerKey.maximumLabelLength)),
+                    problems: ProblemsView(problems))
+            }
+        }
+    }
+
+    @Sendable func revokePartnerKey(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.managePartnerKeys, request, context)
+        let id = try context.parameters.id(.id)
+        _ = try await forms.form(request, context: context)
+        try await partnerKeys.revoke(id, of: granted.organization, by: granted.account)
+        return Self.redirect(granted, done: "partner-key-revoked", fragment: "partner-keys")
+    }
+
     /// Back to the organization's page, which says what was done.
     private static func redirect(_ granted: OrganizationAccess.Granted, done: String, fragment: String? = nil)
         -> Response
@@ -136,6 +168,7 @@ struct OrganizationController: Sendable {
         "removed": "The member is removed.",
         "key": "The public key is saved: delivery packages are now encrypted to it.",
         "key-removed": "The public key is removed: delivery packages are no longer encrypted.",
+        "partner-key-revoked": "The partner key is revoked: it no longer works.",
     ]
 
     private func page(
@@ -176,6 +209,17 @@ struct OrganizationController: Sendable {
                 dir: TextDirection.of(language: petition.language),
                 state: petition.state.label, created: AuditView.time(petition.createdAt), isPublic: petition.isPublic)
         }
+        let canManagePartnerKeys = granted.allows(.managePartnerKeys)
+        let partnerKeyRows =
+            canManagePartnerKeys
+            ? try await partnerKeys.keys(of: organization).map { key in
+                OrganizationView.PartnerKeyRow(
+                    label: key.label, hint: key.hint + "…", created: AuditView.time(key.createdAt),
+                    lastUsed: key.lastUsedAt.map(AuditView.time) ?? "never",
+                    revoked: key.revokedAt.map(AuditView.time),
+                    revokePath: OrganizationRoute.revokePartnerKey(organization: organization.slug, key: key.id.text)
+                        .path)
+            } : []
         let key = try await store.publicKey(of: organization.id).map {
             OrganizationView.KeyView(
                 fingerprint: $0.key.fingerprint, text: $0.key.text, setAt: AuditView.time($0.setAt))
@@ -192,6 +236,10 @@ struct OrganizationController: Sendable {
                 canExport: granted.allows(.exportSignatures), members: members, invitations: invitations,
                 hasInvitations: !invitations.isEmpty, key: key,
                 canManageKey: granted.allows(.manageOrganizationKey))
+            view.canManagePartnerKeys = canManagePartnerKeys
+            view.partnerKeys = partnerKeyRows
+            view.hasPartnerKeys = !partnerKeyRows.isEmpty
+            view.signaturesAPIExample = APIRoute.signatures(slug: "SLUG").path
             adjust(&view)
             return view
         }
@@ -219,4 +267,8 @@ struct RoleForm: Decodable {
 /// The organization's public key, pasted.
 struct OrganizationKeyForm: Decodable {
     var key: String?
+}
+
+struct PartnerKeyForm: Decodable {
+    var label: String?
 }

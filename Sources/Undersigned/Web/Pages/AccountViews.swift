@@ -139,6 +139,7 @@ struct OrganizationView {
         var invite: String
         var setKey: String
         var removeKey: String
+        var createPartnerKey: String
 
         init(organization slug: String) {
             organization = OrganizationRoute.organization(slug: slug).path
@@ -147,6 +148,7 @@ struct OrganizationView {
             invite = OrganizationRoute.invite(organization: slug).path
             setKey = OrganizationRoute.setKey(organization: slug).path
             removeKey = OrganizationRoute.removeKey(organization: slug).path
+            createPartnerKey = OrganizationRoute.createPartnerKey(organization: slug).path
         }
     }
 
@@ -185,6 +187,25 @@ struct OrganizationView {
     var key: KeyView?
     var canManageKey: Bool
     var keyForm = KeyForm()
+
+    struct PartnerKeyRow {
+        var label: String
+        var hint: String
+        var created: String
+        var lastUsed: String
+        var revoked: String?
+        var revokePath: String
+    }
+
+    /// Only owners see the partner keys, which act for the organization.
+    var canManagePartnerKeys = false
+    var partnerKeys: [PartnerKeyRow] = []
+    var hasPartnerKeys = false
+    /// A key just made: the only time it is shown.
+    var newPartnerKey: String?
+    /// The form that makes a key, as it was sent when it had a problem.
+    var partnerKeyForm = KeyForm()
+    var signaturesAPIExample = ""
 }
 
 struct InvitationView {

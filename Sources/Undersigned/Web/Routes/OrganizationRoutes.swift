@@ -8,6 +8,9 @@ public enum OrganizationRoute: RouteGroup {
     case removeMember(organization: String, member: String)
     case setKey(organization: String)
     case removeKey(organization: String)
+    /// Partner sites' API keys: made here, shown once.
+    case createPartnerKey(organization: String)
+    case revokePartnerKey(organization: String, key: String)
     case audit(organization: String)
 
     public static let prefix = ["org"]
@@ -15,7 +18,8 @@ public enum OrganizationRoute: RouteGroup {
         .newOrganization, .organization(slug: ""), .invite(organization: ""),
         .revokeInvitation(organization: "", invitation: ""),
         .changeRole(organization: "", member: ""), .removeMember(organization: "", member: ""),
-        .setKey(organization: ""), .removeKey(organization: ""), .audit(organization: ""),
+        .setKey(organization: ""), .removeKey(organization: ""), .createPartnerKey(organization: ""),
+        .revokePartnerKey(organization: "", key: ""), .audit(organization: ""),
     ]
 
     public var declaration: RouteDeclaration {
@@ -29,6 +33,9 @@ public enum OrganizationRoute: RouteGroup {
         case .removeMember(let organization, let member): .post(.slug(organization), "members", .id(member), "remove")
         case .setKey(let organization): .post(.slug(organization), "key")
         case .removeKey(let organization): .post(.slug(organization), "key", "remove")
+        case .createPartnerKey(let organization): .post(.slug(organization), "partner-keys")
+        case .revokePartnerKey(let organization, let key):
+            .post(.slug(organization), "partner-keys", .id(key), "revoke")
         case .audit(let organization): .get(.slug(organization), "audit")
         }
     }

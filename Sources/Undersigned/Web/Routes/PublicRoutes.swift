@@ -108,13 +108,15 @@ public enum APIRoute: RouteGroup {
     case receipt(slug: String, code: String)
     case log(slug: String)
     case consistency(slug: String)
+    /// A partner site submits a signature with its organization's key.
+    case signatures(slug: String)
 
     public static let prefix = ["api", "v1"]
     /// Every path under it is for programs, whose errors are problem details, not pages.
     static let area = "/api/"
     public static let all: [APIRoute] = [
         .petitions, .petition(slug: ""), .countries(slug: ""), .receipt(slug: "", code: ""), .log(slug: ""),
-        .consistency(slug: ""),
+        .consistency(slug: ""), .signatures(slug: ""),
     ]
 
     public var declaration: RouteDeclaration {
@@ -125,6 +127,7 @@ public enum APIRoute: RouteGroup {
         case .receipt(let slug, let code): .get("petitions", .slug(slug), "receipts", .code(code))
         case .log(let slug): .get("petitions", .slug(slug), "log")
         case .consistency(let slug): .get("petitions", .slug(slug), "log", "consistency")
+        case .signatures(let slug): .post("petitions", .slug(slug), "signatures")
         }
     }
 }
