@@ -3,7 +3,7 @@ import Hummingbird
 
 /// The public side of the signature logs: receipts checked against the latest signed tree
 /// head (a page and JSON), consistency proofs between heads, and the key heads are signed with.
-struct LogController<Context: RequestContext>: Sendable {
+struct LogController<Context: LanguageRequestContext>: Sendable {
     let catalog: PetitionCatalog
     let logs: any SignatureLogStore
     let heads: TreeHeads
@@ -64,21 +64,24 @@ struct LogController<Context: RequestContext>: Sendable {
     @Sendable func receiptPage(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
         let code = request.uri.queryParameters.get("code") ?? ""
+        let interface = context.language(for: petition)
         var view = ReceiptPageView(
-            page: presenter.layout(title: "Check a receipt", for: petition),
-            petition: try await presenter.petitionView(petition),
+            page: presenter.layout(
+                title: Translations.bundled[interface].text(.receiptHeading), for: petition, interface: interface),
+            petition: try await presenter.petitionView(petition, interface: interface),
             code: code, scriptPath: presenter.pages.receiptScriptPath,
             proofPath: APIRoute.receipt(slug: petition.slug, code: code).path,
             receiptAPIExample: APIRoute.receipt(slug: petition.slug, code: "CODE").path,
             consistencyAPIExample: APIRoute.consistency(slug: petition.slug).path(query: ["from": "A", "to": "B"]))
         let head = try await heads.latest(for: petition.id)
-        view.treeHead = head.map(TreeHeadView.init)
+        view.treeHead = head.map { TreeHeadView($0, interface: interface) }
         if !view.code.isEmpty {
             guard view.code.utf8.count <= 64 else { throw AppError.badRequest("A receipt code is 22 characters long.") }
             view.result = ReceiptResultView(
-                try await ReceiptCheck.check(code: view.code, petitionID: petition.id, logs: logs, treeHead: head))
+                try await ReceiptCheck.check(code: view.code, petitionID: petition.id, logs: logs, treeHead: head),
+                interface: interface)
         }
-        return presenter.pages.response(.receipt, view, headers: [.xRobotsTag: "noindex"])
+        return presenter.pages.response(.receipt, view, language: interface, headers: [.xRobotsTag: "noindex"])
     }
 
     @Sendable func receipt(_ request: Request, context: Context) async throws -> Response {
@@ -130,7 +133,7 @@ struct LogController<Context: RequestContext>: Sendable {
     private func petition(from context: Context) async throws -> Petition {
         guard let slug = context.parameters.get(.slug), let petition = try await catalog.publicPetition(slug: slug)
         else {
-            throw AppError.notFound("There is no petition at this address.")
+            throw AppError.noSuchPetition
         }
         return petition
     }
