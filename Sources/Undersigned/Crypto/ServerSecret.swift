@@ -49,6 +49,8 @@ public enum KeyPurpose: String, Sendable {
     case receipt
     case unsubscribeLink = "unsubscribe-link"
     case csrf
+    /// The widget's form tokens, which stand in for the CSRF cookie inside other sites' frames.
+    case embedForm = "embed-form"
     case proofOfWork = "proof-of-work"
     /// Rate-limit buckets shared between instances; a key per day is derived from it.
     case rateBuckets = "rate-buckets"

@@ -29,6 +29,7 @@ enum Phrase: String, CaseIterable, Sendable {
     case emailReceiptWithdraw = "email.receipt.withdraw"
     case emailReceiptWithdrawLink = "email.receipt.withdraw_link"
     case emailSignature = "email.signature"
+    case embedExpiredForm = "embed.expired_form"
     case errorStatus = "error.status"
     case homeHeading = "home.heading"
     case petitionAmendedOn = "petition.amended_on"

@@ -72,11 +72,17 @@ private func buildApplicationAndRoutes(
     let petitions = router.group(for: PetitionRoute.self)
     let signerLinks = router.group(for: SignerRoute.self)
     let api = router.group(for: APIRoute.self)
+    let signing = FormSigning(
+        signingGuard: signingGuard, writer: writer,
+        fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer)
     PetitionController(
-        catalog: catalog, counts: counts, countries: countryFigures, presenter: presenter, csrf: csrf, writer: writer,
-        fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer,
-        signingGuard: signingGuard, liveCountDuration: settings.liveCountDuration
+        catalog: catalog, counts: counts, countries: countryFigures, presenter: presenter, csrf: csrf,
+        signing: signing, liveCountDuration: settings.liveCountDuration
     ).addRoutes(to: site, petitions: petitions)
+    EmbedController(
+        catalog: catalog, presenter: presenter, signing: signing,
+        tokens: EmbedFormTokens(key: secret.key(for: .embedForm), clock: clock)
+    ).addRoutes(to: petitions)
     ConfirmationController(
         signatures: database, deliveries: database, catalog: catalog, mailer: mailer, writer: writer,
         presenter: presenter, csrf: csrf, clock: clock

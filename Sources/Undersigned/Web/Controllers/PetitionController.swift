@@ -10,10 +10,7 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
     let countries: CountryFigures
     let presenter: PetitionPresenter
     let csrf: CSRFProtection
-    let writer: SignatureWriter
-    let fingerprinter: EmailFingerprinter
-    let sealer: PersonalDataSealer
-    let signingGuard: SigningGuard
+    let signing: FormSigning
     let liveCountDuration: Duration
 
     private var pages: Pages { presenter.pages }
@@ -69,7 +66,7 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
                     csrf: markers[.csrfToken], proof: proof, pages: pages))
             return PageSkeleton(rendered: pages.render(.petition, view, language: interface), markers: markers)
         }
-        let proof = ProofFields(signingGuard.challenge(for: petition), interface: interface)
+        let proof = ProofFields(signing.signingGuard.challenge(for: petition), interface: interface)
         let words = CountWords(interface)
         let logLine = words.log(try await presenter.heads.latest(for: petition.id))
         let paperLine = words.paper(try await presenter.paperCounts.count(for: petition.id))
@@ -92,50 +89,37 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
         return pages.htmlResponse(body, headers: headers)
     }
 
-    /// Abuse defences come first and cheapest: the client's rate limits before the body is
-    /// read, the proof of work once the form is known to be valid, the mailbox's email limit
-    /// last.
+    /// The defences and the write are ``FormSigning``'s; here, the pages that answer.
     @Sendable func sign(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
-        try signingGuard.admit(peer: context.remoteAddress, headers: request.headers)
-        let body = try await FormBody.read(request, context: context)
-        let form = try body.decode(SignatureForm.self)
-        let session = csrf.session(for: request)
         let interface = context.language(for: petition)
+        let outcome = try await signing.submit(
+            request, context: context, to: petition, from: .web, interface: interface
+        ) {
+            csrf.isValid(request, submittedToken: $0[CSRFProtection.fieldName])
+        }
         let words = Translations.bundled[interface]
         let language = PetitionLanguage.chosen(for: petition, request: request, interface: interface)
-        let page = FormPage(petition: petition, language: language, interface: interface, session: session)
-        guard petition.acceptsSignatures else {
+        let page = FormPage(
+            petition: petition, language: language, interface: interface, session: csrf.session(for: request))
+        switch outcome {
+        case .closed:
             let view = SignFormView(
                 slug: petition.slug, language: formLanguage(petition, language), interface: interface, csrf: "",
                 proof: .none, pages: pages)
             return try await formPage(page, form: view, status: .conflict)
-        }
-        guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
+        case .expiredForm(let form):
             let view = formView(page, form: form, notice: words.text(.signExpiredForm))
             return try await formPage(page, form: view, status: .forbidden)
-        }
-        switch form.validated(disposableDomains: signingGuard.disposableDomains, in: words) {
-        case .failure(let errors):
+        case .invalid(let form, let errors):
             let view = formView(page, form: form, errors: errors)
             return try await formPage(page, form: view, status: .unprocessableContent)
-        case .success(var signing):
-            signing.language = interface
-            let proof = try body.decode(ProofOfWorkForm.self)
-            if let refusal = try await signingGuard.redeemProof(
-                token: proof.pow, solution: proof.powSolution, for: petition)
-            {
-                var view = formView(page, form: form, notice: refusal.notice(in: words))
-                // The notice says it already.
-                if refusal == .needsScript { view.proof.scriptNotice = "" }
-                return try await formPage(page, form: view, status: .forbidden)
-            }
-            let job = try SignatureWriter.SigningJob(
-                signing, on: petition, fingerprinter: fingerprinter, sealer: sealer, at: writer.clock.now)
-            // Past the mailbox's limit the answer is the same, but nothing is stored or sent.
-            if signingGuard.allowsEmail(to: job.signature.emailFingerprint) {
-                _ = try await writer.sign(job)
-            }
+        case .proofRefused(let form, let refusal):
+            var view = formView(page, form: form, notice: refusal.notice(in: words))
+            // The notice says it already.
+            if refusal == .needsScript { view.proof.scriptNotice = "" }
+            return try await formPage(page, form: view, status: .forbidden)
+        case .accepted:
             return .seeOther(PetitionRoute.checkEmail(slug: petition.slug).path)
         }
     }
@@ -244,7 +228,7 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
         SignFormView(
             slug: page.petition.slug, language: formLanguage(page.petition, page.language), interface: page.interface,
             csrf: csrf.token(forCookie: page.session.cookie),
-            proof: ProofFields(signingGuard.challenge(for: page.petition), interface: page.interface),
+            proof: ProofFields(signing.signingGuard.challenge(for: page.petition), interface: page.interface),
             pages: pages, submitted: form, errors: errors, notice: notice)
     }
 
@@ -280,10 +264,4 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
         guard let setCookie else { return [:] }
         return [.setCookie: setCookie]
     }
-}
-
-/// The sign form's proof of work, as its script fills it in.
-struct ProofOfWorkForm: Decodable {
-    var pow: String?
-    var powSolution: String?
 }

@@ -296,6 +296,7 @@ struct PetitionEditorController: Sendable {
                 state: state.label, stateExplanation: Self.explanation(of: state, review: review),
                 reason: petition.stateReason,
                 publicURL: petition.isPublic ? PetitionRoute.page(slug: petition.slug).url(on: baseURL) : nil,
+                embedSnippet: petition.isPublic ? EmbedSnippet.html(for: petition, baseURL: baseURL) : nil,
                 isPublished: state.hasOpened,
                 canDownloadPackage: granted.allows(.exportSignatures) && state.hasOpened,
                 bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown),

@@ -163,6 +163,8 @@ struct PetitionManageView {
     var stateExplanation: String
     var reason: String?
     var publicURL: String?
+    /// The HTML partner sites paste to embed the widget; only for a public petition.
+    var embedSnippet: String?
     /// Open, closed or delivered: what delivery is about.
     var isPublished: Bool
     var canDownloadPackage: Bool
@@ -236,5 +238,15 @@ struct TranslationEditorView {
         canRemove = isStored && !petition.isTextFrozen
         previewHTML = preview ? MarkdownRenderer.html(from: translation.bodyMarkdown) : nil
         self.problems = problems
+    }
+}
+
+/// The frame partner sites paste into their pages to show a petition's widget.
+enum EmbedSnippet {
+    static func html(for petition: Petition, baseURL: URL) -> String {
+        let source = HTMLSanitizer.escapeAttribute(PetitionRoute.embed(slug: petition.slug).url(on: baseURL))
+        let title = HTMLSanitizer.escapeAttribute("Sign the petition: \(petition.title)")
+        return
+            #"<iframe src="\#(source)" title="\#(title)" width="100%" height="640" style="border:0" loading="lazy"></iframe>"#
     }
 }

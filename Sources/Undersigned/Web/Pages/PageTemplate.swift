@@ -9,6 +9,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case checkEmail = "check-email"
     case confirm
     case countries
+    case embed
     case error
     case flyer
     case formErrors = "form-errors"
@@ -33,6 +34,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case resetRequest = "reset-request"
     case reviewQueue = "review-queue"
     case shareLinks = "share-links"
+    case signForm = "sign-form"
     case signIn = "sign-in"
     case target
     case thankYou = "thank-you"

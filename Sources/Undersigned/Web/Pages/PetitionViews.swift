@@ -188,6 +188,8 @@ struct TargetView {
 /// The sign form, empty or as the visitor filled it in, with a message per field to fix.
 struct SignFormView {
     var action: String
+    /// The form token's field: the cookie-bound CSRF token's, or the widget's own.
+    var tokenField = CSRFProtection.fieldName
     var csrf: String
     var proof: ProofFields
     var scriptPath: String

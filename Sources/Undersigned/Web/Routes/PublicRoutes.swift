@@ -40,13 +40,27 @@ public enum PetitionRoute: RouteGroup {
     case flyer(slug: String)
     /// The count as server-sent events, for the page's script.
     case events(slug: String)
+    /// The widget partner sites frame: the count and the sign form.
+    case embed(slug: String)
+    /// Where the widget's form posts, with a form token of its own instead of the site's cookie.
+    case embedSign(slug: String)
+    /// The widget after signing: the confirmation link is on its way.
+    case embedCheckEmail(slug: String)
 
     public static let prefix = ["p"]
     public static let all: [PetitionRoute] = [
         .page(slug: ""), .sign(slug: ""), .checkEmail(slug: ""), .countries(slug: ""), .report(slug: ""),
         .reportThanks(slug: ""), .image(slug: ""), .receipt(slug: ""), .flyer(slug: ""),
-        .events(slug: ""),
+        .events(slug: ""), .embed(slug: ""), .embedSign(slug: ""), .embedCheckEmail(slug: ""),
     ]
+
+    /// Whether `path` (as requested, without its query) is one of the widget's routes: the
+    /// only pages other sites may frame. A path written other than as the site writes it is not.
+    static func isFramable(path: String) -> Bool {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard segments.count > 2, let slug = segments[2].removingPercentEncoding else { return false }
+        return [embed(slug: slug), embedSign(slug: slug), embedCheckEmail(slug: slug)].contains { $0.path == path }
+    }
 
     public var declaration: RouteDeclaration {
         switch self {
@@ -60,6 +74,9 @@ public enum PetitionRoute: RouteGroup {
         case .receipt(let slug): .get(.slug(slug), "receipt")
         case .flyer(let slug): .get(.slug(slug), "flyer")
         case .events(let slug): .get(.slug(slug), "events")
+        case .embed(let slug): .get(.slug(slug), "embed")
+        case .embedSign(let slug): .post(.slug(slug), "embed", "sign")
+        case .embedCheckEmail(let slug): .get(.slug(slug), "embed", "check-email")
         }
     }
 }
