@@ -164,6 +164,7 @@ struct RouteTableTests {
             Link(APIRoute.countries(slug: v.petition)),
             Link(APIRoute.receipt(slug: v.petition, code: v.receiptCode)), Link(APIRoute.log(slug: v.petition)),
             Link(APIRoute.consistency(slug: v.petition)),
+            Link(APIRoute.signatures(slug: v.petition)),
             Link(APIDocumentRoute.openAPI),
             Link(AccountRoute.account), Link(AccountRoute.signIn), Link(AccountRoute.signOut), Link(AccountRoute.reset),
             Link(AccountRoute.newPassword(token: v.resetToken)),
@@ -177,6 +178,9 @@ struct RouteTableTests {
             Link(OrganizationRoute.removeMember(organization: organization, member: v.member)),
             Link(OrganizationRoute.setKey(organization: organization)),
             Link(OrganizationRoute.removeKey(organization: organization)),
+            Link(OrganizationRoute.createPartnerKey(organization: organization)),
+            // Any id: revoking a key the organization does not have changes nothing.
+            Link(OrganizationRoute.revokePartnerKey(organization: organization, key: v.invitation)),
             Link(OrganizationRoute.audit(organization: organization)),
             Link(OrganizerRoute.newPetition(organization: organization)),
             Link(OrganizerRoute.petition(organization: organization, petition: petition)),
