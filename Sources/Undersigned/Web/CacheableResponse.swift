@@ -10,10 +10,10 @@ enum CacheableResponse {
     /// Fresh for a few seconds: counts move all the time, and revalidating costs the client a 304.
     static let briefly = "public, max-age=10"
 
-    static func json(_ value: some Encodable, request: Request, cacheControl: String = briefly) throws -> Response {
+    static func json(_ value: some Encodable, request: Request) throws -> Response {
         bytes(
             try AppRequestContext.encoder.encode(value), contentType: "application/json; charset=utf-8",
-            request: request, cacheControl: cacheControl)
+            request: request, cacheControl: briefly)
     }
 
     static func bytes(_ data: Data, contentType: String, request: Request, cacheControl: String) -> Response {
