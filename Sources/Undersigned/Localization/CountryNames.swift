@@ -17,6 +17,11 @@ enum CountryNames {
         var sorted: [(code: String, name: String)]
     }
 
+    /// Where the locale data's name says more than the country's plain name ("mainland China").
+    private static let plainNames: [InterfaceLanguage: [String: String]] = [
+        .fr: ["CN": "Chine"], .ar: ["CN": "الصين"],
+    ]
+
     private static let byLanguage: [InterfaceLanguage: Names] = Dictionary(
         uniqueKeysWithValues: InterfaceLanguage.allCases.map { language in
             let locale = Locale(identifier: language.code)
@@ -24,7 +29,10 @@ enum CountryNames {
             for country in Country.all {
                 // English keeps the bundled list's own names, which the rest of the site uses.
                 names[country.code] =
-                    language == .en ? country.name : locale.localizedString(forRegionCode: country.code) ?? country.name
+                    language == .en
+                    ? country.name
+                    : plainNames[language]?[country.code] ?? locale.localizedString(forRegionCode: country.code)
+                        ?? country.name
             }
             let sorted = Country.all.map { (code: $0.code, name: names[$0.code] ?? $0.name) }.sorted {
                 $0.name.compare($1.name, locale: locale) == .orderedAscending

@@ -6,6 +6,7 @@ enum Phrase: String, CaseIterable, Sendable {
     case countriesAsOf = "countries.as_of"
     case countriesFewerThan = "countries.fewer_than"
     case countriesHeading = "countries.heading"
+    case countriesInAll = "countries.in_all"
     case countriesNoneAsOf = "countries.none_as_of"
     case countriesOthers = "countries.others"
     case countriesRule = "countries.rule"

@@ -16,25 +16,25 @@ public enum SmallCounts {
         /// The signers of every country below the threshold together; `nil` when there are none.
         public var others: OtherCountries?
 
-        /// The figures as lines of a table: each country, then the other countries together.
-        public func lines(threshold: Int) -> [Line] {
+        /// The figures as lines of a table, in the words of `words`: each country, then the
+        /// other countries together.
+        public func lines(threshold: Int, in words: Translation = Translations.english) -> [Line] {
+            let language = words.language
+            let limit = language.number(threshold)
             var lines = countries.map { tally in
                 Line(
-                    country: tally.country, name: Country.named(code: tally.country)?.name ?? tally.country,
-                    figure: Numbers.grouped(tally.signatures))
+                    country: tally.country, name: CountryNames.name(of: tally.country, in: language),
+                    figure: language.number(tally.signatures))
             }
-            switch others {
-            case nil: break
-            case .withheld:
+            let others: String? =
+                switch self.others {
+                case nil: nil
+                case .withheld: words.text(.countriesFewerThan, ["threshold": limit])
+                case .total(let total): words.text(.countriesInAll, ["total": language.number(total)])
+                }
+            if let others {
                 lines.append(
-                    Line(
-                        country: nil, name: "Other countries (each fewer than \(threshold))",
-                        figure: "fewer than \(threshold)"))
-            case .total(let total):
-                lines.append(
-                    Line(
-                        country: nil, name: "Other countries (each fewer than \(threshold))",
-                        figure: "\(Numbers.grouped(total)) in all"))
+                    Line(country: nil, name: words.text(.countriesOthers, ["threshold": limit]), figure: others))
             }
             return lines
         }

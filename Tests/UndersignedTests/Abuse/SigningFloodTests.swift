@@ -21,7 +21,7 @@ struct SigningFloodTests {
             #expect(refused.headers[.retryAfter] == "12")
             #expect(refused.headers[.contentType] == "text/html; charset=utf-8")
             #expect(refused.body.contains("Too many signatures from your connection"))
-            #expect(refused.body.contains("Please try again in a minute"))
+            #expect(refused.body.contains("Please try again in 1 minute"))
 
             // Programs asking for JSON get problem details.
             let page = try await browser.get(TestInstance.seedPath)

@@ -149,6 +149,12 @@ struct AuthorizationTests {
             Route(
                 OrganizationRoute.removeKey(organization: acme), method: .post, allowed: owners,
                 allowedOutcome: .redirected),
+            Route(
+                OrganizationRoute.createPartnerKey(organization: acme), method: .post,
+                form: { [("label", "Partner of \($0)")] }, allowed: owners, allowedOutcome: .page),
+            Route(
+                OrganizationRoute.revokePartnerKey(organization: acme, key: unknown()), method: .post,
+                allowed: owners, allowedOutcome: .redirected),
             Route(AdminRoute.audit, method: .get, allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(AdminRoute.log, method: .get, allowed: [.admin], allowedOutcome: .page, organizationRoute: false),
             Route(AdminRoute.outbox, method: .get, allowed: [.admin], allowedOutcome: .page, organizationRoute: false),

@@ -82,7 +82,7 @@ struct SmallCountsTests {
             #expect(page.status == .ok)
             #expect(page.body.contains("<td>Germany</td><td>12</td>"))
             #expect(page.body.contains("<td>France</td><td>10</td>"))
-            #expect(page.body.contains("<td>Other countries, together</td><td>fewer than 10</td>"))
+            #expect(page.body.contains("<td>Other countries (each fewer than 10)</td><td>fewer than 10</td>"))
             #expect(!page.body.contains("<td>Syria</td>"))
         }
     }

@@ -55,7 +55,7 @@ struct PetitionUpdateTests {
             #expect(!page.body.contains("<script>alert(1)</script>"))
 
             let news = try #require(try await browser.mailbox.waitForMessages(to: "news@example.org", count: 3).last)
-            #expect(news.subject == "We met the minister: \(petition.title)")
+            #expect(news.subject == "We met the minister — \(petition.title)")
             #expect(news.raw.contains("Rivers has posted news about the petition you signed"))
             #expect(news.raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"))
             _ = try await browser.mailbox.waitForMessages(to: "more-news@example.org", count: 3)

@@ -63,7 +63,7 @@ struct TargetTests {
             #expect(try await admin.submit(reviewPath, action: String(approve)).status == .seeOther)
 
             let petition = try await browser.get(TestInstance.seedPath)
-            #expect(petition.body.contains("<strong>António Guterres</strong> responded on"))
+            #expect(petition.body.contains("António Guterres responded on"))
             #expect(petition.body.contains("will <em>answer</em> it."))
             #expect(!petition.body.contains("<script>alert(1)</script>"))
 
@@ -76,7 +76,7 @@ struct TargetTests {
             let unsubscribe = try #require(
                 news.raw.firstMatch(of: /http:\/\/undersigned\.test(\/unsubscribe\/[A-Za-z0-9_-]+)/)?.1
             ).description
-            #expect(try await browser.get(unsubscribe).body.contains("Unsubscribe from this petition's news"))
+            #expect(try await browser.get(unsubscribe).body.contains("Unsubscribe from this petition&#39;s news"))
             let oneClick = try await browser.newVisitor().post(unsubscribe, body: "List-Unsubscribe=One-Click")
             #expect(oneClick.status == .ok && oneClick.body.contains("You are unsubscribed"))
             let signatureID = try #require(try Self.signatureID(unsubscribe, instance))

@@ -131,7 +131,7 @@ struct OrganizationController: Sendable {
         do {
             let made = try await partnerKeys.create(label: form.label, for: granted.organization, by: granted.account)
             return try await page(
-                granted, request: request, context: context, status: .created,
+                granted, request: request, context: context, status: .ok,
                 notice: "The key \u{201C}\(made.key.label)\u{201D} is made. Copy it now: it is shown only this once."
             ) { view in
                 view.newPartnerKey = made.secret
@@ -217,8 +217,10 @@ struct OrganizationController: Sendable {
                     label: key.label, hint: key.hint + "…", created: AuditView.time(key.createdAt),
                     lastUsed: key.lastUsedAt.map(AuditView.time) ?? "never",
                     revoked: key.revokedAt.map(AuditView.time),
-                    revokePath: OrganizationRoute.revokePartnerKey(organization: organization.slug, key: key.id.text)
-                        .path)
+                    revokePartnerKeyPath: OrganizationRoute.revokePartnerKey(
+                        organization: organization.slug, key: key.id.text
+                    )
+                    .path)
             } : []
         let key = try await store.publicKey(of: organization.id).map {
             OrganizationView.KeyView(

@@ -194,7 +194,7 @@ struct OrganizationView {
         var created: String
         var lastUsed: String
         var revoked: String?
-        var revokePath: String
+        var revokePartnerKeyPath: String
     }
 
     /// Only owners see the partner keys, which act for the organization.

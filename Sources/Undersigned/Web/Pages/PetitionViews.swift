@@ -297,26 +297,8 @@ struct CountryTableView {
         self.page = page
         self.petition = petition
         let words = Translations.bundled[interface]
-        let limit = interface.number(threshold)
-        rows = snapshot.figures.countries.map { tally in
-            SmallCounts.Line(
-                country: tally.country, name: CountryNames.name(of: tally.country, in: interface),
-                figure: interface.number(tally.signatures))
-        }
-        switch snapshot.figures.others {
-        case nil: break
-        case .withheld:
-            rows.append(
-                SmallCounts.Line(
-                    country: nil, name: words.text(.countriesOthers, ["threshold": limit]),
-                    figure: words.text(.countriesFewerThan, ["threshold": limit])))
-        case .total(let total):
-            rows.append(
-                SmallCounts.Line(
-                    country: nil, name: words.text(.countriesOthers, ["threshold": limit]),
-                    figure: interface.number(total)))
-        }
-        self.threshold = words.text(.countriesRule, ["threshold": limit])
+        rows = snapshot.figures.lines(threshold: threshold, in: words)
+        self.threshold = words.text(.countriesRule, ["threshold": interface.number(threshold)])
         let time = interface.dateTime(snapshot.takenAt)
         asOf = words.text(rows.isEmpty ? .countriesNoneAsOf : .countriesAsOf, ["time": time])
     }
