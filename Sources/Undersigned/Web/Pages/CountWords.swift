@@ -11,12 +11,18 @@ struct CountWords: Sendable {
 
     /// "12,345 confirmed signatures", the number in `.count`; the phrase's plural forms ride
     /// along for the live count to pick from as the number changes.
-    func count(_ count: Int, key: Phrase = .petitionCount) -> String {
-        let forms = HTMLSanitizer.escapeAttribute(words.formsJSON(key))
-        return #"<span class="count-line" data-forms="\#(forms)">"#
-            + html(words.counted(key, count, ["count": "\u{E000}"]), number: #"<strong class="count">"#, count)
+    func count(_ count: Int) -> String {
+        #"<span class="count-line" data-forms="\#(Self.countForms[words.language] ?? "")">"#
+            + html(
+                words.counted(.petitionCount, count, ["count": "\u{E000}"]), number: #"<strong class="count">"#, count)
             + "</span>"
     }
+
+    /// The count's plural forms, escaped for an attribute: made once, sent with every page.
+    private static let countForms: [InterfaceLanguage: String] = Dictionary(
+        uniqueKeysWithValues: InterfaceLanguage.allCases.map {
+            ($0, HTMLSanitizer.escapeAttribute(Translations.bundled[$0].formsJSON(.petitionCount)))
+        })
 
     /// "goal 20,000", the number in `.goal`.
     func goal(_ goal: Int) -> String {
