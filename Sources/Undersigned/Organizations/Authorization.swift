@@ -1,3 +1,5 @@
+import Foundation
+
 /// What someone may want to do to an organization (or to the instance).
 public enum Permission: String, Sendable, CaseIterable {
     /// See the organization, its members and (later) its petitions.
@@ -65,5 +67,21 @@ public enum Authorization {
             [.owner]
         case .viewInstanceAuditLog, .verifySignatureLogs, .viewOutbox, .moderatePetitions, .manageAccounts: []
         }
+    }
+}
+
+extension AccountTransaction {
+    /// The organization's members and roles, locked, once `actor` is seen still to hold
+    /// `permission`: a role taken away a moment ago, by a request the lock waited for, counts,
+    /// and two owners changing the same thing at once are put in order.
+    @discardableResult
+    func lockedMemberships(
+        of organization: Organization, checking permission: Permission, for actor: Account
+    ) async throws -> [UUID: OrganizationRole] {
+        let roles = try await lockedMemberships(organizationID: organization.id)
+        guard Authorization.check(actor, permission, role: roles[actor.id]) == .allowed else {
+            throw OrganizationError.roleDoesNotAllow
+        }
+        return roles
     }
 }

@@ -25,7 +25,7 @@ public struct OrganizationKeys: Sendable {
         }
         let now = clock.now
         try await store.accountTransaction { transaction in
-            try await Self.checkStillAllowed(actor, organization: organization, in: transaction)
+            try await transaction.lockedMemberships(of: organization, checking: .manageOrganizationKey, for: actor)
             let previous = try await transaction.publicKey(organizationID: organization.id)
             guard previous != key else { return }
             try await transaction.setPublicKey(key, organizationID: organization.id, at: now)
@@ -44,7 +44,7 @@ public struct OrganizationKeys: Sendable {
     public func remove(from organization: Organization, by actor: Account) async throws {
         let now = clock.now
         try await store.accountTransaction { transaction in
-            try await Self.checkStillAllowed(actor, organization: organization, in: transaction)
+            try await transaction.lockedMemberships(of: organization, checking: .manageOrganizationKey, for: actor)
             guard let previous = try await transaction.publicKey(organizationID: organization.id) else { return }
             try await transaction.removePublicKey(organizationID: organization.id)
             try await transaction.record(
@@ -52,16 +52,6 @@ public struct OrganizationKeys: Sendable {
                     at: now, actorID: actor.id, action: .organizationKeyRemoved, subjectType: "organization",
                     subjectID: organization.id.text,
                     organizationID: organization.id, details: "fingerprint: \(previous.fingerprint)"))
-        }
-    }
-
-    /// Locking the memberships also orders two owners changing the key at once.
-    private static func checkStillAllowed(
-        _ actor: Account, organization: Organization, in transaction: any AccountTransaction
-    ) async throws {
-        let roles = try await transaction.lockedMemberships(organizationID: organization.id)
-        guard Authorization.check(actor, .manageOrganizationKey, role: roles[actor.id]) == .allowed else {
-            throw OrganizationError.roleDoesNotAllow
         }
     }
 }

@@ -111,7 +111,7 @@ public struct Organizations: Sendable {
     ) async throws {
         let now = self.now
         try await store.accountTransaction { transaction in
-            let roles = try await Self.lockedMemberships(of: organization, managedBy: actor, in: transaction)
+            let roles = try await transaction.lockedMemberships(of: organization, checking: .manageMembers, for: actor)
             guard let current = roles[memberID] else {
                 throw OrganizationError.notAMember
             }
@@ -130,7 +130,7 @@ public struct Organizations: Sendable {
     public func remove(_ memberID: UUID, from organization: Organization, by actor: Account) async throws {
         let now = self.now
         try await store.accountTransaction { transaction in
-            let roles = try await Self.lockedMemberships(of: organization, managedBy: actor, in: transaction)
+            let roles = try await transaction.lockedMemberships(of: organization, checking: .manageMembers, for: actor)
             guard let current = roles[memberID] else {
                 throw OrganizationError.notAMember
             }
@@ -142,18 +142,6 @@ public struct Organizations: Sendable {
                     subjectID: memberID.text,
                     organizationID: organization.id, details: "role was: \(current.rawValue)"))
         }
-    }
-
-    /// The members and roles, locked, once the actor is seen still to be allowed to manage
-    /// them: a role taken away a moment ago, by a request the lock waited for, counts.
-    private static func lockedMemberships(
-        of organization: Organization, managedBy actor: Account, in transaction: any AccountTransaction
-    ) async throws -> [UUID: OrganizationRole] {
-        let roles = try await transaction.lockedMemberships(organizationID: organization.id)
-        guard Authorization.check(actor, .manageMembers, role: roles[actor.id]) == .allowed else {
-            throw OrganizationError.roleDoesNotAllow
-        }
-        return roles
     }
 
     /// A usable invitation and its organization, for the invitation page.

@@ -27,7 +27,7 @@ public struct PartnerKeys: Sendable {
         }
         let (key, secret) = PartnerKey.make(label: label, organizationID: organization.id, by: actor.id, at: clock.now)
         try await store.accountTransaction { transaction in
-            try await Self.checkStillAllowed(actor, organization: organization, in: transaction)
+            try await transaction.lockedMemberships(of: organization, checking: .managePartnerKeys, for: actor)
             try await transaction.insertPartnerKey(key)
             try await transaction.record(
                 AuditEvent(
@@ -42,7 +42,7 @@ public struct PartnerKeys: Sendable {
     public func revoke(_ id: UUID, of organization: Organization, by actor: Account) async throws {
         let now = clock.now
         try await store.accountTransaction { transaction in
-            try await Self.checkStillAllowed(actor, organization: organization, in: transaction)
+            try await transaction.lockedMemberships(of: organization, checking: .managePartnerKeys, for: actor)
             guard let key = try await transaction.revokePartnerKey(id: id, organizationID: organization.id, at: now)
             else { return }
             try await transaction.record(
@@ -68,14 +68,5 @@ public struct PartnerKeys: Sendable {
             return true
         }
         return key
-    }
-
-    private static func checkStillAllowed(
-        _ actor: Account, organization: Organization, in transaction: any AccountTransaction
-    ) async throws {
-        let roles = try await transaction.lockedMemberships(organizationID: organization.id)
-        guard Authorization.check(actor, .managePartnerKeys, role: roles[actor.id]) == .allowed else {
-            throw OrganizationError.roleDoesNotAllow
-        }
     }
 }
