@@ -20,6 +20,42 @@ struct Sweep: Sendable {
         return logger
     }()
 
+    /// How much hostile input each parameter and field is given. `full` (scripts/sweep) sends
+    /// every value to every one of them; `brief`, the default, sends each a share: half of the
+    /// sharpest values and a fifth of the others, dealt out in turn so that every value still
+    /// reaches many parameters and fields of each kind, on each database, in a third of the time.
+    enum Breadth: String, Sendable {
+        case brief, full
+
+        static let chosen =
+            ProcessInfo.processInfo.environment["UNDERSIGNED_SWEEP"].flatMap(Breadth.init(rawValue:)) ?? .brief
+
+        /// The values for one parameter or field, named by its route and name so that the
+        /// choice is the same on every run.
+        func values(for slot: String) -> [String] {
+            guard self == .brief else { return HostileInput.values }
+            let others = HostileInput.values.filter { !HostileInput.sharpValues.contains($0) }
+            return sharpValues(for: slot) + Self.share(of: others, every: 5, for: slot)
+        }
+
+        /// The sharpest values, for one parameter or field.
+        func sharpValues(for slot: String) -> [String] {
+            half(of: HostileInput.sharpValues, for: slot)
+        }
+
+        /// Malformed bodies and the like: every one, or half of them when brief.
+        func half<Item>(of items: [Item], for slot: String) -> [Item] {
+            self == .brief ? Self.share(of: items, every: 2, for: slot) : items
+        }
+
+        /// One in `every` of `values`, which ones turning with `slot`.
+        private static func share<Item>(of values: [Item], every: UInt64, for slot: String) -> [Item] {
+            // FNV-1a: Swift's own hashing differs from one process to the next.
+            let turn = slot.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 } % every
+            return values.enumerated().filter { UInt64($0.offset) % every == turn }.map(\.element)
+        }
+    }
+
     /// A route as the router describes it: `{name}` for each parameter.
     struct Route: Sendable {
         var method: HTTPRequest.Method
@@ -243,7 +279,11 @@ struct Sweep: Sendable {
         if target.sweepsPath {
             for parameter in target.parameters {
                 group("path parameter \(parameter.name)")
-                for value in turnedAway ? HostileInput.sharpValues : HostileInput.values {
+                let values =
+                    turnedAway
+                    ? Breadth.chosen.sharpValues(for: "\(target.pattern) \(parameter.name)")
+                    : Breadth.chosen.values(for: "\(target.pattern) \(parameter.name)")
+                for value in values {
                     await send(
                         "\(parameter.name)=\(Self.describe(value))",
                         path: target.path(replacing: parameter.name, with: value))
@@ -254,13 +294,17 @@ struct Sweep: Sendable {
         if target.sweepsPath {
             let names = HostileInput.controllerNames.query.sorted()
             group("query parameters \(names)")
-            for value in target.method == .get ? HostileInput.values : HostileInput.sharpValues {
+            let values =
+                target.method == .get
+                ? Breadth.chosen.values(for: "\(target.pattern) ?")
+                : Breadth.chosen.sharpValues(for: "\(target.pattern) ?")
+            for value in values {
                 let query = names.map { "\($0)=\(value)" }.joined(separator: "&")
                 await send("every query parameter \(Self.describe(value))", path: target.path() + "?" + query)
             }
             if target.method == .get {
                 for name in names {
-                    for value in HostileInput.sharpValues {
+                    for value in Breadth.chosen.sharpValues(for: "\(target.pattern) ?\(name)") {
                         await send("query \(name)=\(Self.describe(value))", path: target.path() + "?\(name)=\(value)")
                     }
                     await send("query \(name) twice", path: target.path() + "?\(name)=1&\(name)=\(Int.min)")
@@ -270,7 +314,10 @@ struct Sweep: Sendable {
         guard target.method == .post else { return failures }
         for (index, field) in plausible.enumerated() {
             group("form field \(field.0)")
-            let values = field.0 == "csrf" ? HostileInput.sharpValues : HostileInput.values
+            let values =
+                field.0 == "csrf"
+                ? Breadth.chosen.sharpValues(for: "\(target.pattern) \(field.0)")
+                : Breadth.chosen.values(for: "\(target.pattern) \(field.0)")
             for value in values {
                 var hostile = plausible
                 hostile[index].1 = value
@@ -284,14 +331,15 @@ struct Sweep: Sendable {
                         contentType: "multipart/form-data; boundary=\(HostileInput.boundary)")
                 }
             }
-            for duplicate in [[(field.0, "\(Int.min)"), field], [field, (field.0, "-1")]] {
+            let duplicates = [[(field.0, "\(Int.min)"), field], [field, (field.0, "-1")]]
+            for duplicate in Breadth.chosen.half(of: duplicates, for: "\(target.pattern) \(field.0) twice") {
                 await send(
                     "\(field.0) twice", path: target.path(),
                     body: Array(HostileInput.urlEncoded(plausible + duplicate).readableBytesView))
             }
         }
         group("malformed bodies")
-        for body in HostileInput.brokenURLEncoded(csrf: csrf) {
+        for body in Breadth.chosen.half(of: HostileInput.brokenURLEncoded(csrf: csrf), for: "\(target.pattern) body") {
             await send(
                 "form body \(Self.describe(String(decoding: body.prefix(40), as: UTF8.self)))", path: target.path(),
                 body: body)
@@ -299,7 +347,8 @@ struct Sweep: Sendable {
         await send(
             "valid multipart", path: target.path(), body: Array(HostileInput.multipart(plausible).readableBytesView),
             contentType: "multipart/form-data; boundary=\(HostileInput.boundary)")
-        for (index, broken) in HostileInput.brokenMultipart(csrf: csrf).enumerated() {
+        let brokenMultipart = Array(HostileInput.brokenMultipart(csrf: csrf).enumerated())
+        for (index, broken) in Breadth.chosen.half(of: brokenMultipart, for: "\(target.pattern) multipart") {
             await send(
                 "malformed multipart #\(index)", path: target.path(), body: broken.body, contentType: broken.contentType
             )

@@ -10,7 +10,9 @@ import Testing
 /// Every route the router serves, asked by an anonymous visitor, an organization's owner and
 /// an instance admin, with hostile values in each path parameter, query parameter and form
 /// field (as a form and as an upload), with a valid CSRF token so that the handlers' own
-/// parsing is reached. Nothing may answer 5xx or stop the server.
+/// parsing is reached. Nothing may answer 5xx or stop the server. By default each parameter
+/// and field gets part of the hostile values (see `Sweep.Breadth`); `UNDERSIGNED_SWEEP=full`,
+/// as scripts/sweep sets it, gives each of them every value.
 ///
 /// A crash stops the test process: run with `UNDERSIGNED_SWEEP_LOG_LEVEL=debug` to see each
 /// request group (route, actor, parameter) before it is sent, `trace` for each value.
@@ -72,7 +74,8 @@ struct HostileInputSweepTests {
         Sweep.log.notice(
             "sweep done",
             metadata: [
-                "database": "\(database)", "routes": "\(routes.count)", "requests": "\(counted.values.reduce(0, +))",
+                "database": "\(database)", "breadth": "\(Sweep.Breadth.chosen)", "routes": "\(routes.count)",
+                "requests": "\(counted.values.reduce(0, +))",
                 "statuses":
                     "\(counted.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))",
                 "seconds": "\((ContinuousClock.now - started).components.seconds)",
