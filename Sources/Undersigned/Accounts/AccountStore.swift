@@ -61,6 +61,9 @@ public protocol AccountTransaction: Sendable {
     /// Adds the member, or changes their role.
     func setMembership(organizationID: UUID, accountID: UUID, role: OrganizationRole, at date: Date) async throws
     func removeMembership(organizationID: UUID, accountID: UUID) async throws
+    /// The emails the member chose; `nil` when they never chose (or are not a member).
+    func noticeChoice(organizationID: UUID, accountID: UUID) async throws -> NoticeChoice?
+    func setNoticeChoice(_ choice: NoticeChoice, organizationID: UUID, accountID: UUID) async throws
     /// The organization's members and roles, locked until the transaction ends where the
     /// database can, so that two owners cannot both leave it ownerless.
     func lockedMemberships(organizationID: UUID) async throws -> [UUID: OrganizationRole]

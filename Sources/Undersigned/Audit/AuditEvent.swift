@@ -45,6 +45,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case invitationAccepted = "invitation.accepted"
     case memberRoleChanged = "member.role-changed"
     case memberRemoved = "member.removed"
+    /// A member chose which of the organization's petitions they are emailed about.
+    case memberNoticesChanged = "member.notices-changed"
     case petitionCreated = "petition.created"
     case petitionAssigned = "petition.assigned"
     case petitionEdited = "petition.edited"
@@ -55,6 +57,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case petitionClosed = "petition.closed"
     case petitionTakenDown = "petition.taken-down"
     case petitionAmended = "petition.amended"
+    /// The count reached the organizer's goal for the first time; no one acted.
+    case goalReached = "petition.goal-reached"
     case petitionTranslated = "petition.translated"
     case petitionTranslationRemoved = "petition.translation-removed"
     case petitionTranslationApproved = "petition.translation-approved"

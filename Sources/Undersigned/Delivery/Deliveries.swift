@@ -10,21 +10,32 @@ public struct Deliveries: Sendable {
     let sealer: PersonalDataSealer
     let baseURL: URL
     let threshold: Int
+    /// Tells the organization's members of each delivery recorded; `nil` tells no one.
+    var notices: OrganizerNotices?
 
     public init(
         store: any Store, signer: TreeHeadSigner, sealer: PersonalDataSealer, baseURL: URL,
-        threshold: Int = Settings().smallCountThreshold
+        threshold: Int = Settings().smallCountThreshold, notices: OrganizerNotices? = nil
     ) {
         self.store = store
         self.signer = signer
         self.sealer = sealer
         self.baseURL = baseURL
         self.threshold = threshold
+        self.notices = notices
+    }
+
+    /// The same, telling the organization's members through `notices`.
+    public func telling(_ notices: OrganizerNotices) -> Deliveries {
+        var copy = self
+        copy.notices = notices
+        return copy
     }
 
     /// Records that `petition` reached its target at `targetPosition`; once every target has
-    /// a delivery, the petition moves to `delivered`. `actor` is the organizer's account,
-    /// `nil` from the command line.
+    /// a delivery, the petition moves to `delivered`. The organization's members who asked are
+    /// emailed in the same transaction. `actor` is the organizer's account, `nil` from the
+    /// command line.
     public func record(
         _ petition: Petition, targetPosition: Int, deliveredAt: Date, channel: DeliveryChannel, deliveredBy: String,
         notes: String,
@@ -44,7 +55,16 @@ public struct Deliveries: Sendable {
             organizationID: petition.organizationID,
             details: "target \(targetPosition + 1), \(channel.rawValue), \(record.treeHead.count) signatures"
                 + (evidence.map { ", evidence sha256 \($0.sha256)" } ?? ""))
-        return (record, try await store.record(record, targetCount: petition.targets.count, audit: audit))
+        let emails =
+            try await notices?.emails(
+                .deliveryRecorded(
+                    targetName: petition.targets[targetPosition].name, channel: channel, count: record.treeHead.count,
+                    deliveredAt: deliveredAt),
+                about: petition) ?? []
+        let delivered = try await store.record(
+            record, targetCount: petition.targets.count, audit: audit, notifying: emails)
+        if !emails.isEmpty { notices?.queued() }
+        return (record, delivered)
     }
 
     /// Writes the delivery package of `petition` to `destination`, over a freshly signed head.

@@ -94,7 +94,9 @@ public enum DeliveryError: Error, CustomStringConvertible, Equatable {
 
 public protocol DeliveryStore: Sendable {
     /// Stores the record; once every target has one, moves the petition to `delivered` in
-    /// the same transaction, with the audit event. Returns whether it did.
-    func record(_ delivery: DeliveryRecord, targetCount: Int, audit: AuditEvent) async throws -> Bool
+    /// the same transaction, with the audit event and the emails that tell of it. Returns
+    /// whether it did.
+    func record(_ delivery: DeliveryRecord, targetCount: Int, audit: AuditEvent, notifying emails: [QueuedEmail])
+        async throws -> Bool
     func deliveries(petitionID: UUID) async throws -> [DeliveryRecord]
 }

@@ -3,15 +3,18 @@ import Foundation
 /// Targets' responses and their review. A response posted through a private link waits for
 /// the petition's organizers: a leaked link can then neither speak in the target's name on
 /// the petition's page nor email every signer who asked for news. Its arrival is audited and
-/// emailed to the organization's owners (to the instance's admins for a petition without an
-/// organization) in the same transaction; editors and owners approve or reject it, and only
+/// emailed to the organization's members who asked (``OrganizerNotices``; to the instance's
+/// admins for a petition without an organization) in the same transaction; editors and
+/// owners approve or reject it, and only
 /// an approval publishes it and announces it to the signers. Each target has limits, so a
 /// leaked link cannot bury the organizers either.
 public struct TargetResponses: Sendable {
     let store: any TargetStore
-    /// Finds the reviewers to tell, and unseals their addresses.
+    /// Finds the admins to tell of a petition without an organization, and unseals their addresses.
     let accounts: Accounts
     let mail: AccountMail
+    /// Tells an organization's members.
+    let notices: OrganizerNotices
     let clock: WallClock
 
     /// At most this many of a target's responses wait for review at once …
@@ -19,10 +22,14 @@ public struct TargetResponses: Sendable {
     /// … and at most this many arrive from it in 24 hours.
     public static let maximumPerDay = 5
 
-    public init(store: any TargetStore, accounts: Accounts, mail: AccountMail, clock: WallClock = .system) {
+    public init(
+        store: any TargetStore, accounts: Accounts, mail: AccountMail, notices: OrganizerNotices,
+        clock: WallClock = .system
+    ) {
         self.store = store
         self.accounts = accounts
         self.mail = mail
+        self.notices = notices
         self.clock = clock
     }
 
@@ -37,11 +44,10 @@ public struct TargetResponses: Sendable {
         let target = petition.targets[targetPosition]
         let response = TargetResponse(
             petitionID: petition.id, targetPosition: targetPosition, bodyMarkdown: text, createdAt: now)
-        let (review, reviewers) = try await reviewers(of: petition)
-        let emails = try reviewers.map { reviewer in
-            try mail.responseAwaitsApproval(
-                from: target.name, on: petition, review: review, to: reviewer.address, name: reviewer.name)
-        }
+        let emails =
+            petition.organizationID == nil
+            ? try await adminEmails(from: target, on: petition)
+            : try await notices.emails(.responseAwaitingApproval(targetName: target.name), about: petition)
         let audit = AuditEvent(
             at: now, actorID: nil, actorLabel: Self.actorLabel(target, position: targetPosition),
             action: .responseReceived, subjectType: "response",
@@ -94,30 +100,14 @@ public struct TargetResponses: Sendable {
         "target \(position + 1), \(target.name), through its private link"
     }
 
-    /// Where the petition's responses are reviewed, and who is told: the organization's owners
-    /// whose accounts are in use, or the instance's admins for a petition without one.
-    private func reviewers(of petition: Petition) async throws -> (
-        review: any RouteGroup, reviewers: [(name: String, address: String)]
-    ) {
-        var accountsToTell: [Account] = []
-        let review: any RouteGroup
-        if let organizationID = petition.organizationID,
-            let organization = try await accounts.store.organization(id: organizationID)
-        {
-            review = OrganizerRoute.responses(organization: organization.slug, petition: petition.slug)
-            for member in try await accounts.store.members(of: organizationID) where member.role == .owner {
-                if let account = try await accounts.store.account(id: member.accountID) {
-                    accountsToTell.append(account)
-                }
-            }
-        } else {
-            review = AdminRoute.responses(petition: petition.slug)
-            accountsToTell = try await accounts.store.allAccounts().filter(\.isAdmin)
+    /// A petition the instance hosts itself has no organization: its responses are reviewed by
+    /// the instance's admins whose accounts are in use, and they are told.
+    private func adminEmails(from target: Target, on petition: Petition) async throws -> [QueuedEmail] {
+        try await accounts.store.allAccounts().filter { $0.isAdmin && !$0.isDisabled }.map { admin in
+            try mail.responseAwaitsApproval(
+                from: target.name, on: petition, review: AdminRoute.responses(petition: petition.slug),
+                to: try accounts.email(of: admin), name: admin.name)
         }
-        return (
-            review,
-            try accountsToTell.filter { !$0.isDisabled }.map { (name: $0.name, address: try accounts.email(of: $0)) }
-        )
     }
 }
 
@@ -148,7 +138,8 @@ public enum ResponseDecisionError: Error, Equatable {
 
 extension AccountMail {
     func responseAwaitsApproval(
-        from targetName: String, on petition: Petition, review: any RouteGroup, to address: String, name: String
+        from targetName: String, on petition: Petition, review: any RouteGroup, to address: String, name: String,
+        footer: [MailParagraph] = [.text("\u{2014} Undersigned")]
     ) throws
         -> QueuedEmail
     {
@@ -163,7 +154,6 @@ extension AccountMail {
                 .text(
                     "If you did not expect it, the link may have leaked: reject the response, and revoke the target's links on the deliveries page."
                 ),
-                .text("\u{2014} Undersigned"),
-            ])
+            ] + footer)
     }
 }

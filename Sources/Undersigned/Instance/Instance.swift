@@ -133,6 +133,16 @@ public final class Instance: Sendable {
         }
     }
 
+    /// Tells organizations' members what happened to their petitions. Its emails wake no
+    /// outbox here: the server's worker finds them within its polling interval.
+    public var organizerNotices: OrganizerNotices {
+        get throws {
+            OrganizerNotices(
+                accounts: try accounts, activity: database,
+                mail: AccountMail(baseURL: settings.baseURL, sealer: try sealer, clock: clock))
+        }
+    }
+
     public var petitionEditor: PetitionEditor {
         PetitionEditor(store: database, review: settings.petitionReview, clock: clock)
     }
@@ -145,7 +155,7 @@ public final class Instance: Sendable {
         get throws {
             Deliveries(
                 store: database, signer: try treeHeadSigner, sealer: try sealer, baseURL: settings.baseURL,
-                threshold: settings.smallCountThreshold)
+                threshold: settings.smallCountThreshold, notices: try organizerNotices)
         }
     }
 

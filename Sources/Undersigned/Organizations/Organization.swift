@@ -69,6 +69,9 @@ public struct Member: Sendable, Equatable {
     public var name: String
     public var role: OrganizationRole
     public var since: Date
+    /// The emails about the organization's petitions the member chose; `nil` when they never
+    /// chose, for their role's default (``NoticeChoice/standard(for:)``).
+    public var notices: NoticeChoice? = nil
 }
 
 /// An invitation to join an organization, sent by email as a link holding a secret token.

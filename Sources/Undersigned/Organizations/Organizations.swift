@@ -144,6 +144,26 @@ public struct Organizations: Sendable {
         }
     }
 
+    /// Chooses which of the organization's petitions the member is emailed about. Each member
+    /// chooses for themselves; the change is audited.
+    public func chooseNotices(_ choice: NoticeChoice, in organization: Organization, by member: Account) async throws {
+        let now = self.now
+        try await store.accountTransaction { transaction in
+            let roles = try await transaction.lockedMemberships(organizationID: organization.id)
+            guard let role = roles[member.id] else { throw OrganizationError.notAMember }
+            let previous = try await transaction.noticeChoice(organizationID: organization.id, accountID: member.id)
+            guard previous != choice else { return }
+            try await transaction.setNoticeChoice(choice, organizationID: organization.id, accountID: member.id)
+            try await transaction.record(
+                AuditEvent(
+                    at: now, actorID: member.id, action: .memberNoticesChanged, subjectType: "account",
+                    subjectID: member.id.text, organizationID: organization.id,
+                    details:
+                        "notices: \((previous ?? .standard(for: role)).rawValue)\(previous == nil ? " (default)" : "") → \(choice.rawValue)"
+                ))
+        }
+    }
+
     /// A usable invitation and its organization, for the invitation page.
     public func pendingInvitation(token: String) async throws -> (Invitation, Organization)? {
         guard let hash = SecretToken.hash(of: token), let invitation = try await store.invitation(tokenHash: hash),

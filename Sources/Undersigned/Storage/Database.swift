@@ -8,7 +8,7 @@ public protocol Database: PetitionStore, PetitionEditingStore, SignatureStore, O
     SignatureReviewStore, SignatureLogStore, DeliveryStore,
     TargetStore, AnnouncementStore, AbuseStore, AccountStore, OrganizationStore, AuditStore, ReportStore, UpdateStore,
     DashboardStore,
-    SignatureExportStore, SignatureTallyStore, PaperBatchStore, PartnerKeyStore
+    SignatureExportStore, SignatureTallyStore, PaperBatchStore, PartnerKeyStore, OrganizationActivityStore
 {
     /// Applies the migrations this database has not seen yet.
     func migrate() async throws

@@ -45,6 +45,8 @@ private func buildApplicationAndRoutes(
     let receipts = try instance.receipts
     let mailer = try instance.signerMail
     let catalog = PetitionCatalog(store: database)
+    let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, clock: clock, queued: { outbox.wake() })
+    let notices = OrganizerNotices(accounts: try instance.accounts, activity: database, mail: accountMail)
     let writer = SignatureWriter(
         store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer, receipts: receipts,
         counts: counts, logger: logger,
@@ -115,10 +117,9 @@ private func buildApplicationAndRoutes(
         limits: AddressLimits.reports(trustForwardedFor: settings.trustForwardedFor, clock: clock)
     ).addRoutes(to: petitions)
     OperationsController(database: database, pages: pages).addRoutes(to: site)
-    let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, clock: clock, queued: { outbox.wake() })
     try addAccountRoutes(
-        to: router, instance: instance, mail: accountMail, pages: pages, csrf: csrf, catalog: catalog,
-        presenter: presenter, reports: reports, countries: countryFigures)
+        to: router, instance: instance, mail: accountMail, notices: notices, pages: pages, csrf: csrf,
+        catalog: catalog, presenter: presenter, reports: reports, countries: countryFigures)
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics, clock: clock)
         .addRoutes(to: site)
     let routes = router.routes
@@ -154,15 +155,17 @@ private func buildApplicationAndRoutes(
 /// Accounts, organizations, their petitions' organizer pages, moderation and the audit log:
 /// the routes that read the session cookie.
 func addAccountRoutes(
-    to router: Router<AppRequestContext>, instance: Instance, mail: AccountMail, pages: Pages, csrf: CSRFProtection,
-    catalog: PetitionCatalog, presenter: PetitionPresenter, reports: Reports, countries: CountryFigures
+    to router: Router<AppRequestContext>, instance: Instance, mail: AccountMail, notices: OrganizerNotices,
+    pages: Pages, csrf: CSRFProtection, catalog: PetitionCatalog, presenter: PetitionPresenter, reports: Reports,
+    countries: CountryFigures
 ) throws {
     let (settings, clock, database) = (instance.settings, instance.clock, instance.database)
     let secret = try instance.secret
     let accounts = try instance.accounts
-    let deliveries = try instance.deliveries
+    let deliveries = try instance.deliveries.telling(notices)
     let exports = try instance.packageExports
-    let targetResponses = TargetResponses(store: database, accounts: accounts, mail: mail, clock: clock)
+    let targetResponses = TargetResponses(
+        store: database, accounts: accounts, mail: mail, notices: notices, clock: clock)
     // A target's page has no session: its private link is its key.
     TargetController(
         targets: database, responses: targetResponses, exports: exports, records: database, catalog: catalog,
@@ -238,7 +241,7 @@ func addAccountRoutes(
     PetitionPreviewImageController(access: petitionAccess, petitions: database, images: database).addRoutes(
         to: organizers, admin: admin)
     ModerationController(
-        moderation: Moderation(editor: editor, store: database, accounts: accounts, mail: mail, clock: clock),
+        moderation: Moderation(editor: editor, store: database, notices: notices, clock: clock),
         reports: reports,
         petitions: database, organizations: database, catalog: catalog, presenter: presenter, forms: forms,
         review: settings.petitionReview

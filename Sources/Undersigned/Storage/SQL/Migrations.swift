@@ -525,5 +525,17 @@ enum Migrations {
                 "CREATE INDEX partner_keys_by_organization ON partner_keys (organization_id, created_at)",
             ]
         },
+        Migration(version: 20, name: "organizers' notices: members' choices, goals reached") { _ in
+            [
+                // NULL until the member chooses: their role's default (NoticeChoice.standard).
+                "ALTER TABLE memberships ADD COLUMN notices TEXT",
+                // The highest goal whose reaching was told. A petition past its goal already
+                // counts as told, so that an upgrade sends no late news.
+                "ALTER TABLE petitions ADD COLUMN goal_reached BIGINT NOT NULL DEFAULT 0",
+                "UPDATE petitions SET goal_reached = goal WHERE signature_count >= goal",
+                // Who last submitted a petition is read from its audit events.
+                "CREATE INDEX audit_events_by_subject ON audit_events (subject_id, at)",
+            ]
+        },
     ]
 }

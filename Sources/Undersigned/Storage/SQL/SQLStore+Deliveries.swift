@@ -2,9 +2,12 @@ import Foundation
 import SQLKit
 
 extension SQLStore {
-    func record(_ delivery: DeliveryRecord, targetCount: Int, audit: AuditEvent) async throws -> Bool {
+    func record(_ delivery: DeliveryRecord, targetCount: Int, audit: AuditEvent, notifying emails: [QueuedEmail])
+        async throws -> Bool
+    {
         try await driver.transaction { db in
             try await db.record(audit)
+            try await db.enqueue(emails)
             try await db.raw(
                 """
                 INSERT INTO deliveries (id, petition_id, target_position, delivered_at, channel, delivered_by, notes,

@@ -29,7 +29,7 @@ extension SQLStore {
         try await driver.read { db in
             try await db.raw(
                 """
-                SELECT m.account_id, a.name, m.role, m.created_at FROM memberships m JOIN accounts a ON a.id = m.account_id
+                SELECT m.account_id, a.name, m.role, m.created_at, m.notices FROM memberships m JOIN accounts a ON a.id = m.account_id
                 WHERE m.organization_id = \(bind: organizationID.text) ORDER BY a.name, m.account_id
                 """
             ).all().map { row in
@@ -37,7 +37,8 @@ extension SQLStore {
                     accountID: try UUID(text: row.decode(column: "account_id", as: String.self)),
                     name: try row.decode(column: "name", as: String.self),
                     role: try OrganizationRole(stored: row.decode(column: "role", as: String.self)),
-                    since: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
+                    since: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                    notices: try row.decode(column: "notices", as: String?.self).map { try NoticeChoice(stored: $0) })
             }
         }
     }
@@ -123,6 +124,21 @@ extension SQLAccountTransaction {
             INSERT INTO memberships (organization_id, account_id, role, created_at)
             VALUES (\(bind: organizationID.text), \(bind: accountID.text), \(bind: role.rawValue), \(bind: date.millis))
             ON CONFLICT (organization_id, account_id) DO UPDATE SET role = excluded.role
+            """
+        ).run()
+    }
+
+    func noticeChoice(organizationID: UUID, accountID: UUID) async throws -> NoticeChoice? {
+        try await db.raw(
+            "SELECT notices FROM memberships WHERE organization_id = \(bind: organizationID.text) AND account_id = \(bind: accountID.text)"
+        ).first()?.decode(column: "notices", as: String?.self).map { try NoticeChoice(stored: $0) }
+    }
+
+    func setNoticeChoice(_ choice: NoticeChoice, organizationID: UUID, accountID: UUID) async throws {
+        try await db.raw(
+            """
+            UPDATE memberships SET notices = \(bind: choice.rawValue)
+            WHERE organization_id = \(bind: organizationID.text) AND account_id = \(bind: accountID.text)
             """
         ).run()
     }

@@ -28,12 +28,14 @@ struct ModerationController: Sendable {
     }
 
     static let notices = [
-        "approved": "The petition is open. Its organization's owners are told by email.",
-        "rejected": "The petition is back in draft. Its organization's owners are told why by email.",
+        "approved": "The petition is open. Its organization's members are told by email, as they chose.",
+        "rejected": "The petition is back in draft. Its organization's members are told why by email, as they chose.",
         "taken-down": "The petition is taken down: its address now shows only its title, the date and your reason.",
         "dismissed": "The reports are dismissed.",
-        "translation-approved": "The translation is public. Its organization's owners are told by email.",
-        "translation-rejected": "The translation is removed. Its organization's owners are told why by email.",
+        "translation-approved":
+            "The translation is public. Its organization's members are told by email, as they chose.",
+        "translation-rejected":
+            "The translation is removed. Its organization's members are told why by email, as they chose.",
     ]
 
     // MARK: Pages
