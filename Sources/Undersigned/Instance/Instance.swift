@@ -171,7 +171,8 @@ public final class Instance: Sendable {
             let database = self.database
             let writer = SignatureWriter(
                 store: database, petitions: { try await database.petition(id: $0) }, mailer: try signerMail,
-                receipts: try receipts, counts: SignatureCounts(store: database), logger: logger, clock: clock)
+                receipts: try receipts, counts: SignatureCounts(store: database), logger: logger,
+                notices: try organizerNotices, clock: clock)
             return PaperBatches(
                 store: database, writer: writer, sealer: try sealer,
                 fingerprinter: EmailFingerprinter(key: try secret.key(for: .emailFingerprint)), receipts: try receipts,

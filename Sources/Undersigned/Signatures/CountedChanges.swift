@@ -12,16 +12,28 @@ enum CountedChanges {
         var kind: LogEntryKind
     }
 
+    /// Returns the goals that the count reached for the first time (``Goal/Standing``), marked
+    /// told in the same transaction: the caller tells the organization of them. That costs one
+    /// comparison per petition, on the count the counters' own statement returned.
+    ///
     /// - Parameters:
     ///   - started: signatures that now count, as confirmed (with their confirmation time).
     ///   - stopped: signatures that counted until now.
+    @discardableResult
     static func record(
         started: [Signature], stopped: [Stopped], in transaction: any SignatureWriteTransaction, receipts: ReceiptCodes,
         at date: Date
-    ) async throws {
-        guard !(started.isEmpty && stopped.isEmpty) else { return }
-        try await transaction.adjustCounters(started, by: 1)
-        try await transaction.adjustCounters(stopped.map(\.signature), by: -1)
+    ) async throws -> [Goal.Reached] {
+        guard !(started.isEmpty && stopped.isEmpty) else { return [] }
+        var standings: [UUID: Goal.Standing] = [:]
+        for standing in try await transaction.adjustCounters(started, by: 1) {
+            standings[standing.petitionID] = standing
+        }
+        // Only a petition whose count rose can reach a goal; its count as the batch leaves it.
+        for standing in try await transaction.adjustCounters(stopped.map(\.signature), by: -1)
+        where standings[standing.petitionID] != nil {
+            standings[standing.petitionID] = standing
+        }
         try await transaction.appendToLog(
             started.map {
                 LogEntry(
@@ -33,5 +45,17 @@ enum CountedChanges {
                         petitionID: $0.signature.petitionID, kind: $0.kind,
                         receiptHash: receipts.hash(for: $0.signature.id), recordedAt: date)
                 })
+        var reached: [Goal.Reached] = []
+        for standing in standings.values.sorted(by: { $0.petitionID.text < $1.petitionID.text })
+        where standing.reachesNewGoal {
+            guard try await transaction.markGoalReached(petitionID: standing.petitionID, goal: standing.goal) else {
+                continue
+            }
+            reached.append(
+                Goal.Reached(
+                    petitionID: standing.petitionID, organizationID: standing.organizationID, goal: standing.goal,
+                    count: standing.count))
+        }
+        return reached
     }
 }

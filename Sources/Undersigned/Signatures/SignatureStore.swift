@@ -40,8 +40,14 @@ public protocol SignatureWriteTransaction: Sendable {
     /// with the number invalidated; returns the batch and the signatures as they were.
     func invalidate(_ ids: [UUID], as invalidation: Invalidation) async throws -> (Invalidation, [Signature])
     /// Adds `step` for each signature to its petition's counters: in all, per country, and per
-    /// day of confirmation and source. Only ``CountedChanges`` calls it.
-    func adjustCounters(_ signatures: [Signature], by step: Int) async throws
+    /// day of confirmation and source; returns each petition's count as it now stands, read by
+    /// the statement that moved it. Only ``CountedChanges`` calls it.
+    @discardableResult
+    func adjustCounters(_ signatures: [Signature], by step: Int) async throws -> [Goal.Standing]
+    /// Marks the goal told reached, unless a goal as high was told already; returns whether
+    /// it did. The petition's row is locked by ``adjustCounters(_:by:)`` earlier in the
+    /// transaction, so two transactions cannot both mark it.
+    func markGoalReached(petitionID: UUID, goal: Int) async throws -> Bool
     func sealedPersonalData(ids: [UUID]) async throws -> [UUID: [UInt8]]
     /// Appends entries to their petitions' logs, in the order given. Only ``CountedChanges``
     /// calls it.

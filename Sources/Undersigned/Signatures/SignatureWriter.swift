@@ -85,6 +85,8 @@ public final class SignatureWriter: Service, Sendable {
     private let receipts: ReceiptCodes
     private let counts: SignatureCounts
     private let committed: @Sendable () -> Void
+    /// Tells organizations that a petition reached its goal.
+    private let goals: GoalNotices
     let clock: WallClock
     private let capacity: Int
     private let maximumBatch: Int
@@ -96,13 +98,16 @@ public final class SignatureWriter: Service, Sendable {
     /// - Parameters:
     ///   - capacity: queued commands beyond which new ones are refused with ``Overloaded``.
     ///   - petitions: looks petitions up by id, for the receipts sent on confirmation.
+    ///   - notices: tells the organization's members when a petition reaches its goal; `nil`
+    ///     tells no one (the goal is marked reached and audited all the same).
     ///   - committed: called after each commit that queued email, to wake the outbox.
     public init(
         store: any SignatureStore, petitions: @escaping @Sendable (UUID) async throws -> Petition?, mailer: SignerMail,
         receipts: ReceiptCodes, counts: SignatureCounts, capacity: Int = 20_000, maximumBatch: Int = 512,
-        logger: Logger,
+        logger: Logger, notices: OrganizerNotices? = nil,
         clock: WallClock = .system, committed: @escaping @Sendable () -> Void = {}
     ) {
+        self.goals = GoalNotices(notices: notices, petitions: petitions, logger: logger)
         self.clock = clock
         self.store = store
         self.petitions = petitions
@@ -166,9 +171,9 @@ public final class SignatureWriter: Service, Sendable {
         -> [Signature]
     {
         guard batch.allSatisfy({ $0.confirmedAt != nil }) else { throw UnconfirmedInBatch() }
-        let (store, receipts, now) = (self.store, self.receipts, clock.now)
-        return try await counts.recording {
-            let stored = try await store.write { transaction in
+        let (store, receipts, goals, now) = (self.store, self.receipts, self.goals, clock.now)
+        let (stored, toldGoals) = try await counts.recording {
+            let (stored, toldGoals) = try await store.write { transaction in
                 let petitions = Set(batch.map(\.petitionID))
                 guard try await transaction.confirmablePetitions(among: petitions, at: now) == petitions else {
                     throw PetitionNotCounting()
@@ -182,12 +187,14 @@ public final class SignatureWriter: Service, Sendable {
                     try await transaction.record(audit)
                 }
                 let stored = batch.filter { inserted.contains($0.id) }.map(\.stored)
-                try await CountedChanges.record(
+                let reached = try await CountedChanges.record(
                     started: stored, stopped: [], in: transaction, receipts: receipts, at: now)
-                return stored
+                return (stored, try await goals.tell(reached, in: transaction, at: now))
             }
-            return (stored, Dictionary(stored.map { ($0.petitionID, 1) }, uniquingKeysWith: +))
+            return ((stored, toldGoals), Dictionary(stored.map { ($0.petitionID, 1) }, uniquingKeysWith: +))
         }
+        if toldGoals { goals.queued() }
+        return stored
     }
 
     public func run() async throws {
@@ -261,17 +268,19 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     private func commitTogether(_ batch: [Command]) async throws {
-        let (mailer, store, petitions, receipts, now) = (
-            self.mailer, self.store, self.petitions, self.receipts, clock.now
+        let (mailer, store, petitions, receipts, goals, now) = (
+            self.mailer, self.store, self.petitions, self.receipts, self.goals, clock.now
         )
         let result = try await counts.recording {
             let result = try await store.write { transaction in
                 try await Self.apply(
-                    batch, in: transaction, mailer: mailer, receipts: receipts, petitions: petitions, now: now)
+                    batch, in: transaction, mailer: mailer, receipts: receipts, petitions: petitions, goals: goals,
+                    now: now)
             }
             return (result, result.countDeltas)
         }
         if result.queuedEmail { committed() }
+        if result.toldGoals { goals.queued() }
         for (command, outcome) in zip(batch, result.outcomes) {
             switch (command, outcome) {
             case (.sign(_, _, let continuation), .sign(let outcome)): continuation.resume(returning: outcome)
@@ -293,11 +302,13 @@ public final class SignatureWriter: Service, Sendable {
         var outcomes: [Outcome]
         var countDeltas: [UUID: Int]
         var queuedEmail: Bool
+        /// Whether organizers' emails about goals reached were queued.
+        var toldGoals: Bool
     }
 
     private static func apply(
         _ batch: [Command], in transaction: any SignatureWriteTransaction, mailer: SignerMail, receipts: ReceiptCodes,
-        petitions: @Sendable (UUID) async throws -> Petition?, now: Date
+        petitions: @Sendable (UUID) async throws -> Petition?, goals: GoalNotices, now: Date
     ) async throws -> BatchResult {
         let jobs = batch.compactMap { command -> (SigningJob, QueuedEmail)? in
             if case .sign(let job, let email, _) = command { return (job, email) } else { return nil }
@@ -354,10 +365,12 @@ public final class SignatureWriter: Service, Sendable {
         let withdrawn = try await transaction.withdraw(withdrawIDs, at: now)
         for signature in withdrawn where signature.state == .confirmed { deltas[signature.petitionID, default: 0] -= 1 }
 
-        try await CountedChanges.record(
+        let reached = try await CountedChanges.record(
             started: confirmed,
             stopped: withdrawn.filter { $0.state == .confirmed }.map { .init(signature: $0, kind: .withdrawal) },
             in: transaction, receipts: receipts, at: now)
+        // Almost never anything: only the batch that first reaches a goal.
+        let toldGoals = reached.isEmpty ? false : try await goals.tell(reached, in: transaction, at: now)
         let remaining = withdrawIDs.isEmpty ? [:] : try await transaction.signatures(ids: Array(Set(withdrawIDs)))
         if !emails.isEmpty { try await transaction.enqueue(emails) }
 
@@ -390,7 +403,48 @@ public final class SignatureWriter: Service, Sendable {
                 outcomes.append(.withdraw(withdrawOutcome(remaining[id])))
             }
         }
-        return BatchResult(outcomes: outcomes, countDeltas: deltas, queuedEmail: !emails.isEmpty)
+        return BatchResult(outcomes: outcomes, countDeltas: deltas, queuedEmail: !emails.isEmpty, toldGoals: toldGoals)
+    }
+}
+
+/// What the writer does when a petition's count reaches its organizer's goal for the first
+/// time (``CountedChanges`` finds and marks it): the audit event, and the emails to the
+/// organization's members who asked, in the transaction that reached it. Those emails are
+/// read and written in the writer's loop, but only at that crossing, once per goal.
+struct GoalNotices: Sendable {
+    let notices: OrganizerNotices?
+    let petitions: @Sendable (UUID) async throws -> Petition?
+    let logger: Logger
+
+    /// Returns whether emails were queued.
+    func tell(_ reached: [Goal.Reached], in transaction: any SignatureWriteTransaction, at now: Date) async throws
+        -> Bool
+    {
+        var emails: [QueuedEmail] = []
+        for goal in reached {
+            try await transaction.record(
+                AuditEvent(
+                    at: now, actorID: nil, action: .goalReached, subjectType: "petition",
+                    subjectID: goal.petitionID.text, organizationID: goal.organizationID,
+                    details: OrganizationActivity.goalDetails(goal: goal.goal, count: goal.count)))
+            guard let notices, goal.organizationID != nil else { continue }
+            // The signatures do not wait on the news: were the members' addresses unreadable
+            // now, the goal would still be reached, audited and on the organization's timeline.
+            do {
+                guard let petition = try await petitions(goal.petitionID) else { continue }
+                emails += try await notices.emails(.goalReached(goal: goal.goal, count: goal.count), about: petition)
+            } catch {
+                logger.error(
+                    "could not write the emails of a goal reached",
+                    metadata: ["petition": "\(goal.petitionID)", "error": "\(String(reflecting: error))"])
+            }
+        }
+        if !emails.isEmpty { try await transaction.enqueue(emails) }
+        return !emails.isEmpty
+    }
+
+    func queued() {
+        notices?.queued()
     }
 }
 

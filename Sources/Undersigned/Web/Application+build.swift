@@ -49,7 +49,7 @@ private func buildApplicationAndRoutes(
     let notices = OrganizerNotices(accounts: try instance.accounts, activity: database, mail: accountMail)
     let writer = SignatureWriter(
         store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer, receipts: receipts,
-        counts: counts, logger: logger,
+        counts: counts, logger: logger, notices: notices,
         clock: clock, committed: { outbox.wake() })
     let csrf = CSRFProtection(key: secret.key(for: .csrf), baseURL: settings.baseURL)
     let heads = TreeHeads(store: database)

@@ -288,8 +288,8 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
         return (recorded, affected)
     }
 
-    func adjustCounters(_ signatures: [Signature], by step: Int) async throws {
-        guard !signatures.isEmpty else { return }
+    func adjustCounters(_ signatures: [Signature], by step: Int) async throws -> [Goal.Standing] {
+        guard !signatures.isEmpty else { return [] }
         var perPetition: [String: Int] = [:]
         var perCountry: [CountryKey: Int] = [:]
         var perDay: [DayKey: Int] = [:]
@@ -304,10 +304,25 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
                 perDay[key, default: 0] += step
             }
         }
+        var standings: [Goal.Standing] = []
         for (petitionID, delta) in perPetition.sorted(by: { $0.key < $1.key }) {
-            try await db.raw(
-                "UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID)"
-            ).run()
+            // The goal comes back with the count from the row just locked: no read more.
+            let row = try await db.raw(
+                """
+                UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID)
+                RETURNING id, organization_id, signature_count, goal, goal_reached
+                """
+            ).first()
+            guard let row else { continue }
+            standings.append(
+                Goal.Standing(
+                    petitionID: try UUID(text: row.decode(column: "id", as: String.self)),
+                    organizationID: try row.decode(column: "organization_id", as: String?.self).map {
+                        try UUID(text: $0)
+                    },
+                    count: try row.decode(column: "signature_count", as: Int.self),
+                    goal: try row.decode(column: "goal", as: Int.self),
+                    toldReached: try row.decode(column: "goal_reached", as: Int.self)))
         }
         for chunk in perCountry.sorted(by: { $0.key < $1.key }).chunks(of: 500) {
             let rows = chunk.map {
@@ -332,6 +347,17 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
                 """
             ).run()
         }
+        return standings
+    }
+
+    func markGoalReached(petitionID: UUID, goal: Int) async throws -> Bool {
+        try await db.raw(
+            """
+            UPDATE petitions SET goal_reached = \(bind: goal)
+            WHERE id = \(bind: petitionID.text) AND goal_reached < \(bind: goal)
+            RETURNING id
+            """
+        ).first() != nil
     }
 
     private struct CountryKey: Hashable, Comparable {
