@@ -186,7 +186,8 @@ func addAccountRoutes(
     let organizers = signedIn.group(for: OrganizerRoute.self)
     let admin = signedIn.group(for: AdminRoute.self)
     AccountController(
-        signIn: signIn, sessions: sessions, accounts: accounts, organizations: database, cookie: cookie,
+        signIn: signIn, sessions: sessions, accounts: accounts, organizations: database, notices: database,
+        cookie: cookie,
         devices: devices, forms: forms,
         limits: limits
     ).addRoutes(to: accountPages)
@@ -204,6 +205,9 @@ func addAccountRoutes(
     InvitationController(organizations: organizations, sessions: sessions, cookie: cookie, forms: forms).addRoutes(
         to: signedIn.group(for: InvitationRoute.self))
     AuditController(audit: database, access: access, forms: forms).addRoutes(to: organizationPages, admin: admin)
+    ActivityController(
+        activity: database, organizations: organizations, access: access, forms: forms
+    ).addRoutes(to: organizationPages)
     let petitionAccess = PetitionAccess(organizations: access, petitions: database)
     let editor = instance.petitionEditor
     PetitionEditorController(

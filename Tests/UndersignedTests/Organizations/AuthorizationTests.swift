@@ -130,6 +130,12 @@ struct AuthorizationTests {
             Route(OrganizationRoute.organization(slug: acme), method: .get, allowed: members, allowedOutcome: .page),
             Route(OrganizationRoute.audit(organization: acme), method: .get, allowed: owners, allowedOutcome: .page),
             Route(
+                OrganizationRoute.activity(organization: acme), method: .get, allowed: members, allowedOutcome: .page),
+            // Each member chooses their own emails; an admin who is not a member has none to choose.
+            Route(
+                OrganizationRoute.notices(organization: acme), method: .post, form: { _ in [("notices", "all")] },
+                allowed: [.viewer, .editor, .owner], allowedOutcome: .redirected),
+            Route(
                 OrganizationRoute.invite(organization: acme), method: .post,
                 form: { [("email", "invitee.\($0)@example.org"), ("role", "viewer")] }, allowed: owners,
                 allowedOutcome: .redirected),

@@ -182,6 +182,8 @@ struct RouteTableTests {
             // Any id: revoking a key the organization does not have changes nothing.
             Link(OrganizationRoute.revokePartnerKey(organization: organization, key: v.invitation)),
             Link(OrganizationRoute.audit(organization: organization)),
+            Link(OrganizationRoute.activity(organization: organization)),
+            Link(OrganizationRoute.notices(organization: organization)),
             Link(OrganizerRoute.newPetition(organization: organization)),
             Link(OrganizerRoute.petition(organization: organization, petition: petition)),
             Link(OrganizerRoute.edit(organization: organization, petition: petition)),

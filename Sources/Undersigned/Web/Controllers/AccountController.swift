@@ -9,6 +9,8 @@ struct AccountController: Sendable {
     let sessions: Sessions
     let accounts: Accounts
     let organizations: any OrganizationStore
+    /// The emails the account chose in each of its organizations.
+    let notices: any OrganizationActivityStore
     let cookie: SessionCookie
     let devices: KnownDevices
     let forms: AccountPages
@@ -72,17 +74,22 @@ struct AccountController: Sendable {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let account = try request.requireSignedIn(context).account
+        let choices = try await notices.noticeChoices(of: account.id)
         let rows = try await organizations.organizations(of: account.id).map {
             AccountView.Row(
                 path: OrganizationRoute.organization(slug: $0.organization.slug).path, name: $0.organization.name,
-                role: $0.role.rawValue)
+                role: $0.role.rawValue, anchor: AccountView.anchor($0.organization),
+                noticesPath: OrganizationRoute.notices(organization: $0.organization.slug).path,
+                notices: NoticeOption.all(role: $0.role, choice: choices[$0.organization.id]))
         }
         let email = try accounts.email(of: account)
+        let notice =
+            request.uri.queryParameters.get("done") == "notices" ? "Your choice of emails is saved." : nil
         return forms.respond(.account, request: request) { csrf in
             AccountView(
                 page: forms.layout("Your account", context), csrf: csrf, name: account.name, email: email,
                 isAdmin: account.isAdmin,
-                organizations: rows, hasOrganizations: !rows.isEmpty)
+                organizations: rows, hasOrganizations: !rows.isEmpty, notice: notice)
         }
     }
 }

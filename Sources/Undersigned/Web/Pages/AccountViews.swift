@@ -43,6 +43,10 @@ struct AccountView {
         var path: String
         var name: String
         var role: String
+        /// The row's `id`, where choosing the emails comes back to.
+        var anchor: String
+        var noticesPath: String
+        var notices: [NoticeOption]
     }
 
     struct Links {
@@ -63,6 +67,7 @@ struct AccountView {
     var isAdmin: Bool
     var organizations: [Row]
     var hasOrganizations: Bool
+    var notice: String?
 }
 
 struct ResetRequestView {
@@ -135,6 +140,7 @@ struct OrganizationView {
     struct Links {
         var organization: String
         var audit: String
+        var activity: String
         var newPetition: String
         var invite: String
         var setKey: String
@@ -144,6 +150,7 @@ struct OrganizationView {
         init(organization slug: String) {
             organization = OrganizationRoute.organization(slug: slug).path
             audit = OrganizationRoute.audit(organization: slug).path
+            activity = OrganizationRoute.activity(organization: slug).path
             newPetition = OrganizerRoute.newPetition(organization: slug).path
             invite = OrganizationRoute.invite(organization: slug).path
             setKey = OrganizationRoute.setKey(organization: slug).path

@@ -2,6 +2,7 @@
 /// error and a missing file stops startup (`Pages.load`) instead of failing a request.
 enum PageTemplate: String, CaseIterable, Sendable {
     case account
+    case activity
     case adminAccounts = "admin-accounts"
     case adminLog = "admin-log"
     case adminOutbox = "admin-outbox"

@@ -1,4 +1,4 @@
-/// Organizations: their page, members, invitations, key and audit log.
+/// Organizations: their page, members, invitations, key, audit log and activity.
 public enum OrganizationRoute: RouteGroup {
     case newOrganization
     case organization(slug: String)
@@ -12,6 +12,10 @@ public enum OrganizationRoute: RouteGroup {
     case createPartnerKey(organization: String)
     case revokePartnerKey(organization: String, key: String)
     case audit(organization: String)
+    /// What happened to the organization's petitions, for every member.
+    case activity(organization: String)
+    /// Where a member chooses which of the organization's petitions they are emailed about.
+    case notices(organization: String)
 
     public static let prefix = ["org"]
     public static let all: [OrganizationRoute] = [
@@ -19,7 +23,8 @@ public enum OrganizationRoute: RouteGroup {
         .revokeInvitation(organization: "", invitation: ""),
         .changeRole(organization: "", member: ""), .removeMember(organization: "", member: ""),
         .setKey(organization: ""), .removeKey(organization: ""), .createPartnerKey(organization: ""),
-        .revokePartnerKey(organization: "", key: ""), .audit(organization: ""),
+        .revokePartnerKey(organization: "", key: ""), .audit(organization: ""), .activity(organization: ""),
+        .notices(organization: ""),
     ]
 
     public var declaration: RouteDeclaration {
@@ -37,6 +42,8 @@ public enum OrganizationRoute: RouteGroup {
         case .revokePartnerKey(let organization, let key):
             .post(.slug(organization), "partner-keys", .id(key), "revoke")
         case .audit(let organization): .get(.slug(organization), "audit")
+        case .activity(let organization): .get(.slug(organization), "activity")
+        case .notices(let organization): .post(.slug(organization), "notices")
         }
     }
 }
