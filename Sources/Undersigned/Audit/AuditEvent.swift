@@ -87,11 +87,14 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case responseRejected = "response.rejected"
 }
 
-/// An event as the audit pages show it, with the actor's and organization's names.
+/// An event as the audit pages show it, with the actor's and organization's names, and
+/// the name of what was acted on (a petition's title, an account's or organization's name,
+/// a partner key's label) when it has one and still exists.
 public struct AuditEntry: Sendable, Equatable {
     public var event: AuditEvent
     public var actorName: String?
     public var organizationSlug: String?
+    public var subjectName: String? = nil
 }
 
 /// Reading the audit log, newest first.

@@ -37,6 +37,7 @@ enum Phrase: String, CaseIterable, Sendable {
     case petitionBy = "petition.by"
     case petitionCount = "petition.count"
     case petitionGoal = "petition.goal"
+    case petitionGoalReached = "petition.goalReached"
     case petitionLogEntries = "petition.log.entries"
     case petitionLogLine = "petition.log.line"
     case petitionLogNone = "petition.log.none"

@@ -31,6 +31,8 @@ public struct PostedUpdate: Sendable, Equatable {
 public protocol UpdateStore: Sendable {
     /// The petition's updates, newest first, with their emails' progress.
     func postedUpdates(petitionID: UUID) async throws -> [PostedUpdate]
+    /// How many an update posted now would be emailed to: the confirmed signers who asked for news.
+    func newsRecipientCount(petitionID: UUID) async throws -> Int
 }
 
 /// Posting updates. The update, the announcement that emails it (through the outbox, a page
@@ -48,10 +50,8 @@ public struct PetitionUpdates: Sendable {
         self.clock = clock
     }
 
-    @discardableResult
-    public func post(subject: String?, body: String?, on petitionID: UUID, by account: Account) async throws
-        -> PetitionUpdate
-    {
+    /// The subject on one line and the text trimmed, or the problems with them.
+    public static func validated(subject: String?, body: String?) throws -> (subject: String, body: String) {
         // A subject is one line: it becomes an email header.
         let subject = (subject ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
         let body = (body ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(
@@ -68,7 +68,14 @@ public struct PetitionUpdates: Sendable {
             problems["body"] = "Please keep the update to \(Numbers.grouped(Self.maximumBodyLength)) characters."
         }
         try problems.check()
+        return (subject, body)
+    }
 
+    @discardableResult
+    public func post(subject: String?, body: String?, on petitionID: UUID, by account: Account) async throws
+        -> PetitionUpdate
+    {
+        let (subject, body) = try Self.validated(subject: subject, body: body)
         let now = clock.now
         return try await store.petitionTransaction { transaction in
             guard let petition = try await transaction.lockedPetition(id: petitionID) else {

@@ -302,6 +302,12 @@ extension AppError {
         status: .conflict, title: "Nothing to deliver yet",
         detail: "This petition has not opened yet: it has no signatures to deliver.")
 
+    static let takenDownNotDeliverable = AppError(
+        status: .conflict, title: "Not deliverable",
+        detail:
+            "A moderator took this petition down: it cannot be delivered. Its page for the organization shows the reason."
+    )
+
     static let targetLinksNotYet = AppError(
         status: .conflict, title: "Not yet", detail: "Targets' links are made once the petition is open.")
 

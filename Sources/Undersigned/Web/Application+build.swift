@@ -211,7 +211,8 @@ func addAccountRoutes(
     let petitionAccess = PetitionAccess(organizations: access, petitions: database)
     let editor = instance.petitionEditor
     PetitionEditorController(
-        editor: editor, access: petitionAccess, catalog: catalog, forms: forms, review: settings.petitionReview,
+        editor: editor, access: petitionAccess, catalog: catalog, counts: presenter.counts, forms: forms,
+        review: settings.petitionReview,
         baseURL: settings.baseURL
     ).addRoutes(to: organizers)
     DeliveryController(

@@ -64,7 +64,7 @@ struct DeliveryPagesTests {
             #expect(listed.body.contains("In person"))
             #expect(listed.body.contains("Received by the front desk"))
             #expect(listed.body.contains("20 November 2026"))
-            #expect(listed.body.contains("1 (log size 1)"))
+            #expect(listed.body.contains(#"1 <span class="fine">(log size 1)</span>"#))
             let evidencePath = try #require(listed.body.firstMatch(of: #/href="([^"]+/evidence)"/#)?.1)
             let evidence = try await browser.get(String(evidencePath))
             #expect(evidence.status == .ok)
@@ -82,7 +82,8 @@ struct DeliveryPagesTests {
             let target = browser.newVisitor()
             #expect(try await target.get(String(link)).status == .ok)
             let revoked = try await browser.submit(
-                path, action: "/org/acme/petitions/\(slug)/target-links", [("target", "2"), ("intent", "revoke")])
+                path, action: "/org/acme/petitions/\(slug)/target-links",
+                [("target", "2"), ("intent", "revoke"), ("confirmed", "yes")])
             #expect(revoked.status == .seeOther)
             #expect(try await target.get(String(link)).status == .notFound)
 

@@ -33,7 +33,9 @@ struct TargetLinkAccessTests {
             #expect(made.status == .forbidden)
             #expect(made.body.firstMatch(of: #/undersigned\.test/t/#) == nil)
             #expect(
-                try await editor.submit(deliveries, action: links, [("target", "1"), ("intent", "revoke")]).status
+                try await editor.submit(
+                    deliveries, action: links, [("target", "1"), ("intent", "revoke"), ("confirmed", "yes")]
+                ).status
                     == .forbidden)
             #expect(!(try await editor.get(deliveries).body.contains(#"action="\#(links)""#)))
 

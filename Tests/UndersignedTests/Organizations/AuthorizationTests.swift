@@ -303,15 +303,20 @@ struct AuthorizationTests {
             // A draft has no signers to tell.
             Route(
                 OrganizerRoute.updates(organization: acme, petition: petition), method: .post,
-                form: { _ in [("subject", "Too soon"), ("body", "Hello.")] }, allowed: editors,
+                form: { _ in [("subject", "Too soon"), ("body", "Hello."), ("confirmed", "yes")] }, allowed: editors,
                 allowedOutcome: .conflict),
             Route(
                 OrganizerRoute.updates(organization: acme, petition: openPetitionSlug), method: .post,
-                form: { [("subject", "News from the \($0)"), ("body", "Hello.")] }, allowed: editors,
+                form: { [("subject", "News from the \($0)"), ("body", "Hello."), ("confirmed", "yes")] },
+                allowed: editors,
                 allowedOutcome: .redirected),
+            // The signatures of a petition people could sign: owners only; a draft has none.
+            Route(
+                OrganizerRoute.signaturesCSV(organization: acme, petition: openPetitionSlug), method: .post,
+                allowed: owners, allowedOutcome: .page),
             Route(
                 OrganizerRoute.signaturesCSV(organization: acme, petition: petition), method: .post, allowed: owners,
-                allowedOutcome: .page),
+                allowedOutcome: .conflict),
             // A link starts no download, whoever follows it.
             Route(
                 OrganizerRoute.signaturesCSV(organization: acme, petition: petition), method: .get,

@@ -135,6 +135,8 @@ struct OrganizationTests {
                 "/org/campaign", action: "/org/campaign/members/\(second.id.text)/remove")
             #expect(lastOwner.status == .conflict)
             #expect(lastOwner.body.contains("last owner"))
+            // The refusal leads back to where it came from, not only to the home page.
+            #expect(lastOwner.body.contains(#"<a href="/org/campaign">← Back to the organization</a>"#))
             #expect(
                 try await member.submit(
                     "/org/campaign", action: "/org/campaign/members/\(second.id.text)/role", [("role", "editor")]
@@ -143,8 +145,14 @@ struct OrganizationTests {
             // The former owner, now a viewer, may no longer manage.
             #expect(
                 try await owner.submit("/org/campaign", action: rolePath, [("role", "viewer")]).status == .forbidden)
-            let removed = try await member.submit(
-                "/org/campaign", action: "/org/campaign/members/\(ownerAccount.id.text)/remove")
+            // Removing asks first, naming whom and what follows; only the confirmed form removes.
+            let removal = "/org/campaign/members/\(ownerAccount.id.text)/remove"
+            let asked = try await member.submit("/org/campaign", action: removal)
+            #expect(asked.status == .ok)
+            #expect(asked.body.contains("Remove \(ownerAccount.name) from"))
+            #expect(asked.body.contains("will lose access to the organization and its petitions"))
+            #expect(try await owner.get("/org/campaign").status == .ok)
+            let removed = try await member.submit("/org/campaign", action: removal, [("confirmed", "yes")])
             #expect(removed.status == .seeOther)
             #expect(try await owner.get("/org/campaign").status == .notFound)
 

@@ -49,9 +49,10 @@ extension Browser {
 
     /// Presses one of the petition's lifecycle buttons on its management page.
     @discardableResult
+    /// Presses one of the petition's buttons, and confirms where it asks (closing does).
     func press(_ action: String, petition slug: String, in organization: String) async throws -> Page {
         let page = "/org/\(organization)/petitions/\(slug)"
-        return try await submit(page, action: "\(page)/\(action)")
+        return try await submit(page, action: "\(page)/\(action)", [("confirmed", "yes")])
     }
 
     /// Posts a `multipart/form-data` form with one file, as a browser sends an upload.

@@ -39,9 +39,31 @@ struct PetitionUpdateTests {
                     ($0, browser.mailbox.messages(to: "\($0)@example.org").count)
                 })
 
-            let posted = try await browser.submit(
+            // The first press previews: the update as it will read, and to how many it goes.
+            let previewed = try await browser.submit(
                 Self.updates,
                 [("subject", "We met the minister"), ("body", "She *listened*.\n\n<script>alert(1)</script>")])
+            #expect(previewed.status == .ok)
+            #expect(previewed.body.contains("Post this update and email it to 2 people?"))
+            #expect(previewed.body.contains("She <em>listened</em>."))
+            #expect(!previewed.body.contains("<script>alert(1)</script>"))
+            #expect(!(try await browser.get(Self.updates).body.contains("<h3>We met the minister</h3>")))
+            let changing = try await browser.post(
+                Self.updates,
+                form: [
+                    ("csrf", previewed.field("csrf") ?? ""), ("subject", "We met the minister"),
+                    ("body", "She listened."),
+                    ("intent", "edit"),
+                ])
+            #expect(changing.status == .ok)
+            #expect(changing.body.contains(#"value="We met the minister""#))
+
+            let posted = try await browser.submit(
+                Self.updates,
+                [
+                    ("subject", "We met the minister"), ("body", "She *listened*.\n\n<script>alert(1)</script>"),
+                    ("confirmed", "yes"),
+                ])
             #expect(posted.status == .seeOther)
             let list = try await browser.get(try #require(posted.location))
             #expect(list.body.contains("The update is posted"))
@@ -72,7 +94,9 @@ struct PetitionUpdateTests {
             #expect(oneClick.status == .ok && oneClick.body.contains("You are unsubscribed"))
             instance.clock.advance(by: 60)
             #expect(
-                try await browser.submit(Self.updates, [("subject", "Second news"), ("body", "More to come.")]).status
+                try await browser.submit(
+                    Self.updates, [("subject", "Second news"), ("body", "More to come."), ("confirmed", "yes")]
+                ).status
                     == .seeOther)
             _ = try await browser.mailbox.waitForMessages(to: "more-news@example.org", count: 4)
             try await browser.waitUntilNewsIsSent(updates: Self.updates)
@@ -115,7 +139,8 @@ struct PetitionUpdateTests {
 
             // A subject is one line: it becomes an email's header.
             let folded = try await browser.submit(
-                Self.updates, [("subject", "One line\r\nBcc: someone@example.org"), ("body", "Text.")])
+                Self.updates,
+                [("subject", "One line\r\nBcc: someone@example.org"), ("body", "Text."), ("confirmed", "yes")])
             #expect(folded.status == .seeOther)
             #expect(try await browser.get(Self.updates).body.contains("<h3>One line Bcc: someone@example.org</h3>"))
 

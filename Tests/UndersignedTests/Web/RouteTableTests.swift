@@ -314,7 +314,9 @@ struct RouteTableTests {
         let receiptCode = try #require(codes.first)
         let updates = OrganizerRoute.updates(organization: "acme", petition: slug).path
         #expect(
-            try await owner.submit(updates, action: updates, [("subject", "News"), ("body", "Hello.")]).status
+            try await owner.submit(
+                updates, action: updates, [("subject", "News"), ("body", "Hello."), ("confirmed", "yes")]
+            ).status
                 == .seeOther)
         let news = try await owner.mailbox.waitForMessages(to: "signer@example.org", count: received.count + 1)
         let invitation = try await owner.invite("invitee@example.org", role: .viewer, to: "acme")

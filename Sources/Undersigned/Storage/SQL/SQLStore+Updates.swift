@@ -22,6 +22,18 @@ extension SQLStore {
         }
     }
 
+    func newsRecipientCount(petitionID: UUID) async throws -> Int {
+        try await driver.read { db in
+            try await db.raw(
+                """
+                SELECT COUNT(*) AS recipients FROM signatures
+                WHERE petition_id = \(bind: petitionID.text) AND state = \(bind: SignatureState.confirmed.rawValue)
+                  AND wants_updates = \(bind: true) AND personal_data IS NOT NULL
+                """
+            ).first()?.decode(column: "recipients", as: Int.self) ?? 0
+        }
+    }
+
     /// Newest first, as the petition page shows them.
     static func updates(in db: any SQLDatabase, petitionID: UUID) async throws -> [PetitionUpdate] {
         try await db.raw(

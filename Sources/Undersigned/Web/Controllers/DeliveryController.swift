@@ -100,6 +100,22 @@ struct DeliveryController: Sendable {
         else { throw AppError.badRequest("Choose one of the petition's targets.") }
         let now = clock.now
         if form.intent == "revoke" {
+            guard ConfirmationStep.isConfirmed(body) else {
+                let target = petition.targets[position]
+                let links = PetitionLinks(organization: granted.organization.organization.slug, petition: petition.slug)
+                let step = ConfirmationStep(
+                    heading: "Revoke every private link of \(target.name)?",
+                    consequences: [
+                        "Each link made for \(target.name) stops working at once: it no longer opens the delivery, its package or the form to respond.",
+                        "This cannot be undone, but a new link can be made and sent to them afterwards.",
+                    ],
+                    confirmLabel: "Revoke their links", action: links.targetLinks,
+                    fields: [
+                        .init(name: "target", value: String(form.target)), .init(name: "intent", value: "revoke"),
+                    ],
+                    backPath: links.deliveries, backLabel: "Back to the deliveries, revoking nothing")
+                return forms.confirmation(step, request: request, context: context)
+            }
             _ = try await links.revokeTargetLinks(
                 petitionID: petition.id, targetPosition: position, at: now,
                 audit: TargetLinks.event(
@@ -175,7 +191,8 @@ struct DeliveryController: Sendable {
                     evidenceSHA256: record.evidence?.sha256)
             }
             return DeliveriesView.TargetDeliveries(
-                number: position + 1, name: target.name, role: target.role, deliveries: rows,
+                number: position + 1, name: target.name, role: target.role.isEmpty ? nil : target.role,
+                deliveries: rows,
                 hasDeliveries: !rows.isEmpty)
         }
         let canRecord = granted.allows(.editPetitions) && petition.state.hasOpened
@@ -214,7 +231,7 @@ struct DeliveriesView {
     struct TargetDeliveries {
         var number: Int
         var name: String
-        var role: String
+        var role: String?
         var deliveries: [Row]
         var hasDeliveries: Bool
     }

@@ -93,10 +93,34 @@ struct OrganizationController: Sendable {
         return Self.redirect(granted, done: "role")
     }
 
+    /// Removing a member asks first: what they lose, and that only an invitation brings them back.
     @Sendable func removeMember(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.manageMembers, request, context)
         let memberID = try context.parameters.id(.id)
-        _ = try await forms.form(request, context: context)
+        let form = try await forms.form(request, context: context)
+        guard ConfirmationStep.isConfirmed(form) else {
+            let organization = granted.organization
+            let members = try await store.members(of: organization.id)
+            guard let member = members.first(where: { $0.accountID == memberID }) else {
+                throw OrganizationError.notAMember
+            }
+            if member.role == .owner, members.filter({ $0.role == .owner }).count == 1 {
+                throw OrganizationError.lastOwner
+            }
+            let isSelf = memberID == granted.account.id
+            let who = isSelf ? "yourself" : member.name
+            let path = OrganizationRoute.organization(slug: organization.slug).path
+            let step = ConfirmationStep(
+                heading: "Remove \(who) from \(organization.name)?",
+                consequences: [
+                    "\(isSelf ? "You" : member.name) (\(member.role.rawValue)) will lose access to the organization and its petitions at once.",
+                    "Only a new invitation from an owner can bring \(isSelf ? "you" : "them") back. The audit log keeps a record of the removal.",
+                ],
+                confirmLabel: isSelf ? "Leave the organization" : "Remove \(member.name)",
+                action: OrganizationRoute.removeMember(organization: organization.slug, member: memberID.text).path,
+                backPath: path, backLabel: "Back to \(organization.name), removing no one")
+            return forms.confirmation(step, request: request, context: context)
+        }
         try await organizations.remove(memberID, from: granted.organization, by: granted.account)
         // Whoever removed themselves can no longer see the organization.
         let stillMember = try await store.role(of: granted.account.id, in: granted.organization.id) != nil
@@ -178,9 +202,13 @@ struct OrganizationController: Sendable {
     ) async throws -> Response {
         let organization = granted.organization
         let canManage = granted.allows(.manageMembers)
-        let members = try await store.members(of: organization.id).map {
+        let memberships = try await store.members(of: organization.id)
+        let owners = memberships.filter { $0.role == .owner }.count
+        let members = memberships.map {
             OrganizationView.MemberRow(
                 id: $0.accountID.text, name: $0.name, role: $0.role.rawValue, roles: RoleOption.all(selected: $0.role),
+                // An organization keeps at least one owner: the last one can be neither removed nor demoted.
+                isLastOwner: $0.role == .owner && owners == 1,
                 changeRolePath: OrganizationRoute.changeRole(organization: organization.slug, member: $0.accountID.text)
                     .path,
                 removeMemberPath: OrganizationRoute.removeMember(
@@ -207,7 +235,8 @@ struct OrganizationController: Sendable {
                 packagePath: OrganizerRoute.package(organization: organization.slug, petition: petition.slug).path,
                 title: petition.title, lang: petition.language,
                 dir: TextDirection.of(language: petition.language),
-                state: petition.state.label, created: AuditView.time(petition.createdAt), isPublic: petition.isPublic)
+                state: petition.state.label, created: String(AuditView.time(petition.createdAt).prefix(10)),
+                hasSignatures: petition.state.hasOpened)
         }
         let canManagePartnerKeys = granted.allows(.managePartnerKeys)
         let partnerKeyRows =

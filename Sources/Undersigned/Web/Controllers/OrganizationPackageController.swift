@@ -21,7 +21,9 @@ struct OrganizationPackageController: Sendable {
         let granted = try await access.authorize(.exportSignatures, request, context)
         _ = try await forms.form(request, context: context)
         let petition = granted.petition
-        guard petition.isPublic else { throw AppError.notOpenYet }
+        guard petition.state.hasOpened else {
+            throw petition.state == .takenDown ? AppError.takenDownNotDeliverable : AppError.notOpenYet
+        }
         let (file, export) = try await PackageDownload.build {
             try await exports.export(petition, by: granted.account.id, zipTo: $0)
         }

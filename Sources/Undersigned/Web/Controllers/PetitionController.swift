@@ -74,7 +74,7 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
         let body = skeleton.filled { hole in
             switch hole {
             case .count: words.count(count)
-            case .goal: words.goal(goal)
+            case .goal: words.goal(count: count, organizerGoal: petition.goal)
             case .percent: String(Goal.percent(count: count, goal: goal))
             case .csrfToken: token
             case .proofToken: proof.token

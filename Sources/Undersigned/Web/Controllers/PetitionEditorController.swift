@@ -9,6 +9,7 @@ struct PetitionEditorController: Sendable {
     let editor: PetitionEditor
     let access: PetitionAccess
     let catalog: PetitionCatalog
+    let counts: SignatureCounts
     let forms: AccountPages
     let review: PetitionReview
     let baseURL: URL
@@ -25,7 +26,7 @@ struct PetitionEditorController: Sendable {
         organizers.post(OrganizerRoute.edit, use: save)
         organizers.post(OrganizerRoute.submit) { try await move(.submit, $0, $1) }
         organizers.post(OrganizerRoute.withdrawSubmission) { try await move(.withdrawSubmission, $0, $1) }
-        organizers.post(OrganizerRoute.close) { try await move(.close, $0, $1) }
+        organizers.post(OrganizerRoute.close, use: close)
         organizers.post(OrganizerRoute.amendments, use: amend)
         organizers.get(OrganizerRoute.translation, use: translationForm)
         organizers.post(OrganizerRoute.translation, use: saveTranslation)
@@ -64,7 +65,7 @@ struct PetitionEditorController: Sendable {
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewPetitions, request, context)
         let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }
-        return managePage(request, context, granted, notice: notice)
+        return try await managePage(request, context, granted, notice: notice)
     }
 
     @Sendable func editForm(_ request: Request, context: Context) async throws -> Response {
@@ -136,7 +137,7 @@ struct PetitionEditorController: Sendable {
         do {
             try await editor.amend(granted.petition.id, text: form.amendment, by: granted.account)
         } catch let problems as FormProblems {
-            return managePage(
+            return try await managePage(
                 request, context, granted, problems: ProblemsView(problems), status: .unprocessableContent)
         }
         catalog.forget(granted.petition)
@@ -205,7 +206,7 @@ struct PetitionEditorController: Sendable {
         do {
             image = try PetitionImage.validated(form.files["image"]?.bytes ?? [], altText: fields.alt ?? "")
         } catch {
-            return managePage(
+            return try await managePage(
                 request, context, granted,
                 problems: ProblemsView(
                     FormProblems(error == .altTextTooLong ? "alt" : "image", Self.message(for: error))),
@@ -259,7 +260,14 @@ struct PetitionEditorController: Sendable {
                 page: forms.layout(heading, context), csrf: csrf,
                 organizationPath: OrganizationRoute.organization(slug: organization.slug).path, action: action,
                 heading: heading, isNew: petition == nil,
-                isFrozen: petition?.isTextFrozen ?? false, fields: fields, preview: preview, problems: problems)
+                isFrozen: petition?.isTextFrozen ?? false, fields: fields, preview: preview,
+                image: petition.flatMap { petition in
+                    petition.image.map {
+                        ImageView(
+                            $0, at: OrganizerRoute.image(organization: organization.slug, petition: petition.slug))
+                    }
+                },
+                problems: problems)
         }
     }
 
@@ -277,15 +285,42 @@ struct PetitionEditorController: Sendable {
         }
     }
 
+    /// Closing cannot be undone: the first press shows what it will do, the second does it.
+    @Sendable func close(_ request: Request, context: Context) async throws -> Response {
+        let granted = try await access.authorize(.editPetitions, request, context)
+        let form = try await forms.form(request, context: context)
+        let petition = granted.petition
+        guard ConfirmationStep.isConfirmed(form) else {
+            guard petition.state == .open else { throw PetitionError.moveNotAllowed(from: petition.state) }
+            let count = try await counts.count(for: petition.id)
+            let links = PetitionLinks(organization: granted.organization.organization.slug, petition: petition.slug)
+            let graceHours = Int(ConfirmationWindow.graceAfterClosing / 3600)
+            let step = ConfirmationStep(
+                heading: "Close “\(petition.title)” for good?",
+                consequences: [
+                    "Signing stops now and cannot start again. The public page stays, with its count of \(Numbers.grouped(count)) confirmed \(count == 1 ? "signature" : "signatures") and a message that the petition is closed.",
+                    "People who signed but have not yet confirmed by email have \(graceHours) hours to do so, until a delivery is recorded; after that the count is final.",
+                    "Then record its delivery to the targets, with the evidence, on the deliveries page.",
+                ],
+                confirmLabel: "Close the petition for good", action: links.close, backPath: links.petition,
+                backLabel: "Back to the petition, without closing it")
+            return forms.confirmation(step, request: request, context: context)
+        }
+        let state = try await editor.apply(.close, to: petition.id, reason: nil, by: granted.account)
+        catalog.forget(petition)
+        return Self.redirect(granted, done: state.rawValue)
+    }
+
     private func managePage(
         _ request: Request, _ context: Context, _ granted: PetitionAccess.Granted, notice: String? = nil,
         problems: ProblemsView = ProblemsView(),
         status: HTTPResponse.Status = .ok
-    ) -> Response {
+    ) async throws -> Response {
         let petition = granted.petition
         let organization = granted.organization.organization
         let canEdit = granted.allows(.editPetitions)
         let state = petition.state
+        let goal = try await goalLines(of: petition)
         return forms.respond(.petitionManage, request: request, status: status) { csrf in
             PetitionManageView(
                 page: forms.layout(petition.title, context), csrf: csrf,
@@ -299,9 +334,10 @@ struct PetitionEditorController: Sendable {
                 embedSnippet: petition.isPublic ? EmbedSnippet.html(for: petition, baseURL: baseURL) : nil,
                 isPublished: state.hasOpened,
                 canDownloadPackage: granted.allows(.exportSignatures) && state.hasOpened,
+                canExport: granted.allows(.exportSignatures) && state.hasOpened,
                 bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown),
                 targets: petition.targets.map(TargetView.init),
-                goal: Numbers.grouped(petition.goal),
+                goal: goal.goal, goalProgress: goal.progress,
                 canEdit: canEdit && state.isEditable, canSubmit: canEdit && state == .draft,
                 submitLabel: review == .required ? "Submit for review" : "Open it for signatures",
                 canWithdrawSubmission: canEdit && state == .pendingReview, canClose: canEdit && state == .open,
@@ -334,9 +370,26 @@ struct PetitionEditorController: Sendable {
                 },
                 canTranslate: canEdit && state.isEditable, imageLimit: "\(PetitionImage.byteLimit / 1024 / 1024) MB",
                 notice: notice,
-                problems: problems, canPostUpdates: canEdit && state.hasOpened,
-                canExport: granted.allows(.exportSignatures))
+                problems: problems, canPostUpdates: canEdit && state.hasOpened)
         }
+    }
+
+    /// The goal as the organizers set it, and, once people can sign, where the count stands
+    /// against it: past the goal, the public page and the API show the next milestone, and
+    /// this says which, so that the team reads the same number the public does.
+    private func goalLines(of petition: Petition) async throws -> (goal: String, progress: String?) {
+        let goal = "Goal: \(Numbers.grouped(petition.goal)) signatures."
+        guard petition.state.hasOpened else { return (goal, nil) }
+        let count = try await counts.count(for: petition.id)
+        let confirmed = "\(Numbers.grouped(count)) confirmed \(count == 1 ? "signature" : "signatures")"
+        guard count >= petition.goal else {
+            return (goal, "\(confirmed) so far, \(Goal.percent(count: count, goal: petition.goal))% of the goal.")
+        }
+        let milestone = Goal.displayed(count: count, organizerGoal: petition.goal)
+        return (
+            goal,
+            "Reached: \(confirmed). The public page and the API now show the next milestone, \(Numbers.grouped(milestone)) signatures."
+        )
     }
 
     private static func explanation(of state: PetitionState, review: PetitionReview) -> String {

@@ -26,12 +26,25 @@ struct PetitionUpdatesController: Sendable {
         return try await page(granted, request: request, context: context, status: .ok, notice: notice)
     }
 
+    /// Emails cannot be called back: the first press shows the update as it will read and how
+    /// many it goes to; only the confirmed form posts it.
     @Sendable func post(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
-        let form = try await forms.form(UpdateForm.self, request, context: context)
+        let body = try await forms.form(request, context: context)
+        let form = try body.decode(UpdateForm.self)
         do {
+            let checked = try PetitionUpdates.validated(subject: form.subject, body: form.body)
+            if form.intent == "edit" {
+                return try await page(granted, request: request, context: context, status: .ok) { view in
+                    view.subject = checked.subject
+                    view.body = checked.body
+                }
+            }
+            guard ConfirmationStep.isConfirmed(body) else {
+                return try await confirmation(of: checked, granted, request: request, context: context)
+            }
             try await updates.post(
-                subject: form.subject, body: form.body, on: granted.petition.id, by: granted.account)
+                subject: checked.subject, body: checked.body, on: granted.petition.id, by: granted.account)
         } catch let problems as FormProblems {
             return try await page(granted, request: request, context: context, status: .unprocessableContent) { view in
                 view.problems = ProblemsView(problems)
@@ -50,6 +63,34 @@ struct PetitionUpdatesController: Sendable {
                 organization: granted.organization.organization.slug, petition: granted.petition.slug
             )
             .path(query: ["posted": nil]))
+    }
+
+    private func confirmation(
+        of update: (subject: String, body: String), _ granted: PetitionAccess.Granted, request: Request,
+        context: Context
+    ) async throws -> Response {
+        let petition = granted.petition
+        guard petition.state.hasOpened else { throw PetitionError.updateBeforeOpening(petition.state) }
+        let recipients = try await store.newsRecipientCount(petitionID: petition.id)
+        let links = PetitionLinks(organization: granted.organization.organization.slug, petition: petition.slug)
+        let people = "\(Numbers.grouped(recipients)) \(recipients == 1 ? "person" : "people")"
+        let emailSubject = Translations.english.text(
+            .emailNewsSubject, ["subject": update.subject, "title": petition.title])
+        let step = ConfirmationStep(
+            heading: recipients == 0 ? "Post this update?" : "Post this update and email it to \(people)?",
+            consequences: [
+                "It shows on the petition's public page at once, newest first.",
+                recipients == 0
+                    ? "No signer has asked for news yet, so nobody is emailed now."
+                    : "It is emailed to the \(people) who confirmed their signature and asked for news, with the subject “\(emailSubject)” (the petition's title in each signer's language) and a link to unsubscribe. Sent emails cannot be called back.",
+            ],
+            confirmLabel: recipients == 0 ? "Post the update" : "Post it and email \(people)",
+            action: links.updates,
+            fields: [.init(name: "subject", value: update.subject), .init(name: "body", value: update.body)],
+            backPath: links.updates, backLabel: "Back to the updates, posting nothing",
+            preview: .init(heading: update.subject, bodyHTML: MarkdownRenderer.html(from: update.body)),
+            editLabel: "Change the update")
+        return forms.confirmation(step, request: request, context: context)
     }
 
     private func page(
@@ -72,4 +113,6 @@ struct PetitionUpdatesController: Sendable {
 struct UpdateForm: Decodable {
     var subject: String?
     var body: String?
+    /// `edit` takes a previewed update back to the form.
+    var intent: String?
 }

@@ -31,6 +31,9 @@ struct SignatureExportController: Sendable {
         let granted = try await access.authorize(.exportSignatures, request, context)
         _ = try await forms.form(request, context: context)
         let petition = granted.petition
+        guard petition.state.hasOpened else {
+            throw petition.state == .takenDown ? AppError.takenDownNotDeliverable : AppError.notOpenYet
+        }
         let key = try await keys.publicKey(of: granted.organization.organization.id)?.key
         try await export.recordStart(of: petition, by: granted.account, encryptedTo: key)
         let export = self.export

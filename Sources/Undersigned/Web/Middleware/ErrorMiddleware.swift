@@ -43,7 +43,8 @@ struct ErrorMiddleware<Context: LanguageRequestContext>: RouterMiddleware {
             var response =
                 ErrorResponses.wantsJSON(request)
                 ? ErrorResponses.problemResponse(problem, language: context.language())
-                : pages.errorPage(problem, language: context.language())
+                : pages.errorPage(
+                    problem, language: context.language(), back: ErrorResponses.back(from: request, for: problem))
             if let seconds = problem.retryAfterSeconds {
                 response.headers[.retryAfter] = String(seconds)
             }
@@ -55,6 +56,22 @@ struct ErrorMiddleware<Context: LanguageRequestContext>: RouterMiddleware {
 
 /// How errors are told to people and programs.
 enum ErrorResponses {
+    /// Where an organizer refused something (a conflict, a role that does not allow it, a
+    /// form to correct) goes back to: the petition's or the organization's page, when the
+    /// request was under one. Other errors offer the home page only.
+    static func back(from request: Request, for problem: AppError) -> ErrorView.Back? {
+        guard [.badRequest, .forbidden, .conflict, .unprocessableContent, .gone].contains(problem.status) else {
+            return nil
+        }
+        let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0].isEmpty, parts[1] == "org", PetitionCatalog.isPlausibleSlug(String(parts[2]))
+        else { return nil }
+        if parts.count >= 5, parts[3] == "petitions", PetitionCatalog.isPlausibleSlug(String(parts[4])) {
+            return ErrorView.Back(path: parts[0...4].joined(separator: "/"), label: "Back to the petition")
+        }
+        return ErrorView.Back(path: parts[0...2].joined(separator: "/"), label: "Back to the organization")
+    }
+
     static func wantsJSON(_ request: Request) -> Bool {
         request.uri.path.hasPrefix(APIRoute.area) || (request.headers[.accept]?.contains("json") ?? false)
     }

@@ -112,6 +112,7 @@ struct OrganizationView {
         var name: String
         var role: String
         var roles: [RoleOption]
+        var isLastOwner: Bool
         var changeRolePath: String
         var removeMemberPath: String
     }
@@ -133,8 +134,9 @@ struct OrganizationView {
         var dir: String
         var state: String
         var created: String
-        /// Drafts and petitions awaiting review have nothing to deliver yet.
-        var isPublic: Bool
+        /// Open, closed or delivered: drafts, petitions awaiting review and taken-down ones have
+        /// nothing to deliver.
+        var hasSignatures: Bool
     }
 
     struct Links {
@@ -259,7 +261,8 @@ struct AuditView {
                 actor: entry.actorName ?? entry.event.actorLabel
                     ?? (entry.event.actorID == nil ? "command line or system" : "unknown account"),
                 action: entry.event.action.rawValue,
-                subject: "\(entry.event.subjectType) \(entry.event.subjectID.prefix(8))",
+                subject: entry.subjectName.map { "\(entry.event.subjectType) “\($0)”" }
+                    ?? "\(entry.event.subjectType) \(entry.event.subjectID.prefix(8))",
                 organization: entry.organizationSlug ?? "", details: entry.event.details)
         }
     }

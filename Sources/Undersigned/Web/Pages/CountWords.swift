@@ -24,9 +24,17 @@ struct CountWords: Sendable {
             ($0, HTMLSanitizer.escapeAttribute(Translations.bundled[$0].formsJSON(.petitionCount)))
         })
 
-    /// "goal 20,000", the number in `.goal`.
-    func goal(_ goal: Int) -> String {
-        html(words.text(.petitionGoal, ["goal": "\u{E000}"]), number: #"<span class="goal">"#, goal)
+    /// "goal 20,000", the number in `.goal`; once the organizers' goal is reached, that it was
+    /// and the milestone shown now: "goal of 10 reached · next goal 20".
+    func goal(count: Int, organizerGoal: Int) -> String {
+        let goal = Goal.displayed(count: count, organizerGoal: organizerGoal)
+        guard count >= organizerGoal else {
+            return html(words.text(.petitionGoal, ["goal": "\u{E000}"]), number: #"<span class="goal">"#, goal)
+        }
+        return html(
+            words.text(
+                .petitionGoalReached, ["reached": words.language.number(organizerGoal), "goal": "\u{E000}"]),
+            number: #"<span class="goal">"#, goal)
     }
 
     /// "of which 12 on paper", on a line of its own; empty when none were.

@@ -34,6 +34,10 @@ struct PetitionEditorView {
     var languages: [LanguageOption]
     var targets: [TargetRow]
     var previewHTML: String?
+    /// The preview shows the petition as its public page will: picture, targets and goal too.
+    var previewImage: ImageView?
+    var previewTargets: [TargetView] = []
+    var previewGoal = ""
     var problems = ProblemsView()
 
     /// Languages offered in the editor; a petition in another one keeps its own.
@@ -51,7 +55,7 @@ struct PetitionEditorView {
         page: Layout, csrf: String, organizationPath: String, action: String, heading: String, isNew: Bool,
         isFrozen: Bool,
         fields: EditorFields,
-        preview: Bool = false, problems: ProblemsView = ProblemsView()
+        preview: Bool = false, image: ImageView? = nil, problems: ProblemsView = ProblemsView()
     ) {
         self.page = page
         self.csrf = csrf
@@ -87,6 +91,11 @@ struct PetitionEditorView {
         }
         targets = rows
         previewHTML = preview ? MarkdownRenderer.html(from: fields.body) : nil
+        if preview {
+            previewImage = image
+            previewTargets = fields.targets.filter { !$0.name.isEmpty }.map(TargetView.init)
+            previewGoal = Int(fields.goal).map(Numbers.grouped) ?? fields.goal
+        }
         self.problems = problems
     }
 }
@@ -168,9 +177,13 @@ struct PetitionManageView {
     /// Open, closed or delivered: what delivery is about.
     var isPublished: Bool
     var canDownloadPackage: Bool
+    /// The confirmed signatures as CSV: once there can be some.
+    var canExport: Bool
     var bodyHTML: String
     var targets: [TargetView]
     var goal: String
+    /// Where the count stands against the goal, once people can sign.
+    var goalProgress: String?
     var canEdit: Bool
     var canSubmit: Bool
     var submitLabel: String
@@ -190,7 +203,6 @@ struct PetitionManageView {
     var notice: String?
     var problems = ProblemsView()
     var canPostUpdates = false
-    var canExport = false
 }
 
 /// A translation of a petition, written beside the original.

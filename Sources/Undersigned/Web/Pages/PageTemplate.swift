@@ -9,6 +9,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case audit
     case checkEmail = "check-email"
     case confirm
+    case confirmAction = "confirm-action"
     case countries
     case embed
     case error

@@ -78,18 +78,23 @@ public struct Pages: Sendable {
 
     /// Error pages hold nothing about the request, so each is rendered once: a flood that
     /// is refused (429) or lost (404) costs a copy, not a template.
-    func errorPage(_ problem: AppError, language: InterfaceLanguage) -> Response {
+    /// A page with a way back (see ``ErrorResponses/back(from:for:)``) names a path of the
+    /// request's, so it is rendered each time rather than kept.
+    func errorPage(_ problem: AppError, language: InterfaceLanguage, back: ErrorView.Back? = nil) -> Response {
         let words = problem.words(in: Translations.bundled[language])
-        let body = errorPages.page(for: problem, language: language) {
-            render(
+        let render = {
+            self.render(
                 .error,
                 ErrorView(
-                    page: Layout(title: words.title, stylesheet: stylesheetPath, language: language),
+                    page: Layout(title: words.title, stylesheet: self.stylesheetPath, language: language),
                     statusLine: Translations.bundled[language].text(
                         "error.status", ["status": String(problem.status.code)]),
-                    heading: words.title, detail: words.detail),
+                    heading: words.title, detail: words.detail, back: back),
                 language: language)
         }
+        let body =
+            back == nil
+            ? errorPages.page(for: problem, language: language, render: render) : ByteBuffer(string: render())
         return htmlResponse(body, status: problem.status)
     }
 }
@@ -179,6 +184,12 @@ struct ErrorView {
     var statusLine: String
     var heading: String
     var detail: String
+    var back: Back? = nil
+
+    struct Back {
+        var path: String
+        var label: String
+    }
 }
 
 enum Numbers {

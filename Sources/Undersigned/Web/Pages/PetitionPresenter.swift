@@ -29,7 +29,8 @@ struct PetitionPresenter: Sendable {
         let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
         let words = CountWords(interface)
         return PetitionView(
-            petition, baseURL: baseURL, countLine: words.count(count), goalLine: words.goal(goal),
+            petition, baseURL: baseURL, countLine: words.count(count),
+            goalLine: words.goal(count: count, organizerGoal: petition.goal),
             percent: String(Goal.percent(count: count, goal: goal)),
             logLine: words.log(try await heads.latest(for: petition.id)),
             paperLine: words.paper(try await paperCounts.count(for: petition.id)),
