@@ -260,6 +260,11 @@ class Check:
                 result.violations = self.run_axe(driver)
             except Exception as error:  # noqa: BLE001 - reported, and fails the run
                 result.problems.append(f"axe did not run: {error}")
+        if area == "account" and lang == "en":
+            # Every organizer page at both widths, for review: tables, buttons and forms must
+            # fit a laptop and a phone.
+            self.screenshot(driver, f"org-{name}-laptop", LAPTOP)
+            self.screenshot(driver, f"org-{name}-phone", PHONE)
         result.seconds = time.monotonic() - started
         self.pages.append(result)
         return result
@@ -398,10 +403,74 @@ class Check:
         self.inspect(driver, "translation-editor", lang, navigate=self.draft + "/translation?language=ar",
                      area="account")
         self.inspect(driver, "petition-manage-open", lang, navigate=self.translated, area="account")
+        if lang == "en":
+            self.campaign_week(driver, lang)
         public = "/p/" + self.translated.rstrip("/").split("/")[-1]
         self.inspect(driver, "translated-petition", lang, navigate=public)
         self.screenshot(driver, f"translated-petition-{lang}-laptop", LAPTOP)
         self.screenshot(driver, f"translated-petition-{lang}-phone", PHONE)
+
+    def campaign_week(self, driver: webdriver.Chrome, lang: str) -> None:
+        """A campaign team's week on the open petition and the draft: a picture on the draft
+        and the editor's preview showing it, an update previewed then sent, the petition
+        closed, its only target's delivery recorded (so it becomes delivered), that target's
+        links revoked. Each step that cannot be undone shows its confirmation page first,
+        which is checked and kept as screenshots."""
+        draft, open_petition = self.draft, self.translated
+        try:
+            picture = os.path.join(self.out, "picture.png")
+            with open(picture, "wb") as file:
+                file.write(tiny_png())
+            driver.get(self.url(draft, lang))
+            driver.find_element(By.ID, "image").send_keys(picture)
+            driver.find_element(By.ID, "alt").send_keys("A school yard")
+            self.press(driver, "form[action$='/image'] button[type=submit]")
+            driver.get(self.url(draft + "/edit", lang))
+            self.press(driver, "button[name=intent][value=preview]")
+            self.expect(driver, "editor-preview", ["Addressed to", "Minister of Education", "Goal: 1,000 signatures."])
+            if not driver.find_elements(By.CSS_SELECTOR, ".preview img[alt='A school yard']"):
+                self.errors.append("[en] the editor's preview does not show the petition's picture")
+            self.inspect(driver, "editor-preview", lang, area="account")
+
+            driver.get(self.url(open_petition + "/updates", lang))
+            self.fill(driver, subject="We met the minister", body="She *listened*, and promised an answer.")
+            self.press(driver, "form[action$='/updates'] button[type=submit]")
+            self.expect(driver, "update-confirmation", ["Post this update", "She listened"])
+            self.inspect(driver, "update-confirmation", lang, area="account")
+            self.press(driver, "input[name=confirmed] ~ p button.danger")
+            self.expect(driver, "updates", ["The update is posted", "We met the minister"])
+
+            driver.get(self.url(open_petition, lang))
+            self.press(driver, "form[action$='/close'] button[type=submit]")
+            self.expect(driver, "close-confirmation", ["for good?", "confirmed signature"])
+            self.inspect(driver, "close-confirmation", lang, area="account")
+            self.press(driver, "input[name=confirmed] ~ p button.danger")
+            self.expect(driver, "closed", ["Closed."])
+            self.inspect(driver, "petition-manage-closed", lang, area="account")
+
+            driver.get(self.url(open_petition + "/deliveries", lang))
+            driver.find_element(By.ID, "by").send_keys("The campaign team")
+            driver.find_element(By.ID, "notes").send_keys("Handed to the minister's office, reference 2026/114.")
+            self.press(driver, "form[action$='/deliveries'] button[type=submit]")
+            self.expect(driver, "deliveries", ["The campaign team", "reference 2026/114"])
+            self.inspect(driver, "petition-deliveries", lang, area="account")
+            self.press(driver, "button[name=intent][value=revoke]")
+            self.expect(driver, "revoke-confirmation", ["Revoke every private link of Minister of Education?"])
+            self.inspect(driver, "revoke-confirmation", lang, area="account")
+
+            self.inspect(driver, "petition-dashboard", lang, navigate=open_petition + "/dashboard", area="account")
+            self.inspect(driver, "organization-after", lang, navigate=f"/org/{self.organization}", area="account")
+            self.inspect(driver, "activity", lang, navigate=f"/org/{self.organization}/activity", area="account")
+            self.inspect(driver, "audit", lang, navigate=f"/org/{self.organization}/audit", area="account")
+            self.expect(driver, "audit", ["petition “Safe roads to every school”"])
+        except (TimeoutException, WebDriverException) as error:
+            self.errors.append(f"[{lang}] the campaign's week failed at {driver.current_url}: {short(error)}")
+
+    def expect(self, driver: webdriver.Chrome, step: str, texts: list[str]) -> None:
+        page = driver.find_element(By.TAG_NAME, "main").text
+        for text in texts:
+            if text not in page:
+                self.errors.append(f"[en] {step}: the page does not say {text!r}")
 
     @staticmethod
     def fill(driver: webdriver.Chrome, **fields: str) -> None:
@@ -551,6 +620,19 @@ class Check:
     def axe_version(self) -> str:
         match = re.search(r"axe v([0-9][0-9.]*)", self.axe_source)
         return match.group(1) if match else "?"
+
+
+def tiny_png() -> bytes:
+    """A 4×3 PNG, made here so that the check needs no file of its own."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes([40, 120, 90]) * 4 for _ in range(3))
+    header = struct.pack(">IIBBBBB", 4, 3, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def short(error: BaseException) -> str:
