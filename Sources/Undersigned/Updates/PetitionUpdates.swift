@@ -96,6 +96,30 @@ public struct PetitionUpdates: Sendable {
         }
     }
 
+    /// A copy of an update not yet posted, to the organizer who wrote it, with the text the
+    /// signers will read: nothing is posted, and no signer is written to.
+    public func sendCopy(
+        subject: String, body: String, of petition: Petition, to address: String, name: String, mail: AccountMail
+    ) async throws {
+        let update = PetitionUpdate(subject: subject, bodyMarkdown: body, createdAt: clock.now)
+        let announcement = Self.announcement(of: update, on: petition)
+        let words = Translations.english
+        let email = try mail.queue(
+            to: address, name: name,
+            subject: "[Copy] " + words.text(.emailNewsSubject, ["subject": subject, "title": petition.title]),
+            paragraphs: [
+                .text(
+                    "This is the update as the signers who asked for news will read it. It is not posted yet, and no signer has been written to."
+                ),
+                .text(words.text(.emailHello, ["name": name])),
+            ]
+                + announcement.body.components(separatedBy: "\n\n").map {
+                    .text($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                })
+        try await store.petitionTransaction { try await $0.enqueue([email]) }
+        mail.queued()
+    }
+
     /// The email's text: the Markdown reads well enough as plain text.
     static func announcement(of update: PetitionUpdate, on petition: Petition) -> Announcement {
         Announcement(

@@ -222,7 +222,7 @@ func addAccountRoutes(
     ).addRoutes(to: organizers)
     PetitionUpdatesController(
         access: petitionAccess, updates: PetitionUpdates(store: database, clock: clock), store: database,
-        catalog: catalog, forms: forms
+        catalog: catalog, forms: forms, accounts: accounts, mail: mail
     ).addRoutes(to: organizers)
     let dashboard = PetitionDashboard(
         store: database, petitions: database, countries: countries, clock: clock)

@@ -48,6 +48,20 @@ struct PetitionUpdateTests {
             #expect(previewed.body.contains("She <em>listened</em>."))
             #expect(!previewed.body.contains("<script>alert(1)</script>"))
             #expect(!(try await browser.get(Self.updates).body.contains("<h3>We met the minister</h3>")))
+            // "Send it to me first": a copy to the writer alone, and nothing posted.
+            let editorsBefore = browser.mailbox.messages(to: "editor@example.org").count
+            let copied = try await browser.post(
+                Self.updates,
+                form: [
+                    ("csrf", previewed.field("csrf") ?? ""), ("subject", "We met the minister"),
+                    ("body", "She *listened*."), ("intent", "copy"),
+                ])
+            #expect(copied.status == .ok)
+            #expect(copied.body.contains("A copy is on its way to editor@example.org. Nothing is posted yet."))
+            let copy = try #require(
+                try await browser.mailbox.waitForMessages(to: "editor@example.org", count: editorsBefore + 1).last)
+            #expect(copy.subject == "[Copy] We met the minister — \(petition.title)")
+            #expect(copy.raw.contains("It is not posted yet"))
             let changing = try await browser.post(
                 Self.updates,
                 form: [

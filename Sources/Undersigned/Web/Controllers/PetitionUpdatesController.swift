@@ -11,6 +11,8 @@ struct PetitionUpdatesController: Sendable {
     let store: any UpdateStore
     let catalog: PetitionCatalog
     let forms: AccountPages
+    let accounts: Accounts
+    let mail: AccountMail
 
     func addRoutes(to organizers: GroupRouter<OrganizerRoute, Context>) {
         organizers.get(OrganizerRoute.updates, use: list)
@@ -40,6 +42,15 @@ struct PetitionUpdatesController: Sendable {
                     view.body = checked.body
                 }
             }
+            if form.intent == "copy" {
+                let address = try accounts.email(of: granted.account)
+                try await updates.sendCopy(
+                    subject: checked.subject, body: checked.body, of: granted.petition, to: address,
+                    name: granted.account.name, mail: mail)
+                return try await confirmation(
+                    of: checked, granted, request: request, context: context,
+                    notice: "A copy is on its way to \(address). Nothing is posted yet.")
+            }
             guard ConfirmationStep.isConfirmed(body) else {
                 return try await confirmation(of: checked, granted, request: request, context: context)
             }
@@ -67,7 +78,7 @@ struct PetitionUpdatesController: Sendable {
 
     private func confirmation(
         of update: (subject: String, body: String), _ granted: PetitionAccess.Granted, request: Request,
-        context: Context
+        context: Context, notice: String? = nil
     ) async throws -> Response {
         let petition = granted.petition
         guard petition.state.hasOpened else { throw PetitionError.updateBeforeOpening(petition.state) }
@@ -89,7 +100,10 @@ struct PetitionUpdatesController: Sendable {
             fields: [.init(name: "subject", value: update.subject), .init(name: "body", value: update.body)],
             backPath: links.updates, backLabel: "Back to the updates, posting nothing",
             preview: .init(heading: update.subject, bodyHTML: MarkdownRenderer.html(from: update.body)),
-            editLabel: "Change the update")
+            otherIntents: [
+                .init(label: "Send it to me first", value: "copy"), .init(label: "Change the update", value: "edit"),
+            ],
+            notice: notice)
         return forms.confirmation(step, request: request, context: context)
     }
 
@@ -113,6 +127,6 @@ struct PetitionUpdatesController: Sendable {
 struct UpdateForm: Decodable {
     var subject: String?
     var body: String?
-    /// `edit` takes a previewed update back to the form.
+    /// `edit` takes a previewed update back to the form; `copy` emails it to its writer only.
     var intent: String?
 }

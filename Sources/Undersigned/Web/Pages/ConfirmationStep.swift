@@ -18,8 +18,16 @@ struct ConfirmationStep {
     var backLabel: String
     /// What will be published or sent, as it will read.
     var preview: Preview? = nil
-    /// A button that takes the form back to be changed, e.g. "Change the update".
-    var editLabel: String? = nil
+    /// Other buttons posting the same fields with an `intent`: "Change the update" (`edit`),
+    /// "Send it to me first" (`copy`).
+    var otherIntents: [Intent] = []
+    /// What the last of those did.
+    var notice: String? = nil
+
+    struct Intent {
+        var label: String
+        var value: String
+    }
 
     struct Preview {
         var heading: String
