@@ -21,10 +21,12 @@ import base64
 import email
 import email.policy
 import glob
+import http.server
 import json
 import os
 import re
 import sys
+import threading
 import time
 import traceback
 import urllib.parse
@@ -570,6 +572,77 @@ class Check:
             result.seconds = time.monotonic() - started
             driver.quit()
 
+    def framed_widget(self) -> None:
+        """The widget as a partner site shows it: a page on another origin (a second loopback
+        port) frames /p/SLUG/embed, and someone signs inside the frame and confirms from
+        the email; the same page framing the petition's own page gets nothing, since only
+        the widget may be framed."""
+        address = f"signer-framed-{self.run_id}@example.org"
+        result = SignResult(lang="en, framed by another site", javascript=True, email=address)
+        self.signatures.append(result)
+        started = time.monotonic()
+        partner = (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>A partner's page</title></head>"
+            "<body><main><h1>A partner's page</h1>"
+            f"<iframe id='widget' title='Sign the petition' src='{self.base}/p/{self.slug}/embed?lang=en' "
+            "width='420' height='720'></iframe>"
+            f"<iframe id='page' title='The petition' src='{self.base}/p/{self.slug}' width='420' height='300'></iframe>"
+            "</main></body></html>"
+        ).encode()
+
+        class Partner(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(partner)))
+                self.end_headers()
+                self.wfile.write(partner)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Partner)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        driver = self.driver("en")
+        try:
+            result.before = self.count()
+            driver.get(f"http://127.0.0.1:{server.server_address[1]}/partner.html")
+            driver.switch_to.frame(driver.find_element(By.ID, "page"))
+            if driver.find_elements(By.CSS_SELECTOR, "form"):
+                raise AssertionError("another site could frame the petition's own page")
+            driver.switch_to.default_content()
+            driver.switch_to.frame(driver.find_element(By.ID, "widget"))
+            form = WebDriverWait(driver, PAGE_TIMEOUT).until(lambda d: d.find_element(By.CSS_SELECTOR, "form"))
+            form.find_element(By.NAME, "name").send_keys("Signer in a frame")
+            form.find_element(By.NAME, "email").send_keys(address)
+            Select(form.find_element(By.NAME, "country")).select_by_value("GB")
+            self.screenshot(driver, "widget-framed-1-filled-phone", PHONE)
+            sent = time.time()
+            form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            WebDriverWait(driver, SIGN_TIMEOUT).until(
+                lambda d: "check-email" in d.execute_script("return location.pathname"))
+            self.screenshot(driver, "widget-framed-2-check-email-phone", PHONE)
+            driver.switch_to.default_content()
+            link = self.confirm_link(self.wait_for_mail(address, sent))
+            driver.get(link)
+            self.press(driver, "main form button[type=submit]")
+            deadline = time.monotonic() + 15
+            while True:
+                result.after = self.count()
+                if result.after > result.before or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            if result.after <= result.before:
+                raise AssertionError(f"count stayed at {result.before} -> {result.after}")
+            result.ok = True
+        except Exception as error:  # noqa: BLE001 - reported, and fails the run
+            result.problem = "framed widget: " + short(error)
+            self.screenshot(driver, "widget-framed-failed", LAPTOP)
+        finally:
+            result.seconds = time.monotonic() - started
+            driver.quit()
+            server.shutdown()
+
     # -- the report ---------------------------------------------------------------------
 
     def report(self, seconds: float) -> int:
@@ -687,6 +760,8 @@ def main() -> int:
             for javascript in (True, False):
                 print(f"[{lang}] signing with JavaScript {'on' if javascript else 'off'} …", flush=True)
                 check.sign(lang, javascript)
+        print("[en] signing in the widget, framed by a page of another origin …", flush=True)
+        check.framed_widget()
     return check.report(time.monotonic() - started)
 
 
