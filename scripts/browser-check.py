@@ -277,6 +277,17 @@ class Check:
         with urllib.request.urlopen(f"{self.base}/api/v1/petitions/{self.slug}", timeout=10) as response:
             return int(json.load(response)["signatureCount"])
 
+    def count_after(self, before: int) -> int:
+        """The count once it has gone past `before`; fails after 15 seconds without."""
+        deadline = time.monotonic() + 15
+        while True:
+            after = self.count()
+            if after > before:
+                return after
+            if time.monotonic() > deadline:
+                raise AssertionError(f"count stayed at {before} -> {after}")
+            time.sleep(0.5)
+
     def wait_for_mail(self, address: str, since: float) -> email.message.EmailMessage:
         deadline = time.monotonic() + MAIL_TIMEOUT
         while time.monotonic() < deadline:
@@ -556,14 +567,7 @@ class Check:
             if done.status != 200:
                 done.problems.append(f"HTTP {done.status}, expected 200")
             self.screenshot(driver, f"{prefix}-4-confirmed-phone", PHONE)
-            deadline = time.monotonic() + 15
-            while True:
-                result.after = self.count()
-                if result.after > result.before or time.monotonic() > deadline:
-                    break
-                time.sleep(0.5)
-            if result.after <= result.before:
-                raise AssertionError(f"count stayed at {result.before} -> {result.after}")
+            result.after = self.count_after(result.before)
             result.ok = True
         except Exception as error:  # noqa: BLE001 - reported, and fails the run
             result.problem = short(error)
@@ -626,14 +630,7 @@ class Check:
             link = self.confirm_link(self.wait_for_mail(address, sent))
             driver.get(link)
             self.press(driver, "main form button[type=submit]")
-            deadline = time.monotonic() + 15
-            while True:
-                result.after = self.count()
-                if result.after > result.before or time.monotonic() > deadline:
-                    break
-                time.sleep(0.5)
-            if result.after <= result.before:
-                raise AssertionError(f"count stayed at {result.before} -> {result.after}")
+            result.after = self.count_after(result.before)
             result.ok = True
         except Exception as error:  # noqa: BLE001 - reported, and fails the run
             result.problem = "framed widget: " + short(error)
