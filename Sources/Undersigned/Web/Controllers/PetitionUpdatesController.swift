@@ -42,6 +42,10 @@ struct PetitionUpdatesController: Sendable {
                     view.body = checked.body
                 }
             }
+            // Checked again, under the petition's lock, when the update is posted.
+            guard granted.petition.state.hasOpened else {
+                throw PetitionError.updateBeforeOpening(granted.petition.state)
+            }
             if form.intent == "copy" {
                 let address = try accounts.email(of: granted.account)
                 try await updates.sendCopy(
@@ -81,7 +85,6 @@ struct PetitionUpdatesController: Sendable {
         context: Context, notice: String? = nil
     ) async throws -> Response {
         let petition = granted.petition
-        guard petition.state.hasOpened else { throw PetitionError.updateBeforeOpening(petition.state) }
         let recipients = try await store.newsRecipientCount(petitionID: petition.id)
         let links = PetitionLinks(organization: granted.organization.organization.slug, petition: petition.slug)
         let people = "\(Numbers.grouped(recipients)) \(recipients == 1 ? "person" : "people")"
