@@ -464,7 +464,12 @@ class Check:
             driver.get(self.url(open_petition + "/deliveries", lang))
             driver.find_element(By.ID, "by").send_keys("The campaign team")
             driver.find_element(By.ID, "notes").send_keys("Handed to the minister's office, reference 2026/114.")
+            recorded = time.time()
             self.press(driver, "form[action$='/deliveries'] button[type=submit]")
+            # The team hears of it: the owner (this admin) is told of every petition by default.
+            told = self.wait_for_mail(self.args.admin_email, recorded)
+            if "Delivered to Minister of Education" not in str(told.get("Subject", "")):
+                self.errors.append(f"[en] the owner was not told of the delivery: {told.get('Subject')!r}")
             self.expect(driver, "deliveries", ["The campaign team", "reference 2026/114"])
             self.inspect(driver, "petition-deliveries", lang, area="account")
             self.press(driver, "button[name=intent][value=revoke]")
