@@ -5,7 +5,10 @@ import PackageDescription
 
 /// libFuzzer targets for every parser of untrusted bytes in the Undersigned library, one
 /// executable each. Build and run them with `scripts/fuzz`: they need `-sanitize=fuzzer`
-/// and `-parse-as-library`, and `@testable import` needs a debug build.
+/// and `-parse-as-library`, and `@testable import` needs a debug build. A target's check is
+/// the main package's `Tests/UndersignedTests/Fuzzing/NAMEFuzzing.swift`, which the tests
+/// replay too (`FuzzReplayTests`): `Sources/FuzzNAME/NAMEFuzzing.swift` is a symbolic link to
+/// it, as `Sources/FuzzSupport/Fuzz.swift` is to `Fuzz.swift` there.
 let targets: [String: [Target.Dependency]] = [
     "FormBody": [],
     "Multipart": [],

@@ -1,20 +1,18 @@
 import FuzzSupport
 
-@testable import Undersigned
+/// Sets libFuzzer's `-max_len` to `AcceptLanguageFuzzing.maxLength` unless the command line sets it.
+@_cdecl("LLVMFuzzerInitialize")
+public func initializeAcceptLanguage(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
+) -> CInt {
+    Fuzz.initialize(argc, argv, for: AcceptLanguageFuzzing.self)
+}
 
-/// `Accept-Language` headers: at most 20 tags come back, lower-cased, none empty, none a
-/// wildcard, none with a zero weight, and each one taken from the header.
+/// The check is `AcceptLanguageFuzzing.run`, in `Tests/UndersignedTests/Fuzzing/`, where the replay
+/// test (`FuzzReplayTests`) runs it too: this target's `AcceptLanguageFuzzing.swift` is a symbolic
+/// link to it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzAcceptLanguage(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    guard let header = Fuzz.text(start, count) else { return 0 }
-    let tags = PetitionLanguage.preferred(header)
-    Fuzz.expect(tags.count <= 20, "\(tags.count) tags")
-    let lowered = header.lowercased()
-    for tag in tags {
-        Fuzz.expect(!tag.isEmpty && tag != "*", "tag \(tag.debugDescription)")
-        Fuzz.expect(tag == tag.lowercased(), "tag \(tag.debugDescription) is not lower-cased")
-        Fuzz.expect(Fuzz.contains(lowered, tag), "tag \(tag.debugDescription) is not in the header")
-    }
-    Fuzz.expect(PetitionLanguage.preferred(header) == tags, "two readings of one header differ")
+    AcceptLanguageFuzzing.run(start, count)
     return 0
 }

@@ -1,40 +1,18 @@
-import Foundation
 import FuzzSupport
 
-@testable import Undersigned
-
-/// `application/x-www-form-urlencoded` bodies. A body either is refused with a clean error,
-/// or every field in it reads back as Foundation's percent-decoding reads it, the first
-/// occurrence of a name winning.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzFormBody(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    guard let text = Fuzz.text(start, count) else { return 0 }
-    let body: FormBody
-    do {
-        body = try FormBody(text)
-    } catch {
-        Fuzz.expect(error is AppError, "unexpected error \(error)")
-        return 0
-    }
-    var seen: Set<String> = []
-    // Split on scalars, not characters: "=" followed by a combining mark is still a separator.
-    for pair in text.unicodeScalars.split(separator: "&") {
-        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let name = decoded(parts[0]), let value = decoded(parts.count > 1 ? parts[1] : pair[pair.endIndex...])
-        else {
-            Fuzz.fail(
-                "accepted a field Foundation cannot decode: \(String(String.UnicodeScalarView(pair)).debugDescription)")
-        }
-        guard seen.insert(name).inserted else { continue }
-        Fuzz.expect(
-            body[name] == value,
-            "field \(name.debugDescription) reads \(body[name].debugDescription), not \(value.debugDescription)")
-    }
-    return 0
+/// Sets libFuzzer's `-max_len` to `FormBodyFuzzing.maxLength` unless the command line sets it.
+@_cdecl("LLVMFuzzerInitialize")
+public func initializeFormBody(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
+) -> CInt {
+    Fuzz.initialize(argc, argv, for: FormBodyFuzzing.self)
 }
 
-/// "+" is a space wherever it stands, before a combining mark too, where String's own
-/// replacement (which works on characters) would leave it.
-private func decoded(_ component: Substring.UnicodeScalarView) -> String? {
-    String(String.UnicodeScalarView(component.map { $0 == "+" ? " " : $0 })).removingPercentEncoding
+/// The check is `FormBodyFuzzing.run`, in `Tests/UndersignedTests/Fuzzing/`, where the replay
+/// test (`FuzzReplayTests`) runs it too: this target's `FormBodyFuzzing.swift` is a symbolic
+/// link to it.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzFormBody(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+    FormBodyFuzzing.run(start, count)
+    return 0
 }

@@ -1,19 +1,18 @@
 import FuzzSupport
-import HTTPTypes
 
-@testable import Undersigned
+/// Sets libFuzzer's `-max_len` to `ForwardedForFuzzing.maxLength` unless the command line sets it.
+@_cdecl("LLVMFuzzerInitialize")
+public func initializeForwardedFor(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
+) -> CInt {
+    Fuzz.initialize(argc, argv, for: ForwardedForFuzzing.self)
+}
 
-/// `X-Forwarded-For`, read behind a trusted proxy to key rate limits. An address read from
-/// it is 4 bytes (IPv4) or the 8 bytes of an IPv6 /64; anything else is not an address.
+/// The check is `ForwardedForFuzzing.run`, in `Tests/UndersignedTests/Fuzzing/`, where the replay
+/// test (`FuzzReplayTests`) runs it too: this target's `ForwardedForFuzzing.swift` is a symbolic
+/// link to it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzForwardedFor(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    guard let text = Fuzz.text(start, count) else { return 0 }
-    if let address = ClientAddress(text: text) {
-        Fuzz.expect([4, 8].contains(address.bytes.count), "\(text.debugDescription) read as \(address.bytes)")
-    }
-    var headers = HTTPFields()
-    headers[.xForwardedFor] = text
-    let address = ClientAddress.of(peer: nil, headers: headers, trustForwardedFor: true)
-    Fuzz.expect([0, 4, 8].contains(address.bytes.count), "header \(text.debugDescription) read as \(address.bytes)")
+    ForwardedForFuzzing.run(start, count)
     return 0
 }

@@ -1,25 +1,18 @@
 import FuzzSupport
 
-@testable import Undersigned
+/// Sets libFuzzer's `-max_len` to `OrganizationKeyFuzzing.maxLength` unless the command line sets it.
+@_cdecl("LLVMFuzzerInitialize")
+public func initializeOrganizationKey(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
+) -> CInt {
+    Fuzz.initialize(argc, argv, for: OrganizationKeyFuzzing.self)
+}
 
-/// Organizations' keys: the public key an owner pastes into a form, and the private key
-/// file `decrypt-package` reads. An accepted public key is the input in its one canonical
-/// spelling; an accepted private key file writes back into one that reads the same key.
+/// The check is `OrganizationKeyFuzzing.run`, in `Tests/UndersignedTests/Fuzzing/`, where the replay
+/// test (`FuzzReplayTests`) runs it too: this target's `OrganizationKeyFuzzing.swift` is a symbolic
+/// link to it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOrganizationKey(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    guard let text = Fuzz.text(start, count) else { return 0 }
-    if let key = try? OrganizationPublicKey(text: text) {
-        Fuzz.expect(
-            key.text == text.trimmingCharacters(in: .whitespacesAndNewlines),
-            "\(text.debugDescription) read as \(key.text)")
-        Fuzz.expect(key.fingerprint.utf8.count == 16, "fingerprint \(key.fingerprint)")
-    }
-    if let key = try? OrganizationPrivateKey(fileContents: text) {
-        let again = try? OrganizationPrivateKey(fileContents: key.fileContents)
-        Fuzz.expect(again?.key.rawRepresentation == key.key.rawRepresentation, "a private key file does not read back")
-        Fuzz.expect(
-            (try? OrganizationPublicKey(text: key.publicKey.text)) == key.publicKey, "its public key does not read back"
-        )
-    }
+    OrganizationKeyFuzzing.run(start, count)
     return 0
 }

@@ -1,26 +1,18 @@
 import FuzzSupport
 
-@testable import Undersigned
+/// Sets libFuzzer's `-max_len` to `PetitionImageFuzzing.maxLength` unless the command line sets it.
+@_cdecl("LLVMFuzzerInitialize")
+public func initializePetitionImage(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
+) -> CInt {
+    Fuzz.initialize(argc, argv, for: PetitionImageFuzzing.self)
+}
 
-/// Uploaded pictures, typed by their bytes. An accepted one is of the format its first
-/// bytes name, with sides of 1 to 8,000 pixels.
+/// The check is `PetitionImageFuzzing.run`, in `Tests/UndersignedTests/Fuzzing/`, where the replay
+/// test (`FuzzReplayTests`) runs it too: this target's `PetitionImageFuzzing.swift` is a symbolic
+/// link to it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPetitionImage(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    let bytes = Fuzz.bytes(start, count)
-    let image: PetitionImage
-    do {
-        image = try PetitionImage.validated(bytes, altText: "A picture")
-    } catch {
-        return 0
-    }
-    let magic: [PetitionImage.Format: [[UInt8]]] = [
-        .png: [[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]], .jpeg: [[0xFF, 0xD8, 0xFF]],
-        .gif: [Array("GIF87a".utf8), Array("GIF89a".utf8)], .webp: [Array("RIFF".utf8)],
-    ]
-    Fuzz.expect(
-        magic[image.format]?.contains { bytes.starts(with: $0) } == true, "\(image.format) from \(bytes.prefix(16))")
-    Fuzz.expect((1...PetitionImage.sideLimit).contains(image.width), "width \(image.width)")
-    Fuzz.expect((1...PetitionImage.sideLimit).contains(image.height), "height \(image.height)")
-    Fuzz.expect(image.bytes == bytes && image.reference.digest.utf8.count == 64, "image \(image.format)")
+    PetitionImageFuzzing.run(start, count)
     return 0
 }

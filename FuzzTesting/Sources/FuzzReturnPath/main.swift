@@ -1,28 +1,18 @@
-import Foundation
 import FuzzSupport
 
-@testable import Undersigned
+/// Sets libFuzzer's `-max_len` to `ReturnPathFuzzing.maxLength` unless the command line sets it.
+@_cdecl("LLVMFuzzerInitialize")
+public func initializeReturnPath(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
+) -> CInt {
+    Fuzz.initialize(argc, argv, for: ReturnPathFuzzing.self)
+}
 
-/// Where to go after signing in (`?next=`). Whatever is asked, the answer is a path on
-/// this site: a browser resolving it against the site stays on the site.
-private let site = URL(string: "https://sign.example.org/account/sign-in")
-
+/// The check is `ReturnPathFuzzing.run`, in `Tests/UndersignedTests/Fuzzing/`, where the replay
+/// test (`FuzzReplayTests`) runs it too: this target's `ReturnPathFuzzing.swift` is a symbolic
+/// link to it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzReturnPath(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    guard let text = Fuzz.text(start, count) else { return 0 }
-    let path = SafeReturnPath.validated(text)
-    Fuzz.expect(
-        path == SafeReturnPath.fallback || path == text, "\(text.debugDescription) became \(path.debugDescription)")
-    Fuzz.expect(path.hasPrefix("/") && !path.hasPrefix("//") && !path.contains("\\"), "path \(path.debugDescription)")
-    if let resolved = URL(string: path, relativeTo: site) {
-        Fuzz.expect(resolved.host == "sign.example.org", "\(path.debugDescription) leads to \(resolved.absoluteString)")
-    }
-    let encoded = SafeReturnPath.encode(text)
-    Fuzz.expect(
-        encoded.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0 != "&" && $0 != "#" },
-        "encoded \(encoded.debugDescription)")
-    Fuzz.expect(
-        encoded.removingPercentEncoding == path,
-        "\(encoded.debugDescription) does not decode to \(path.debugDescription)")
+    ReturnPathFuzzing.run(start, count)
     return 0
 }

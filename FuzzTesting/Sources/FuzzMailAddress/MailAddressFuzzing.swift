@@ -1,0 +1,1 @@
+../../../Tests/UndersignedTests/Fuzzing/MailAddressFuzzing.swift

@@ -1,0 +1,1 @@
+../../../Tests/UndersignedTests/Fuzzing/MultipartFuzzing.swift
