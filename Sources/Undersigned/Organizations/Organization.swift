@@ -54,6 +54,12 @@ public enum OrganizationRole: String, Sendable, CaseIterable, Comparable, Decoda
         a.rank < b.rank
     }
 
+    /// An organization keeps at least one owner: whether the member in `role` is its last,
+    /// who may be neither removed nor given another role.
+    public static func isLastOwner(_ role: Self, among roles: some Sequence<Self>) -> Bool {
+        role == .owner && roles.filter { $0 == .owner }.count == 1
+    }
+
     private var rank: Int {
         switch self {
         case .viewer: 0

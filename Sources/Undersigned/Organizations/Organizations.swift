@@ -116,7 +116,7 @@ public struct Organizations: Sendable {
                 throw OrganizationError.notAMember
             }
             guard current != role else { return }
-            if current == .owner, roles.values.filter({ $0 == .owner }).count == 1 { throw OrganizationError.lastOwner }
+            if OrganizationRole.isLastOwner(current, among: roles.values) { throw OrganizationError.lastOwner }
             try await transaction.setMembership(
                 organizationID: organization.id, accountID: memberID, role: role, at: now)
             try await transaction.record(
@@ -134,7 +134,7 @@ public struct Organizations: Sendable {
             guard let current = roles[memberID] else {
                 throw OrganizationError.notAMember
             }
-            if current == .owner, roles.values.filter({ $0 == .owner }).count == 1 { throw OrganizationError.lastOwner }
+            if OrganizationRole.isLastOwner(current, among: roles.values) { throw OrganizationError.lastOwner }
             try await transaction.removeMembership(organizationID: organization.id, accountID: memberID)
             try await transaction.record(
                 AuditEvent(

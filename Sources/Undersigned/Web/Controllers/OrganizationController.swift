@@ -104,7 +104,7 @@ struct OrganizationController: Sendable {
             guard let member = members.first(where: { $0.accountID == memberID }) else {
                 throw OrganizationError.notAMember
             }
-            if member.role == .owner, members.filter({ $0.role == .owner }).count == 1 {
+            if OrganizationRole.isLastOwner(member.role, among: members.map(\.role)) {
                 throw OrganizationError.lastOwner
             }
             let isSelf = memberID == granted.account.id
@@ -203,12 +203,11 @@ struct OrganizationController: Sendable {
         let organization = granted.organization
         let canManage = granted.allows(.manageMembers)
         let memberships = try await store.members(of: organization.id)
-        let owners = memberships.filter { $0.role == .owner }.count
+        let roles = memberships.map(\.role)
         let members = memberships.map {
             OrganizationView.MemberRow(
                 id: $0.accountID.text, name: $0.name, role: $0.role.rawValue, roles: RoleOption.all(selected: $0.role),
-                // An organization keeps at least one owner: the last one can be neither removed nor demoted.
-                isLastOwner: $0.role == .owner && owners == 1,
+                isLastOwner: OrganizationRole.isLastOwner($0.role, among: roles),
                 changeRolePath: OrganizationRoute.changeRole(organization: organization.slug, member: $0.accountID.text)
                     .path,
                 removeMemberPath: OrganizationRoute.removeMember(

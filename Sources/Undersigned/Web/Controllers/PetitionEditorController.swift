@@ -298,7 +298,7 @@ struct PetitionEditorController: Sendable {
             let step = ConfirmationStep(
                 heading: "Close “\(petition.title)” for good?",
                 consequences: [
-                    "Signing stops now and cannot start again. The public page stays, with its count of \(Numbers.grouped(count)) confirmed \(count == 1 ? "signature" : "signatures") and a message that the petition is closed.",
+                    "Signing stops now and cannot start again. The public page stays, with its count of \(Translations.english.counted(.petitionCount, count)) and a message that the petition is closed.",
                     "People who signed but have not yet confirmed by email have \(graceHours) hours to do so, until a delivery is recorded; after that the count is final.",
                     "Then record its delivery to the targets, with the evidence, on the deliveries page.",
                 ],
@@ -381,7 +381,7 @@ struct PetitionEditorController: Sendable {
         let goal = "Goal: \(Numbers.grouped(petition.goal)) signatures."
         guard petition.state.hasOpened else { return (goal, nil) }
         let count = try await counts.count(for: petition.id)
-        let confirmed = "\(Numbers.grouped(count)) confirmed \(count == 1 ? "signature" : "signatures")"
+        let confirmed = Translations.english.counted(.petitionCount, count)
         guard count >= petition.goal else {
             return (goal, "\(confirmed) so far, \(Goal.percent(count: count, goal: petition.goal))% of the goal.")
         }
