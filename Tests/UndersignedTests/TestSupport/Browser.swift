@@ -80,7 +80,9 @@ final class Browser: Sendable {
         if !jar.isEmpty, headers[.cookie] == nil {
             headers[.cookie] = jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
         }
-        let response = try await client.execute(uri: path, method: method, headers: headers, body: body)
+        let response = try await StallReport.during("\(method) \(path)") {
+            try await client.execute(uri: path, method: method, headers: headers, body: body)
+        }
         for setCookie in response.headers[values: .setCookie] {
             let pair = setCookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
             if pair.count == 2 { cookies.withLock { $0[String(pair[0])] = String(pair[1]) } }

@@ -32,8 +32,10 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
                     url: ProcessInfo.processInfo.environment["UNDERSIGNED_TEST_POSTGRES_URL"]!)
             else { preconditionFailure("UNDERSIGNED_TEST_POSTGRES_URL is not a postgres:// URL") }
             let name = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-            try await Self.onServer(server) { connection in
-                try await connection.query("CREATE DATABASE \(unescaped: name)", logger: Self.logger)
+            try await StallReport.during("creating the database \(name)") {
+                try await Self.onServer(server) { connection in
+                    try await connection.query("CREATE DATABASE \(unescaped: name)", logger: Self.logger)
+                }
             }
             var location = server
             location.database = name

@@ -70,10 +70,22 @@ struct TestInstance: Sendable {
                 logger.logLevel = settings.logLevel
                 return logger
             }()
-        let app = try await buildApplication(settings: settings, logger: logger, clock: clock.wallClock)
+        let name: String
+        switch settings.database {
+        case .sqlite(let path): name = "instance on \(path)"
+        case .postgres(let location): name = "instance on PostgreSQL \(location.database)"
+        }
+        let app = try await StallReport.during("building the \(name)") {
+            ReportedApplication(
+                app: try await buildApplication(settings: settings, logger: logger, clock: clock.wallClock), name: name)
+        }
         let mailbox = Mailbox(directory: URL(fileURLWithPath: settings.mailDirectory))
-        return try await app.test(mode) { client in
-            try await test(Browser(client: client, mailbox: mailbox))
+        return try await StallReport.during("serving the \(name)") {
+            try await app.test(mode) { client in
+                try await StallReport.during("testing the \(name)") {
+                    try await test(Browser(client: client, mailbox: mailbox))
+                }
+            }
         }
     }
 }

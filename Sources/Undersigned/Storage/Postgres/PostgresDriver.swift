@@ -8,9 +8,11 @@ import ServiceLifecycle
 final class PostgresDriver: SQLDriver {
     let flavor = SQLFlavor.postgres
     let client: PostgresClient
-    var services: [any Service] { [client] }
+    private let logger: Logger
+    var services: [any Service] { [ConnectionPoolService(client: client, logger: logger)] }
 
     init(location: PostgresLocation, logger: Logger) {
+        self.logger = logger
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.username, password: location.password,
             database: location.database, tls: location.requireTLS ? .require(.makeClientConfiguration()) : .disable)
@@ -35,4 +37,27 @@ final class PostgresDriver: SQLDriver {
     }
 
     func close() async {}
+}
+
+/// Runs the connection pool until shutdown, then closes it, waiting for that at most
+/// `closeTimeout`. PostgresNIO's pool (1.33.2) now and then stays in `run()` after it is told
+/// to stop, with no connection left open and nothing left to wait for: a shutdown that waits
+/// for it never ends, and neither does the process. The pool runs in a task of its own so that
+/// a pool stuck that way can be left behind.
+struct ConnectionPoolService: Service {
+    let client: PostgresClient
+    let logger: Logger
+    var closeTimeout: Duration = .seconds(5)
+
+    func run() async throws {
+        let pool = Task { await client.run() }
+        // Returns at graceful shutdown, or at once when cancelled.
+        try? await gracefulShutdown()
+        pool.cancel()
+        if await !pool.finishes(within: closeTimeout) {
+            logger.warning(
+                "the database connection pool did not close in time; the process goes on without it",
+                metadata: ["timeout": "\(closeTimeout)"])
+        }
+    }
 }
