@@ -8,17 +8,22 @@ struct AccountPages: Sendable {
     let pages: Pages
     let csrf: CSRFProtection
 
-    /// Organizer and admin pages are written in English only so far: their `lang` says so,
-    /// whatever the visitor asked for.
+    /// The frame of a page in the interface language the visitor asked for.
     func layout(_ title: String, _ context: AppRequestContext) -> Layout {
         Layout(
-            title: title, stylesheet: pages.stylesheetPath, language: .en, accountName: context.signedIn?.account.name)
+            title: title, stylesheet: pages.stylesheetPath, language: context.language(),
+            accountName: context.signedIn?.account.name)
+    }
+
+    /// The words of the visitor's interface language, for what a controller writes itself.
+    func words(_ context: AppRequestContext) -> Translation {
+        Translations.bundled[context.language()]
     }
 
     /// Renders `template` with a view built around this visitor's form token.
     func respond(
-        _ template: PageTemplate, request: Request, status: HTTPResponse.Status = .ok, cookies: [String] = [],
-        view: (_ csrf: String) -> Any
+        _ template: PageTemplate, request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok,
+        cookies: [String] = [], view: (_ csrf: String) -> Any
     ) -> Response {
         let session = csrf.session(for: request)
         var headers: HTTPFields = [.cacheControl: "no-store", .xRobotsTag: "noindex"]
@@ -26,7 +31,8 @@ struct AccountPages: Sendable {
             headers.append(HTTPField(name: .setCookie, value: cookie))
         }
         return pages.response(
-            template, view(csrf.token(forCookie: session.cookie)), language: .en, status: status, headers: headers)
+            template, view(csrf.token(forCookie: session.cookie)), language: context.language(), status: status,
+            headers: headers)
     }
 
     /// Reads a form and checks that it came from one of this site's pages.

@@ -30,7 +30,7 @@ struct AccountController: Sendable {
     @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
         let next = SafeReturnPath.validated(request.uri.queryParameters.get("next"))
         if context.signedIn != nil { return .seeOther(next) }
-        return forms.respond(.signIn, request: request) { csrf in
+        return forms.respond(.signIn, request: request, context: context) { csrf in
             SignInView(page: forms.layout("Sign in", context), csrf: csrf, next: next)
         }
     }
@@ -58,7 +58,7 @@ struct AccountController: Sendable {
         case .wait(let seconds):
             throw RateLimited.wrongPasswords(retryAfterSeconds: seconds)
         case .refused:
-            return forms.respond(.signIn, request: request, status: .unprocessableContent) { csrf in
+            return forms.respond(.signIn, request: request, context: context, status: .unprocessableContent) { csrf in
                 SignInView(
                     page: forms.layout("Sign in", context), csrf: csrf, next: next, email: email,
                     problems: ProblemsView(notice: Self.refusal))
@@ -85,7 +85,7 @@ struct AccountController: Sendable {
         let email = try accounts.email(of: account)
         let notice =
             request.uri.queryParameters.get("done") == "notices" ? "Your choice of emails is saved." : nil
-        return forms.respond(.account, request: request) { csrf in
+        return forms.respond(.account, request: request, context: context) { csrf in
             AccountView(
                 page: forms.layout("Your account", context), csrf: csrf, name: account.name, email: email,
                 isAdmin: account.isAdmin,

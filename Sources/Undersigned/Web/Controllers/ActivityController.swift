@@ -23,7 +23,7 @@ struct ActivityController: Sendable {
         let organization = granted.organization
         let items = try await activity.activity(organizationID: organization.id, limit: Self.limit)
         let choice = try await activity.noticeChoices(of: granted.account.id)[organization.id]
-        return forms.respond(.activity, request: request) { _ in
+        return forms.respond(.activity, request: request, context: context) { _ in
             ActivityView(
                 page: forms.layout("Activity of \(organization.name)", context), organization: organization,
                 limit: Self.limit, items: items, role: granted.role, choice: choice,

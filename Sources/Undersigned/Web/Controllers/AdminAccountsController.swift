@@ -71,7 +71,7 @@ struct AdminAccountsController: Sendable {
                 status: account.isDisabled ? "disabled" : "active",
                 isDisabled: account.isDisabled, isSelf: account.id == admin.id)
         }
-        return forms.respond(.adminAccounts, request: request, status: status) { csrf in
+        return forms.respond(.adminAccounts, request: request, context: context, status: status) { csrf in
             AccountsView(
                 page: forms.layout("Accounts", context), csrf: csrf, rows: rows, notice: notice, problems: problems)
         }

@@ -44,7 +44,7 @@ struct AdminLogController: Sendable {
                     count: Numbers.grouped(report.count), treeHeads: report.treeHeadsChecked, isValid: report.isValid,
                     problems: report.problems))
         }
-        return forms.respond(.adminLog, request: request) { _ in
+        return forms.respond(.adminLog, request: request, context: context) { _ in
             LogReportView(
                 page: forms.layout("Signature logs", context), rows: rows, allValid: rows.allSatisfy(\.isValid))
         }

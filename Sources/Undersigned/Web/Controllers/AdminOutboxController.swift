@@ -24,7 +24,7 @@ struct AdminOutboxController: Sendable {
         let report = OutboxReport.text(
             status: try await outbox.outboxStatus(), entries: try await outbox.outboxEntries(limit: 200),
             now: clock.now)
-        return forms.respond(.adminOutbox, request: request) { _ in
+        return forms.respond(.adminOutbox, request: request, context: context) { _ in
             OutboxView(page: forms.layout("Outbox", context), report: report)
         }
     }

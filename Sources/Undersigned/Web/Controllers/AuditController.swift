@@ -19,7 +19,7 @@ struct AuditController: Sendable {
     @Sendable func organizationLog(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewAuditLog, request, context)
         let entries = try await audit.auditEntries(organizationID: granted.organization.id, limit: Self.limit)
-        return forms.respond(.audit, request: request) { _ in
+        return forms.respond(.audit, request: request, context: context) { _ in
             AuditView(
                 page: forms.layout("Audit log of \(granted.organization.name)", context),
                 heading: "Audit log of \(granted.organization.name)",
@@ -30,7 +30,7 @@ struct AuditController: Sendable {
     @Sendable func instanceLog(_ request: Request, context: Context) async throws -> Response {
         _ = try OrganizationAccess.requireAdmin(.viewInstanceAuditLog, request, context)
         let entries = try await audit.auditEntries(organizationID: nil, limit: Self.limit)
-        return forms.respond(.audit, request: request) { _ in
+        return forms.respond(.audit, request: request, context: context) { _ in
             AuditView(
                 page: forms.layout("Audit log", context), heading: "Audit log of the instance", limit: Self.limit,
                 showOrganization: true, entries: entries)

@@ -197,7 +197,7 @@ struct DeliveryController: Sendable {
         }
         let canRecord = granted.allows(.editPetitions) && petition.state.hasOpened
         let canManageLinks = granted.allows(.manageTargetLinks) && petition.state.hasOpened
-        return forms.respond(.petitionDeliveries, request: request, status: status) { csrf in
+        return forms.respond(.petitionDeliveries, request: request, context: context, status: status) { csrf in
             DeliveriesView(
                 page: forms.layout("Deliveries", context), csrf: csrf,
                 links: PetitionLinks(organization: granted.organization.organization.slug, petition: petition.slug),

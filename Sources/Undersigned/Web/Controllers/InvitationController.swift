@@ -62,7 +62,7 @@ struct InvitationController: Sendable {
         let account = context.signedIn?.account
         let addressed = account.map { organizations.isAddressed(invitation, to: $0) } ?? false
         let email = try organizations.email(of: invitation)
-        return forms.respond(.invitation, request: request, status: status) { csrf in
+        return forms.respond(.invitation, request: request, context: context, status: status) { csrf in
             InvitationView(
                 page: forms.layout("Join \(organization.name)", context), csrf: csrf,
                 acceptPath: InvitationRoute.accept(token: token).path,

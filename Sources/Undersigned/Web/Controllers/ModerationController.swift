@@ -54,7 +54,7 @@ struct ModerationController: Sendable {
             petition.organizationID.flatMap { names[$0] } ?? "this instance"
         }
         let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }
-        return forms.respond(.reviewQueue, request: request) { csrf in
+        return forms.respond(.reviewQueue, request: request, context: context) { csrf in
             let pendingRows = pending.map { petition in
                 ReviewQueueView.Pending(
                     petition: PetitionHeading(petition), organization: organization(of: petition),
@@ -193,7 +193,7 @@ struct ModerationController: Sendable {
         let openReports = try await reports.open(of: petition)
         var preview = try await presenter.petitionView(petition, withBody: true, interface: .en)
         preview.image = petition.image.map { ImageView($0, at: AdminRoute.image(petition: petition.slug)) }
-        return forms.respond(.moderationPetition, request: request, status: status) { csrf in
+        return forms.respond(.moderationPetition, request: request, context: context, status: status) { csrf in
             var view = ModerationPetitionView(
                 page: forms.layout("Moderation: \(petition.title)", context), notice: notice, problems: ProblemsView(),
                 petition: preview, publicPath: PetitionRoute.page(slug: petition.slug).path,

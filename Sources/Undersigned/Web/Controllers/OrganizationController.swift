@@ -31,7 +31,7 @@ struct OrganizationController: Sendable {
 
     @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
         _ = try request.requireSignedIn(context)
-        return forms.respond(.organizationNew, request: request) { csrf in
+        return forms.respond(.organizationNew, request: request, context: context) { csrf in
             NewOrganizationView(page: forms.layout("Create an organization", context), csrf: csrf)
         }
     }
@@ -43,7 +43,7 @@ struct OrganizationController: Sendable {
             let organization = try await organizations.create(name: form.name, slug: form.slug, by: account)
             return AccountPages.redirect(OrganizationRoute.organization(slug: organization.slug).path)
         } catch let problems as FormProblems {
-            return forms.respond(.organizationNew, request: request, status: .unprocessableContent) { csrf in
+            return forms.respond(.organizationNew, request: request, context: context, status: .unprocessableContent) { csrf in
                 NewOrganizationView(
                     page: forms.layout("Create an organization", context), csrf: csrf,
                     name: String((form.name ?? "").prefix(100)),
@@ -254,7 +254,7 @@ struct OrganizationController: Sendable {
             OrganizationView.KeyView(
                 fingerprint: $0.key.fingerprint, text: $0.key.text, setAt: AuditView.time($0.setAt))
         }
-        return forms.respond(.organization, request: request, status: status) { csrf in
+        return forms.respond(.organization, request: request, context: context, status: status) { csrf in
             var view = OrganizationView(
                 page: forms.layout(organization.name, context), csrf: csrf,
                 links: OrganizationView.Links(organization: organization.slug),

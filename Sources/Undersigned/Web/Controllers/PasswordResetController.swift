@@ -19,7 +19,7 @@ struct PasswordResetController: Sendable {
     }
 
     @Sendable func requestForm(_ request: Request, context: Context) async throws -> Response {
-        forms.respond(.resetRequest, request: request) { csrf in
+        forms.respond(.resetRequest, request: request, context: context) { csrf in
             ResetRequestView(page: forms.layout("Reset your password", context), csrf: csrf)
         }
     }
@@ -30,7 +30,7 @@ struct PasswordResetController: Sendable {
         let form = try await forms.form(ResetRequestForm.self, request, context: context)
         let email = String((form.email ?? "").prefix(254))
         guard EmailAddress(email) != nil else {
-            return forms.respond(.resetRequest, request: request, status: .unprocessableContent) { csrf in
+            return forms.respond(.resetRequest, request: request, context: context, status: .unprocessableContent) { csrf in
                 ResetRequestView(
                     page: forms.layout("Reset your password", context), csrf: csrf, email: email,
                     problems: ProblemsView(
@@ -38,7 +38,7 @@ struct PasswordResetController: Sendable {
             }
         }
         try await resets.request(email: email)
-        return forms.respond(.resetRequest, request: request) { csrf in
+        return forms.respond(.resetRequest, request: request, context: context) { csrf in
             ResetRequestView(page: forms.layout("Reset your password", context), csrf: csrf, sent: true)
         }
     }
@@ -70,7 +70,7 @@ struct PasswordResetController: Sendable {
     private func passwordPage(
         _ request: Request, context: Context, token: String, problems: FormProblems, status: HTTPResponse.Status
     ) -> Response {
-        forms.respond(.resetPassword, request: request, status: status) { csrf in
+        forms.respond(.resetPassword, request: request, context: context, status: status) { csrf in
             ResetPasswordView(
                 page: forms.layout("Choose a new password", context), csrf: csrf,
                 newPasswordPath: AccountRoute.newPassword(token: token).path,

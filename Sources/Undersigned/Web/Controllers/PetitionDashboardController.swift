@@ -16,7 +16,7 @@ struct PetitionDashboardController: Sendable {
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewPetitions, request, context)
         let figures = try await dashboard.figures(for: granted.petition)
-        return forms.respond(.petitionDashboard, request: request) { csrf in
+        return forms.respond(.petitionDashboard, request: request, context: context) { csrf in
             DashboardView(
                 page: forms.layout("Dashboard: \(granted.petition.title)", context), csrf: csrf,
                 organization: granted.organization.organization,

@@ -255,7 +255,7 @@ struct PetitionEditorController: Sendable {
             petition.map { OrganizerRoute.edit(organization: organization.slug, petition: $0.slug).path }
             ?? OrganizerRoute.newPetition(organization: organization.slug).path
         let heading = petition == nil ? "Write a new petition" : "Edit the petition"
-        return forms.respond(.petitionEditor, request: request, status: status) { csrf in
+        return forms.respond(.petitionEditor, request: request, context: context, status: status) { csrf in
             PetitionEditorView(
                 page: forms.layout(heading, context), csrf: csrf,
                 organizationPath: OrganizationRoute.organization(slug: organization.slug).path, action: action,
@@ -276,7 +276,7 @@ struct PetitionEditorController: Sendable {
         isStored: Bool,
         preview: Bool = false, problems: ProblemsView = ProblemsView(), status: HTTPResponse.Status = .ok
     ) -> Response {
-        forms.respond(.translationEditor, request: request, status: status) { csrf in
+        forms.respond(.translationEditor, request: request, context: context, status: status) { csrf in
             TranslationEditorView(
                 page: forms.layout("Translate the petition", context), csrf: csrf,
                 organizationSlug: granted.organization.organization.slug,
@@ -321,7 +321,7 @@ struct PetitionEditorController: Sendable {
         let canEdit = granted.allows(.editPetitions)
         let state = petition.state
         let goal = try await goalLines(of: petition)
-        return forms.respond(.petitionManage, request: request, status: status) { csrf in
+        return forms.respond(.petitionManage, request: request, context: context, status: status) { csrf in
             PetitionManageView(
                 page: forms.layout(petition.title, context), csrf: csrf,
                 links: PetitionLinks(organization: organization.slug, petition: petition.slug),

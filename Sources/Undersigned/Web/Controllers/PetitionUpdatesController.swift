@@ -116,7 +116,7 @@ struct PetitionUpdatesController: Sendable {
         adjust: (inout UpdatesView) -> Void = { _ in }
     ) async throws -> Response {
         let posted = try await store.postedUpdates(petitionID: granted.petition.id)
-        return forms.respond(.petitionUpdates, request: request, status: status) { csrf in
+        return forms.respond(.petitionUpdates, request: request, context: context, status: status) { csrf in
             var view = UpdatesView(
                 page: forms.layout("Updates: \(granted.petition.title)", context), csrf: csrf, granted: granted,
                 posted: posted, notice: notice)

@@ -114,7 +114,7 @@ struct ResponseReviewController: Sendable {
         let pending = all.filter { $0.state == .pending }.map(item)
         let decided = all.filter { $0.state != .pending }.prefix(50).map(item)
         let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }
-        return forms.respond(.petitionResponses, request: request) { csrf in
+        return forms.respond(.petitionResponses, request: request, context: context) { csrf in
             ResponsesView(
                 page: forms.layout("Responses: \(petition.title)", context), csrf: csrf, title: petition.title,
                 backPath: reviewer.place.back(to: petition), pending: pending, hasPending: !pending.isEmpty,

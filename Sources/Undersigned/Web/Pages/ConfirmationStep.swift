@@ -54,7 +54,7 @@ struct ConfirmationView {
 extension AccountPages {
     /// The confirmation page for `step`, in place of the action.
     func confirmation(_ step: ConfirmationStep, request: Request, context: AppRequestContext) -> Response {
-        respond(.confirmAction, request: request) { csrf in
+        respond(.confirmAction, request: request, context: context) { csrf in
             ConfirmationView(page: layout(step.heading, context), csrf: csrf, step: step)
         }
     }
