@@ -6,12 +6,14 @@ packages, starts a throwaway server on loopback and stops it afterwards. This pr
 
 - loads the public pages, the sign-in page, the signing flow and an organizer's pages in
   each interface language (en, fr, ar), runs axe-core's WCAG 2.x A/AA rules on each, and
-  checks `<html lang>` and `dir` (unless --no-language-check);
+  checks `<html lang>` and `dir` (unless --no-language-check), and that an organizer page
+  in French or Arabic has no label, button or table header left as on the English page;
 - signs the seed petition in ar and fr, with JavaScript on and with JavaScript off, follows
   the emailed confirmation link and checks that the count went up;
 - saves screenshots (laptop 1280x900 and phone 390x844, full page) in --out.
 
-Exits 1 on any axe violation, lang/dir mismatch, unexpected HTTP status or failed signing.
+Exits 1 on any axe violation, lang/dir mismatch, untranslated organizer word, unexpected HTTP
+status or failed signing.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LANGUAGES = ["en", "fr", "ar"]
 RTL = {"ar"}
+# Words an organizer page may show alike in every language: formats and names, not sentences.
+SAME_IN_EVERY_LANGUAGE = {"Markdown", "CSV", "SHA-256", "English", "Français", "العربية", "OpenPGP", "URL"}
 LAPTOP = (1280, 900)
 PHONE = (390, 844)
 MAX_SHOT_HEIGHT = 12000
@@ -96,6 +100,8 @@ class Check:
         self.organization: str | None = None
         self.draft: str | None = None
         self.translated: str | None = None
+        # The interface's words of each organizer page in English, to find them untranslated.
+        self.english_words: dict[str, set[str]] = {}
         self.run_id = f"{int(time.time())}-{os.getpid()}"
 
     # -- the browser ------------------------------------------------------------------
@@ -262,14 +268,42 @@ class Check:
                 result.violations = self.run_axe(driver)
             except Exception as error:  # noqa: BLE001 - reported, and fails the run
                 result.problems.append(f"axe did not run: {error}")
+        if area == "account" and self.args.language_check == "all":
+            self.check_interface_words(driver, name, lang, result)
         if area == "account" and lang == "en":
             # Every organizer page at both widths, for review: tables, buttons and forms must
             # fit a laptop and a phone.
             self.screenshot(driver, f"org-{name}-laptop", LAPTOP)
             self.screenshot(driver, f"org-{name}-phone", PHONE)
+        elif area == "account" and lang in RTL:
+            # Mirrored for a right-to-left language, on the narrowest screen.
+            self.screenshot(driver, f"org-{name}-{lang}-phone", PHONE)
         result.seconds = time.monotonic() - started
         self.pages.append(result)
         return result
+
+    def check_interface_words(self, driver: webdriver.Chrome, name: str, lang: str, result: PageResult) -> None:
+        """An organizer page's labels, buttons, table headers and legends are the interface's
+        own words, never data: in French or Arabic, one that reads exactly as on the English
+        page was left untranslated."""
+        try:
+            texts = {
+                element.text.strip()
+                for element in driver.find_elements(
+                    By.CSS_SELECTOR, "main label, main button, main th, main legend, main summary")
+                if element.text.strip()
+            }
+        except WebDriverException as error:
+            result.problems.append(f"cannot read the interface's words: {short(error)}")
+            return
+        if lang == "en":
+            self.english_words[name] = texts
+            return
+        untranslated = sorted(
+            text for text in texts & self.english_words.get(name, set())
+            if re.search(r"[A-Za-z]{3}", text) and text not in SAME_IN_EVERY_LANGUAGE)
+        if untranslated:
+            result.problems.append("untranslated: " + "; ".join(repr(text) for text in untranslated[:8]))
 
     # -- the server's side ---------------------------------------------------------------
 
@@ -418,6 +452,21 @@ class Check:
         self.inspect(driver, "petition-manage-open", lang, navigate=self.translated, area="account")
         if lang == "en":
             self.campaign_week(driver, lang)
+        else:
+            # The pages the campaign's week filled, in this language.
+            open_petition = self.translated
+            for name, path in [
+                ("petition-manage-closed", open_petition),
+                ("updates", open_petition + "/updates"),
+                ("petition-deliveries", open_petition + "/deliveries"),
+                ("petition-dashboard", open_petition + "/dashboard"),
+                ("organization-after", f"/org/{self.organization}"),
+                ("activity", f"/org/{self.organization}/activity"),
+                ("audit", f"/org/{self.organization}/audit"),
+                ("review-queue", "/admin/review"),
+                ("admin-accounts", "/admin/accounts"),
+            ]:
+                self.inspect(driver, name, lang, navigate=path, area="account")
         public = "/p/" + self.translated.rstrip("/").split("/")[-1]
         self.inspect(driver, "translated-petition", lang, navigate=public)
         self.screenshot(driver, f"translated-petition-{lang}-laptop", LAPTOP)
@@ -481,6 +530,9 @@ class Check:
             self.inspect(driver, "activity", lang, navigate=f"/org/{self.organization}/activity", area="account")
             self.inspect(driver, "audit", lang, navigate=f"/org/{self.organization}/audit", area="account")
             self.expect(driver, "audit", ["petition “Safe roads to every school”"])
+            self.inspect(driver, "updates", lang, navigate=open_petition + "/updates", area="account")
+            self.inspect(driver, "review-queue", lang, navigate="/admin/review", area="account")
+            self.inspect(driver, "admin-accounts", lang, navigate="/admin/accounts", area="account")
         except (TimeoutException, WebDriverException) as error:
             self.errors.append(f"[{lang}] the campaign's week failed at {driver.current_url}: {short(error)}")
 

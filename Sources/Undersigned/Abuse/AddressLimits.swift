@@ -54,11 +54,4 @@ final class AddressLimits: Sendable {
             .reports(retryAfterSeconds: $0)
         }
     }
-
-    /// "1 minute", "3 minutes", or under a minute "20 seconds".
-    static func wait(_ seconds: Int) -> String {
-        if seconds < 60 { return "\(seconds) second\(seconds == 1 ? "" : "s")" }
-        let minutes = (seconds + 59) / 60
-        return "\(minutes) minute\(minutes == 1 ? "" : "s")"
-    }
 }

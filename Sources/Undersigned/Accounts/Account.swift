@@ -12,11 +12,14 @@ public struct Account: Sendable, Equatable {
     public var isAdmin: Bool
     public var createdAt: Date
     public var disabledAt: Date?
+    /// The language of the emails it is sent, set at each sign-in and on its page; `nil`, for an
+    /// account that has done neither since it was recorded, means English.
+    public var emailLanguage: InterfaceLanguage?
 
     public init(
         id: UUID = UUID(), name: String, emailFingerprint: [UInt8], sealedEmail: [UInt8], passwordHash: String,
         isAdmin: Bool,
-        createdAt: Date, disabledAt: Date? = nil
+        createdAt: Date, disabledAt: Date? = nil, emailLanguage: InterfaceLanguage? = nil
     ) {
         self.id = id
         self.name = name
@@ -26,6 +29,7 @@ public struct Account: Sendable, Equatable {
         self.isAdmin = isAdmin
         self.createdAt = createdAt
         self.disabledAt = disabledAt
+        self.emailLanguage = emailLanguage
     }
 
     public var isDisabled: Bool { disabledAt != nil }

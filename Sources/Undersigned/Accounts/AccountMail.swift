@@ -18,42 +18,56 @@ public struct AccountMail: Sendable {
         self.queued = queued
     }
 
-    func passwordReset(to address: String, name: String, token: SecretToken) throws -> QueuedEmail {
-        try queue(
-            to: address, name: name, subject: "Reset your Undersigned password",
+    /// - Parameter language: the language of the page where the reset was asked.
+    func passwordReset(to address: String, name: String, token: SecretToken, language: InterfaceLanguage) throws
+        -> QueuedEmail
+    {
+        let words = Translations.bundled[language]
+        return try queue(
+            to: address, name: name, subject: words.text(.emailAccountResetSubject),
             paragraphs: [
-                .text("Hello \(name),"),
-                .text(
-                    "Someone, probably you, asked to reset the password of your Undersigned account. Open this link within an hour to choose a new one:"
-                ),
-                .link(AccountRoute.newPassword(token: token.value).url(on: baseURL), label: "Choose a new password"),
-                .text("The link works once. Setting a new password signs out every browser signed in to your account."),
-                .text("If you did not ask for this, ignore this email: your password stays as it is."),
-                .text("\u{2014} Undersigned"),
-            ])
+                .text(words.text(.emailHello, ["name": name])),
+                .text(words.text(.emailAccountResetAsked)),
+                .link(
+                    AccountRoute.newPassword(token: token.value).url(on: baseURL),
+                    label: words.text(.emailAccountResetLink)),
+                .text(words.text(.emailAccountResetOnce)),
+                .text(words.text(.emailAccountResetIgnore)),
+                .text(words.text(.emailAccountSignature)),
+            ], language: language)
     }
 
+    /// - Parameter language: the inviter's interface language.
     func invitation(
-        to address: String, organization: Organization, role: OrganizationRole, inviter: String, token: SecretToken
+        to address: String, organization: Organization, role: OrganizationRole, inviter: String, token: SecretToken,
+        language: InterfaceLanguage
     ) throws -> QueuedEmail {
-        try queue(
-            to: address, name: nil, subject: "Join \(organization.name) on Undersigned",
+        let words = Translations.bundled[language]
+        return try queue(
+            to: address, name: nil,
+            subject: words.text(.emailAccountInvitationSubject, ["organization": organization.name]),
             paragraphs: [
-                .text("Hello,"),
+                .text(words.text(.emailAccountInvitationHello)),
                 .text(
-                    "\(inviter) invites you to join \u{201C}\(organization.name)\u{201D} on Undersigned as \(role.rawValue)."
-                ),
-                .text("Open this link within 7 days to accept, with your account or by creating one:"),
-                .link(InvitationRoute.invitation(token: token.value).url(on: baseURL), label: "See the invitation"),
-                .text("If you do not know what this is about, ignore this email."),
-                .text("\u{2014} Undersigned"),
-            ])
+                    words.text(
+                        .emailAccountInvitationInvites,
+                        ["inviter": inviter, "organization": organization.name, "role": words.label(of: role)])),
+                .text(words.text(.emailAccountInvitationOpen)),
+                .link(
+                    InvitationRoute.invitation(token: token.value).url(on: baseURL),
+                    label: words.text(.emailAccountInvitationLink)),
+                .text(words.text(.emailAccountInvitationIgnore)),
+                .text(words.text(.emailAccountSignature)),
+            ], language: language)
     }
 
-    func queue(to address: String, name: String?, subject: String, paragraphs: [MailParagraph]) throws -> QueuedEmail {
+    func queue(
+        to address: String, name: String?, subject: String, paragraphs: [MailParagraph],
+        language: InterfaceLanguage = .en
+    ) throws -> QueuedEmail {
         let message = EmailMessage(
             to: address, toName: name, subject: subject, textBody: MailParagraph.text(paragraphs),
-            htmlBody: MailParagraph.html(paragraphs, title: subject, language: .en), language: "en",
+            htmlBody: MailParagraph.html(paragraphs, title: subject, language: language), language: language.code,
             createdAt: clock.now)
         return QueuedEmail(
             id: message.id, sealedMessage: try sealer.seal(message, in: .outbox(message.id)),

@@ -37,6 +37,7 @@ public protocol AccountTransaction: Sendable {
     func updatePassword(accountID: UUID, hash: String) async throws
     /// Disables the account from `date`, or enables it again with `nil`.
     func setDisabled(accountID: UUID, at date: Date?) async throws
+    func setEmailLanguage(accountID: UUID, _ language: InterfaceLanguage) async throws
 
     // MARK: Sessions
     func insert(_ session: StoredSession) async throws

@@ -27,12 +27,16 @@ public struct Accounts: Sendable {
     /// Creates an account and records it in the audit log.
     /// - Parameter actor: who creates it; `nil` for the command line.
     @discardableResult
-    public func create(name: String, email: String, password: String, isAdmin: Bool, actor: UUID?) async throws
-        -> Account
-    {
-        let account = try await newAccount(name: name, email: email, password: password, isAdmin: isAdmin)
+    public func create(
+        name: String, email: String, password: String, isAdmin: Bool, actor: UUID?,
+        words: Translation = Translations.english
+    ) async throws -> Account {
+        let account = try await newAccount(
+            name: name, email: email, password: password, isAdmin: isAdmin, words: words)
         try await store.accountTransaction { transaction in
-            guard try await transaction.insert(account) else { throw Self.emailTaken }
+            guard try await transaction.insert(account) else {
+                throw FormProblems("email", words.text(.accountProblemEmailTaken))
+            }
             try await transaction.record(
                 AuditEvent(
                     at: account.createdAt, actorID: actor, action: .accountCreated, subjectType: "account",
@@ -44,8 +48,10 @@ public struct Accounts: Sendable {
 
     /// Disables an account, which ends its sessions at once, or enables it again. Admins
     /// cannot disable themselves, so an instance always keeps the admin who acts.
-    public func setDisabled(_ accountID: UUID, _ disabled: Bool, by admin: Account) async throws {
-        guard accountID != admin.id else { throw FormProblems("account", "You cannot disable your own account.") }
+    public func setDisabled(
+        _ accountID: UUID, _ disabled: Bool, by admin: Account, words: Translation = Translations.english
+    ) async throws {
+        guard accountID != admin.id else { throw FormProblems("account", words.text(.accountProblemDisableSelf)) }
         let now = clock.now
         try await store.accountTransaction { transaction in
             guard let account = try await transaction.account(id: accountID) else {
@@ -62,14 +68,27 @@ public struct Accounts: Sendable {
         }
     }
 
-    /// A checked account ready to insert, with its password hashed.
-    func newAccount(name: String?, email: String?, password: String, isAdmin: Bool) async throws -> Account {
+    /// Sets the language of the emails the account is sent.
+    public func chooseEmailLanguage(_ language: InterfaceLanguage, for account: Account) async throws {
+        guard account.emailLanguage != language else { return }
+        try await store.accountTransaction { transaction in
+            try await transaction.setEmailLanguage(accountID: account.id, language)
+        }
+    }
+
+    /// A checked account ready to insert, with its password hashed and its problems in `words`'
+    /// language. `emailLanguage` is the language of the page it was made on; one made from the
+    /// command line has none until its first sign-in records one.
+    func newAccount(
+        name: String?, email: String?, password: String, isAdmin: Bool, words: Translation = Translations.english,
+        emailLanguage: InterfaceLanguage? = nil
+    ) async throws -> Account {
         var problems = FormProblems()
         let validName = AccountName.validated(name)
-        if validName == nil { problems["name"] = "Please enter your name, in at most 100 characters." }
+        if validName == nil { problems["name"] = words.text(.accountProblemName) }
         let address = EmailAddress(email ?? "")
-        if address == nil { problems["email"] = "This does not look like an email address. Please check it." }
-        if let problem = PasswordPolicy.problem(with: password, email: address?.address) {
+        if address == nil { problems["email"] = words.text(.accountProblemEmail) }
+        if let problem = PasswordPolicy.problem(with: password, email: address?.address, words: words) {
             problems["password"] = problem
         }
         try problems.check()
@@ -78,7 +97,8 @@ public struct Accounts: Sendable {
         return Account(
             id: id, name: validName, emailFingerprint: fingerprint(address),
             sealedEmail: try sealer.seal(SealedAddress(address.address), in: .account(id)),
-            passwordHash: try await hasher.hash(password), isAdmin: isAdmin, createdAt: clock.now)
+            passwordHash: try await hasher.hash(password), isAdmin: isAdmin, createdAt: clock.now,
+            emailLanguage: emailLanguage)
     }
 
     public func account(email: String) async throws -> Account? {
@@ -102,8 +122,6 @@ public struct Accounts: Sendable {
         fingerprinter.fingerprint(address)
     }
 
-    static let emailTaken = FormProblems(
-        "email", "An account with this email address exists already. Sign in instead, or reset its password.")
 }
 
 /// Creates an instance admin, as `undersigned create-admin` does: the database is migrated

@@ -11,17 +11,21 @@ public enum PasswordPolicy {
     public static let maximumLength = 1024
 
     /// Why `password` is refused, in words for the person choosing it; `nil` when it is acceptable.
-    public static func problem(with password: String, email: String? = nil) -> String? {
+    public static func problem(
+        with password: String, email: String? = nil, words: Translation = Translations.english
+    ) -> String? {
         if password.count < minimumLength {
-            return "Choose a password of at least \(minimumLength) characters. A few unrelated words make a good one."
+            return words.text(.accountPasswordTooShort, ["count": words.language.number(minimumLength)])
         }
-        if password.count > maximumLength { return "Choose a password of at most \(maximumLength) characters." }
+        if password.count > maximumLength {
+            return words.text(.accountPasswordTooLong, ["count": words.language.number(maximumLength)])
+        }
         let lowered = password.lowercased()
         if Set(lowered).count <= 2 || CommonPasswords.contains(lowered) {
-            return "This password is among the most common ones and would be guessed quickly. Choose another."
+            return words.text(.accountPasswordCommon)
         }
         if let local = email?.split(separator: "@").first?.lowercased(), local.count >= 4, lowered.contains(local) {
-            return "A password should not contain your email address. Choose another."
+            return words.text(.accountPasswordContainsEmail)
         }
         return nil
     }

@@ -26,14 +26,16 @@ public struct PasswordResets: Sendable {
     /// it (the statements, the commit, the sealing) tells whether the address has an account.
     /// The one step of its own is unsealing a real account's address: microseconds, beside
     /// the milliseconds of the lookup and the commit.
-    public func request(email: String) async throws {
+    /// - Parameter language: the language of the page where the reset was asked, the email's.
+    public func request(email: String, language: InterfaceLanguage = .en) async throws {
         let account = try await accounts.account(email: email).flatMap { $0.isDisabled ? nil : $0 }
         let now = accounts.clock.now
         let token = SecretToken.generate()
         // Without an account, the email is composed to the address as typed, and never sent.
         let recipient =
             try account.map { (address: try accounts.email(of: $0), name: $0.name) } ?? (address: email, name: "")
-        let message = try mail.passwordReset(to: recipient.address, name: recipient.name, token: token)
+        let message = try mail.passwordReset(
+            to: recipient.address, name: recipient.name, token: token, language: language)
         let accountID = account?.id ?? UUID()
         let queued = try await accounts.store.accountTransaction { transaction -> Bool in
             try await transaction.enqueue([message])
@@ -61,17 +63,18 @@ public struct PasswordResets: Sendable {
 
     /// Sets the new password, uses up the link, ends every session of the account and
     /// returns a new one. `nil` when the link is used, expired or unknown.
-    public func complete(token: String, password: String, confirmation: String, previousToken: String?) async throws
-        -> (Account, SecretToken)?
-    {
+    public func complete(
+        token: String, password: String, confirmation: String, previousToken: String?,
+        words: Translation = Translations.english
+    ) async throws -> (Account, SecretToken)? {
         guard let account = try await account(forToken: token), let hash = SecretToken.hash(of: token) else {
             return nil
         }
-        if let problem = PasswordPolicy.problem(with: password, email: try accounts.email(of: account)) {
+        if let problem = PasswordPolicy.problem(with: password, email: try accounts.email(of: account), words: words) {
             throw FormProblems("password", problem)
         }
         guard password == confirmation else {
-            throw FormProblems("confirmation", "The two passwords differ. Please type the same one twice.")
+            throw FormProblems("confirmation", words.text(.accountProblemConfirmation))
         }
         let passwordHash = try await accounts.hasher.hash(password)
         let now = accounts.clock.now

@@ -41,8 +41,14 @@ public struct SignIn: Sendable {
             client: device.map { .knownDevice($0) } ?? .address(address))
     }
 
-    /// - Parameter previousToken: the session cookie the browser brought, ended on success.
-    func attempt(_ attempt: Attempt, password: String, previousToken: String?) async throws -> Outcome {
+    /// - Parameters:
+    ///   - previousToken: the session cookie the browser brought, ended on success.
+    ///   - language: the interface's language on the sign-in page, which the account's emails
+    ///     are written in when it has none yet. A language once recorded or chosen on the
+    ///     account page is kept: signing in from another language's page does not change it.
+    func attempt(_ attempt: Attempt, password: String, previousToken: String?, language: InterfaceLanguage)
+        async throws -> Outcome
+    {
         let now = accounts.clock.now
         if case .wait(let seconds) = throttle.check(identity: attempt.identity, client: attempt.client, at: now) {
             return .wait(seconds: seconds)
@@ -58,7 +64,10 @@ public struct SignIn: Sendable {
         }
         throttle.recordSuccess(identity: attempt.identity, client: attempt.client, at: now)
         let token = try await accounts.store.accountTransaction { transaction in
-            try await sessions.start(for: account.id, replacing: previousToken, in: transaction)
+            if account.emailLanguage == nil {
+                try await transaction.setEmailLanguage(accountID: account.id, language)
+            }
+            return try await sessions.start(for: account.id, replacing: previousToken, in: transaction)
         }
         return .signedIn(account, token, device: devices.token(for: account.id, at: now))
     }

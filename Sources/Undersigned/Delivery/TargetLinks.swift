@@ -67,14 +67,26 @@ public enum ResponseState: String, Sendable, CaseIterable {
 public struct Announcement: Sendable, Equatable {
     public var id: UUID
     public var petitionID: UUID
+    /// Who is speaking, which each signer's email says in their own language before the body;
+    /// `nil` for announcements stored before leads were, whose body begins with one in English.
+    public var lead: Lead?
+    /// The update's subject as its writer gave it; empty for a response, whose subject is its lead.
     public var subject: String
-    /// Plain text.
+    /// Plain text: the writer's own words.
     public var body: String
     public var createdAt: Date
 
-    public init(id: UUID = UUID(), petitionID: UUID, subject: String, body: String, createdAt: Date) {
+    public enum Lead: Sendable, Equatable {
+        case update(organizer: String)
+        case response(target: String)
+    }
+
+    public init(
+        id: UUID = UUID(), petitionID: UUID, lead: Lead?, subject: String, body: String, createdAt: Date
+    ) {
         self.id = id
         self.petitionID = petitionID
+        self.lead = lead
         self.subject = subject
         self.body = body
         self.createdAt = createdAt

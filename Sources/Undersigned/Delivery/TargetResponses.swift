@@ -78,9 +78,8 @@ public struct TargetResponses: Sendable {
         let announcement =
             approve
             ? Announcement(
-                petitionID: petition.id, subject: "\(target.name) has responded",
-                body: "\(target.name) has responded to the petition you signed:\n\n\(response.bodyMarkdown)",
-                createdAt: now)
+                petitionID: petition.id, lead: .response(target: target.name), subject: "",
+                body: response.bodyMarkdown, createdAt: now)
             : nil
         let audit = AuditEvent(
             at: now, actorID: account.id, action: approve ? .responseApproved : .responseRejected,
@@ -106,7 +105,7 @@ public struct TargetResponses: Sendable {
         try await accounts.store.allAccounts().filter { $0.isAdmin && !$0.isDisabled }.map { admin in
             try mail.responseAwaitsApproval(
                 from: target.name, on: petition, review: AdminRoute.responses(petition: petition.slug),
-                to: try accounts.email(of: admin), name: admin.name)
+                to: try accounts.email(of: admin), name: admin.name, language: admin.emailLanguage ?? .en)
         }
     }
 }
@@ -137,23 +136,21 @@ public enum ResponseDecisionError: Error, Equatable {
 }
 
 extension AccountMail {
+    /// Tells an instance admin, in the language of their emails, that a response awaits review.
     func responseAwaitsApproval(
         from targetName: String, on petition: Petition, review: any RouteGroup, to address: String, name: String,
-        footer: [MailParagraph] = [.text("\u{2014} Undersigned")]
-    ) throws
-        -> QueuedEmail
-    {
-        try queue(
-            to: address, name: name, subject: "A response from \(targetName) awaits your approval",
+        language: InterfaceLanguage
+    ) throws -> QueuedEmail {
+        let words = Translations.bundled[language]
+        let values = ["target": targetName, "title": petition.title]
+        return try queue(
+            to: address, name: name, subject: words.text(.emailOrganizerResponseSubject, values),
             paragraphs: [
-                .text("Hello \(name),"),
-                .text(
-                    "\(targetName) has responded to \u{201C}\(petition.title)\u{201D} through their private link. The response is not published, "
-                        + "and nobody is told of it, until an organizer approves it:"),
-                .link(review.url(on: baseURL), label: "Review the response"),
-                .text(
-                    "If you did not expect it, the link may have leaked: reject the response, and revoke the target's links on the deliveries page."
-                ),
-            ] + footer)
+                .text(words.text(.emailHello, ["name": name])),
+                .text(words.text(.emailOrganizerResponseBody, values)),
+                .link(review.url(on: baseURL), label: words.text(.emailOrganizerResponseLink)),
+                .text(words.text(.emailOrganizerResponseLeak)),
+                .text(words.text(.emailAccountSignature)),
+            ], language: language)
     }
 }

@@ -2,6 +2,29 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
+extension Announcement {
+    /// The subject's own part, before the petition's title, in `words`' language.
+    func subjectLine(in words: Translation) -> String {
+        switch lead {
+        case .response(let target): words.text(.emailNewsResponseSubject, ["target": target])
+        case .update, nil: subject
+        }
+    }
+
+    /// The email's paragraphs after the greeting: who speaks, in `words`' language, then what
+    /// they said.
+    func paragraphs(in words: Translation) -> [String] {
+        let leadSentence: String? =
+            switch lead {
+            case .update(let organizer): words.text(.emailNewsUpdateLead, ["organizer": organizer])
+            case .response(let target): words.text(.emailNewsResponseLead, ["target": target])
+            case nil: nil
+            }
+        return [leadSentence].compactMap { $0 }
+            + body.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+}
+
 /// One of the signers an announcement goes to.
 public struct AnnouncementRecipient: Sendable {
     public var signatureID: UUID

@@ -38,11 +38,9 @@ public struct SignerMail: Sendable {
         let title = Self.title(of: petition, in: words.language)
         return try queue(
             to: signer.email, name: signer.name,
-            subject: words.text(.emailNewsSubject, ["subject": announcement.subject, "title": title]),
+            subject: words.text(.emailNewsSubject, ["subject": announcement.subjectLine(in: words), "title": title]),
             paragraphs: [.text(words.text(.emailHello, ["name": signer.name]))]
-                + announcement.body.components(separatedBy: "\n\n").map {
-                    .text($0.trimmingCharacters(in: .whitespacesAndNewlines))
-                }
+                + announcement.paragraphs(in: words).map { .text($0) }
                 + [
                     .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: title),
                     .text(words.text(.emailNewsWhy)),

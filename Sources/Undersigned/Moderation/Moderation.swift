@@ -29,15 +29,20 @@ public struct Moderation: Sendable {
     }
 
     /// Back to draft; the organizers read the reason on their petition's pages and in the email.
-    public func reject(_ petition: Petition, reason: String?, by moderator: Account) async throws {
-        try await decide(.reject, petition, reason: reason, by: moderator) { .rejected(reason: $0) }
+    /// A missing or overlong reason is said in `words`.
+    public func reject(
+        _ petition: Petition, reason: String?, by moderator: Account, in words: Translation = Translations.english
+    ) async throws {
+        try await decide(.reject, petition, reason: reason, by: moderator, in: words) { .rejected(reason: $0) }
     }
 
     /// Out of public view, whatever its state: its address shows a tombstone with the reason.
     /// Its open reports are resolved by it.
-    public func takeDown(_ petition: Petition, reason: String?, by moderator: Account) async throws {
+    public func takeDown(
+        _ petition: Petition, reason: String?, by moderator: Account, in words: Translation = Translations.english
+    ) async throws {
         let now = clock.now
-        try await decide(.takeDown, petition, reason: reason, by: moderator) {
+        try await decide(.takeDown, petition, reason: reason, by: moderator, in: words) {
             .takenDown(reason: $0, at: now)
         } alongside: { transaction in
             let reports = try await transaction.resolveReports(petitionID: petition.id, as: .takenDown, at: now)
@@ -63,12 +68,13 @@ public struct Moderation: Sendable {
     /// Applies the decision, with the emails that tell of it (`event`, given the trimmed reason).
     private func decide(
         _ transition: PetitionTransition, _ petition: Petition, reason: String?, by moderator: Account,
-        event: (_ reason: String) -> OrganizerEvent,
+        in words: Translation = Translations.english, event: (_ reason: String) -> OrganizerEvent,
         alongside: @escaping @Sendable (any PetitionTransaction) async throws -> Void = { _ in }
     ) async throws {
         let reason = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let emails = try await notices.emails(event(reason), about: petition)
-        try await editor.apply(transition, to: petition.id, reason: reason, by: moderator) { _, transaction in
+        try await editor.apply(transition, to: petition.id, reason: reason, by: moderator, in: words) {
+            _, transaction in
             if !emails.isEmpty { try await transaction.enqueue(emails) }
             try await alongside(transaction)
         }
@@ -88,23 +94,19 @@ public struct Moderation: Sendable {
     /// Publishes a translation added to a public petition, or removes it with a reason;
     /// either way the organization's members who asked are told in the same transaction.
     public func review(
-        translation language: String, of petition: Petition, approve: Bool, reason: String?, by moderator: Account
+        translation language: String, of petition: Petition, approve: Bool, reason: String?, by moderator: Account,
+        in words: Translation = Translations.english
     ) async throws {
         let emails = try await notices.emails(
             .translationReviewed(
                 language: language, approved: approve,
                 reason: (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)),
             about: petition)
-        try await editor.review(translation: language, of: petition.id, approve: approve, reason: reason, by: moderator)
-        { _, transaction in
+        try await editor.review(
+            translation: language, of: petition.id, approve: approve, reason: reason, by: moderator, in: words
+        ) { _, transaction in
             if !emails.isEmpty { try await transaction.enqueue(emails) }
         }
         if !emails.isEmpty { notices.queued() }
-    }
-
-    /// "25 November 2026", as pages and emails give the day of a decision (UTC).
-    public static func day(_ date: Date) -> String {
-        date.formatted(
-            Date.FormatStyle(date: .long, time: .omitted, locale: Locale(identifier: "en_GB"), timeZone: .gmt))
     }
 }

@@ -7,17 +7,6 @@ public enum ReportReason: String, Sendable, CaseIterable {
     case privacy
     case spam
     case other
-
-    /// In the words of the report form.
-    public var label: String {
-        switch self {
-        case .hateful: "It is hateful, violent or harassing"
-        case .misleading: "It is misleading or false"
-        case .privacy: "It exposes someone (private information, photos)"
-        case .spam: "It is spam or advertising"
-        case .other: "Something else"
-        }
-    }
 }
 
 /// How a report was closed.

@@ -14,14 +14,14 @@ public struct OrganizationKeys: Sendable {
 
     /// Sets the key pasted as `text`, or replaces the one the organization had.
     @discardableResult
-    public func set(text: String?, of organization: Organization, by actor: Account) async throws
-        -> OrganizationPublicKey
-    {
+    public func set(
+        text: String?, of organization: Organization, by actor: Account, words: Translation = Translations.english
+    ) async throws -> OrganizationPublicKey {
         let key: OrganizationPublicKey
         do throws(OrganizationKeyError) {
             key = try OrganizationPublicKey(text: text ?? "")
         } catch {
-            throw FormProblems("key", error.description)
+            throw FormProblems("key", Self.problem(error, words))
         }
         let now = clock.now
         try await store.accountTransaction { transaction in
@@ -38,6 +38,17 @@ public struct OrganizationKeys: Sendable {
                         + (previous.map { ", replacing \($0.fingerprint)" } ?? "")))
         }
         return key
+    }
+
+    /// What is wrong with a pasted key, in the owner's language.
+    static func problem(_ error: OrganizationKeyError, _ words: Translation) -> String {
+        let prefix = ["prefix": OrganizationPublicKey.textPrefix]
+        return switch error {
+        case .missingPrefix: words.text(.organizationKeyProblemPrefix, prefix)
+        case .malformed: words.text(.organizationKeyProblemMalformed, prefix)
+        case .unusable: words.text(.organizationKeyProblemUnusable)
+        case .notAPrivateKeyFile, .cannotCreate, .cannotRead: error.description
+        }
     }
 
     /// Removes the key: packages are then delivered to the organization unencrypted.

@@ -20,22 +20,23 @@ public struct Organizations: Sendable {
     private var now: Date { accounts.clock.now }
 
     /// Creates an organization with `creator` as its owner.
-    public func create(name: String?, slug: String?, by creator: Account) async throws -> Organization {
+    public func create(
+        name: String?, slug: String?, by creator: Account, words: Translation = Translations.english
+    ) async throws -> Organization {
         var problems = FormProblems()
         let validName = AccountName.validated(name)
-        if validName == nil { problems["name"] = "Please give the organization a name, in at most 100 characters." }
+        if validName == nil { problems["name"] = words.text(.organizationProblemName) }
         let typedSlug = (slug ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let chosenSlug = typedSlug.isEmpty ? Organization.slug(suggestedBy: validName ?? "") : typedSlug
         if validName != nil, !Organization.isValidSlug(chosenSlug) {
-            problems["slug"] =
-                "The address may use lower-case letters, digits and hyphens, 3 to 50 of them, and cannot start or end with a hyphen."
+            problems["slug"] = words.text(.organizationProblemSlug)
         }
         try problems.check()
         guard let validName else { throw problems }
         let organization = Organization(slug: chosenSlug, name: validName, createdAt: now)
         try await store.accountTransaction { transaction in
             guard try await transaction.insert(organization) else {
-                throw FormProblems("slug", "Another organization has this address already. Please choose another.")
+                throw FormProblems("slug", words.text(.organizationProblemSlugTaken))
             }
             try await transaction.setMembership(
                 organizationID: organization.id, accountID: creator.id, role: .owner, at: organization.createdAt)
@@ -49,20 +50,23 @@ public struct Organizations: Sendable {
         return organization
     }
 
-    /// Emails an invitation to join with `role`.
-    public func invite(email: String?, role: String?, to organization: Organization, by inviter: Account) async throws {
+    /// Emails an invitation to join with `role`, in the language of `words`: the inviter's.
+    public func invite(
+        email: String?, role: String?, to organization: Organization, by inviter: Account,
+        words: Translation = Translations.english
+    ) async throws {
         var problems = FormProblems()
         let address = EmailAddress(email ?? "")
-        if address == nil { problems["email"] = "This does not look like an email address. Please check it." }
+        if address == nil { problems["email"] = words.text(.accountProblemEmail) }
         let role = OrganizationRole(rawValue: role ?? "")
-        if role == nil { problems["role"] = "Please choose a role: viewer, editor or owner." }
+        if role == nil { problems["role"] = words.text(.invitationProblemRole) }
         try problems.check()
         guard let address, let role else { throw problems }
         let fingerprint = accounts.fingerprint(address)
         if let existing = try await store.account(emailFingerprint: fingerprint),
             try await store.role(of: existing.id, in: organization.id) != nil
         {
-            throw FormProblems("email", "This person is a member already.")
+            throw FormProblems("email", words.text(.invitationProblemMember))
         }
         let token = SecretToken.generate()
         let id = UUID()
@@ -72,7 +76,8 @@ public struct Organizations: Sendable {
             invitedBy: inviter.id, createdAt: now,
             expiresAt: now.addingTimeInterval(Self.invitationValidity))
         let email = try mail.invitation(
-            to: address.address, organization: organization, role: role, inviter: inviter.name, token: token)
+            to: address.address, organization: organization, role: role, inviter: inviter.name, token: token,
+            language: words.language)
         try await store.accountTransaction { transaction in
             try await transaction.insert(invitation)
             try await transaction.enqueue([email])
@@ -192,7 +197,8 @@ public struct Organizations: Sendable {
 
     /// Creates an account with the invited address, accepts the invitation and signs it in.
     public func acceptCreatingAccount(
-        token: String, name: String?, password: String, confirmation: String, previousSession: String?
+        token: String, name: String?, password: String, confirmation: String, previousSession: String?,
+        words: Translation = Translations.english
     ) async throws
         -> (Account, Organization, SecretToken)
     {
@@ -201,9 +207,11 @@ public struct Organizations: Sendable {
         }
         let address = try email(of: invitation)
         if password != confirmation, PasswordPolicy.problem(with: password, email: address) == nil {
-            throw FormProblems("confirmation", "The two passwords differ. Please type the same one twice.")
+            throw FormProblems("confirmation", words.text(.accountProblemConfirmation))
         }
-        let account = try await accounts.newAccount(name: name, email: address, password: password, isAdmin: false)
+        let account = try await accounts.newAccount(
+            name: name, email: address, password: password, isAdmin: false, words: words,
+            emailLanguage: words.language)
         let session = try await store.accountTransaction { transaction in
             guard try await transaction.insert(account) else { throw OrganizationError.accountExistsForInvitation }
             try await transaction.record(

@@ -1,111 +1,118 @@
 import Foundation
 
 /// The emails that tell an organization's members what happened to one of its petitions
-/// (``OrganizerNotices`` decides who). Organizer pages are in English, and so are these.
+/// (``OrganizerNotices`` decides who), each in the language its recipient's account chose.
 extension AccountMail {
     func organizerNotice(
         _ event: OrganizerEvent, about petition: Petition, of organization: Organization,
         to recipient: OrganizerNotices.Recipient
     ) throws -> QueuedEmail {
-        let title = "\u{201C}\(petition.title)\u{201D}"
+        let words = Translations.bundled[recipient.language]
+        let names = ["title": petition.title, "organization": organization.name]
         let manage = OrganizerRoute.petition(organization: organization.slug, petition: petition.slug)
         let subject: String
         let body: [MailParagraph]
         switch event {
         case .approved:
-            subject = "Your petition is open: \(petition.title)"
+            subject = words.text(.emailOrganizerApprovedSubject, names)
             body = [
-                .text(
-                    "A moderator approved \(title), the petition of \(organization.name). It is open for signatures now:"
-                ),
-                .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: "See the petition"),
+                .text(words.text(.emailOrganizerApprovedBody, names)),
+                .link(
+                    PetitionRoute.page(slug: petition.slug).url(on: baseURL),
+                    label: words.text(.emailOrganizerApprovedLink)),
             ]
         case .rejected(let reason):
-            subject = "Your petition needs changes: \(petition.title)"
+            subject = words.text(.emailOrganizerRejectedSubject, names)
             body = [
-                .text(
-                    "A moderator sent \(title), the petition of \(organization.name), back to draft, with this reason:"),
+                .text(words.text(.emailOrganizerRejectedBody, names)),
                 .text(reason),
-                .text(
-                    "Change it and submit it again when it is ready. The reason also shows on the petition's page in the organization:"
-                ),
-                .link(manage.url(on: baseURL), label: "Open the petition"),
+                .text(words.text(.emailOrganizerRejectedNext)),
+                .link(manage.url(on: baseURL), label: words.text(.emailOrganizerOpenPetition)),
             ]
         case .takenDown(let reason, let date):
-            subject = "Your petition was taken down: \(petition.title)"
+            subject = words.text(.emailOrganizerTakenDownSubject, names)
             body = [
                 .text(
-                    "A moderator took down \(title), the petition of \(organization.name), on \(Moderation.day(date)). "
-                        + "It no longer accepts signatures, and its address shows only its title, the date and this reason:"
-                ),
+                    words.text(
+                        .emailOrganizerTakenDownBody, names.merging(["date": words.language.date(date)]) { $1 })),
                 .text(reason),
-                .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: "See what visitors see"),
+                .link(
+                    PetitionRoute.page(slug: petition.slug).url(on: baseURL),
+                    label: words.text(.emailOrganizerTakenDownLink)),
             ]
         case .translationReviewed(let language, let approved, let reason):
-            let languageName = PetitionLanguage.name(of: language)
-            subject =
-                approved ? "Translation approved: \(petition.title)" : "Translation not approved: \(petition.title)"
+            let values = names.merging(["language": PetitionLanguage.name(of: language)]) { $1 }
+            subject = words.text(
+                approved ? .emailOrganizerTranslationApprovedSubject : .emailOrganizerTranslationRejectedSubject,
+                names)
             body =
                 (approved
-                    ? [
-                        .text(
-                            "A moderator approved the \(languageName) translation of \(title). Visitors can read it now."
-                        )
-                    ]
+                    ? [.text(words.text(.emailOrganizerTranslationApproved, values))]
                     : [
-                        .text(
-                            "A moderator did not approve the \(languageName) translation of \(title), with this reason:"
-                        ),
+                        .text(words.text(.emailOrganizerTranslationRejected, values)),
                         .text(reason),
-                        .text("It was removed. You may write it again, and it will be reviewed again."),
-                    ]) + [.link(manage.url(on: baseURL), label: "Open the petition")]
+                        .text(words.text(.emailOrganizerTranslationRemoved)),
+                    ]) + [.link(manage.url(on: baseURL), label: words.text(.emailOrganizerOpenPetition))]
         case .responseAwaitingApproval(let targetName):
-            return try responseAwaitsApproval(
-                from: targetName, on: petition,
-                review: OrganizerRoute.responses(organization: organization.slug, petition: petition.slug),
-                to: recipient.address, name: recipient.name, footer: choiceFooter(organization))
-        case .goalReached(let goal, let count):
-            subject = "Goal reached: \(petition.title)"
+            let values = names.merging(["target": targetName]) { $1 }
+            subject = words.text(.emailOrganizerResponseSubject, values)
             body = [
-                .text(
-                    "\(title), the petition of \(organization.name), has reached its goal of \(goal.english) signatures: "
-                        + "\(count.english) are counted now. "
-                        + "Its page shows the next milestone, \(Goal.displayed(count: count, organizerGoal: goal).english)."
-                ),
+                .text(words.text(.emailOrganizerResponseBody, values)),
+                .link(
+                    OrganizerRoute.responses(organization: organization.slug, petition: petition.slug).url(
+                        on: baseURL), label: words.text(.emailOrganizerResponseLink)),
+                .text(words.text(.emailOrganizerResponseLeak)),
+            ]
+        case .goalReached(let goal, let count):
+            subject = words.text(.emailOrganizerGoalSubject, names)
+            let numbers = [
+                "goal": words.language.number(goal), "count": words.language.number(count),
+                "next": words.language.number(Goal.displayed(count: count, organizerGoal: goal)),
+            ]
+            body = [
+                .text(words.text(.emailOrganizerGoalBody, names.merging(numbers) { $1 })),
                 .link(
                     OrganizerRoute.dashboard(organization: organization.slug, petition: petition.slug).url(on: baseURL),
-                    label: "See its figures"),
+                    label: words.text(.emailOrganizerGoalLink)),
             ]
         case .deliveryRecorded(let targetName, let channel, let count, let deliveredAt):
-            subject = "Delivered to \(targetName): \(petition.title)"
+            let values = names.merging([
+                "target": targetName, "channel": words.channel(channel), "date": words.language.date(deliveredAt),
+                "count": words.language.number(count),
+            ]) { $1 }
+            subject = words.text(.emailOrganizerDeliverySubject, values)
             body = [
-                .text(
-                    "A delivery of \(title), the petition of \(organization.name), to \(targetName) was recorded: "
-                        + "\(channel.label.lowercased()), on \(Moderation.day(deliveredAt)), carrying \(count.english) signatures under a signed tree head."
-                ),
+                .text(words.text(.emailOrganizerDeliveryBody, values)),
                 .link(
                     OrganizerRoute.deliveries(organization: organization.slug, petition: petition.slug).url(
-                        on: baseURL), label: "See its deliveries"),
+                        on: baseURL), label: words.text(.emailOrganizerDeliveryLink)),
             ]
         }
         return try queue(
             to: recipient.address, name: recipient.name, subject: subject,
-            paragraphs: [.text("Hello \(recipient.name),")] + body + choiceFooter(organization))
+            paragraphs: [.text(words.text(.emailHello, ["name": recipient.name]))] + body
+                + choiceFooter(organization, words),
+            language: words.language)
     }
 
     /// How to choose these emails, and the signature.
-    private func choiceFooter(_ organization: Organization) -> [MailParagraph] {
+    private func choiceFooter(_ organization: Organization, _ words: Translation) -> [MailParagraph] {
         [
-            .text(
-                "You receive this as a member of \(organization.name). Choose which of its petitions you hear of on your account page:"
-            ),
-            .link(AccountRoute.account.url(on: baseURL), label: "Choose your emails"),
-            .text("\u{2014} Undersigned"),
+            .text(words.text(.emailOrganizerFooter, ["organization": organization.name])),
+            .link(AccountRoute.account.url(on: baseURL), label: words.text(.emailOrganizerFooterLink)),
+            .text(words.text(.emailAccountSignature)),
         ]
     }
 }
 
-extension Int {
-    /// Grouped by thousands, as organizers' emails write numbers: 12,345.
-    fileprivate var english: String { InterfaceLanguage.en.number(self) }
+extension Translation {
+    /// How a delivery was made, inside a sentence: "by post".
+    func channel(_ channel: DeliveryChannel) -> String {
+        switch channel {
+        case .email: text(.activityChannelEmail)
+        case .inPerson: text(.activityChannelInPerson)
+        case .post: text(.activityChannelPost)
+        case .onlineForm: text(.activityChannelOnlineForm)
+        }
+    }
 }

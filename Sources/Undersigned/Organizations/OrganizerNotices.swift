@@ -13,15 +13,6 @@ public enum NoticeChoice: String, Sendable, CaseIterable, Decodable {
     public static func standard(for role: OrganizationRole) -> NoticeChoice {
         role == .owner ? .all : .submitted
     }
-
-    /// As the account page offers it.
-    public var label: String {
-        switch self {
-        case .all: "Every petition"
-        case .submitted: "Petitions I submitted"
-        case .none: "None"
-        }
-    }
 }
 
 /// What happened to one of an organization's petitions that its members are told of. The
@@ -64,6 +55,8 @@ public struct OrganizerNotices: Sendable {
     struct Recipient: Sendable, Equatable {
         var name: String
         var address: String
+        /// Of the account's emails: English until it signs in or chooses.
+        var language: InterfaceLanguage
     }
 
     /// The rule: whether a member with `role`, who chose `choice` (`nil` if never), is told
@@ -92,7 +85,10 @@ public struct OrganizerNotices: Sendable {
             guard let account = try await accounts.store.account(id: member.accountID), !account.isDisabled else {
                 continue
             }
-            recipients.append(Recipient(name: account.name, address: try accounts.email(of: account)))
+            recipients.append(
+                Recipient(
+                    name: account.name, address: try accounts.email(of: account),
+                    language: account.emailLanguage ?? .en))
         }
         return (organization, recipients)
     }

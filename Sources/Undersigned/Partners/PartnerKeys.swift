@@ -14,16 +14,16 @@ public struct PartnerKeys: Sendable {
     }
 
     /// Makes a key; returns it with its secret, to be shown once.
-    public func create(label: String?, for organization: Organization, by actor: Account) async throws
-        -> (key: PartnerKey, secret: String)
-    {
+    public func create(
+        label: String?, for organization: Organization, by actor: Account, words: Translation = Translations.english
+    ) async throws -> (key: PartnerKey, secret: String) {
         let label = (label ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !label.isEmpty, label.count <= PartnerKey.maximumLabelLength,
             !label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {
             throw FormProblems(
                 "label",
-                "Please name the key (the partner's name, say) in at most \(PartnerKey.maximumLabelLength) characters.")
+                words.text(.partnerKeysProblemLabel, ["maximum": words.language.number(PartnerKey.maximumLabelLength)]))
         }
         let (key, secret) = PartnerKey.make(label: label, organizationID: organization.id, by: actor.id, at: clock.now)
         try await store.accountTransaction { transaction in

@@ -122,13 +122,15 @@ public struct PetitionTranslation: Sendable, Equatable {
         return primary(language) == primary(other)
     }
 
-    /// Checks a translation as the editor's fields are checked.
-    public static func validated(language: String?, title: String?, summary: String?, bodyMarkdown: String?) -> Result<
-        Self, FormProblems
-    > {
+    /// Checks a translation as the editor's fields are checked, saying what is wrong in `words`.
+    public static func validated(
+        language: String?, title: String?, summary: String?, bodyMarkdown: String?,
+        in words: Translation = Translations.english
+    ) -> Result<Self, FormProblems> {
         var problems = FormProblems()
         let translation = PetitionContent.checkedText(
-            title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, problems: &problems)
+            title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, problems: &problems,
+            in: words)
         return problems.isEmpty ? .success(translation) : .failure(problems)
     }
 }

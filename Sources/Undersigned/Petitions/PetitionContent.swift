@@ -36,17 +36,20 @@ public struct PetitionContent: Sendable, Equatable {
             in: .whitespacesAndNewlines)
     }
 
-    /// Trims what was typed and says, field by field, what is wrong with it.
+    /// Trims what was typed and says, field by field, what is wrong with it, in the
+    /// organizer's language `words`.
     public static func validated(
-        title: String?, summary: String?, bodyMarkdown: String?, language: String?, goal: String?, targets: [Target]
+        title: String?, summary: String?, bodyMarkdown: String?, language: String?, goal: String?, targets: [Target],
+        in words: Translation = Translations.english
     ) -> Result<PetitionContent, FormProblems> {
         var problems = FormProblems()
         let text = checkedText(
-            title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, problems: &problems)
+            title: title, summary: summary, bodyMarkdown: bodyMarkdown, language: language, problems: &problems,
+            in: words)
         let goal = Int(
             Self.trimmed(goal).replacingOccurrences(of: ",", with: "").replacingOccurrences(of: " ", with: ""))
         if goal.map({ !goalRange.contains($0) }) ?? true {
-            problems["goal"] = "The goal is a number of signatures from 1 to 100,000,000."
+            problems["goal"] = words.text(.editorErrorGoal, ["limit": words.language.number(goalRange.upperBound)])
         }
         let targets = targets.map { target in
             Target(
@@ -55,18 +58,18 @@ public struct PetitionContent: Sendable, Equatable {
                 contact: target.contact.map(Self.trimmed).flatMap { $0.isEmpty ? nil : $0 })
         }
         if targets.isEmpty {
-            problems["targets"] = "Please name at least one target: the person or body the petition asks."
+            problems["targets"] = words.text(.editorErrorNoTarget)
         } else if targets.count > targetLimit {
-            problems["targets"] = "A petition may have at most \(targetLimit) targets."
+            problems["targets"] = words.text(.editorErrorTooManyTargets, ["limit": words.language.number(targetLimit)])
         } else if targets.contains(where: { $0.name.isEmpty }) {
-            problems["targets"] = "Every target needs a name."
+            problems["targets"] = words.text(.editorErrorTargetName)
         } else if targets.contains(where: { target in
             [target.name, target.role, target.organization, target.contact ?? ""].contains {
                 $0.count > targetFieldLimit
             }
         }) {
-            problems["targets"] =
-                "A target's name, role, organization and contact may have at most \(targetFieldLimit) characters each."
+            problems["targets"] = words.text(
+                .editorErrorTargetFields, ["limit": words.language.number(targetFieldLimit)])
         }
         guard problems.isEmpty, let goal else { return .failure(problems) }
         return .success(
@@ -77,24 +80,24 @@ public struct PetitionContent: Sendable, Equatable {
 
     /// The title, summary, text and language, trimmed, with what is wrong with them added to `problems`.
     static func checkedText(
-        title: String?, summary: String?, bodyMarkdown: String?, language: String?, problems: inout FormProblems
+        title: String?, summary: String?, bodyMarkdown: String?, language: String?, problems: inout FormProblems,
+        in words: Translation
     ) -> PetitionTranslation {
         let title = Self.trimmed(title)
         if title.isEmpty || title.count > titleLimit {
-            problems["title"] = "Please give the petition a title of at most \(titleLimit) characters."
+            problems["title"] = words.text(.editorErrorTitle, ["limit": words.language.number(titleLimit)])
         }
         let summary = Self.trimmed(summary)
         if summary.isEmpty || summary.count > summaryLimit {
-            problems["summary"] =
-                "Please write a summary of at most \(summaryLimit) characters: it shows in lists and when the petition is shared."
+            problems["summary"] = words.text(.editorErrorSummary, ["limit": words.language.number(summaryLimit)])
         }
         let body = normalizedBody(bodyMarkdown)
         if body.isEmpty || body.count > bodyLimit {
-            problems["body"] = "Please write the text of the petition, at most \(bodyLimit) characters."
+            problems["body"] = words.text(.editorErrorBody, ["limit": words.language.number(bodyLimit)])
         }
         let language = Self.trimmed(language)
         if !Self.isLanguageTag(language) {
-            problems["language"] = "Please choose the language the petition is written in."
+            problems["language"] = words.text(.editorErrorLanguage)
         }
         return PetitionTranslation(language: language, title: title, summary: summary, bodyMarkdown: body)
     }

@@ -76,10 +76,12 @@ public struct PetitionEditor: Sendable {
 
     /// Moves the petition along its lifecycle; returns its new state. `alongside` writes, in
     /// the same transaction, what must commit with the move or not at all (the emails that
-    /// tell of it, say); it is given the petition as it was before the move.
+    /// tell of it, say); it is given the petition as it was before the move. A missing or
+    /// overlong reason is said in `words`.
     @discardableResult
     public func apply(
         _ transition: PetitionTransition, to petitionID: UUID, reason: String?, by account: Account,
+        in words: Translation = Translations.english,
         alongside: @Sendable (Petition, any PetitionTransaction) async throws -> Void = { _, _ in }
     ) async throws -> PetitionState {
         let now = clock.now
@@ -87,12 +89,11 @@ public struct PetitionEditor: Sendable {
         if transition.needsReason {
             guard let reason, !reason.isEmpty else {
                 throw FormProblems(
-                    "reason",
-                    "Please give a reason: the organizers\(transition == .takeDown ? " and the public" : "") will read it."
-                )
+                    "reason", words.text(transition == .takeDown ? .editorErrorReasonPublic : .editorErrorReason))
             }
             guard reason.count <= 1_000 else {
-                throw FormProblems("reason", "Please keep the reason to 1,000 characters.")
+                throw FormProblems(
+                    "reason", words.text(.editorErrorReasonLong, ["limit": words.language.number(1_000)]))
             }
         }
         return try await store.petitionTransaction { transaction in
@@ -118,14 +119,16 @@ public struct PetitionEditor: Sendable {
     /// Adds or changes a translation. Once the petition is open, a translation may be added
     /// but not changed, for the same reason as the text, and a new one is public only once a
     /// moderator has read it, where review is required; before, it is reviewed with the text.
-    public func translate(_ petitionID: UUID, _ translation: PetitionTranslation, by account: Account) async throws {
+    public func translate(
+        _ petitionID: UUID, _ translation: PetitionTranslation, by account: Account,
+        in words: Translation = Translations.english
+    ) async throws {
         let now = clock.now
         try await store.petitionTransaction { transaction in
             let petition = try await Self.locked(petitionID, in: transaction)
             try Self.requireEditable(petition)
             guard !PetitionTranslation.isVariant(translation.language, of: petition.language) else {
-                throw FormProblems(
-                    "language", "This is the petition's own language, or a variant of it: edit the petition instead.")
+                throw FormProblems("language", words.text(.translationEditorErrorOwnLanguage))
             }
             let approved = petition.translations.first { $0.language == translation.language }
             let existing = approved ?? petition.translationsAwaitingReview.first { $0.language == translation.language }
@@ -163,19 +166,22 @@ public struct PetitionEditor: Sendable {
 
     /// A moderator's decision on a translation added to a public petition: approved, it is
     /// published; rejected, it is removed, with the reason kept in the audit trail.
-    /// `alongside` writes what must commit with the decision (the email that tells of it).
+    /// `alongside` writes what must commit with the decision (the email that tells of it). A
+    /// missing or overlong reason is said in `words`.
     public func review(
         translation language: String, of petitionID: UUID, approve: Bool, reason: String?, by moderator: Account,
+        in words: Translation = Translations.english,
         alongside: @Sendable (Petition, any PetitionTransaction) async throws -> Void = { _, _ in }
     ) async throws {
         let now = clock.now
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if !approve {
             guard !reason.isEmpty else {
-                throw FormProblems("reason", "Please give a reason: the organizers will read it.")
+                throw FormProblems("reason", words.text(.editorErrorReason))
             }
             guard reason.count <= 1_000 else {
-                throw FormProblems("reason", "Please keep the reason to 1,000 characters.")
+                throw FormProblems(
+                    "reason", words.text(.editorErrorReasonLong, ["limit": words.language.number(1_000)]))
             }
         }
         try await store.petitionTransaction { transaction in
@@ -199,12 +205,14 @@ public struct PetitionEditor: Sendable {
     }
 
     /// Publishes a dated correction under a petition whose text is frozen.
-    public func amend(_ petitionID: UUID, text: String?, by account: Account) async throws {
+    public func amend(
+        _ petitionID: UUID, text: String?, by account: Account, in words: Translation = Translations.english
+    ) async throws {
         let now = clock.now
         let text = (text ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(
             in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 5_000 else {
-            throw FormProblems("amendment", "Please write the amendment, in at most 5,000 characters.")
+            throw FormProblems("amendment", words.text(.manageErrorAmendment, ["limit": words.language.number(5_000)]))
         }
         try await store.petitionTransaction { transaction in
             let petition = try await Self.locked(petitionID, in: transaction)
@@ -278,31 +286,5 @@ public struct PetitionEditor: Sendable {
         if old.goal != new.goal { fields.append("goal \(old.goal) → \(new.goal)") }
         if old.targets != new.targets { fields.append("targets") }
         return "changed: " + fields.joined(separator: ", ")
-    }
-}
-
-extension PetitionState {
-    /// As lists show it.
-    public var label: String {
-        switch self {
-        case .draft: "Draft"
-        case .pendingReview: "Waiting for review"
-        case .open: "Open"
-        case .closed: "Closed"
-        case .delivered: "Delivered"
-        case .takenDown: "Taken down"
-        }
-    }
-
-    /// As in "a petition that is …".
-    public var words: String {
-        switch self {
-        case .draft: "a draft"
-        case .pendingReview: "waiting for review"
-        case .open: "open"
-        case .closed: "closed"
-        case .delivered: "delivered"
-        case .takenDown: "taken down"
-        }
     }
 }

@@ -50,32 +50,37 @@ public struct PetitionUpdates: Sendable {
         self.clock = clock
     }
 
-    /// The subject on one line and the text trimmed, or the problems with them.
-    public static func validated(subject: String?, body: String?) throws -> (subject: String, body: String) {
+    /// The subject on one line and the text trimmed, or the problems with them in `words`.
+    public static func validated(subject: String?, body: String?, in words: Translation = Translations.english) throws
+        -> (subject: String, body: String)
+    {
         // A subject is one line: it becomes an email header.
         let subject = (subject ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
         let body = (body ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(
             in: .whitespacesAndNewlines)
         var problems = FormProblems()
         if subject.isEmpty {
-            problems["subject"] = "Please give the update a subject."
+            problems["subject"] = words.text(.updatesErrorSubjectMissing)
         } else if subject.count > Self.maximumSubjectLength {
-            problems["subject"] = "Please keep the subject to \(Self.maximumSubjectLength) characters."
+            problems["subject"] = words.text(
+                .updatesErrorSubjectLong, ["limit": words.language.number(Self.maximumSubjectLength)])
         }
         if body.isEmpty {
-            problems["body"] = "Please write the update."
+            problems["body"] = words.text(.updatesErrorBodyMissing)
         } else if body.count > Self.maximumBodyLength {
-            problems["body"] = "Please keep the update to \(Numbers.grouped(Self.maximumBodyLength)) characters."
+            problems["body"] = words.text(
+                .updatesErrorBodyLong, ["limit": words.language.number(Self.maximumBodyLength)])
         }
         try problems.check()
         return (subject, body)
     }
 
     @discardableResult
-    public func post(subject: String?, body: String?, on petitionID: UUID, by account: Account) async throws
-        -> PetitionUpdate
-    {
-        let (subject, body) = try Self.validated(subject: subject, body: body)
+    public func post(
+        subject: String?, body: String?, on petitionID: UUID, by account: Account,
+        in words: Translation = Translations.english
+    ) async throws -> PetitionUpdate {
+        let (subject, body) = try Self.validated(subject: subject, body: body, in: words)
         let now = clock.now
         return try await store.petitionTransaction { transaction in
             guard let petition = try await transaction.lockedPetition(id: petitionID) else {
@@ -97,25 +102,24 @@ public struct PetitionUpdates: Sendable {
     }
 
     /// A copy of an update not yet posted, to the organizer who wrote it, with the text the
-    /// signers will read: nothing is posted, and no signer is written to.
+    /// signers will read: nothing is posted, and no signer is written to. The copy's own
+    /// words are in the organizer's language `words`.
     public func sendCopy(
-        subject: String, body: String, of petition: Petition, to address: String, name: String, mail: AccountMail
+        subject: String, body: String, of petition: Petition, to address: String, name: String, mail: AccountMail,
+        in words: Translation = Translations.english
     ) async throws {
         let update = PetitionUpdate(subject: subject, bodyMarkdown: body, createdAt: clock.now)
         let announcement = Self.announcement(of: update, on: petition)
-        let words = Translations.english
         let email = try mail.queue(
             to: address, name: name,
-            subject: "[Copy] " + words.text(.emailNewsSubject, ["subject": subject, "title": petition.title]),
+            subject: words.text(
+                .updatesCopySubject,
+                ["subject": words.text(.emailNewsSubject, ["subject": subject, "title": petition.title])]),
             paragraphs: [
-                .text(
-                    "This is the update as the signers who asked for news will read it. It is not posted yet, and no signer has been written to."
-                ),
+                .text(words.text(.updatesCopyNote)),
                 .text(words.text(.emailHello, ["name": name])),
             ]
-                + announcement.body.components(separatedBy: "\n\n").map {
-                    .text($0.trimmingCharacters(in: .whitespacesAndNewlines))
-                })
+                + announcement.paragraphs(in: words).map { .text($0) }, language: words.language)
         try await store.petitionTransaction { try await $0.enqueue([email]) }
         mail.queued()
     }
@@ -123,8 +127,7 @@ public struct PetitionUpdates: Sendable {
     /// The email's text: the Markdown reads well enough as plain text.
     static func announcement(of update: PetitionUpdate, on petition: Petition) -> Announcement {
         Announcement(
-            petitionID: petition.id, subject: update.subject,
-            body: "\(petition.organizer) has posted news about the petition you signed:\n\n\(update.bodyMarkdown)",
-            createdAt: update.createdAt)
+            petitionID: petition.id, lead: .update(organizer: petition.organizer), subject: update.subject,
+            body: update.bodyMarkdown, createdAt: update.createdAt)
     }
 }

@@ -11,21 +11,28 @@ public struct AppError: Error, Sendable {
     public var title: String
     public var detail: String
     public var retryAfterSeconds: Int?
-    /// The catalog's keys of the title and detail, for the errors a signer meets: shown in the
-    /// language of the page or the request. Others are in English.
+    /// The catalog's keys of the title and detail: shown in the language of the page or the
+    /// request. `title` and `detail` hold them in English; a detail without a key is the
+    /// caller's own, already in the request's language.
     var words: ProblemWords? = nil
 }
 
 struct ProblemWords: Sendable {
     var title: Phrase
-    /// `nil` for a detail that is in English only.
+    /// `nil` for a detail given as it is, in the language it was written in.
     var detail: Phrase?
     /// The number a counted detail is about.
     var count: Int?
+    /// The detail's placeholders, written in the language it is shown in.
+    var values: @Sendable (Translation) -> [String: String] = { _ in [:] }
 
-    func text(in translation: Translation, englishDetail: String = "") -> (title: String, detail: String) {
-        guard let detail else { return (translation.text(title), englishDetail) }
-        return (translation.text(title), count.map { translation.counted(detail, $0) } ?? translation.text(detail))
+    func text(in translation: Translation, givenDetail: String = "") -> (title: String, detail: String) {
+        guard let detail else { return (translation.text(title), givenDetail) }
+        let values = values(translation)
+        return (
+            translation.text(title),
+            count.map { translation.counted(detail, $0, values) } ?? translation.text(detail, values)
+        )
     }
 }
 
@@ -39,7 +46,7 @@ extension AppError {
 
     /// Title and detail in the language of `translation`, when they have been translated.
     func words(in translation: Translation) -> (title: String, detail: String) {
-        words?.text(in: translation, englishDetail: detail) ?? (title, detail)
+        words?.text(in: translation, givenDetail: detail) ?? (title, detail)
     }
 }
 
@@ -77,15 +84,18 @@ extension AppError {
 
 extension AppError {
     /// Forms catch their problems to show them beside their fields; this is the plain fallback.
+    /// The messages are in the language the form wrote them in.
     init(_ problems: FormProblems) {
         self.init(
-            status: .unprocessableContent, title: "Please check what you entered",
-            detail: problems.messages.values.sorted().joined(separator: " "))
+            status: .unprocessableContent, title: Translations.english.text(.problemFormTitle),
+            detail: problems.messages.values.sorted().joined(separator: " "),
+            words: ProblemWords(title: .problemFormTitle))
     }
 
     /// Over a limit: the page says when to come back, and `Retry-After` tells programs.
     init(_ limited: RateLimited) {
         let seconds = limited.retryAfterSeconds
+        let wait: @Sendable (Translation) -> [String: String] = { ["wait": $0.wait(seconds)] }
         switch limited {
         case .signing:
             self.init(
@@ -96,16 +106,14 @@ extension AppError {
                 retryAfterSeconds: seconds)
         case .accountAttempts:
             self.init(
-                status: .tooManyRequests, title: "Too many attempts from your connection",
-                detail:
-                    "Many sign-in attempts have come from your network in a short time. Please try again in \(AddressLimits.wait(seconds)).",
+                status: .tooManyRequests,
+                ProblemWords(
+                    title: .problemAccountAttemptsTitle, detail: .problemAccountAttemptsDetail, values: wait),
                 retryAfterSeconds: seconds)
         case .wrongPasswords:
             self.init(
-                status: .tooManyRequests, title: "Too many wrong tries",
-                detail:
-                    "Several wrong passwords for this account have come from your connection. Please wait \(AddressLimits.wait(seconds)) "
-                    + "before trying again, or reset your password.",
+                status: .tooManyRequests,
+                ProblemWords(title: .problemWrongPasswordsTitle, detail: .problemWrongPasswordsDetail, values: wait),
                 retryAfterSeconds: seconds)
         case .reports:
             self.init(
@@ -125,55 +133,75 @@ extension AppError {
     init(_ error: OrganizationError) {
         switch error {
         case .roleDoesNotAllow:
-            self = .forbidden("Your role in this organization does not allow this. Its owners can change your role.")
+            self = .forbidden(Phrase.problemRoleNotAllowedDetail)
         case .notAMember:
-            self = .notFound("This person is not a member of the organization.")
+            self = .notFound(Phrase.problemNotAMemberDetail)
         case .lastOwner:
-            self.init(
-                status: .conflict, title: "An organization needs an owner",
-                detail: "This is the organization's last owner. Make another member an owner first.")
+            self.init(status: .conflict, ProblemWords(title: .problemLastOwnerTitle, detail: .problemLastOwnerDetail))
         case .invitationNotPending:
-            self = .notFound("This invitation was accepted or withdrawn already.")
+            self = .notFound(Phrase.problemInvitationNotPendingDetail)
         case .invalidInvitation:
-            self = .notFound(
-                "This invitation is not valid: it may have been used, withdrawn, or be older than 7 days. Ask for a new one."
-            )
+            self = .notFound(Phrase.problemInvalidInvitationDetail)
         case .invitationForAnotherAddress:
-            self = .forbidden(
-                "This invitation was sent to another email address. Sign out, then sign in with the account of that address, or create one from the invitation."
-            )
+            self = .forbidden(Phrase.problemInvitationOtherAddressDetail)
         case .accountExistsForInvitation:
             self.init(
-                status: .conflict, title: "You have an account already",
-                detail:
-                    "An account with the invited address exists already. Sign in with it, then open the invitation again."
-            )
+                status: .conflict, ProblemWords(title: .problemAccountExistsTitle, detail: .problemAccountExistsDetail))
         }
     }
 
     init(_ error: AccountError) {
         switch error {
-        case .noSuchAccount: self = .notFound("There is no such account.")
+        case .noSuchAccount: self = .notFound(Phrase.problemNoAccountDetail)
         }
     }
 
     /// A move or change the petition's state does not allow (now): a page that says why.
     init(_ error: PetitionError) {
-        self.init(status: .conflict, title: "This cannot be done now", detail: error.message)
+        let (detail, state) = Translation.refusal(error)
+        self.init(
+            status: .conflict,
+            ProblemWords(
+                title: .problemPetitionRefusedTitle, detail: detail,
+                values: { words in state.map { ["state": words.inSentence(state: $0)] } ?? [:] }))
     }
 
     init(_ error: DeliveryError) {
+        let detail: Phrase
+        var values: [String: String] = [:]
+        var state: PetitionState?
+        switch error {
+        case .noSuchTarget(let position):
+            detail = .problemDeliveryNoSuchTarget
+            values["position"] = String(position)
+        case .notDeliverable(let petitionState):
+            detail = .problemDeliveryNotDeliverable
+            state = petitionState
+        case .nothingSigned:
+            detail = .problemDeliveryNothingSigned
+        case .evidenceTooLarge:
+            detail = .problemDeliveryEvidenceTooLarge
+        case .evidenceType(let known):
+            detail = .problemDeliveryEvidenceType
+            values["types"] = known.joined(separator: ", ")
+        }
         self.init(
-            status: .conflict, title: "This delivery cannot be recorded", detail: "Sorry: \(error.description).")
+            status: .conflict,
+            ProblemWords(
+                title: .problemDeliveryRefusedTitle, detail: detail,
+                values: { [values, state] words in
+                    values.merging(state.map { ["state": words.inSentence(state: $0)] } ?? [:]) { $1 }
+                }))
     }
 
     init(_ error: ResponseDecisionError) {
         switch error {
         case .notFound:
-            self = .notFound("This petition has no such response.")
+            self = .notFound(Phrase.problemNoResponseDetail)
         case .decidedAlready:
             self.init(
-                status: .conflict, title: "Decided already", detail: "This response was approved or rejected already.")
+                status: .conflict,
+                ProblemWords(title: .problemDecidedAlreadyTitle, detail: .problemDecidedAlreadyDetail))
         }
     }
 
@@ -188,44 +216,52 @@ extension AppError {
         case .methodNotAllowed:
             self.init(status: .methodNotAllowed, ProblemWords(title: .problemMethodTitle, detail: .problemMethodDetail))
         case let status where status.kind == .clientError:
-            self.init(
-                status: status, title: status.reasonPhrase,
-                detail: Translations.english.text(.problemClientDetail))
+            self.init(status: status, ProblemWords(title: .problemClientTitle, detail: .problemClientDetail))
         default:
             self = .internalError
         }
     }
 }
 
-extension PetitionError {
-    /// In words for the organizer, on the page of the change or on its own.
-    var message: String {
-        switch self {
-        case .noFreeAddress:
-            "Could not find a free address for this petition. Please try again."
-        case .noLongerExists:
-            "This petition no longer exists."
-        case .notEditable(let state):
-            "A petition that is \(state.words) can no longer be edited. You may still publish an amendment."
-        case .unchangeable(let state):
-            "A petition that is \(state.words) can no longer be changed."
-        case .textFrozen:
-            "People have been able to sign this petition, so its title, text, language and targets cannot change. "
-                + "Publish an amendment to correct or add something: it shows on the page with its date."
-        case .moveNotAllowed(let state):
-            "This cannot be done to a petition that is \(state.words)."
-        case .translationFrozen:
-            "People have been able to sign this petition in this language, so its translation cannot change. "
-                + "Publish an amendment to correct something."
-        case .translationSigned:
-            "People have been able to sign this petition in this language, so its translation stays."
-        case .translationNotAwaitingReview:
-            "This translation is not waiting for review any more."
-        case .amendmentBeforeOpening:
-            "Until the petition opens, change its text directly instead."
-        case .updateBeforeOpening(let state):
-            "Updates go to the people who signed, so they can be posted once the petition is open. This one is \(state.words)."
+extension Translation {
+    /// Why a petition refused a change, for the organizer: on the page of the change or on its own.
+    func message(for error: PetitionError) -> String {
+        let (detail, state) = Self.refusal(error)
+        return text(detail, state.map { ["state": inSentence(state: $0)] } ?? [:])
+    }
+
+    /// The phrase of a refusal, and the state it names.
+    fileprivate static func refusal(_ error: PetitionError) -> (Phrase, PetitionState?) {
+        switch error {
+        case .noFreeAddress: (.problemPetitionNoFreeAddress, nil)
+        case .noLongerExists: (.problemPetitionNoLongerExists, nil)
+        case .notEditable(let state): (.problemPetitionNotEditable, state)
+        case .unchangeable(let state): (.problemPetitionUnchangeable, state)
+        case .textFrozen: (.problemPetitionTextFrozen, nil)
+        case .moveNotAllowed(let state): (.problemPetitionMoveNotAllowed, state)
+        case .translationFrozen: (.problemPetitionTranslationFrozen, nil)
+        case .translationSigned: (.problemPetitionTranslationSigned, nil)
+        case .translationNotAwaitingReview: (.problemPetitionTranslationNotAwaiting, nil)
+        case .amendmentBeforeOpening: (.problemPetitionAmendmentBeforeOpening, nil)
+        case .updateBeforeOpening(let state): (.problemPetitionUpdateBeforeOpening, state)
         }
+    }
+
+    /// A state as in "a petition that is …".
+    fileprivate func inSentence(state: PetitionState) -> String {
+        switch state {
+        case .draft: text(.problemStateDraft)
+        case .pendingReview: text(.problemStatePendingReview)
+        case .open: text(.problemStateOpen)
+        case .closed: text(.problemStateClosed)
+        case .delivered: text(.problemStateDelivered)
+        case .takenDown: text(.problemStateTakenDown)
+        }
+    }
+
+    /// How long to wait before trying again: seconds under a minute, whole minutes above.
+    func wait(_ seconds: Int) -> String {
+        seconds < 60 ? counted(.problemWaitSeconds, seconds) : counted(.problemWaitMinutes, (seconds + 59) / 60)
     }
 }
 
@@ -236,6 +272,7 @@ extension AppError {
         AppError(status: .notFound, ProblemWords(title: .problemNotFoundTitle, detail: .problemNotFoundDetail))
     }
 
+    /// `detail` in the language of the request, as the caller wrote it.
     static func notFound(_ detail: String) -> AppError {
         AppError(
             status: .notFound, title: Translations.english.text(.problemNotFoundTitle), detail: detail,
@@ -248,12 +285,22 @@ extension AppError {
         AppError(status: .notFound, ProblemWords(title: .problemNotFoundTitle, detail: detail))
     }
 
+    /// `detail` in the language of the request, as the caller wrote it.
     static func badRequest(_ detail: String) -> AppError {
-        AppError(status: .badRequest, title: "This request could not be understood", detail: detail)
+        AppError(
+            status: .badRequest, title: Translations.english.text(.problemBadRequestTitle), detail: detail,
+            words: ProblemWords(title: .problemBadRequestTitle))
     }
 
+    /// `detail` in the language of the request, as the caller wrote it.
     static func forbidden(_ detail: String) -> AppError {
-        AppError(status: .forbidden, title: "Not allowed", detail: detail)
+        AppError(
+            status: .forbidden, title: Translations.english.text(.problemForbiddenTitle), detail: detail,
+            words: ProblemWords(title: .problemForbiddenTitle))
+    }
+
+    private static func forbidden(_ detail: Phrase) -> AppError {
+        AppError(status: .forbidden, ProblemWords(title: .problemForbiddenTitle, detail: detail))
     }
 
     static func overloaded(retryAfterSeconds: Int = 2) -> AppError {
@@ -263,60 +310,74 @@ extension AppError {
     }
 
     static let databaseUnreachable = AppError(
-        status: .serviceUnavailable, title: "Database unreachable", detail: "The database does not answer.")
+        status: .serviceUnavailable,
+        ProblemWords(title: .problemDatabaseUnreachableTitle, detail: .problemDatabaseUnreachableDetail))
 
     static func schemaNotCurrent(pending: [Int], unknown: [Int]) -> AppError {
-        let detail =
-            unknown.isEmpty
-            ? "Migrations \(pending.map(String.init).joined(separator: ", ")) are not applied yet: run undersigned migrate."
-            : "The database has migrations this version does not know (\(unknown.map(String.init).joined(separator: ", "))): it is older than its database."
-        return AppError(status: .serviceUnavailable, title: "Not ready", detail: detail)
+        let migrations = (unknown.isEmpty ? pending : unknown).map(String.init).joined(separator: ", ")
+        return AppError(
+            status: .serviceUnavailable,
+            ProblemWords(
+                title: .problemNotReadyTitle,
+                detail: unknown.isEmpty ? .problemNotReadyPendingDetail : .problemNotReadyUnknownDetail,
+                values: { _ in ["migrations": migrations] }))
     }
 
     /// An upload over `limit` bytes.
     static func uploadTooLarge(limit: Int) -> AppError {
         AppError(
-            status: .contentTooLarge, title: "This file is too large",
-            detail: "The upload may be at most \(limit / 1024 / 1024) MB. Please choose a smaller file.")
+            status: .contentTooLarge,
+            ProblemWords(
+                title: .problemUploadTooLargeTitle, detail: .problemUploadTooLargeDetail,
+                values: { ["megabytes": $0.language.number(limit / 1024 / 1024)] }))
     }
 
     /// For an API client; a browser is sent to the sign-in form instead.
     static let signInRequired = AppError(
-        status: .unauthorized, title: "Sign-in required", detail: "Sign in to an organizer or admin account first.")
+        status: .unauthorized, ProblemWords(title: .problemSignInRequiredTitle, detail: .problemSignInRequiredDetail))
 
     static let expiredForm = AppError(
         status: .forbidden, ProblemWords(title: .problemForbiddenTitle, detail: .problemExpiredFormDetail))
 
-    static let noSuchOrganization = AppError.notFound(
-        "There is no organization at this address, or you are not one of its members.")
+    static let noSuchOrganization = AppError.notFound(Phrase.problemNoOrganizationDetail)
 
-    static let unknownRole = AppError.badRequest("Please choose a role: viewer, editor or owner.")
+    static let noSuchOrganizationPetition = AppError.notFound(Phrase.problemNoOrganizationPetitionDetail)
 
-    static let invalidResetLink = AppError.notFound(
-        "This password reset link is not valid: it works once, within an hour. Ask for a new one at \(AccountRoute.reset.path)."
-    )
+    static let invalidUnsubscribeLink = AppError.notFound(Phrase.problemInvalidUnsubscribeDetail)
+
+    static let adminsOnly = AppError.forbidden(Phrase.problemAdminsOnlyDetail)
+
+    /// A request the platform's own pages never send: the words are fixed, its values filled
+    /// in the language the answer is shown in.
+    static func badRequest(_ detail: Phrase, _ values: [String: String] = [:]) -> AppError {
+        AppError(
+            status: .badRequest, ProblemWords(title: .problemBadRequestTitle, detail: detail, values: { _ in values }))
+    }
+
+    static let unknownRole = AppError(
+        status: .badRequest, ProblemWords(title: .problemBadRequestTitle, detail: .problemUnknownRoleDetail))
+
+    static let invalidResetLink = AppError(
+        status: .notFound,
+        ProblemWords(
+            title: .problemNotFoundTitle, detail: .problemInvalidResetLinkDetail,
+            values: { _ in ["path": AccountRoute.reset.path] }))
 
     static let noPicture = AppError.notFound(Phrase.problemNoPictureDetail)
 
     static let notOpenYet = AppError(
-        status: .conflict, title: "Nothing to deliver yet",
-        detail: "This petition has not opened yet: it has no signatures to deliver.")
+        status: .conflict, ProblemWords(title: .problemNotOpenYetTitle, detail: .problemNotOpenYetDetail))
 
     static let takenDownNotDeliverable = AppError(
-        status: .conflict, title: "Not deliverable",
-        detail:
-            "A moderator took this petition down: it cannot be delivered. Its page for the organization shows the reason."
-    )
+        status: .conflict,
+        ProblemWords(title: .problemTakenDownNotDeliverableTitle, detail: .problemTakenDownNotDeliverableDetail))
 
     static let targetLinksNotYet = AppError(
-        status: .conflict, title: "Not yet", detail: "Targets' links are made once the petition is open.")
+        status: .conflict, ProblemWords(title: .problemTargetLinksNotYetTitle, detail: .problemTargetLinksNotYetDetail))
 
     /// A link (an old bookmark, or another site's) to the export starts nothing.
     static let exportByLink = AppError(
-        status: .methodNotAllowed, title: "Use the download button",
-        detail:
-            "The signatures are downloaded with the button on the petition's page for its organization, never through a link."
-    )
+        status: .methodNotAllowed, ProblemWords(title: .problemExportByLinkTitle, detail: .problemExportByLinkDetail))
 
     static let invalidConfirmationLink = AppError.notFound(Phrase.problemInvalidConfirmationDetail)
 

@@ -13,7 +13,7 @@ struct FormBody: Sendable {
         var request = request
         let buffer = try await request.collectBody(upTo: limit ?? context.maxUploadSize)
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
-            throw AppError.badRequest("The form was not sent as UTF-8 text.")
+            throw AppError.badRequest(.problemFormNotUtf8Detail)
         }
         return try FormBody(text)
     }
@@ -27,11 +27,11 @@ struct FormBody: Sendable {
             guard let name = Self.decode(parts[0]),
                 let value = Self.decode(parts.count > 1 ? parts[1] : pair[pair.endIndex...])
             else {
-                throw AppError.badRequest("The form data is malformed: it is not correctly percent-encoded UTF-8.")
+                throw AppError.badRequest(.problemFormEncodingDetail)
             }
             // No field of any form holds a NUL, and PostgreSQL refuses one in text.
             guard !name.utf8.contains(0), !value.utf8.contains(0) else {
-                throw AppError.badRequest("The form data is malformed: it holds a NUL character.")
+                throw AppError.badRequest(.problemFormNulDetail)
             }
             // The first occurrence wins, so a field cannot be overridden by appending it again.
             if fields[name] == nil { fields[name] = value }

@@ -21,7 +21,7 @@ struct MultipartForm: Sendable {
 
     static func read(_ request: Request, context: some RequestContext, upTo limit: Int) async throws -> MultipartForm {
         guard let boundary = boundary(of: request.headers[.contentType]) else {
-            throw AppError.badRequest("The form was not sent as multipart/form-data. Please use the form on the page.")
+            throw AppError.badRequest(.problemNotMultipartDetail)
         }
         var request = request
         let buffer: ByteBuffer
@@ -33,7 +33,7 @@ struct MultipartForm: Sendable {
         do {
             return try parse(bytes: Array(buffer.readableBytesView), boundary: boundary)
         } catch {
-            throw AppError.badRequest("The uploaded form is malformed. Please send it again from the page.")
+            throw AppError.badRequest(.problemUploadMalformedDetail)
         }
     }
 

@@ -39,7 +39,7 @@ struct OrganizationAccess: Sendable {
     {
         let account = try request.requireSignedIn(context).account
         guard Authorization.check(account, permission, role: nil) == .allowed else {
-            throw AppError.forbidden("Only the instance's admins may see this.")
+            throw AppError.adminsOnly
         }
         return account
     }
@@ -72,7 +72,7 @@ struct PetitionAccess: Sendable {
         let granted = try await organizations.authorize(permission, request, context)
         guard let slug = context.parameters.get(.petition), PetitionCatalog.isPlausibleSlug(slug),
             let petition = try await petitions.petition(slug: slug), petition.organizationID == granted.organization.id
-        else { throw AppError.notFound("This organization has no petition at this address.") }
+        else { throw AppError.noSuchOrganizationPetition }
         return Granted(organization: granted, petition: petition)
     }
 }

@@ -10,15 +10,6 @@ struct PetitionTakenDown: Error, Sendable {
     /// waiting for its confirmation, or confirmed before.
     var consequence: Phrase?
 
-    static var title: String { Translations.english.text(.tombstoneHeading) }
-
-    /// The moderators' public reason.
-    var reason: String { petition.stateReason ?? Translations.english.text(.tombstoneNoReason) }
-
-    var detail: String {
-        let when = petition.stateChangedAt.map { " on \(Moderation.day($0))" } ?? ""
-        return "The moderators of this site took down \u{201C}\(petition.title)\u{201D}\(when). Their reason: \(reason)"
-    }
 }
 
 struct TombstoneView {
@@ -47,16 +38,19 @@ struct TombstoneView {
 /// of their own.
 struct TakenDownProblem: Encodable {
     var type = "about:blank"
-    var title = PetitionTakenDown.title
+    var title: String
     var status = 410
     var detail: String
     var reason: String
     /// ISO 8601, when known.
     var takenDownAt: String?
 
-    init(_ takenDown: PetitionTakenDown) {
-        detail = takenDown.detail
-        reason = takenDown.reason
-        takenDownAt = takenDown.petition.stateChangedAt.map { $0.formatted(.iso8601) }
+    init(_ takenDown: PetitionTakenDown, language: InterfaceLanguage) {
+        let words = Translations.bundled[language]
+        let petition = takenDown.petition
+        title = words.text(.tombstoneHeading)
+        reason = petition.stateReason ?? words.text(.tombstoneNoReason)
+        detail = words.text(.tombstoneProblemDetail, ["title": petition.title, "reason": reason])
+        takenDownAt = petition.stateChangedAt.map { $0.formatted(.iso8601) }
     }
 }

@@ -41,7 +41,7 @@ struct OrganizationPackageTests {
 
             let page = try await owner.get("/org/acme")
             #expect(page.body.contains(#"action="\#(Self.packagePath)""#))
-            #expect(page.body.contains("It is encrypted to the organization's public key"))
+            #expect(page.body.contains("It is encrypted to the organization&#39;s public key"))
             let download = try await owner.submit("/org/acme", action: Self.packagePath)
             #expect(download.status == .ok)
             #expect(download.headers[.contentType] == "application/octet-stream")

@@ -26,12 +26,12 @@ struct ResponseReviewTests {
             let target = owner.newVisitor()
 
             let page = try await target.get(link)
-            #expect(page.body.contains("published on the petition's page once the organization has reviewed it"))
+            #expect(page.body.contains("published on the petition&#39;s page once the organization has reviewed it"))
             let sent = try await target.post(
                 "\(link)/response", form: [("csrf", page.field("csrf") ?? ""), ("response", "We *will* act.")])
             #expect(sent.status == .seeOther)
             let after = try await target.get(try #require(sent.location))
-            #expect(after.body.contains("waiting for the organization's review"))
+            #expect(after.body.contains("waiting for the organization&#39;s review"))
             #expect(!(try await owner.newVisitor().get("/p/\(slug)").body.contains("We <em>will</em> act.")))
 
             // The owners are told at once; the signers not yet.

@@ -136,7 +136,10 @@ struct OrganizationTests {
             #expect(lastOwner.status == .conflict)
             #expect(lastOwner.body.contains("last owner"))
             // The refusal leads back to where it came from, not only to the home page.
-            #expect(lastOwner.body.contains(#"<a href="/org/campaign">← Back to the organization</a>"#))
+            #expect(
+                lastOwner.body.contains(
+                    #"<a href="/org/campaign"><span class="back-arrow" aria-hidden="true">←</span> Back to the organization</a>"#
+                ))
             #expect(
                 try await member.submit(
                     "/org/campaign", action: "/org/campaign/members/\(second.id.text)/role", [("role", "editor")]

@@ -130,7 +130,7 @@ struct PetitionEditorTests {
             form.removeAll { $0.0 == "intent" }
             form.append(("intent", "preview"))
             let previewed = try await browser.submit(new, action: new, form)
-            #expect(previewed.body.contains("at most 20000 characters"))
+            #expect(previewed.body.contains("at most 20,000 characters"))
             #expect(!previewed.body.contains("<strong>rendered</strong>"))
 
             // Within the limit, the same preview renders.
@@ -145,7 +145,7 @@ struct PetitionEditorTests {
                     ("language", "fr"), ("title", "Trop long"), ("summary", "Pourquoi."), ("body", long),
                     ("intent", "preview"),
                 ])
-            #expect(translated.body.contains("at most 20000 characters"))
+            #expect(translated.body.contains("at most 20,000 characters"))
             #expect(!translated.body.contains("<strong>rendered</strong>"))
         }
     }

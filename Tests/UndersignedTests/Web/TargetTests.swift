@@ -45,7 +45,7 @@ struct TargetTests {
             #expect(sent.status == .seeOther)
             #expect(
                 try await browser.get(try #require(sent.location)).body.contains(
-                    "It is waiting for the organization's review"))
+                    "It is waiting for the organization&#39;s review"))
 
             // The seed petition has no organization: the instance's admins are told, and review it.
             let told = try #require(try await browser.mailbox.waitForMessages(to: "admin@example.org").last)

@@ -537,5 +537,18 @@ enum Migrations {
                 "CREATE INDEX audit_events_by_subject ON audit_events (subject_id, at)",
             ]
         },
+        Migration(version: 21, name: "the language of the emails each account is sent") { _ in
+            [
+                // NULL until the account signs in or chooses one: English.
+                "ALTER TABLE accounts ADD COLUMN language TEXT"
+            ]
+        },
+        Migration(version: 22, name: "who speaks in an announcement, told in each signer's language") { _ in
+            [
+                // NULL for announcements stored before: their body begins with an English lead.
+                "ALTER TABLE announcements ADD COLUMN lead_kind TEXT",
+                "ALTER TABLE announcements ADD COLUMN lead_name TEXT",
+            ]
+        },
     ]
 }

@@ -4,7 +4,7 @@ import SQLKit
 /// Accounts, sessions and password resets.
 extension SQLStore {
     static let accountColumns =
-        "id, name, email_fingerprint, sealed_email, password_hash, is_admin, created_at, disabled_at"
+        "id, name, email_fingerprint, sealed_email, password_hash, is_admin, created_at, disabled_at, language"
 
     func accountTransaction<Result: Sendable>(_ body: @Sendable (any AccountTransaction) async throws -> Result)
         async throws -> Result
@@ -86,7 +86,9 @@ extension SQLStore {
             passwordHash: try row.decode(column: "password_hash", as: String.self),
             isAdmin: try row.decode(column: "is_admin", as: Bool.self),
             createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
-            disabledAt: try row.decode(column: "disabled_at", as: Int64?.self).map(Date.init(millis:)))
+            disabledAt: try row.decode(column: "disabled_at", as: Int64?.self).map(Date.init(millis:)),
+            emailLanguage: try row.decode(column: "language", as: String?.self).flatMap(
+                InterfaceLanguage.init(rawValue:)))
     }
 }
 
@@ -98,9 +100,10 @@ struct SQLAccountTransaction: AccountTransaction {
     func insert(_ account: Account) async throws -> Bool {
         try await db.raw(
             """
-            INSERT INTO accounts (id, name, email_fingerprint, sealed_email, password_hash, is_admin, created_at)
+            INSERT INTO accounts (id, name, email_fingerprint, sealed_email, password_hash, is_admin, created_at, language)
             VALUES (\(bind: account.id.text), \(bind: account.name), \(bind: Data(account.emailFingerprint)), \(bind: Data(account.sealedEmail)),
-                    \(bind: account.passwordHash), \(bind: account.isAdmin), \(bind: account.createdAt.millis))
+                    \(bind: account.passwordHash), \(bind: account.isAdmin), \(bind: account.createdAt.millis),
+                    \(bind: account.emailLanguage?.code))
             ON CONFLICT (email_fingerprint) DO NOTHING RETURNING id
             """
         ).first() != nil
@@ -111,6 +114,11 @@ struct SQLAccountTransaction: AccountTransaction {
             "SELECT \(unsafeRaw: SQLStore.accountColumns) FROM accounts WHERE id = \(bind: id.text) \(unsafeRaw: flavor.lockRows)"
         )
         .first().map(SQLStore.account(from:))
+    }
+
+    func setEmailLanguage(accountID: UUID, _ language: InterfaceLanguage) async throws {
+        try await db.raw("UPDATE accounts SET language = \(bind: language.code) WHERE id = \(bind: accountID.text)")
+            .run()
     }
 
     func setDisabled(accountID: UUID, at date: Date?) async throws {

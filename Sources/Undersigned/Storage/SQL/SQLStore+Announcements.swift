@@ -5,11 +5,18 @@ import SQLKit
 extension SQLStore {
     /// - Parameter updateID: the organizer's update it emails; `nil` for a target's response.
     static func insert(_ announcement: Announcement, updateID: UUID?, in db: any SQLDatabase) async throws {
+        let lead: (kind: String?, name: String?) =
+            switch announcement.lead {
+            case .update(let organizer): ("update", organizer)
+            case .response(let target): ("response", target)
+            case nil: (nil, nil)
+            }
         try await db.raw(
             """
-            INSERT INTO announcements (id, petition_id, subject, body, created_at, update_id)
+            INSERT INTO announcements (id, petition_id, subject, body, created_at, update_id, lead_kind, lead_name)
             VALUES (\(bind: announcement.id.text), \(bind: announcement.petitionID.text), \(bind: announcement.subject),
-                    \(bind: announcement.body), \(bind: announcement.createdAt.millis), \(bind: updateID?.text))
+                    \(bind: announcement.body), \(bind: announcement.createdAt.millis), \(bind: updateID?.text),
+                    \(bind: lead.kind), \(bind: lead.name))
             """
         ).run()
     }
@@ -17,12 +24,22 @@ extension SQLStore {
     func unfinishedAnnouncements() async throws -> [Announcement] {
         try await driver.read { db in
             try await db.raw(
-                "SELECT id, petition_id, subject, body, created_at FROM announcements WHERE finished_at IS NULL ORDER BY created_at"
+                """
+                SELECT id, petition_id, subject, body, created_at, lead_kind, lead_name FROM announcements
+                WHERE finished_at IS NULL ORDER BY created_at
+                """
             )
             .all().map { row in
-                Announcement(
+                let leadName = try row.decode(column: "lead_name", as: String?.self) ?? ""
+                let lead: Announcement.Lead? =
+                    switch try row.decode(column: "lead_kind", as: String?.self) {
+                    case "update": .update(organizer: leadName)
+                    case "response": .response(target: leadName)
+                    default: nil
+                    }
+                return Announcement(
                     id: try UUID(text: row.decode(column: "id", as: String.self)),
-                    petitionID: try UUID(text: row.decode(column: "petition_id", as: String.self)),
+                    petitionID: try UUID(text: row.decode(column: "petition_id", as: String.self)), lead: lead,
                     subject: try row.decode(column: "subject", as: String.self),
                     body: try row.decode(column: "body", as: String.self),
                     createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))

@@ -23,11 +23,12 @@ struct ActivityController: Sendable {
         let organization = granted.organization
         let items = try await activity.activity(organizationID: organization.id, limit: Self.limit)
         let choice = try await activity.noticeChoices(of: granted.account.id)[organization.id]
+        let words = forms.words(context)
         return forms.respond(.activity, request: request, context: context) { _ in
             ActivityView(
-                page: forms.layout("Activity of \(organization.name)", context), organization: organization,
-                limit: Self.limit, items: items, role: granted.role, choice: choice,
-                canReviewResponses: granted.allows(.editPetitions))
+                page: forms.layout(words.text(.activityTitle, ["organization": organization.name]), context),
+                organization: organization, limit: Self.limit, items: items, role: granted.role, choice: choice,
+                canReviewResponses: granted.allows(.editPetitions), words: words)
         }
     }
 
@@ -35,12 +36,11 @@ struct ActivityController: Sendable {
     @Sendable func chooseNotices(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewOrganization, request, context)
         let body = try await forms.form(request, context: context)
-        guard granted.role != nil else {
-            throw AppError.forbidden("Only the organization's members are emailed about its petitions.")
-        }
+        let words = forms.words(context)
+        guard granted.role != nil else { throw AppError.forbidden(words.text(.activityOnlyMembers)) }
         // The page offers only the choices there are: any other was not sent from it.
         guard let form = try? body.decode(NoticesForm.self) else {
-            throw AppError.badRequest("Please choose which petitions to be emailed about: all, submitted or none.")
+            throw AppError.badRequest(words.text(.activityUnknownChoice))
         }
         try await organizations.chooseNotices(form.notices, in: granted.organization, by: granted.account)
         return AccountPages.redirect(

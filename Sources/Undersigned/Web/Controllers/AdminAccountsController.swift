@@ -38,9 +38,11 @@ struct AdminAccountsController: Sendable {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let admin = try OrganizationAccess.requireAdmin(.manageAccounts, request, context)
+        let words = forms.words(context)
         let notice = request.uri.queryParameters.get("done").flatMap {
-            ["disabled": "The account is disabled.", "enabled": "The account is enabled."][$0]
+            ["disabled": Phrase.adminAccountsNoticeDisabled, "enabled": .adminAccountsNoticeEnabled][$0]
         }
+        .map { words.text($0) }
         return try await page(request, context, admin: admin, notice: notice)
     }
 
@@ -61,6 +63,7 @@ struct AdminAccountsController: Sendable {
         problems: ProblemsView = ProblemsView(),
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
+        let words = forms.words(context)
         let rows = try await store.allAccounts().map { account in
             AccountsView.Row(
                 enableAccountPath: AdminRoute.enableAccount(id: account.id.text).path,
@@ -68,12 +71,13 @@ struct AdminAccountsController: Sendable {
                 email: try accounts.email(of: account),
                 isAdmin: account.isAdmin,
                 created: AuditView.time(account.createdAt),
-                status: account.isDisabled ? "disabled" : "active",
+                status: words.text(account.isDisabled ? .adminAccountsStatusDisabled : .adminAccountsStatusActive),
                 isDisabled: account.isDisabled, isSelf: account.id == admin.id)
         }
         return forms.respond(.adminAccounts, request: request, context: context, status: status) { csrf in
             AccountsView(
-                page: forms.layout("Accounts", context), csrf: csrf, rows: rows, notice: notice, problems: problems)
+                page: forms.layout(words.text(.adminAccountsHeading), context), csrf: csrf, rows: rows, notice: notice,
+                problems: problems)
         }
     }
 }

@@ -33,6 +33,7 @@ struct AdminLogController: Sendable {
 
     @Sendable func verify(_ request: Request, context: Context) async throws -> Response {
         _ = try OrganizationAccess.requireAdmin(.verifySignatureLogs, request, context)
+        let words = forms.words(context)
         var rows: [LogReportView.Row] = []
         for report in try await verifier.verifyAll() {
             let petition = try await petitions.petition(id: report.petitionID)
@@ -40,13 +41,15 @@ struct AdminLogController: Sendable {
                 .init(
                     petition: petition?.slug ?? report.petitionID.text,
                     path: petition.map { PetitionRoute.page(slug: $0.slug).path },
-                    entries: Numbers.grouped(Int(report.entries)),
-                    count: Numbers.grouped(report.count), treeHeads: report.treeHeadsChecked, isValid: report.isValid,
+                    entries: words.language.number(Int(report.entries)),
+                    count: words.language.number(report.count), treeHeads: report.treeHeadsChecked,
+                    isValid: report.isValid,
                     problems: report.problems))
         }
         return forms.respond(.adminLog, request: request, context: context) { _ in
             LogReportView(
-                page: forms.layout("Signature logs", context), rows: rows, allValid: rows.allSatisfy(\.isValid))
+                page: forms.layout(words.text(.auditLogTitle), context), rows: rows,
+                allValid: rows.allSatisfy(\.isValid))
         }
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 
 /// The outbox for the instance's admins, as `undersigned outbox` prints it: queued and failed
 /// messages with their attempts and the servers' replies. Content and recipients stay sealed.
+/// The report itself is the command's, in English, as an operator reads it in the logs too.
 struct AdminOutboxController: Sendable {
     typealias Context = AppRequestContext
 
@@ -25,7 +26,7 @@ struct AdminOutboxController: Sendable {
             status: try await outbox.outboxStatus(), entries: try await outbox.outboxEntries(limit: 200),
             now: clock.now)
         return forms.respond(.adminOutbox, request: request, context: context) { _ in
-            OutboxView(page: forms.layout("Outbox", context), report: report)
+            OutboxView(page: forms.layout(forms.words(context).text(.adminOutboxHeading), context), report: report)
         }
     }
 }

@@ -37,7 +37,7 @@ struct ConfirmationController<Context: LanguageRequestContext>: Sendable {
             }
             return try await confirmPage(
                 petition, signature: found, link: link, request: request, context: context,
-                notice: Self.graceNotice(petition), status: .ok)
+                notice: .gracePeriod, status: .ok)
         case .confirmed where petition.state == .takenDown:
             throw PetitionTakenDown(petition: petition, consequence: .tombstoneConfirmed)
         case .confirmed:
@@ -57,11 +57,10 @@ struct ConfirmationController<Context: LanguageRequestContext>: Sendable {
             guard let found = try await signatures.signatureWithPersonalData(id: id) else {
                 throw AppError.invalidConfirmationLink
             }
-            let notice =
-                "For your safety this page has expired. Please press the button again. (Cookies must be allowed for this site.)"
+            let petition = try await petition(found.signature.petitionID)
             return try await confirmPage(
-                try await petition(found.signature.petitionID), signature: found, link: link, request: request,
-                context: context, notice: notice, status: .forbidden)
+                petition, signature: found, link: link, request: request, context: context,
+                notice: .expiredForm, status: .forbidden)
         }
         switch try await writer.confirm(signatureID: id) {
         case .confirmed, .alreadyConfirmed:
@@ -88,7 +87,7 @@ struct ConfirmationController<Context: LanguageRequestContext>: Sendable {
     /// chose it, and the mailbox owner must see it to confirm it knowingly.
     private func confirmPage(
         _ petition: Petition, signature found: SignatureWithPersonalData, link: SignerRoute, request: Request,
-        context: Context, notice: String?, status: HTTPResponse.Status
+        context: Context, notice: Notice?, status: HTTPResponse.Status
     ) async throws -> Response {
         let signer = try found.sealedPersonalData.map {
             try mailer.sealer.open(PersonalData.self, from: $0, in: .signature(found.signature.id))
@@ -98,8 +97,21 @@ struct ConfirmationController<Context: LanguageRequestContext>: Sendable {
         let details = SigningDetailsView(signature: found.signature, name: signer?.name ?? "", interface: interface)
         return try await presenter.buttonPage(
             .confirm, title: .confirmHeading, petition: petition, link: link, request: request, interface: interface,
-            csrf: csrf, notice: notice, status: status
+            csrf: csrf, notice: notice.flatMap { $0.text(of: petition, in: interface) }, status: status
         ) { $0.signing = details }
+    }
+
+    /// What the confirmation page says above its button, written once its language is known.
+    private enum Notice {
+        case expiredForm
+        case gracePeriod
+
+        func text(of petition: Petition, in language: InterfaceLanguage) -> String? {
+            switch self {
+            case .expiredForm: Translations.bundled[language].text(.commonPageExpired)
+            case .gracePeriod: ConfirmationController.graceNotice(petition, in: language)
+            }
+        }
     }
 
     private func thankYouPage(_ petition: Petition, signatureID: UUID, interface: InterfaceLanguage) async throws
@@ -119,13 +131,12 @@ struct ConfirmationController<Context: LanguageRequestContext>: Sendable {
         petition.state == .closed ? !(try await deliveries.deliveries(petitionID: petition.id).isEmpty) : false
     }
 
-    private static func graceNotice(_ petition: Petition) -> String? {
+    fileprivate static func graceNotice(_ petition: Petition, in language: InterfaceLanguage) -> String? {
         guard let deadline = ConfirmationWindow.deadline(of: petition), let closed = petition.stateChangedAt else {
             return nil
         }
-        return
-            "This petition closed on \(Moderation.day(closed)). Signatures made before it closed can still be confirmed until "
-            + "\(Moderation.day(deadline)), unless its result is delivered before then."
+        return Translations.bundled[language].text(
+            .confirmGraceNotice, ["closed": language.date(closed), "deadline": language.date(deadline)])
     }
 
     /// The emailed link the request came by, and the signature its token names.

@@ -26,7 +26,8 @@ struct DeliveryController: Sendable {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewPetitions, request, context)
-        let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }
+        let words = forms.words(context)
+        let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }.map { words.text($0) }
         return try await page(request, context, granted, notice: notice)
     }
 
@@ -35,25 +36,31 @@ struct DeliveryController: Sendable {
         let form = try await forms.upload(request, context: context, upTo: Self.uploadLimit)
         let fields = try form.decode(DeliveryForm.self)
         let petition = granted.petition
+        let words = forms.words(context)
         var problems = FormProblems()
         let position = Self.targetPosition(fields.target, of: petition)
-        if position == nil { problems["target"] = "Please choose the target it was delivered to." }
+        if position == nil { problems["target"] = words.text(.deliveriesErrorTarget) }
         let channel = DeliveryChannel(rawValue: fields.channel ?? "")
-        if channel == nil { problems["channel"] = "Please choose how it was delivered." }
+        if channel == nil { problems["channel"] = words.text(.deliveriesErrorChannel) }
         let deliveredBy = (fields.by ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if deliveredBy.isEmpty || deliveredBy.count > 200 {
-            problems["by"] = "Please say who delivered it, in at most 200 characters."
+            problems["by"] = words.text(.deliveriesErrorBy, ["limit": words.language.number(200)])
         }
         let notes = (fields.notes ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if notes.count > 2_000 { problems["notes"] = "Please keep the notes to 2,000 characters." }
+        if notes.count > 2_000 {
+            problems["notes"] = words.text(.deliveriesErrorNotes, ["limit": words.language.number(2_000)])
+        }
         let date = Self.date(fields.date, now: clock.now)
-        if date == nil { problems["date"] = "Please give the day of the delivery as YYYY-MM-DD, not in the future." }
+        if date == nil { problems["date"] = words.text(.deliveriesErrorDate) }
         var evidence: DeliveryRecord.Evidence?
         if let file = form.files["evidence"], !file.bytes.isEmpty {
             do {
                 evidence = try DeliveryRecord.Evidence(fileName: file.filename, bytes: file.bytes)
-            } catch let error as DeliveryError {
-                problems["evidence"] = "The evidence file: \(error.description)."
+            } catch DeliveryError.evidenceType(let known) {
+                problems["evidence"] = words.text(
+                    .deliveriesErrorEvidenceType, ["types": known.joined(separator: ", ")])
+            } catch DeliveryError.evidenceTooLarge {
+                problems["evidence"] = words.text(.deliveriesErrorEvidenceTooLarge)
             }
         }
         guard problems.isEmpty, let position, let channel, let date else {
@@ -73,7 +80,7 @@ struct DeliveryController: Sendable {
         let id = try context.parameters.id(.id)
         guard let record = try await records.deliveries(petitionID: granted.petition.id).first(where: { $0.id == id }),
             let evidence = record.evidence
-        else { throw AppError.notFound("This delivery has no evidence file.") }
+        else { throw AppError.notFound(forms.words(context).text(.deliveriesErrorNoEvidence)) }
         let safeName = String(
             evidence.fileName.unicodeScalars.filter {
                 $0.isASCII && ($0.properties.isAlphabetic || "0123456789.-_".unicodeScalars.contains($0))
@@ -97,23 +104,24 @@ struct DeliveryController: Sendable {
         // The page offers only the petition's targets: any other was not sent from it.
         guard let form = try? body.decode(TargetLinkForm.self),
             let position = Self.targetPosition(form.target, of: petition)
-        else { throw AppError.badRequest("Choose one of the petition's targets.") }
+        else { throw AppError.badRequest(forms.words(context).text(.deliveriesErrorChooseTarget)) }
         let now = clock.now
+        let words = forms.words(context)
         if form.intent == "revoke" {
             guard ConfirmationStep.isConfirmed(body) else {
                 let target = petition.targets[position]
                 let links = PetitionLinks(organization: granted.organization.organization.slug, petition: petition.slug)
                 let step = ConfirmationStep(
-                    heading: "Revoke every private link of \(target.name)?",
+                    heading: words.text(.deliveriesRevokeHeading, ["target": target.name]),
                     consequences: [
-                        "Each link made for \(target.name) stops working at once: it no longer opens the delivery, its package or the form to respond.",
-                        "This cannot be undone, but a new link can be made and sent to them afterwards.",
+                        words.text(.deliveriesRevokeStops, ["target": target.name]),
+                        words.text(.deliveriesRevokeUndo),
                     ],
-                    confirmLabel: "Revoke their links", action: links.targetLinks,
+                    confirmLabel: words.text(.deliveriesRevokeButton), action: links.targetLinks,
                     fields: [
                         .init(name: "target", value: String(form.target)), .init(name: "intent", value: "revoke"),
                     ],
-                    backPath: links.deliveries, backLabel: "Back to the deliveries, revoking nothing")
+                    backPath: links.deliveries, backLabel: words.text(.deliveriesRevokeBack))
                 return forms.confirmation(step, request: request, context: context)
             }
             _ = try await links.revokeTargetLinks(
@@ -129,15 +137,15 @@ struct DeliveryController: Sendable {
             audit: TargetLinks.event(
                 .targetLinkCreated, petition, targetPosition: position, by: granted.account.id, at: now))
         let link = NewTargetLink(
-            target: petition.targets[position].name, url: TargetRoute.page(token: token).url(on: baseURL))
+            text: words.text(.deliveriesNewLink, ["target": petition.targets[position].name]),
+            url: TargetRoute.page(token: token).url(on: baseURL))
         return try await page(request, context, granted, newLink: link)
     }
 
     // MARK: Page
 
-    static let notices = [
-        "recorded": "The delivery is recorded.",
-        "revoked": "The target's links are revoked: they open nothing any more.",
+    static let notices: [String: Phrase] = [
+        "recorded": .deliveriesNoticeRecorded, "revoked": .deliveriesNoticeRevoked,
     ]
 
     static func deliveries(_ granted: PetitionAccess.Granted) -> OrganizerRoute {
@@ -173,14 +181,15 @@ struct DeliveryController: Sendable {
         problems: ProblemsView = ProblemsView(), status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let petition = granted.petition
+        let words = forms.words(context)
         let stored = try await records.deliveries(petitionID: petition.id)
         let targets = petition.targets.enumerated().map { position, target in
             let rows = stored.filter { $0.targetPosition == position }.map { record in
                 DeliveriesView.Row(
-                    date: ResponseView.dateFormatter.string(from: record.deliveredAt), channel: record.channel.label,
+                    date: words.language.date(record.deliveredAt), channel: words.deliveryChannel(record.channel),
                     by: record.deliveredBy,
-                    notes: record.notes, count: Numbers.grouped(record.treeHead.count),
-                    treeSize: String(record.treeHead.size),
+                    notes: record.notes, count: words.language.number(record.treeHead.count),
+                    treeSize: words.text(.deliveriesLogSize, ["size": String(record.treeHead.size)]),
                     evidenceName: record.evidence?.fileName,
                     evidenceURL: record.evidence.map { _ in
                         OrganizerRoute.evidence(
@@ -199,19 +208,22 @@ struct DeliveryController: Sendable {
         let canManageLinks = granted.allows(.manageTargetLinks) && petition.state.hasOpened
         return forms.respond(.petitionDeliveries, request: request, context: context, status: status) { csrf in
             DeliveriesView(
-                page: forms.layout("Deliveries", context), csrf: csrf,
+                page: forms.layout(words.text(.deliveriesPageTitle), context), csrf: csrf,
                 links: PetitionLinks(organization: granted.organization.organization.slug, petition: petition.slug),
                 title: petition.title, lang: petition.language, dir: TextDirection.of(language: petition.language),
-                state: petition.state.label,
+                state: words.text(.deliveriesState, ["state": words.label(of: petition.state)]),
                 canRecord: canRecord, canManageLinks: canManageLinks, targets: targets,
-                channels: DeliveryChannel.allCases.map { DeliveriesView.Channel(value: $0.rawValue, label: $0.label) },
+                channels: DeliveryChannel.allCases.map {
+                    DeliveriesView.Channel(value: $0.rawValue, label: words.deliveryChannel($0))
+                },
                 newLink: newLink, notice: notice, problems: problems)
         }
     }
 }
 
 struct NewTargetLink {
-    var target: String
+    /// What the link is for, naming its target.
+    var text: String
     var url: String
 }
 
@@ -257,13 +269,14 @@ struct DeliveriesView {
     var problems: ProblemsView
 }
 
-extension DeliveryChannel {
-    var label: String {
-        switch self {
-        case .email: "By email"
-        case .inPerson: "In person"
-        case .post: "By post"
-        case .onlineForm: "Through an online form"
+extension Translation {
+    /// How a delivery was made, as the delivery form offers it.
+    func deliveryChannel(_ channel: DeliveryChannel) -> String {
+        switch channel {
+        case .email: text(.deliveriesChannelEmail)
+        case .inPerson: text(.deliveriesChannelInPerson)
+        case .post: text(.deliveriesChannelPost)
+        case .onlineForm: text(.deliveriesChannelOnlineForm)
         }
     }
 }

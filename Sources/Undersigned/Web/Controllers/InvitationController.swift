@@ -39,7 +39,7 @@ struct InvitationController: Sendable {
             let (_, organization, session) = try await organizations.acceptCreatingAccount(
                 token: token, name: form.name, password: form.password ?? "",
                 confirmation: form.confirmation ?? "",
-                previousSession: cookie.token(in: request))
+                previousSession: cookie.token(in: request), words: forms.words(context))
             return AccountPages.redirect(
                 OrganizationRoute.organization(slug: organization.slug).path,
                 cookies: [cookie.setting(session, maxAgeSeconds: Int(sessions.lifetime))])
@@ -62,14 +62,19 @@ struct InvitationController: Sendable {
         let account = context.signedIn?.account
         let addressed = account.map { organizations.isAddressed(invitation, to: $0) } ?? false
         let email = try organizations.email(of: invitation)
+        let words = forms.words(context)
+        let heading = words.text(.invitationTitle, ["organization": organization.name])
+        let otherAccount = addressed ? nil : account.map { words.text(.invitationOtherAccount, ["name": $0.name]) }
         return forms.respond(.invitation, request: request, context: context, status: status) { csrf in
             InvitationView(
-                page: forms.layout("Join \(organization.name)", context), csrf: csrf,
+                page: forms.layout(heading, context), csrf: csrf,
                 acceptPath: InvitationRoute.accept(token: token).path,
                 createAccountPath: InvitationRoute.createAccount(token: token).path,
                 signInPath: AccountRoute.signIn.path(query: ["next": InvitationRoute.invitation(token: token).path]),
-                organization: organization.name,
-                role: invitation.role.rawValue, canAccept: addressed, otherAccount: addressed ? nil : account?.name,
+                heading: heading,
+                invited: words.text(
+                    .invitationInvited, ["organization": organization.name, "role": words.label(of: invitation.role)]),
+                canAccept: addressed, otherAccount: otherAccount,
                 anonymous: account == nil,
                 email: email, name: name, problems: ProblemsView(problems))
         }

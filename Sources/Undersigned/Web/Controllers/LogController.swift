@@ -116,10 +116,10 @@ struct LogController<Context: LanguageRequestContext>: Sendable {
         guard let from = request.uri.queryParameters.get("from", as: UInt64.self),
             let to = request.uri.queryParameters.get("to", as: UInt64.self),
             from <= to
-        else { throw AppError.badRequest("Give two tree sizes, `from` no larger than `to`.") }
+        else { throw AppError.badRequest(.problemTreeSizesDetail) }
         let signed = try await heads.latest(for: petition.id)?.size ?? 0
         guard to <= signed else {
-            throw AppError.badRequest("`to` is larger than the latest signed tree head (\(signed)).")
+            throw AppError.badRequest(.problemTreeSizeTooLargeDetail, ["size": String(signed)])
         }
         let proof = try await LogProofs(store: logs).consistency(petitionID: petition.id, from: from, to: to)
         return try CacheableResponse.json(

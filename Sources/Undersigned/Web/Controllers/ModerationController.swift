@@ -27,16 +27,19 @@ struct ModerationController: Sendable {
         admin.post(AdminRoute.rejectTranslation, use: rejectTranslation)
     }
 
-    static let notices = [
-        "approved": "The petition is open. Its organization's members are told by email, as they chose.",
-        "rejected": "The petition is back in draft. Its organization's members are told why by email, as they chose.",
-        "taken-down": "The petition is taken down: its address now shows only its title, the date and your reason.",
-        "dismissed": "The reports are dismissed.",
-        "translation-approved":
-            "The translation is public. Its organization's members are told by email, as they chose.",
-        "translation-rejected":
-            "The translation is removed. Its organization's members are told why by email, as they chose.",
+    static let notices: [String: Phrase] = [
+        "approved": .moderationNoticeApproved,
+        "rejected": .moderationNoticeRejected,
+        "taken-down": .moderationNoticeTakenDown,
+        "dismissed": .moderationNoticeDismissed,
+        "translation-approved": .moderationNoticeTranslationApproved,
+        "translation-rejected": .moderationNoticeTranslationRejected,
     ]
+
+    /// The notice after a decision, from the `done` of the address it led to.
+    private func notice(_ request: Request, _ words: Translation) -> String? {
+        request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }.map { words.text($0) }
+    }
 
     // MARK: Pages
 
@@ -50,39 +53,59 @@ struct ModerationController: Sendable {
             guard let id = petition.organizationID, names[id] == nil else { continue }
             names[id] = try await organizations.organization(id: id)?.name
         }
+        let words = forms.words(context)
         func organization(of petition: Petition) -> String {
-            petition.organizationID.flatMap { names[$0] } ?? "this instance"
+            petition.organizationID.flatMap { names[$0] } ?? words.text(.reviewThisInstance)
         }
-        let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }
         return forms.respond(.reviewQueue, request: request, context: context) { csrf in
             let pendingRows = pending.map { petition in
-                ReviewQueueView.Pending(
-                    petition: PetitionHeading(petition), organization: organization(of: petition),
+                let translations = petition.translationsAwaitingReview.count
+                return ReviewQueueView.Pending(
+                    petition: PetitionHeading(petition),
+                    byLine: words.text(
+                        .reviewPendingBy,
+                        [
+                            "organization": organization(of: petition),
+                            "time": petition.stateChangedAt.map(AuditView.time) ?? "",
+                        ]),
                     summary: petition.summary,
                     targets: petition.targets.map(TargetView.init),
                     bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown),
-                    submittedAt: petition.stateChangedAt.map(AuditView.time) ?? "",
                     actions: actions(for: petition, reports: 0, csrf: csrf, from: "queue"),
                     image: petition.image.map { ImageView($0, at: AdminRoute.image(petition: petition.slug)) },
-                    goal: Numbers.grouped(petition.goal), translationCount: petition.translationsAwaitingReview.count)
+                    goalLine: words.counted(.reviewGoal, petition.goal)
+                        + (translations == 0 ? "" : " · " + words.counted(.reviewGoalTranslations, translations)))
             }
             let reportedRows = reported.map { entry in
                 ReviewQueueView.Reported(
-                    petition: PetitionHeading(entry.petition), organization: organization(of: entry.petition),
-                    state: entry.petition.state.words,
-                    count: entry.reports.count, reasons: ReviewQueueView.ReasonCount.counts(entry.reports),
-                    firstAt: AuditView.time(entry.reports[0].createdAt),
-                    lastAt: AuditView.time(entry.reports[entry.reports.count - 1].createdAt),
+                    petition: PetitionHeading(entry.petition),
+                    byLine: words.counted(
+                        .reviewReportedBy, entry.reports.count,
+                        [
+                            "organization": organization(of: entry.petition),
+                            "state": words.label(of: entry.petition.state),
+                            "first": AuditView.time(entry.reports[0].createdAt),
+                            "last": AuditView.time(entry.reports[entry.reports.count - 1].createdAt),
+                        ]),
+                    reasons: ReviewQueueView.ReasonCount.counts(entry.reports, words: words),
                     actions: actions(for: entry.petition, reports: entry.reports.count, csrf: csrf, from: "queue"))
             }
             let translatedRows = translated.map { petition in
                 ReviewQueueView.Translated(
-                    petition: PetitionHeading(petition), organization: organization(of: petition),
-                    languages: petition.translationsAwaitingReview.map { PetitionLanguage.name(of: $0.language) }
-                        .joined(separator: ", "))
+                    petition: PetitionHeading(petition),
+                    byLine: words.text(
+                        .reviewTranslationsBy,
+                        [
+                            "organization": organization(of: petition),
+                            "languages": petition.translationsAwaitingReview.map {
+                                PetitionLanguage.name(of: $0.language)
+                            }
+                            .joined(separator: ", "),
+                        ]))
             }
             return ReviewQueueView(
-                page: forms.layout("Moderation", context), notice: notice, reviewRequired: review == .required,
+                page: forms.layout(words.text(.reviewHeading), context), notice: notice(request, words),
+                reviewRequired: review == .required,
                 pending: pendingRows,
                 hasPending: !pendingRows.isEmpty, reported: reportedRows, hasReported: !reportedRows.isEmpty,
                 translated: translatedRows,
@@ -93,8 +116,8 @@ struct ModerationController: Sendable {
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         _ = try OrganizationAccess.requireAdmin(.moderatePetitions, request, context)
         let petition = try await petition(from: context)
-        let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }
-        return try await page(petition, request: request, context: context, status: .ok, notice: notice)
+        return try await page(
+            petition, request: request, context: context, status: .ok, notice: notice(request, forms.words(context)))
     }
 
     // MARK: Decisions
@@ -107,13 +130,13 @@ struct ModerationController: Sendable {
 
     @Sendable func reject(_ request: Request, context: Context) async throws -> Response {
         try await decide(request, context, done: "rejected") { petition, moderator, form in
-            try await moderation.reject(petition, reason: form.reason, by: moderator)
+            try await moderation.reject(petition, reason: form.reason, by: moderator, in: forms.words(context))
         }
     }
 
     @Sendable func takeDown(_ request: Request, context: Context) async throws -> Response {
         try await decide(request, context, done: "taken-down") { petition, moderator, form in
-            try await moderation.takeDown(petition, reason: form.reason, by: moderator)
+            try await moderation.takeDown(petition, reason: form.reason, by: moderator, in: forms.words(context))
         }
     }
 
@@ -134,13 +157,13 @@ struct ModerationController: Sendable {
         try await decide(request, context, done: "translation-rejected") { petition, moderator, form in
             try await moderation.review(
                 translation: try language(from: context), of: petition, approve: false, reason: form.reason,
-                by: moderator)
+                by: moderator, in: forms.words(context))
         }
     }
 
     private func language(from context: Context) throws -> String {
         guard let language = context.parameters.get(.language), PetitionContent.isLanguageTag(language) else {
-            throw AppError.notFound("This petition has no translation in that language.")
+            throw AppError.notFound(forms.words(context).text(.moderationNoSuchTranslation))
         }
         return language
     }
@@ -173,7 +196,7 @@ struct ModerationController: Sendable {
     private func petition(from context: Context) async throws -> Petition {
         guard let slug = context.parameters.get(.petition), PetitionCatalog.isPlausibleSlug(slug),
             let petition = try await petitions.petition(slug: slug)
-        else { throw AppError.notFound("There is no petition at this address.") }
+        else { throw AppError.noSuchPetition }
         return petition
     }
 
@@ -191,22 +214,27 @@ struct ModerationController: Sendable {
         var organization: Organization?
         if let id = petition.organizationID { organization = try await organizations.organization(id: id) }
         let openReports = try await reports.open(of: petition)
-        var preview = try await presenter.petitionView(petition, withBody: true, interface: .en)
+        let words = forms.words(context)
+        var preview = try await presenter.petitionView(petition, withBody: true, interface: words.language)
         preview.image = petition.image.map { ImageView($0, at: AdminRoute.image(petition: petition.slug)) }
+        let state = words.label(of: petition.state)
         return forms.respond(.moderationPetition, request: request, context: context, status: status) { csrf in
             var view = ModerationPetitionView(
-                page: forms.layout("Moderation: \(petition.title)", context), notice: notice, problems: ProblemsView(),
+                page: forms.layout(words.text(.moderationPageTitle, ["title": petition.title]), context),
+                notice: notice, problems: ProblemsView(),
                 petition: preview, publicPath: PetitionRoute.page(slug: petition.slug).path,
                 responsesPath: AdminRoute.responses(petition: petition.slug).path,
-                state: petition.state.words, stateReason: petition.stateReason,
+                stateLine: petition.stateChangedAt.map {
+                    words.text(.moderationStateSince, ["state": state, "time": AuditView.time($0)])
+                } ?? state,
+                stateReason: petition.stateReason,
                 isTakenDown: petition.state == .takenDown,
                 isPublic: petition.isPublic && petition.state != .takenDown,
-                stateChangedAt: petition.stateChangedAt.map(AuditView.time),
                 organization: organization?.name,
                 organizationPath: organization.map { OrganizationRoute.organization(slug: $0.slug).path },
                 organizationAuditPath: organization.map { OrganizationRoute.audit(organization: $0.slug).path },
                 reports: openReports.map {
-                    .init(reason: $0.reason.label, details: $0.details, at: AuditView.time($0.createdAt))
+                    .init(reason: words.label(of: $0.reason), details: $0.details, at: AuditView.time($0.createdAt))
                 },
                 actions: actions(for: petition, reports: openReports.count, csrf: csrf, from: "petition"), reason: "",
                 translations: petition.translationsAwaitingReview.map { translation in

@@ -32,7 +32,8 @@ struct OrganizationController: Sendable {
     @Sendable func newForm(_ request: Request, context: Context) async throws -> Response {
         _ = try request.requireSignedIn(context)
         return forms.respond(.organizationNew, request: request, context: context) { csrf in
-            NewOrganizationView(page: forms.layout("Create an organization", context), csrf: csrf)
+            NewOrganizationView(
+                page: forms.layout(forms.words(context).text(.organizationNewTitle), context), csrf: csrf)
         }
     }
 
@@ -40,12 +41,14 @@ struct OrganizationController: Sendable {
         let account = try request.requireSignedIn(context).account
         let form = try await forms.form(NewOrganizationForm.self, request, context: context)
         do {
-            let organization = try await organizations.create(name: form.name, slug: form.slug, by: account)
+            let organization = try await organizations.create(
+                name: form.name, slug: form.slug, by: account, words: forms.words(context))
             return AccountPages.redirect(OrganizationRoute.organization(slug: organization.slug).path)
         } catch let problems as FormProblems {
-            return forms.respond(.organizationNew, request: request, context: context, status: .unprocessableContent) { csrf in
+            return forms.respond(.organizationNew, request: request, context: context, status: .unprocessableContent) {
+                csrf in
                 NewOrganizationView(
-                    page: forms.layout("Create an organization", context), csrf: csrf,
+                    page: forms.layout(forms.words(context).text(.organizationNewTitle), context), csrf: csrf,
                     name: String((form.name ?? "").prefix(100)),
                     slug: String((form.slug ?? "").prefix(50)), problems: ProblemsView(problems))
             }
@@ -54,7 +57,9 @@ struct OrganizationController: Sendable {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewOrganization, request, context)
-        let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }
+        let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }.map {
+            forms.words(context).text($0)
+        }
         return try await page(granted, request: request, context: context, status: .ok, notice: notice)
     }
 
@@ -63,12 +68,14 @@ struct OrganizationController: Sendable {
         let form = try await forms.form(InvitationForm.self, request, context: context)
         do {
             try await organizations.invite(
-                email: form.email, role: form.role, to: granted.organization, by: granted.account)
+                email: form.email, role: form.role, to: granted.organization, by: granted.account,
+                words: forms.words(context))
             return Self.redirect(granted, done: "invited")
         } catch let problems as FormProblems {
             return try await page(granted, request: request, context: context, status: .unprocessableContent) { view in
                 view.inviteEmail = String((form.email ?? "").prefix(254))
-                view.inviteRoles = RoleOption.all(selected: OrganizationRole(rawValue: form.role ?? "") ?? .editor)
+                view.inviteRoles = RoleOption.all(
+                    selected: OrganizationRole(rawValue: form.role ?? "") ?? .editor, forms.words(context))
                 view.problems = ProblemsView(problems)
             }
         }
@@ -108,17 +115,20 @@ struct OrganizationController: Sendable {
                 throw OrganizationError.lastOwner
             }
             let isSelf = memberID == granted.account.id
-            let who = isSelf ? "yourself" : member.name
+            let words = forms.words(context)
+            let values = [
+                "name": member.name, "organization": organization.name, "role": words.label(of: member.role),
+            ]
             let path = OrganizationRoute.organization(slug: organization.slug).path
             let step = ConfirmationStep(
-                heading: "Remove \(who) from \(organization.name)?",
+                heading: words.text(isSelf ? .organizationRemoveSelfHeading : .organizationRemoveHeading, values),
                 consequences: [
-                    "\(isSelf ? "You" : member.name) (\(member.role.rawValue)) will lose access to the organization and its petitions at once.",
-                    "Only a new invitation from an owner can bring \(isSelf ? "you" : "them") back. The audit log keeps a record of the removal.",
+                    words.text(isSelf ? .organizationRemoveSelfLoses : .organizationRemoveLoses, values),
+                    words.text(isSelf ? .organizationRemoveSelfBack : .organizationRemoveBack),
                 ],
-                confirmLabel: isSelf ? "Leave the organization" : "Remove \(member.name)",
+                confirmLabel: words.text(isSelf ? .organizationRemoveSelfConfirm : .organizationRemoveConfirm, values),
                 action: OrganizationRoute.removeMember(organization: organization.slug, member: memberID.text).path,
-                backPath: path, backLabel: "Back to \(organization.name), removing no one")
+                backPath: path, backLabel: words.text(.organizationRemoveCancel, values))
             return forms.confirmation(step, request: request, context: context)
         }
         try await organizations.remove(memberID, from: granted.organization, by: granted.account)
@@ -132,7 +142,8 @@ struct OrganizationController: Sendable {
         let granted = try await access.authorize(.manageOrganizationKey, request, context)
         let form = try await forms.form(OrganizationKeyForm.self, request, context: context)
         do {
-            try await keys.set(text: form.key, of: granted.organization, by: granted.account)
+            try await keys.set(
+                text: form.key, of: granted.organization, by: granted.account, words: forms.words(context))
             return Self.redirect(granted, done: "key", fragment: "package-key")
         } catch let problems as FormProblems {
             return try await page(granted, request: request, context: context, status: .unprocessableContent) { view in
@@ -153,10 +164,12 @@ struct OrganizationController: Sendable {
         let granted = try await access.authorize(.managePartnerKeys, request, context)
         let form = try await forms.form(PartnerKeyForm.self, request, context: context)
         do {
-            let made = try await partnerKeys.create(label: form.label, for: granted.organization, by: granted.account)
+            let words = forms.words(context)
+            let made = try await partnerKeys.create(
+                label: form.label, for: granted.organization, by: granted.account, words: words)
             return try await page(
                 granted, request: request, context: context, status: .ok,
-                notice: "The key \u{201C}\(made.key.label)\u{201D} is made. Copy it now: it is shown only this once."
+                notice: words.text(.partnerKeysMade, ["label": made.key.label])
             ) { view in
                 view.newPartnerKey = made.secret
             }
@@ -186,13 +199,13 @@ struct OrganizationController: Sendable {
                 query: ["done": done], fragment: fragment))
     }
 
-    static let notices = [
-        "invited": "The invitation is on its way.", "withdrawn": "The invitation is withdrawn.",
-        "role": "The role is changed.",
-        "removed": "The member is removed.",
-        "key": "The public key is saved: delivery packages are now encrypted to it.",
-        "key-removed": "The public key is removed: delivery packages are no longer encrypted.",
-        "partner-key-revoked": "The partner key is revoked: it no longer works.",
+    static let notices: [String: Phrase] = [
+        "invited": .organizationNoticeInvited, "withdrawn": .organizationNoticeWithdrawn,
+        "role": .organizationNoticeRole,
+        "removed": .organizationNoticeRemoved,
+        "key": .organizationNoticeKey,
+        "key-removed": .organizationNoticeKeyRemoved,
+        "partner-key-revoked": .organizationNoticePartnerKeyRevoked,
     ]
 
     private func page(
@@ -201,12 +214,14 @@ struct OrganizationController: Sendable {
         adjust: (inout OrganizationView) -> Void = { _ in }
     ) async throws -> Response {
         let organization = granted.organization
+        let words = forms.words(context)
         let canManage = granted.allows(.manageMembers)
         let memberships = try await store.members(of: organization.id)
         let roles = memberships.map(\.role)
         let members = memberships.map {
             OrganizationView.MemberRow(
-                id: $0.accountID.text, name: $0.name, role: $0.role.rawValue, roles: RoleOption.all(selected: $0.role),
+                id: $0.accountID.text, name: $0.name, role: words.label(of: $0.role),
+                roles: RoleOption.all(selected: $0.role, words),
                 isLastOwner: OrganizationRole.isLastOwner($0.role, among: roles),
                 changeRolePath: OrganizationRoute.changeRole(organization: organization.slug, member: $0.accountID.text)
                     .path,
@@ -224,7 +239,7 @@ struct OrganizationController: Sendable {
                             organization: organization.slug, invitation: invitation.id.text
                         ).path,
                         email: try organizations.email(of: invitation),
-                        role: invitation.role.rawValue,
+                        role: words.label(of: invitation.role),
                         expires: AuditView.time(invitation.expiresAt)))
             }
         }
@@ -234,7 +249,7 @@ struct OrganizationController: Sendable {
                 packagePath: OrganizerRoute.package(organization: organization.slug, petition: petition.slug).path,
                 title: petition.title, lang: petition.language,
                 dir: TextDirection.of(language: petition.language),
-                state: petition.state.label, created: String(AuditView.time(petition.createdAt).prefix(10)),
+                state: words.label(of: petition.state), created: String(AuditView.time(petition.createdAt).prefix(10)),
                 hasSignatures: petition.state.hasOpened)
         }
         let canManagePartnerKeys = granted.allows(.managePartnerKeys)
@@ -243,8 +258,8 @@ struct OrganizationController: Sendable {
             ? try await partnerKeys.keys(of: organization).map { key in
                 OrganizationView.PartnerKeyRow(
                     label: key.label, hint: key.hint + "…", created: AuditView.time(key.createdAt),
-                    lastUsed: key.lastUsedAt.map(AuditView.time) ?? "never",
-                    revoked: key.revokedAt.map(AuditView.time),
+                    lastUsed: key.lastUsedAt.map(AuditView.time) ?? words.text(.partnerKeysNever),
+                    revoked: key.revokedAt.map { words.text(.partnerKeysRevokedOn, ["date": AuditView.time($0)]) },
                     revokePartnerKeyPath: OrganizationRoute.revokePartnerKey(
                         organization: organization.slug, key: key.id.text
                     )
@@ -252,19 +267,20 @@ struct OrganizationController: Sendable {
             } : []
         let key = try await store.publicKey(of: organization.id).map {
             OrganizationView.KeyView(
-                fingerprint: $0.key.fingerprint, text: $0.key.text, setAt: AuditView.time($0.setAt))
+                fingerprint: $0.key.fingerprint, text: $0.key.text,
+                setOn: words.text(.organizationKeySetOn, ["date": AuditView.time($0.setAt)]))
         }
         return forms.respond(.organization, request: request, context: context, status: status) { csrf in
             var view = OrganizationView(
                 page: forms.layout(organization.name, context), csrf: csrf,
                 links: OrganizationView.Links(organization: organization.slug),
                 name: organization.name,
-                role: granted.role?.rawValue ?? "instance admin", canManage: canManage,
+                role: granted.role.map { words.label(of: $0) } ?? words.instanceAdminLabel, canManage: canManage,
                 canViewAudit: granted.allows(.viewAuditLog),
                 canEditPetitions: granted.allows(.editPetitions), notice: notice, petitions: petitionRows,
                 hasPetitions: !petitionRows.isEmpty,
                 canExport: granted.allows(.exportSignatures), members: members, invitations: invitations,
-                hasInvitations: !invitations.isEmpty, key: key,
+                hasInvitations: !invitations.isEmpty, inviteRoles: RoleOption.all(selected: .editor, words), key: key,
                 canManageKey: granted.allows(.manageOrganizationKey))
             view.canManagePartnerKeys = canManagePartnerKeys
             view.partnerKeys = partnerKeyRows

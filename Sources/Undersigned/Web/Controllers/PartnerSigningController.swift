@@ -64,7 +64,7 @@ struct PartnerSigningController<Context: LanguageRequestContext>: Sendable {
                 _ = try await writer.sign(job)
             }
             let body = try JSONEncoder().encode(
-                Accepted(detail: "The signer has been emailed a link: the signature counts once they confirm it."))
+                Accepted(detail: Translations.bundled[context.language()].text(.apiAcceptedDetail)))
             return Response(
                 status: .accepted, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(bytes: body)))
@@ -82,16 +82,13 @@ struct PartnerSigningController<Context: LanguageRequestContext>: Sendable {
 
 extension AppError {
     static let partnerKeyRequired = AppError(
-        status: .unauthorized, title: "A partner key is required",
-        detail:
-            "Send your organization's partner key as Authorization: Bearer usk_…; owners make and revoke keys on the organization's page. This key is missing, unknown or revoked."
-    )
+        status: .unauthorized,
+        ProblemWords(title: .problemPartnerKeyRequiredTitle, detail: .problemPartnerKeyRequiredDetail))
 
     static let otherOrganizationsPetition = AppError(
-        status: .forbidden, title: "Not your organization's petition",
-        detail: "A partner key submits signatures only to the petitions of the organization that made it.")
+        status: .forbidden, ProblemWords(title: .problemOtherOrganizationTitle, detail: .problemOtherOrganizationDetail)
+    )
 
     static let notAcceptingSignatures = AppError(
-        status: .conflict, title: "Not open for signatures",
-        detail: "This petition does not accept signatures at the moment.")
+        status: .conflict, ProblemWords(title: .problemNotAcceptingTitle, detail: .problemNotAcceptingDetail))
 }

@@ -20,7 +20,7 @@ struct PasswordResetController: Sendable {
 
     @Sendable func requestForm(_ request: Request, context: Context) async throws -> Response {
         forms.respond(.resetRequest, request: request, context: context) { csrf in
-            ResetRequestView(page: forms.layout("Reset your password", context), csrf: csrf)
+            ResetRequestView(page: forms.layout(forms.words(context).text(.resetTitle), context), csrf: csrf)
         }
     }
 
@@ -29,17 +29,18 @@ struct PasswordResetController: Sendable {
         try limits.admit(peer: context.remoteAddress, headers: request.headers)
         let form = try await forms.form(ResetRequestForm.self, request, context: context)
         let email = String((form.email ?? "").prefix(254))
+        let words = forms.words(context)
         guard EmailAddress(email) != nil else {
-            return forms.respond(.resetRequest, request: request, context: context, status: .unprocessableContent) { csrf in
+            return forms.respond(.resetRequest, request: request, context: context, status: .unprocessableContent) {
+                csrf in
                 ResetRequestView(
-                    page: forms.layout("Reset your password", context), csrf: csrf, email: email,
-                    problems: ProblemsView(
-                        FormProblems("email", "This does not look like an email address. Please check it.")))
+                    page: forms.layout(words.text(.resetTitle), context), csrf: csrf, email: email,
+                    problems: ProblemsView(FormProblems("email", words.text(.accountProblemEmail))))
             }
         }
-        try await resets.request(email: email)
+        try await resets.request(email: email, language: words.language)
         return forms.respond(.resetRequest, request: request, context: context) { csrf in
-            ResetRequestView(page: forms.layout("Reset your password", context), csrf: csrf, sent: true)
+            ResetRequestView(page: forms.layout(words.text(.resetTitle), context), csrf: csrf, sent: true)
         }
     }
 
@@ -56,7 +57,7 @@ struct PasswordResetController: Sendable {
             guard
                 let (_, session) = try await resets.complete(
                     token: token, password: form.password ?? "", confirmation: form.confirmation ?? "",
-                    previousToken: cookie.token(in: request))
+                    previousToken: cookie.token(in: request), words: forms.words(context))
             else { throw AppError.invalidResetLink }
             return AccountPages.redirect(
                 AccountRoute.account.path,
@@ -72,7 +73,7 @@ struct PasswordResetController: Sendable {
     ) -> Response {
         forms.respond(.resetPassword, request: request, context: context, status: status) { csrf in
             ResetPasswordView(
-                page: forms.layout("Choose a new password", context), csrf: csrf,
+                page: forms.layout(forms.words(context).text(.resetNewTitle), context), csrf: csrf,
                 newPasswordPath: AccountRoute.newPassword(token: token).path,
                 problems: ProblemsView(problems))
         }

@@ -103,7 +103,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
     private func petition(from context: Context) async throws -> Petition {
         guard let slug = context.parameters.get(.slug), let petition = try await catalog.publicPetition(slug: slug)
         else {
-            throw AppError.notFound("There is no petition with this slug.")
+            throw AppError.noSuchPetition
         }
         return petition
     }

@@ -16,12 +16,14 @@ struct PetitionDashboardController: Sendable {
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewPetitions, request, context)
         let figures = try await dashboard.figures(for: granted.petition)
+        let words = forms.words(context)
         return forms.respond(.petitionDashboard, request: request, context: context) { csrf in
             DashboardView(
-                page: forms.layout("Dashboard: \(granted.petition.title)", context), csrf: csrf,
+                page: forms.layout(words.text(.dashboardTitle, ["title": granted.petition.title]), context), csrf: csrf,
                 organization: granted.organization.organization,
-                petition: granted.petition, figures: figures, threshold: dashboard.countries.threshold, granted: granted
-            )
+                petition: granted.petition, figures: figures, threshold: dashboard.countries.threshold,
+                granted: granted,
+                words: words)
         }
     }
 }

@@ -45,7 +45,7 @@ struct PetitionEditorController: Sendable {
         let form = try await forms.form(request, context: context, upTo: Self.formLimit)
         let fields = try form.decode(EditorFields.self)
         let preview = try Self.wantsPreview(form, of: fields.body)
-        switch fields.validated() {
+        switch fields.validated(in: forms.words(context)) {
         case .failure(let problems):
             return editorPage(
                 request, context, organization: granted.organization, petition: nil, fields: fields, preview: preview,
@@ -64,7 +64,8 @@ struct PetitionEditorController: Sendable {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewPetitions, request, context)
-        let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }
+        let words = forms.words(context)
+        let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }.map { words.text($0) }
         return try await managePage(request, context, granted, notice: notice)
     }
 
@@ -90,7 +91,7 @@ struct PetitionEditorController: Sendable {
         }
         let preview = try Self.wantsPreview(form, of: fields.body)
         let organization = granted.organization.organization
-        switch fields.validated() {
+        switch fields.validated(in: forms.words(context)) {
         case .failure(let problems):
             return editorPage(
                 request, context, organization: organization, petition: petition, fields: fields, preview: preview,
@@ -106,7 +107,7 @@ struct PetitionEditorController: Sendable {
             } catch let refusal as PetitionError {
                 return editorPage(
                     request, context, organization: organization, petition: petition, fields: fields,
-                    problems: ProblemsView(notice: refusal.message),
+                    problems: ProblemsView(notice: forms.words(context).message(for: refusal)),
                     status: .conflict)
             }
             catalog.forget(petition)
@@ -135,7 +136,8 @@ struct PetitionEditorController: Sendable {
         let granted = try await access.authorize(.editPetitions, request, context)
         let form = try await forms.form(AmendmentForm.self, request, context: context, upTo: Self.formLimit)
         do {
-            try await editor.amend(granted.petition.id, text: form.amendment, by: granted.account)
+            try await editor.amend(
+                granted.petition.id, text: form.amendment, by: granted.account, in: forms.words(context))
         } catch let problems as FormProblems {
             return try await managePage(
                 request, context, granted, problems: ProblemsView(problems), status: .unprocessableContent)
@@ -149,7 +151,7 @@ struct PetitionEditorController: Sendable {
         let petition = granted.petition
         guard let language = request.uri.queryParameters.get("language"), PetitionContent.isLanguageTag(language),
             !PetitionTranslation.isVariant(language, of: petition.language)
-        else { throw AppError.notFound("Choose one of the offered languages to translate the petition into.") }
+        else { throw AppError.notFound(forms.words(context).text(.translationEditorErrorChooseLanguage)) }
         let stored = (petition.translations + petition.translationsAwaitingReview).first { $0.language == language }
         return translationPage(
             request, context, granted,
@@ -169,7 +171,8 @@ struct PetitionEditorController: Sendable {
         }
         let preview = try Self.wantsPreview(form, of: typed.bodyMarkdown)
         switch PetitionTranslation.validated(
-            language: typed.language, title: typed.title, summary: typed.summary, bodyMarkdown: typed.bodyMarkdown)
+            language: typed.language, title: typed.title, summary: typed.summary, bodyMarkdown: typed.bodyMarkdown,
+            in: forms.words(context))
         {
         case .failure(let problems):
             return translationPage(
@@ -179,7 +182,8 @@ struct PetitionEditorController: Sendable {
         case .success(let translation):
             if preview { return translationPage(request, context, granted, typed, isStored: isStored, preview: true) }
             do {
-                try await editor.translate(granted.petition.id, translation, by: granted.account)
+                try await editor.translate(
+                    granted.petition.id, translation, by: granted.account, in: forms.words(context))
             } catch let problems as FormProblems {
                 return translationPage(
                     request, context, granted, typed, isStored: isStored, problems: ProblemsView(problems),
@@ -209,7 +213,8 @@ struct PetitionEditorController: Sendable {
             return try await managePage(
                 request, context, granted,
                 problems: ProblemsView(
-                    FormProblems(error == .altTextTooLong ? "alt" : "image", Self.message(for: error))),
+                    FormProblems(
+                        error == .altTextTooLong ? "alt" : "image", Self.message(for: error, in: forms.words(context)))),
                 status: .unprocessableContent)
         }
         try await editor.setImage(image, of: granted.petition.id, by: granted.account)
@@ -236,14 +241,11 @@ struct PetitionEditorController: Sendable {
 
     // MARK: Pages
 
-    static let notices = [
-        "created": "The draft is saved. Submit it when it is ready.", "saved": "Your changes are saved.",
-        "pending_review": "Submitted: a moderator will review it. You will get an email when they have.",
-        "open": "The petition is open: people can sign it now.", "draft": "The petition is a draft again.",
-        "closed": "The petition is closed: signing has stopped.", "amended": "The amendment is published.",
-        "image": "The image is saved.",
-        "image-removed": "The image is removed.", "translated": "The translation is saved.",
-        "translation-removed": "The translation is removed.",
+    static let notices: [String: Phrase] = [
+        "created": .manageNoticeCreated, "saved": .manageNoticeSaved, "pending_review": .manageNoticePendingReview,
+        "open": .manageNoticeOpen, "draft": .manageNoticeDraft, "closed": .manageNoticeClosed,
+        "amended": .manageNoticeAmended, "image": .manageNoticeImage, "image-removed": .manageNoticeImageRemoved,
+        "translated": .manageNoticeTranslated, "translation-removed": .manageNoticeTranslationRemoved,
     ]
 
     private func editorPage(
@@ -254,7 +256,8 @@ struct PetitionEditorController: Sendable {
         let action =
             petition.map { OrganizerRoute.edit(organization: organization.slug, petition: $0.slug).path }
             ?? OrganizerRoute.newPetition(organization: organization.slug).path
-        let heading = petition == nil ? "Write a new petition" : "Edit the petition"
+        let words = forms.words(context)
+        let heading = words.text(petition == nil ? .editorHeadingNew : .editorHeadingEdit)
         return forms.respond(.petitionEditor, request: request, context: context, status: status) { csrf in
             PetitionEditorView(
                 page: forms.layout(heading, context), csrf: csrf,
@@ -267,7 +270,7 @@ struct PetitionEditorController: Sendable {
                             $0, at: OrganizerRoute.image(organization: organization.slug, petition: petition.slug))
                     }
                 },
-                problems: problems)
+                problems: problems, words: words)
         }
     }
 
@@ -278,7 +281,7 @@ struct PetitionEditorController: Sendable {
     ) -> Response {
         forms.respond(.translationEditor, request: request, context: context, status: status) { csrf in
             TranslationEditorView(
-                page: forms.layout("Translate the petition", context), csrf: csrf,
+                page: forms.layout(forms.words(context).text(.translationEditorPageTitle), context), csrf: csrf,
                 organizationSlug: granted.organization.organization.slug,
                 petition: granted.petition, translation: translation, isStored: isStored, preview: preview,
                 problems: problems)
@@ -295,15 +298,16 @@ struct PetitionEditorController: Sendable {
             let count = try await counts.count(for: petition.id)
             let links = PetitionLinks(organization: granted.organization.organization.slug, petition: petition.slug)
             let graceHours = Int(ConfirmationWindow.graceAfterClosing / 3600)
+            let words = forms.words(context)
             let step = ConfirmationStep(
-                heading: "Close “\(petition.title)” for good?",
+                heading: words.text(.manageCloseConfirmHeading, ["title": petition.title]),
                 consequences: [
-                    "Signing stops now and cannot start again. The public page stays, with its count of \(Translations.english.counted(.petitionCount, count)) and a message that the petition is closed.",
-                    "People who signed but have not yet confirmed by email have \(graceHours) hours to do so, until a delivery is recorded; after that the count is final.",
-                    "Then record its delivery to the targets, with the evidence, on the deliveries page.",
+                    words.text(.manageCloseConfirmStops, ["count": words.counted(.petitionCount, count)]),
+                    words.counted(.manageCloseConfirmGrace, graceHours),
+                    words.text(.manageCloseConfirmThen),
                 ],
-                confirmLabel: "Close the petition for good", action: links.close, backPath: links.petition,
-                backLabel: "Back to the petition, without closing it")
+                confirmLabel: words.text(.manageCloseConfirmButton), action: links.close, backPath: links.petition,
+                backLabel: words.text(.manageCloseConfirmBack))
             return forms.confirmation(step, request: request, context: context)
         }
         let state = try await editor.apply(.close, to: petition.id, reason: nil, by: granted.account)
@@ -320,7 +324,8 @@ struct PetitionEditorController: Sendable {
         let organization = granted.organization.organization
         let canEdit = granted.allows(.editPetitions)
         let state = petition.state
-        let goal = try await goalLines(of: petition)
+        let words = forms.words(context)
+        let goal = try await goalLines(of: petition, in: words)
         return forms.respond(.petitionManage, request: request, context: context, status: status) { csrf in
             PetitionManageView(
                 page: forms.layout(petition.title, context), csrf: csrf,
@@ -328,7 +333,8 @@ struct PetitionEditorController: Sendable {
                 orgName: organization.name,
                 title: petition.title, summary: petition.summary, lang: petition.language,
                 dir: TextDirection.of(language: petition.language),
-                state: state.label, stateExplanation: Self.explanation(of: state, review: review),
+                state: words.label(of: state),
+                stateExplanation: words.text(Self.explanation(of: state, review: review)),
                 reason: petition.stateReason,
                 publicURL: petition.isPublic ? PetitionRoute.page(slug: petition.slug).url(on: baseURL) : nil,
                 embedSnippet: petition.isPublic ? EmbedSnippet.html(for: petition, baseURL: baseURL) : nil,
@@ -339,14 +345,14 @@ struct PetitionEditorController: Sendable {
                 targets: petition.targets.map(TargetView.init),
                 goal: goal.goal, goalProgress: goal.progress,
                 canEdit: canEdit && state.isEditable, canSubmit: canEdit && state == .draft,
-                submitLabel: review == .required ? "Submit for review" : "Open it for signatures",
+                submitLabel: words.text(review == .required ? .manageSubmitReview : .manageSubmitOpen),
                 canWithdrawSubmission: canEdit && state == .pendingReview, canClose: canEdit && state == .open,
                 canAmend: canEdit && petition.isTextFrozen && state != .takenDown,
                 canChangeImage: canEdit && state.isEditable,
                 image: petition.image.map {
                     ImageView($0, at: OrganizerRoute.image(organization: organization.slug, petition: petition.slug))
                 },
-                amendments: petition.amendments.map { AmendmentView($0, words: Translations.english) },
+                amendments: petition.amendments.map { AmendmentView($0, words: words) },
                 hasAmendments: !petition.amendments.isEmpty,
                 translations: (petition.translations.map { ($0, false) }
                     + petition.translationsAwaitingReview.map { ($0, true) })
@@ -368,7 +374,8 @@ struct PetitionEditorController: Sendable {
                 }.map {
                     PetitionEditorView.LanguageOption(tag: $0.tag, name: $0.name, selected: false)
                 },
-                canTranslate: canEdit && state.isEditable, imageLimit: "\(PetitionImage.byteLimit / 1024 / 1024) MB",
+                canTranslate: canEdit && state.isEditable,
+                imageLabel: words.text(.manageImageLabel, ["limit": Self.imageLimit(in: words)]),
                 notice: notice,
                 problems: problems, canPostUpdates: canEdit && state.hasOpened)
         }
@@ -377,42 +384,44 @@ struct PetitionEditorController: Sendable {
     /// The goal as the organizers set it, and, once people can sign, where the count stands
     /// against it: past the goal, the public page and the API show the next milestone, and
     /// this says which, so that the team reads the same number the public does.
-    private func goalLines(of petition: Petition) async throws -> (goal: String, progress: String?) {
-        let goal = "Goal: \(Numbers.grouped(petition.goal)) signatures."
+    private func goalLines(of petition: Petition, in words: Translation) async throws
+        -> (goal: String, progress: String?)
+    {
+        let goal = words.counted(.manageGoalLine, petition.goal)
         guard petition.state.hasOpened else { return (goal, nil) }
         let count = try await counts.count(for: petition.id)
-        let confirmed = Translations.english.counted(.petitionCount, count)
+        let confirmed = words.counted(.petitionCount, count)
         guard count >= petition.goal else {
-            return (goal, "\(confirmed) so far, \(Goal.percent(count: count, goal: petition.goal))% of the goal.")
+            let percent = words.language.number(Goal.percent(count: count, goal: petition.goal))
+            return (goal, words.text(.manageGoalProgress, ["confirmed": confirmed, "percent": percent]))
         }
         let milestone = Goal.displayed(count: count, organizerGoal: petition.goal)
-        return (
-            goal,
-            "Reached: \(confirmed). The public page and the API now show the next milestone, \(Numbers.grouped(milestone)) signatures."
-        )
+        return (goal, words.counted(.manageGoalReached, milestone, ["confirmed": confirmed]))
     }
 
-    private static func explanation(of state: PetitionState, review: PetitionReview) -> String {
+    private static func explanation(of state: PetitionState, review: PetitionReview) -> Phrase {
         switch state {
-        case .draft:
-            review == .required
-                ? "Only your organization sees it. When it is ready, submit it: a moderator reviews it before it opens."
-                : "Only your organization sees it. When it is ready, open it for signatures."
-        case .pendingReview: "A moderator will read it and open it, or send it back with a reason."
-        case .open: "People can sign it. Its title, text and targets are fixed; corrections go in amendments."
-        case .closed: "Signing has stopped. Record its delivery to the targets when it is done."
-        case .delivered: "It has been delivered to its targets."
-        case .takenDown: "A moderator took it down: its page shows the reason, and nothing else."
+        case .draft: review == .required ? .manageExplainDraftReview : .manageExplainDraftOpen
+        case .pendingReview: .manageExplainPendingReview
+        case .open: .manageExplainOpen
+        case .closed: .manageExplainClosed
+        case .delivered: .manageExplainDelivered
+        case .takenDown: .manageExplainTakenDown
         }
     }
 
-    private static func message(for problem: PetitionImage.Problem) -> String {
+    /// The largest picture, in megabytes.
+    private static func imageLimit(in words: Translation) -> String {
+        words.text(.manageImageMegabytes, ["count": words.language.number(PetitionImage.byteLimit / 1024 / 1024)])
+    }
+
+    private static func message(for problem: PetitionImage.Problem, in words: Translation) -> String {
         switch problem {
-        case .empty: "Please choose a picture to upload."
-        case .tooLarge: "The picture may be at most \(PetitionImage.byteLimit / 1024 / 1024) MB."
-        case .unsupported: "The picture must be a PNG, JPEG, WebP or GIF file."
-        case .badDimensions: "The picture must be at most 8,000 pixels wide and high."
-        case .altTextTooLong: "Please describe the picture in at most 300 characters."
+        case .empty: words.text(.manageImageErrorEmpty)
+        case .tooLarge: words.text(.manageImageErrorTooLarge, ["limit": imageLimit(in: words)])
+        case .unsupported: words.text(.manageImageErrorUnsupported)
+        case .badDimensions: words.text(.manageImageErrorDimensions, ["limit": words.language.number(8_000)])
+        case .altTextTooLong: words.text(.manageImageErrorAltTooLong, ["limit": words.language.number(300)])
         }
     }
 }

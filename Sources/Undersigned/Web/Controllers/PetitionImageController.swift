@@ -5,7 +5,7 @@ import Hummingbird
 /// can be cached for good and a new one gets a new address. Before the petition is public,
 /// its organization's members and the moderators see the picture at addresses of their own,
 /// so nothing goes public unseen.
-struct PetitionImageController<Context: RequestContext>: Sendable {
+struct PetitionImageController<Context: LanguageRequestContext>: Sendable {
     let catalog: PetitionCatalog
     let images: any PetitionEditingStore
 
@@ -20,12 +20,15 @@ struct PetitionImageController<Context: RequestContext>: Sendable {
         let versioned = request.uri.queryParameters.get("v") == petition.image.map { String($0.digest.prefix(16)) }
         return try await Self.response(
             for: petition, from: images, request: request,
-            cacheControl: versioned ? "public, max-age=31536000, immutable" : "public, max-age=300")
+            cacheControl: versioned ? "public, max-age=31536000, immutable" : "public, max-age=300",
+            language: context.language(for: petition))
     }
 
-    /// The picture of `petition` with its validators, or 304 when the browser has it.
+    /// The picture of `petition` with its validators, or 304 when the browser has it; a
+    /// problem is said in `language`.
     static func response(
-        for petition: Petition, from images: any PetitionEditingStore, request: Request, cacheControl: String
+        for petition: Petition, from images: any PetitionEditingStore, request: Request, cacheControl: String,
+        language: InterfaceLanguage
     ) async throws -> Response {
         guard let reference = petition.image else { throw AppError.noPicture }
         let etag = "\"\(reference.digest)\""
@@ -40,7 +43,7 @@ struct PetitionImageController<Context: RequestContext>: Sendable {
         }
         guard let image = try await images.image(petitionID: petition.id), image.digest == reference.digest else {
             // Replaced since the petition was read: the page will link to the new one shortly.
-            throw AppError.notFound("This picture has been replaced.")
+            throw AppError.notFound(Translations.bundled[language].text(.manageImageErrorReplaced))
         }
         headers[.contentType] = image.format.rawValue
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: image.bytes)))
@@ -64,7 +67,8 @@ struct PetitionPreviewImageController: Sendable {
     @Sendable func forMembers(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.viewPetitions, request, context)
         return try await PetitionImageController<Context>.response(
-            for: granted.petition, from: images, request: request, cacheControl: "private, no-cache")
+            for: granted.petition, from: images, request: request, cacheControl: "private, no-cache",
+            language: context.language())
     }
 
     @Sendable func forModerators(_ request: Request, context: Context) async throws -> Response {
@@ -73,6 +77,7 @@ struct PetitionPreviewImageController: Sendable {
             let petition = try await petitions.petition(slug: slug)
         else { throw AppError.noSuchPetition }
         return try await PetitionImageController<Context>.response(
-            for: petition, from: images, request: request, cacheControl: "private, no-cache")
+            for: petition, from: images, request: request, cacheControl: "private, no-cache",
+            language: context.language())
     }
 }

@@ -22,9 +22,7 @@ struct PetitionUpdatesController: Sendable {
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let granted = try await access.authorize(.editPetitions, request, context)
         let notice =
-            request.uri.queryParameters.has("posted")
-            ? "The update is posted. It is being emailed to the signers who asked for news, a page of them at a time."
-            : nil
+            request.uri.queryParameters.has("posted") ? forms.words(context).text(.updatesNoticePosted) : nil
         return try await page(granted, request: request, context: context, status: .ok, notice: notice)
     }
 
@@ -34,8 +32,9 @@ struct PetitionUpdatesController: Sendable {
         let granted = try await access.authorize(.editPetitions, request, context)
         let body = try await forms.form(request, context: context)
         let form = try body.decode(UpdateForm.self)
+        let words = forms.words(context)
         do {
-            let checked = try PetitionUpdates.validated(subject: form.subject, body: form.body)
+            let checked = try PetitionUpdates.validated(subject: form.subject, body: form.body, in: words)
             if form.intent == "edit" {
                 return try await page(granted, request: request, context: context, status: .ok) { view in
                     view.subject = checked.subject
@@ -50,16 +49,16 @@ struct PetitionUpdatesController: Sendable {
                 let address = try accounts.email(of: granted.account)
                 try await updates.sendCopy(
                     subject: checked.subject, body: checked.body, of: granted.petition, to: address,
-                    name: granted.account.name, mail: mail)
+                    name: granted.account.name, mail: mail, in: words)
                 return try await confirmation(
                     of: checked, granted, request: request, context: context,
-                    notice: "A copy is on its way to \(address). Nothing is posted yet.")
+                    notice: words.text(.updatesNoticeCopy, ["address": address]))
             }
             guard ConfirmationStep.isConfirmed(body) else {
                 return try await confirmation(of: checked, granted, request: request, context: context)
             }
             try await updates.post(
-                subject: checked.subject, body: checked.body, on: granted.petition.id, by: granted.account)
+                subject: checked.subject, body: checked.body, on: granted.petition.id, by: granted.account, in: words)
         } catch let problems as FormProblems {
             return try await page(granted, request: request, context: context, status: .unprocessableContent) { view in
                 view.problems = ProblemsView(problems)
@@ -68,7 +67,7 @@ struct PetitionUpdatesController: Sendable {
             }
         } catch let refusal as PetitionError {
             return try await page(granted, request: request, context: context, status: .conflict) { view in
-                view.problems = ProblemsView(notice: refusal.message)
+                view.problems = ProblemsView(notice: forms.words(context).message(for: refusal))
             }
         }
         // This instance shows the update at once; others within their catalog's few seconds.
@@ -87,24 +86,27 @@ struct PetitionUpdatesController: Sendable {
         let petition = granted.petition
         let recipients = try await store.newsRecipientCount(petitionID: petition.id)
         let links = PetitionLinks(organization: granted.organization.organization.slug, petition: petition.slug)
-        let people = "\(Numbers.grouped(recipients)) \(recipients == 1 ? "person" : "people")"
-        let emailSubject = Translations.english.text(
-            .emailNewsSubject, ["subject": update.subject, "title": petition.title])
+        let words = forms.words(context)
+        // The subject as a signer reading the organizer's language gets it.
+        let emailSubject = words.text(.emailNewsSubject, ["subject": update.subject, "title": petition.title])
         let step = ConfirmationStep(
-            heading: recipients == 0 ? "Post this update?" : "Post this update and email it to \(people)?",
+            heading: recipients == 0
+                ? words.text(.updatesConfirmHeadingNobody) : words.counted(.updatesConfirmHeading, recipients),
             consequences: [
-                "It shows on the petition's public page at once, newest first.",
+                words.text(.updatesConfirmShows),
                 recipients == 0
-                    ? "No signer has asked for news yet, so nobody is emailed now."
-                    : "It is emailed to the \(people) who confirmed their signature and asked for news, with the subject “\(emailSubject)” (the petition's title in each signer's language) and a link to unsubscribe. Sent emails cannot be called back.",
+                    ? words.text(.updatesConfirmNobody)
+                    : words.counted(.updatesConfirmEmailed, recipients, ["subject": emailSubject]),
             ],
-            confirmLabel: recipients == 0 ? "Post the update" : "Post it and email \(people)",
+            confirmLabel: recipients == 0
+                ? words.text(.updatesConfirmButtonNobody) : words.counted(.updatesConfirmButton, recipients),
             action: links.updates,
             fields: [.init(name: "subject", value: update.subject), .init(name: "body", value: update.body)],
-            backPath: links.updates, backLabel: "Back to the updates, posting nothing",
+            backPath: links.updates, backLabel: words.text(.updatesConfirmBack),
             preview: .init(heading: update.subject, bodyHTML: MarkdownRenderer.html(from: update.body)),
             otherIntents: [
-                .init(label: "Send it to me first", value: "copy"), .init(label: "Change the update", value: "edit"),
+                .init(label: words.text(.updatesConfirmCopy), value: "copy"),
+                .init(label: words.text(.updatesConfirmEdit), value: "edit"),
             ],
             notice: notice)
         return forms.confirmation(step, request: request, context: context)
@@ -116,10 +118,11 @@ struct PetitionUpdatesController: Sendable {
         adjust: (inout UpdatesView) -> Void = { _ in }
     ) async throws -> Response {
         let posted = try await store.postedUpdates(petitionID: granted.petition.id)
+        let words = forms.words(context)
         return forms.respond(.petitionUpdates, request: request, context: context, status: status) { csrf in
             var view = UpdatesView(
-                page: forms.layout("Updates: \(granted.petition.title)", context), csrf: csrf, granted: granted,
-                posted: posted, notice: notice)
+                page: forms.layout(words.text(.updatesTitle, ["title": granted.petition.title]), context), csrf: csrf,
+                granted: granted, posted: posted, notice: notice, words: words)
             adjust(&view)
             return view
         }

@@ -95,12 +95,13 @@ struct ResponseReviewController: Sendable {
         let account = try OrganizationAccess.requireAdmin(.moderatePetitions, request, context)
         guard let slug = context.parameters.get(.petition), PetitionCatalog.isPlausibleSlug(slug),
             let petition = try await petitions.petition(slug: slug)
-        else { throw AppError.notFound("There is no petition at this address.") }
+        else { throw AppError.notFound(forms.words(context).text(.responsesErrorNoPetition)) }
         return Reviewer(account: account, petition: petition, place: .moderators)
     }
 
     private func list(_ reviewer: Reviewer, _ request: Request, _ context: Context) async throws -> Response {
         let petition = reviewer.petition
+        let words = forms.words(context)
         let all = try await store.responses(petitionID: petition.id).reversed()
         func item(_ response: TargetResponse) -> ResponsesView.Item {
             ResponsesView.Item(
@@ -108,15 +109,17 @@ struct ResponseReviewController: Sendable {
                 rejectResponsePath: reviewer.place.decide(response.id.text, approve: false, on: petition),
                 target: petition.targets.indices.contains(response.targetPosition)
                     ? petition.targets[response.targetPosition].name : "",
-                date: AuditView.time(response.createdAt), state: Self.words(response.state),
+                date: words.text(.responsesSentOn, ["date": AuditView.time(response.createdAt)]),
+                state: words.text(Self.phrase(response.state)),
                 bodyHTML: MarkdownRenderer.html(from: response.bodyMarkdown))
         }
         let pending = all.filter { $0.state == .pending }.map(item)
         let decided = all.filter { $0.state != .pending }.prefix(50).map(item)
-        let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }
+        let notice = request.uri.queryParameters.get("done").flatMap { Self.notices[$0] }.map { words.text($0) }
         return forms.respond(.petitionResponses, request: request, context: context) { csrf in
             ResponsesView(
-                page: forms.layout("Responses: \(petition.title)", context), csrf: csrf, title: petition.title,
+                page: forms.layout(words.text(.responsesTitle, ["title": petition.title]), context), csrf: csrf,
+                title: petition.title,
                 backPath: reviewer.place.back(to: petition), pending: pending, hasPending: !pending.isEmpty,
                 decided: decided,
                 hasDecided: !decided.isEmpty,
@@ -135,16 +138,15 @@ struct ResponseReviewController: Sendable {
             reviewer.place.list(of: reviewer.petition, done: approve ? "approved" : "rejected"))
     }
 
-    static let notices = [
-        "approved": "The response is published on the petition's page. The signers who asked for news are being told.",
-        "rejected": "The response is rejected: it is never shown nor sent.",
+    static let notices: [String: Phrase] = [
+        "approved": .responsesNoticeApproved, "rejected": .responsesNoticeRejected,
     ]
 
-    private static func words(_ state: ResponseState) -> String {
+    private static func phrase(_ state: ResponseState) -> Phrase {
         switch state {
-        case .pending: "waiting for review"
-        case .approved: "published"
-        case .rejected: "rejected"
+        case .pending: .responsesStatePending
+        case .approved: .responsesStateApproved
+        case .rejected: .responsesStateRejected
         }
     }
 }

@@ -45,8 +45,7 @@ struct UnsubscribeController<Context: LanguageRequestContext>: Sendable {
     /// The emailed link the request came by, and the signature its token names.
     private func link(from context: Context) throws -> (SignerRoute, signatureID: UUID) {
         guard let token = context.parameters.get(.token), let id = links.id(from: token) else {
-            throw AppError.notFound(
-                "This unsubscribe link is not valid. Check that you opened the whole link from the email.")
+            throw AppError.invalidUnsubscribeLink
         }
         return (.unsubscribe(token: token), id)
     }

@@ -40,12 +40,11 @@ struct WithdrawalController<Context: LanguageRequestContext>: Sendable {
         let body = try await FormBody.read(request, context: context)
         guard csrf.isValid(request, submittedToken: body[CSRFProtection.fieldName]) else {
             guard let signature = try await signatures.signature(id: id) else { throw AppError.invalidWithdrawalLink }
-            let notice =
-                "For your safety this page has expired. Please press the button again. (Cookies must be allowed for this site.)"
             let petition = try await petition(signature.petitionID)
+            let interface = context.language(for: petition)
             return try await withdrawPage(
-                petition, link: link, request: request, interface: context.language(for: petition), notice: notice,
-                status: .forbidden)
+                petition, link: link, request: request, interface: interface,
+                notice: Translations.bundled[interface].text(.commonPageExpired), status: .forbidden)
         }
         switch try await writer.withdraw(signatureID: id) {
         case .withdrawn:

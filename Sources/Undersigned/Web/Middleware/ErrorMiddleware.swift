@@ -25,15 +25,19 @@ struct ErrorMiddleware<Context: LanguageRequestContext>: RouterMiddleware {
             response.headers[.cacheControl] = "no-store"
             return response
         } catch let takenDown as PetitionTakenDown {
+            let language = context.language(for: takenDown.petition)
             guard ErrorResponses.wantsJSON(request) else {
-                let language = context.language(for: takenDown.petition)
                 return pages.response(
                     .tombstone, TombstoneView(takenDown, stylesheet: pages.stylesheetPath, language: language),
                     language: language, status: .gone, headers: [.cacheControl: "no-store", .xRobotsTag: "noindex"])
             }
-            let data = (try? JSONEncoder().encode(TakenDownProblem(takenDown))) ?? Data()
+            let data = (try? JSONEncoder().encode(TakenDownProblem(takenDown, language: language))) ?? Data()
             return Response(
-                status: .gone, headers: [.contentType: "application/problem+json", .cacheControl: "no-store"],
+                status: .gone,
+                headers: [
+                    .contentType: "application/problem+json", .cacheControl: "no-store",
+                    .contentLanguage: language.code,
+                ],
                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
         } catch {
             let problem = AppError(error)
@@ -44,7 +48,9 @@ struct ErrorMiddleware<Context: LanguageRequestContext>: RouterMiddleware {
                 ErrorResponses.wantsJSON(request)
                 ? ErrorResponses.problemResponse(problem, language: context.language())
                 : pages.errorPage(
-                    problem, language: context.language(), back: ErrorResponses.back(from: request, for: problem))
+                    problem, language: context.language(),
+                    back: ErrorResponses.back(from: request, for: problem, in: Translations.bundled[context.language()])
+                )
             if let seconds = problem.retryAfterSeconds {
                 response.headers[.retryAfter] = String(seconds)
             }
@@ -59,7 +65,7 @@ enum ErrorResponses {
     /// Where an organizer refused something (a conflict, a role that does not allow it, a
     /// form to correct) goes back to: the petition's or the organization's page, when the
     /// request was under one. Other errors offer the home page only.
-    static func back(from request: Request, for problem: AppError) -> ErrorView.Back? {
+    static func back(from request: Request, for problem: AppError, in words: Translation) -> ErrorView.Back? {
         guard [.badRequest, .forbidden, .conflict, .unprocessableContent, .gone].contains(problem.status) else {
             return nil
         }
@@ -67,9 +73,9 @@ enum ErrorResponses {
         guard parts.count >= 3, parts[0].isEmpty, parts[1] == "org", PetitionCatalog.isPlausibleSlug(String(parts[2]))
         else { return nil }
         if parts.count >= 5, parts[3] == "petitions", PetitionCatalog.isPlausibleSlug(String(parts[4])) {
-            return ErrorView.Back(path: parts[0...4].joined(separator: "/"), label: "Back to the petition")
+            return ErrorView.Back(path: parts[0...4].joined(separator: "/"), label: words.text(.errorBackToPetition))
         }
-        return ErrorView.Back(path: parts[0...2].joined(separator: "/"), label: "Back to the organization")
+        return ErrorView.Back(path: parts[0...2].joined(separator: "/"), label: words.text(.errorBackToOrganization))
     }
 
     static func wantsJSON(_ request: Request) -> Bool {

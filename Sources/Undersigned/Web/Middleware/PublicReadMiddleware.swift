@@ -5,7 +5,7 @@ import Hummingbird
 /// they carry no cookie's authority and nothing private, so CORS allows any origin on them, and
 /// on nothing else. They answer `GET` and `HEAD` (the router makes a `HEAD` of every `GET`),
 /// `OPTIONS` as a CORS preflight, and any other method with 405 and the methods allowed.
-struct PublicReadMiddleware<Context: RequestContext>: RouterMiddleware {
+struct PublicReadMiddleware<Context: LanguageRequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
@@ -23,8 +23,9 @@ struct PublicReadMiddleware<Context: RequestContext>: RouterMiddleware {
         default:
             var response = ErrorResponses.problemResponse(
                 AppError(
-                    status: .methodNotAllowed, title: "Method not allowed",
-                    detail: "This address is read only: it answers GET, HEAD and OPTIONS."))
+                    status: .methodNotAllowed,
+                    ProblemWords(title: .problemMethodTitle, detail: .problemReadOnlyDetail)),
+                language: context.language())
             response.headers[.allow] = PublicReads.allowedMethods
             response.headers[.cacheControl] = "no-store"
             return PublicReads.shared(response)

@@ -46,10 +46,26 @@ struct AccountView {
         /// The row's `id`, where choosing the emails comes back to.
         var anchor: String
         var noticesPath: String
+        /// The name of its choice of emails, for screen readers.
+        var noticesLabel: String
         var notices: [NoticeOption]
     }
 
+    /// One of the languages the account's emails can be written in.
+    struct LanguageOption {
+        var code: String
+        var name: String
+        var selected: Bool
+
+        static func all(selected: InterfaceLanguage) -> [LanguageOption] {
+            InterfaceLanguage.allCases.map {
+                LanguageOption(code: $0.code, name: $0.nativeName, selected: $0 == selected)
+            }
+        }
+    }
+
     struct Links {
+        var account = AccountRoute.account.path
         var newOrganization = OrganizationRoute.newOrganization.path
         var signOut = AccountRoute.signOut.path
         var review = AdminRoute.review.path
@@ -63,11 +79,12 @@ struct AccountView {
     var csrf: String
     var links = Links()
     var name: String
-    var email: String
+    var signedInAs: String
     var isAdmin: Bool
     var organizations: [Row]
     var hasOrganizations: Bool
     var notice: String?
+    var languages: [LanguageOption]
 }
 
 struct ResetRequestView {
@@ -99,10 +116,13 @@ struct NewOrganizationView {
 
 struct RoleOption {
     var value: String
+    var label: String
     var selected: Bool
 
-    static func all(selected: OrganizationRole) -> [RoleOption] {
-        OrganizationRole.allCases.map { RoleOption(value: $0.rawValue, selected: $0 == selected) }
+    static func all(selected: OrganizationRole, _ words: Translation) -> [RoleOption] {
+        OrganizationRole.allCases.map {
+            RoleOption(value: $0.rawValue, label: words.label(of: $0), selected: $0 == selected)
+        }
     }
 }
 
@@ -178,13 +198,14 @@ struct OrganizationView {
     var invitations: [InvitationRow]
     var hasInvitations: Bool
     var inviteEmail = ""
-    var inviteRoles = RoleOption.all(selected: .editor)
+    var inviteRoles: [RoleOption]
     var problems = ProblemsView()
 
     struct KeyView {
         var fingerprint: String
         var text: String
-        var setAt: String
+        /// When it was set, punctuated to follow the fingerprint.
+        var setOn: String
     }
 
     /// The form that sets the key, as it was sent when it had a problem.
@@ -224,9 +245,11 @@ struct InvitationView {
     var createAccountPath: String
     /// Back to the invitation once signed in.
     var signInPath: String
-    var organization: String
-    var role: String
+    var heading: String
+    /// Which organization, and with which role.
+    var invited: String
     var canAccept: Bool
+    /// What to do when signed in with another account than the invited one.
     var otherAccount: String?
     var anonymous: Bool
     var email: String
@@ -246,20 +269,22 @@ struct AuditView {
 
     var page: Layout
     var heading: String
-    var limit: Int
+    var intro: String
     var showOrganization: Bool
     var entries: [Row]
 
-    init(page: Layout, heading: String, limit: Int, showOrganization: Bool, entries: [AuditEntry]) {
+    init(
+        page: Layout, heading: String, limit: Int, showOrganization: Bool, entries: [AuditEntry], words: Translation
+    ) {
         self.page = page
         self.heading = heading
-        self.limit = limit
+        intro = words.counted(.auditIntro, limit)
         self.showOrganization = showOrganization
         self.entries = entries.map { entry in
             Row(
                 at: Self.time(entry.event.at),
                 actor: entry.actorName ?? entry.event.actorLabel
-                    ?? (entry.event.actorID == nil ? "command line or system" : "unknown account"),
+                    ?? words.text(entry.event.actorID == nil ? .auditActorSystem : .auditActorUnknown),
                 action: entry.event.action.rawValue,
                 subject: entry.subjectName.map { "\(entry.event.subjectType) “\($0)”" }
                     ?? "\(entry.event.subjectType) \(entry.event.subjectID.prefix(8))",

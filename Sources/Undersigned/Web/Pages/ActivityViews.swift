@@ -23,10 +23,11 @@ struct ActivityView {
     }
 
     var page: Layout
+    var heading: String
+    var intro: String
     var organization: String
     var organizationPath: String
     var accountPath: String
-    var limit: Int
     var items: [Item]
     var hasItems: Bool
     /// Which emails the reader gets, in words.
@@ -34,85 +35,108 @@ struct ActivityView {
 
     init(
         page: Layout, organization: Organization, limit: Int, items: [ActivityItem], role: OrganizationRole?,
-        choice: NoticeChoice?, canReviewResponses: Bool
+        choice: NoticeChoice?, canReviewResponses: Bool, words: Translation
     ) {
         self.page = page
+        heading = words.text(.activityTitle, ["organization": organization.name])
+        intro = words.counted(.activityIntro, limit)
         self.organization = organization.name
         organizationPath = OrganizationRoute.organization(slug: organization.slug).path
         accountPath = AccountRoute.account.path(query: [:], fragment: AccountView.anchor(organization))
-        self.limit = limit
-        self.items = items.map { Self.item($0, of: organization, canReviewResponses: canReviewResponses) }
+        self.items = items.map { Self.item($0, of: organization, canReviewResponses: canReviewResponses, words) }
         hasItems = !items.isEmpty
-        emails = Self.emails(role: role, choice: choice, organization: organization.name)
+        emails = Self.emails(role: role, choice: choice, organization: organization.name, words)
     }
 
-    static func emails(role: OrganizationRole?, choice: NoticeChoice?, organization: String) -> String {
-        guard let role else { return "You are not a member of \(organization): you are emailed none of this." }
+    static func emails(role: OrganizationRole?, choice: NoticeChoice?, organization: String, _ words: Translation)
+        -> String
+    {
+        guard let role else { return words.text(.activityEmailsNotMember, ["organization": organization]) }
         let chosen = choice ?? .standard(for: role)
-        let words =
-            switch chosen {
-            case .all: "You are emailed each of these events, for every petition of \(organization)"
-            case .submitted: "You are emailed these events for the petitions you submitted for review"
-            case .none: "You are emailed none of these events"
-            }
-        return words + (choice == nil ? ", as every \(role.rawValue) is until they choose." : ".")
+        let values = ["organization": organization, "role": words.label(of: role)]
+        return switch (chosen, choice == nil) {
+        case (.all, true): words.text(.activityEmailsAllDefault, values)
+        case (.all, false): words.text(.activityEmailsAll, values)
+        case (.submitted, true): words.text(.activityEmailsSubmittedDefault, values)
+        case (.submitted, false): words.text(.activityEmailsSubmitted, values)
+        case (.none, true): words.text(.activityEmailsNoneDefault, values)
+        case (.none, false): words.text(.activityEmailsNone, values)
+        }
     }
 
-    private static func item(_ item: ActivityItem, of organization: Organization, canReviewResponses: Bool) -> Item {
+    private static func item(
+        _ item: ActivityItem, of organization: Organization, canReviewResponses: Bool, _ words: Translation
+    ) -> Item {
         let slug = item.petitionSlug
         var reason: String?
         var link: Link?
         let what: String
         switch item.action {
         case .petitionApproved:
-            what = "Approved by a moderator: open for signatures."
+            what = words.text(.activityApproved)
         case .petitionRejected:
-            what = "Sent back to draft by a moderator, with this reason:"
+            what = words.text(.activityRejected)
             reason = OrganizationActivity.reason(inDetails: item.details)
         case .petitionTakenDown:
-            what = "Taken down by a moderator, with this public reason:"
+            what = words.text(.activityTakenDown)
             reason = OrganizationActivity.reason(inDetails: item.details)
         case .petitionTranslationApproved:
-            what =
-                "Its \(PetitionLanguage.name(of: OrganizationActivity.language(inDetails: item.details))) translation was published by a moderator."
+            what = words.text(
+                .activityTranslationApproved,
+                ["language": PetitionLanguage.name(of: OrganizationActivity.language(inDetails: item.details))])
         case .petitionTranslationRejected:
-            what =
-                "Its \(PetitionLanguage.name(of: OrganizationActivity.language(inDetails: item.details))) translation was not approved by a moderator, with this reason:"
+            what = words.text(
+                .activityTranslationRejected,
+                ["language": PetitionLanguage.name(of: OrganizationActivity.language(inDetails: item.details))])
             reason = OrganizationActivity.reason(inDetails: item.details)
         case .responseReceived:
-            let target = item.targetName ?? "A target"
-            switch item.responseState {
-            case .approved: what = "\(target) responded through their private link; the response was approved."
-            case .rejected: what = "\(target) responded through their private link; the response was rejected."
-            case .pending, nil: what = "\(target) responded through their private link: the response awaits approval."
-            }
+            let target = ["target": item.targetName ?? words.text(.activityATarget)]
+            what =
+                switch item.responseState {
+                case .approved: words.text(.activityResponseApproved, target)
+                case .rejected: words.text(.activityResponseRejected, target)
+                case .pending, nil: words.text(.activityResponsePending, target)
+                }
             if canReviewResponses {
                 link = Link(
                     path: OrganizerRoute.responses(organization: organization.slug, petition: slug).path,
-                    label: item.responseState == .pending ? "Review the response" : "See its responses")
+                    label: words.text(
+                        item.responseState == .pending ? .activityReviewResponse : .activitySeeResponses))
             }
         case .goalReached:
             if let (goal, count) = OrganizationActivity.goalAndCount(inDetails: item.details) {
-                what =
-                    "Reached its goal of \(InterfaceLanguage.en.number(goal)) signatures (\(InterfaceLanguage.en.number(count)) counted)."
+                what = words.text(
+                    .activityGoalReached,
+                    ["goal": words.language.number(goal), "count": words.language.number(count)])
             } else {
-                what = "Reached its goal."
+                what = words.text(.activityGoalReachedPlain)
             }
             link = Link(
                 path: OrganizerRoute.dashboard(organization: organization.slug, petition: slug).path,
-                label: "See its figures")
+                label: words.text(.activitySeeFigures))
         case .deliveryRecorded:
-            let how = item.deliveryChannel.map { ", \($0.label.lowercased())" } ?? ""
-            let when = item.deliveredAt.map { ", on \(InterfaceLanguage.en.date($0))" } ?? ""
-            what = "Delivered to \(item.targetName ?? "a target")\(how)\(when)."
+            let target = item.targetName ?? words.text(.activityATargetInSentence)
+            what =
+                switch (item.deliveryChannel, item.deliveredAt) {
+                case (let channel?, let date?):
+                    words.text(
+                        .activityDeliveredHowWhen,
+                        ["target": target, "channel": words.channel(channel), "date": words.language.date(date)])
+                case (let channel?, nil):
+                    words.text(.activityDeliveredHow, ["target": target, "channel": words.channel(channel)])
+                case (nil, let date?):
+                    words.text(.activityDeliveredWhen, ["target": target, "date": words.language.date(date)])
+                case (nil, nil):
+                    words.text(.activityDelivered, ["target": target])
+                }
             link = Link(
                 path: OrganizerRoute.deliveries(organization: organization.slug, petition: slug).path,
-                label: "See its deliveries")
+                label: words.text(.activitySeeDeliveries))
         default:
             what = item.action.rawValue
         }
         return Item(
-            date: InterfaceLanguage.en.dateTime(item.at),
+            date: words.language.dateTime(item.at),
             iso: item.at.formatted(.iso8601), title: item.petitionTitle, lang: item.petitionLanguage,
             dir: TextDirection.of(language: item.petitionLanguage),
             petitionPath: OrganizerRoute.petition(organization: organization.slug, petition: slug).path, what: what,
@@ -127,12 +151,25 @@ struct NoticeOption {
     var selected: Bool
 
     /// Every choice, the member's own (or their role's default) selected; the default says so.
-    static func all(role: OrganizationRole, choice: NoticeChoice?) -> [NoticeOption] {
+    static func all(role: OrganizationRole, choice: NoticeChoice?, _ words: Translation) -> [NoticeOption] {
         let standard = NoticeChoice.standard(for: role)
         return NoticeChoice.allCases.map {
-            NoticeOption(
-                value: $0.rawValue, label: $0.label + ($0 == standard ? " (default)" : ""),
+            let label = words.label(of: $0)
+            return NoticeOption(
+                value: $0.rawValue,
+                label: $0 == standard ? words.text(.accountNoticesDefault, ["choice": label]) : label,
                 selected: $0 == (choice ?? standard))
+        }
+    }
+}
+
+extension Translation {
+    /// A choice of emails, as the account page offers it.
+    func label(of choice: NoticeChoice) -> String {
+        switch choice {
+        case .all: text(.accountNoticesAll)
+        case .submitted: text(.accountNoticesSubmitted)
+        case .none: text(.accountNoticesNone)
         }
     }
 }

@@ -12,7 +12,10 @@ enum ConfirmationChart {
     private static let top = 12.0
     private static let bottom = 28.0
 
-    static func svg(_ days: [PetitionDashboard.DailyCount]) -> String {
+    /// The chart with its words, numbers and dates in the language of `words`.
+    static func svg(_ days: [PetitionDashboard.DailyCount], words: Translation = Translations.english) -> String {
+        let language = words.language
+        func date(_ day: UTCDay) -> String { language.date(day.start) }
         guard let first = days.first, let last = days.last else { return "" }
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
@@ -22,14 +25,20 @@ enum ConfirmationChart {
         let barWidth = min(slot * 0.8, 24)
         let total = days.reduce(0) { $0 + $1.confirmed }
 
-        var description =
-            "From \(longDate(first.day)) to \(longDate(last.day)), in UTC: \(Numbers.grouped(total)) confirmed."
+        var description = words.text(
+            .dashboardChartDescription,
+            ["from": date(first.day), "to": date(last.day), "total": language.number(total)])
         if let busiest = days.max(by: { $0.confirmed < $1.confirmed }), busiest.confirmed > 0 {
-            description += " The most in one day: \(Numbers.grouped(busiest.confirmed)), on \(longDate(busiest.day))."
+            description +=
+                " "
+                + words.text(
+                    .dashboardChartBusiest, ["count": language.number(busiest.confirmed), "date": date(busiest.day)])
         }
+        // Time runs left to right in every language: `direction` keeps the labels' anchors in place
+        // on a right-to-left page.
         var parts = [
-            "<svg class=\"chart\" viewBox=\"0 0 \(format(width)) \(format(height))\" role=\"img\" aria-labelledby=\"chart-title chart-desc\">",
-            "<title id=\"chart-title\">Confirmed signatures per day</title>",
+            "<svg class=\"chart\" direction=\"ltr\" viewBox=\"0 0 \(format(width)) \(format(height))\" role=\"img\" aria-labelledby=\"chart-title chart-desc\">",
+            "<title id=\"chart-title\">\(HTMLSanitizer.escapeAttribute(words.text(.dashboardChartTitle)))</title>",
             "<desc id=\"chart-desc\">\(HTMLSanitizer.escapeAttribute(description))</desc>",
         ]
         // Grid lines with their values: the top, the middle when it is a whole number, and zero.
@@ -37,7 +46,7 @@ enum ConfirmationChart {
             let y = top + plotHeight * (1 - Double(value) / Double(scale))
             parts.append(
                 "<line class=\"grid\" x1=\"\(format(left))\" y1=\"\(format(y))\" x2=\"\(format(width - right))\" y2=\"\(format(y))\"/>"
-                    + "<text class=\"axis\" x=\"\(format(left - 6))\" y=\"\(format(y + 4))\" text-anchor=\"end\">\(Numbers.grouped(value))</text>"
+                    + "<text class=\"axis\" x=\"\(format(left - 6))\" y=\"\(format(y + 4))\" text-anchor=\"end\">\(language.number(value))</text>"
             )
         }
         for (index, day) in days.enumerated() where day.confirmed > 0 {
@@ -45,16 +54,16 @@ enum ConfirmationChart {
             let x = left + slot * Double(index) + (slot - barWidth) / 2
             parts.append(
                 "<rect class=\"bar\" x=\"\(format(x))\" y=\"\(format(top + plotHeight - barHeight))\" width=\"\(format(barWidth))\" "
-                    + "height=\"\(format(barHeight))\"><title>\(longDate(day.day)): \(Numbers.grouped(day.confirmed))</title></rect>"
+                    + "height=\"\(format(barHeight))\"><title>\(date(day.day)): \(language.number(day.confirmed))</title></rect>"
             )
         }
         let labelY = format(height - 8)
         parts.append(
-            "<text class=\"axis\" x=\"\(format(left))\" y=\"\(labelY)\" text-anchor=\"start\">\(shortDate(first.day))</text>"
+            "<text class=\"axis\" x=\"\(format(left))\" y=\"\(labelY)\" text-anchor=\"start\">\(date(first.day))</text>"
         )
         if days.count > 1 {
             parts.append(
-                "<text class=\"axis\" x=\"\(format(width - right))\" y=\"\(labelY)\" text-anchor=\"end\">\(shortDate(last.day))</text>"
+                "<text class=\"axis\" x=\"\(format(width - right))\" y=\"\(labelY)\" text-anchor=\"end\">\(date(last.day))</text>"
             )
         }
         parts.append("</svg>")
@@ -71,22 +80,6 @@ enum ConfirmationChart {
             magnitude *= 10
         }
     }
-
-    static func longDate(_ day: UTCDay) -> String {
-        ResponseView.dateFormatter.string(from: day.start)
-    }
-
-    private static func shortDate(_ day: UTCDay) -> String {
-        shortFormatter.string(from: day.start)
-    }
-
-    private static let shortFormatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d MMM yyyy"
-        return formatter
-    }()
 
     private static func format(_ value: Double) -> String {
         String(format: "%.1f", value)

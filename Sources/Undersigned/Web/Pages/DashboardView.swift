@@ -19,13 +19,12 @@ struct DashboardView {
     var state: String
     var counts: [Figure]
     var chartSVG: String
-    var chartFrom: String
+    var chartCaption: String
     var days: [Row]
     var sources: [Row]
     var countries: [Row]
     var hasCountries: Bool
-    var threshold: Int
-    var countriesAsOf: String
+    var countriesRule: String
     var canPostUpdates: Bool
     var canExport: Bool
     var canViewAudit: Bool
@@ -35,41 +34,62 @@ struct DashboardView {
     init(
         page: Layout, csrf: String, organization: Organization, petition: Petition, figures: PetitionDashboard.Figures,
         threshold: Int,
-        granted: PetitionAccess.Granted
+        granted: PetitionAccess.Granted, words: Translation
     ) {
         self.page = page
         self.csrf = csrf
         links = PetitionLinks(organization: organization.slug, petition: petition.slug)
         organizationName = organization.name
         petitionTitle = petition.title
-        state = petition.state.words
+        let language = words.language
+        state = words.text(.dashboardItIs, ["state": words.stateWords(petition.state)])
         counts = [
-            Figure(label: "confirmed", value: Numbers.grouped(figures.confirmed)),
-            Figure(label: "waiting for confirmation", value: Numbers.grouped(figures.pending)),
-            Figure(label: "withdrawn", value: Numbers.grouped(figures.withdrawn)),
-            Figure(label: "invalidated", value: Numbers.grouped(figures.invalidated)),
+            Figure(label: words.text(.dashboardCountConfirmed), value: language.number(figures.confirmed)),
+            Figure(label: words.text(.dashboardCountPending), value: language.number(figures.pending)),
+            Figure(label: words.text(.dashboardCountWithdrawn), value: language.number(figures.withdrawn)),
+            Figure(label: words.text(.dashboardCountInvalidated), value: language.number(figures.invalidated)),
         ]
-        chartSVG = ConfirmationChart.svg(figures.perDay)
-        chartFrom = figures.perDay.first.map { ConfirmationChart.longDate($0.day) } ?? ""
+        chartSVG = ConfirmationChart.svg(figures.perDay, words: words)
+        chartCaption = words.text(
+            .dashboardChartCaption, ["date": figures.perDay.first.map { language.date($0.day.start) } ?? ""])
         days = figures.perDay.reversed().map {
-            Row(label: ConfirmationChart.longDate($0.day), value: Numbers.grouped($0.confirmed))
+            Row(label: language.date($0.day.start), value: language.number($0.confirmed))
         }
-        sources = figures.perSource.map { Row(label: Self.describe($0.source), value: Numbers.grouped($0.confirmed)) }
-        countries = figures.countries.figures.lines(threshold: threshold).map { Row(label: $0.name, value: $0.figure) }
+        sources = figures.perSource.map {
+            Row(label: words.text(Self.describe($0.source)), value: language.number($0.confirmed))
+        }
+        countries = figures.countries.figures.lines(threshold: threshold, in: words).map {
+            Row(label: $0.name, value: $0.figure)
+        }
         hasCountries = !countries.isEmpty
-        self.threshold = threshold
-        countriesAsOf = InterfaceLanguage.en.dateTime(figures.countries.takenAt)
+        countriesRule = words.text(
+            .dashboardCountriesRule,
+            ["time": language.dateTime(figures.countries.takenAt), "threshold": language.number(threshold)])
         canPostUpdates = granted.allows(.editPetitions)
         canExport = granted.allows(.exportSignatures)
         canViewAudit = granted.allows(.viewAuditLog)
     }
 
-    private static func describe(_ source: SignatureSource) -> String {
+    private static func describe(_ source: SignatureSource) -> Phrase {
         switch source {
-        case .web: "The petition's page"
-        case .embed: "Embedded on other sites"
-        case .api: "Partner sites, through the API"
-        case .paper: "Paper, imported in batches"
+        case .web: .dashboardSourceWeb
+        case .embed: .dashboardSourceEmbed
+        case .api: .dashboardSourceApi
+        case .paper: .dashboardSourcePaper
+        }
+    }
+}
+
+extension Translation {
+    /// A state as in "a petition that is …", for sentences about one petition.
+    func stateWords(_ state: PetitionState) -> String {
+        switch state {
+        case .draft: text(.dashboardStateDraft)
+        case .pendingReview: text(.dashboardStatePendingReview)
+        case .open: text(.dashboardStateOpen)
+        case .closed: text(.dashboardStateClosed)
+        case .delivered: text(.dashboardStateDelivered)
+        case .takenDown: text(.dashboardStateTakenDown)
         }
     }
 }

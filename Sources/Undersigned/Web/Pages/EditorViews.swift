@@ -38,6 +38,7 @@ struct PetitionEditorView {
     var previewImage: ImageView?
     var previewTargets: [TargetView] = []
     var previewGoal = ""
+    var previewNoPicture = ""
     var problems = ProblemsView()
 
     /// Languages offered in the editor; a petition in another one keeps its own.
@@ -55,7 +56,7 @@ struct PetitionEditorView {
         page: Layout, csrf: String, organizationPath: String, action: String, heading: String, isNew: Bool,
         isFrozen: Bool,
         fields: EditorFields,
-        preview: Bool = false, image: ImageView? = nil, problems: ProblemsView = ProblemsView()
+        preview: Bool = false, image: ImageView? = nil, problems: ProblemsView = ProblemsView(), words: Translation
     ) {
         self.page = page
         self.csrf = csrf
@@ -94,7 +95,10 @@ struct PetitionEditorView {
         if preview {
             previewImage = image
             previewTargets = fields.targets.filter { !$0.name.isEmpty }.map(TargetView.init)
-            previewGoal = Int(fields.goal).map(Numbers.grouped) ?? fields.goal
+            previewGoal =
+                Int(fields.goal).map { words.counted(.manageGoalLine, $0) }
+                ?? words.text(.editorPreviewGoalText, ["goal": fields.goal])
+            previewNoPicture = words.text(isNew ? .editorPreviewNoPictureNew : .editorPreviewNoPicture)
         }
         self.problems = problems
     }
@@ -120,9 +124,10 @@ struct EditorFields {
         targets = content.targets
     }
 
-    func validated() -> Result<PetitionContent, FormProblems> {
+    func validated(in words: Translation) -> Result<PetitionContent, FormProblems> {
         PetitionContent.validated(
-            title: title, summary: summary, bodyMarkdown: body, language: language, goal: goal, targets: targets)
+            title: title, summary: summary, bodyMarkdown: body, language: language, goal: goal, targets: targets,
+            in: words)
     }
 }
 
@@ -199,7 +204,8 @@ struct PetitionManageView {
     /// Languages a translation may still be added in.
     var newLanguages: [PetitionEditorView.LanguageOption]
     var canTranslate: Bool
-    var imageLimit: String
+    /// The upload field's label, with the size limit.
+    var imageLabel: String
     var notice: String?
     var problems = ProblemsView()
     var canPostUpdates = false
@@ -257,7 +263,9 @@ struct TranslationEditorView {
 enum EmbedSnippet {
     static func html(for petition: Petition, baseURL: URL) -> String {
         let source = HTMLSanitizer.escapeAttribute(PetitionRoute.embed(slug: petition.slug).url(on: baseURL))
-        let title = HTMLSanitizer.escapeAttribute("Sign the petition: \(petition.title)")
+        // Read on the partner's page, so in the petition's language when the interface has it.
+        let words = Translations.bundled[InterfaceLanguage(tag: petition.language) ?? .en]
+        let title = HTMLSanitizer.escapeAttribute(words.text(.manageEmbedTitle, ["title": petition.title]))
         return
             #"<iframe src="\#(source)" title="\#(title)" width="100%" height="640" style="border:0" loading="lazy"></iframe>"#
     }

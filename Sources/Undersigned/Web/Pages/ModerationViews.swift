@@ -1,7 +1,7 @@
 import Foundation
 
 /// A petition's title in its own language and direction, as the moderation and report
-/// pages name it inside pages in English.
+/// pages name it inside pages in the interface's language.
 struct PetitionHeading {
     var title: String
     var lang: String
@@ -21,6 +21,19 @@ struct PetitionHeading {
 }
 
 // MARK: Reports
+
+extension Translation {
+    /// A reason in the words of the report form, as moderators read them too.
+    func label(of reason: ReportReason) -> String {
+        switch reason {
+        case .hateful: text(.reportReasonHateful)
+        case .misleading: text(.reportReasonMisleading)
+        case .privacy: text(.reportReasonPrivacy)
+        case .spam: text(.reportReasonSpam)
+        case .other: text(.reportReasonOther)
+        }
+    }
+}
 
 struct ReportFormView {
     struct ReasonOption {
@@ -46,19 +59,9 @@ struct ReportFormView {
         self.reportPath = reportPath
         let words = Translations.bundled[interface]
         reasons = ReportReason.allCases.map {
-            ReasonOption(value: $0.rawValue, label: words.text(Self.label(of: $0)), checked: false)
+            ReasonOption(value: $0.rawValue, label: words.label(of: $0), checked: false)
         }
         detailsHint = words.text(.reportDetailsHint, ["limit": interface.number(Reports.detailsLimit)])
-    }
-
-    private static func label(of reason: ReportReason) -> Phrase {
-        switch reason {
-        case .hateful: .reportReasonHateful
-        case .misleading: .reportReasonMisleading
-        case .privacy: .reportReasonPrivacy
-        case .spam: .reportReasonSpam
-        case .other: .reportReasonOther
-        }
     }
 
     mutating func select(_ reason: String?) {
@@ -104,37 +107,34 @@ struct ModerationActions {
 struct ReviewQueueView {
     struct Pending {
         var petition: PetitionHeading
-        var organization: String
+        /// Its organization and when it was submitted.
+        var byLine: String
         var summary: String
         var targets: [TargetView]
         var bodyHTML: String
-        var submittedAt: String
         var actions: ModerationActions
         var image: ImageView?
-        var goal: String
-        var translationCount: Int
+        /// Its goal, and how many translations come with it.
+        var goalLine: String
     }
 
     struct ReasonCount {
         var label: String
-        var count: Int
+        var count: String
     }
 
     /// A public petition with translations that no moderator has read yet.
     struct Translated {
         var petition: PetitionHeading
-        var organization: String
-        var languages: String
+        /// Its organization and the languages of the translations.
+        var byLine: String
     }
 
     struct Reported {
         var petition: PetitionHeading
-        var organization: String
-        var state: String
-        var count: Int
+        /// Its organization, its state, and how many reports came when.
+        var byLine: String
         var reasons: [ReasonCount]
-        var firstAt: String
-        var lastAt: String
         var actions: ModerationActions
     }
 
@@ -164,11 +164,11 @@ struct ModerationPetitionView {
     var petition: PetitionView
     var publicPath: String
     var responsesPath: String
-    var state: String
+    /// Its state, and since when.
+    var stateLine: String
     var stateReason: String?
     var isTakenDown: Bool
     var isPublic: Bool
-    var stateChangedAt: String?
     var organization: String?
     var organizationPath: String?
     var organizationAuditPath: String?
@@ -197,10 +197,10 @@ struct ModerationPetitionView {
 
 extension ReviewQueueView.ReasonCount {
     /// Counts per reason, in the order of the report form.
-    static func counts(_ reports: [Reports.Open]) -> [Self] {
+    static func counts(_ reports: [Reports.Open], words: Translation) -> [Self] {
         ReportReason.allCases.compactMap { reason in
             let count = reports.filter { $0.reason == reason }.count
-            return count == 0 ? nil : Self(label: reason.label, count: count)
+            return count == 0 ? nil : Self(label: words.label(of: reason), count: words.language.number(count))
         }
     }
 }

@@ -78,7 +78,7 @@ public struct Pages: Sendable {
 
     /// Error pages hold nothing about the request, so each is rendered once: a flood that
     /// is refused (429) or lost (404) costs a copy, not a template.
-    /// A page with a way back (see ``ErrorResponses/back(from:for:)``) names a path of the
+    /// A page with a way back (see ``ErrorResponses/back(from:for:in:)``) names a path of the
     /// request's, so it is rendered each time rather than kept.
     func errorPage(_ problem: AppError, language: InterfaceLanguage, back: ErrorView.Back? = nil) -> Response {
         let words = problem.words(in: Translations.bundled[language])

@@ -4,8 +4,8 @@ import Foundation
 struct UpdatesView {
     struct Row {
         var subject: String
-        var date: String
-        var author: String
+        /// When and by whom.
+        var byline: String
         var bodyHTML: String
         var emailed: String
     }
@@ -23,11 +23,15 @@ struct UpdatesView {
     var body = ""
     var maximumSubjectLength = PetitionUpdates.maximumSubjectLength
     var maximumBodyLength = PetitionUpdates.maximumBodyLength
+    var markdownHelp: String
     var problems = ProblemsView()
     var updates: [Row]
     var hasUpdates: Bool
 
-    init(page: Layout, csrf: String, granted: PetitionAccess.Granted, posted: [PostedUpdate], notice: String?) {
+    init(
+        page: Layout, csrf: String, granted: PetitionAccess.Granted, posted: [PostedUpdate], notice: String?,
+        words: Translation
+    ) {
         self.page = page
         self.csrf = csrf
         links = PetitionLinks(organization: granted.organization.organization.slug, petition: granted.petition.slug)
@@ -35,17 +39,20 @@ struct UpdatesView {
         petitionTitle = granted.petition.title
         canPost = granted.petition.state.hasOpened
         closedMessage =
-            canPost
-            ? nil
-            : "Updates go to the people who signed, so they can be posted once the petition is open. This one is \(granted.petition.state.words)."
+            canPost ? nil : words.text(.updatesClosed, ["state": words.stateWords(granted.petition.state)])
         self.notice = notice
+        markdownHelp = words.text(.updatesMarkdown, ["limit": words.language.number(PetitionUpdates.maximumBodyLength)])
         updates = posted.map { posted in
             Row(
-                subject: posted.update.subject, date: AuditView.time(posted.update.createdAt),
-                author: posted.authorName ?? "a former member",
+                subject: posted.update.subject,
+                byline: words.text(
+                    .updatesRowBy,
+                    [
+                        "date": AuditView.time(posted.update.createdAt),
+                        "author": posted.authorName ?? words.text(.updatesRowFormerMember),
+                    ]),
                 bodyHTML: MarkdownRenderer.html(from: posted.update.bodyMarkdown),
-                emailed: "\(posted.emailFinished ? "Emailed" : "Being emailed") to \(Numbers.grouped(posted.emailed)) "
-                    + "\(posted.emailed == 1 ? "signer" : "signers")\(posted.emailFinished ? "" : " so far")")
+                emailed: words.counted(posted.emailFinished ? .updatesRowEmailed : .updatesRowEmailing, posted.emailed))
         }
         hasUpdates = !updates.isEmpty
     }

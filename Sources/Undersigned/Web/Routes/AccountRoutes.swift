@@ -13,7 +13,7 @@ public enum AccountRoute: RouteGroup {
 
     public var declaration: RouteDeclaration {
         switch self {
-        case .account: .get()
+        case .account: .getAndPost()
         case .signIn: .getAndPost("sign-in")
         case .signOut: .post("sign-out")
         case .reset: .getAndPost("reset")
