@@ -247,18 +247,6 @@ extension Translation {
         }
     }
 
-    /// A state as in "a petition that is …".
-    fileprivate func inSentence(state: PetitionState) -> String {
-        switch state {
-        case .draft: text(.problemStateDraft)
-        case .pendingReview: text(.problemStatePendingReview)
-        case .open: text(.problemStateOpen)
-        case .closed: text(.problemStateClosed)
-        case .delivered: text(.problemStateDelivered)
-        case .takenDown: text(.problemStateTakenDown)
-        }
-    }
-
     /// How long to wait before trying again: seconds under a minute, whole minutes above.
     func wait(_ seconds: Int) -> String {
         seconds < 60 ? counted(.problemWaitSeconds, seconds) : counted(.problemWaitMinutes, (seconds + 59) / 60)

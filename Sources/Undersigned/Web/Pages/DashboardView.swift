@@ -42,7 +42,7 @@ struct DashboardView {
         organizationName = organization.name
         petitionTitle = petition.title
         let language = words.language
-        state = words.text(.dashboardItIs, ["state": words.stateWords(petition.state)])
+        state = words.text(.dashboardItIs, ["state": words.inSentence(state: petition.state)])
         counts = [
             Figure(label: words.text(.dashboardCountConfirmed), value: language.number(figures.confirmed)),
             Figure(label: words.text(.dashboardCountPending), value: language.number(figures.pending)),
@@ -76,20 +76,6 @@ struct DashboardView {
         case .embed: .dashboardSourceEmbed
         case .api: .dashboardSourceApi
         case .paper: .dashboardSourcePaper
-        }
-    }
-}
-
-extension Translation {
-    /// A state as in "a petition that is …", for sentences about one petition.
-    func stateWords(_ state: PetitionState) -> String {
-        switch state {
-        case .draft: text(.dashboardStateDraft)
-        case .pendingReview: text(.dashboardStatePendingReview)
-        case .open: text(.dashboardStateOpen)
-        case .closed: text(.dashboardStateClosed)
-        case .delivered: text(.dashboardStateDelivered)
-        case .takenDown: text(.dashboardStateTakenDown)
         }
     }
 }

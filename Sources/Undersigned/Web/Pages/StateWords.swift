@@ -12,6 +12,18 @@ extension Translation {
         }
     }
 
+    /// A state as in "a petition that is …", for sentences about one petition.
+    func inSentence(state: PetitionState) -> String {
+        switch state {
+        case .draft: text(.stateInSentenceDraft)
+        case .pendingReview: text(.stateInSentencePendingReview)
+        case .open: text(.stateInSentenceOpen)
+        case .closed: text(.stateInSentenceClosed)
+        case .delivered: text(.stateInSentenceDelivered)
+        case .takenDown: text(.stateInSentenceTakenDown)
+        }
+    }
+
     func label(of role: OrganizationRole) -> String {
         switch role {
         case .owner: text(.roleOwner)

@@ -39,7 +39,7 @@ struct UpdatesView {
         petitionTitle = granted.petition.title
         canPost = granted.petition.state.hasOpened
         closedMessage =
-            canPost ? nil : words.text(.updatesClosed, ["state": words.stateWords(granted.petition.state)])
+            canPost ? nil : words.text(.updatesClosed, ["state": words.inSentence(state: granted.petition.state)])
         self.notice = notice
         markdownHelp = words.text(.updatesMarkdown, ["limit": words.language.number(PetitionUpdates.maximumBodyLength)])
         updates = posted.map { posted in
