@@ -527,6 +527,7 @@ struct NotificationTests {
         return OrganizerNotices(
             accounts: Accounts(
                 store: store, secret: try instance.secret(), sealer: sealer, settings: instance.settings),
-            activity: store, mail: AccountMail(baseURL: instance.settings.baseURL, sealer: sealer))
+            activity: store,
+            mail: AccountMail(baseURL: instance.settings.baseURL, sealer: sealer, clock: instance.clock.wallClock))
     }
 }
