@@ -3,7 +3,7 @@ import Foundation
 /// Recording deliveries and building their packages. Each delivery carries a tree head
 /// signed at that moment, so the count it states can be checked later against the log.
 public struct Deliveries: Sendable {
-    public typealias Store = DeliveryStore & SignatureLogStore & SignatureReviewStore & PetitionStore
+    public typealias Store = DeliveryStore & SignatureLogStore & SignatureExportStore & PetitionStore
 
     let store: any Store
     let signer: TreeHeadSigner

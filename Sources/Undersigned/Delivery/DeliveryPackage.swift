@@ -14,13 +14,13 @@ public struct DeliveryPackage: Sendable {
     public let countries: SmallCounts.Figures
     public let threshold: Int
     public let petitionURL: String
-    let signatures: any SignatureReviewStore
+    let signatures: any SignatureExportStore
     let sealer: PersonalDataSealer
 
     public init(
         petition: Petition, treeHead: SignedTreeHead, logKey: LogSigningKey.Public, countries: SmallCounts.Figures,
         threshold: Int,
-        petitionURL: String, signatures: any SignatureReviewStore, sealer: PersonalDataSealer
+        petitionURL: String, signatures: any SignatureExportStore, sealer: PersonalDataSealer
     ) {
         self.petition = petition
         self.treeHead = treeHead
@@ -109,7 +109,9 @@ public struct DeliveryPackage: Sendable {
 
     // MARK: Helpers
 
-    /// Names only of the confirmed signers who asked for their name to be shown.
+    /// Names only of the confirmed signers who asked for their name to be shown, on the
+    /// export's keyset walk: each page costs the same however deep it starts, and sealed
+    /// details are read only where a consent calls for them.
     private func writeNames(in work: URL) async throws -> FileDigest {
         let url = work.appendingPathComponent("signatures.csv")
         let file = try HashingFile(url)
@@ -117,17 +119,16 @@ public struct DeliveryPackage: Sendable {
         try file.write(CSV.row(["name", "country"]))
         var cursor: SignatureCursor?
         repeat {
-            let page = try await signatures.signaturePage(
-                petitionID: petition.id, states: [.confirmed], window: Date.distantPast...Date.distantFuture,
-                after: cursor, limit: 5000)
-            for (signature, sealed) in page where signature.showNamePublicly {
+            let page = try await signatures.confirmedSignatures(petitionID: petition.id, after: cursor, limit: 5000)
+            for signature in page where signature.showName {
+                guard let sealed = signature.sealedPersonalData else { continue }
                 try file.write(
                     CSV.row([
                         try sealer.open(PersonalData.self, from: sealed, in: .signature(signature.id)).name,
                         signature.country,
                     ]))
             }
-            cursor = page.last.map { SignatureCursor(createdAt: $0.signature.createdAt, id: $0.signature.id) }
+            cursor = page.last.map { SignatureCursor(createdAt: $0.createdAt, id: $0.id) }
         } while cursor != nil
         return file.digest(name: "signatures.csv")
     }
