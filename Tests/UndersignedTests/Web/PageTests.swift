@@ -53,6 +53,29 @@ struct PageTests {
         }
     }
 
+    @Test(
+        "the page kept in memory gives each visitor a form token of their own, and its figures follow the count",
+        arguments: TestDatabase.all)
+    func keptPage(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.run { browser in
+            let first = try await browser.get(TestInstance.seedPath)
+            let second = try await browser.newVisitor().get(TestInstance.seedPath)
+            let firstToken = try #require(first.field("csrf"))
+            #expect(!firstToken.isEmpty)
+            #expect(second.field("csrf") != firstToken)
+            #expect(first.body.contains(#"<strong class="count">0</strong> confirmed signatures</span>"#))
+            #expect(first.body.contains("No signature has been logged yet"))
+
+            try await browser.signAndConfirm(email: "kept-page@example.org")
+            let after = try await browser.newVisitor().get(TestInstance.seedPath)
+            #expect(after.body.contains(#"<strong class="count">1</strong> confirmed signature</span>"#))
+            #expect(after.field("csrf") != firstToken)
+            // The rest of the page is the same bytes as before.
+            #expect(after.body.contains("This petition will be delivered to"))
+        }
+    }
+
     @Test("every response carries the security headers", arguments: TestDatabase.all)
     func securityHeaders(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)

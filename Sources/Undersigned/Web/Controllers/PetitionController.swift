@@ -43,8 +43,8 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
         return pages.response(.home, view, language: interface)
     }
 
-    /// Served from the petition's cached skeleton: only the count, the form token and the
-    /// proof-of-work challenge change.
+    /// Served from the petition's cached skeleton, its figures filled in once for as long as
+    /// they stay the same: per request, only the form token and the proof-of-work challenge.
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let petition = try await petition(from: context)
         let interface = context.language(for: petition)
@@ -52,7 +52,13 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
         let session = csrf.session(for: request)
         let count = try await counts.count(for: petition.id)
         let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
-        let skeleton = catalog.skeleton(for: petition, language: language, interface: interface) {
+        let words = CountWords(interface)
+        let figures = PetitionFigures(
+            count: count, paperCount: try await presenter.paperCounts.count(for: petition.id),
+            latestHead: try await presenter.heads.latest(for: petition.id))
+        let skeleton = catalog.skeleton(
+            for: petition, language: language, interface: interface, figures: figures
+        ) {
             let markers = PageSkeleton.Markers()
             let proof = ProofFields(
                 token: markers[.proofToken], difficulty: markers[.proofDifficulty],
@@ -65,23 +71,28 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
                     slug: petition.slug, language: formLanguage(petition, language), interface: interface,
                     csrf: markers[.csrfToken], proof: proof, pages: pages))
             return PageSkeleton(rendered: pages.render(.petition, view, language: interface), markers: markers)
+        } fill: { blank in
+            blank.filling { hole in
+                switch hole {
+                case .count: words.count(count)
+                case .goal: words.goal(count: count, organizerGoal: petition.goal)
+                case .percent: String(Goal.percent(count: count, goal: goal))
+                case .logLine: words.log(figures.latestHead)
+                case .paperLine: words.paper(figures.paperCount)
+                case .csrfToken, .proofToken, .proofDifficulty, .proofScriptNotice: nil
+                }
+            }
         }
         let proof = ProofFields(signing.signingGuard.challenge(for: petition), interface: interface)
-        let words = CountWords(interface)
-        let logLine = words.log(try await presenter.heads.latest(for: petition.id))
-        let paperLine = words.paper(try await presenter.paperCounts.count(for: petition.id))
         let token = csrf.token(forCookie: session.cookie)
         let body = skeleton.filled { hole in
             switch hole {
-            case .count: words.count(count)
-            case .goal: words.goal(count: count, organizerGoal: petition.goal)
-            case .percent: String(Goal.percent(count: count, goal: goal))
             case .csrfToken: token
             case .proofToken: proof.token
             case .proofDifficulty: proof.difficulty
             case .proofScriptNotice: proof.scriptNotice
-            case .logLine: logLine
-            case .paperLine: paperLine
+            // Filled in the skeleton already.
+            case .count, .goal, .percent, .logLine, .paperLine: ""
             }
         }
         var headers = cookieHeaders(session.setCookie)

@@ -61,7 +61,9 @@ struct CountWords: Sendable {
     /// The escaped text with its one marked number in `opening`'s element.
     private func html(_ text: String, number opening: String, _ value: Int) -> String {
         let closing = opening.hasPrefix("<strong") ? "</strong>" : "</span>"
-        return HTMLSanitizer.escapeAttribute(text).replacingOccurrences(
-            of: "\u{E000}", with: opening + words.language.number(value) + closing)
+        let scalars = HTMLSanitizer.escapeAttribute(text).unicodeScalars
+        guard let marker = scalars.firstIndex(of: "\u{E000}") else { return String(scalars) }
+        return String(scalars[..<marker]) + opening + words.language.number(value) + closing
+            + String(scalars[scalars.index(after: marker)...])
     }
 }

@@ -43,10 +43,36 @@ struct PageSkeleton: Sendable {
             rest = afterPrefix[afterPrefix.index(after: end)...]
         }
         parts.append(.literal(ByteBuffer(substring: rest)))
+        self.init(parts: parts)
+    }
+
+    private init(parts: [Part]) {
         self.parts = parts
         self.size = parts.reduce(0) { total, part in
             if case .literal(let buffer) = part { return total + buffer.readableBytes } else { return total }
         }
+    }
+
+    /// This skeleton with the holes that `value` knows filled, the others left for later:
+    /// values that change seldom are filled once, not on every request.
+    func filling(_ value: (Hole) -> String?) -> PageSkeleton {
+        var parts: [Part] = []
+        func append(_ literal: ByteBuffer) {
+            if case .literal(var previous)? = parts.last {
+                previous.writeImmutableBuffer(literal)
+                parts[parts.count - 1] = .literal(previous)
+            } else {
+                parts.append(.literal(literal))
+            }
+        }
+        for part in self.parts {
+            switch part {
+            case .literal(let literal): append(literal)
+            case .hole(let hole):
+                if let text = value(hole) { append(ByteBuffer(string: text)) } else { parts.append(part) }
+            }
+        }
+        return PageSkeleton(parts: parts)
     }
 
     /// The page with each hole filled; values must already be HTML-safe.

@@ -15,7 +15,14 @@ final class PetitionCatalog: Sendable {
     private let petitions = Mutex<[String: Entry]>([:])
     private let petitionsByID = Mutex<[UUID: Entry]>([:])
     private let openList = Mutex<(petitions: [Petition], readAt: ContinuousClock.Instant)?>(nil)
-    private let skeletons = Mutex<[SkeletonKey: (petition: Petition, skeleton: PageSkeleton)]>([:])
+    private let skeletons = Mutex<[SkeletonKey: SkeletonEntry]>([:])
+
+    private struct SkeletonEntry {
+        var petition: Petition
+        var skeleton: PageSkeleton
+        /// The skeleton with the figures last shown filled in.
+        var figured: (figures: PetitionFigures, skeleton: PageSkeleton)?
+    }
 
     private struct SkeletonKey: Hashable {
         var petitionID: UUID
@@ -64,17 +71,20 @@ final class PetitionCatalog: Sendable {
     }
 
     /// The page skeleton for this version of the petition in one of its languages, within the
-    /// interface in one of its own, rendered on first use.
+    /// interface in one of its own, rendered on first use, with `figures` filled in by `fill`
+    /// when they changed since the last request: between changes a page costs a copy.
     func skeleton(
-        for petition: Petition, language: String, interface: InterfaceLanguage, render: () -> PageSkeleton
+        for petition: Petition, language: String, interface: InterfaceLanguage, figures: PetitionFigures,
+        render: () -> PageSkeleton, fill: (PageSkeleton) -> PageSkeleton
     ) -> PageSkeleton {
         let key = SkeletonKey(petitionID: petition.id, language: language, interface: interface)
-        if let cached = skeletons.withLock({ $0[key] }), cached.petition == petition {
-            return cached.skeleton
-        }
-        let skeleton = render()
-        skeletons.withLock { $0[key] = (petition, skeleton) }
-        return skeleton
+        let cached = skeletons.withLock { $0[key] }.flatMap { $0.petition == petition ? $0 : nil }
+        if let figured = cached?.figured, figured.figures == figures { return figured.skeleton }
+        var entry = cached ?? SkeletonEntry(petition: petition, skeleton: render())
+        let figured = fill(entry.skeleton)
+        entry.figured = (figures, figured)
+        skeletons.withLock { [entry] in $0[key] = entry }
+        return figured
     }
 
     /// Drops what is cached of the petition, after a change made here, so that this instance
@@ -100,4 +110,11 @@ extension PetitionCatalog {
         if petition.state == .takenDown { throw PetitionTakenDown(petition: petition) }
         return petition
     }
+}
+
+/// What a petition's page shows of its figures: the page is filled anew when one changes.
+struct PetitionFigures: Equatable, Sendable {
+    var count: Int
+    var paperCount: Int
+    var latestHead: SignedTreeHead?
 }
