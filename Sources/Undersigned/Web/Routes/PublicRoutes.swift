@@ -57,6 +57,9 @@ public enum PetitionRoute: RouteGroup {
     /// Whether `path` (as requested, without its query) is one of the widget's routes: the
     /// only pages other sites may frame. A path written other than as the site writes it is not.
     static func isFramable(path: String) -> Bool {
+        // Asked of every response: most paths are told apart by their fourth segment alone.
+        let bytes = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard bytes.count > 3, bytes[3].elementsEqual("embed".utf8) else { return false }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard segments.count > 2, let slug = segments[2].removingPercentEncoding else { return false }
         return [embed(slug: slug), embedSign(slug: slug), embedCheckEmail(slug: slug)].contains { $0.path == path }
