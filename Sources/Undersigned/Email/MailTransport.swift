@@ -2,6 +2,10 @@ import Foundation
 import Logging
 import NIOPosix
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Hands a message to the world outside.
 public protocol MailTransport: Sendable {
     func send(_ message: EmailMessage) async throws
@@ -27,12 +31,17 @@ public protocol MailDeliveryError: Error {
 }
 
 /// Writes each message as an `.eml` file (RFC 5322) into a directory: development and tests.
+/// Files are not forced to disk one by one: a machine that loses power may lose the last
+/// messages written, which a development mailbox can afford, and a busy outbox then costs
+/// a write and a rename per message.
 public struct FileMailTransport: MailTransport {
     public let directory: URL
     public let composer: MailComposer
+    private let path: String
 
     public init(directory: String, composer: MailComposer = MailComposer()) throws {
         self.directory = URL(fileURLWithPath: directory, isDirectory: true)
+        self.path = self.directory.path
         self.composer = composer
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
     }
@@ -44,16 +53,40 @@ public struct FileMailTransport: MailTransport {
     public func send(_ message: EmailMessage) async throws {
         // Named by when it was written, so that the folder lists messages in the order they went out.
         let name = "\(composer.clock.now.millis)-\(message.id.uuidString.lowercased()).eml"
-        let final = directory.appendingPathComponent(name)
-        let partial = directory.appendingPathComponent(".\(name).partial")
-        let bytes = Data(try composer.compose(message).utf8)
+        let final = "\(path)/\(name)"
+        let partial = "\(path)/.\(name).partial"
+        let bytes = Array(try composer.compose(message).utf8)
         try await NIOThreadPool.singleton.runIfActive {
-            try bytes.write(to: partial)
-            // Rename so that a reader never sees half a message; a resend after a crash overwrites.
-            _ = try? FileManager.default.removeItem(at: final)
-            try FileManager.default.moveItem(at: partial, to: final)
+            try Self.write(bytes, to: partial)
+            // Renamed so that a reader never sees half a message; a resend after a crash replaces it.
+            guard rename(partial, final) == 0 else { throw MailFileError(operation: "rename", code: errno) }
         }
     }
+
+    private static func write(_ bytes: [UInt8], to path: String) throws {
+        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard file >= 0 else { throw MailFileError(operation: "open", code: errno) }
+        defer { close(file) }
+        try bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let result = Glibc.write(file, buffer.baseAddress?.advanced(by: written), buffer.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    throw MailFileError(operation: "write", code: errno)
+                }
+                written += result
+            }
+        }
+    }
+}
+
+/// A message file that could not be written, with the system's reason.
+struct MailFileError: Error, CustomStringConvertible {
+    var operation: String
+    var code: Int32
+
+    var description: String { "cannot \(operation) a message file: \(String(cString: strerror(code)))" }
 }
 
 /// Logs that a message went out, never its content: for load tests and dry runs.
