@@ -16,10 +16,23 @@ enum MIMEEncoding {
     static func phrase(_ value: String) -> String {
         let clean = headerSafe(value)
         guard clean.unicodeScalars.allSatisfy({ $0.isASCII }) else { return encodedWords(clean) }
-        let atext = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "!#$%&'*+-/=?^_`{|}~ "))
-        if clean.unicodeScalars.allSatisfy({ $0.isASCII && atext.contains($0) }) { return clean }
-        return "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            + "\""
+        if clean.utf8.allSatisfy(isAtext) { return clean }
+        var quoted = "\""
+        for scalar in clean.unicodeScalars {
+            if scalar == "\\" || scalar == "\"" { quoted.unicodeScalars.append("\\") }
+            quoted.unicodeScalars.append(scalar)
+        }
+        return quoted + "\""
+    }
+
+    /// RFC 5322's atext, and the space between words: what a phrase may hold unquoted.
+    private static func isAtext(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default: "!#$%&'*+-/=?^_`{|}~ ".utf8.contains(byte)
+        }
     }
 
     private static func encodedWords(_ text: String) -> String {
