@@ -4,6 +4,8 @@ import NIOPosix
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
 /// Hands a message to the world outside.
@@ -57,20 +59,20 @@ public struct FileMailTransport: MailTransport {
         let partial = "\(path)/.\(name).partial"
         let bytes = Array(try composer.compose(message).utf8)
         try await NIOThreadPool.singleton.runIfActive {
-            try Self.write(bytes, to: partial)
+            try Self.writeFile(bytes, to: partial)
             // Renamed so that a reader never sees half a message; a resend after a crash replaces it.
             guard rename(partial, final) == 0 else { throw MailFileError(operation: "rename", code: errno) }
         }
     }
 
-    private static func write(_ bytes: [UInt8], to path: String) throws {
+    private static func writeFile(_ bytes: [UInt8], to path: String) throws {
         let file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard file >= 0 else { throw MailFileError(operation: "open", code: errno) }
         defer { close(file) }
         try bytes.withUnsafeBytes { buffer in
             var written = 0
             while written < buffer.count {
-                let result = Glibc.write(file, buffer.baseAddress?.advanced(by: written), buffer.count - written)
+                let result = write(file, buffer.baseAddress?.advanced(by: written), buffer.count - written)
                 if result < 0 {
                     if errno == EINTR { continue }
                     throw MailFileError(operation: "write", code: errno)
