@@ -71,7 +71,7 @@ struct PageTests {
             let after = try await browser.newVisitor().get(TestInstance.seedPath)
             #expect(after.body.contains(#"<strong class="count">1</strong> confirmed signature</span>"#))
             #expect(after.field("csrf") != firstToken)
-            // The rest of the page is the same bytes as before.
+            // The page around the figures is still whole.
             #expect(after.body.contains("This petition will be delivered to"))
         }
     }

@@ -51,7 +51,6 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
         let language = PetitionLanguage.chosen(for: petition, request: request, interface: interface)
         let session = csrf.session(for: request)
         let count = try await counts.count(for: petition.id)
-        let goal = Goal.displayed(count: count, organizerGoal: petition.goal)
         let words = CountWords(interface)
         let figures = PetitionFigures(
             count: count, paperCount: try await presenter.paperCounts.count(for: petition.id),
@@ -76,7 +75,10 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
                 switch hole {
                 case .count: words.count(count)
                 case .goal: words.goal(count: count, organizerGoal: petition.goal)
-                case .percent: String(Goal.percent(count: count, goal: goal))
+                case .percent:
+                    String(
+                        Goal.percent(
+                            count: count, goal: Goal.displayed(count: count, organizerGoal: petition.goal)))
                 case .logLine: words.log(figures.latestHead)
                 case .paperLine: words.paper(figures.paperCount)
                 case .csrfToken, .proofToken, .proofDifficulty, .proofScriptNotice: nil

@@ -58,10 +58,10 @@ public enum PetitionRoute: RouteGroup {
     /// only pages other sites may frame. A path written other than as the site writes it is not.
     static func isFramable(path: String) -> Bool {
         // Asked of every response: most paths are told apart by their fourth segment alone.
-        let bytes = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard bytes.count > 3, bytes[3].elementsEqual("embed".utf8) else { return false }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard segments.count > 2, let slug = segments[2].removingPercentEncoding else { return false }
+        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard segments.count > 3, segments[3].elementsEqual("embed".utf8),
+            let slug = String(decoding: segments[2], as: UTF8.self).removingPercentEncoding
+        else { return false }
         return [embed(slug: slug), embedSign(slug: slug), embedCheckEmail(slug: slug)].contains { $0.path == path }
     }
 
