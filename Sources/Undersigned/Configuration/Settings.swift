@@ -113,9 +113,7 @@ public struct Settings: Sendable {
 
     /// The logger an instance so configured writes to.
     public func makeLogger() -> Logger {
-        var logger = Logger(label: "undersigned")
-        logger.logLevel = self.logLevel
-        return logger
+        Logger(label: "undersigned") { StandardErrorLog(label: $0, level: self.logLevel) }
     }
 }
 

@@ -88,6 +88,14 @@ struct PublicAPITests {
             #expect(missing.headers[.accessControlAllowOrigin] == "*")
             #expect(missing.headers[.cacheControl] == "no-store")
             #expect(missing.headers[.eTag] == nil)
+
+            // A confirmation changes the bytes, and the tag with them: the old one is stale.
+            try await browser.signAndConfirm(email: "etag@example.org")
+            #expect(try await browser.apiCount() == 1)
+            let counted = try await browser.get(path, headers: [.ifNoneMatch: etag])
+            #expect(counted.status == .ok)
+            #expect(counted.headers[.eTag] != etag)
+            #expect(counted.body != first.body)
         }
     }
 

@@ -3,11 +3,12 @@ import Hummingbird
 
 /// The OpenAPI document of the JSON API, as shipped in `Resources/api`.
 struct APIDocumentController<Context: RequestContext>: Sendable {
-    let document: Data
+    let document: EncodedAnswer
 
     /// Read once at startup: a build without its document does not start.
     static func load() throws -> APIDocumentController {
-        APIDocumentController(document: try Data(contentsOf: BundledResources.url("api/openapi.json")))
+        APIDocumentController(
+            document: EncodedAnswer(try Data(contentsOf: BundledResources.url("api/openapi.json"))))
     }
 
     func addRoutes(to routes: GroupRouter<APIDocumentRoute, Context>) {
@@ -15,8 +16,8 @@ struct APIDocumentController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func openAPI(_ request: Request, context: Context) async throws -> Response {
-        CacheableResponse.bytes(
-            document, contentType: "application/json; charset=utf-8", request: request,
+        CacheableResponse.response(
+            document, contentType: CacheableResponse.jsonType, request: request,
             cacheControl: "public, max-age=3600")
     }
 }

@@ -10,6 +10,28 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
     let countries: CountryFigures
     let heads: TreeHeads
     let baseURL: URL
+    /// A petition's answer, encoded again only when the petition or its figures change.
+    private let petitionAnswers = EncodedAnswers<UUID, Figured>()
+
+    init(
+        catalog: PetitionCatalog, counts: SignatureCounts, paperCounts: PaperCounts, countries: CountryFigures,
+        heads: TreeHeads, baseURL: URL
+    ) {
+        self.catalog = catalog
+        self.counts = counts
+        self.paperCounts = paperCounts
+        self.countries = countries
+        self.heads = heads
+        self.baseURL = baseURL
+    }
+
+    /// What a petition's answer is made from.
+    private struct Figured: Equatable, Sendable {
+        var petition: Petition
+        var count: Int
+        var paperCount: Int
+        var head: PublishedTreeHead?
+    }
 
     func addRoutes(to api: GroupRouter<APIRoute, Context>) {
         api.get(.petitions, use: list)
@@ -47,13 +69,18 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         var resources: [PetitionResource] = []
         for petition in try await catalog.openPetitions() {
-            resources.append(try await resource(petition))
+            resources.append(resource(try await figured(petition)))
         }
         return try CacheableResponse.json(PetitionList(petitions: resources), request: request)
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
-        try CacheableResponse.json(try await resource(try await petition(from: context)), request: request)
+        let figured = try await figured(try await petition(from: context))
+        let answer = try petitionAnswers.answer(for: figured.petition.id, from: figured) {
+            try AppRequestContext.encoder.encode(resource($0))
+        }
+        return CacheableResponse.response(
+            answer, contentType: CacheableResponse.jsonType, request: request, cacheControl: CacheableResponse.briefly)
     }
 
     struct CountryResource: Codable, Sendable {
@@ -108,17 +135,23 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         return petition
     }
 
-    private func resource(_ petition: Petition) async throws -> PetitionResource {
-        let count = try await counts.count(for: petition.id)
+    private func figured(_ petition: Petition) async throws -> Figured {
+        Figured(
+            petition: petition, count: try await counts.count(for: petition.id),
+            paperCount: try await paperCounts.count(for: petition.id),
+            head: try await heads.published(for: petition.id).published)
+    }
+
+    private func resource(_ figured: Figured) -> PetitionResource {
+        let petition = figured.petition
         return PetitionResource(
             slug: petition.slug, title: petition.title, summary: petition.summary, language: petition.language,
-            state: petition.state.rawValue, signatureCount: count,
-            paperSignatureCount: try await paperCounts.count(for: petition.id),
-            goal: Goal.displayed(count: count, organizerGoal: petition.goal),
+            state: petition.state.rawValue, signatureCount: figured.count, paperSignatureCount: figured.paperCount,
+            goal: Goal.displayed(count: figured.count, organizerGoal: petition.goal),
             organizer: petition.organizer, url: PetitionRoute.page(slug: petition.slug).url(on: baseURL),
             targets: petition.targets.map {
                 TargetResource(name: $0.name, role: $0.role, organization: $0.organization)
             },
-            treeHead: try await heads.published(for: petition.id).published)
+            treeHead: figured.head)
     }
 }
