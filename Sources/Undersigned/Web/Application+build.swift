@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -127,11 +128,15 @@ private func buildApplicationAndRoutes(
     var app = Application(
         router: router,
         // Idle and oversized connections are closed rather than left to tie up the server.
-        server: .http1(
-            configuration: .init(
-                idleTimeout: .seconds(30),
-                httpDecoderConfiguration: .init(
-                    maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))),
+        server: HTTPServerBuilder { responder in
+            EventLoopConnections(
+                connection: HTTP1Channel(
+                    responder: responder,
+                    configuration: .init(
+                        idleTimeout: .seconds(30),
+                        httpDecoderConfiguration: .init(
+                            maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))))
+        },
         configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
         // Shut down in reverse: the server stops taking requests and finishes those in flight,
         // the outbox stops, the writer commits what it accepted, the logs' last heads are

@@ -1,0 +1,35 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// Serves each connection's requests on the event loop that reads and writes its socket,
+/// instead of on Swift's global executor: a request then costs no trip between threads
+/// between its bytes arriving, its handler running and its answer leaving. Work that would
+/// hold a thread for long (password hashing, mail files) already runs on a thread pool.
+struct EventLoopConnections<Connection: ServerChildChannel>: ServerChildChannel {
+    let connection: Connection
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection.Value> {
+        connection.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Connection.Value, logger: Logger) async {
+        await withTaskExecutorPreference(EventLoopTaskExecutor(loop: value.channel.eventLoop)) {
+            await connection.handle(value: value, logger: logger)
+        }
+    }
+}
+
+/// Runs a task's jobs on one event loop.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let loop: any EventLoop
+
+    init(loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
