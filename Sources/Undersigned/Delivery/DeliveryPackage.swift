@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Mustache
+import NIOPosix
 import ZIPFoundation
 
 /// The package a petition is delivered with: a printable letter, the names of the signers
@@ -75,12 +76,17 @@ public struct DeliveryPackage: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let manifestDigest = try write("manifest.json", in: work) { try $0.write(Array(try encoder.encode(manifest))) }
 
-        let archive = try Archive(url: destination, accessMode: .create)
-        for digest in digests + [manifestDigest] {
-            try archive.addEntry(
-                with: digest.name, fileURL: work.appendingPathComponent(digest.name), compressionMethod: .deflate)
+        let files = digests + [manifestDigest]
+        // Compressing a petition of millions takes seconds in one call: on a thread of the
+        // pool, not on one that serves requests.
+        try await NIOThreadPool.singleton.runIfActive {
+            let archive = try Archive(url: destination, accessMode: .create)
+            for file in files {
+                try archive.addEntry(
+                    with: file.name, fileURL: work.appendingPathComponent(file.name), compressionMethod: .deflate)
+            }
         }
-        return digests + [manifestDigest]
+        return files
     }
 
     /// What `manifest.json` holds.
