@@ -5,15 +5,10 @@ import Synchronization
 /// Petitions by slug and by id, re-read from the database at most every few seconds, with the
 /// skeleton of each one's page.
 final class PetitionCatalog: Sendable {
-    private struct Entry {
-        var petition: Petition
-        var readAt: ContinuousClock.Instant
-    }
-
     private let store: any PetitionStore
     private let maximumAge: Duration
-    private let petitions = Mutex<[String: Entry]>([:])
-    private let petitionsByID = Mutex<[UUID: Entry]>([:])
+    private let petitions: ExpiringCache<String, Petition>
+    private let petitionsByID: ExpiringCache<UUID, Petition>
     private let openList = Mutex<(petitions: [Petition], readAt: ContinuousClock.Instant)?>(nil)
     private let skeletons = Mutex<[SkeletonKey: SkeletonEntry]>([:])
 
@@ -33,30 +28,17 @@ final class PetitionCatalog: Sendable {
     init(store: any PetitionStore, maximumAge: Duration = .seconds(5)) {
         self.store = store
         self.maximumAge = maximumAge
+        self.petitions = ExpiringCache(lifetime: maximumAge)
+        self.petitionsByID = ExpiringCache(lifetime: maximumAge)
     }
 
     func petition(slug: String) async throws -> Petition? {
         guard Self.isPlausibleSlug(slug) else { return nil }
-        let now = ContinuousClock.now
-        if let entry = petitions.withLock({ $0[slug] }), now - entry.readAt < maximumAge {
-            return entry.petition
-        }
-        guard let petition = try await store.petition(slug: slug) else {
-            petitions.withLock { _ = $0.removeValue(forKey: slug) }
-            return nil
-        }
-        petitions.withLock { $0[slug] = Entry(petition: petition, readAt: now) }
-        return petition
+        return try await petitions.valueIfAny(for: slug) { try await store.petition(slug: slug) }
     }
 
     func petition(id: UUID) async throws -> Petition? {
-        let now = ContinuousClock.now
-        if let entry = petitionsByID.withLock({ $0[id] }), now - entry.readAt < maximumAge {
-            return entry.petition
-        }
-        guard let petition = try await store.petition(id: id) else { return nil }
-        petitionsByID.withLock { $0[id] = Entry(petition: petition, readAt: now) }
-        return petition
+        try await petitionsByID.valueIfAny(for: id) { try await store.petition(id: id) }
     }
 
     /// Open petitions, most signed first.
@@ -90,8 +72,8 @@ final class PetitionCatalog: Sendable {
     /// Drops what is cached of the petition, after a change made here, so that this instance
     /// shows it at once; others see it within `maximumAge`.
     func forget(_ petition: Petition) {
-        petitions.withLock { _ = $0.removeValue(forKey: petition.slug) }
-        petitionsByID.withLock { _ = $0.removeValue(forKey: petition.id) }
+        petitions.remove(petition.slug)
+        petitionsByID.remove(petition.id)
     }
 
     /// Slugs are lower-case letters, digits and dashes: anything else is not worth a query.
