@@ -11,22 +11,10 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
     let heads: TreeHeads
     let baseURL: URL
     /// A petition's answer, encoded again only when the petition or its figures change.
-    private let petitionAnswers = EncodedAnswers<UUID, Figured>()
-
-    init(
-        catalog: PetitionCatalog, counts: SignatureCounts, paperCounts: PaperCounts, countries: CountryFigures,
-        heads: TreeHeads, baseURL: URL
-    ) {
-        self.catalog = catalog
-        self.counts = counts
-        self.paperCounts = paperCounts
-        self.countries = countries
-        self.heads = heads
-        self.baseURL = baseURL
-    }
+    let petitionAnswers = EncodedAnswers<UUID, Figured>()
 
     /// What a petition's answer is made from.
-    private struct Figured: Equatable, Sendable {
+    struct Figured: Equatable, Sendable {
         var petition: Petition
         var count: Int
         var paperCount: Int
