@@ -16,9 +16,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
     /// What a petition's answer is made from.
     struct Figured: Equatable, Sendable {
         var petition: Petition
-        var count: Int
-        var paperCount: Int
-        var head: PublishedTreeHead?
+        var figures: PetitionFigures
     }
 
     func addRoutes(to api: GroupRouter<APIRoute, Context>) {
@@ -125,21 +123,20 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
 
     private func figured(_ petition: Petition) async throws -> Figured {
         Figured(
-            petition: petition, count: try await counts.count(for: petition.id),
-            paperCount: try await paperCounts.count(for: petition.id),
-            head: try await heads.published(for: petition.id).published)
+            petition: petition,
+            figures: try await .current(of: petition.id, counts: counts, paperCounts: paperCounts, heads: heads))
     }
 
     private func resource(_ figured: Figured) -> PetitionResource {
-        let petition = figured.petition
+        let (petition, figures) = (figured.petition, figured.figures)
         return PetitionResource(
             slug: petition.slug, title: petition.title, summary: petition.summary, language: petition.language,
-            state: petition.state.rawValue, signatureCount: figured.count, paperSignatureCount: figured.paperCount,
-            goal: Goal.displayed(count: figured.count, organizerGoal: petition.goal),
+            state: petition.state.rawValue, signatureCount: figures.count, paperSignatureCount: figures.paperCount,
+            goal: Goal.displayed(count: figures.count, organizerGoal: petition.goal),
             organizer: petition.organizer, url: PetitionRoute.page(slug: petition.slug).url(on: baseURL),
             targets: petition.targets.map {
                 TargetResource(name: $0.name, role: $0.role, organization: $0.organization)
             },
-            treeHead: figured.head)
+            treeHead: figures.latestHead.map(PublishedTreeHead.init))
     }
 }

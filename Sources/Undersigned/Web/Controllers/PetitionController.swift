@@ -50,11 +50,10 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
         let interface = context.language(for: petition)
         let language = PetitionLanguage.chosen(for: petition, request: request, interface: interface)
         let session = csrf.session(for: request)
-        let count = try await counts.count(for: petition.id)
+        let figures = try await PetitionFigures.current(
+            of: petition.id, counts: counts, paperCounts: presenter.paperCounts, heads: presenter.heads)
+        let count = figures.count
         let words = CountWords(interface)
-        let figures = PetitionFigures(
-            count: count, paperCount: try await presenter.paperCounts.count(for: petition.id),
-            latestHead: try await presenter.heads.latest(for: petition.id))
         let skeleton = catalog.skeleton(
             for: petition, language: language, interface: interface, figures: figures
         ) {

@@ -6,10 +6,10 @@ import Synchronization
 /// skeleton of each one's page.
 final class PetitionCatalog: Sendable {
     private let store: any PetitionStore
-    private let maximumAge: Duration
     private let petitions: ExpiringCache<String, Petition>
     private let petitionsByID: ExpiringCache<UUID, Petition>
-    private let openList = Mutex<(petitions: [Petition], readAt: ContinuousClock.Instant)?>(nil)
+    /// Petitions by state; only the open ones are asked for.
+    private let lists: ExpiringCache<PetitionState, [Petition]>
     private let skeletons = Mutex<[SkeletonKey: SkeletonEntry]>([:])
 
     private struct SkeletonEntry {
@@ -27,9 +27,9 @@ final class PetitionCatalog: Sendable {
 
     init(store: any PetitionStore, maximumAge: Duration = .seconds(5)) {
         self.store = store
-        self.maximumAge = maximumAge
         self.petitions = ExpiringCache(lifetime: maximumAge)
         self.petitionsByID = ExpiringCache(lifetime: maximumAge)
+        self.lists = ExpiringCache(lifetime: maximumAge)
     }
 
     func petition(slug: String) async throws -> Petition? {
@@ -43,13 +43,7 @@ final class PetitionCatalog: Sendable {
 
     /// Open petitions, most signed first.
     func openPetitions() async throws -> [Petition] {
-        let now = ContinuousClock.now
-        if let cached = openList.withLock({ $0 }), now - cached.readAt < maximumAge {
-            return cached.petitions
-        }
-        let petitions = try await store.openPetitions()
-        openList.withLock { $0 = (petitions, now) }
-        return petitions
+        try await lists.value(for: .open) { try await store.openPetitions() }
     }
 
     /// The page skeleton for this version of the petition in one of its languages, within the
@@ -70,7 +64,7 @@ final class PetitionCatalog: Sendable {
     }
 
     /// Drops what is cached of the petition, after a change made here, so that this instance
-    /// shows it at once; others see it within `maximumAge`.
+    /// shows it at once; others see it within the catalog's maximum age.
     func forget(_ petition: Petition) {
         petitions.remove(petition.slug)
         petitionsByID.remove(petition.id)
@@ -94,9 +88,19 @@ extension PetitionCatalog {
     }
 }
 
-/// What a petition's page shows of its figures: the page is filled anew when one changes.
+/// What a petition's page and its API answer show of its figures: each is made anew when one
+/// changes.
 struct PetitionFigures: Equatable, Sendable {
     var count: Int
     var paperCount: Int
     var latestHead: SignedTreeHead?
+
+    /// The figures as this instance knows them now: from memory, or read at most every second or few.
+    static func current(
+        of petitionID: UUID, counts: SignatureCounts, paperCounts: PaperCounts, heads: TreeHeads
+    ) async throws -> PetitionFigures {
+        PetitionFigures(
+            count: try await counts.count(for: petitionID), paperCount: try await paperCounts.count(for: petitionID),
+            latestHead: try await heads.latest(for: petitionID))
+    }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The latest signed tree head of each petition, re-read at most every second.
-/// Its published form is made once per read too, not once per request: the count API shows
-/// it on every hit.
+/// Its published form is made once per read too, not once per request: the log's latest-head
+/// API shows it on every hit.
 final class TreeHeads: Sendable {
     struct Latest: Sendable {
         var head: SignedTreeHead?
