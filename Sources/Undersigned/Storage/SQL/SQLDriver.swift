@@ -56,13 +56,16 @@ extension SQLDatabase {
     /// is cancelled, `ROLLBACK` included: a transaction cut short that way stays open on its
     /// connection, and the next caller's work joins it (PostgreSQL) or every later `BEGIN`
     /// fails (SQLite). Once begun, a transaction runs to its commit or its rollback.
+    ///
+    /// With an `executor`, the transaction's code runs there.
     func inTransaction<Result: Sendable>(
-        begin: String = "BEGIN", _ body: @Sendable (any SQLDatabase) async throws -> Result
+        begin: String = "BEGIN", on executor: (any TaskExecutor)? = nil,
+        _ body: @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
         try await withoutActuallyEscaping(body) { body in
             // An unstructured task does not inherit cancellation; it is awaited, so `body`
             // never outlives this call.
-            try await Task { try await self.runTransaction(begin: begin, body) }.value
+            try await Task(executorPreference: executor) { try await self.runTransaction(begin: begin, body) }.value
         }
     }
 

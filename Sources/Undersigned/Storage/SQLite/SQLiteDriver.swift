@@ -10,6 +10,11 @@ import Synchronization
 /// reads, which WAL lets run beside the writer. SQLite calls block their thread, so the
 /// connections have threads of their own: a writer waiting on another process's lock (a
 /// command run beside the server) never holds up the readers, nor another handle's writer.
+///
+/// A write transaction runs wholly on the writer's thread, its Swift code as well as its
+/// statements: a statement then starts and its result is read without waking another
+/// thread. Under load, each such wake-up waited for a busy core, and a transaction of four
+/// statements held the write lock for several times its own work.
 final class SQLiteDriver: SQLDriver {
     let flavor = SQLFlavor.sqlite
     var services: [any Service] { [] }
@@ -18,6 +23,7 @@ final class SQLiteDriver: SQLDriver {
     private let readers: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
     private let writeLock = AsyncLock()
+    private let writerThread: ThreadPoolTaskExecutor
     private let threads: NIOThreadPool
     private let logger: Logger
 
@@ -25,11 +31,16 @@ final class SQLiteDriver: SQLDriver {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.logger = logger
-        threads = NIOThreadPool(numberOfThreads: readerCount + 1)
+        threads = NIOThreadPool(numberOfThreads: readerCount)
         threads.start()
-        self.writer = try await Self.open(path: path, threads: threads, logger: logger)
+        writerThread = ThreadPoolTaskExecutor(NIOThreadPool(numberOfThreads: 1))
+        writerThread.pool.start()
+        self.writer = try await Self.open(path: path, threads: writerThread.pool, logger: logger)
         // WAL: readers never wait for the writer. FULL: a commit is on disk before it is acknowledged.
-        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"] {
+        // Temporary storage in memory: the statement journal that each multi-row insert keeps,
+        // in case it must be undone alone, is otherwise written to a temporary file. The
+        // writer's transactions are batches of bounded size, so what it keeps there is small.
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY"] {
             try await writer.sql().raw("\(unsafeRaw: pragma)").run()
         }
         var readers: [SQLiteConnection] = []
@@ -61,18 +72,38 @@ final class SQLiteDriver: SQLDriver {
     {
         await writeLock.lock()
         defer { writeLock.unlock() }
-        return try await writer.sql(queryLogLevel: nil).inTransaction(begin: "BEGIN IMMEDIATE", body)
+        return try await writer.sql(queryLogLevel: nil).inTransaction(begin: "BEGIN IMMEDIATE", on: writerThread, body)
     }
 
     func close() async {
         let connections = readers + [writer]
-        let threads = self.threads
+        let pools = [threads, writerThread.pool]
         // Closing must happen even when the caller was cancelled, or the handles leak.
         await Task.detached {
             for connection in connections {
                 try? await connection.close()
             }
-            try? await threads.shutdownGracefully()
+            for pool in pools {
+                try? await pool.shutdownGracefully()
+            }
         }.value
+    }
+}
+
+/// Runs a task's jobs on a thread pool: with one thread, the thread that runs the pool's
+/// blocking calls also runs the code awaiting them.
+final class ThreadPoolTaskExecutor: TaskExecutor {
+    let pool: NIOThreadPool
+
+    init(_ pool: NIOThreadPool) {
+        self.pool = pool
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        pool.submit { _ in
+            // A stopped pool still hands its work over, on the caller's thread; the job must run all the same.
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+        }
     }
 }
