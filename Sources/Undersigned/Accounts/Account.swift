@@ -17,7 +17,7 @@ public struct Account: Sendable, Equatable {
     public var emailLanguage: InterfaceLanguage?
 
     public init(
-        id: UUID = UUID(), name: String, emailFingerprint: [UInt8], sealedEmail: [UInt8], passwordHash: String,
+        id: UUID = .random(), name: String, emailFingerprint: [UInt8], sealedEmail: [UInt8], passwordHash: String,
         isAdmin: Bool,
         createdAt: Date, disabledAt: Date? = nil, emailLanguage: InterfaceLanguage? = nil
     ) {

@@ -93,7 +93,7 @@ public struct Accounts: Sendable {
         }
         try problems.check()
         guard let validName, let address else { throw problems }
-        let id = UUID()
+        let id = UUID.random()
         return Account(
             id: id, name: validName, emailFingerprint: fingerprint(address),
             sealedEmail: try sealer.seal(SealedAddress(address.address), in: .account(id)),

@@ -74,7 +74,7 @@ public final class PasswordHasher: Sendable {
         } else if let dummy = dummyHash.withLock({ $0 }) {
             stored = dummy
         } else {
-            let made = try await self.hash(UUID().uuidString)
+            let made = try await self.hash(UUID.random().uuidString)
             stored = dummyHash.withLock { existing in
                 let kept = existing ?? made
                 existing = kept

@@ -36,7 +36,7 @@ public struct PasswordResets: Sendable {
             try account.map { (address: try accounts.email(of: $0), name: $0.name) } ?? (address: email, name: "")
         let message = try mail.passwordReset(
             to: recipient.address, name: recipient.name, token: token, language: language)
-        let accountID = account?.id ?? UUID()
+        let accountID = account?.id ?? UUID.random()
         let queued = try await accounts.store.accountTransaction { transaction -> Bool in
             try await transaction.enqueue([message])
             let recent = try await transaction.passwordResetCount(

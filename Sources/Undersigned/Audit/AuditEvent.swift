@@ -16,7 +16,7 @@ public struct AuditEvent: Sendable, Equatable {
     public var details: String
 
     public init(
-        id: UUID = UUID(), at: Date, actorID: UUID?, actorLabel: String? = nil, action: AuditAction,
+        id: UUID = .random(), at: Date, actorID: UUID?, actorLabel: String? = nil, action: AuditAction,
         subjectType: String, subjectID: String,
         organizationID: UUID? = nil, details: String = ""
     ) {

@@ -25,7 +25,7 @@ public struct DeliveryRecord: Sendable, Equatable {
     public var recordedAt: Date
 
     public init(
-        id: UUID = UUID(), petitionID: UUID, targetPosition: Int, deliveredAt: Date, channel: DeliveryChannel,
+        id: UUID = .random(), petitionID: UUID, targetPosition: Int, deliveredAt: Date, channel: DeliveryChannel,
         deliveredBy: String,
         notes: String, evidence: Evidence?, treeHead: SignedTreeHead, recordedAt: Date
     ) {

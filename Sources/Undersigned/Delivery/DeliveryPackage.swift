@@ -42,7 +42,7 @@ public struct DeliveryPackage: Sendable {
     /// Writes the ZIP to `destination` (which must not exist); returns the files' digests.
     public func write(to destination: URL, now: Date) async throws -> [FileDigest] {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "undersigned-package-\(UUID().uuidString)")
+            "undersigned-package-\(UUID.random().uuidString)")
         try FileManager.default.createDirectory(
             at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: work) }

@@ -124,7 +124,7 @@ public enum EncryptedPackage {
         }
         defer { try? input.close() }
         let partial = destination.deletingLastPathComponent().appendingPathComponent(
-            ".\(destination.lastPathComponent).\(UUID().uuidString).partial")
+            ".\(destination.lastPathComponent).\(UUID.random().uuidString).partial")
         let output = try createFile(partial)
         do {
             try decrypt(input, with: key) { try output.write(contentsOf: $0) }

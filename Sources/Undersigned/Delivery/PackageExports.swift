@@ -65,7 +65,7 @@ public enum PackageScratch {
     /// A path for a new ZIP in a new private directory.
     public static func newFile() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "undersigned-package-\(UUID().uuidString)")
+            "undersigned-package-\(UUID.random().uuidString)")
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         return directory.appendingPathComponent("package.zip")

@@ -40,7 +40,7 @@ public struct TargetResponse: Sendable, Equatable {
     public static let maximumLength = 20_000
 
     public init(
-        id: UUID = UUID(), petitionID: UUID, targetPosition: Int, bodyMarkdown: String, createdAt: Date,
+        id: UUID = .random(), petitionID: UUID, targetPosition: Int, bodyMarkdown: String, createdAt: Date,
         state: ResponseState = .pending,
         decidedAt: Date? = nil
     ) {
@@ -82,7 +82,7 @@ public struct Announcement: Sendable, Equatable {
     }
 
     public init(
-        id: UUID = UUID(), petitionID: UUID, lead: Lead?, subject: String, body: String, createdAt: Date
+        id: UUID = .random(), petitionID: UUID, lead: Lead?, subject: String, body: String, createdAt: Date
     ) {
         self.id = id
         self.petitionID = petitionID

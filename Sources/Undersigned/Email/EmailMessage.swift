@@ -17,7 +17,7 @@ public struct EmailMessage: Sendable, Equatable, SealableRecord {
     public var createdAt: Date
 
     public init(
-        id: UUID = UUID(), to: String, toName: String? = nil, subject: String, textBody: String,
+        id: UUID = .random(), to: String, toName: String? = nil, subject: String, textBody: String,
         htmlBody: String? = nil,
         language: String? = nil, listUnsubscribeURL: String? = nil, createdAt: Date
     ) {

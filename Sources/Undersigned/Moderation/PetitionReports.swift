@@ -28,7 +28,8 @@ public struct PetitionReport: Sendable, Equatable {
     public var sealedDetails: [UInt8]?
     public var createdAt: Date
 
-    public init(id: UUID = UUID(), petitionID: UUID, reason: ReportReason, sealedDetails: [UInt8]?, createdAt: Date) {
+    public init(id: UUID = .random(), petitionID: UUID, reason: ReportReason, sealedDetails: [UInt8]?, createdAt: Date)
+    {
         self.id = id
         self.petitionID = petitionID
         self.reason = reason
@@ -106,7 +107,7 @@ public struct Reports: Sendable {
         }
         try problems.check()
         guard let reason else { throw problems }
-        let id = UUID()
+        let id = UUID.random()
         try await store.insert(
             PetitionReport(
                 id: id, petitionID: petition.id, reason: reason,

@@ -57,7 +57,7 @@ public struct SignatureReview: Sendable {
         }
         let formatter = ISO8601DateFormatter()
         let invalidation = Invalidation(
-            id: UUID(), petitionID: petitionID, reason: reason,
+            id: UUID.random(), petitionID: petitionID, reason: reason,
             criteria:
                 "email domain \(domain), signed from \(formatter.string(from: window.lowerBound)) to \(formatter.string(from: window.upperBound))",
             signatures: 0, createdAt: clock.now)

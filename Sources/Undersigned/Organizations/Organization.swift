@@ -8,7 +8,7 @@ public struct Organization: Sendable, Equatable {
     public var name: String
     public var createdAt: Date
 
-    public init(id: UUID = UUID(), slug: String, name: String, createdAt: Date) {
+    public init(id: UUID = .random(), slug: String, name: String, createdAt: Date) {
         self.id = id
         self.slug = slug
         self.name = name

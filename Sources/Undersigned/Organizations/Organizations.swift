@@ -69,7 +69,7 @@ public struct Organizations: Sendable {
             throw FormProblems("email", words.text(.invitationProblemMember))
         }
         let token = SecretToken.generate()
-        let id = UUID()
+        let id = UUID.random()
         let invitation = Invitation(
             id: id, organizationID: organization.id, tokenHash: token.hash, emailFingerprint: fingerprint,
             sealedEmail: try accounts.sealer.seal(SealedAddress(address.address), in: .invitation(id)), role: role,

@@ -93,12 +93,12 @@ public struct PaperBatches: Sendable {
         let sheet = try PaperSheet(bytes: bytes)
 
         let batch = PaperBatch(
-            id: UUID(), petitionID: petition.id, collectedBy: provenance.collectedBy, place: provenance.place,
+            id: UUID.random(), petitionID: petition.id, collectedBy: provenance.collectedBy, place: provenance.place,
             collectedOn: provenance.collectedOn, fileDigest: SHA256.hash(data: bytes).hex,
             signerRows: sheet.rows.count, counted: 0, importedAt: now)
         let signed = min(day, now)
         let signatures = try sheet.rows.map { row in
-            let id = UUID()
+            let id = UUID.random()
             return NewSignature(
                 id: id, petitionID: petition.id,
                 // Without an address, a fingerprint that matches no one: counted once, like the form.
@@ -134,7 +134,7 @@ public struct PaperBatches: Sendable {
         let petition = try await store.petition(id: batch.petitionID)
         let (now, receipts) = (clock.now, self.receipts)
         let invalidation = Invalidation(
-            id: UUID(), petitionID: batch.petitionID, reason: reason,
+            id: UUID.random(), petitionID: batch.petitionID, reason: reason,
             criteria: "paper batch \(batch.id.text) voided", signatures: 0, createdAt: now)
         let audit = AuditEvent(
             at: now, actorID: nil, action: .paperBatchVoided, subjectType: "petition",

@@ -24,7 +24,8 @@ public struct PartnerKey: Sendable, Equatable {
         let token = SecretToken.generate()
         let secret = prefix + token.value
         let key = PartnerKey(
-            id: UUID(), organizationID: organizationID, label: label, hint: String(secret.prefix(prefix.count + 6)),
+            id: UUID.random(), organizationID: organizationID, label: label,
+            hint: String(secret.prefix(prefix.count + 6)),
             secretHash: token.hash, createdAt: date, createdBy: account)
         return (key, secret)
     }

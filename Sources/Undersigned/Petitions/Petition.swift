@@ -37,7 +37,7 @@ public struct Petition: Sendable, Equatable, Identifiable {
     public var createdAt: Date
 
     public init(
-        id: UUID = UUID(), slug: String, state: PetitionState, language: String, title: String, summary: String,
+        id: UUID = .random(), slug: String, state: PetitionState, language: String, title: String, summary: String,
         bodyMarkdown: String, organizer: String, goal: Int, targets: [Target], responses: [TargetResponse] = [],
         amendments: [Amendment] = [],
         updates: [PetitionUpdate] = [], translations: [PetitionTranslation] = [],
@@ -142,7 +142,7 @@ public struct Amendment: Sendable, Equatable {
     public var bodyMarkdown: String
     public var createdAt: Date
 
-    public init(id: UUID = UUID(), bodyMarkdown: String, createdAt: Date) {
+    public init(id: UUID = .random(), bodyMarkdown: String, createdAt: Date) {
         self.id = id
         self.bodyMarkdown = bodyMarkdown
         self.createdAt = createdAt

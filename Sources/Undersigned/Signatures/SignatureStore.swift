@@ -87,7 +87,7 @@ public struct NewSignature: Sendable {
     public var paperBatchID: UUID?
 
     public init(
-        id: UUID = UUID(), petitionID: UUID, emailFingerprint: [UInt8], country: String, showNamePublicly: Bool,
+        id: UUID = .random(), petitionID: UUID, emailFingerprint: [UInt8], country: String, showNamePublicly: Bool,
         wantsUpdates: Bool, source: SignatureSource, sealedPersonalData: [UInt8], createdAt: Date,
         confirmedAt: Date? = nil, paperBatchID: UUID? = nil
     ) {

@@ -10,7 +10,7 @@ public struct PetitionUpdate: Sendable, Equatable {
     public var bodyMarkdown: String
     public var createdAt: Date
 
-    public init(id: UUID = UUID(), subject: String, bodyMarkdown: String, createdAt: Date) {
+    public init(id: UUID = .random(), subject: String, bodyMarkdown: String, createdAt: Date) {
         self.id = id
         self.subject = subject
         self.bodyMarkdown = bodyMarkdown
