@@ -52,13 +52,16 @@ public struct EmailAddress: Sendable, Equatable, Codable {
         guard (1...64).contains(local.utf8.count), local.first != ".", local.last != ".", !local.contains("..") else {
             return false
         }
-        let allowedPunctuation = Set("!#$%&'*+-/=?^_`{|}~.")
         return local.unicodeScalars.allSatisfy { scalar in
-            if scalar.value > 0x7F { return scalar.properties.isAlphabetic || scalar.properties.numericType != nil }
-            return Character(scalar).isLetter || Character(scalar).isNumber
-                || allowedPunctuation.contains(Character(scalar))
+            switch scalar.value {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+            case 0x80...: scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            default: localPunctuation.contains(scalar)
+            }
         }
     }
+
+    private static let localPunctuation = Set("!#$%&'*+-/=?^_`{|}~.".unicodeScalars)
 
     private static func isValidDomain(_ domain: String) -> Bool {
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)

@@ -41,6 +41,22 @@ struct CatalogTests {
         #expect(try Translations.load(from: directory)[.ar].text("a", ["name": "Amal"]) == "Hello Amal")
     }
 
+    @Test("placeholders are filled among any letters; an unknown one or an unclosed brace stays as written")
+    func filling() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let phrases = #"{"a": "مرحبا {name}، {who} é{name}", "b": "{name} {open", "c": "no braces"}"#
+        for code in ["en", "fr", "ar"] {
+            try Data(phrases.utf8).write(to: directory.appendingPathComponent("\(code).json"))
+        }
+        let arabic = try Translations.load(from: directory)[.ar]
+        #expect(arabic.text("a", ["name": "سارة"]) == "مرحبا سارة، {who} éسارة")
+        #expect(arabic.text("b", ["name": "👩🏽‍⚕️"]) == "👩🏽‍⚕️ {open")
+        #expect(arabic.text("c", ["name": "x"]) == "no braces")
+        #expect(arabic.text("a") == "مرحبا {name}، {who} é{name}")
+    }
+
     @Test("a counted phrase without its other form stops the loading")
     func malformed() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
