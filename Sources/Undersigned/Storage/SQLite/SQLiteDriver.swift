@@ -40,7 +40,13 @@ final class SQLiteDriver: SQLDriver {
         // Temporary storage in memory: the statement journal that each multi-row insert keeps,
         // in case it must be undone alone, is otherwise written to a temporary file. The
         // writer's transactions are batches of bounded size, so what it keeps there is small.
-        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY"] {
+        // A checkpoint every 10,000 pages (40 MB of log) instead of 1,000: the pages every batch
+        // changes (counters, the log's head, the outbox) are copied into the database once per
+        // checkpoint, so a tenth as often.
+        for pragma in [
+            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY",
+            "PRAGMA wal_autocheckpoint = 10000",
+        ] {
             try await writer.sql().raw("\(unsafeRaw: pragma)").run()
         }
         var readers: [SQLiteConnection] = []
