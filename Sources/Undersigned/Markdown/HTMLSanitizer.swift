@@ -112,18 +112,31 @@ public enum HTMLSanitizer {
             }
         }
         guard needsEscaping else { return text }
+        // The runs between the five ASCII bytes are copied whole.
         var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(scalar)
+        result.reserveCapacity(text.utf8.count + 16)
+        let bytes = text.utf8
+        var runStart = bytes.startIndex
+        var index = runStart
+        while index != bytes.endIndex {
+            let entity: String? =
+                switch bytes[index] {
+                case UInt8(ascii: "&"): "&amp;"
+                case UInt8(ascii: "<"): "&lt;"
+                case UInt8(ascii: ">"): "&gt;"
+                case UInt8(ascii: "\""): "&quot;"
+                case UInt8(ascii: "'"): "&#39;"
+                default: nil
+                }
+            let next = bytes.index(after: index)
+            if let entity {
+                result += text[runStart..<index]
+                result += entity
+                runStart = next
             }
+            index = next
         }
-        return result
+        return result + text[runStart...]
     }
 
     /// Whether what follows an `&` is the rest of `name;`, `#123;` or `#x1F;`.

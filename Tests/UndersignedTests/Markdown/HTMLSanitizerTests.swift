@@ -56,6 +56,19 @@ struct HTMLSanitizerTests {
                 == #"<a href="https://example.org/?a=1&amp;b=2&amp;c=3" rel="nofollow noopener noreferrer">x</a>"#)
     }
 
+    @Test(
+        "attribute values escape the five characters and keep everything else",
+        arguments: [
+            ("plain text", "plain text"),
+            (#"don't <b>"x"</b> & more"#, "don&#39;t &lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; more"),
+            ("سارة's «texte» & 👩🏽‍⚕️", "سارة&#39;s «texte» &amp; 👩🏽‍⚕️"),
+            ("\u{0600}\"e\u{301}<", "\u{0600}&quot;e\u{301}&lt;"),
+            ("&", "&amp;"), ("", ""),
+        ])
+    func attribute(text: String, escaped: String) {
+        #expect(HTMLSanitizer.escapeAttribute(text) == escaped)
+    }
+
     /// U+0600 joins the character after it, and a combining mark the one before it, into one
     /// grapheme cluster: a browser still reads the `<` or `"` inside as markup.
     @Test(
