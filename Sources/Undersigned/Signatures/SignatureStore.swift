@@ -9,13 +9,20 @@ public protocol SignatureStore: Sendable {
         _ body: @Sendable (any SignatureWriteTransaction) async throws -> Result
     ) async throws -> Result
     func signature(id: UUID) async throws -> Signature?
-    /// One signature with its sealed name and address, in one read.
-    func signatureWithPersonalData(id: UUID) async throws -> SignatureWithPersonalData?
+    /// Signatures with their sealed names and addresses, in one read; those not found are left out.
+    func signaturesWithPersonalData(ids: [UUID]) async throws -> [UUID: SignatureWithPersonalData]
     /// Deletes signatures still pending that were made before `cutoff`; returns how many.
     func deleteUnconfirmed(before cutoff: Date) async throws -> Int
     /// Erases the names, addresses and fingerprints of every signature of petitions delivered
     /// before `cutoff`, keeping their state, country and dates; returns how many were erased.
     func erasePersonalData(ofPetitionsDeliveredBefore cutoff: Date) async throws -> Int
+}
+
+extension SignatureStore {
+    /// One signature with its sealed name and address.
+    public func signatureWithPersonalData(id: UUID) async throws -> SignatureWithPersonalData? {
+        try await signaturesWithPersonalData(ids: [id])[id]
+    }
 }
 
 public protocol SignatureWriteTransaction: Sendable {

@@ -92,6 +92,8 @@ public final class SignatureWriter: Service, Sendable {
     private let maximumBatch: Int
     private let logger: Logger
     private let queue = Mutex(Queue())
+    /// What the receipts are written from: a burst of confirmations reads its signers together.
+    private let personalData: BatchedReads<UUID, SignatureWithPersonalData>
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
 
@@ -118,6 +120,7 @@ public final class SignatureWriter: Service, Sendable {
         self.maximumBatch = maximumBatch
         self.logger = logger
         self.committed = committed
+        self.personalData = BatchedReads { try await store.signaturesWithPersonalData(ids: $0) }
         (self.doorbell, self.ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -143,7 +146,7 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     private func preparedReceipt(for id: UUID) async throws -> PreparedReceipt? {
-        guard let found = try await store.signatureWithPersonalData(id: id), found.signature.state == .pending,
+        guard let found = try await personalData.value(for: id), found.signature.state == .pending,
             let sealed = found.sealedPersonalData, let petition = try await petitions(found.signature.petitionID)
         else { return nil }
         let signer = try mailer.sealer.open(PersonalData.self, from: sealed, in: .signature(id))

@@ -66,11 +66,22 @@ struct SQLStore: Database {
         }
     }
 
-    func signatureWithPersonalData(id: UUID) async throws -> SignatureWithPersonalData? {
+    func signaturesWithPersonalData(ids: [UUID]) async throws -> [UUID: SignatureWithPersonalData] {
         try await driver.read { db in
-            try await db.raw(
-                "SELECT \(unsafeRaw: SQLSignatureTransaction.columns), personal_data FROM signatures WHERE id = \(bind: id.text)"
-            ).first().map(SQLSignatureTransaction.signatureWithPersonalData(from:))
+            var found: [UUID: SignatureWithPersonalData] = [:]
+            for chunk in ids.chunks(of: 500) {
+                let rows = try await db.raw(
+                    """
+                    SELECT \(unsafeRaw: SQLSignatureTransaction.columns), personal_data FROM signatures
+                    WHERE id IN (\(binds: chunk.map(\.text)))
+                    """
+                ).all()
+                for row in rows {
+                    let signature = try SQLSignatureTransaction.signatureWithPersonalData(from: row)
+                    found[signature.signature.id] = signature
+                }
+            }
+            return found
         }
     }
 
