@@ -21,17 +21,3 @@ struct EventLoopConnections<Connection: ServerChildChannel>: ServerChildChannel 
         }
     }
 }
-
-/// Runs a task's jobs on one event loop.
-final class EventLoopTaskExecutor: TaskExecutor {
-    let loop: any EventLoop
-
-    init(loop: any EventLoop) {
-        self.loop = loop
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
-}

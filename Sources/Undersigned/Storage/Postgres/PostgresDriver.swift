@@ -31,8 +31,11 @@ final class PostgresDriver: SQLDriver {
     func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result
     {
+        // On the connection's event loop, where its answers arrive: a statement's result is
+        // read there, without waking a thread of the global executor for each.
         try await client.withConnection { connection in
-            try await connection.sql(queryLogLevel: nil).inTransaction(body)
+            try await connection.sql(queryLogLevel: nil).inTransaction(
+                on: EventLoopTaskExecutor(loop: connection.eventLoop), body)
         }
     }
 
