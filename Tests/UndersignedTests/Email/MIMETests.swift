@@ -115,6 +115,29 @@ struct MIMETests {
         #expect(String(buffer: stuffed) == "..a\r\nb\r\n..\r\nc\r\n.\r\n")
     }
 
+    @Test(
+        "dot-stuffing agrees with the rule applied one byte at a time",
+        arguments: [
+            "", ".", "..", "\n", "\r\n", "\n.", "\r", "a\rb\n.c", ".\n.\n.", "x\r\r\n.y", "\n\n..\r\n",
+            "سارة.\n.سارة\r\n👩🏽‍⚕️", String(repeating: "line of text\n.dot\r\n", count: 200),
+        ])
+    func dotStuffingRule(message: String) {
+        var expected: [UInt8] = []
+        var atLineStart = true
+        var previous: UInt8 = 0
+        for byte in message.utf8 {
+            if byte == UInt8(ascii: "\n"), previous != UInt8(ascii: "\r") { expected.append(UInt8(ascii: "\r")) }
+            if atLineStart, byte == UInt8(ascii: ".") { expected.append(UInt8(ascii: ".")) }
+            expected.append(byte)
+            atLineStart = byte == UInt8(ascii: "\n")
+            previous = byte
+        }
+        if !atLineStart { expected += Array("\r\n".utf8) }
+        expected += Array(".\r\n".utf8)
+        var stuffed = SMTPSession.dotStuffed(message)
+        #expect(stuffed.readBytes(length: stuffed.readableBytes) == expected)
+    }
+
     @Test("the file transport writes what SMTP sends")
     func fileTransport() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("eml-\(UUID())")

@@ -131,20 +131,35 @@ struct SMTPSession: Sendable {
     /// The content with CRLF line ends, a dot doubled at the start of any line (RFC 5321,
     /// 4.5.2), and the terminating `.` line.
     static func dotStuffed(_ message: String) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(message.utf8.count + 64)
-        var atLineStart = true
-        var previous: UInt8 = 0
-        for byte in message.utf8 {
-            if byte == UInt8(ascii: "\n"), previous != UInt8(ascii: "\r") { buffer.writeInteger(UInt8(ascii: "\r")) }
-            if atLineStart, byte == UInt8(ascii: ".") { buffer.writeInteger(UInt8(ascii: ".")) }
-            buffer.writeInteger(byte)
-            atLineStart = byte == UInt8(ascii: "\n")
-            previous = byte
+        var message = message
+        return message.withUTF8 { bytes in
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(bytes.count + 64)
+            // The runs between the bytes that need one added before them are copied whole.
+            var runStart = 0
+            var atLineStart = true
+            for index in bytes.indices {
+                let byte = bytes[index]
+                let added: UInt8? =
+                    if byte == UInt8(ascii: "\n"), index == 0 || bytes[index - 1] != UInt8(ascii: "\r") {
+                        UInt8(ascii: "\r")
+                    } else if atLineStart, byte == UInt8(ascii: ".") {
+                        UInt8(ascii: ".")
+                    } else {
+                        nil
+                    }
+                if let added {
+                    buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                    buffer.writeInteger(added)
+                    runStart = index
+                }
+                atLineStart = byte == UInt8(ascii: "\n")
+            }
+            buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[runStart...]))
+            if !atLineStart { buffer.writeString("\r\n") }
+            buffer.writeString(".\r\n")
+            return buffer
         }
-        if !atLineStart { buffer.writeString("\r\n") }
-        buffer.writeString(".\r\n")
-        return buffer
     }
 
     private static func hello(_ channel: SMTPChannel, as name: String) async throws -> SMTPCapabilities {
