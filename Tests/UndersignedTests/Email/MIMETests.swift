@@ -32,6 +32,16 @@ struct MIMETests {
         #expect(Mailbox.decodeEncodedWords(String(subject.dropFirst(9))) == "Confirm: أطفال سوريا")
     }
 
+    @Test(
+        "the Date header is in UTC with two-digit fields, a leap day included",
+        arguments: [
+            (1_835_395_200, "Tue, 29 Feb 2028 00:00:00 +0000"), (1_767_517_507, "Sun, 04 Jan 2026 09:05:07 +0000"),
+            (946_684_799, "Fri, 31 Dec 1999 23:59:59 +0000"),
+        ])
+    func dateHeader(seconds: Int, expected: String) {
+        #expect(MIMEEncoding.date(Date(timeIntervalSince1970: TimeInterval(seconds))) == expected)
+    }
+
     @Test("update emails carry a one-click List-Unsubscribe (RFC 8058)")
     func listUnsubscribe() throws {
         let message = EmailMessage(
