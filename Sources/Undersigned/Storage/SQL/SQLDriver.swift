@@ -57,9 +57,9 @@ extension SQLDatabase {
     /// connection, and the next caller's work joins it (PostgreSQL) or every later `BEGIN`
     /// fails (SQLite). Once begun, a transaction runs to its commit or its rollback.
     ///
-    /// With an `executor`, the transaction's code runs there.
+    /// The transaction's code runs on `executor`: where the connection's answers arrive.
     func inTransaction<Result: Sendable>(
-        begin: String = "BEGIN", on executor: (any TaskExecutor)? = nil,
+        begin: String = "BEGIN", on executor: any TaskExecutor,
         _ body: @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
         try await withoutActuallyEscaping(body) { body in
