@@ -7,17 +7,17 @@ import Synchronization
 /// address nor this hash is ever written anywhere, and after midnight not even this
 /// process can tell which address yesterday's counts belonged to.
 final class DailyAddressKeys: Sendable {
-    private let current = Mutex<(day: Int, key: SymmetricKey)?>(nil)
+    private let current = Mutex<(day: Int, key: KeyedHash)?>(nil)
 
     func key(for address: ClientAddress, at date: Date) -> Key128 {
         let day = UTCDay(date).number
         let key = current.withLock { current in
             if let current, current.day == day { return current.key }
-            let fresh = SymmetricKey(size: .bits256)
+            let fresh = KeyedHash(key: SymmetricKey(size: .bits256))
             current = (day, fresh)
             return fresh
         }
-        return Key128(HMAC<SHA256>.authenticationCode(for: address.bytes, using: key))
+        return Key128(key.code(for: address.bytes))
     }
 }
 

@@ -5,15 +5,14 @@ import Foundation
 /// always has the same code and the code cannot be guessed from the id. The log holds only
 /// the code's SHA-256.
 public struct ReceiptCodes: Sendable {
-    private let key: SymmetricKey
+    private let keyed: KeyedHash
 
     public init(key: SymmetricKey) {
-        self.key = key
+        keyed = KeyedHash(key: key)
     }
 
     public func code(for signatureID: UUID) -> String {
-        Base64URL.encode(
-            Array(HMAC<SHA256>.authenticationCode(for: signatureID.bytes, using: key)).prefix(16).map { $0 })
+        Base64URL.encode(Array(keyed.code(for: signatureID.bytes).prefix(16)))
     }
 
     public func hash(for signatureID: UUID) -> [UInt8] {
