@@ -68,20 +68,7 @@ struct SQLStore: Database {
 
     func signaturesWithPersonalData(ids: [UUID]) async throws -> [UUID: SignatureWithPersonalData] {
         try await driver.read { db in
-            var found: [UUID: SignatureWithPersonalData] = [:]
-            for chunk in ids.chunks(of: 500) {
-                let rows = try await db.raw(
-                    """
-                    SELECT \(unsafeRaw: SQLSignatureTransaction.columns), personal_data FROM signatures
-                    WHERE id IN (\(binds: chunk.map(\.text)))
-                    """
-                ).all()
-                for row in rows {
-                    let signature = try SQLSignatureTransaction.signatureWithPersonalData(from: row)
-                    found[signature.signature.id] = signature
-                }
-            }
-            return found
+            try await SQLSignatureTransaction(db: db, flavor: driver.flavor).signaturesWithPersonalData(ids: ids)
         }
     }
 
@@ -183,16 +170,33 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
     /// decided on them (and the counters it moves) cannot race another instance's.
     func signatures(ids: [UUID], locking: Bool) async throws -> [UUID: Signature] {
         var found: [UUID: Signature] = [:]
-        let lock = locking ? flavor.lockRows : ""
-        for chunk in ids.sorted(by: { $0.text < $1.text }).chunks(of: 500) {
-            let query: SQLQueryString =
-                "SELECT \(unsafeRaw: Self.columns) FROM signatures WHERE id IN (\(binds: chunk.map(\.text))) \(unsafeRaw: lock)"
-            for row in try await db.raw(query).all() {
-                let signature = try Self.signature(from: row)
-                found[signature.id] = signature
-            }
+        let rows = try await rows(
+            ids: ids.sorted(by: { $0.text < $1.text }), columns: Self.columns, then: locking ? flavor.lockRows : "")
+        for row in rows {
+            let signature = try Self.signature(from: row)
+            found[signature.id] = signature
         }
         return found
+    }
+
+    func signaturesWithPersonalData(ids: [UUID]) async throws -> [UUID: SignatureWithPersonalData] {
+        var found: [UUID: SignatureWithPersonalData] = [:]
+        for row in try await rows(ids: ids, columns: "\(Self.columns), personal_data") {
+            let signature = try Self.signatureWithPersonalData(from: row)
+            found[signature.signature.id] = signature
+        }
+        return found
+    }
+
+    /// The rows of `ids`, 500 ids a statement: the databases limit the parameters bound to one.
+    private func rows(ids: [UUID], columns: String, then clause: String = "") async throws -> [any SQLRow] {
+        var rows: [any SQLRow] = []
+        for chunk in ids.chunks(of: 500) {
+            rows += try await db.raw(
+                "SELECT \(unsafeRaw: columns) FROM signatures WHERE id IN (\(binds: chunk.map(\.text))) \(unsafeRaw: clause)"
+            ).all()
+        }
+        return rows
     }
 
     /// Signatures of a taken-down petition stay pending: the same statement checks it, so a
