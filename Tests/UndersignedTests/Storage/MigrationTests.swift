@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import Testing
 
 @testable import Undersigned
@@ -31,6 +32,48 @@ struct MigrationTests {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
             #expect(bytes.range(of: Data("canary-7f3a".utf8)) == nil, "\(file)")
             #expect(bytes.range(of: Data("Canary Name".utf8)) == nil, "\(file)")
+        }
+    }
+}
+
+@Suite("Indexes of signatures not confirmed")
+struct UnconfirmedIndexTests {
+    /// The plan of `query`, as the database explains it. PostgreSQL is kept off sequential
+    /// scans, which it would rightly prefer on an empty table.
+    private func plan(of query: String, in store: SQLStore) async throws -> String {
+        let flavor = store.driver.flavor
+        return try await store.driver.transaction { db in
+            if flavor.isShared {
+                try await db.raw("SET LOCAL enable_seqscan = off").run()
+                return try await db.raw("EXPLAIN \(unsafeRaw: query)").all().map {
+                    try $0.decode(column: "QUERY PLAN", as: String.self)
+                }.joined(separator: "\n")
+            }
+            return try await db.raw("EXPLAIN QUERY PLAN \(unsafeRaw: query)").all().map {
+                try $0.decode(column: "detail", as: String.self)
+            }.joined(separator: "\n")
+        }
+    }
+
+    @Test(
+        "the dashboard's count and the purge of pending signatures read the partial indexes",
+        arguments: TestDatabase.all)
+    func partialIndexesServeTheirQueries(database: TestDatabase) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("partial-indexes-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let opened = try await openDatabase(try await database.makeEmpty(in: directory), logger: TestDatabase.logger)
+        let store = try #require(opened as? SQLStore)
+        try await withServices(of: opened) {
+            try await store.migrate()
+            let counts = try await plan(
+                of:
+                    "SELECT state, COUNT(*) FROM signatures WHERE petition_id = 'p' AND \(SignatureIndexes.unconfirmed) GROUP BY state",
+                in: store)
+            #expect(counts.contains("signatures_unconfirmed"), "\(counts)")
+            let purge = try await plan(
+                of: "SELECT id FROM signatures WHERE \(SignatureIndexes.pending) AND created_at < 1", in: store)
+            #expect(purge.contains("signatures_pending_by_age"), "\(purge)")
         }
     }
 }

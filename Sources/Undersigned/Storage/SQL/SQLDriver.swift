@@ -34,8 +34,8 @@ struct SQLFlavor: Sendable {
     /// Whether several instances may share this database.
     var isShared: Bool
     /// A column in a condition or an order that must not choose its index. SQLite plans
-    /// without statistics: offered `(petition_id, state)`, it walks every pending signature of
-    /// a petition instead of looking up the few ids it was given, and to save a sort of two
+    /// without statistics: offered the index of pending signatures, it walks all of them
+    /// instead of looking up the few ids it was given, and to save a sort of two
     /// rows it walks a whole log in order; PostgreSQL knows better.
     var notIndexed: @Sendable (_ column: String) -> String
 

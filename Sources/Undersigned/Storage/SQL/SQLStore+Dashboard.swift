@@ -2,17 +2,17 @@ import Foundation
 import SQLKit
 
 /// A dashboard's aggregates. Confirmed signatures are never counted row by row: they come
-/// from the counters of `daily_confirmations`. The other states are counted on the
-/// `(petition_id, state)` index, which reads only the rows in those states: pending ones are
-/// deleted after 7 days, and withdrawals and invalidations are few beside confirmations.
+/// from the counters of `daily_confirmations`. The other states are counted on the partial
+/// index of the signatures not confirmed, which holds only those: pending ones are deleted
+/// after 7 days, and withdrawals and invalidations are few beside confirmations.
 extension SQLStore {
     func unconfirmedCounts(petitionID: UUID) async throws -> [SignatureState: Int] {
         try await driver.read { db in
             var counts: [SignatureState: Int] = [:]
-            let states = [SignatureState.pending, .withdrawn, .invalidated].map(\.rawValue)
             for row in try await db.raw(
                 """
-                SELECT state, COUNT(*) AS n FROM signatures WHERE petition_id = \(bind: petitionID.text) AND state IN (\(binds: states))
+                SELECT state, COUNT(*) AS n FROM signatures
+                WHERE petition_id = \(bind: petitionID.text) AND \(unsafeRaw: SignatureIndexes.unconfirmed)
                 GROUP BY state
                 """
             ).all() {

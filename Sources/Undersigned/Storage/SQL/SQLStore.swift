@@ -76,7 +76,7 @@ struct SQLStore: Database {
         try await driver.transaction { db in
             try await db.raw(
                 """
-                DELETE FROM signatures WHERE state = \(bind: SignatureState.pending.rawValue) AND created_at < \(bind: cutoff.millis)
+                DELETE FROM signatures WHERE \(unsafeRaw: SignatureIndexes.pending) AND created_at < \(bind: cutoff.millis)
                 RETURNING id
                 """
             ).all().count
@@ -107,6 +107,16 @@ extension SQLStore {
     static func signaturesAfter(createdAt: Int64, id: String) -> SQLQueryString {
         "AND created_at >= \(bind: createdAt) AND (created_at > \(bind: createdAt) OR id > \(bind: id))"
     }
+}
+
+/// The conditions of the partial indexes on `signatures` (migration 23), as the queries that
+/// read them must write them: a database uses a partial index only for a query whose own
+/// condition it can match to the index's, and SQLite matches the text, not bound values.
+enum SignatureIndexes {
+    /// `signatures_unconfirmed (petition_id, state)`.
+    static let unconfirmed = "state <> 'confirmed'"
+    /// `signatures_pending_by_age (created_at)`.
+    static let pending = "state = 'pending'"
 }
 
 /// The signature writes of one transaction.
