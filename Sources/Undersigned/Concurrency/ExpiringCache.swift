@@ -3,61 +3,102 @@ import Synchronization
 /// Values kept for a short while, so that a burst of identical reads costs one query. Once a
 /// value is older than its lifetime, the first caller reads it again while the others are
 /// given the value kept until then: a busy page never waits, all at once, on the same read.
+/// With nothing kept yet (after a start, or a value that was removed), the callers that come
+/// while the first read is under way wait for that read instead of each making its own.
 final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private struct Entry {
+    private struct Kept {
         var value: Value
         var storedAt: ContinuousClock.Instant
         var refreshing = false
     }
 
-    private let entries = Mutex<[Key: Entry]>([:])
+    private enum Slot {
+        case kept(Kept)
+        case firstRead(Task<Value?, any Error>)
+    }
+
+    /// What a caller does, decided under the lock.
+    private enum Step {
+        case use(Value)
+        case wait(Task<Value?, any Error>)
+        case refresh
+    }
+
+    private let slots = Mutex<[Key: Slot]>([:])
     private let lifetime: Duration
 
     init(lifetime: Duration) {
         self.lifetime = lifetime
     }
 
-    func value(for key: Key, orLoad load: () async throws -> Value) async throws -> Value {
-        let now = ContinuousClock.now
-        if let kept = keptOrClaimed(key, at: now) { return kept }
-        let value = try await loading(key, load)
-        entries.withLock { $0[key] = Entry(value: value, storedAt: now) }
-        return value
+    func value(for key: Key, orLoad load: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        if let value = try await valueIfAny(for: key, orLoad: load) { return value }
+        // Only a caller that waited on a first read made through `valueIfAny`, which found nothing.
+        return try await load()
     }
 
     /// As `value(for:orLoad:)`, for a loader that may find nothing: nothing is then kept, and
     /// the next caller asks again.
-    func valueIfAny(for key: Key, orLoad load: () async throws -> Value?) async throws -> Value? {
+    func valueIfAny(for key: Key, orLoad load: @escaping @Sendable () async throws -> Value?) async throws -> Value? {
         let now = ContinuousClock.now
-        if let kept = keptOrClaimed(key, at: now) { return kept }
-        let value = try await loading(key, load)
-        entries.withLock { $0[key] = value.map { Entry(value: $0, storedAt: now) } }
-        return value
+        switch step(for: key, at: now, load) {
+        case .use(let value):
+            return value
+        case .wait(let firstRead):
+            return try await firstRead.value
+        case .refresh:
+            do {
+                let value = try await load()
+                keep(value, for: key, at: now)
+                return value
+            } catch {
+                // The next caller tries again.
+                slots.withLock { slots in
+                    if case .kept(var kept)? = slots[key] {
+                        kept.refreshing = false
+                        slots[key] = .kept(kept)
+                    }
+                }
+                throw error
+            }
+        }
     }
 
     /// Drops what is kept for `key`: the next caller reads it again.
     func remove(_ key: Key) {
-        entries.withLock { _ = $0.removeValue(forKey: key) }
+        slots.withLock { _ = $0.removeValue(forKey: key) }
     }
 
-    /// The value kept for `key` if it is fresh, or being read again by another caller;
-    /// otherwise `nil`, and this caller is the one to read it.
-    private func keptOrClaimed(_ key: Key, at now: ContinuousClock.Instant) -> Value? {
-        entries.withLock { entries in
-            guard let entry = entries[key] else { return nil }
-            if now - entry.storedAt < lifetime || entry.refreshing { return entry.value }
-            entries[key]?.refreshing = true
-            return nil
+    private func step(
+        for key: Key, at now: ContinuousClock.Instant, _ load: @escaping @Sendable () async throws -> Value?
+    ) -> Step {
+        slots.withLock { slots in
+            switch slots[key] {
+            case .kept(let kept):
+                if now - kept.storedAt < lifetime || kept.refreshing { return .use(kept.value) }
+                slots[key] = .kept(Kept(value: kept.value, storedAt: kept.storedAt, refreshing: true))
+                return .refresh
+            case .firstRead(let firstRead):
+                return .wait(firstRead)
+            case nil:
+                // Started under the lock, so the read cannot end before it is recorded.
+                let firstRead = Task {
+                    do {
+                        let value = try await load()
+                        self.keep(value, for: key, at: now)
+                        return value
+                    } catch {
+                        self.slots.withLock { _ = $0.removeValue(forKey: key) }
+                        throw error
+                    }
+                }
+                slots[key] = .firstRead(firstRead)
+                return .wait(firstRead)
+            }
         }
     }
 
-    /// Runs the claiming caller's load; if it fails, the next caller tries again.
-    private func loading<Loaded>(_ key: Key, _ load: () async throws -> Loaded) async throws -> Loaded {
-        do {
-            return try await load()
-        } catch {
-            entries.withLock { $0[key]?.refreshing = false }
-            throw error
-        }
+    private func keep(_ value: Value?, for key: Key, at now: ContinuousClock.Instant) {
+        slots.withLock { $0[key] = value.map { .kept(Kept(value: $0, storedAt: now)) } }
     }
 }

@@ -11,6 +11,7 @@ public final class PaperCounts: Sendable {
     }
 
     public func count(for petitionID: UUID) async throws -> Int {
-        try await cache.value(for: petitionID) { try await store.paperSignatureCount(petitionID: petitionID) }
+        try await cache.value(for: petitionID) { [store] in try await store.paperSignatureCount(petitionID: petitionID)
+        }
     }
 }

@@ -34,16 +34,16 @@ final class PetitionCatalog: Sendable {
 
     func petition(slug: String) async throws -> Petition? {
         guard Self.isPlausibleSlug(slug) else { return nil }
-        return try await petitions.valueIfAny(for: slug) { try await store.petition(slug: slug) }
+        return try await petitions.valueIfAny(for: slug) { [store] in try await store.petition(slug: slug) }
     }
 
     func petition(id: UUID) async throws -> Petition? {
-        try await petitionsByID.valueIfAny(for: id) { try await store.petition(id: id) }
+        try await petitionsByID.valueIfAny(for: id) { [store] in try await store.petition(id: id) }
     }
 
     /// Open petitions, most signed first.
     func openPetitions() async throws -> [Petition] {
-        try await lists.value(for: .open) { try await store.openPetitions() }
+        try await lists.value(for: .open) { [store] in try await store.openPetitions() }
     }
 
     /// The page skeleton for this version of the petition in one of its languages, within the

@@ -21,7 +21,7 @@ final class TreeHeads: Sendable {
     }
 
     func published(for petitionID: UUID) async throws -> Latest {
-        try await cache.value(for: petitionID) {
+        try await cache.value(for: petitionID) { [store] in
             let head = try await store.latestTreeHead(petitionID: petitionID)
             return Latest(head: head, published: head.map(PublishedTreeHead.init))
         }
