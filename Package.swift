@@ -63,9 +63,11 @@ let package = Package(
             name: "undersigned",
             dependencies: [
                 "Undersigned",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .systemLibrary(name: "CMalloc"),
         // Benchmarks' synthetic signatures: not part of the `undersigned` product.
         .executableTarget(name: "undersigned-fill", dependencies: ["Undersigned"], path: "bench/Fill"),
         .testTarget(

@@ -15,6 +15,11 @@ struct UndersignedCommand: AsyncParsableCommand {
             TranslationsCommand.self,
         ],
         defaultSubcommand: Serve.self)
+
+    static func main() async {
+        AllocatorArenas.limit()
+        await main(nil)
+    }
 }
 
 struct Serve: AsyncParsableCommand {
