@@ -11,7 +11,9 @@ enum AllocatorArenas {
     /// Limits the heaps to ``maximum``, unless the environment sets `MALLOC_ARENA_MAX`.
     /// Called first thing in `main`, before the threads that would make more exist.
     static func limit() {
+        #if canImport(Glibc)
         guard ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil else { return }
         mallopt(M_ARENA_MAX, maximum)
+        #endif
     }
 }
