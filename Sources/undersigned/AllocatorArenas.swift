@@ -12,8 +12,8 @@ enum AllocatorArenas {
     /// Called first thing in `main`, before the threads that would make more exist.
     static func limit() {
         #if canImport(Glibc)
-        guard ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil else { return }
-        mallopt(M_ARENA_MAX, maximum)
+            guard ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil else { return }
+            mallopt(M_ARENA_MAX, maximum)
         #endif
     }
 }

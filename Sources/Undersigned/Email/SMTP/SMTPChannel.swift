@@ -49,6 +49,10 @@ final class SMTPChannel: Sendable {
 
     var isActive: Bool { channel.isActive }
 
+    /// Where the connection's reads and writes happen: a session that runs its task there
+    /// writes and reads its replies without waking another thread for each.
+    var executor: EventLoopTaskExecutor { EventLoopTaskExecutor(loop: channel.eventLoop) }
+
     func write(_ text: String) async throws {
         try await write(ByteBuffer(string: text))
     }
@@ -59,7 +63,7 @@ final class SMTPChannel: Sendable {
         } catch {
             // The reader knows why the connection went (a refused TLS certificate, say).
             let reader = self.reader
-            let reason = try? await channel.eventLoop.submit { reader.value.failure }.get()
+            let reason = try? await onLoop { reader.value.failure }
             throw reason ?? SMTPError.connectionClosed
         }
     }
@@ -68,7 +72,14 @@ final class SMTPChannel: Sendable {
     func reply() async throws -> SMTPReply {
         let reader = self.reader
         let timeout = replyTimeout
-        return try await channel.eventLoop.flatSubmit { reader.value.nextReply(timeout: timeout) }.get()
+        return try await onLoop { reader.value.nextReply(timeout: timeout) }.get()
+    }
+
+    /// `body` run on the channel's event loop: at once when the caller is already there.
+    private func onLoop<Result: Sendable>(_ body: @escaping @Sendable () throws -> Result) async throws -> Result {
+        let loop = channel.eventLoop
+        if loop.inEventLoop { return try body() }
+        return try await loop.submit(body).get()
     }
 
     func command(_ line: String) async throws -> SMTPReply {

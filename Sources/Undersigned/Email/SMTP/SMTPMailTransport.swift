@@ -17,8 +17,13 @@ public final class SMTPMailTransport: MailTransport {
     public func send(_ message: EmailMessage) async throws {
         let content = try composer.compose(message)
         let session = try await pool.acquire()
+        let sender = composer.identity.from.address
         do {
-            try await session.send(from: composer.identity.from.address, to: message.to, message: content)
+            // Each command and reply is a step on the connection's event loop: the exchange
+            // runs there instead of crossing threads twice a step.
+            try await withTaskExecutorPreference(session.channel.executor) {
+                try await session.send(from: sender, to: message.to, message: content)
+            }
             await pool.release(session)
         } catch let error as SMTPError where error.isRejection {
             // The server refused this message but still talks: reset and keep the connection.
