@@ -54,7 +54,7 @@ struct SealedAddress: SealableRecord {
 /// A person's display name as typed in a form: trimmed, 1 to 100 characters, no control characters.
 enum AccountName {
     static func validated(_ text: String?) -> String? {
-        let name = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = (text ?? "").trimmed()
         guard (1...100).contains(name.count),
             !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {

@@ -27,7 +27,7 @@ public struct ServerSecret: Sendable {
             return try ServerSecret(generated)
         }
         let text = try SecretFile.read(path, what: "the server secret")
-        guard let secret = try? ServerSecret(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let secret = try? ServerSecret(text.trimmed()) else {
             throw SettingsError(
                 description:
                     "\(path) does not hold a server secret of at least 32 characters: restore it from a backup "

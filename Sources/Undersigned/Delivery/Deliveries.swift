@@ -47,7 +47,7 @@ public struct Deliveries: Sendable {
         guard petition.state.hasOpened else { throw DeliveryError.notDeliverable(petition.state) }
         let record = DeliveryRecord(
             petitionID: petition.id, targetPosition: targetPosition, deliveredAt: deliveredAt, channel: channel,
-            deliveredBy: deliveredBy.trimmingCharacters(in: .whitespacesAndNewlines), notes: notes, evidence: evidence,
+            deliveredBy: deliveredBy.trimmed(), notes: notes, evidence: evidence,
             treeHead: try await signer.signCurrentHead(of: petition.id), recordedAt: signer.clock.now)
         let audit = AuditEvent(
             at: record.recordedAt, actorID: actor, action: .deliveryRecorded, subjectType: "delivery",

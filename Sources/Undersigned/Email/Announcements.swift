@@ -21,7 +21,7 @@ extension Announcement {
             case nil: nil
             }
         return [leadSentence].compactMap { $0 }
-            + body.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            + body.components(separatedBy: "\n\n").map { $0.trimmed() }
     }
 }
 

@@ -71,7 +71,7 @@ public struct Moderation: Sendable {
         in words: Translation = Translations.english, event: (_ reason: String) -> OrganizerEvent,
         alongside: @escaping @Sendable (any PetitionTransaction) async throws -> Void = { _ in }
     ) async throws {
-        let reason = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = (reason ?? "").trimmed()
         let emails = try await notices.emails(event(reason), about: petition)
         try await editor.apply(transition, to: petition.id, reason: reason, by: moderator, in: words) {
             _, transaction in
@@ -100,7 +100,7 @@ public struct Moderation: Sendable {
         let emails = try await notices.emails(
             .translationReviewed(
                 language: language, approved: approve,
-                reason: (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)),
+                reason: (reason ?? "").trimmed()),
             about: petition)
         try await editor.review(
             translation: language, of: petition.id, approve: approve, reason: reason, by: moderator, in: words

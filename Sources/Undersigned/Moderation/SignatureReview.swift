@@ -48,7 +48,7 @@ public struct SignatureReview: Sendable {
     public func invalidate(petitionID: UUID, domain: String, window: ClosedRange<Date>, reason: String) async throws
         -> Invalidation
     {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = reason.trimmed()
         guard !reason.isEmpty else { throw ReviewError.reasonRequired }
         let domain = domain.lowercased()
         var ids: [UUID] = []

@@ -27,7 +27,7 @@ public enum OrganizationActivity {
     /// rejection, a take-down or a translation's rejection.
     static func reason(inDetails details: String) -> String? {
         guard let range = details.range(of: "; reason: ") else { return nil }
-        let reason = details[range.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = details[range.upperBound...].trimmed()
         return reason.isEmpty ? nil : reason
     }
 

@@ -47,7 +47,7 @@ public struct OrganizationPublicKey: Sendable, Equatable {
     /// Reads the text form strictly: the prefix, then canonical base64 of exactly 32 bytes.
     /// Spaces and line breaks around it (as a paste brings) are ignored.
     public init(text: String) throws(OrganizationKeyError) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed()
         guard trimmed.hasPrefix(Self.textPrefix) else { throw .missingPrefix }
         let encoded = String(trimmed.dropFirst(Self.textPrefix.count))
         guard let raw = Data(base64Encoded: encoded), raw.count == 32, raw.base64EncodedString() == encoded else {

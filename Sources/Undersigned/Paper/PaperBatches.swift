@@ -9,9 +9,9 @@ public struct PaperProvenance: Sendable {
     public var collectedOn: String
 
     public init(collectedBy: String, place: String, collectedOn: String) {
-        self.collectedBy = collectedBy.trimmingCharacters(in: .whitespacesAndNewlines)
-        self.place = place.trimmingCharacters(in: .whitespacesAndNewlines)
-        self.collectedOn = collectedOn.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.collectedBy = collectedBy.trimmed()
+        self.place = place.trimmed()
+        self.collectedOn = collectedOn.trimmed()
     }
 
     /// Noon UTC of the day gathered; nil when it is not a real `YYYY-MM-DD` date.
@@ -128,7 +128,7 @@ public struct PaperBatches: Sendable {
     /// Every signature of the batch that still counts leaves the count, with the log, in one
     /// transaction; the batch stays listed, void, with its reason.
     public func void(_ batchID: UUID, reason: String) async throws -> (batch: PaperBatch, uncounted: Int) {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = reason.trimmed()
         guard !reason.isEmpty, reason.count <= 1_000 else { throw PaperBatchError.reasonRequired }
         guard let batch = try await store.paperBatch(id: batchID) else { throw PaperBatchError.noSuchBatch }
         let petition = try await store.petition(id: batch.petitionID)

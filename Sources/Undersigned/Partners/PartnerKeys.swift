@@ -17,7 +17,7 @@ public struct PartnerKeys: Sendable {
     public func create(
         label: String?, for organization: Organization, by actor: Account, words: Translation = Translations.english
     ) async throws -> (key: PartnerKey, secret: String) {
-        let label = (label ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let label = (label ?? "").trimmed()
         guard !label.isEmpty, label.count <= PartnerKey.maximumLabelLength,
             !label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {

@@ -122,7 +122,7 @@ public struct PetitionContent: Sendable, Equatable {
     }
 
     private static func trimmed(_ text: String?) -> String {
-        (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        (text ?? "").trimmed()
     }
 }
 

@@ -85,7 +85,7 @@ public struct PetitionEditor: Sendable {
         alongside: @Sendable (Petition, any PetitionTransaction) async throws -> Void = { _, _ in }
     ) async throws -> PetitionState {
         let now = clock.now
-        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = reason?.trimmed()
         if transition.needsReason {
             guard let reason, !reason.isEmpty else {
                 throw FormProblems(
@@ -174,7 +174,7 @@ public struct PetitionEditor: Sendable {
         alongside: @Sendable (Petition, any PetitionTransaction) async throws -> Void = { _, _ in }
     ) async throws {
         let now = clock.now
-        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let reason = reason?.trimmed() ?? ""
         if !approve {
             guard !reason.isEmpty else {
                 throw FormProblems("reason", words.text(.editorErrorReason))

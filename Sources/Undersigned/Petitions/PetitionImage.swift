@@ -51,7 +51,7 @@ public struct PetitionImage: Sendable, Equatable {
     public static func validated(_ bytes: [UInt8], altText: String) throws(Problem) -> PetitionImage {
         guard !bytes.isEmpty else { throw .empty }
         guard bytes.count <= byteLimit else { throw .tooLarge }
-        let altText = altText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let altText = altText.trimmed()
         guard altText.count <= altTextLimit else { throw .altTextTooLong }
         guard let (format, width, height) = ImageHeader.read(bytes) else { throw .unsupported }
         guard (1...sideLimit).contains(width), (1...sideLimit).contains(height) else { throw .badDimensions }

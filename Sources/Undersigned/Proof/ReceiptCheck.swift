@@ -25,7 +25,7 @@ public struct ReceiptCheck: Sendable {
     public static func check(code: String, petitionID: UUID, logs: any SignatureLogStore, treeHead: SignedTreeHead?)
         async throws -> ReceiptCheck
     {
-        let receiptHash = ReceiptCodes.hash(ofCode: code.trimmingCharacters(in: .whitespacesAndNewlines))
+        let receiptHash = ReceiptCodes.hash(ofCode: code.trimmed())
         let entries = try await logs.logPositions(petitionID: petitionID, receiptHash: receiptHash)
         var check = ReceiptCheck(receiptHash: receiptHash, status: .unknown, entries: entries, treeHead: treeHead)
         guard let confirmation = entries.last(where: { $0.entry.kind == .confirmation }), let latest = entries.last

@@ -74,7 +74,7 @@ public struct LogSigningKey: Sendable {
     /// it on first run.
     public static func load(configured: String?, keyFile: String) throws -> LogSigningKey {
         if let configured {
-            guard let raw = Data(base64Encoded: configured.trimmingCharacters(in: .whitespacesAndNewlines)),
+            guard let raw = Data(base64Encoded: configured.trimmed()),
                 raw.count == 32
             else {
                 throw SettingsError(description: "UNDERSIGNED_LOG_KEY must be the base64 of a 32-byte Ed25519 key")
@@ -83,7 +83,7 @@ public struct LogSigningKey: Sendable {
         }
         if !SecretFile.exists(keyFile) { try create(keyFile) }
         let text = try SecretFile.read(keyFile, what: "the log signing key")
-        guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count == 32
+        guard let raw = Data(base64Encoded: text.trimmed()), raw.count == 32
         else {
             throw SettingsError(description: "\(keyFile) does not hold a base64 Ed25519 key")
         }

@@ -7,7 +7,7 @@ public struct EmailAddress: Sendable, Equatable, Codable {
     public let normalized: String
 
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed()
         guard trimmed.utf8.count <= 254, let at = trimmed.lastIndex(of: "@") else { return nil }
         let local = trimmed[..<at]
         let domain = trimmed[trimmed.index(after: at)...].lowercased()

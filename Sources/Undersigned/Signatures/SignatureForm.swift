@@ -27,7 +27,7 @@ public struct SignatureForm: Sendable, Equatable, Decodable {
         -> Result<SignatureRequest, FormProblems>
     {
         var errors = FormProblems()
-        let trimmedName = (name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmedName = (name ?? "").trimmed()
         if trimmedName.isEmpty {
             errors["name"] = words.text(.signErrorNameMissing)
         } else if trimmedName.count > Self.maximumNameLength {
@@ -36,7 +36,7 @@ public struct SignatureForm: Sendable, Equatable, Decodable {
         } else if trimmedName.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             errors["name"] = words.text(.signErrorNameCharacters)
         }
-        let typedEmail = (email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let typedEmail = (email ?? "").trimmed()
         let address = EmailAddress(typedEmail)
         if typedEmail.isEmpty {
             errors["email"] = words.text(.signErrorEmailMissing)
@@ -47,7 +47,7 @@ public struct SignatureForm: Sendable, Equatable, Decodable {
         } else {
             errors["email"] = words.text(.signErrorEmailInvalid)
         }
-        let country = Country.named(code: (country ?? "").trimmingCharacters(in: .whitespaces))
+        let country = Country.named(code: (country ?? "").trimmed())
         if country == nil {
             errors["country"] = words.text(.signErrorCountry)
         }

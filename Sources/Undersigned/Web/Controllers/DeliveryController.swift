@@ -42,11 +42,11 @@ struct DeliveryController: Sendable {
         if position == nil { problems["target"] = words.text(.deliveriesErrorTarget) }
         let channel = DeliveryChannel(rawValue: fields.channel ?? "")
         if channel == nil { problems["channel"] = words.text(.deliveriesErrorChannel) }
-        let deliveredBy = (fields.by ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let deliveredBy = (fields.by ?? "").trimmed()
         if deliveredBy.isEmpty || deliveredBy.count > 200 {
             problems["by"] = words.text(.deliveriesErrorBy, ["limit": words.language.number(200)])
         }
-        let notes = (fields.notes ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let notes = (fields.notes ?? "").trimmed()
         if notes.count > 2_000 {
             problems["notes"] = words.text(.deliveriesErrorNotes, ["limit": words.language.number(2_000)])
         }
