@@ -9,7 +9,8 @@ import Testing
 /// An Undersigned instance for one test: its own directory, database, mail folder and secret,
 /// and a clock that the abuse defences read and only the test moves.
 struct TestInstance: Sendable {
-    let directory: URL
+    private let scratch: ScratchDirectory
+    var directory: URL { scratch.url }
     let settings: Settings
     let clock: ManualClock
 
@@ -22,10 +23,9 @@ struct TestInstance: Sendable {
     ///   past 10,000 sign requests a minute, so that tests of other things can sign in a crowd
     ///   without one.
     init(_ database: TestDatabase, configure: (inout Settings, URL) throws -> Void = { _, _ in }) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "undersigned-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        self.directory = directory
+        let scratch = try ScratchDirectory(named: "undersigned-test")
+        let directory = scratch.url
+        self.scratch = scratch
         var settings = Settings()
         settings.port = 0
         settings.database = try await database.makeEmpty(in: directory)
@@ -47,15 +47,15 @@ struct TestInstance: Sendable {
             Date(timeIntervalSince1970: today - today.truncatingRemainder(dividingBy: 86_400) + 43_200))
     }
 
-    private init(directory: URL, settings: Settings, clock: ManualClock) {
-        self.directory = directory
+    private init(scratch: ScratchDirectory, settings: Settings, clock: ManualClock) {
+        self.scratch = scratch
         self.settings = settings
         self.clock = clock
     }
 
     /// Another instance on the same database, with the same secret, mail folder and clock.
     func sibling() -> TestInstance {
-        TestInstance(directory: directory, settings: settings, clock: clock)
+        TestInstance(scratch: scratch, settings: settings, clock: clock)
     }
 
     /// Builds the application and drives it through HTTP; services (writer, outbox) run meanwhile.
@@ -191,4 +191,19 @@ struct Mailbox: Sendable {
     }
 
     struct MailboxTimeout: Error {}
+}
+
+/// A directory of its own under the temporary directory, removed with everything in it once
+/// nothing holds it any more.
+final class ScratchDirectory: Sendable {
+    let url: URL
+
+    init(named prefix: String) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
 }

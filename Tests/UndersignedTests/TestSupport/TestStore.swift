@@ -22,8 +22,9 @@ struct TestStore: Sendable {
     static func with<Value: Sendable>(_ kind: TestDatabase, _ body: @Sendable (TestStore) async throws -> Value)
         async throws -> Value
     {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let scratch = try ScratchDirectory(named: "store")
+        defer { withExtendedLifetime(scratch) {} }
+        let directory = scratch.url
         let database = try await openDatabase(try await kind.makeEmpty(in: directory), logger: TestDatabase.logger)
         let seed = try SeedPetition.load(createdAt: Date())
         let masterKeyLine = MasterKeys.newKeyLine().line
