@@ -372,22 +372,9 @@ struct NotificationTests {
         "migration 20: petitions past their goal count as told, members have made no choice yet",
         arguments: TestDatabase.all)
     func migration(database: TestDatabase) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("notices-migration-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let opened = try await openDatabase(try await database.makeEmpty(in: directory), logger: TestDatabase.logger)
-        let store = try #require(opened as? SQLStore)
-        try await withServices(of: opened) {
-            let flavor = store.driver.flavor
+        try await database.withEmptyStore { store in
+            try await store.migrate(before: 20)
             try await store.driver.transaction { db in
-                try await db.raw(
-                    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
-                ).run()
-                for migration in Migrations.all where migration.version < 20 {
-                    for statement in migration.statements(flavor) { try await db.raw("\(unsafeRaw: statement)").run() }
-                    try await db.raw(
-                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), 0)"
-                    ).run()
-                }
                 for (slug, count) in [("past", 700), ("short", 20)] {
                     try await db.raw(
                         """

@@ -59,12 +59,7 @@ struct UnconfirmedIndexTests {
         "the dashboard's count and the purge of pending signatures read the partial indexes",
         arguments: TestDatabase.all)
     func partialIndexesServeTheirQueries(database: TestDatabase) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("partial-indexes-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let opened = try await openDatabase(try await database.makeEmpty(in: directory), logger: TestDatabase.logger)
-        let store = try #require(opened as? SQLStore)
-        try await withServices(of: opened) {
+        try await database.withEmptyStore { store in
             try await store.migrate()
             let counts = try await plan(
                 of:
