@@ -38,36 +38,19 @@ struct MigrationTests {
 
 @Suite("Indexes of signatures not confirmed")
 struct UnconfirmedIndexTests {
-    /// The plan of `query`, as the database explains it. PostgreSQL is kept off sequential
-    /// scans, which it would rightly prefer on an empty table.
-    private func plan(of query: String, in store: SQLStore) async throws -> String {
-        let flavor = store.driver.flavor
-        return try await store.driver.transaction { db in
-            if flavor.isShared {
-                try await db.raw("SET LOCAL enable_seqscan = off").run()
-                return try await db.raw("EXPLAIN \(unsafeRaw: query)").all().map {
-                    try $0.decode(column: "QUERY PLAN", as: String.self)
-                }.joined(separator: "\n")
-            }
-            return try await db.raw("EXPLAIN QUERY PLAN \(unsafeRaw: query)").all().map {
-                try $0.decode(column: "detail", as: String.self)
-            }.joined(separator: "\n")
-        }
-    }
-
     @Test(
         "the dashboard's count and the purge of pending signatures read the partial indexes",
         arguments: TestDatabase.all)
     func partialIndexesServeTheirQueries(database: TestDatabase) async throws {
         try await database.withEmptyStore { store in
             try await store.migrate()
-            let counts = try await plan(
+            let counts = try await store.plan(
                 of:
-                    "SELECT state, COUNT(*) FROM signatures WHERE petition_id = 'p' AND \(SignatureIndexes.unconfirmed) GROUP BY state",
-                in: store)
+                    "SELECT state, COUNT(*) FROM signatures WHERE petition_id = 'p' AND \(unsafeRaw: SignatureIndexes.unconfirmed) GROUP BY state"
+            )
             #expect(counts.contains("signatures_unconfirmed"), "\(counts)")
-            let purge = try await plan(
-                of: "SELECT id FROM signatures WHERE \(SignatureIndexes.pending) AND created_at < 1", in: store)
+            let purge = try await store.plan(
+                of: "SELECT id FROM signatures WHERE \(unsafeRaw: SignatureIndexes.pending) AND created_at < 1")
             #expect(purge.contains("signatures_pending_by_age"), "\(purge)")
         }
     }

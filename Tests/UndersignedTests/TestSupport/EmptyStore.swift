@@ -34,3 +34,22 @@ extension SQLStore {
         }
     }
 }
+
+extension SQLStore {
+    /// How the database would run `query`: SQLite's query plan, or PostgreSQL's `EXPLAIN`
+    /// kept off sequential scans, which it would rightly prefer on a table of a few rows.
+    func plan(of query: SQLQueryString) async throws -> String {
+        let flavor = driver.flavor
+        return try await driver.transaction { db in
+            if flavor.isShared {
+                try await db.raw("SET LOCAL enable_seqscan = off").run()
+                return try await db.raw("EXPLAIN " + query).all().map {
+                    try $0.decode(column: "QUERY PLAN", as: String.self)
+                }.joined(separator: "\n")
+            }
+            return try await db.raw("EXPLAIN QUERY PLAN " + query).all().map {
+                try $0.decode(column: "detail", as: String.self)
+            }.joined(separator: "\n")
+        }
+    }
+}

@@ -215,17 +215,21 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
         guard !ids.isEmpty else { return [] }
         var confirmed: [SignatureWithPersonalData] = []
         for chunk in ids.chunks(of: 500) {
-            let rows = try await db.raw(
-                """
-                UPDATE signatures SET state = \(bind: SignatureState.confirmed.rawValue), confirmed_at = \(bind: date.millis)
-                WHERE id IN (\(binds: chunk.map(\.text))) AND \(unsafeRaw: flavor.notIndexed("state")) = \(bind: SignatureState.pending.rawValue)
-                    AND \(unsafeRaw: flavor.notIndexed("petition_id")) IN (\(Self.confirmablePetitions(at: date)))
-                RETURNING \(unsafeRaw: Self.columns), personal_data
-                """
-            ).all()
+            let rows = try await db.raw(Self.confirming(Array(chunk), at: date, flavor: flavor)).all()
             confirmed += try rows.map(Self.signatureWithPersonalData(from:))
         }
         return confirmed
+    }
+
+    /// Finds its rows by their ids alone, whatever the database's statistics say of the
+    /// petition's size (``SQLFlavor/notIndexed``).
+    static func confirming(_ ids: [UUID], at date: Date, flavor: SQLFlavor) -> SQLQueryString {
+        """
+        UPDATE signatures SET state = \(bind: SignatureState.confirmed.rawValue), confirmed_at = \(bind: date.millis)
+        WHERE id IN (\(binds: ids.map(\.text))) AND \(unsafeRaw: flavor.notIndexed("state")) = \(bind: SignatureState.pending.rawValue)
+            AND \(unsafeRaw: flavor.notIndexed("petition_id")) IN (\(confirmablePetitions(at: date)))
+        RETURNING \(unsafeRaw: columns), personal_data
+        """
     }
 
     func confirmablePetitions(among petitionIDs: Set<UUID>, at date: Date) async throws -> Set<UUID> {
