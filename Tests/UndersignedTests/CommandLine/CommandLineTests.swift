@@ -83,8 +83,9 @@ struct CommandLineTests {
 
     @Test("a bad setting stops a command with a message naming its flag and variable; a flag beats its variable")
     func refusals() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let scratch = try ScratchDirectory(named: "cli")
+        defer { withExtendedLifetime(scratch) {} }
+        let directory = scratch.url
         let database = ["--database", "sqlite://\(directory.path)/test.sqlite"]
         // Through `serve`, the default command, which stops before serving anything.
         let (flag, flagStatus) = try await CommandLineTool.run(["--port", "70000"])
@@ -107,8 +108,9 @@ struct CommandLineTests {
         "the commands work on an instance from its settings, opening only the keys they need",
         arguments: TestDatabase.all)
     func commands(database: TestDatabase) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let scratch = try ScratchDirectory(named: "cli")
+        defer { withExtendedLifetime(scratch) {} }
+        let directory = scratch.url
         let location = try await database.makeEmpty(in: directory)
         let settings = ["--database", location.url, "--data-dir", directory.path]
         let seed = TestInstance.seedSlug

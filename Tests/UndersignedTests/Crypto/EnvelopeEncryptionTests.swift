@@ -39,6 +39,7 @@ struct EnvelopeEncryptionTests {
     func rotation(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: directory) }
             let keyFile = directory.appendingPathComponent("undersigned.keys").path
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try store.masterKeyLine.write(toFile: keyFile, atomically: true, encoding: .utf8)
@@ -85,6 +86,7 @@ struct EnvelopeEncryptionTests {
     @Test("the key file is created private to its owner, and a malformed one is refused, never overwritten")
     func keyFile() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let keyFile = directory.appendingPathComponent("undersigned.keys").path
         let created = try MasterKeys.load(configured: nil, keyFile: keyFile)
         #expect(try MasterKeys.load(configured: nil, keyFile: keyFile).primaryID == created.primaryID)

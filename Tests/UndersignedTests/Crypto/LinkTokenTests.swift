@@ -43,6 +43,7 @@ struct LinkTokenTests {
     @Test("the secret is generated once, private to its owner, and reused")
     func generatedSecret() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secret-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let first = try ServerSecret.load(configured: nil, dataDirectory: directory.path)
         let second = try ServerSecret.load(configured: nil, dataDirectory: directory.path)
         #expect(first.key(for: .csrf) == second.key(for: .csrf))

@@ -43,8 +43,9 @@ struct SecretFilesTests {
 
     @Test("an existing key file is never replaced by the commands that create one")
     func neverReplaced() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secret-files-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let scratch = try ScratchDirectory(named: "secret-files")
+        defer { withExtendedLifetime(scratch) {} }
+        let directory = scratch.url
         let logKey = directory.appendingPathComponent("log.key").path
         try "kept\n".write(toFile: logKey, atomically: false, encoding: .utf8)
         #expect(throws: SettingsError.self) { try LogSigningKey.create(logKey) }

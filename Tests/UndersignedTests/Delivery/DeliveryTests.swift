@@ -31,8 +31,9 @@ struct DeliveryTests {
                 store: store.database,
                 signer: TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger),
                 sealer: store.sealer, baseURL: URL(string: "https://sign.example.org")!)
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("package-\(UUID())")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let scratch = try ScratchDirectory(named: "package")
+            defer { withExtendedLifetime(scratch) {} }
+            let directory = scratch.url
             let zip = directory.appendingPathComponent("package.zip")
             let digests = try await deliveries.package(store.petition, to: zip)
             #expect(digests.map(\.name) == ["letter.html", "countries.csv", "signatures.csv", "manifest.json"])

@@ -7,12 +7,12 @@ import Testing
 /// The encrypted form of delivery packages and the organization's keys, without a server.
 @Suite("Encrypted packages and organization keys")
 struct EncryptedPackageTests {
-    let directory: URL
+    private let scratch: ScratchDirectory
+    var directory: URL { scratch.url }
     let key = OrganizationPrivateKey()
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("encrypted-package-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory(named: "encrypted-package")
     }
 
     @Test(

@@ -162,8 +162,9 @@ struct OrganizationPackageTests {
                     signer: TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger),
                     sealer: store.sealer, baseURL: URL(string: "https://sign.example.org")!),
                 store: store.database)
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID())")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let scratch = try ScratchDirectory(named: "export")
+            defer { withExtendedLifetime(scratch) {} }
+            let directory = scratch.url
 
             // The seed belongs to no organization: nothing to encrypt to.
             let unowned = try await exports.export(

@@ -8,8 +8,9 @@ import Testing
 struct MigrationTests {
     @Test("migrations apply once, in order, and again do nothing", arguments: TestDatabase.all)
     func migrations(database: TestDatabase) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let scratch = try ScratchDirectory(named: "migrations")
+        defer { withExtendedLifetime(scratch) {} }
+        let directory = scratch.url
         let location = try await database.makeEmpty(in: directory)
         var settings = Settings()
         settings.database = location
