@@ -88,7 +88,7 @@ public struct SealedPlace: Sendable, Equatable {
     public static func report(_ id: UUID) -> SealedPlace { SealedPlace(column: "petition_reports.details", row: id) }
 
     var binding: [UInt8] {
-        Array("undersigned.sealed.\(column).\(row.uuidString.lowercased())".utf8)
+        Array("undersigned.sealed.\(column).\(row.text)".utf8)
     }
 }
 

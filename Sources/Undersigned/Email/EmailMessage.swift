@@ -34,7 +34,7 @@ public struct EmailMessage: Sendable, Equatable, SealableRecord {
 
     public var sealedFields: [String] {
         [
-            id.uuidString, to, subject, textBody, String(createdAt.millis),
+            id.text, to, subject, textBody, String(createdAt.millis),
             toName ?? "", htmlBody ?? "", language ?? "", listUnsubscribeURL ?? "",
         ]
     }
@@ -42,7 +42,7 @@ public struct EmailMessage: Sendable, Equatable, SealableRecord {
     /// Reads both the five fields of plain-text messages queued by earlier versions and the
     /// nine of today's.
     public init(sealedFields fields: [String]) throws {
-        guard fields.count == 5 || fields.count == 9, let id = UUID(uuidString: fields[0]),
+        guard fields.count == 5 || fields.count == 9, let id = UUID(hyphenatedHex: fields[0]),
             let millis = Int64(fields[4])
         else {
             throw PersonalDataSealer.SealingError.malformed

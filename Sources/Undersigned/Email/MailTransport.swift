@@ -54,7 +54,7 @@ public struct FileMailTransport: MailTransport {
 
     public func send(_ message: EmailMessage) async throws {
         // Named by when it was written, so that the folder lists messages in the order they went out.
-        let name = "\(composer.clock.now.millis)-\(message.id.uuidString.lowercased()).eml"
+        let name = "\(composer.clock.now.millis)-\(message.id.text).eml"
         let final = "\(path)/\(name)"
         let partial = "\(path)/.\(name).partial"
         let bytes = Array(try composer.compose(message).utf8)

@@ -10,7 +10,7 @@ public enum OutboxReport {
         }
         for entry in entries {
             var line =
-                "\(entry.id.uuidString.lowercased())  \(entry.state.rawValue)  created \(timestamp(entry.createdAt))  attempts \(entry.attempts)"
+                "\(entry.id.text)  \(entry.state.rawValue)  created \(timestamp(entry.createdAt))  attempts \(entry.attempts)"
             if entry.state == .queued { line += "  next \(timestamp(entry.nextAttemptAt))" }
             lines.append(line)
             for attempt in entry.history {

@@ -104,13 +104,11 @@ public enum HTMLSanitizer {
     }
 
     static func escapeAttribute(_ text: String) -> String {
-        // Most text has nothing to escape; every email and page passes here.
-        let needsEscaping = text.utf8.contains { byte in
-            switch byte {
-            case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
-            default: false
-            }
-        }
+        // Most text has nothing to escape; every email and page passes here. A native string's
+        // bytes are scanned in place, much faster than through its UTF-8 view's iterator.
+        let needsEscaping =
+            text.utf8.withContiguousStorageIfAvailable { $0.contains(where: isEscapedInAttribute) }
+            ?? text.utf8.contains(where: isEscapedInAttribute)
         guard needsEscaping else { return text }
         // The runs between the five ASCII bytes are copied whole.
         var result = ""
@@ -137,6 +135,13 @@ public enum HTMLSanitizer {
             index = next
         }
         return result + text[runStart...]
+    }
+
+    private static func isEscapedInAttribute(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
+        default: false
+        }
     }
 
     /// Whether what follows an `&` is the rest of `name;`, `#123;` or `#x1F;`.

@@ -133,7 +133,7 @@ public enum PetitionSlug {
     public static func suggested(by title: String) -> String {
         let words = Organization.slug(suggestedBy: title).split(separator: "-").prefix(8).joined(separator: "-")
         let stem = String(words.prefix(60)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-        let suffix = String(UUID.random().uuidString.lowercased().prefix(6))
+        let suffix = String(UUID.random().text.prefix(6))
         return stem.count >= 3 ? "\(stem)-\(suffix)" : "petition-\(suffix)"
     }
 

@@ -26,7 +26,7 @@ enum MIMERenderer {
         headers += [
             ("Subject", MIMEEncoding.text(message.subject)),
             ("Date", MIMEEncoding.date(message.createdAt)),
-            ("Message-ID", "<\(message.id.uuidString.lowercased())@\(MIMEEncoding.headerSafe(identity.from.domain))>"),
+            ("Message-ID", "<\(message.id.text)@\(MIMEEncoding.headerSafe(identity.from.domain))>"),
             ("MIME-Version", "1.0"),
         ]
         if let language = message.language { headers.append(("Content-Language", MIMEEncoding.headerSafe(language))) }
@@ -39,7 +39,7 @@ enum MIMERenderer {
         guard let html = message.htmlBody else {
             return (headers + text.headers, text.body)
         }
-        let boundary = "=_undersigned_\(message.id.uuidString.lowercased())"
+        let boundary = "=_undersigned_\(message.id.text)"
         headers.append(("Content-Type", "multipart/alternative; boundary=\"\(boundary)\""))
         let htmlPart = part(type: "text/html", content: html)
         let body = [

@@ -446,15 +446,6 @@ extension RawRepresentable where RawValue == String {
     }
 }
 
-extension UUID {
-    var text: String { uuidString.lowercased() }
-
-    init(text: String) throws {
-        guard let id = UUID(uuidString: text) else { throw CorruptRecord(description: "bad id '\(text)'") }
-        self = id
-    }
-}
-
 extension Date {
     var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 
