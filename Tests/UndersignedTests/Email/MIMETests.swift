@@ -42,6 +42,49 @@ struct MIMETests {
         #expect(MIMEEncoding.date(Date(timeIntervalSince1970: TimeInterval(seconds))) == expected)
     }
 
+    @Test("the Date header agrees with the calendar for any second from 1900 to 2200")
+    func dateHeaderAgreesWithCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let formatter = DateFormatter()
+        formatter.calendar = calendar
+        formatter.timeZone = .gmt
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        var generator = SystemRandomNumberGenerator()
+        let edges: [TimeInterval] = [0, -1, -0.5, 0.999, 86_399.9, 86_400, 951_782_400, 4_107_542_399]
+        let random = (0..<3_000).map { _ in
+            TimeInterval(Int64.random(in: -2_208_988_800...7_258_118_400, using: &generator))
+                + Double.random(in: 0..<1, using: &generator)
+        }
+        for seconds in edges + random {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(MIMEEncoding.date(date) == formatter.string(from: date), "\(seconds)")
+        }
+    }
+
+    @Test("a long subject is cut into encoded words between characters, never inside one")
+    func encodedWordsKeepCharactersWhole() throws {
+        // A decomposed é, a flag (two scalars), a family (seven), Arabic and Devanagari.
+        let subject = String(
+            repeating: "Cafe\u{301} 🇸🇾 👨‍👩‍👧‍👦 أطفال सीरिया ", count: 6)
+        let header = MIMEEncoding.text(subject)
+        let words = header.components(separatedBy: "\r\n ")
+        #expect(words.count > 1)
+        var decoded = ""
+        for word in words {
+            #expect(word.utf8.count <= 75, "\(word)")
+            #expect(word.hasPrefix("=?utf-8?B?") && word.hasSuffix("?="))
+            let data = try #require(Data(base64Encoded: String(word.dropFirst(10).dropLast(2))))
+            let text = try #require(String(validating: data, as: UTF8.self))
+            // Each word on its own is whole characters: a cut inside one would change them.
+            #expect(subject.contains(text))
+            #expect(text.unicodeScalars.first.map { !$0.properties.isGraphemeExtend } ?? false)
+            decoded += text
+        }
+        #expect(decoded == subject)
+    }
+
     @Test("update emails carry a one-click List-Unsubscribe (RFC 8058)")
     func listUnsubscribe() throws {
         let message = EmailMessage(

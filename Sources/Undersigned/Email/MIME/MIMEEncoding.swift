@@ -37,18 +37,28 @@ enum MIMEEncoding {
 
     private static func encodedWords(_ text: String) -> String {
         var words: [String] = []
-        var chunk: [UInt8] = []
-        for character in text {
-            let bytes = Array(String(character).utf8)
+        var chunkStart = text.startIndex
+        var chunkBytes = 0
+        var index = text.startIndex
+        // Chunks end between characters, so that no letter's accents land in the next word.
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            let size = text.utf8.distance(from: index, to: next)
             // 45 bytes make 60 characters of base64: 72 with the word's delimiters.
-            if chunk.count + bytes.count > 45, !chunk.isEmpty {
-                words.append("=?utf-8?B?\(Data(chunk).base64EncodedString())?=")
-                chunk = []
+            if chunkBytes + size > 45, chunkBytes > 0 {
+                words.append(encodedWord(text.utf8[chunkStart..<index]))
+                chunkStart = index
+                chunkBytes = 0
             }
-            chunk += bytes
+            chunkBytes += size
+            index = next
         }
-        if !chunk.isEmpty { words.append("=?utf-8?B?\(Data(chunk).base64EncodedString())?=") }
+        if chunkBytes > 0 { words.append(encodedWord(text.utf8[chunkStart...])) }
         return words.joined(separator: "\r\n ")
+    }
+
+    private static func encodedWord(_ bytes: Substring.UTF8View) -> String {
+        "=?utf-8?B?\(Data(bytes).base64EncodedString())?="
     }
 
     /// Header values never carry line breaks: they would start new headers.
@@ -101,22 +111,40 @@ enum MIMEEncoding {
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
-    /// `Wed, 25 Nov 2026 08:06:09 +0000`, always in UTC.
+    /// `Wed, 25 Nov 2026 08:06:09 +0000`, always in UTC. Computed from the seconds since
+    /// 1970: every email has one, and reading it through `Calendar` cost more than the rest
+    /// of its headers.
     static func date(_ date: Date) -> String {
-        let parts = utc.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
-        func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
-        let weekday = days[((parts.weekday ?? 1) - 1 + 7) % 7]
-        let month = months[((parts.month ?? 1) - 1 + 12) % 12]
-        return "\(weekday), \(two(parts.day)) \(month) \(parts.year ?? 1970) "
-            + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        // Far beyond any date an email carries; keeps the arithmetic below in range.
+        guard seconds.isFinite, abs(seconds) < 1e13 else { return "Thu, 01 Jan 1970 00:00:00 +0000" }
+        let total = Int(seconds)
+        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+        let secondOfDay = total - days * 86_400
+        let (year, month, day) = civilDate(daysSince1970: days)
+        // 1 January 1970 was a Thursday.
+        let weekday = weekdayNames[((days % 7) + 7 + 4) % 7]
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(weekday), \(two(day)) \(monthNames[month - 1]) \(year) "
+            + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) +0000"
     }
 
-    /// Made once: making a calendar took more than reading a date with it.
-    private static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        return calendar
-    }()
-    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    /// The proleptic Gregorian year, month (1–12) and day of a day counted from 1970-01-01,
+    /// by Howard Hinnant's `civil_from_days`: eras of 400 years, years starting in March.
+    private static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let marchMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * marchMonth + 2) / 5 + 1
+        let month = marchMonth < 10 ? marchMonth + 3 : marchMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let monthNames = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
 }
