@@ -52,12 +52,16 @@ struct MIMETests {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
         var generator = SystemRandomNumberGenerator()
-        let edges: [TimeInterval] = [0, -1, -0.5, 0.999, 86_399.9, 86_400, 951_782_400, 4_107_542_399]
-        let random = (0..<3_000).map { _ in
+        let edges: [TimeInterval] = [0, -1, -86_401, 0.999, 86_399.999, 86_400, 951_782_400, 4_107_542_399]
+        // Whole seconds across the range; milliseconds, as emails are dated, after 1970 (before
+        // it, the formatter rounds a fraction toward 1970, the header down).
+        let whole = (0..<2_000).map { _ in
             TimeInterval(Int64.random(in: -2_208_988_800...7_258_118_400, using: &generator))
-                + Double.random(in: 0..<1, using: &generator)
         }
-        for seconds in edges + random {
+        let fractional = (0..<1_000).map { _ in
+            Date(millis: Int64.random(in: 0...7_258_118_400_000, using: &generator)).timeIntervalSince1970
+        }
+        for seconds in edges + whole + fractional {
             let date = Date(timeIntervalSince1970: seconds)
             #expect(MIMEEncoding.date(date) == formatter.string(from: date), "\(seconds)")
         }
