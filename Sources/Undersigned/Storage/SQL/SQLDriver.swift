@@ -38,16 +38,21 @@ struct SQLFlavor: Sendable {
     /// with statistics from before a petition grew: offered the index of a petition's
     /// signatures, PostgreSQL read all 17,576 of them to confirm a batch of 63.
     var notIndexed: @Sendable (_ column: String) -> String
+    /// Whether writes can ride in another statement's `WITH` clause, several of them one
+    /// round trip. PostgreSQL's round trips go through a busy event loop; SQLite runs in
+    /// process and has no data-modifying `WITH`.
+    var combinesWrites: Bool
 
     static let sqlite = SQLFlavor(
         boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil,
         textToBytes: { "CAST(\($0) AS BLOB)" },
-        emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false, notIndexed: { "+\($0)" })
+        emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false, notIndexed: { "+\($0)" },
+        combinesWrites: false)
     static let postgres = SQLFlavor(
         boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED", lockRows: "FOR UPDATE",
         migrationLock: "SELECT pg_advisory_xact_lock(4242001)", textToBytes: { "convert_to(\($0), 'UTF8')" },
         emptyBytes: "''::bytea", createEphemeralTable: "CREATE UNLOGGED TABLE", isShared: true,
-        notIndexed: { "(\($0) || '')" })
+        notIndexed: { "(\($0) || '')" }, combinesWrites: true)
 }
 
 extension SQLDatabase {

@@ -172,19 +172,28 @@ extension SQLSignatureTransaction {
                 }
                 state.count += entry.kind.countChange
             }
-            for chunk in rows.chunks(of: 400) {
-                try await db.raw(
-                    "INSERT INTO log_entries (petition_id, position, kind, receipt_hash, recorded_at) VALUES \(SQLList(Array(chunk), separator: SQLRaw(", ")))"
-                ).run()
-            }
-            for chunk in nodes.chunks(of: 400) {
-                try await db.raw(
-                    "INSERT INTO log_nodes (petition_id, level, position, hash) VALUES \(SQLList(Array(chunk), separator: SQLRaw(", ")))"
-                ).run()
+            let inserts =
+                rows.chunks(of: 400).map {
+                    "INSERT INTO log_entries (petition_id, position, kind, receipt_hash, recorded_at) VALUES \(SQLList(Array($0), separator: SQLRaw(", ")))"
+                        as SQLQueryString
+                }
+                + nodes.chunks(of: 400).map {
+                    "INSERT INTO log_nodes (petition_id, level, position, hash) VALUES \(SQLList(Array($0), separator: SQLRaw(", ")))"
+                        as SQLQueryString
+                }
+            // A batch's entries, nodes and new head in one statement where the database allows it.
+            var prefix: SQLQueryString = ""
+            if flavor.combinesWrites, !inserts.isEmpty, inserts.count <= 2 {
+                let writes = inserts.enumerated().map {
+                    "write\(unsafeRaw: String($0.offset)) AS (\($0.element))" as SQLQueryString
+                }
+                prefix = "WITH \(SQLList(writes, separator: SQLRaw(", "))) "
+            } else {
+                for insert in inserts { try await db.raw(insert).run() }
             }
             try await db.raw(
                 """
-                UPDATE log_state SET size = \(bind: Int64(state.frontier.size)), frontier = \(bind: Data(state.frontier.encodedSubtrees)),
+                \(prefix)UPDATE log_state SET size = \(bind: Int64(state.frontier.size)), frontier = \(bind: Data(state.frontier.encodedSubtrees)),
                     confirmed = \(bind: state.count)
                 WHERE petition_id = \(bind: petitionID.text)
                 """
