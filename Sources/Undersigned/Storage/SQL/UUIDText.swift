@@ -14,8 +14,8 @@ extension UUID {
                         output[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    output[position] = Self.hexDigits[Int(byte >> 4)]
-                    output[position + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                    output[position] = HexDigits.lowercase[Int(byte >> 4)]
+                    output[position + 1] = HexDigits.lowercase[Int(byte & 0x0F)]
                     position += 2
                 }
                 return position
@@ -41,8 +41,8 @@ extension UUID {
                         guard characters[position] == UInt8(ascii: "-") else { return false }
                         position += 1
                     }
-                    guard let high = Self.hexValue(characters[position]),
-                        let low = Self.hexValue(characters[position + 1])
+                    guard let high = HexDigits.value(of: characters[position]),
+                        let low = HexDigits.value(of: characters[position + 1])
                     else { return false }
                     bytes[index] = high << 4 | low
                     position += 2
@@ -58,16 +58,5 @@ extension UUID {
     /// 8-4-4-4-12 hexadecimal digits: a hyphen comes before bytes 4, 6, 8 and 10.
     private static func hyphenBefore(byteIndex index: Int) -> Bool {
         index == 4 || index == 6 || index == 8 || index == 10
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private static func hexValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
