@@ -27,7 +27,9 @@ struct EmailChecksTests {
 
     @Test("another list of disposable domains can be configured", arguments: TestDatabase.all)
     func configuredList(database: TestDatabase) async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("disposable-\(UUID()).txt")
+        let scratch = try ScratchDirectory(named: "disposable")
+        defer { withExtendedLifetime(scratch) {} }
+        let file = scratch.url.appendingPathComponent("disposable.txt")
         try "# ours\nthrowaway.example\n".write(to: file, atomically: true, encoding: .utf8)
         let instance = try await TestInstance(database) { settings, _ in
             settings.disposableDomainsFile = file.path

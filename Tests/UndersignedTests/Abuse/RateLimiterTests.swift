@@ -144,7 +144,9 @@ struct DisposableDomainsTests {
 
     @Test("another file can be used, and a missing one is a clear error")
     func otherFile() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("disposable-\(UUID()).txt")
+        let scratch = try ScratchDirectory(named: "disposable")
+        defer { withExtendedLifetime(scratch) {} }
+        let file = scratch.url.appendingPathComponent("disposable.txt")
         try "only.test\n".write(to: file, atomically: true, encoding: .utf8)
         #expect(try DisposableDomains.load(file: file.path).count == 1)
         #expect(throws: SettingsError.self) { try DisposableDomains.load(file: "/nonexistent/list.txt") }
