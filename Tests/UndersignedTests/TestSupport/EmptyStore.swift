@@ -20,18 +20,7 @@ extension SQLStore {
     /// The schema as the migrations before `version` left it, recorded as applied, so that a
     /// test can store rows in it and see what `migrate()` does to them.
     func migrate(before version: Int) async throws {
-        let flavor = driver.flavor
-        try await driver.transaction { db in
-            try await db.raw(
-                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
-            ).run()
-            for migration in Migrations.all where migration.version < version {
-                for statement in migration.statements(flavor) { try await db.raw("\(unsafeRaw: statement)").run() }
-                try await db.raw(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), 0)"
-                ).run()
-            }
-        }
+        try await migrate(Migrations.all.filter { $0.version < version })
     }
 }
 

@@ -17,6 +17,12 @@ struct SQLStore: Database {
     // MARK: Schema
 
     func migrate() async throws {
+        try await migrate(Migrations.all)
+    }
+
+    /// Applies those of `migrations` not applied yet, in order. A test stops before the latest
+    /// to store rows as an older version did.
+    func migrate(_ migrations: [Migration]) async throws {
         let flavor = driver.flavor
         try await driver.transaction { db in
             if let lock = flavor.migrationLock { try await db.raw("\(unsafeRaw: lock)").run() }
@@ -27,7 +33,7 @@ struct SQLStore: Database {
                 try await db.raw("SELECT version FROM schema_migrations").all().map {
                     try $0.decode(column: "version", as: Int.self)
                 })
-            for migration in Migrations.all where !applied.contains(migration.version) {
+            for migration in migrations where !applied.contains(migration.version) {
                 for statement in migration.statements(flavor) {
                     try await db.raw("\(unsafeRaw: statement)").run()
                 }
