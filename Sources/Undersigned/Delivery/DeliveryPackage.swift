@@ -168,7 +168,7 @@ public struct DeliveryPackage: Sendable {
                 countries: countries.lines(threshold: threshold).map { .init(name: $0.name, figure: $0.figure) },
                 treeHead: .init(
                     size: treeHead.size, count: Numbers.grouped(treeHead.count), root: treeHead.root.hex,
-                    signedAt: ISO8601DateFormatter().string(from: treeHead.timestamp), keyID: treeHead.keyID),
+                    signedAt: treeHead.timestamp.formatted(.iso8601), keyID: treeHead.keyID),
                 publicKey: logKey.key.rawRepresentation.base64EncodedString(),
                 signature: Data(treeHead.signature).base64EncodedString(),
                 petitionURL: petitionURL))

@@ -17,38 +17,41 @@ extension InterfaceLanguage {
         return result
     }
 
-    /// A day, in UTC: 3 December 2026 · 3 décembre 2026 · 3 ديسمبر، 2026.
+    /// A day, in UTC, as the locale data writes the long form (`d MMMM y`, Arabic with a comma
+    /// before the year): 3 December 2026 · 3 décembre 2026 · 3 ديسمبر، 2026.
     func date(_ date: Date) -> String {
-        Self.dayFormatters[self]?.string(from: date) ?? ""
+        let fields = UTCFields(date)
+        let month = monthNames[fields.month - 1]
+        return switch self {
+        case .en, .fr: "\(fields.day) \(month) \(fields.year)"
+        case .ar: "\(fields.day) \(month)، \(fields.year)"
+        }
     }
 
     /// A moment, in UTC, to the minute: the day, then the time.
     func dateTime(_ date: Date) -> String {
-        "\(self.date(date)), \(Self.timeFormatter.string(from: date)) UTC"
+        let fields = UTCFields(date)
+        return "\(self.date(date)), \(UTCFields.twoDigits(fields.hour)):\(UTCFields.twoDigits(fields.minute)) UTC"
     }
 
-    private static let dayFormatters: [InterfaceLanguage: DateFormatter] = Dictionary(
-        uniqueKeysWithValues: allCases.map { language in
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: language.formattingLocale)
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            formatter.setLocalizedDateFormatFromTemplate("dMMMMy")
-            return (language, formatter)
-        })
-
-    private static let timeFormatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "HH:mm"
-        return formatter
-    }()
-
-    private var formattingLocale: String {
+    /// The months' names in the form that follows a day, as in the locale data.
+    private var monthNames: [String] {
         switch self {
-        case .en: "en_GB"
-        case .fr: "fr_FR"
-        case .ar: "ar"
+        case .en: Self.englishMonths
+        case .fr: Self.frenchMonths
+        case .ar: Self.arabicMonths
         }
     }
+
+    private static let englishMonths = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ]
+    private static let frenchMonths = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre",
+    ]
+    private static let arabicMonths = [
+        "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+    ]
 }

@@ -111,36 +111,13 @@ enum MIMEEncoding {
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
-    /// `Wed, 25 Nov 2026 08:06:09 +0000`, always in UTC. Computed from the seconds since
-    /// 1970: every email has one, and reading it through `Calendar` cost more than the rest
-    /// of its headers.
+    /// `Wed, 25 Nov 2026 08:06:09 +0000`, always in UTC. Every email has one, and reading it
+    /// through `Calendar` cost more than the rest of its headers.
     static func date(_ date: Date) -> String {
-        let seconds = date.timeIntervalSince1970.rounded(.down)
-        // Far beyond any date an email carries; keeps the arithmetic below in range.
-        guard seconds.isFinite, abs(seconds) < 1e13 else { return "Thu, 01 Jan 1970 00:00:00 +0000" }
-        let total = Int(seconds)
-        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
-        let secondOfDay = total - days * 86_400
-        let (year, month, day) = civilDate(daysSince1970: days)
-        // 1 January 1970 was a Thursday.
-        let weekday = weekdayNames[((days % 7) + 7 + 4) % 7]
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(weekday), \(two(day)) \(monthNames[month - 1]) \(year) "
-            + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) +0000"
-    }
-
-    /// The proleptic Gregorian year, month (1–12) and day of a day counted from 1970-01-01,
-    /// by Howard Hinnant's `civil_from_days`: eras of 400 years, years starting in March.
-    private static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let marchMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * marchMonth + 2) / 5 + 1
-        let month = marchMonth < 10 ? marchMonth + 3 : marchMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let fields = UTCFields(date)
+        let two = UTCFields.twoDigits
+        return "\(weekdayNames[fields.weekday]), \(two(fields.day)) \(monthNames[fields.month - 1]) \(fields.year) "
+            + "\(two(fields.hour)):\(two(fields.minute)):\(two(fields.second)) +0000"
     }
 
     private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]

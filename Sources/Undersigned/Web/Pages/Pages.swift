@@ -21,6 +21,7 @@ public struct Pages: Sendable {
     public static func load() async throws -> Pages {
         let library = try await loadTemplates(from: BundledResources.url("templates").path)
         try Country.checkBundledList()
+        try CountryNames.checkBundledTable()
         _ = try Translations.load()
         let stylesheet = try StaticAsset(file: "app", extension: "css", contentType: "text/css; charset=utf-8")
         let signScript = try StaticAsset(file: "sign", extension: "js", contentType: "text/javascript; charset=utf-8")

@@ -25,7 +25,7 @@ struct TreeHeadView {
         size = interface.number(Int(clamping: head.size))
         count = interface.number(head.count)
         root = head.root.hex
-        signedAt = ISO8601DateFormatter().string(from: head.timestamp)
+        signedAt = head.timestamp.formatted(.iso8601)
         keyID = head.keyID
     }
 }
