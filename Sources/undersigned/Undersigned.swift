@@ -17,6 +17,7 @@ struct UndersignedCommand: AsyncParsableCommand {
         defaultSubcommand: Serve.self)
 
     static func main() async {
+        ProcessTimeZone.defaultToGMT()
         AllocatorArenas.limit()
         await main(nil)
     }
