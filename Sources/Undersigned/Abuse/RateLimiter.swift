@@ -3,9 +3,14 @@ import Synchronization
 
 /// Limits such as "5 a minute and 30 an hour" per key, kept in memory: one token bucket per
 /// window, so a burst is allowed up to the first limit and a steady stream is held to the
-/// rate of the second. Refused attempts take nothing, so the wait told is exact. Memory is
-/// bounded: keys whose buckets have filled up again are dropped, and past `maximumKeys` the
-/// least recently seen are forgotten (they start again with a full allowance).
+/// rate of the second. Refused attempts take nothing, so the wait told is exact.
+///
+/// Each bucket is kept as the moment it will be full again (the generic cell rate algorithm),
+/// one number per window and no clock reading beside it, under 64 bits of its key: 24 bytes a
+/// key where a token count, its time and the whole key took 48. The mailbox limit keeps a
+/// key for every signer of the last hour up to its maximum, and a spike reaches that maximum.
+/// Memory is bounded: keys whose buckets are full again are dropped, and past `maximumKeys`
+/// those nearest to full are forgotten (they start again with a full allowance).
 final class RateLimiter: Sendable {
     struct Window: Sendable, Equatable {
         var limit: Int
@@ -17,14 +22,12 @@ final class RateLimiter: Sendable {
         case refused(retryAfterSeconds: Int)
     }
 
-    private struct Entry {
-        var updatedAt: TimeInterval
-        var tokens: SIMD2<Double>
-    }
-
-    private static let whole = 1 - 1e-9
-    private let capacity: SIMD2<Double>
-    private let refillPerSecond: SIMD2<Double>
+    /// For each window, the time between two attempts at the sustained rate, and how far ahead
+    /// of now a bucket's full-again moment may be with one attempt still left: the burst.
+    private let interval: SIMD2<Double>
+    private let burst: SIMD2<Double>
+    /// Refills are not exact in binary: within a hair of an attempt counts as one.
+    private let slack: SIMD2<Double>
     private let maximumKeysPerShard: Int
     /// Keys are spread over a few locks so that concurrent requests rarely wait for each other.
     private let shards: [LockedShard]
@@ -34,7 +37,9 @@ final class RateLimiter: Sendable {
     }
 
     private struct Shard {
-        var entries: [Key128: Entry] = [:]
+        /// Each key's buckets, as the moments (seconds since 1970) they will be full again.
+        /// The shard is chosen by the key's low half, so its high half tells keys apart.
+        var fullAgainAt: [UInt64: SIMD2<Double>] = [:]
         /// Full buckets are dropped once the shard grows past this, so memory follows the
         /// number of recently active clients.
         var sweepAt = 64
@@ -43,56 +48,55 @@ final class RateLimiter: Sendable {
     /// - Parameters:
     ///   - windows: one or two windows, each with a positive limit and period (settings are
     ///     checked for that; a window beyond the second is not used).
-    ///   - maximumKeys: how many keys to remember at most.
+    ///   - maximumKeys: how many keys to remember at most, rounded down to what whole tables hold.
     init(windows: [Window], maximumKeys: Int = 400_000) {
         let first = windows.first ?? Window(limit: 1, period: 1)
         let second = windows.dropFirst().first ?? first
-        capacity = SIMD2(Double(max(1, first.limit)), Double(max(1, second.limit)))
-        refillPerSecond = capacity / SIMD2(max(first.period, 1e-3), max(second.period, 1e-3))
+        let capacity = SIMD2(Double(max(1, first.limit)), Double(max(1, second.limit)))
+        interval = SIMD2(max(first.period, 1e-3), max(second.period, 1e-3)) / capacity
+        burst = (capacity - 1) * interval
+        slack = interval * 1e-9
         shards = (0..<16).map { _ in LockedShard() }
-        maximumKeysPerShard = max(64, maximumKeys / 16)
+        maximumKeysPerShard = Self.shardMaximum(for: maximumKeys)
+    }
+
+    /// The most keys a shard keeps: three quarters of a power of two, as many as a dictionary
+    /// of that many slots holds, so that reaching the maximum never doubles the table.
+    private static func shardMaximum(for maximumKeys: Int) -> Int {
+        var slots = 64
+        while slots < 1 << 40, slots * 2 * 3 / 4 <= maximumKeys / 16 { slots *= 2 }
+        return slots * 3 / 4
     }
 
     /// Takes one attempt for `key`, or tells how long until one is allowed.
     func take(_ key: Key128, at date: Date) -> Decision {
-        let now = date.timeIntervalSince1970
+        let now = SIMD2(repeating: date.timeIntervalSince1970)
         return shards[Int(key.low & 15)].state.withLock { shard in
-            var entry = shard.entries[key] ?? Entry(updatedAt: now, tokens: capacity)
-            entry.tokens = refilled(entry, now: now)
-            entry.updatedAt = max(entry.updatedAt, now)
-            // Within a hair of a whole token counts as whole: refills are not exact in binary.
-            guard all(entry.tokens .>= Self.whole) else {
-                let missing = (SIMD2(repeating: 1) - entry.tokens).replacing(
-                    with: 0, where: entry.tokens .>= Self.whole)
-                let wait = (missing / refillPerSecond).max()
-                shard.entries[key] = entry
+            let fullAgainAt = shard.fullAgainAt[key.high] ?? now
+            let early = fullAgainAt - burst - now
+            guard all(early .<= slack) else {
+                let wait = early.replacing(with: 0, where: early .<= slack).max()
                 return .refused(retryAfterSeconds: max(1, Int((wait - 1e-6).rounded(.up))))
             }
-            entry.tokens -= 1
-            shard.entries[key] = entry
-            if shard.entries.count >= shard.sweepAt { sweep(&shard, now: now) }
+            shard.fullAgainAt[key.high] = pointwiseMax(fullAgainAt, now) + interval
+            if shard.fullAgainAt.count >= shard.sweepAt { sweep(&shard, now: now) }
             return .allowed
         }
     }
 
     /// How many keys are remembered now.
     var keyCount: Int {
-        shards.reduce(0) { total, shard in total + shard.state.withLock { $0.entries.count } }
+        shards.reduce(0) { total, shard in total + shard.state.withLock { $0.fullAgainAt.count } }
     }
 
-    private func refilled(_ entry: Entry, now: TimeInterval) -> SIMD2<Double> {
-        let elapsed = max(0, now - entry.updatedAt)
-        return pointwiseMin(entry.tokens + refillPerSecond * elapsed, capacity)
-    }
-
-    /// Drops the keys whose buckets have filled up again, as good as new; if too many are
-    /// left, forgets the least recently seen.
-    private func sweep(_ shard: inout Shard, now: TimeInterval) {
-        shard.entries = shard.entries.filter { any(refilled($0.value, now: now) .< capacity) }
-        if shard.entries.count > maximumKeysPerShard * 3 / 4 {
-            let kept = shard.entries.sorted { $0.value.updatedAt > $1.value.updatedAt }.prefix(maximumKeysPerShard / 2)
-            shard.entries = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+    /// Drops the keys whose buckets are full again, as good as new; if too many are left,
+    /// forgets those that will be full soonest.
+    private func sweep(_ shard: inout Shard, now: SIMD2<Double>) {
+        shard.fullAgainAt = shard.fullAgainAt.filter { any($0.value .> now) }
+        if shard.fullAgainAt.count > maximumKeysPerShard * 3 / 4 {
+            let kept = shard.fullAgainAt.sorted { $0.value.max() > $1.value.max() }.prefix(maximumKeysPerShard / 2)
+            shard.fullAgainAt = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
         }
-        shard.sweepAt = min(maximumKeysPerShard, max(64, shard.entries.count * 2))
+        shard.sweepAt = min(maximumKeysPerShard, max(64, shard.fullAgainAt.count * 2))
     }
 }

@@ -80,7 +80,8 @@ struct SigningGuard: Sendable {
                 store: store, buckets: SharedBuckets(rootKey: secret.key(for: .rateBuckets)), windows: signWindows,
                 clock: clock, logger: logger)
             : nil
-        // A mailbox's count lasts up to an hour, so at most the busiest 200,000 are kept.
+        // A mailbox's count lasts up to an hour; a spike of new signers fills the table within
+        // seconds, so it is bounded: 196,608 mailboxes, 6 MB.
         emailLimits = RateLimiter(
             windows: [RateLimiter.Window(limit: settings.emailsPerHour, period: 3600)], maximumKeys: 200_000)
         proofOfWork = ProofOfWork(key: secret.key(for: .proofOfWork))

@@ -50,7 +50,7 @@ struct RateLimiterTests {
         #expect(limiter.take(early, at: start.addingTimeInterval(500)) == .allowed)
     }
 
-    @Test("past its maximum it forgets the least recently seen keys, and keeps the busy ones")
+    @Test("past its maximum it forgets the keys nearest to a full allowance, and keeps the busy ones")
     func bounded() {
         let limiter = RateLimiter(windows: [.init(limit: 3, period: 3600)], maximumKeys: 16 * 64)
         let busy = Key128(Array(repeating: 9, count: 16))
@@ -58,7 +58,7 @@ struct RateLimiterTests {
         for index in 0..<100_000 {
             let key = Key128(withUnsafeBytes(of: (UInt64(index), UInt64(index))) { Array($0) })
             _ = limiter.take(key, at: start.addingTimeInterval(Double(index) / 1000))
-            // The busy key keeps trying, so it stays among the recently seen.
+            // The busy key has used its whole hour: its bucket is the last to fill again.
             if index % 100 == 0 {
                 #expect(limiter.take(busy, at: start.addingTimeInterval(Double(index) / 1000)) != .allowed)
             }
