@@ -85,12 +85,14 @@ extension SQLStore {
         }
     }
 
+    /// Read from the index `outbox_due` alone (migration 24), however large the queue.
+    static let outboxStatusQuery: SQLQueryString =
+        "SELECT state, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY state"
+
     func outboxStatus() async throws -> OutboxStatus {
         try await driver.read { db in
             var status = OutboxStatus(queued: 0, failed: 0, oldestQueuedAt: nil)
-            for row in try await db.raw(
-                "SELECT state, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY state"
-            ).all() {
+            for row in try await db.raw(Self.outboxStatusQuery).all() {
                 let count = try row.decode(column: "n", as: Int.self)
                 switch try OutboxState(stored: row.decode(column: "state", as: String.self)) {
                 case .queued:
