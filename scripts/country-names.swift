@@ -11,7 +11,8 @@ struct Country: Decodable {
     let name: String
 }
 
-let resources = URL(fileURLWithPath: "Sources/Undersigned/Resources/data")
+let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Sources/Undersigned/Resources/data")
 let countries = try JSONDecoder().decode(
     [Country].self, from: Data(contentsOf: resources.appendingPathComponent("countries.json")))
 
