@@ -66,6 +66,24 @@ struct RateLimiterTests {
         #expect(limiter.keyCount <= 16 * 64)
     }
 
+    @Test("the mailbox limit's tables stop at 196,608 keys, the most their slots hold, however many sign")
+    func mailboxTablesBounded() {
+        let limiter = RateLimiter(windows: [.init(limit: 3, period: 3600)], maximumKeys: 200_000)
+        var most = 0
+        var generator = SystemRandomNumberGenerator()
+        for index in 0..<300_000 {
+            // Spread over the shards as the keyed hashes of mailboxes are.
+            let key = Key128(
+                withUnsafeBytes(of: (generator.next() as UInt64, generator.next() as UInt64)) { Array($0) })
+            #expect(limiter.take(key, at: start.addingTimeInterval(Double(index) / 10_000)) == .allowed)
+            if index % 1_000 == 0 { most = max(most, limiter.keyCount) }
+        }
+        most = max(most, limiter.keyCount)
+        #expect(most <= 196_608)
+        // Each shard forgets down to half its maximum, never further.
+        #expect(limiter.keyCount >= 16 * 12_288 / 2)
+    }
+
     @Test("the client address: the peer, or the last X-Forwarded-For entry only when trusted")
     func clientAddress() throws {
         let peer = try SocketAddress(ipAddress: "192.0.2.10", port: 4321)
