@@ -37,9 +37,13 @@ final class RateLimiter: Sendable {
     }
 
     private struct Shard {
-        /// Each key's buckets, as the moments (seconds since 1970) they will be full again.
-        /// The shard is chosen by the key's low half, so its high half tells keys apart.
+        /// Each key's buckets, as the moments they will be full again, in seconds from
+        /// `origin`. The shard is chosen by the key's low half, so its high half tells keys apart.
         var fullAgainAt: [UInt64: SIMD2<Double>] = [:]
+        /// The first time the shard was asked. Seconds since 1970 are about 1.8e9, where a
+        /// double's step is 2e-7 s: added up, such steps made waits a second longer than a
+        /// token count's. Seconds since the first attempt keep that arithmetic as exact.
+        var origin: Double?
         /// Full buckets are dropped once the shard grows past this, so memory follows the
         /// number of recently active clients.
         var sweepAt = 64
@@ -70,8 +74,10 @@ final class RateLimiter: Sendable {
 
     /// Takes one attempt for `key`, or tells how long until one is allowed.
     func take(_ key: Key128, at date: Date) -> Decision {
-        let now = SIMD2(repeating: date.timeIntervalSince1970)
         return shards[Int(key.low & 15)].state.withLock { shard in
+            let origin = shard.origin ?? date.timeIntervalSince1970
+            shard.origin = origin
+            let now = SIMD2(repeating: date.timeIntervalSince1970 - origin)
             let fullAgainAt = shard.fullAgainAt[key.high] ?? now
             let early = fullAgainAt - burst - now
             guard all(early .<= slack) else {

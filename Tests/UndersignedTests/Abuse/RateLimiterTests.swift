@@ -66,6 +66,26 @@ struct RateLimiterTests {
         #expect(limiter.keyCount <= 16 * 64)
     }
 
+    @Test("its decisions and waits are a token bucket's, attempt by attempt, over random streams")
+    func agreesWithTokenBuckets() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 {
+            let windows = [
+                RateLimiter.Window(
+                    limit: Int.random(in: 1...10, using: &generator),
+                    period: [1, 60, 600].randomElement(using: &generator) ?? 60),
+                RateLimiter.Window(limit: Int.random(in: 1...60, using: &generator), period: 3600),
+            ]
+            let limiter = RateLimiter(windows: windows)
+            var buckets = TokenBuckets(windows: windows, at: start)
+            var time = start
+            for _ in 0..<300 {
+                time.addTimeInterval([0, 0, 0.5, 1, 5, 12, 60, 700].randomElement(using: &generator) ?? 0)
+                #expect(limiter.take(key, at: time) == buckets.take(at: time), "\(windows)")
+            }
+        }
+    }
+
     @Test("the mailbox limit's tables stop at 196,608 keys, the most their slots hold, however many sign")
     func mailboxTablesBounded() {
         let limiter = RateLimiter(windows: [.init(limit: 3, period: 3600)], maximumKeys: 200_000)
@@ -168,5 +188,37 @@ struct DisposableDomainsTests {
         try "only.test\n".write(to: file, atomically: true, encoding: .utf8)
         #expect(try DisposableDomains.load(file: file.path).count == 1)
         #expect(throws: SettingsError.self) { try DisposableDomains.load(file: "/nonexistent/list.txt") }
+    }
+}
+
+/// Token buckets counted as such, one per window, to check the limiter's decisions against.
+private struct TokenBuckets {
+    var capacity: [Double]
+    var refillPerSecond: [Double]
+    var tokens: [Double]
+    var updatedAt: Date
+
+    init(windows: [RateLimiter.Window], at start: Date) {
+        capacity = windows.map { Double($0.limit) }
+        refillPerSecond = windows.map { Double($0.limit) / $0.period }
+        tokens = capacity
+        updatedAt = start
+    }
+
+    mutating func take(at time: Date) -> RateLimiter.Decision {
+        let elapsed = max(0, time.timeIntervalSince(updatedAt))
+        updatedAt = max(updatedAt, time)
+        for index in tokens.indices {
+            tokens[index] = min(capacity[index], tokens[index] + refillPerSecond[index] * elapsed)
+        }
+        // Within a hair of a whole token counts as whole: refills are not exact in binary.
+        let missing = tokens.indices.map { max(0, 1 - 1e-9 - tokens[$0]) / refillPerSecond[$0] }
+        guard let wait = missing.max(), wait > 0 else {
+            for index in tokens.indices { tokens[index] -= 1 }
+            return .allowed
+        }
+        let exactWait =
+            tokens.indices.map { tokens[$0] < 1 - 1e-9 ? (1 - tokens[$0]) / refillPerSecond[$0] : 0 }.max() ?? 0
+        return .refused(retryAfterSeconds: max(1, Int((exactWait - 1e-6).rounded(.up))))
     }
 }
