@@ -20,18 +20,21 @@ extension InterfaceLanguage {
     /// A day, in UTC, as the locale data writes the long form (`d MMMM y`, Arabic with a comma
     /// before the year): 3 December 2026 · 3 décembre 2026 · 3 ديسمبر، 2026.
     func date(_ date: Date) -> String {
-        let fields = UTCFields(date)
-        let month = monthNames[fields.month - 1]
-        return switch self {
-        case .en, .fr: "\(fields.day) \(month) \(fields.year)"
-        case .ar: "\(fields.day) \(month)، \(fields.year)"
-        }
+        day(UTCFields(date))
     }
 
     /// A moment, in UTC, to the minute: the day, then the time.
     func dateTime(_ date: Date) -> String {
         let fields = UTCFields(date)
-        return "\(self.date(date)), \(UTCFields.twoDigits(fields.hour)):\(UTCFields.twoDigits(fields.minute)) UTC"
+        return "\(day(fields)), \(UTCFields.twoDigits(fields.hour)):\(UTCFields.twoDigits(fields.minute)) UTC"
+    }
+
+    private func day(_ fields: UTCFields) -> String {
+        let month = monthNames[fields.month - 1]
+        return switch self {
+        case .en, .fr: "\(fields.day) \(month) \(fields.year)"
+        case .ar: "\(fields.day) \(month)، \(fields.year)"
+        }
     }
 
     /// The months' names in the form that follows a day, as in the locale data.

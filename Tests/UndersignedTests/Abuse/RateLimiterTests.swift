@@ -212,13 +212,11 @@ private struct TokenBuckets {
             tokens[index] = min(capacity[index], tokens[index] + refillPerSecond[index] * elapsed)
         }
         // Within a hair of a whole token counts as whole: refills are not exact in binary.
-        let missing = tokens.indices.map { max(0, 1 - 1e-9 - tokens[$0]) / refillPerSecond[$0] }
-        guard let wait = missing.max(), wait > 0 else {
+        let waits = tokens.indices.map { tokens[$0] < 1 - 1e-9 ? (1 - tokens[$0]) / refillPerSecond[$0] : 0 }
+        guard let wait = waits.max(), wait > 0 else {
             for index in tokens.indices { tokens[index] -= 1 }
             return .allowed
         }
-        let exactWait =
-            tokens.indices.map { tokens[$0] < 1 - 1e-9 ? (1 - tokens[$0]) / refillPerSecond[$0] : 0 }.max() ?? 0
-        return .refused(retryAfterSeconds: max(1, Int((exactWait - 1e-6).rounded(.up))))
+        return .refused(retryAfterSeconds: max(1, Int((wait - 1e-6).rounded(.up))))
     }
 }
