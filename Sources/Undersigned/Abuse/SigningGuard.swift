@@ -128,6 +128,8 @@ struct SigningGuard: Sendable {
     func challenge(for petition: Petition) -> FormChallenge {
         let now = clock.now
         let difficulty = pressure.difficulty(at: now)
+        // While calm no challenge: one without difficulty would be refused as outdated once one is asked.
+        guard difficulty > 0 else { return FormChallenge(token: "", difficulty: 0) }
         return FormChallenge(
             token: proofOfWork.issue(for: petition.id, difficulty: difficulty, now: now), difficulty: difficulty)
     }

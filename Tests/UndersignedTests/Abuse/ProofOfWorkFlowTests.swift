@@ -24,6 +24,8 @@ struct ProofOfWorkFlowTests {
             let page = try await browser.get(TestInstance.seedPath)
             #expect(page.difficulty == 0)
             #expect(!page.body.contains("<noscript>"))
+            // A challenge of no difficulty would be refused as outdated once one is asked.
+            #expect(page.field("pow") == "")
             // As a browser without JavaScript sends it: the challenge, no solution.
             let noScript = try await browser.post(
                 "\(TestInstance.seedPath)/sign",
@@ -55,6 +57,7 @@ struct ProofOfWorkFlowTests {
             try await Self.flood(browser, requests: 3)
             let busy = try await browser.get(TestInstance.seedPath)
             #expect(busy.difficulty == 8)
+            #expect(busy.field("pow")?.isEmpty == false)
             #expect(busy.body.contains("<noscript><p class=\"notice\">Many people are signing at the moment"))
             try await Self.flood(browser, requests: 9)
             #expect(try await browser.get(TestInstance.seedPath).difficulty == 12)
