@@ -38,7 +38,7 @@ struct ProofOfWork: Sendable {
 
     /// A new challenge for the sign form of `petitionID`: one HMAC.
     func issue(for petitionID: UUID, difficulty: Int, now: Date) -> String {
-        var generator = SystemRandomNumberGenerator()
+        let generator = SecureRandom()
         let nonce = withUnsafeBytes(of: (generator.next() as UInt64, generator.next() as UInt64)) { Array($0) }
         let expiry = UInt32(clamping: Int64(now.addingTimeInterval(lifetime).timeIntervalSince1970.rounded(.up)))
         var bytes: [UInt8] = [Self.version, UInt8(clamping: min(difficulty, Self.maximumDifficulty))]

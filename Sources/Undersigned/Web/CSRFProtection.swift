@@ -15,14 +15,16 @@ struct CSRFProtection: Sendable {
 
     private let keyedHash: KeyedHash
     let baseURL: URL
+    let isSecure: Bool
+    /// Read on every page: `URL.scheme` parses on each call.
+    let cookieName: String
 
     init(key: SymmetricKey, baseURL: URL) {
         self.keyedHash = KeyedHash(key: key)
         self.baseURL = baseURL
+        isSecure = baseURL.scheme == "https"
+        cookieName = isSecure ? "__Host-undersigned_csrf" : "undersigned_csrf"
     }
-
-    var isSecure: Bool { baseURL.scheme == "https" }
-    var cookieName: String { isSecure ? "__Host-undersigned_csrf" : "undersigned_csrf" }
 
     /// The cookie value to use for this visitor, and the `Set-Cookie` to send if it is new.
     func session(for request: Request) -> (cookie: String, setCookie: String?) {
@@ -31,7 +33,7 @@ struct CSRFProtection: Sendable {
         {
             return (existing, nil)
         }
-        var generator = SystemRandomNumberGenerator()
+        let generator = SecureRandom()
         let random = (generator.next() as UInt64, generator.next() as UInt64)
         let value = Base64URL.encode(withUnsafeBytes(of: random) { Array($0) })
         return (value, "\(cookieName)=\(value); Path=/; HttpOnly; SameSite=Lax\(isSecure ? "; Secure" : "")")
