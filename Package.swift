@@ -70,6 +70,10 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         // Benchmarks' synthetic signatures: not part of the `undersigned` product.
         .executableTarget(name: "undersigned-fill", dependencies: ["Undersigned"], path: "bench/Fill"),
+        // The HTTP stack's own ceiling, measured beside the product by `bench/run`.
+        .executableTarget(
+            name: "undersigned-floor", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "bench/Floor"),
         .testTarget(
             name: "UndersignedTests",
             dependencies: [
