@@ -149,13 +149,11 @@ public struct DeliveryPackage: Sendable {
     private func letter(now: Date) throws -> String {
         let template = try MustacheTemplate(
             string: String(contentsOf: BundledResources.url("delivery/letter.mustache"), encoding: .utf8))
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.dateStyle = .long
         return template.render(
             LetterView(
                 lang: petition.language, dir: TextDirection.of(language: petition.language),
-                date: formatter.string(from: now),
+                // As British English writes it (5 December 2026), without loading ICU's calendar data.
+                date: InterfaceLanguage.en.date(now),
                 title: petition.title, summary: petition.summary,
                 bodyHTML: MarkdownRenderer.html(from: petition.bodyMarkdown),
                 organizer: petition.organizer,

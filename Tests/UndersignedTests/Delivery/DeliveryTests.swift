@@ -67,6 +67,13 @@ struct DeliveryTests {
             #expect(!countries.contains("France"))
             let letter = String(decoding: try #require(files["letter.html"]), as: UTF8.self)
             #expect(letter.contains("12 people signed this petition"))
+            // Dated as British English writes a long date, in UTC.
+            let british = DateFormatter()
+            british.locale = Locale(identifier: "en_GB")
+            british.timeZone = TimeZone(identifier: "UTC")
+            british.dateStyle = .long
+            let generated = Date(timeIntervalSince1970: Double(manifest.generatedAt) / 1000)
+            #expect(letter.contains("<p>\(british.string(from: generated))</p>"))
             #expect(letter.contains("António Guterres"))
             #expect(letter.contains(manifest.treeHead.rootHash))
             #expect(!letter.contains("Named Signer"))
