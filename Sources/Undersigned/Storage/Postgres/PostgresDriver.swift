@@ -36,6 +36,11 @@ final class PostgresDriver: SQLDriver {
         }
     }
 
+    /// PostgreSQL's buffers are the server's, shared by every connection and outside this process.
+    func scan<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await read(body)
+    }
+
     func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result
     {

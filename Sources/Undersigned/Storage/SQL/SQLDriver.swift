@@ -7,6 +7,9 @@ protocol SQLDriver: Sendable {
     var flavor: SQLFlavor { get }
     /// Runs reads that need no transaction.
     func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
+    /// Runs one page of a walk through many rows (an export, a package, a review, the log's
+    /// check): a read that should not fill the caches the busy reads depend on.
+    func scan<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result
     /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
     func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result

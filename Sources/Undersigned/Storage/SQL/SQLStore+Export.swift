@@ -10,7 +10,7 @@ extension SQLStore {
     {
         let after: SQLQueryString =
             cursor.map { Self.signaturesAfter(createdAt: $0.createdAt.millis, id: $0.id.text) } ?? ""
-        return try await driver.read { db in
+        return try await driver.scan { db in
             try await db.raw(
                 """
                 SELECT id, created_at, confirmed_at, country, source, show_name, wants_updates,

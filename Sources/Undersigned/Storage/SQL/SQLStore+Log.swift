@@ -10,7 +10,7 @@ extension SQLStore {
     }
 
     func logEntries(petitionID: UUID, from position: UInt64, limit: Int) async throws -> [LogEntry] {
-        try await driver.read { db in
+        try await driver.scan { db in
             try await db.raw(
                 """
                 SELECT kind, receipt_hash, recorded_at FROM log_entries

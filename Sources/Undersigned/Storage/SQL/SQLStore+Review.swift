@@ -12,7 +12,7 @@ extension SQLStore {
             } else {
                 ""
             }
-        return try await driver.read { db in
+        return try await driver.scan { db in
             try await db.raw(
                 """
                 SELECT \(unsafeRaw: SQLSignatureTransaction.columns), personal_data FROM signatures

@@ -1,0 +1,43 @@
+import Foundation
+import SQLKit
+import Testing
+
+@testable import Undersigned
+
+@Suite("Walks through many rows")
+struct ScanConnectionTests {
+    @Test("on SQLite, a walk reads through a small page cache of its own and leaves the readers' caches alone")
+    func ownSmallCache() async throws {
+        try await TestStore.with(.sqlite) { testStore in
+            let store = try #require(testStore.database as? SQLStore)
+            #expect(try await store.driver.scan { try await Self.cacheSize($0) } == -SQLiteDriver.scanCacheKiB)
+            // Every reader keeps SQLite's default of 2 MB, whichever the round takes.
+            for _ in 0..<8 {
+                #expect(try await store.driver.read { try await Self.cacheSize($0) } == -2000)
+            }
+        }
+    }
+
+    @Test("a walk sees what was committed a moment before", arguments: TestDatabase.all)
+    func seesCommits(database: TestDatabase) async throws {
+        try await TestStore.with(database) { testStore in
+            let writer = testStore.writer()
+            try await running(writer) { _ in
+                for index in 0..<3 {
+                    let job = try testStore.job(email: "walk\(index)@example.org")
+                    _ = try await writer.sign(job)
+                    _ = try await writer.confirm(signatureID: job.signature.id)
+                    let walked = try await testStore.database.confirmedSignatures(
+                        petitionID: testStore.petition.id, after: nil, limit: 10)
+                    #expect(walked.count == index + 1)
+                    #expect(walked.contains { $0.id == job.signature.id })
+                }
+            }
+        }
+    }
+
+    @Sendable static func cacheSize(_ db: any SQLDatabase) async throws -> Int {
+        let row = try #require(try await db.raw("PRAGMA cache_size").first())
+        return try row.decode(column: "cache_size", as: Int.self)
+    }
+}
