@@ -43,6 +43,31 @@ struct SignatureWriterTests {
         }
     }
 
+    @Test(
+        "signings committed together: each new signature's email is queued with it, a repeated address's once more",
+        arguments: TestDatabase.all)
+    func emailsBesideTheirSignatures(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let writer = store.writer()
+            let jobs = try ["one", "one", "two", "three"].map { try store.job(email: "\($0)@example.org") }
+            // Queued before the writer starts, so that one batch takes them all.
+            let signings = jobs.map { job in Task { try await writer.sign(job) } }
+            try await Task.sleep(for: .milliseconds(100))
+            try await running(writer) { _ in
+                for signing in signings {
+                    let outcome = try await signing.value
+                    #expect(outcome == .accepted)
+                }
+            }
+            #expect(try await store.database.signature(id: jobs[0].signature.id)?.state == .pending)
+            #expect(try await store.database.signature(id: jobs[1].signature.id) == nil)
+            #expect(try await store.database.signature(id: jobs[2].signature.id)?.state == .pending)
+            #expect(try await store.database.signature(id: jobs[3].signature.id)?.state == .pending)
+            // Three confirmation requests, and the repeated address's link sent again.
+            #expect(try await store.database.pendingEmailCount() == 4)
+        }
+    }
+
     @Test("a full queue refuses at once instead of waiting without bound", arguments: TestDatabase.all)
     func boundedQueue(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
