@@ -10,7 +10,7 @@ struct SecureRandomTests {
         let words = await withTaskGroup(of: [UInt64].self) { group in
             for _ in 0..<8 {
                 group.addTask {
-                    var generator = SecureRandom()
+                    let generator = SecureRandom()
                     return (0..<5_000).map { _ in generator.next() }
                 }
             }
@@ -22,7 +22,7 @@ struct SecureRandomTests {
 
     @Test("each of the 64 bits is set in about half of the words")
     func bitsBalanced() {
-        var generator = SecureRandom()
+        let generator = SecureRandom()
         var set = [Int](repeating: 0, count: 64)
         let draws = 20_000
         for _ in 0..<draws {
