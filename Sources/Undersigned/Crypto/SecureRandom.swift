@@ -8,7 +8,7 @@ import Synchronization
 
 /// The system's cryptographic random numbers, fetched 4 KiB at a time. The standard
 /// library's `SystemRandomNumberGenerator` makes one `getrandom` call for every eight bytes:
-/// four system calls for a page's form token and proof-of-work nonce, more for a signature.
+/// two for a new visitor's form cookie, two for each identifier, several for a signature.
 /// Each word is erased from the buffer as it is handed out.
 struct SecureRandom: RandomNumberGenerator {
     func next() -> UInt64 {
