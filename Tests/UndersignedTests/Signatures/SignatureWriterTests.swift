@@ -44,7 +44,7 @@ struct SignatureWriterTests {
     }
 
     @Test(
-        "signings committed together: each new signature's email is queued with it, a repeated address's once more",
+        "signings queued together: each new signature's email is queued with it, a repeated address's once more",
         arguments: TestDatabase.all)
     func emailsBesideTheirSignatures(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in

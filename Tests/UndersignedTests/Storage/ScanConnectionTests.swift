@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Walks through many rows")
 struct ScanConnectionTests {
-    @Test("on SQLite, a walk reads through a small page cache of its own and leaves the readers' caches alone")
+    @Test("on SQLite, a walk reads through a small page cache of its own, and every reader keeps its 2 MB one")
     func ownSmallCache() async throws {
         try await TestStore.with(.sqlite) { testStore in
             let store = try #require(testStore.database as? SQLStore)
