@@ -116,18 +116,19 @@ struct SignatureMaker: Sendable {
     }
 
     func signature(number: Int) throws -> NewSignature {
-        let id = UUID()
         let address = "signer-\(number)@example.org"
         guard let email = EmailAddress(address) else { throw Fill.Usage(description: "bad address \(address)") }
         // Spread over the days, later numbers later, as a petition grows.
         let secondsAgo = Double(days) * 86_400 * (1 - Double(number + 1) / Double(total))
         let confirmedAt = now.addingTimeInterval(-secondsAgo)
+        let createdAt = confirmedAt.addingTimeInterval(-120)
+        let id = UUID.timeOrdered(at: createdAt)
         return NewSignature(
             id: id, petitionID: petitionID, emailFingerprint: fingerprinter.fingerprint(email),
             country: Self.countries[number % Self.countries.count], showNamePublicly: number % 2 == 0,
             wantsUpdates: number % 3 == 0, source: Self.sources[number % Self.sources.count],
             sealedPersonalData: try sealer.seal(
                 PersonalData(name: "Signer \(number)", email: address), in: .signature(id)),
-            createdAt: confirmedAt.addingTimeInterval(-120), confirmedAt: confirmedAt)
+            createdAt: createdAt, confirmedAt: confirmedAt)
     }
 }

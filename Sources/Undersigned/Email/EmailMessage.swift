@@ -16,12 +16,14 @@ public struct EmailMessage: Sendable, Equatable, SealableRecord {
     public var listUnsubscribeURL: String?
     public var createdAt: Date
 
+    /// Without an `id`, one ordered by `createdAt`: the outbox's index takes emails by the
+    /// thousand.
     public init(
-        id: UUID = .random(), to: String, toName: String? = nil, subject: String, textBody: String,
+        id: UUID? = nil, to: String, toName: String? = nil, subject: String, textBody: String,
         htmlBody: String? = nil,
         language: String? = nil, listUnsubscribeURL: String? = nil, createdAt: Date
     ) {
-        self.id = id
+        self.id = id ?? .timeOrdered(at: createdAt)
         self.to = to
         self.toName = toName
         self.subject = subject

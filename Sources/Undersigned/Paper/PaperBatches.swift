@@ -98,7 +98,7 @@ public struct PaperBatches: Sendable {
             signerRows: sheet.rows.count, counted: 0, importedAt: now)
         let signed = min(day, now)
         let signatures = try sheet.rows.map { row in
-            let id = UUID.random()
+            let id = UUID.timeOrdered(at: now)
             return NewSignature(
                 id: id, petitionID: petition.id,
                 // Without an address, a fingerprint that matches no one: counted once, like the form.

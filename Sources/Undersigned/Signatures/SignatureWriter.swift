@@ -37,7 +37,7 @@ public final class SignatureWriter: Service, Sendable {
             _ request: SignatureRequest, on petition: Petition, fingerprinter: EmailFingerprinter,
             sealer: PersonalDataSealer, at createdAt: Date
         ) throws {
-            let id = UUID.random()
+            let id = UUID.timeOrdered(at: createdAt)
             self.signature = NewSignature(
                 id: id, petitionID: petition.id, emailFingerprint: fingerprinter.fingerprint(request.email),
                 country: request.country,

@@ -59,12 +59,31 @@ struct SignatureWriterTests {
                     #expect(outcome == .accepted)
                 }
             }
-            #expect(try await store.database.signature(id: jobs[0].signature.id)?.state == .pending)
-            #expect(try await store.database.signature(id: jobs[1].signature.id) == nil)
+            // The repeated address is stored once: under whichever signing reached the queue first.
+            let first = try await store.database.signature(id: jobs[0].signature.id)
+            let second = try await store.database.signature(id: jobs[1].signature.id)
+            #expect([first?.state, second?.state].compactMap { $0 } == [.pending])
             #expect(try await store.database.signature(id: jobs[2].signature.id)?.state == .pending)
             #expect(try await store.database.signature(id: jobs[3].signature.id)?.state == .pending)
             // Three confirmation requests, and the repeated address's link sent again.
             #expect(try await store.database.pendingEmailCount() == 4)
+        }
+    }
+
+    @Test("new signatures and their emails are keyed in the order they were made, by version 7 ids")
+    func timeOrderedKeys() async throws {
+        try await TestStore.with(.sqlite) { store in
+            let start = Date()
+            let jobs = try (0..<50).map { index in
+                try SignatureWriter.SigningJob(
+                    store.job(email: "ordered\(index)@example.org").request, on: store.petition,
+                    fingerprinter: store.fingerprinter, sealer: store.sealer,
+                    at: start.addingTimeInterval(Double(index) / 100))
+            }
+            let keys = jobs.map(\.signature.id.text)
+            #expect(keys == keys.sorted())
+            #expect(jobs.allSatisfy { $0.signature.id.uuid.6 >> 4 == 7 })
+            #expect(try store.queuedEmail(to: "ordered@example.org").id.uuid.6 >> 4 == 7)
         }
     }
 
