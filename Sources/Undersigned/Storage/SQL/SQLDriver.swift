@@ -45,17 +45,28 @@ struct SQLFlavor: Sendable {
     /// round trip. PostgreSQL's round trips go through a busy event loop; SQLite runs in
     /// process and has no data-modifying `WITH`.
     var combinesWrites: Bool
+    /// Keeps a column of sealed values, which never compress, in its rows up to a page's size.
+    /// PostgreSQL otherwise tries to compress every row over 2 KB, then moves the value to its
+    /// TOAST table: a row and an index entry more for each. SQLite has no such step.
+    var storedInline: @Sendable (_ table: String, _ column: String) -> [String]
 
     static let sqlite = SQLFlavor(
         boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil,
         textToBytes: { "CAST(\($0) AS BLOB)" },
         emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false, notIndexed: { "+\($0)" },
-        combinesWrites: false)
+        combinesWrites: false, storedInline: { _, _ in [] })
     static let postgres = SQLFlavor(
         boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED", lockRows: "FOR UPDATE",
         migrationLock: "SELECT pg_advisory_xact_lock(4242001)", textToBytes: { "convert_to(\($0), 'UTF8')" },
         emptyBytes: "''::bytea", createEphemeralTable: "CREATE UNLOGGED TABLE", isShared: true,
-        notIndexed: { "(\($0) || '')" }, combinesWrites: true)
+        notIndexed: { "(\($0) || '')" }, combinesWrites: true,
+        storedInline: { table, column in
+            [
+                // Values too big for a page still go out of line, uncompressed.
+                "ALTER TABLE \(table) SET (toast_tuple_target = 8160)",
+                "ALTER TABLE \(table) ALTER COLUMN \(column) SET STORAGE EXTERNAL",
+            ]
+        })
 }
 
 extension SQLDatabase {
