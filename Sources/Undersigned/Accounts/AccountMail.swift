@@ -66,8 +66,7 @@ public struct AccountMail: Sendable {
         language: InterfaceLanguage = .en
     ) throws -> QueuedEmail {
         let message = EmailMessage(
-            to: address, toName: name, subject: subject, textBody: MailParagraph.text(paragraphs),
-            htmlBody: MailParagraph.html(paragraphs, title: subject, language: language), language: language.code,
+            to: address, toName: name, subject: subject, paragraphs: paragraphs, language: language,
             createdAt: clock.now)
         return QueuedEmail(
             id: message.id, sealedMessage: try sealer.seal(message, in: .outbox(message.id)),

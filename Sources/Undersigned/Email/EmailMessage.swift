@@ -1,50 +1,108 @@
 import Foundation
 
-/// An email as composed by the platform: plain text, with an optional HTML alternative.
+/// An email as composed by the platform: plain text, with an HTML alternative.
 public struct EmailMessage: Sendable, Equatable, SealableRecord {
     public var id: UUID
     public var to: String
     /// The recipient's name, shown beside the address.
     public var toName: String?
     public var subject: String
-    public var textBody: String
-    /// The same content as HTML; the text body stays for clients that show only text.
-    public var htmlBody: String?
+    public var body: Body
     /// BCP 47 tag of the language the message is written in.
     public var language: String?
     /// Where a one-click unsubscribe (RFC 8058) is posted, on emails sent to lists.
     public var listUnsubscribeURL: String?
     public var createdAt: Date
 
+    public enum Body: Sendable, Equatable {
+        /// Rendered as text and as HTML when the email is sent: the outbox keeps the words once,
+        /// not twice and the markup.
+        case paragraphs([MailParagraph])
+        /// Bodies already rendered, as earlier versions queued them.
+        case rendered(text: String, html: String?)
+    }
+
     /// Without an `id`, one ordered by `createdAt`: the outbox's index takes emails by the
     /// thousand.
+    public init(
+        id: UUID? = nil, to: String, toName: String? = nil, subject: String, paragraphs: [MailParagraph],
+        language: InterfaceLanguage, listUnsubscribeURL: String? = nil, createdAt: Date
+    ) {
+        self.init(
+            id: id, to: to, toName: toName, subject: subject, body: .paragraphs(paragraphs), language: language.code,
+            listUnsubscribeURL: listUnsubscribeURL, createdAt: createdAt)
+    }
+
     public init(
         id: UUID? = nil, to: String, toName: String? = nil, subject: String, textBody: String,
         htmlBody: String? = nil,
         language: String? = nil, listUnsubscribeURL: String? = nil, createdAt: Date
     ) {
+        self.init(
+            id: id, to: to, toName: toName, subject: subject, body: .rendered(text: textBody, html: htmlBody),
+            language: language, listUnsubscribeURL: listUnsubscribeURL, createdAt: createdAt)
+    }
+
+    private init(
+        id: UUID?, to: String, toName: String?, subject: String, body: Body, language: String?,
+        listUnsubscribeURL: String?, createdAt: Date
+    ) {
         self.id = id ?? .timeOrdered(at: createdAt)
         self.to = to
         self.toName = toName
         self.subject = subject
-        self.textBody = textBody
-        self.htmlBody = htmlBody
+        self.body = body
         self.language = language
         self.listUnsubscribeURL = listUnsubscribeURL
         self.createdAt = createdAt
     }
 
-    public var sealedFields: [String] {
-        [
-            id.text, to, subject, textBody, String(createdAt.millis),
-            toName ?? "", htmlBody ?? "", language ?? "", listUnsubscribeURL ?? "",
-        ]
+    public var textBody: String {
+        switch body {
+        case .paragraphs(let paragraphs): MailParagraph.text(paragraphs)
+        case .rendered(let text, _): text
+        }
     }
 
-    /// Reads both the five fields of plain-text messages queued by earlier versions and the
-    /// nine of today's.
+    /// The same content as HTML; the text body stays for clients that show only text.
+    public var htmlBody: String? {
+        switch body {
+        case .paragraphs(let paragraphs):
+            MailParagraph.html(
+                paragraphs, title: subject, language: language.flatMap(InterfaceLanguage.init(tag:)) ?? .en)
+        case .rendered(_, let html): html
+        }
+    }
+
+    /// Nine fields, the bodies among them; for paragraphs, the bodies are empty and a marker
+    /// follows, then each paragraph: "text" and its words, or "link", its address and label.
+    public var sealedFields: [String] {
+        let head = [id.text, to, subject]
+        let tail = [String(createdAt.millis), toName ?? ""]
+        let end = [language ?? "", listUnsubscribeURL ?? ""]
+        switch body {
+        case .rendered(let text, let html):
+            return head + [text] + tail + [html ?? ""] + end
+        case .paragraphs(let paragraphs):
+            var fields = head + [""] + tail + [""] + end + [Self.paragraphsMarker]
+            for paragraph in paragraphs {
+                switch paragraph {
+                case .text(let text): fields += [Self.textMarker, text]
+                case .link(let url, let label): fields += [Self.linkMarker, url, label]
+                }
+            }
+            return fields
+        }
+    }
+
+    private static let paragraphsMarker = "paragraphs"
+    private static let textMarker = "text"
+    private static let linkMarker = "link"
+
+    /// Reads the five fields of plain-text messages queued by earlier versions, the nine of
+    /// rendered ones, and those with paragraphs.
     public init(sealedFields fields: [String]) throws {
-        guard fields.count == 5 || fields.count == 9, let id = UUID(hyphenatedHex: fields[0]),
+        guard fields.count == 5 || fields.count >= 9, let id = UUID(hyphenatedHex: fields[0]),
             let millis = Int64(fields[4])
         else {
             throw PersonalDataSealer.SealingError.malformed
@@ -52,9 +110,36 @@ public struct EmailMessage: Sendable, Equatable, SealableRecord {
         func optional(_ index: Int) -> String? {
             index < fields.count && !fields[index].isEmpty ? fields[index] : nil
         }
+        let body: Body
+        if fields.count == 5 || fields.count == 9 {
+            body = .rendered(text: fields[3], html: optional(6))
+        } else {
+            guard fields[9] == Self.paragraphsMarker else { throw PersonalDataSealer.SealingError.malformed }
+            body = .paragraphs(try Self.paragraphs(from: fields[10...]))
+        }
         self.init(
-            id: id, to: fields[1], toName: optional(5), subject: fields[2], textBody: fields[3], htmlBody: optional(6),
-            language: optional(7), listUnsubscribeURL: optional(8), createdAt: Date(millis: millis))
+            id: id, to: fields[1], toName: optional(5), subject: fields[2], body: body, language: optional(7),
+            listUnsubscribeURL: optional(8), createdAt: Date(millis: millis))
+    }
+
+    private static func paragraphs(from fields: ArraySlice<String>) throws -> [MailParagraph] {
+        var paragraphs: [MailParagraph] = []
+        var rest = fields
+        while let marker = rest.popFirst() {
+            switch marker {
+            case textMarker:
+                guard let text = rest.popFirst() else { throw PersonalDataSealer.SealingError.malformed }
+                paragraphs.append(.text(text))
+            case linkMarker:
+                guard let url = rest.popFirst(), let label = rest.popFirst() else {
+                    throw PersonalDataSealer.SealingError.malformed
+                }
+                paragraphs.append(.link(url, label: label))
+            default:
+                throw PersonalDataSealer.SealingError.malformed
+            }
+        }
+        return paragraphs
     }
 }
 

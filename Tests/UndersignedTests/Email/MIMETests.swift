@@ -153,6 +153,42 @@ struct MIMETests {
         #expect(throws: (any Error).self) { try EmailMessage(sealedFields: ["x"]) }
     }
 
+    @Test(
+        "an email is kept as its paragraphs: it opens to the same text and HTML, sealed in little more than half the bytes of both"
+    )
+    func sealedParagraphs() throws {
+        let paragraphs: [MailParagraph] = [
+            .text("مرحبا أمل،"), .text("Your signature on “Act now” is counted. <b>Keep</b> this & that."),
+            .link("https://example.org/p/act-now/receipt?code=abc&x=1", label: "Check my receipt"),
+            .text(""), .text("— Undersigned"),
+        ]
+        let message = EmailMessage(
+            to: "a@example.org", toName: "أمل", subject: "Counted", paragraphs: paragraphs, language: .ar,
+            listUnsubscribeURL: "https://example.org/unsubscribe/t",
+            createdAt: Date(timeIntervalSince1970: 1_790_000_000))
+        let opened = try EmailMessage(sealedFields: message.sealedFields)
+        #expect(opened == message)
+        #expect(opened.textBody == MailParagraph.text(paragraphs))
+        #expect(opened.htmlBody == MailParagraph.html(paragraphs, title: "Counted", language: .ar))
+        #expect(opened.htmlBody?.contains("dir=\"rtl\"") == true)
+
+        let rendered = EmailMessage(
+            to: message.to, toName: message.toName, subject: message.subject, textBody: message.textBody,
+            htmlBody: message.htmlBody, language: message.language, listUnsubscribeURL: message.listUnsubscribeURL,
+            createdAt: message.createdAt)
+        #expect(try EmailMessage(sealedFields: rendered.sealedFields) == rendered)
+        let kept = SealedFields.encode(message.sealedFields).count
+        #expect(kept * 10 < SealedFields.encode(rendered.sealedFields).count * 6)
+
+        // A marker that is not one, or a link without its label, is refused.
+        var fields = message.sealedFields
+        fields[10] = "heading"
+        #expect(throws: (any Error).self) { try EmailMessage(sealedFields: fields) }
+        #expect(throws: (any Error).self) {
+            try EmailMessage(sealedFields: Array(message.sealedFields.prefix(10)) + ["link", "https://example.org"])
+        }
+    }
+
     @Test("the HTML alternative escapes what signers typed, and reads right to left in Arabic")
     func html() {
         let paragraphs: [MailParagraph] = [
