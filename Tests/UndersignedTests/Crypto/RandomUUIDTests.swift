@@ -20,19 +20,24 @@ struct RandomUUIDTests {
     @Test("its other bits are random: every bit varies across a thousand")
     func bitsVary() {
         let ids = (0..<1_000).map { _ in UUID.random() }
+        #expect(Self.bitsThatNeverVary(among: ids, from: 0) == Self.versionAndVariant)
+    }
+
+    /// The version's four bits and the variant's two.
+    static let versionAndVariant: Set<Int> = [52, 53, 54, 55, 70, 71]
+
+    /// The bits, from bit `first` on, that are the same in all of `ids`.
+    static func bitsThatNeverVary(among ids: [UUID], from first: Int) -> Set<Int> {
         var seenSet = [Bool](repeating: false, count: 128)
         var seenClear = [Bool](repeating: false, count: 128)
         for id in ids {
             withUnsafeBytes(of: id.uuid) { bytes in
-                for bit in 0..<128 {
+                for bit in first..<128 {
                     if bytes[bit / 8] >> (bit % 8) & 1 == 1 { seenSet[bit] = true } else { seenClear[bit] = true }
                 }
             }
         }
-        let fixed = Set([52, 53, 54, 55, 70, 71])  // the version's four bits and the variant's two
-        for bit in 0..<128 where !fixed.contains(bit) {
-            #expect(seenSet[bit] && seenClear[bit], "bit \(bit)")
-        }
+        return Set((first..<128).filter { !(seenSet[$0] && seenClear[$0]) })
     }
 
     @Test("a time-ordered one is a version 7 UUID beginning with its time's milliseconds, and none repeats")
@@ -65,18 +70,6 @@ struct RandomUUIDTests {
     func timeOrderedBitsVary() {
         let date = Date(millis: 1_796_464_413_780)
         let ids = (0..<1_000).map { _ in UUID.timeOrdered(at: date) }
-        var seenSet = [Bool](repeating: false, count: 128)
-        var seenClear = [Bool](repeating: false, count: 128)
-        for id in ids {
-            withUnsafeBytes(of: id.uuid) { bytes in
-                for bit in 48..<128 {
-                    if bytes[bit / 8] >> (bit % 8) & 1 == 1 { seenSet[bit] = true } else { seenClear[bit] = true }
-                }
-            }
-        }
-        let fixed = Set([52, 53, 54, 55, 70, 71])
-        for bit in 48..<128 where !fixed.contains(bit) {
-            #expect(seenSet[bit] && seenClear[bit], "bit \(bit)")
-        }
+        #expect(Self.bitsThatNeverVary(among: ids, from: 48) == Self.versionAndVariant)
     }
 }
