@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import ServiceLifecycle
 import Testing
 
 @testable import Undersigned
@@ -33,6 +34,51 @@ struct ScanConnectionTests {
                     #expect(walked.contains { $0.id == job.signature.id })
                 }
             }
+        }
+    }
+
+    @Test(
+        "the outbox's figures, which read its whole index at every scrape, go through the walks' connection",
+        arguments: TestDatabase.all)
+    func outboxFiguresWalk(database: TestDatabase) async throws {
+        try await TestStore.with(database) { testStore in
+            let store = try #require(testStore.database as? SQLStore)
+            let emails = try (0..<3).map { try testStore.queuedEmail(to: "figures\($0)@example.org") }
+            try await store.write { transaction in try await transaction.enqueue(emails) }
+            let counted = CountingDriver(store.driver)
+            let watched = SQLStore(driver: counted)
+            #expect(try await watched.outboxStatus().queued == 3)
+            #expect(try await watched.pendingEmailCount() == 3)
+            #expect(counted.calls.value == ["scan", "scan"])
+        }
+    }
+
+    /// Tells which of its connections a store asked for.
+    final class CountingDriver: SQLDriver, Sendable {
+        let driver: any SQLDriver
+        let calls = Locked<[String]>([])
+
+        init(_ driver: any SQLDriver) { self.driver = driver }
+
+        var flavor: SQLFlavor { driver.flavor }
+        var services: [any Service] { [] }
+        func close() async {}
+
+        func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+            calls.withLock { $0.append("read") }
+            return try await driver.read(body)
+        }
+
+        func scan<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+            calls.withLock { $0.append("scan") }
+            return try await driver.scan(body)
+        }
+
+        func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
+            -> Result
+        {
+            calls.withLock { $0.append("transaction") }
+            return try await driver.transaction(body)
         }
     }
 

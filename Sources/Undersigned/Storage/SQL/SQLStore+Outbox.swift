@@ -79,8 +79,10 @@ extension SQLStore {
         }
     }
 
+    /// Counting walks the queue's whole index: through the walks' connection, so that a
+    /// backlog's index pages do not fill the readers' caches.
     func pendingEmailCount() async throws -> Int {
-        try await driver.read { db in
+        try await driver.scan { db in
             try await db.count("SELECT COUNT(*) AS n FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue)")
         }
     }
@@ -89,8 +91,10 @@ extension SQLStore {
     static let outboxStatusQuery: SQLQueryString =
         "SELECT state, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox GROUP BY state"
 
+    /// Like ``pendingEmailCount()``, through the walks' connection: at every scrape of
+    /// `/metrics`, it reads every entry of the index.
     func outboxStatus() async throws -> OutboxStatus {
-        try await driver.read { db in
+        try await driver.scan { db in
             var status = OutboxStatus(queued: 0, failed: 0, oldestQueuedAt: nil)
             for row in try await db.raw(Self.outboxStatusQuery).all() {
                 let count = try row.decode(column: "n", as: Int.self)
