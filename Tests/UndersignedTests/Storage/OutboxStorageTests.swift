@@ -12,7 +12,7 @@ struct OutboxStorageTests {
     func sealedMessagesInline(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
             let sql = try #require(store.database as? SQLStore)
-            // As big as a receipt, over the 2 KB from which PostgreSQL moves a value out of its row by default.
+            // Long, like an announcement: past the 2 KB from which PostgreSQL moves a value out of its row.
             let emails = try (0..<20).map { number in
                 let message = EmailMessage(
                     to: "inline\(number)@example.org", subject: "Your signature is counted",

@@ -570,8 +570,9 @@ enum Migrations {
             ]
         },
         Migration(version: 25, name: "the outbox's sealed messages kept in their rows") { sql in
-            // A confirmation email sealed is about 2.5 KB: each was compressed in vain, then
-            // written to a second table, and read back from it when sent.
+            // Sealed emails that held both their bodies often passed 2 KB, and announcements can
+            // be longer: each such was compressed in vain, written to a second table, and read
+            // back from it when sent.
             sql.storedInline("outbox", "sealed_message")
         },
     ]
