@@ -5,13 +5,7 @@ extension UUID {
     /// ``SecureRandom``. On Linux `UUID()` opens, reads and closes `/dev/urandom` for each
     /// one, three system calls and a path lookup on every signature and every email.
     public static func random() -> UUID {
-        let generator = SecureRandom()
-        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
-        return withUnsafeMutableBytes(of: &bytes) { raw in
-            raw[6] = raw[6] & 0x0F | 0x40  // version 4
-            raw[8] = raw[8] & 0x3F | 0x80  // the RFC 9562 variant
-            return UUID(uuid: raw.load(as: uuid_t.self))
-        }
+        drawn(version: 4) { _ in }
     }
 
     /// A version 7 UUID (RFC 9562): the milliseconds of `date`, then 74 random bits, for the
@@ -20,15 +14,23 @@ extension UUID {
     /// side by side at the index's end. Ids stay unguessable, and the time they tell, to
     /// whoever holds a link made from one, is the row's own, which it stores anyway.
     public static func timeOrdered(at date: Date) -> UUID {
-        let generator = SecureRandom()
-        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
         let millis = millisecondsSinceEpoch(date)
-        return withUnsafeMutableBytes(of: &bytes) { raw in
+        return drawn(version: 7) { raw in
             for index in 0..<6 {
                 raw[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index)))
             }
-            raw[6] = raw[6] & 0x0F | 0x70  // version 7
-            raw[8] = raw[8] & 0x3F | 0x80  // the RFC 9562 variant
+        }
+    }
+
+    /// 128 random bits, their start overwritten by `prefix`, marked with `version` and the
+    /// RFC 9562 variant.
+    private static func drawn(version: UInt8, prefix: (UnsafeMutableRawBufferPointer) -> Void) -> UUID {
+        let generator = SecureRandom()
+        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
+        return withUnsafeMutableBytes(of: &bytes) { raw in
+            prefix(raw)
+            raw[6] = raw[6] & 0x0F | version << 4
+            raw[8] = raw[8] & 0x3F | 0x80
             return UUID(uuid: raw.load(as: uuid_t.self))
         }
     }

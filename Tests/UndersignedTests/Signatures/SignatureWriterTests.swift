@@ -75,10 +75,7 @@ struct SignatureWriterTests {
         try await TestStore.with(.sqlite) { store in
             let start = Date()
             let jobs = try (0..<50).map { index in
-                try SignatureWriter.SigningJob(
-                    store.job(email: "ordered\(index)@example.org").request, on: store.petition,
-                    fingerprinter: store.fingerprinter, sealer: store.sealer,
-                    at: start.addingTimeInterval(Double(index) / 100))
+                try store.job(email: "ordered\(index)@example.org", at: start.addingTimeInterval(Double(index) / 100))
             }
             let keys = jobs.map(\.signature.id.text)
             #expect(keys == keys.sorted())

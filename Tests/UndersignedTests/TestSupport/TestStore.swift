@@ -77,12 +77,12 @@ struct TestStore: Sendable {
             petition: petition)
     }
 
-    func job(email: String) throws -> SignatureWriter.SigningJob {
+    func job(email: String, at date: Date = Date()) throws -> SignatureWriter.SigningJob {
         let request = SignatureRequest(
             name: "Writer Test", email: EmailAddress(email)!, country: "FR", showNamePublicly: false,
             wantsUpdates: false)
         return try SignatureWriter.SigningJob(
-            request, on: petition, fingerprinter: fingerprinter, sealer: sealer, at: Date())
+            request, on: petition, fingerprinter: fingerprinter, sealer: sealer, at: date)
     }
 }
 
