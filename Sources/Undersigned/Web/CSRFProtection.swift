@@ -18,17 +18,20 @@ struct CSRFProtection: Sendable {
     let isSecure: Bool
     /// Read on every page: `URL.scheme` parses on each call.
     let cookieName: String
+    /// The configured address's origin, as a browser writes it in `Origin`.
+    private let ownOrigin: String
 
     init(key: SymmetricKey, baseURL: URL) {
         self.keyedHash = KeyedHash(key: key)
         self.baseURL = baseURL
         isSecure = baseURL.scheme == "https"
         cookieName = isSecure ? "__Host-undersigned_csrf" : "undersigned_csrf"
+        ownOrigin = "\(baseURL.scheme ?? "http")://\(baseURL.host ?? "")\(baseURL.port.map { ":\($0)" } ?? "")"
     }
 
     /// The cookie value to use for this visitor, and the `Set-Cookie` to send if it is new.
     func session(for request: Request) -> (cookie: String, setCookie: String?) {
-        if let existing = request.cookies[cookieName]?.value, existing.utf8.count == 22,
+        if let existing = request.cookie(cookieName), existing.utf8.count == 22,
             Base64URL.decode(existing) != nil
         {
             return (existing, nil)
@@ -51,13 +54,12 @@ struct CSRFProtection: Sendable {
         if let origin = request.headers[.origin], origin != "null", !isOwnOrigin(origin, request: request) {
             return false
         }
-        guard let cookie = request.cookies[cookieName]?.value, let submittedToken else { return false }
+        guard let cookie = request.cookie(cookieName), let submittedToken else { return false }
         return constantTimeEqual(Array(token(forCookie: cookie).utf8), Array(submittedToken.utf8))
     }
 
     private func isOwnOrigin(_ origin: String, request: Request) -> Bool {
-        let configured = "\(baseURL.scheme ?? "http")://\(baseURL.host ?? "")\(baseURL.port.map { ":\($0)" } ?? "")"
-        if origin == configured { return true }
+        if origin == ownOrigin { return true }
         guard let host = request.head.authority else { return false }
         return origin == "http://\(host)" || origin == "https://\(host)"
     }

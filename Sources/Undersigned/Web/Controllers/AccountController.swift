@@ -40,7 +40,7 @@ struct AccountController: Sendable {
         let email = String((form.email ?? "").prefix(254))
         let attempt = try await signIn.prepare(
             email: email, address: limits.clientAddress(peer: context.remoteAddress, headers: request.headers),
-            deviceToken: request.cookies[devices.name]?.value)
+            deviceToken: request.cookie(devices.name))
         if !attempt.isKnownDevice { try limits.admit(peer: context.remoteAddress, headers: request.headers) }
         let outcome = try await signIn.attempt(
             attempt, password: form.password ?? "", previousToken: cookie.token(in: request),

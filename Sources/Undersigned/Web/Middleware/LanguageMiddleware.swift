@@ -25,7 +25,7 @@ struct LanguageMiddleware<Context: LanguageRequestContext>: RouterMiddleware {
         let picked = request.uri.queryParameters.get("lang").flatMap { InterfaceLanguage(rawValue: $0) }
         context.askedLanguage =
             picked
-            ?? request.cookies[LanguageCookie.name].flatMap { InterfaceLanguage(rawValue: $0.value) }
+            ?? request.cookie(LanguageCookie.name).flatMap { InterfaceLanguage(rawValue: $0) }
             ?? InterfaceLanguage.preferred(byHeader: request.headers[.acceptLanguage])
         var response = try await next(request, context)
         if let picked {

@@ -27,7 +27,7 @@ struct SessionCookie: Sendable {
     var name: String { secure ? "__Host-undersigned_session" : "undersigned_session" }
 
     func token(in request: Request) -> String? {
-        request.cookies[name]?.value
+        request.cookie(name)
     }
 
     func setting(_ token: SecretToken, maxAgeSeconds: Int) -> String {
