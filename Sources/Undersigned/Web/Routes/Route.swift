@@ -89,15 +89,25 @@ extension RouteGroup {
     /// The path with a query (an item without a value is written as its name alone) and a
     /// fragment, each percent-encoded.
     public func path(query: KeyValuePairs<String, String?>, fragment: String? = nil) -> String {
-        var path = "/" + segments.map(\.encoded).joined(separator: "/")
-        if !query.isEmpty {
-            path +=
-                "?"
-                + query.map { name, value in
-                    PathEncoding.queryComponent(name) + (value.map { "=" + PathEncoding.queryComponent($0) } ?? "")
-                }.joined(separator: "&")
+        // Written into one string: every email and page builds several of these.
+        var path = ""
+        for segment in segments {
+            path += "/"
+            path += segment.encoded
         }
-        if let fragment { path += "#" + PathEncoding.queryComponent(fragment) }
+        if path.isEmpty { path = "/" }
+        for (index, (name, value)) in query.enumerated() {
+            path += index == 0 ? "?" : "&"
+            path += PathEncoding.queryComponent(name)
+            if let value {
+                path += "="
+                path += PathEncoding.queryComponent(value)
+            }
+        }
+        if let fragment {
+            path += "#"
+            path += PathEncoding.queryComponent(fragment)
+        }
         return path
     }
 
@@ -135,26 +145,30 @@ enum PathEncoding {
         // and an empty segment changes the path's shape. No parameter takes such a value;
         // it is written as one that names nothing.
         if value.isEmpty || value == "." || value == ".." { return "%2E%2E%2E" }
-        return encoded(value, keeping: [])
+        return encoded(value)
     }
 
     static func queryComponent(_ value: String) -> String {
-        encoded(value, keeping: [UInt8(ascii: "/")])
+        encoded(value, keepingSlash: true)
     }
 
-    private static func encoded(_ value: String, keeping kept: Set<UInt8>) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
+    private static func encoded(_ value: String, keepingSlash: Bool = false) -> String {
+        let kept = { (byte: UInt8) in isUnreserved(byte) || (keepingSlash && byte == UInt8(ascii: "/")) }
+        // Slugs, ids and tokens need no escape: the same string, not a copy.
+        if value.utf8.allSatisfy(kept) { return value }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(value.utf8.count)
+        bytes.reserveCapacity(value.utf8.count + 16)
         for byte in value.utf8 {
-            if isUnreserved(byte) || kept.contains(byte) {
+            if kept(byte) {
                 bytes.append(byte)
             } else {
-                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                bytes += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
             }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     private static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
