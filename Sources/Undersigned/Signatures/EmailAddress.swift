@@ -49,7 +49,7 @@ public struct EmailAddress: Sendable, Equatable, Codable {
     }
 
     private static func isValidLocalPart(_ local: Substring) -> Bool {
-        guard (1...64).contains(local.utf8.count), local.first != ".", local.last != ".", !local.contains("..") else {
+        guard (1...64).contains(local.utf8.count), local.first != ".", local.last != ".", !Self.hasTwoDots(local) else {
             return false
         }
         return local.unicodeScalars.allSatisfy { scalar in
@@ -63,14 +63,26 @@ public struct EmailAddress: Sendable, Equatable, Codable {
 
     private static let localPunctuation = Set("!#$%&'*+-/=?^_`{|}~.".unicodeScalars)
 
+    /// `StringProtocol.contains(_:)` would go through Foundation's search for two bytes.
+    private static func hasTwoDots(_ local: Substring) -> Bool {
+        zip(local.utf8, local.utf8.dropFirst()).contains { $0 == UInt8(ascii: ".") && $1 == UInt8(ascii: ".") }
+    }
+
     private static func isValidDomain(_ domain: String) -> Bool {
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, domain.utf8.count <= 253 else { return false }
         return labels.allSatisfy { label in
             guard (1...63).contains(label.utf8.count), label.first != "-", label.last != "-" else { return false }
             return label.unicodeScalars.allSatisfy { scalar in
-                scalar == "-" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                isASCIILetter(scalar) || scalar == "-" || ("0"..."9").contains(scalar) || scalar.properties.isAlphabetic
             }
-        } && (labels.last?.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == "-" } ?? false)
+        }
+            && (labels.last?.unicodeScalars.allSatisfy { isASCIILetter($0) || $0 == "-" || $0.properties.isAlphabetic }
+                ?? false)
+    }
+
+    /// Most domains are ASCII: their letters need no look-up in Unicode's properties.
+    private static func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
+        (0x61...0x7A).contains(scalar.value) || (0x41...0x5A).contains(scalar.value)
     }
 }
