@@ -77,18 +77,24 @@ public struct EmailMessage: Sendable, Equatable, SealableRecord {
     /// Nine fields, the bodies among them; for paragraphs, the bodies are empty and a marker
     /// follows, then each paragraph: "text" and its words, or "link", its address and label.
     public var sealedFields: [String] {
-        let head = [id.text, to, subject]
-        let tail = [String(createdAt.millis), toName ?? ""]
-        let end = [language ?? "", listUnsubscribeURL ?? ""]
+        let (millis, name, language, unsubscribe) = (
+            String(createdAt.millis), toName ?? "", self.language ?? "", listUnsubscribeURL ?? ""
+        )
         switch body {
         case .rendered(let text, let html):
-            return head + [text] + tail + [html ?? ""] + end
+            return [id.text, to, subject, text, millis, name, html ?? "", language, unsubscribe]
         case .paragraphs(let paragraphs):
-            var fields = head + [""] + tail + [""] + end + [Self.paragraphsMarker]
+            var fields = [id.text, to, subject, "", millis, name, "", language, unsubscribe, Self.paragraphsMarker]
+            fields.reserveCapacity(fields.count + 3 * paragraphs.count)
             for paragraph in paragraphs {
                 switch paragraph {
-                case .text(let text): fields += [Self.textMarker, text]
-                case .link(let url, let label): fields += [Self.linkMarker, url, label]
+                case .text(let text):
+                    fields.append(Self.textMarker)
+                    fields.append(text)
+                case .link(let url, let label):
+                    fields.append(Self.linkMarker)
+                    fields.append(url)
+                    fields.append(label)
                 }
             }
             return fields
