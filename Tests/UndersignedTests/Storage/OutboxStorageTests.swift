@@ -43,4 +43,53 @@ struct OutboxStorageTests {
             for email in claimed { #expect(queued[email.id] == email.sealedMessage) }
         }
     }
+
+    /// What stalled a backlog of 54,000 emails for minutes: statistics taken while the outbox
+    /// held one row on many pages, then the pages filled again. PostgreSQL then believed the
+    /// outbox to hold a row or so, and planned the claim as a nested loop over all of it.
+    @Test(
+        "on PostgreSQL, a claim planned from a one-row outbox's statistics leases its limit, with no nested loop",
+        arguments: TestDatabase.all.filter { $0 == .postgres })
+    func claimWithStaleStatistics(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let sql = try #require(store.database as? SQLStore)
+            func enqueue(_ count: Int) async throws {
+                let emails = try (0..<count).map { number in
+                    let message = EmailMessage(
+                        to: "due\(number)@example.org", subject: "Please confirm", textBody: "Confirm.",
+                        createdAt: Date())
+                    return QueuedEmail(
+                        id: message.id, sealedMessage: try store.sealer.seal(message, in: .outbox(message.id)),
+                        createdAt: message.createdAt)
+                }
+                try await store.database.write { transaction in try await transaction.enqueue(emails) }
+            }
+            try await sql.driver.read { db in
+                try await db.raw("ALTER TABLE outbox SET (autovacuum_enabled = false)").run()
+            }
+            try await enqueue(1_000)
+            try await sql.driver.read { db in
+                // The last row stays, so that the emptied pages stay too.
+                try await db.raw("DELETE FROM outbox WHERE id <> (SELECT MAX(id) FROM outbox)").run()
+                try await db.raw("VACUUM ANALYZE outbox").run()
+            }
+            try await enqueue(1_000)
+
+            let now = Date().addingTimeInterval(60)
+            let claim = SQLStore.claiming(
+                limit: 10, now: now, leaseUntil: now.addingTimeInterval(600), flavor: sql.driver.flavor)
+            let plan = try await sql.driver.read { db in
+                try await db.raw("EXPLAIN " + claim).all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }
+            }
+            // Joined to its subquery, the claim read the whole outbox for each batch, if not for each row.
+            #expect(!plan.contains { $0.contains("Nested Loop") }, "\(plan.joined(separator: "\n"))")
+            let claimed = try await sql.driver.transaction { db in try await db.raw(claim).all().count }
+            #expect(claimed == 10)
+            let leased = try await sql.driver.read { db in
+                try #require(try await db.raw("SELECT COUNT(*) AS n FROM outbox WHERE attempts > 0").first())
+                    .decode(column: "n", as: Int.self)
+            }
+            #expect(leased == 10)
+        }
+    }
 }

@@ -49,12 +49,18 @@ struct SQLFlavor: Sendable {
     /// PostgreSQL otherwise tries to compress every row over 2 KB, then moves the value to its
     /// TOAST table: a row and an index entry more for each. SQLite has no such step.
     var storedInline: @Sendable (_ table: String, _ column: String) -> [String]
+    /// What goes around a subquery after a column, for "the column is among its values", the
+    /// subquery run once. PostgreSQL may join `IN (subquery)` in a nested loop that runs the
+    /// subquery again for every row; `= ANY (ARRAY(subquery))` is run once, before the rest,
+    /// and its values are found through the column's index. SQLite runs an `IN` subquery that
+    /// names no outer column once.
+    var amongOnce: (open: String, close: String)
 
     static let sqlite = SQLFlavor(
         boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil,
         textToBytes: { "CAST(\($0) AS BLOB)" },
         emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false, notIndexed: { "+\($0)" },
-        combinesWrites: false, storedInline: { _, _ in [] })
+        combinesWrites: false, storedInline: { _, _ in [] }, amongOnce: ("IN (", ")"))
     static let postgres = SQLFlavor(
         boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED", lockRows: "FOR UPDATE",
         migrationLock: "SELECT pg_advisory_xact_lock(4242001)", textToBytes: { "convert_to(\($0), 'UTF8')" },
@@ -66,7 +72,7 @@ struct SQLFlavor: Sendable {
                 "ALTER TABLE \(table) SET (toast_tuple_target = 8160)",
                 "ALTER TABLE \(table) ALTER COLUMN \(column) SET STORAGE EXTERNAL",
             ]
-        })
+        }, amongOnce: ("= ANY (ARRAY(", "))"))
 }
 
 extension SQLDatabase {

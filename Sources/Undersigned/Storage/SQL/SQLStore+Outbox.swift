@@ -4,23 +4,30 @@ import SQLKit
 /// The outbox: sealed messages, each with its state and the history of its failed attempts.
 extension SQLStore {
     func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail] {
-        let skipLocked = driver.flavor.skipLocked
-        return try await driver.transaction { db in
-            try await db.raw(
-                """
-                UPDATE outbox SET next_attempt_at = \(bind: leaseUntil.millis), attempts = attempts + 1
-                WHERE id IN (SELECT id FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue) AND next_attempt_at <= \(bind: now.millis)
-                             ORDER BY next_attempt_at LIMIT \(bind: limit) \(unsafeRaw: skipLocked))
-                RETURNING id, sealed_message, attempts, created_at
-                """
-            ).all().map { row in
-                ClaimedEmail(
-                    id: try UUID(text: row.decode(column: "id", as: String.self)),
-                    sealedMessage: Array(try row.decode(column: "sealed_message", as: Data.self)),
-                    attempts: try row.decode(column: "attempts", as: Int.self),
-                    createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
-            }
+        try await driver.transaction { db in
+            try await db.raw(Self.claiming(limit: limit, now: now, leaseUntil: leaseUntil, flavor: driver.flavor))
+                .all().map { row in
+                    ClaimedEmail(
+                        id: try UUID(text: row.decode(column: "id", as: String.self)),
+                        sealedMessage: Array(try row.decode(column: "sealed_message", as: Data.self)),
+                        attempts: try row.decode(column: "attempts", as: Int.self),
+                        createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
+                }
         }
+    }
+
+    /// Leases up to `limit` due emails, chosen by one run of their subquery
+    /// (``SQLFlavor/amongOnce``). As `IN (subquery)`, with statistics taken while the outbox
+    /// held one row, PostgreSQL ran the subquery again for each row, each run skipping the rows
+    /// just leased and locking the next: one claim leased a whole backlog, in time that grew
+    /// with its square.
+    static func claiming(limit: Int, now: Date, leaseUntil: Date, flavor: SQLFlavor) -> SQLQueryString {
+        """
+        UPDATE outbox SET next_attempt_at = \(bind: leaseUntil.millis), attempts = attempts + 1
+        WHERE id \(unsafeRaw: flavor.amongOnce.open)SELECT id FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue) AND next_attempt_at <= \(bind: now.millis)
+                  ORDER BY next_attempt_at LIMIT \(bind: limit) \(unsafeRaw: flavor.skipLocked)\(unsafeRaw: flavor.amongOnce.close)
+        RETURNING id, sealed_message, attempts, created_at
+        """
     }
 
     func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {
