@@ -137,7 +137,10 @@ private func buildApplicationAndRoutes(
                         httpDecoderConfiguration: .init(
                             maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))))
         },
-        configuration: .init(address: .hostname(settings.hostname, port: settings.port), serverName: nil),
+        configuration: .init(
+            address: .hostname(settings.hostname, port: settings.port), serverName: nil,
+            availableConnectionsDelegate: MaximumAvailableConnections(
+                connectionLimit(settings: settings, logger: logger), logger: logger)),
         // Shut down in reverse: the server stops taking requests and finishes those in flight,
         // the outbox stops, the writer commits what it accepted, the logs' last heads are
         // signed, then the database closes.
@@ -155,6 +158,22 @@ private func buildApplicationAndRoutes(
         try await dataKeys.refresh()
     }
     return (app, routes)
+}
+
+/// The connections the server takes at once: as many as the settings ask, if the process may
+/// open that many files besides its own (after raising its limit as far as it goes).
+private func connectionLimit(settings: Settings, logger: Logger) -> Int {
+    let requested = settings.maxConnections
+    guard let openFiles = ConnectionLimit.raiseOpenFileLimit() else { return requested }
+    let allowed = ConnectionLimit.allowed(requested: requested, openFiles: openFiles)
+    if allowed < requested {
+        logger.warning(
+            "fewer connections at once than max-connections asks: the process may open too few files",
+            metadata: [
+                "max-connections": "\(requested)", "allowed": "\(allowed)", "open-file-limit": "\(openFiles)",
+            ])
+    }
+    return allowed
 }
 
 /// Accounts, organizations, their petitions' organizer pages, moderation and the audit log:

@@ -65,6 +65,44 @@ enum RawHTTP {
         }
     }
 
+    /// A connection that asks for `path` once, reads the answer's status line and stays open,
+    /// idle, as a browser keeps one, until it is closed.
+    final class KeptConnection: Sendable {
+        let status: String
+        private let descriptor: Int32
+
+        init(port: Int, path: String) async throws {
+            (descriptor, status) = try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(
+                        with: Result {
+                            let descriptor = try RawHTTP.connectToLocalhost(port: port)
+                            let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+                            var received = Data()
+                            var buffer = [UInt8](repeating: 0, count: 4096)
+                            if send(descriptor, request, request.count, 0) == request.count {
+                                while !received.contains(UInt8(ascii: "\n")) {
+                                    let count = recv(descriptor, &buffer, buffer.count, 0)
+                                    if count <= 0 { break }
+                                    received.append(contentsOf: buffer[0..<count])
+                                }
+                            }
+                            let line = String(decoding: received, as: UTF8.self).split(separator: "\r\n").first
+                            guard let line else {
+                                close(descriptor)
+                                throw Failure(description: "no answer on a kept connection")
+                            }
+                            return (descriptor, String(line))
+                        })
+                }
+            }
+        }
+
+        func hangUp() {
+            close(descriptor)
+        }
+    }
+
     private static func request(port: Int, head: String, headers: [String: String], body: String) async throws
         -> Response
     {

@@ -58,13 +58,18 @@ enum StallReport {
 struct ReportedApplication<App: ApplicationProtocol>: ApplicationProtocol {
     let app: App
     let name: String
+    /// Told the port the server listens on, once it does.
+    var listening: @Sendable (Int) -> Void = { _ in }
 
     var responder: App.Responder { get async throws { try await app.responder } }
     var server: HTTPServerBuilder { app.server }
     var eventLoopGroup: any EventLoopGroup { app.eventLoopGroup }
     var configuration: ApplicationConfiguration { app.configuration }
     var logger: Logger { app.logger }
-    @Sendable func onServerRunning(_ channel: any Channel) async { await app.onServerRunning(channel) }
+    @Sendable func onServerRunning(_ channel: any Channel) async {
+        await app.onServerRunning(channel)
+        if let port = channel.localAddress?.port { listening(port) }
+    }
     var services: [any Service] {
         app.services.map { ReportedService(service: $0, name: "\(type(of: $0)) of the \(name)") }
     }

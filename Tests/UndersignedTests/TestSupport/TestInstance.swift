@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import ServiceLifecycle
 import Testing
 
 @testable import Undersigned
@@ -63,18 +64,7 @@ struct TestInstance: Sendable {
     func run<Value: Sendable>(
         _ mode: TestingSetup = .router, logger: Logger? = nil, _ test: @Sendable (Browser) async throws -> Value
     ) async throws -> Value {
-        let logger =
-            logger
-            ?? {
-                var logger = Logger(label: "undersigned.test")
-                logger.logLevel = settings.logLevel
-                return logger
-            }()
-        let name: String
-        switch settings.database {
-        case .sqlite(let path): name = "instance on \(path)"
-        case .postgres(let location): name = "instance on PostgreSQL \(location.database)"
-        }
+        let logger = logger ?? defaultLogger
         let app = try await StallReport.during("building the \(name)") {
             ReportedApplication(
                 app: try await buildApplication(settings: settings, logger: logger, clock: clock.wallClock), name: name)
@@ -86,6 +76,59 @@ struct TestInstance: Sendable {
                     try await test(Browser(client: client, mailbox: mailbox))
                 }
             }
+        }
+    }
+
+    /// Serves the application as `undersigned serve` does, its server's configuration whole
+    /// (`.live` binds its own and drops the connection limit), on a loopback port given to `test`.
+    func serve<Value: Sendable>(_ test: @Sendable (Int) async throws -> Value) async throws -> Value {
+        var settings = settings
+        settings.hostname = "127.0.0.1"
+        settings.port = 0
+        let logger = defaultLogger
+        let ports = AsyncStream<Int>.makeStream()
+        let app = try await StallReport.during("building the \(name)") {
+            ReportedApplication(
+                app: try await buildApplication(settings: settings, logger: logger, clock: clock.wallClock), name: name,
+                listening: { ports.continuation.yield($0) })
+        }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { ports.continuation.finish() }
+                try await StallReport.during("serving the \(name)") { try await group.run() }
+            }
+            var listening = ports.stream.makeAsyncIterator()
+            guard let port = await listening.next() else {
+                try await tasks.waitForAll()
+                throw ServingFailure(description: "the \(name) stopped before it listened")
+            }
+            do {
+                let value = try await StallReport.during("testing the \(name)") { try await test(port) }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return value
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+
+    private struct ServingFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private var defaultLogger: Logger {
+        var logger = Logger(label: "undersigned.test")
+        logger.logLevel = settings.logLevel
+        return logger
+    }
+
+    private var name: String {
+        switch settings.database {
+        case .sqlite(let path): "instance on \(path)"
+        case .postgres(let location): "instance on PostgreSQL \(location.database)"
         }
     }
 }

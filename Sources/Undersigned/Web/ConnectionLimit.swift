@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// How many connections the server serves at once; the others wait in the system's queue
+/// until one closes. Without a limit, connections took every file the process may open:
+/// the database, mail and exports could open none, and the event loop, told again and again
+/// of connections waiting, failed to accept them without pause, a core spent on nothing.
+enum ConnectionLimit {
+    /// Files kept for the server's own use: its database connections and their journals,
+    /// mail being written or sent, exports, packages and the event loops' own descriptors.
+    /// It uses about 40; under a small limit, a quarter of it is kept.
+    static let reservedFiles = 256
+
+    /// `requested`, or fewer when the process may not open that many files besides its own.
+    static func allowed(requested: Int, openFiles: Int) -> Int {
+        max(1, min(requested, openFiles - min(reservedFiles, openFiles / 4)))
+    }
+
+    /// Raises the process's limit on open files to the most it may have, as servers do (the
+    /// system's default is often 1,024), and returns the limit then in force; `nil` when it
+    /// cannot be read.
+    static func raiseOpenFileLimit() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(resource, &limit) == 0 else { return nil }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(resource, &raised) == 0 { limit = raised }
+        }
+        return Int(clamping: limit.rlim_cur)
+    }
+
+    #if canImport(Glibc)
+        private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    #else
+        private static let resource = RLIMIT_NOFILE
+    #endif
+}
