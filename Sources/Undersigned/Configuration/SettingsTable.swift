@@ -13,10 +13,10 @@ public struct SettingsTable: Sendable {
         flag: "port", variable: "UNDERSIGNED_PORT", default: 8080, parser: .integer(0...65535),
         meaning: "port to listen on")
     public let maxConnections = Setting(
-        flag: "max-connections", variable: "UNDERSIGNED_MAX_CONNECTIONS", default: 1024,
-        parser: .integer(1...1_000_000),
+        flag: "max-connections", variable: "UNDERSIGNED_MAX_CONNECTIONS",
+        absent: "as many as the open-file limit allows", parser: .integer(1...1_000_000),
         meaning:
-            "connections served at once; more wait in the system's queue until one closes (an idle one closes after 30 s). A proxy that keeps its connections (`deploy/nginx.conf.example`) needs a few dozen. The server raises its open-file limit as far as the system lets it, and lowers this, with a warning, to keep 256 of those files (a quarter, under a small limit) for its database and mail"
+            "connections served at once; more wait in the system's queue until one closes (an idle one closes after 30 s; an open page's live count holds one). The server raises its open-file limit as far as the system lets it and keeps 256 of those files (a quarter, under a small limit) for its database and mail; a number set here is lowered to that, with a warning. Each connection costs memory (about 15 KB idle, more while it is answered): on a small machine, set a number"
     )
     public let database = Setting(
         flag: "database", variable: "UNDERSIGNED_DATABASE_URL", default: .sqlite(path: "undersigned.sqlite"),

@@ -160,13 +160,13 @@ private func buildApplicationAndRoutes(
     return (app, routes)
 }
 
-/// The connections the server takes at once: as many as the settings ask, if the process may
-/// open that many files besides its own (after raising its limit as far as it goes).
+/// The connections the server takes at once: as many as the process may open files besides
+/// its own (after raising its limit as far as it goes), or the settings' number if fewer.
 private func connectionLimit(settings: Settings, logger: Logger) -> Int {
     let requested = settings.maxConnections
-    guard let openFiles = ConnectionLimit.raiseOpenFileLimit() else { return requested }
+    guard let openFiles = ConnectionLimit.raiseOpenFileLimit() else { return requested ?? 1_000_000 }
     let allowed = ConnectionLimit.allowed(requested: requested, openFiles: openFiles)
-    if allowed < requested {
+    if let requested, allowed < requested {
         logger.warning(
             "fewer connections at once than max-connections asks: the process may open too few files",
             metadata: [

@@ -14,9 +14,10 @@ enum ConnectionLimit {
     /// It uses about 40; under a small limit, a quarter of it is kept.
     static let reservedFiles = 256
 
-    /// `requested`, or fewer when the process may not open that many files besides its own.
-    static func allowed(requested: Int, openFiles: Int) -> Int {
-        max(1, min(requested, openFiles - min(reservedFiles, openFiles / 4)))
+    /// As many as the process may open files besides its own, or `requested` if fewer.
+    static func allowed(requested: Int?, openFiles: Int) -> Int {
+        let available = max(1, openFiles - min(reservedFiles, openFiles / 4))
+        return requested.map { min($0, available) } ?? available
     }
 
     /// Raises the process's limit on open files to the most it may have, as servers do (the
