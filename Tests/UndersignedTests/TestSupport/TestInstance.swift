@@ -92,26 +92,24 @@ struct TestInstance: Sendable {
                 app: try await buildApplication(settings: settings, logger: logger, clock: clock.wallClock), name: name,
                 listening: { ports.continuation.yield($0) })
         }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                defer { ports.continuation.finish() }
-                try await StallReport.during("serving the \(name)") { try await group.run() }
-            }
+        // Should the server stop before it listens, the wait for its port ends too.
+        let served = EndingService(service: app) { ports.continuation.finish() }
+        return try await running(served) { _ in
             var listening = ports.stream.makeAsyncIterator()
             guard let port = await listening.next() else {
-                try await tasks.waitForAll()
                 throw ServingFailure(description: "the \(name) stopped before it listened")
             }
-            do {
-                let value = try await StallReport.during("testing the \(name)") { try await test(port) }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return value
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
+            return try await StallReport.during("testing the \(name)") { try await test(port) }
+        }
+    }
+
+    private struct EndingService: Service {
+        let service: any Service
+        let ended: @Sendable () -> Void
+
+        func run() async throws {
+            defer { ended() }
+            try await service.run()
         }
     }
 
