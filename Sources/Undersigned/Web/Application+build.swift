@@ -38,7 +38,8 @@ private func buildApplicationAndRoutes(
     let dataKeys = try instance.dataKeys
     let sealer = try instance.sealer
     let metricsRegistry = PrometheusCollectorRegistry()
-    let outboxMetrics = OutboxMetrics(factory: PrometheusMetricsFactory(registry: metricsRegistry))
+    let metricsFactory = PrometheusMetricsFactory(registry: metricsRegistry)
+    let outboxMetrics = OutboxMetrics(factory: metricsFactory)
     let outbox = OutboxWorker(
         store: database, transport: try instance.mailTransport, sealer: sealer, logger: logger,
         lease: settings.outboxLease, metrics: outboxMetrics, clock: clock)
@@ -139,8 +140,9 @@ private func buildApplicationAndRoutes(
         },
         configuration: .init(
             address: .hostname(settings.hostname, port: settings.port), serverName: nil,
-            availableConnectionsDelegate: MaximumAvailableConnections(
-                connectionLimit(settings: settings, logger: logger), logger: logger)),
+            availableConnectionsDelegate: CountedConnections(
+                maximum: connectionLimit(settings: settings, logger: logger),
+                factory: metricsFactory)),
         // Shut down in reverse: the server stops taking requests and finishes those in flight,
         // the outbox stops, the writer commits what it accepted, the logs' last heads are
         // signed, then the database closes.

@@ -1,3 +1,6 @@
+import CoreMetrics
+import HummingbirdCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -39,4 +42,34 @@ enum ConnectionLimit {
     #else
         private static let resource = RLIMIT_NOFILE
     #endif
+}
+
+/// Hummingbird's gate on new connections, open while fewer than `maximum` are, with both
+/// numbers in `/metrics` (`undersigned_connections`, `undersigned_connection_limit`): a server
+/// at its limit has visitors waiting. Only the listening socket's event loop calls it.
+struct CountedConnections: AvailableConnectionsDelegate {
+    let maximum: Int
+    private let open: Gauge
+    private var count = 0
+
+    init(maximum: Int, factory: any MetricsFactory) {
+        self.maximum = maximum
+        open = Gauge(label: "undersigned_connections", factory: factory)
+        Gauge(label: "undersigned_connection_limit", factory: factory).record(maximum)
+        open.record(0)
+    }
+
+    mutating func connectionOpened() {
+        count += 1
+        open.record(count)
+    }
+
+    mutating func connectionClosed() {
+        count -= 1
+        open.record(count)
+    }
+
+    func isAcceptingNewConnections() -> Bool {
+        count < maximum
+    }
 }

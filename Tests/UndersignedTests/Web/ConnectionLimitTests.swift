@@ -36,6 +36,27 @@ struct ConnectionLimitTests {
         }
     }
 
+    @Test("/metrics tells the connections open and the limit")
+    func metrics() async throws {
+        let instance = try await TestInstance(.sqlite) { settings, _ in settings.maxConnections = 3 }
+        try await instance.serve { port in
+            let kept = try await RawHTTP.KeptConnection(port: port, path: "/healthz")
+            let withKept = try await RawHTTP.get(port: port, path: "/metrics")
+            let text = String(decoding: withKept.body, as: UTF8.self)
+            #expect(text.contains("\nundersigned_connection_limit 3"))
+            // The one kept open, and the one asking.
+            #expect(text.contains("\nundersigned_connections 2"))
+
+            kept.hangUp()
+            var alone = ""
+            for _ in 0..<50 where !alone.contains("\nundersigned_connections 1") {
+                try await Task.sleep(for: .milliseconds(100))
+                alone = String(decoding: try await RawHTTP.get(port: port, path: "/metrics").body, as: UTF8.self)
+            }
+            #expect(alone.contains("\nundersigned_connections 1"), "a closed connection is still counted")
+        }
+    }
+
     @Test("the limit leaves files to the server's own use, and is never below one connection")
     func allowed() {
         #expect(ConnectionLimit.allowed(requested: nil, openFiles: 65_536) == 65_536 - ConnectionLimit.reservedFiles)
