@@ -45,6 +45,19 @@ struct UTCFields: Equatable {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// `Wed, 25 Nov 2026 08:06:09` and `zone`: emails write `+0000` (RFC 5322), HTTP `GMT`
+    /// (RFC 9110).
+    func text(zone: String) -> String {
+        let two = Self.twoDigits
+        return "\(Self.weekdayNames[weekday]), \(two(day)) \(Self.monthNames[month - 1]) \(year) "
+            + "\(two(hour)):\(two(minute)):\(two(second)) \(zone)"
+    }
+
+    private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let monthNames = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+
     /// A number of two digits or more: 09, 10.
     static func twoDigits(_ value: Int) -> String {
         value < 10 ? "0\(value)" : "\(value)"

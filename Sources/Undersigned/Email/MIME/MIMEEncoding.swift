@@ -114,14 +114,6 @@ enum MIMEEncoding {
     /// `Wed, 25 Nov 2026 08:06:09 +0000`, always in UTC. Every email has one, and reading it
     /// through `Calendar` cost more than the rest of its headers.
     static func date(_ date: Date) -> String {
-        let fields = UTCFields(date)
-        let two = UTCFields.twoDigits
-        return "\(weekdayNames[fields.weekday]), \(two(fields.day)) \(monthNames[fields.month - 1]) \(fields.year) "
-            + "\(two(fields.hour)):\(two(fields.minute)):\(two(fields.second)) +0000"
+        UTCFields(date).text(zone: "+0000")
     }
-
-    private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    private static let monthNames = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ]
 }
