@@ -8,32 +8,37 @@ enum Base64URL {
         return table
     }()
 
+    /// Written straight into the string's storage: tokens are encoded on every page and form.
     static func encode(_ bytes: some Collection<UInt8>) -> String {
         let input = Array(bytes)
-        var output: [UInt8] = []
-        output.reserveCapacity((input.count * 4 + 2) / 3)
-        var index = 0
-        while index + 3 <= input.count {
-            let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
-            output += [
-                alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)], alphabet[Int(chunk >> 6 & 63)],
-                alphabet[Int(chunk & 63)],
-            ]
-            index += 3
+        let alphabet = Self.alphabet
+        return String(unsafeUninitializedCapacity: (input.count * 4 + 2) / 3) { output in
+            var written = 0
+            /// The first `count` sextets of the 24 bits in `chunk`.
+            func put(_ chunk: UInt32, _ count: Int) {
+                for position in 0..<count {
+                    output[written] = alphabet[Int(chunk >> (18 - 6 * UInt32(position)) & 63)]
+                    written += 1
+                }
+            }
+            var index = 0
+            while index + 3 <= input.count {
+                let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
+                put(chunk, 4)
+                index += 3
+            }
+            switch input.count - index {
+            case 1:
+                let chunk = UInt32(input[index]) << 16
+                put(chunk, 2)
+            case 2:
+                let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8
+                put(chunk, 3)
+            default:
+                break
+            }
+            return written
         }
-        switch input.count - index {
-        case 1:
-            let chunk = UInt32(input[index]) << 16
-            output += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)]]
-        case 2:
-            let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8
-            output += [
-                alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)], alphabet[Int(chunk >> 6 & 63)],
-            ]
-        default:
-            break
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// The bytes, or `nil` for anything that is not canonical unpadded base64url.
