@@ -124,6 +124,11 @@ struct SigningGuard: Sendable {
         pressure.record(at: now)
     }
 
+    /// Whether the sign form asks for no proof of work now.
+    var isCalm: Bool {
+        pressure.difficulty(at: clock.now) == 0
+    }
+
     /// A new challenge for the sign form, as hard as the current pressure asks.
     func challenge(for petition: Petition) -> FormChallenge {
         let now = clock.now

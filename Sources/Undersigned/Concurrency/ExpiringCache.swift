@@ -64,6 +64,15 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    /// The value kept for `key` while it is within its lifetime, without reading anything.
+    func freshValue(for key: Key) -> Value? {
+        let now = ContinuousClock.now
+        return slots.withLock { slots in
+            guard case .kept(let kept)? = slots[key], now - kept.storedAt < lifetime else { return nil }
+            return kept.value
+        }
+    }
+
     /// Drops what is kept for `key`: the next caller reads it again.
     func remove(_ key: Key) {
         slots.withLock { _ = $0.removeValue(forKey: key) }

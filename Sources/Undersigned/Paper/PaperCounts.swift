@@ -10,6 +10,11 @@ public final class PaperCounts: Sendable {
         self.store = store
     }
 
+    /// What memory holds now, if it is not yet due to be read again.
+    func freshCount(for petitionID: UUID) -> Int? {
+        cache.freshValue(for: petitionID)
+    }
+
     public func count(for petitionID: UUID) async throws -> Int {
         try await cache.value(for: petitionID) { [store] in try await store.paperSignatureCount(petitionID: petitionID)
         }

@@ -54,6 +54,15 @@ public final class SignatureCounts: Sendable {
         }
     }
 
+    /// What memory holds now, if it is not yet due to be read again.
+    func freshCount(for petitionID: UUID) -> Int? {
+        let now = ContinuousClock.now
+        return entries.withLock { entries in
+            guard let entry = entries[petitionID], now - entry.readAt < maximumAge else { return nil }
+            return entry.count
+        }
+    }
+
     /// What memory holds now, without reading the database.
     func cachedCount(for petitionID: UUID) -> Int? {
         entries.withLock { $0[petitionID]?.count }

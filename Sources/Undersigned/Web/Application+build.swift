@@ -61,6 +61,7 @@ private func buildApplicationAndRoutes(
     let signingGuard = SigningGuard(
         settings: settings, disposableDomains: disposableDomains, secret: secret, store: database, clock: clock,
         logger: logger)
+    let replays = ReplayedAnswers(newVisitor: { csrf.newVisitor() }, factory: metricsFactory)
 
     // A HEAD of every GET, which the public reads answer (see PublicReadMiddleware).
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -81,7 +82,7 @@ private func buildApplicationAndRoutes(
         fingerprinter: EmailFingerprinter(key: secret.key(for: .emailFingerprint)), sealer: sealer)
     PetitionController(
         catalog: catalog, counts: counts, countries: countryFigures, presenter: presenter, csrf: csrf,
-        signing: signing, liveCountDuration: settings.liveCountDuration
+        signing: signing, liveCountDuration: settings.liveCountDuration, replays: replays
     ).addRoutes(to: site, petitions: petitions)
     EmbedController(
         catalog: catalog, presenter: presenter, signing: signing,
@@ -99,7 +100,7 @@ private func buildApplicationAndRoutes(
     .addRoutes(to: signerLinks)
     PetitionAPIController(
         catalog: catalog, counts: counts, paperCounts: paperCounts, countries: countryFigures, heads: heads,
-        baseURL: settings.baseURL
+        baseURL: settings.baseURL, replays: replays
     )
     .addRoutes(to: api)
     PartnerSigningController(
@@ -131,12 +132,15 @@ private func buildApplicationAndRoutes(
         // Idle and oversized connections are closed rather than left to tie up the server.
         server: HTTPServerBuilder { responder in
             EventLoopConnections(
-                connection: HTTP1Channel(
-                    responder: responder,
-                    configuration: .init(
-                        idleTimeout: .seconds(30),
-                        httpDecoderConfiguration: .init(
-                            maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))))
+                connection: ReplayingConnections(
+                    connection: HTTP1Channel(
+                        responder: responder,
+                        configuration: .init(
+                            idleTimeout: .seconds(30),
+                            httpDecoderConfiguration: .init(
+                                maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100
+                            ))),
+                    answers: replays))
         },
         configuration: .init(
             address: .hostname(settings.hostname, port: settings.port), serverName: nil,

@@ -36,10 +36,20 @@ struct CSRFProtection: Sendable {
         {
             return (existing, nil)
         }
+        let value = newCookie()
+        return (value, "\(cookieName)=\(value); Path=/; HttpOnly; SameSite=Lax\(isSecure ? "; Secure" : "")")
+    }
+
+    /// A cookie value for a new visitor, and their forms' token.
+    func newVisitor() -> ReplayedAnswers.Visitor {
+        let cookie = newCookie()
+        return ReplayedAnswers.Visitor(cookie: cookie, formToken: token(forCookie: cookie))
+    }
+
+    private func newCookie() -> String {
         let generator = SecureRandom()
         let random = (generator.next() as UInt64, generator.next() as UInt64)
-        let value = Base64URL.encode(withUnsafeBytes(of: random) { Array($0) })
-        return (value, "\(cookieName)=\(value); Path=/; HttpOnly; SameSite=Lax\(isSecure ? "; Secure" : "")")
+        return Base64URL.encode(withUnsafeBytes(of: random) { Array($0) })
     }
 
     func token(forCookie cookie: String) -> String {

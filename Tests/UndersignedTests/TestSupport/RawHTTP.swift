@@ -41,13 +41,22 @@ enum RawHTTP {
     static func stream(
         port: Int, path: String, timeout: TimeInterval = 90, until enough: @escaping @Sendable (String) -> Bool
     ) async throws -> String {
+        try await stream(
+            port: port, raw: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", timeout: timeout, until: enough)
+    }
+
+    /// Sends `raw` as it is, in one write, and reads as ``stream(port:path:timeout:until:)`` does,
+    /// or until the server closes the connection.
+    static func stream(
+        port: Int, raw: String, timeout: TimeInterval = 90, until enough: @escaping @Sendable (String) -> Bool
+    ) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(
                     with: Result {
                         let descriptor = try connectToLocalhost(port: port)
                         defer { close(descriptor) }
-                        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+                        let request = Array(raw.utf8)
                         guard send(descriptor, request, request.count, 0) == request.count else {
                             throw Failure(description: "cannot send the request")
                         }

@@ -10,6 +10,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
     let countries: CountryFigures
     let heads: TreeHeads
     let baseURL: URL
+    let replays: ReplayedAnswers
     /// A petition's answer, encoded again only when the petition or its figures change.
     let petitionAnswers = EncodedAnswers<UUID, Figured>()
 
@@ -65,8 +66,13 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         let answer = try petitionAnswers.answer(for: figured.petition.id, from: figured) {
             try AppRequestContext.encoder.encode(resource($0))
         }
-        return CacheableResponse.response(
+        var response = CacheableResponse.response(
             answer, contentType: CacheableResponse.jsonType, request: request, cacheControl: CacheableResponse.briefly)
+        replays.offer(&response, to: request) { [catalog, counts, paperCounts, heads] in
+            catalog.stillShows(
+                figured.petition, with: figured.figures, counts: counts, paperCounts: paperCounts, heads: heads)
+        }
+        return response
     }
 
     struct CountryResource: Codable, Sendable {

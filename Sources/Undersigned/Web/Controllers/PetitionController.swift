@@ -12,6 +12,7 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
     let csrf: CSRFProtection
     let signing: FormSigning
     let liveCountDuration: Duration
+    let replays: ReplayedAnswers
 
     private var pages: Pages { presenter.pages }
 
@@ -98,7 +99,17 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
         }
         var headers = cookieHeaders(session.setCookie)
         headers[.contentLanguage] = interface.code
-        return pages.htmlResponse(body, headers: headers)
+        var response = pages.htmlResponse(body, headers: headers)
+        // A new visitor's page, while the form asks for no proof, is the next new visitor's too.
+        if session.setCookie != nil, proof.token.isEmpty {
+            replays.offer(&response, to: request, visitor: .init(cookie: session.cookie, formToken: token)) {
+                [catalog, counts, presenter, signing] in
+                catalog.stillShows(
+                    petition, with: figures, counts: counts, paperCounts: presenter.paperCounts, heads: presenter.heads)
+                    && signing.signingGuard.isCalm
+            }
+        }
+        return response
     }
 
     /// The defences and the write are ``FormSigning``'s; here, the pages that answer.

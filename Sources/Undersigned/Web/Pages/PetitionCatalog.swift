@@ -63,6 +63,19 @@ final class PetitionCatalog: Sendable {
         return figured
     }
 
+    /// Whether `petition`, with `figures`, is what this instance would show now, judged from
+    /// what it keeps alone: not once either changed or is due to be read again.
+    func stillShows(
+        _ petition: Petition, with figures: PetitionFigures, counts: SignatureCounts, paperCounts: PaperCounts,
+        heads: TreeHeads
+    ) -> Bool {
+        guard petitions.freshValue(for: petition.slug) == petition,
+            let count = counts.freshCount(for: petition.id), let paperCount = paperCounts.freshCount(for: petition.id),
+            let latest = heads.fresh(for: petition.id)
+        else { return false }
+        return PetitionFigures(count: count, paperCount: paperCount, latestHead: latest.head) == figures
+    }
+
     /// Drops what is cached of the petition, after a change made here, so that this instance
     /// shows it at once; others see it within the catalog's maximum age.
     func forget(_ petition: Petition) {

@@ -20,6 +20,11 @@ final class TreeHeads: Sendable {
         try await published(for: petitionID).head
     }
 
+    /// What memory holds now, if it is not yet due to be read again.
+    func fresh(for petitionID: UUID) -> Latest? {
+        cache.freshValue(for: petitionID)
+    }
+
     func published(for petitionID: UUID) async throws -> Latest {
         try await cache.value(for: petitionID) { [store] in
             let head = try await store.latestTreeHead(petitionID: petitionID)

@@ -1,0 +1,244 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Metrics
+import NIOCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Answers kept as they left the server, so that the next new visitor who asks the same is
+/// answered from the connection's own event loop (``ReplayHandler``), without the router, the
+/// middlewares or a task. A petition's page and its figures in the API are asked for far more
+/// often than they change, and a petition shared widely is opened mostly by new visitors.
+///
+/// A handler *offers* its answer with a check that what the answer was made from still holds
+/// (the petition, its figures, a calm sign form); the answer is kept, every header included,
+/// and sent again only while that check passes. A page's form cookie and token are made anew
+/// for each visitor who is sent it. Only requests that nothing but their address and their
+/// languages tell apart are answered so (``ReplayKey``).
+final class ReplayedAnswers: Sendable {
+    /// A new visitor's form cookie, and the token a form given to them carries.
+    struct Visitor: Sendable {
+        var cookie: String
+        var formToken: String
+    }
+
+    /// An answer offered, until it has left the server.
+    struct Offer: Sendable {
+        let serial: UInt64
+        let visitor: Visitor?
+        let stillHolds: @Sendable () -> Bool
+    }
+
+    private struct Kept: Sendable {
+        /// Without its `Date`, its length and the visitor's cookie, which each answer has anew.
+        let head: HTTPResponse
+        /// The body, cut where the visitor's form token was.
+        let pieces: [ByteBuffer]
+        /// The whole body's, tokens included: every visitor's token is as long.
+        let size: Int
+        /// What surrounds the visitor's cookie in its `Set-Cookie`.
+        let visitorCookie: (before: String, after: String)?
+        let stillHolds: @Sendable () -> Bool
+        let serial: UInt64
+    }
+
+    private struct Offers {
+        var next: UInt64 = 0
+        var waiting: [UInt64: Offer] = [:]
+    }
+
+    /// At most this many answers, and this many offers on their way out, are kept: a request's
+    /// languages are the visitor's to choose, and each one chosen would keep another answer.
+    static let limit = 256
+    /// A larger body is not kept: the pages and reads offered are a few tens of kilobytes.
+    static let largestBody = 1 << 20
+
+    private let offers = Mutex(Offers())
+    private let kept = Mutex<[ReplayKey: Kept]>([:])
+    private let dates = Mutex<(second: Int, text: String)>((-1, ""))
+    private let newVisitor: @Sendable () -> Visitor
+    private let replayed: Counter
+
+    init(newVisitor: @escaping @Sendable () -> Visitor, factory: any MetricsFactory) {
+        self.newVisitor = newVisitor
+        replayed = Counter(label: "undersigned_replayed_answers_total", factory: factory)
+    }
+
+    /// Marks `response` as an answer to keep for `request` while `stillHolds`, if `request` is
+    /// one that may be answered so. `visitor` names the form cookie and token it was made for.
+    func offer(
+        _ response: inout Response, to request: Request, visitor: Visitor? = nil,
+        while stillHolds: @escaping @Sendable () -> Bool
+    ) {
+        guard ReplayKey(request.head) != nil else { return }
+        let serial = offers.withLock { offers in
+            // Offers whose answers never left (their connection closed first) are dropped.
+            if offers.waiting.count >= Self.limit { offers.waiting.removeAll() }
+            offers.next &+= 1
+            offers.waiting[offers.next] = Offer(serial: offers.next, visitor: visitor, stillHolds: stillHolds)
+            return offers.next
+        }
+        response.headers[.replayOffer] = String(serial)
+    }
+
+    /// The offer an answer's marker names, no longer waiting.
+    func claim(_ marker: String) -> Offer? {
+        guard let serial = UInt64(marker) else { return nil }
+        return offers.withLock { $0.waiting.removeValue(forKey: serial) }
+    }
+
+    /// Keeps an answer that left the server, made as `offer` says, for requests like `key`'s.
+    func keep(_ head: HTTPResponse, body: ByteBuffer, for key: ReplayKey, offer: Offer) {
+        var head = head
+        head.headerFields[.date] = nil
+        head.headerFields[.contentLength] = nil
+        var pieces = [body]
+        var visitorCookie: (before: String, after: String)?
+        if let visitor = offer.visitor {
+            guard
+                let index = head.headerFields.firstIndex(where: {
+                    $0.name == .setCookie && $0.value.contains(visitor.cookie)
+                }),
+                let cookie = head.headerFields[index].value.firstRange(of: visitor.cookie)
+            else { return }
+            let value = head.headerFields[index].value
+            visitorCookie = (String(value[..<cookie.lowerBound]), String(value[cookie.upperBound...]))
+            head.headerFields.remove(at: index)
+            pieces = Self.cut(body, at: visitor.formToken)
+            // A page offered for a visitor carries their token; without it, it is not theirs.
+            guard pieces.count > 1 else { return }
+        }
+        let answer = Kept(
+            head: head, pieces: pieces, size: body.readableBytes, visitorCookie: visitorCookie,
+            stillHolds: offer.stillHolds, serial: offer.serial)
+        kept.withLock { kept in
+            // The answer kept longest gives way: requests for the busiest ones keep them anew.
+            if kept.count >= Self.limit, kept[key] == nil,
+                let oldest = kept.min(by: { $0.value.serial < $1.value.serial })?.key
+            {
+                kept[oldest] = nil
+            }
+            kept[key] = answer
+        }
+    }
+
+    /// The answer kept for `key`, made for a new visitor, if what it was made from still holds.
+    func answer(for key: ReplayKey) -> (head: HTTPResponse, body: ByteBuffer)? {
+        guard let answer = kept.withLock({ $0[key] }) else { return nil }
+        guard answer.stillHolds() else {
+            kept.withLock { if $0[key]?.serial == answer.serial { $0[key] = nil } }
+            return nil
+        }
+        var head = answer.head
+        var body: ByteBuffer
+        if let cookie = answer.visitorCookie {
+            let visitor = newVisitor()
+            head.headerFields.append(
+                HTTPField(name: .setCookie, value: cookie.before + visitor.cookie + cookie.after))
+            body = ByteBufferAllocator().buffer(capacity: answer.size)
+            for (index, piece) in answer.pieces.enumerated() {
+                if index > 0 { body.writeString(visitor.formToken) }
+                body.writeImmutableBuffer(piece)
+            }
+        } else {
+            body = answer.pieces.first ?? ByteBuffer()
+        }
+        head.headerFields.append(HTTPField(name: .date, value: date()))
+        head.headerFields.append(HTTPField(name: .contentLength, value: String(body.readableBytes)))
+        replayed.increment()
+        return (head, body)
+    }
+
+    /// How many answers are kept now.
+    var keptCount: Int { kept.withLock { $0.count } }
+
+    /// The body in pieces, without `token` wherever it was.
+    private static func cut(_ body: ByteBuffer, at token: String) -> [ByteBuffer] {
+        let needle = Array(token.utf8)
+        guard !needle.isEmpty else { return [body] }
+        var pieces: [ByteBuffer] = []
+        var rest = body
+        while let offset = rest.withUnsafeReadableBytes({ bytes in Self.offset(of: needle, in: bytes) }),
+            let piece = rest.readSlice(length: offset)
+        {
+            pieces.append(piece)
+            rest.moveReaderIndex(forwardBy: needle.count)
+        }
+        pieces.append(rest)
+        return pieces
+    }
+
+    /// Where `needle` first is in `bytes`, found with the C library's `memchr` and `memcmp`: a
+    /// page is tens of kilobytes, and its answer is kept again whenever what it shows is read anew.
+    private static func offset(of needle: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress, let first = needle.first, bytes.count >= needle.count else { return nil }
+        let (needleCount, lastStart) = (needle.count, bytes.count - needle.count)
+        var offset = 0
+        return needle.withUnsafeBytes { needle -> Int? in
+            guard let needle = needle.baseAddress else { return nil }
+            while offset <= lastStart {
+                guard let found = memchr(base + offset, Int32(first), lastStart - offset + 1) else { return nil }
+                offset = base.distance(to: UnsafeRawPointer(found))
+                if memcmp(found, needle, needleCount) == 0 { return offset }
+                offset += 1
+            }
+            return nil
+        }
+    }
+
+    /// `Date` as HTTP writes it (RFC 9110), made once a second.
+    private func date() -> String {
+        let now = Date().timeIntervalSince1970.rounded(.down)
+        let second = Int(exactly: now) ?? 0
+        return dates.withLock { dates in
+            if dates.second != second {
+                dates = (second, UTCFields(Date(timeIntervalSince1970: Double(second))).text(zone: "GMT"))
+            }
+            return dates.text
+        }
+    }
+}
+
+/// What a request's answer may depend on when it can be answered from those kept: its address,
+/// query included, and its languages. `nil` for any other request: not a `GET`, or carrying
+/// what could change its answer (a cookie, a validator, credentials, a range, a body) or how it
+/// is sent (a connection to close, an upgrade).
+struct ReplayKey: Hashable, Sendable {
+    let path: String
+    let acceptLanguage: String?
+
+    init?(_ request: HTTPRequest) {
+        guard request.method == .get, let path = request.path else { return nil }
+        var acceptLanguage: String?
+        for field in request.headerFields {
+            switch field.name {
+            case .acceptLanguage:
+                guard acceptLanguage == nil else { return nil }
+                acceptLanguage = field.value
+            case .contentLength:
+                guard field.value == "0" else { return nil }
+            case .connection:
+                // Browsers say `keep-alive`; a connection to close is answered by the application.
+                guard field.value == "keep-alive" || field.value.lowercased() == "keep-alive" else { return nil }
+            case .cookie, .authorization, .ifNoneMatch, .ifMatch, .ifModifiedSince, .ifUnmodifiedSince, .ifRange,
+                .range, .upgrade, .transferEncoding, .expect:
+                return nil
+            default:
+                break
+            }
+        }
+        self.path = path
+        self.acceptLanguage = acceptLanguage
+    }
+}
+
+extension HTTPField.Name {
+    /// Marks an answer offered to ``ReplayedAnswers``; taken off before it leaves the server.
+    static let replayOffer = Self("Undersigned-Replay-Offer")!
+}

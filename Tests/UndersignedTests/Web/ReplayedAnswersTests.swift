@@ -1,0 +1,168 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Metrics
+import NIOCore
+import Testing
+
+@testable import Undersigned
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A new visitor's petition page and the count API are answered from memory while what they
+/// show holds; never with another visitor's form token, never with figures gone by.
+@Suite("Answers sent again")
+struct ReplayedAnswersTests {
+    static let apiPath = "/api/v1/petitions/\(TestInstance.seedSlug)"
+
+    @Test(
+        "a new visitor is sent the kept page with a form cookie and token of their own, and can sign with them",
+        arguments: TestDatabase.all)
+    func ownToken(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.run(.live) { browser in
+            var visitors: [(Browser, Browser.Page)] = []
+            let before = try await Self.replayed(browser)
+            // Kept from the first visitor's answer, for as long as the figures are fresh (a second).
+            for _ in 0..<20 {
+                let visitor = browser.newVisitor()
+                visitors.append((visitor, try await visitor.get(TestInstance.seedPath)))
+                if visitors.count >= 4, try await Self.replayed(browser) > before { break }
+            }
+            #expect(try await Self.replayed(browser) > before, "no page was sent again")
+
+            let tokens = visitors.map { $0.1.field("csrf") }
+            #expect(Set(tokens).count == visitors.count, "two visitors were given the same form token")
+            for (index, (visitor, page)) in visitors.enumerated() {
+                #expect(page.status == .ok)
+                #expect(page.headers[values: .setCookie].count == 1)
+                #expect(page.headers[.replayOffer] == nil)
+                #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                #expect(page.headers[.contentLength] == String(page.bytes.count))
+                #expect(page.headers[.date] != nil)
+                let signed = try await visitor.post(
+                    try #require(page.formAction),
+                    form: visitor.signForm(from: page, email: "again\(index)@example.org"))
+                #expect(signed.status == .seeOther, "visitor \(index)'s token was refused")
+            }
+        }
+    }
+
+    @Test(
+        "the kept page and count API show a confirmation as soon as it is committed",
+        arguments: TestDatabase.all)
+    func followTheCount(database: TestDatabase) async throws {
+        let instance = try await TestInstance(database)
+        try await instance.run(.live) { browser in
+            let email = "followed@example.org"
+            #expect(try await browser.sign(email: email).status == .seeOther)
+            let messages = try await browser.mailbox.waitForMessages(to: email)
+            let link = try await browser.get(try #require(messages.compactMap(\.confirmationPath).last))
+            let token = try #require(link.field("csrf"))
+
+            // Kept just before the confirmation, showing no signature.
+            let before = try await Self.replayed(browser)
+            var page = try await browser.newVisitor().get(TestInstance.seedPath)
+            var api = try await browser.newVisitor().get(Self.apiPath)
+            for _ in 0..<20 where try await Self.replayed(browser) < before + 2 {
+                page = try await browser.newVisitor().get(TestInstance.seedPath)
+                api = try await browser.newVisitor().get(Self.apiPath)
+            }
+            #expect(try await Self.replayed(browser) >= before + 2, "the page and the API were not sent again")
+            #expect(page.body.contains(#"<strong class="count">0</strong>"#))
+            #expect(api.body.contains(#""signatureCount":0"#))
+
+            let confirmed = try await browser.post(try #require(link.formAction), form: [("csrf", token)])
+            #expect(confirmed.status == .seeOther)
+            page = try await browser.newVisitor().get(TestInstance.seedPath)
+            api = try await browser.newVisitor().get(Self.apiPath)
+            #expect(page.body.contains(#"<strong class="count">1</strong> confirmed signature</span>"#))
+            #expect(api.body.contains(#""signatureCount":1"#))
+        }
+    }
+
+    @Test("requests come back answered in the order they were sent, when some are answered from memory")
+    func pipelined() async throws {
+        let instance = try await TestInstance(.sqlite)
+        try await instance.serve { port in
+            let page = "GET \(TestInstance.seedPath) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            let countries = "GET \(TestInstance.seedPath)/countries HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            let last = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            // The page is kept, then asked for behind a request that the application answers.
+            _ = try await Self.exchange(port: port, page + page + last)
+            let answers = try await Self.exchange(port: port, countries + page + page + last)
+            let heads = answers.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
+            #expect(heads == ["200", "200", "200", "200"])
+            let table = try #require(answers.range(of: #"<table class="countries">"#))
+            let form = try #require(answers.range(of: #"name="csrf""#))
+            #expect(table.lowerBound < form.lowerBound, "the page was answered before the request sent ahead of it")
+        }
+    }
+
+    @Test("only a GET with nothing but its address and languages to tell it apart is answered from memory")
+    func eligibleRequests() throws {
+        func request(_ fields: HTTPFields = [:], method: HTTPRequest.Method = .get) -> HTTPRequest {
+            HTTPRequest(
+                method: method, scheme: nil, authority: "undersigned.test", path: "/p/a?lang=fr", headerFields: fields)
+        }
+        let plain = try #require(ReplayKey(request([.acceptLanguage: "fr-FR,fr;q=0.9", .userAgent: "test"])))
+        #expect(plain.path == "/p/a?lang=fr" && plain.acceptLanguage == "fr-FR,fr;q=0.9")
+        #expect(ReplayKey(request([.connection: "keep-alive"])) != nil)
+        #expect(ReplayKey(request(method: .head)) == nil)
+        #expect(ReplayKey(request(method: .post)) == nil)
+        for refused: HTTPFields in [
+            [.cookie: "undersigned_csrf=x"], [.ifNoneMatch: "\"x\""], [.authorization: "Bearer x"],
+            [.connection: "close"], [.range: "bytes=0-1"], [.contentLength: "3"], [.transferEncoding: "chunked"],
+            [.acceptLanguage: "fr", .acceptLanguage: "en"],
+        ] {
+            #expect(ReplayKey(request(refused)) == nil, "\(refused) was answered from memory")
+        }
+    }
+
+    @Test("a kept answer is sent only while its check holds, and no more answers are kept than the limit")
+    func keptWhileItHolds() throws {
+        let answers = ReplayedAnswers(
+            newVisitor: { .init(cookie: "C2", formToken: "T2") }, factory: NOOPMetricsHandler.instance)
+        let holds = Locked(true)
+        let key = try #require(ReplayKey(HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/p/a")))
+        let head = HTTPResponse(status: .ok, headerFields: [.setCookie: "c=C1; Path=/", .date: "yesterday"])
+        answers.keep(
+            head, body: ByteBuffer(string: "<a>T1</a><b>T1</b>"), for: key,
+            offer: .init(serial: 1, visitor: .init(cookie: "C1", formToken: "T1"), stillHolds: { holds.value }))
+
+        let answer = try #require(answers.answer(for: key))
+        #expect(String(buffer: answer.body) == "<a>T2</a><b>T2</b>")
+        #expect(answer.head.headerFields[values: .setCookie] == ["c=C2; Path=/"])
+        #expect(answer.head.headerFields[.date] != "yesterday")
+        #expect(answer.head.headerFields[.contentLength] == "18")
+
+        holds.withLock { $0 = false }
+        #expect(answers.answer(for: key) == nil)
+        #expect(answers.keptCount == 0)
+
+        for index in 0..<(ReplayedAnswers.limit + 10) {
+            let other = try #require(
+                ReplayKey(HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/p/\(index)")))
+            answers.keep(
+                HTTPResponse(status: .ok), body: ByteBuffer(string: "{}"), for: other,
+                offer: .init(serial: UInt64(index), visitor: nil, stillHolds: { true }))
+        }
+        #expect(answers.keptCount <= ReplayedAnswers.limit)
+    }
+
+    /// How many answers the instance has sent from memory, as `/metrics` says.
+    static func replayed(_ browser: Browser) async throws -> Int {
+        let metrics = try await browser.newVisitor().get("/metrics").body
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("undersigned_replayed_answers_total ") }
+        return line.flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) } ?? 0
+    }
+
+    /// Sends `requests` in one write on one connection and reads until the server closes it.
+    static func exchange(port: Int, _ requests: String) async throws -> String {
+        try await RawHTTP.stream(port: port, raw: requests) { _ in false }
+    }
+}
