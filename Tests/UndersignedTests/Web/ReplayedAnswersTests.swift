@@ -103,21 +103,32 @@ struct ReplayedAnswersTests {
         }
     }
 
-    @Test("only a GET with nothing but its address and languages to tell it apart is answered from memory")
+    @Test("only a GET with nothing but its route and languages to tell it apart is answered from memory")
     func eligibleRequests() throws {
-        func request(_ fields: HTTPFields = [:], method: HTTPRequest.Method = .get) -> HTTPRequest {
-            HTTPRequest(
-                method: method, scheme: nil, authority: "undersigned.test", path: "/p/a?lang=fr", headerFields: fields)
+        func request(_ fields: HTTPFields = [:], path: String = "/p/a?lang=fr", method: HTTPRequest.Method = .get)
+            -> HTTPRequest
+        {
+            HTTPRequest(method: method, scheme: nil, authority: "undersigned.test", path: path, headerFields: fields)
         }
         let plain = try #require(ReplayKey(request([.acceptLanguage: "fr-FR,fr;q=0.9", .userAgent: "test"])))
-        #expect(plain.path == "/p/a?lang=fr" && plain.acceptLanguage == "fr-FR,fr;q=0.9")
+        #expect(plain.route == "/p/a" && plain.pickedLanguage == "fr" && plain.acceptLanguage == "fr-FR,fr;q=0.9")
         #expect(ReplayKey(request([.connection: "keep-alive"])) != nil)
+        // A shared link's parameters are not the page's.
+        #expect(ReplayKey(request(path: "/p/a?utm_source=x&fbclid=y")) == ReplayKey(request(path: "/p/a")))
+        #expect(ReplayKey(request(path: "/p/a?fbclid=y&lang=fr")) == ReplayKey(request(path: "/p/a?lang=fr")))
         #expect(ReplayKey(request(method: .head)) == nil)
         #expect(ReplayKey(request(method: .post)) == nil)
+        for path in [
+            "/p/a?l%61ng=fr", "/p/a?lang=fr&lang=en", "/p/a?lang", "/p/a?language=fr",
+            "/p/a?x=" + String(repeating: "y", count: ReplayKey.longest),
+        ] {
+            #expect(ReplayKey(request(path: path)) == nil, "\(path) was answered from memory")
+        }
         for refused: HTTPFields in [
             [.cookie: "undersigned_csrf=x"], [.ifNoneMatch: "\"x\""], [.authorization: "Bearer x"],
             [.connection: "close"], [.range: "bytes=0-1"], [.contentLength: "3"], [.transferEncoding: "chunked"],
             [.acceptLanguage: "fr", .acceptLanguage: "en"],
+            [.acceptLanguage: String(repeating: "fr,", count: ReplayKey.longest)],
         ] {
             #expect(ReplayKey(request(refused)) == nil, "\(refused) was answered from memory")
         }

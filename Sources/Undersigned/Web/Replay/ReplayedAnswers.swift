@@ -55,7 +55,7 @@ final class ReplayedAnswers: Sendable {
 
     /// At most this many answers, and this many offers on their way out, are kept: a request's
     /// languages are the visitor's to choose, and each one chosen would keep another answer.
-    static let limit = 256
+    static let limit = 128
     /// A larger body is not kept: the pages and reads offered are a few tens of kilobytes.
     static let largestBody = 1 << 20
 
@@ -72,6 +72,7 @@ final class ReplayedAnswers: Sendable {
 
     /// Marks `response` as an answer to keep for `request` while `stillHolds`, if `request` is
     /// one that may be answered so. `visitor` names the form cookie and token it was made for.
+    /// The answer must not depend on the request's query but through `lang` (``ReplayKey``).
     func offer(
         _ response: inout Response, to request: Request, visitor: Visitor? = nil,
         while stillHolds: @escaping @Sendable () -> Bool
@@ -205,21 +206,28 @@ final class ReplayedAnswers: Sendable {
     }
 }
 
-/// What a request's answer may depend on when it can be answered from those kept: its address,
-/// query included, and its languages. `nil` for any other request: not a `GET`, or carrying
-/// what could change its answer (a cookie, a validator, credentials, a range, a body) or how it
-/// is sent (a connection to close, an upgrade).
+/// What a request's answer may depend on when it can be answered from those kept: its route,
+/// the language it picks with `?lang=`, and its browser's languages. Other parameters (the
+/// `utm_source` or `fbclid` of a shared link) change nothing in an answer offered, and a link
+/// shared widely carries a new one at each click. `nil` for any other request: not a `GET`, a
+/// long address or header, a query that could name `lang` otherwise, or carrying what could
+/// change its answer (a cookie, a validator, credentials, a range, a body) or how it is sent
+/// (a connection to close, an upgrade).
 struct ReplayKey: Hashable, Sendable {
-    let path: String
+    let route: Substring
+    let pickedLanguage: Substring?
     let acceptLanguage: String?
 
+    /// Longer addresses and language lists are not kept: each would keep another answer.
+    static let longest = 256
+
     init?(_ request: HTTPRequest) {
-        guard request.method == .get, let path = request.path else { return nil }
+        guard request.method == .get, let path = request.path, path.utf8.count <= Self.longest else { return nil }
         var acceptLanguage: String?
         for field in request.headerFields {
             switch field.name {
             case .acceptLanguage:
-                guard acceptLanguage == nil else { return nil }
+                guard acceptLanguage == nil, field.value.utf8.count <= Self.longest else { return nil }
                 acceptLanguage = field.value
             case .contentLength:
                 guard field.value == "0" else { return nil }
@@ -233,7 +241,20 @@ struct ReplayKey: Hashable, Sendable {
                 break
             }
         }
-        self.path = path
+        let parts = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var pickedLanguage: Substring?
+        if parts.count == 2 {
+            // Escapes could spell `lang` as the application reads it and not as it is read here.
+            guard !parts[1].utf8.contains(UInt8(ascii: "%")), !parts[1].utf8.contains(UInt8(ascii: "+")) else {
+                return nil
+            }
+            for parameter in parts[1].split(separator: "&") where parameter.hasPrefix("lang") {
+                guard pickedLanguage == nil, parameter.hasPrefix("lang=") else { return nil }
+                pickedLanguage = parameter.dropFirst(5)
+            }
+        }
+        self.route = parts[0]
+        self.pickedLanguage = pickedLanguage
         self.acceptLanguage = acceptLanguage
     }
 }
