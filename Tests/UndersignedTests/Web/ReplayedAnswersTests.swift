@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import Metrics
 import NIOCore
+import NIOEmbedded
+import NIOHTTPTypes
 import Testing
 
 @testable import Undersigned
@@ -131,6 +133,37 @@ struct ReplayedAnswersTests {
             [.acceptLanguage: String(repeating: "fr,", count: ReplayKey.longest)],
         ] {
             #expect(ReplayKey(request(refused)) == nil, "\(refused) was answered from memory")
+        }
+    }
+
+    @Test("a connection whose answers are not read gets no more from memory: its requests wait for the application")
+    func unreadAnswers() throws {
+        let answers = ReplayedAnswers(
+            newVisitor: { .init(cookie: "C", formToken: "T") }, factory: NOOPMetricsHandler.instance)
+        let request = HTTPRequest(method: .get, scheme: nil, authority: "undersigned.test", path: "/p/a")
+        answers.keep(
+            HTTPResponse(status: .ok), body: ByteBuffer(string: "page"), for: try #require(ReplayKey(request)),
+            offer: .init(serial: 1, visitor: nil, stillHolds: { true }))
+        let channel = EmbeddedChannel(handler: ReplayHandler(answers: answers))
+        defer { _ = try? channel.finish() }
+
+        try channel.writeInbound(HTTPRequestPart.head(request))
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil, "a kept answer was not used")
+        guard case .head(let head)? = try channel.readOutbound(as: HTTPResponsePart.self) else {
+            Issue.record("no answer from memory")
+            return
+        }
+        #expect(head.status == .ok)
+        while try channel.readOutbound(as: HTTPResponsePart.self) != nil {}
+
+        channel.isWritable = false
+        try channel.writeInbound(HTTPRequestPart.head(request))
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil, "answered while answers pile up unread")
+        guard case .head? = try channel.readInbound(as: HTTPRequestPart.self) else {
+            Issue.record("the request was not passed on to the application")
+            return
         }
     }
 

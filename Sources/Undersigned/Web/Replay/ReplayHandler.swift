@@ -7,7 +7,9 @@ import NIOHTTPTypes
 /// In each connection's pipeline, between the HTTP codec and the application: answers a
 /// request from ``ReplayedAnswers`` when it can, passes every other request on, and keeps the
 /// answers the application offers on their way out. Answers leave in the order their requests
-/// came: a request is answered here only when every earlier one has been answered.
+/// came: a request is answered here only when every earlier one has been answered. Nor is one
+/// answered while the connection's answers are not being read: the application's answers then
+/// wait their turn, and it reads no more requests meanwhile.
 ///
 /// It sits behind Hummingbird's connection state handler, which so counts the requests
 /// answered here too: the idle timeout and a graceful shutdown treat them as any other.
@@ -40,7 +42,7 @@ final class ReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
-            let key = unanswered.isEmpty ? ReplayKey(request) : nil
+            let key = unanswered.isEmpty && context.channel.isWritable ? ReplayKey(request) : nil
             if let key, let answer = answers.answer(for: key) {
                 replay = answer
                 return
