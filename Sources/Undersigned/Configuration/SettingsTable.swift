@@ -107,6 +107,12 @@ public struct SettingsTable: Sendable {
         meaning:
             "the published per-country figures are a snapshot taken afresh every this many minutes, on multiples of the interval (on the hour by default), shown with its time: watching the exact total go up one by one tells nobody where a new signer is from"
     )
+    public let figuresInterval = Setting(
+        flag: "figures-seconds", variable: "UNDERSIGNED_FIGURES_SECONDS", default: .seconds(1),
+        parser: .count(of: "seconds", seconds: 1, 1...300),
+        meaning:
+            "a petition's count, paper count and signed log head are read again from the database every this many seconds: how soon an instance shows what others sharing its database counted (its own signatures count at once). Petitions themselves are read again every 5 seconds, or this often if longer"
+    )
     public let liveCountDuration = Setting(
         flag: "live-count-seconds", variable: "UNDERSIGNED_LIVE_COUNT_SECONDS", default: .seconds(1800),
         parser: .count(of: "seconds", seconds: 1, 0...86_400),

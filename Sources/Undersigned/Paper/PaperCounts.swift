@@ -4,10 +4,11 @@ import Foundation
 /// change only when a batch is imported or voided, which a page may show a moment late.
 public final class PaperCounts: Sendable {
     private let store: any PaperBatchStore
-    private let cache = ExpiringCache<UUID, Int>(lifetime: .seconds(5))
+    private let cache: ExpiringCache<UUID, Int>
 
-    public init(store: any PaperBatchStore) {
+    public init(store: any PaperBatchStore, lifetime: Duration = .seconds(5)) {
         self.store = store
+        cache = ExpiringCache(lifetime: lifetime)
     }
 
     /// What memory holds now, if it is not yet due to be read again.

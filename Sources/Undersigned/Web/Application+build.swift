@@ -43,10 +43,10 @@ private func buildApplicationAndRoutes(
     let outbox = OutboxWorker(
         store: database, transport: try instance.mailTransport, sealer: sealer, logger: logger,
         lease: settings.outboxLease, metrics: outboxMetrics, clock: clock)
-    let counts = SignatureCounts(store: database)
+    let counts = SignatureCounts(store: database, maximumAge: settings.figuresInterval)
     let receipts = try instance.receipts
     let mailer = try instance.signerMail
-    let catalog = PetitionCatalog(store: database)
+    let catalog = PetitionCatalog(store: database, maximumAge: max(.seconds(5), settings.figuresInterval))
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, clock: clock, queued: { outbox.wake() })
     let notices = OrganizerNotices(accounts: try instance.accounts, activity: database, mail: accountMail)
     let writer = SignatureWriter(
@@ -54,8 +54,8 @@ private func buildApplicationAndRoutes(
         counts: counts, logger: logger, notices: notices,
         clock: clock, committed: { outbox.wake() })
     let csrf = CSRFProtection(key: secret.key(for: .csrf), baseURL: settings.baseURL)
-    let heads = TreeHeads(store: database)
-    let paperCounts = PaperCounts(store: database)
+    let heads = TreeHeads(store: database, lifetime: settings.figuresInterval)
+    let paperCounts = PaperCounts(store: database, lifetime: settings.figuresInterval)
     let presenter = PetitionPresenter(
         pages: pages, counts: counts, paperCounts: paperCounts, heads: heads, baseURL: settings.baseURL)
     let signingGuard = SigningGuard(

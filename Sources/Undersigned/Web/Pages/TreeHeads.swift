@@ -10,10 +10,11 @@ final class TreeHeads: Sendable {
     }
 
     private let store: any SignatureLogStore
-    private let cache = ExpiringCache<UUID, Latest>(lifetime: .seconds(1))
+    private let cache: ExpiringCache<UUID, Latest>
 
-    init(store: any SignatureLogStore) {
+    init(store: any SignatureLogStore, lifetime: Duration = .seconds(1)) {
         self.store = store
+        cache = ExpiringCache(lifetime: lifetime)
     }
 
     func latest(for petitionID: UUID) async throws -> SignedTreeHead? {
