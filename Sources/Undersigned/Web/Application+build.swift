@@ -61,7 +61,7 @@ private func buildApplicationAndRoutes(
     let signingGuard = SigningGuard(
         settings: settings, disposableDomains: disposableDomains, secret: secret, store: database, clock: clock,
         logger: logger)
-    let replays = ReplayedAnswers(newVisitor: { csrf.newVisitor() }, factory: metricsFactory)
+    let replays = ReplayedAnswers(visitors: csrf, factory: metricsFactory)
 
     // A HEAD of every GET, which the public reads answer (see PublicReadMiddleware).
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)

@@ -29,11 +29,15 @@ struct CSRFProtection: Sendable {
         ownOrigin = "\(baseURL.scheme ?? "http")://\(baseURL.host ?? "")\(baseURL.port.map { ":\($0)" } ?? "")"
     }
 
+    /// A visitor's form cookie, and the token their forms carry.
+    struct Visitor: Sendable {
+        var cookie: String
+        var formToken: String
+    }
+
     /// The cookie value to use for this visitor, and the `Set-Cookie` to send if it is new.
     func session(for request: Request) -> (cookie: String, setCookie: String?) {
-        if let existing = request.cookie(cookieName), existing.utf8.count == 22,
-            Base64URL.decode(existing) != nil
-        {
+        if let existing = request.cookie(cookieName), Self.isWellFormed(existing) {
             return (existing, nil)
         }
         let value = newCookie()
@@ -41,9 +45,20 @@ struct CSRFProtection: Sendable {
     }
 
     /// A cookie value for a new visitor, and their forms' token.
-    func newVisitor() -> ReplayedAnswers.Visitor {
+    func newVisitor() -> Visitor {
         let cookie = newCookie()
-        return ReplayedAnswers.Visitor(cookie: cookie, formToken: token(forCookie: cookie))
+        return Visitor(cookie: cookie, formToken: token(forCookie: cookie))
+    }
+
+    /// A returning visitor's forms' token; `nil` for a cookie this site does not give, whose
+    /// bearer is given a new one.
+    func returningVisitor(cookie: String) -> Visitor? {
+        guard Self.isWellFormed(cookie) else { return nil }
+        return Visitor(cookie: cookie, formToken: token(forCookie: cookie))
+    }
+
+    private static func isWellFormed(_ cookie: String) -> Bool {
+        cookie.utf8.count == 22 && Base64URL.decode(cookie) != nil
     }
 
     private func newCookie() -> String {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -28,7 +29,7 @@ struct ReplayedAnswersTests {
     }
 
     @Test(
-        "a new visitor is sent the kept page with a form cookie and token of their own, and can sign with them",
+        "a new visitor is sent the kept page with a form cookie and token of their own, a returning one with the token of their cookie, and each can sign",
         arguments: TestDatabase.all)
     func ownToken(database: TestDatabase) async throws {
         let instance = try await TestInstance(database, configure: Self.figuresKept)
@@ -57,6 +58,18 @@ struct ReplayedAnswersTests {
                     form: visitor.signForm(from: page, email: "again\(index)@example.org"))
                 #expect(signed.status == .seeOther, "visitor \(index)'s token was refused")
             }
+
+            // A returning visitor brings their cookie: the kept page, with their own token.
+            _ = try await browser.newVisitor().get(TestInstance.seedPath)
+            let (returning, firstPage) = try #require(visitors.first)
+            let beforeReturn = try await Self.replayed(browser)
+            let again = try await returning.get(TestInstance.seedPath)
+            #expect(try await Self.replayed(browser) > beforeReturn, "the returning visitor's page was not sent again")
+            #expect(again.headers[.setCookie] == nil)
+            #expect(again.field("csrf") == firstPage.field("csrf"))
+            let signedAgain = try await returning.post(
+                try #require(again.formAction), form: returning.signForm(from: again, email: "returning@example.org"))
+            #expect(signedAgain.status == .seeOther)
         }
     }
 
@@ -132,6 +145,13 @@ struct ReplayedAnswersTests {
         ] {
             #expect(ReplayKey(request(path: path)) == nil, "\(path) was answered from memory")
         }
+        // A returning visitor's form cookie alone is read; any other cookie may change the page.
+        let returning = try #require(
+            ReplayKey.parse(request([.cookie: "undersigned_csrf=abc"]), visitorCookiePrefix: "undersigned_csrf="))
+        #expect(returning.key == ReplayKey(request()) && returning.visitorCookie == "abc")
+        for cookie in ["undersigned_csrf=abc; undersigned_lang=fr", "undersigned_session=abc", "other=1"] {
+            #expect(ReplayKey.parse(request([.cookie: cookie]), visitorCookiePrefix: "undersigned_csrf=") == nil)
+        }
         for refused: HTTPFields in [
             [.cookie: "undersigned_csrf=x"], [.ifNoneMatch: "\"x\""], [.authorization: "Bearer x"],
             [.connection: "close"], [.range: "bytes=0-1"], [.contentLength: "3"], [.transferEncoding: "chunked"],
@@ -144,8 +164,7 @@ struct ReplayedAnswersTests {
 
     @Test("a connection whose answers are not read gets no more from memory: its requests wait for the application")
     func unreadAnswers() throws {
-        let answers = ReplayedAnswers(
-            newVisitor: { .init(cookie: "C", formToken: "T") }, factory: NOOPMetricsHandler.instance)
+        let answers = ReplayedAnswers(visitors: Self.csrf, factory: NOOPMetricsHandler.instance)
         let request = HTTPRequest(method: .get, scheme: nil, authority: "undersigned.test", path: "/p/a")
         answers.keep(
             HTTPResponse(status: .ok), body: ByteBuffer(string: "page"), for: try #require(ReplayKey(request)),
@@ -173,25 +192,48 @@ struct ReplayedAnswersTests {
         }
     }
 
-    @Test("a kept answer is sent only while its check holds, and no more answers are kept than the limit")
+    @Test(
+        "a kept page is sent with a new visitor's cookie and token, or a returning one's token; only while its check holds; and no more answers are kept than the limit"
+    )
     func keptWhileItHolds() throws {
-        let answers = ReplayedAnswers(
-            newVisitor: { .init(cookie: "C2", formToken: "T2") }, factory: NOOPMetricsHandler.instance)
+        let answers = ReplayedAnswers(visitors: Self.csrf, factory: NOOPMetricsHandler.instance)
         let holds = Locked(true)
         let key = try #require(ReplayKey(HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/p/a")))
-        let head = HTTPResponse(status: .ok, headerFields: [.setCookie: "c=C1; Path=/", .date: "yesterday"])
+        let first = Self.csrf.newVisitor()
+        let head = HTTPResponse(
+            status: .ok,
+            headerFields: [.setCookie: "undersigned_csrf=\(first.cookie); Path=/", .date: "yesterday"])
         answers.keep(
-            head, body: ByteBuffer(string: "<a>T1</a><b>T1</b>"), for: key,
-            offer: .init(serial: 1, visitor: .init(cookie: "C1", formToken: "T1"), stillHolds: { holds.value }))
+            head, body: ByteBuffer(string: "<a>\(first.formToken)</a><b>\(first.formToken)</b>"), for: key,
+            offer: .init(serial: 1, visitor: first, stillHolds: { holds.value }))
 
         let answer = try #require(answers.answer(for: key))
-        #expect(String(buffer: answer.body) == "<a>T2</a><b>T2</b>")
-        #expect(answer.head.headerFields[values: .setCookie] == ["c=C2; Path=/"])
+        let setCookie = try #require(answer.head.headerFields[.setCookie])
+        let cookie = try #require(setCookie.firstMatch(of: /^undersigned_csrf=([^;]+); Path=\/$/)?.output.1)
+        #expect(cookie != first.cookie)
+        let token = Self.csrf.token(forCookie: String(cookie))
+        #expect(String(buffer: answer.body) == "<a>\(token)</a><b>\(token)</b>")
         #expect(answer.head.headerFields[.date] != "yesterday")
-        #expect(answer.head.headerFields[.contentLength] == "18")
+        #expect(answer.head.headerFields[.contentLength] == String(answer.body.readableBytes))
+
+        let returning = Self.csrf.newVisitor()
+        let again = try #require(answers.answer(for: key, visitorCookie: returning.cookie))
+        #expect(again.head.headerFields[.setCookie] == nil)
+        #expect(String(buffer: again.body) == "<a>\(returning.formToken)</a><b>\(returning.formToken)</b>")
+        #expect(answers.answer(for: key, visitorCookie: "not one of ours") == nil)
+
+        // Made for a returning visitor, it has no cookie to give: only returning visitors get it.
+        let byReturning = Self.csrf.newVisitor()
+        answers.keep(
+            HTTPResponse(status: .ok), body: ByteBuffer(string: "<a>\(byReturning.formToken)</a>"), for: key,
+            offer: .init(serial: 2, visitor: byReturning, stillHolds: { holds.value }))
+        #expect(answers.answer(for: key) == nil)
+        let other = try #require(answers.answer(for: key, visitorCookie: returning.cookie))
+        #expect(String(buffer: other.body) == "<a>\(returning.formToken)</a>")
+        #expect(other.head.headerFields[.setCookie] == nil)
 
         holds.withLock { $0 = false }
-        #expect(answers.answer(for: key) == nil)
+        #expect(answers.answer(for: key, visitorCookie: returning.cookie) == nil)
         #expect(answers.keptCount == 0)
 
         for index in 0..<(ReplayedAnswers.limit + 10) {
@@ -203,6 +245,9 @@ struct ReplayedAnswersTests {
         }
         #expect(answers.keptCount <= ReplayedAnswers.limit)
     }
+
+    static let csrf = CSRFProtection(
+        key: SymmetricKey(size: .bits256), baseURL: URL(string: "http://undersigned.test")!)
 
     /// How many answers the instance has sent from memory, as `/metrics` says.
     static func replayed(_ browser: Browser) async throws -> Int {

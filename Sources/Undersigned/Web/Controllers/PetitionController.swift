@@ -100,8 +100,9 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
         var headers = cookieHeaders(session.setCookie)
         headers[.contentLanguage] = interface.code
         var response = pages.htmlResponse(body, headers: headers)
-        // A new visitor's page, while the form asks for no proof, is the next new visitor's too.
-        if session.setCookie != nil, proof.token.isEmpty {
+        // While the form asks for no proof, the page serves the next visitors too, each with a token
+        // of their own.
+        if proof.token.isEmpty {
             replays.offer(&response, to: request, visitor: .init(cookie: session.cookie, formToken: token)) {
                 [catalog, counts, presenter, signing] in
                 catalog.stillShows(

@@ -42,12 +42,14 @@ final class ReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
-            let key = unanswered.isEmpty && context.channel.isWritable ? ReplayKey(request) : nil
-            if let key, let answer = answers.answer(for: key) {
+            let asked =
+                unanswered.isEmpty && context.channel.isWritable
+                ? ReplayKey.parse(request, visitorCookiePrefix: answers.visitorCookiePrefix) : nil
+            if let asked, let answer = answers.answer(for: asked.key, visitorCookie: asked.visitorCookie) {
                 replay = answer
                 return
             }
-            unanswered.append(key)
+            unanswered.append(asked?.key)
             context.fireChannelRead(data)
         case .body:
             // A request answered here has no body (``ReplayKey``).

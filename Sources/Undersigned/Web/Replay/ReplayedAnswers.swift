@@ -18,15 +18,12 @@ import Synchronization
 ///
 /// A handler *offers* its answer with a check that what the answer was made from still holds
 /// (the petition, its figures, a calm sign form); the answer is kept, every header included,
-/// and sent again only while that check passes. A page's form cookie and token are made anew
-/// for each visitor who is sent it. Only requests that nothing but their address and their
-/// languages tell apart are answered so (``ReplayKey``).
+/// and sent again only while that check passes. A page's form token is made anew for each
+/// visitor who is sent it: from their form cookie when they bring one, else with a new cookie.
+/// Only requests that nothing but their route and languages tell apart are answered so
+/// (``ReplayKey``).
 final class ReplayedAnswers: Sendable {
-    /// A new visitor's form cookie, and the token a form given to them carries.
-    struct Visitor: Sendable {
-        var cookie: String
-        var formToken: String
-    }
+    typealias Visitor = CSRFProtection.Visitor
 
     /// An answer offered, until it has left the server.
     struct Offer: Sendable {
@@ -36,14 +33,17 @@ final class ReplayedAnswers: Sendable {
     }
 
     private struct Kept: Sendable {
-        /// Without its `Date`, its length and the visitor's cookie, which each answer has anew.
+        /// Without its `Date`, its length and a new visitor's cookie, which each answer has anew.
         let head: HTTPResponse
-        /// The body, cut where the visitor's form token was.
+        /// The body, cut where the visitor's form token was; whole for an answer without one.
         let pieces: [ByteBuffer]
         /// The whole body's, tokens included: every visitor's token is as long.
         let size: Int
-        /// What surrounds the visitor's cookie in its `Set-Cookie`.
-        let visitorCookie: (before: String, after: String)?
+        /// Whether the body carries a visitor's form token, made anew for each visitor.
+        let carriesFormToken: Bool
+        /// What surrounds a new visitor's cookie in the `Set-Cookie` given with it; `nil` for an
+        /// answer made for a returning visitor, which serves only those.
+        let newVisitorCookie: (before: String, after: String)?
         let stillHolds: @Sendable () -> Bool
         let serial: UInt64
     }
@@ -62,22 +62,26 @@ final class ReplayedAnswers: Sendable {
     private let offers = Mutex(Offers())
     private let kept = Mutex<[ReplayKey: Kept]>([:])
     private let dates = Mutex<(second: Int, text: String)>((-1, ""))
-    private let newVisitor: @Sendable () -> Visitor
+    private let visitors: CSRFProtection
+    /// `name=` of the form cookie: a request whose only cookie it is may be answered too.
+    let visitorCookiePrefix: String
     private let replayed: Counter
 
-    init(newVisitor: @escaping @Sendable () -> Visitor, factory: any MetricsFactory) {
-        self.newVisitor = newVisitor
+    init(visitors: CSRFProtection, factory: any MetricsFactory) {
+        self.visitors = visitors
+        visitorCookiePrefix = visitors.cookieName + "="
         replayed = Counter(label: "undersigned_replayed_answers_total", factory: factory)
     }
 
     /// Marks `response` as an answer to keep for `request` while `stillHolds`, if `request` is
-    /// one that may be answered so. `visitor` names the form cookie and token it was made for.
-    /// The answer must not depend on the request's query but through `lang` (``ReplayKey``).
+    /// one that may be answered so. `visitor` names the form cookie (given in its `Set-Cookie`
+    /// to a new visitor) and token it was made for. The answer must not depend on the request's
+    /// query but through `lang`, nor on its cookie but through the form's token (``ReplayKey``).
     func offer(
         _ response: inout Response, to request: Request, visitor: Visitor? = nil,
         while stillHolds: @escaping @Sendable () -> Bool
     ) {
-        guard ReplayKey(request.head) != nil else { return }
+        guard ReplayKey.parse(request.head, visitorCookiePrefix: visitorCookiePrefix) != nil else { return }
         let serial = offers.withLock { offers in
             // Offers whose answers never left (their connection closed first) are dropped.
             if offers.waiting.count >= Self.limit { offers.waiting.removeAll() }
@@ -100,24 +104,23 @@ final class ReplayedAnswers: Sendable {
         head.headerFields[.date] = nil
         head.headerFields[.contentLength] = nil
         var pieces = [body]
-        var visitorCookie: (before: String, after: String)?
+        var newVisitorCookie: (before: String, after: String)?
         if let visitor = offer.visitor {
-            guard
-                let index = head.headerFields.firstIndex(where: {
-                    $0.name == .setCookie && $0.value.contains(visitor.cookie)
-                }),
-                let cookie = head.headerFields[index].value.firstRange(of: visitor.cookie)
-            else { return }
-            let value = head.headerFields[index].value
-            visitorCookie = (String(value[..<cookie.lowerBound]), String(value[cookie.upperBound...]))
-            head.headerFields.remove(at: index)
             pieces = Self.cut(body, at: visitor.formToken)
             // A page offered for a visitor carries their token; without it, it is not theirs.
             guard pieces.count > 1 else { return }
+            if let index = head.headerFields.firstIndex(where: {
+                $0.name == .setCookie && $0.value.contains(visitor.cookie)
+            }) {
+                let value = head.headerFields[index].value
+                guard let cookie = value.firstRange(of: visitor.cookie) else { return }
+                newVisitorCookie = (String(value[..<cookie.lowerBound]), String(value[cookie.upperBound...]))
+                head.headerFields.remove(at: index)
+            }
         }
         let answer = Kept(
-            head: head, pieces: pieces, size: body.readableBytes, visitorCookie: visitorCookie,
-            stillHolds: offer.stillHolds, serial: offer.serial)
+            head: head, pieces: pieces, size: body.readableBytes, carriesFormToken: offer.visitor != nil,
+            newVisitorCookie: newVisitorCookie, stillHolds: offer.stillHolds, serial: offer.serial)
         kept.withLock { kept in
             // The answer kept longest gives way: requests for the busiest ones keep them anew.
             if kept.count >= Self.limit, kept[key] == nil,
@@ -129,8 +132,9 @@ final class ReplayedAnswers: Sendable {
         }
     }
 
-    /// The answer kept for `key`, made for a new visitor, if what it was made from still holds.
-    func answer(for key: ReplayKey) -> (head: HTTPResponse, body: ByteBuffer)? {
+    /// The answer kept for `key`, made for the visitor whose form cookie is `visitorCookie`, or
+    /// for a new one, if what it was made from still holds.
+    func answer(for key: ReplayKey, visitorCookie: String? = nil) -> (head: HTTPResponse, body: ByteBuffer)? {
         guard let answer = kept.withLock({ $0[key] }) else { return nil }
         guard answer.stillHolds() else {
             kept.withLock { if $0[key]?.serial == answer.serial { $0[key] = nil } }
@@ -138,10 +142,19 @@ final class ReplayedAnswers: Sendable {
         }
         var head = answer.head
         var body: ByteBuffer
-        if let cookie = answer.visitorCookie {
-            let visitor = newVisitor()
-            head.headerFields.append(
-                HTTPField(name: .setCookie, value: cookie.before + visitor.cookie + cookie.after))
+        if answer.carriesFormToken {
+            let visitor: Visitor
+            if let visitorCookie {
+                // A cookie this site does not give is replaced by the application.
+                guard let returning = visitors.returningVisitor(cookie: visitorCookie) else { return nil }
+                visitor = returning
+            } else {
+                // An answer made for a returning visitor has no cookie to give a new one.
+                guard let cookie = answer.newVisitorCookie else { return nil }
+                visitor = visitors.newVisitor()
+                head.headerFields.append(
+                    HTTPField(name: .setCookie, value: cookie.before + visitor.cookie + cookie.after))
+            }
             body = ByteBufferAllocator().buffer(capacity: answer.size)
             for (index, piece) in answer.pieces.enumerated() {
                 if index > 0 { body.writeString(visitor.formToken) }
@@ -211,8 +224,8 @@ final class ReplayedAnswers: Sendable {
 /// `utm_source` or `fbclid` of a shared link) change nothing in an answer offered, and a link
 /// shared widely carries a new one at each click. `nil` for any other request: not a `GET`, a
 /// long address or header, a query that could name `lang` otherwise, or carrying what could
-/// change its answer (a cookie, a validator, credentials, a range, a body) or how it is sent
-/// (a connection to close, an upgrade).
+/// change its answer (a cookie but the form's, a validator, credentials, a range, a body) or
+/// how it is sent (a connection to close, an upgrade).
 struct ReplayKey: Hashable, Sendable {
     let route: Substring
     let pickedLanguage: Substring?
@@ -221,21 +234,43 @@ struct ReplayKey: Hashable, Sendable {
     /// Longer addresses and language lists are not kept: each would keep another answer.
     static let longest = 256
 
+    /// A new visitor's request: one with no cookie.
     init?(_ request: HTTPRequest) {
-        guard request.method == .get, let path = request.path, path.utf8.count <= Self.longest else { return nil }
+        guard let parsed = Self.parse(request, visitorCookiePrefix: nil) else { return nil }
+        self = parsed.key
+    }
+
+    private init(route: Substring, pickedLanguage: Substring?, acceptLanguage: String?) {
+        self.route = route
+        self.pickedLanguage = pickedLanguage
+        self.acceptLanguage = acceptLanguage
+    }
+
+    /// The key of a new visitor's request, or of a returning one's whose only cookie is the form
+    /// cookie (`visitorCookiePrefix` is its `name=`), with that cookie's value.
+    static func parse(_ request: HTTPRequest, visitorCookiePrefix: String?) -> (key: ReplayKey, visitorCookie: String?)?
+    {
+        guard request.method == .get, let path = request.path, path.utf8.count <= longest else { return nil }
         var acceptLanguage: String?
+        var visitorCookie: String?
         for field in request.headerFields {
             switch field.name {
             case .acceptLanguage:
-                guard acceptLanguage == nil, field.value.utf8.count <= Self.longest else { return nil }
+                guard acceptLanguage == nil, field.value.utf8.count <= longest else { return nil }
                 acceptLanguage = field.value
+            case .cookie:
+                // Any other cookie (a session, a language picked) may change the answer.
+                guard visitorCookie == nil, let prefix = visitorCookiePrefix, field.value.hasPrefix(prefix),
+                    !field.value.utf8.contains(UInt8(ascii: ";"))
+                else { return nil }
+                visitorCookie = String(field.value.dropFirst(prefix.count))
             case .contentLength:
                 guard field.value == "0" else { return nil }
             case .connection:
                 // Browsers say `keep-alive`; a connection to close is answered by the application.
                 guard field.value == "keep-alive" || field.value.lowercased() == "keep-alive" else { return nil }
-            case .cookie, .authorization, .ifNoneMatch, .ifMatch, .ifModifiedSince, .ifUnmodifiedSince, .ifRange,
-                .range, .upgrade, .transferEncoding, .expect:
+            case .authorization, .ifNoneMatch, .ifMatch, .ifModifiedSince, .ifUnmodifiedSince, .ifRange, .range,
+                .upgrade, .transferEncoding, .expect:
                 return nil
             default:
                 break
@@ -253,9 +288,8 @@ struct ReplayKey: Hashable, Sendable {
                 pickedLanguage = parameter.dropFirst(5)
             }
         }
-        self.route = parts[0]
-        self.pickedLanguage = pickedLanguage
-        self.acceptLanguage = acceptLanguage
+        let key = ReplayKey(route: parts[0], pickedLanguage: pickedLanguage, acceptLanguage: acceptLanguage)
+        return (key, visitorCookie)
     }
 }
 
