@@ -11,10 +11,10 @@ import Synchronization
     import Darwin
 #endif
 
-/// Answers kept as they left the server, so that the next new visitor who asks the same is
+/// Answers kept as they left the server, so that the next visitor who asks the same is
 /// answered from the connection's own event loop (``ReplayHandler``), without the router, the
 /// middlewares or a task. A petition's page and its figures in the API are asked for far more
-/// often than they change, and a petition shared widely is opened mostly by new visitors.
+/// often than they change, above all while the petition is shared widely.
 ///
 /// A handler *offers* its answer with a check that what the answer was made from still holds
 /// (the petition, its figures, a calm sign form); the answer is kept, every header included,
