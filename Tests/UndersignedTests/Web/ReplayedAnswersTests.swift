@@ -106,7 +106,8 @@ struct ReplayedAnswersTests {
         }
     }
 
-    @Test("requests come back answered in the order they were sent, when some are answered from memory")
+    @Test(
+        "a request that could be answered from memory, sent behind one the application answers, is answered after it")
     func pipelined() async throws {
         let instance = try await TestInstance(.sqlite, configure: Self.figuresKept)
         try await instance.serve { port in

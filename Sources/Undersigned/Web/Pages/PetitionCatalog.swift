@@ -69,11 +69,8 @@ final class PetitionCatalog: Sendable {
         _ petition: Petition, with figures: PetitionFigures, counts: SignatureCounts, paperCounts: PaperCounts,
         heads: TreeHeads
     ) -> Bool {
-        guard petitions.freshValue(for: petition.slug) == petition,
-            let count = counts.freshCount(for: petition.id), let paperCount = paperCounts.freshCount(for: petition.id),
-            let latest = heads.fresh(for: petition.id)
-        else { return false }
-        return PetitionFigures(count: count, paperCount: paperCount, latestHead: latest.head) == figures
+        petitions.freshValue(for: petition.slug) == petition
+            && PetitionFigures.fresh(of: petition.id, counts: counts, paperCounts: paperCounts, heads: heads) == figures
     }
 
     /// Drops what is cached of the petition, after a change made here, so that this instance
@@ -115,5 +112,16 @@ struct PetitionFigures: Equatable, Sendable {
         PetitionFigures(
             count: try await counts.count(for: petitionID), paperCount: try await paperCounts.count(for: petitionID),
             latestHead: try await heads.latest(for: petitionID))
+    }
+
+    /// The figures as memory holds them, without reading anything: `nil` once one is due to be
+    /// read again.
+    static func fresh(
+        of petitionID: UUID, counts: SignatureCounts, paperCounts: PaperCounts, heads: TreeHeads
+    ) -> PetitionFigures? {
+        guard let count = counts.freshCount(for: petitionID), let paperCount = paperCounts.freshCount(for: petitionID),
+            let latest = heads.fresh(for: petitionID)
+        else { return nil }
+        return PetitionFigures(count: count, paperCount: paperCount, latestHead: latest.head)
     }
 }

@@ -39,13 +39,14 @@ final class ReplayedAnswers: Sendable {
         let pieces: [ByteBuffer]
         /// The whole body's, tokens included: every visitor's token is as long.
         let size: Int
-        /// Whether the body carries a visitor's form token, made anew for each visitor.
-        let carriesFormToken: Bool
         /// What surrounds a new visitor's cookie in the `Set-Cookie` given with it; `nil` for an
         /// answer made for a returning visitor, which serves only those.
         let newVisitorCookie: (before: String, after: String)?
         let stillHolds: @Sendable () -> Bool
         let serial: UInt64
+
+        /// Whether the body carries a visitor's form token, made anew for each visitor.
+        var carriesFormToken: Bool { pieces.count > 1 }
     }
 
     private struct Offers {
@@ -119,8 +120,8 @@ final class ReplayedAnswers: Sendable {
             }
         }
         let answer = Kept(
-            head: head, pieces: pieces, size: body.readableBytes, carriesFormToken: offer.visitor != nil,
-            newVisitorCookie: newVisitorCookie, stillHolds: offer.stillHolds, serial: offer.serial)
+            head: head, pieces: pieces, size: body.readableBytes, newVisitorCookie: newVisitorCookie,
+            stillHolds: offer.stillHolds, serial: offer.serial)
         kept.withLock { kept in
             // The answer kept longest gives way: requests for the busiest ones keep them anew.
             if kept.count >= Self.limit, kept[key] == nil,
