@@ -55,6 +55,7 @@ public final class OutboxWorker: Service, Sendable {
     private let policy: RetryPolicy
     private let metrics: OutboxMetrics
     private let clock: WallClock
+    private let handover: OutboxHandover?
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
     private let lastCleanup = Mutex<Date>(.distantPast)
@@ -63,8 +64,9 @@ public final class OutboxWorker: Service, Sendable {
         store: any OutboxStore, transport: any MailTransport, sealer: PersonalDataSealer, logger: Logger,
         pollInterval: Duration = .seconds(1), lease: Duration = Settings().outboxLease,
         policy: RetryPolicy = .standard,
-        metrics: OutboxMetrics = OutboxMetrics(), clock: WallClock = .system
+        metrics: OutboxMetrics = OutboxMetrics(), clock: WallClock = .system, handover: OutboxHandover? = nil
     ) {
+        self.handover = handover
         self.store = store
         self.transport = transport
         self.sealer = sealer
@@ -101,11 +103,18 @@ public final class OutboxWorker: Service, Sendable {
         await transport.shutdown()
     }
 
-    /// Sends everything due, a few at a time as the transport allows; returns when the
-    /// outbox has nothing due.
+    /// Sends everything due, a few at a time as the transport allows, what was handed over
+    /// first; returns when the outbox has nothing due.
     public func drain() async {
         while !Task.isCancelled {
             let now = clock.now
+            if let (emails, leaseUntil) = handover?.take(limit: 128, at: now) {
+                let claimed = emails.map {
+                    ClaimedEmail(id: $0.id, sealedMessage: $0.sealedMessage, attempts: 1, createdAt: $0.createdAt)
+                }
+                guard await send(claimed, leasedUntil: leaseUntil) else { return }
+                continue
+            }
             let leaseUntil = now.addingTimeInterval(lease.timeInterval)
             let claimed: [ClaimedEmail]
             do {
@@ -115,19 +124,23 @@ public final class OutboxWorker: Service, Sendable {
                 return
             }
             if claimed.isEmpty { return }
-            let marked = await holdingLease(on: claimed.map(\.id), until: leaseUntil) {
-                let sent = await deliverAll(claimed)
-                do {
-                    try await store.markSent(sent)
-                    metrics.sent.increment(by: sent.count)
-                    return true
-                } catch {
-                    // They went out; their leases expire and they go again: at least once, as documented.
-                    logger.error("cannot mark emails sent", metadata: ["error": "\(String(reflecting: error))"])
-                    return false
-                }
+            guard await send(claimed, leasedUntil: leaseUntil) else { return }
+        }
+    }
+
+    /// Sends emails leased to this worker and deletes those sent; returns whether that was recorded.
+    private func send(_ claimed: [ClaimedEmail], leasedUntil leaseUntil: Date) async -> Bool {
+        await holdingLease(on: claimed.map(\.id), until: leaseUntil) {
+            let sent = await deliverAll(claimed)
+            do {
+                try await store.markSent(sent)
+                metrics.sent.increment(by: sent.count)
+                return true
+            } catch {
+                // They went out; their leases expire and they go again: at least once, as documented.
+                logger.error("cannot mark emails sent", metadata: ["error": "\(String(reflecting: error))"])
+                return false
             }
-            if !marked { return }
         }
     }
 

@@ -60,6 +60,9 @@ public protocol SignatureWriteTransaction: Sendable {
     /// calls it.
     func appendToLog(_ entries: [LogEntry]) async throws
     func enqueue(_ emails: [QueuedEmail]) async throws
+    /// Queues emails already leased to this instance until `leaseUntil`, their first attempt
+    /// counted: claimed in the same statement that queues them (``OutboxHandover``).
+    func enqueue(_ emails: [QueuedEmail], leasedUntil leaseUntil: Date) async throws
     /// Stores a paper batch's provenance, before its signatures (which name it) are inserted.
     func insertPaperBatch(_ batch: PaperBatch) async throws
     /// Sets how many of a batch's signatures were counted, once they are inserted.

@@ -63,6 +63,10 @@ public final class SignatureWriter: Service, Sendable {
         case confirm(UUID, receipt: PreparedReceipt?, CheckedContinuation<ConfirmOutcome, any Error>)
         case withdraw(UUID, CheckedContinuation<WithdrawOutcome, any Error>)
 
+        var isWithdrawal: Bool {
+            if case .withdraw = self { true } else { false }
+        }
+
         func fail(_ error: any Error) {
             switch self {
             case .sign(_, _, let continuation): continuation.resume(throwing: error)
@@ -85,6 +89,9 @@ public final class SignatureWriter: Service, Sendable {
     private let receipts: ReceiptCodes
     private let counts: SignatureCounts
     private let committed: @Sendable () -> Void
+    /// Where the emails queued leased to this instance go once committed; `nil` leaves every
+    /// email to be claimed.
+    private let handover: OutboxHandover?
     /// Tells organizations that a petition reached its goal.
     private let goals: GoalNotices
     let clock: WallClock
@@ -102,13 +109,15 @@ public final class SignatureWriter: Service, Sendable {
     ///   - petitions: looks petitions up by id, for the receipts sent on confirmation.
     ///   - notices: tells the organization's members when a petition reaches its goal; `nil`
     ///     tells no one (the goal is marked reached and audited all the same).
+    ///   - handover: the outbox's hand-over, for the confirmation requests and receipts.
     ///   - committed: called after each commit that queued email, to wake the outbox.
     public init(
         store: any SignatureStore, petitions: @escaping @Sendable (UUID) async throws -> Petition?, mailer: SignerMail,
         receipts: ReceiptCodes, counts: SignatureCounts, capacity: Int = 20_000, maximumBatch: Int = 512,
         logger: Logger, notices: OrganizerNotices? = nil,
-        clock: WallClock = .system, committed: @escaping @Sendable () -> Void = {}
+        clock: WallClock = .system, handover: OutboxHandover? = nil, committed: @escaping @Sendable () -> Void = {}
     ) {
+        self.handover = handover
         self.goals = GoalNotices(notices: notices, petitions: petitions, logger: logger)
         self.clock = clock
         self.store = store
@@ -274,14 +283,23 @@ public final class SignatureWriter: Service, Sendable {
         let (mailer, store, petitions, receipts, goals, now) = (
             self.mailer, self.store, self.petitions, self.receipts, self.goals, clock.now
         )
-        let result = try await counts.recording {
-            let result = try await store.write { transaction in
-                try await Self.apply(
-                    batch, in: transaction, mailer: mailer, receipts: receipts, petitions: petitions, goals: goals,
-                    now: now)
+        // A signing or a confirmation queues one email at most.
+        let reservation = handover?.reserve(batch.count { !$0.isWithdrawal }, at: now)
+        let result: BatchResult
+        do {
+            result = try await counts.recording {
+                let result = try await store.write { transaction in
+                    try await Self.apply(
+                        batch, in: transaction, mailer: mailer, receipts: receipts, petitions: petitions, goals: goals,
+                        lease: reservation, now: now)
+                }
+                return (result, result.countDeltas)
             }
-            return (result, result.countDeltas)
+        } catch {
+            if let reservation { handover?.release(reservation) }
+            throw error
         }
+        if let reservation { handover?.handOver(result.leased, for: reservation) }
         if result.queuedEmail { committed() }
         if result.toldGoals { goals.queued() }
         for (command, outcome) in zip(batch, result.outcomes) {
@@ -305,13 +323,16 @@ public final class SignatureWriter: Service, Sendable {
         var outcomes: [Outcome]
         var countDeltas: [UUID: Int]
         var queuedEmail: Bool
+        /// The emails queued leased to this instance, for its outbox's hand-over.
+        var leased: [QueuedEmail]
         /// Whether organizers' emails about goals reached were queued.
         var toldGoals: Bool
     }
 
     private static func apply(
         _ batch: [Command], in transaction: any SignatureWriteTransaction, mailer: SignerMail, receipts: ReceiptCodes,
-        petitions: @Sendable (UUID) async throws -> Petition?, goals: GoalNotices, now: Date
+        petitions: @Sendable (UUID) async throws -> Petition?, goals: GoalNotices,
+        lease: OutboxHandover.Reservation?, now: Date
     ) async throws -> BatchResult {
         let jobs = batch.compactMap { command -> (SigningJob, QueuedEmail)? in
             if case .sign(let job, let email, _) = command { return (job, email) } else { return nil }
@@ -375,7 +396,9 @@ public final class SignatureWriter: Service, Sendable {
         // Almost never anything: only the batch that first reaches a goal.
         let toldGoals = reached.isEmpty ? false : try await goals.tell(reached, in: transaction, at: now)
         let remaining = withdrawIDs.isEmpty ? [:] : try await transaction.signatures(ids: Array(Set(withdrawIDs)))
-        if !emails.isEmpty { try await transaction.enqueue(emails) }
+        let leased = lease.map { Array(emails.prefix($0.count)) } ?? []
+        if let lease, !leased.isEmpty { try await transaction.enqueue(leased, leasedUntil: lease.leaseUntil) }
+        if emails.count > leased.count { try await transaction.enqueue(Array(emails.dropFirst(leased.count))) }
 
         // The rest were confirmed already, or cannot be: one query tells which.
         let unconfirmed = confirmIDs.filter { confirmedPetitions[$0] == nil }
@@ -406,7 +429,8 @@ public final class SignatureWriter: Service, Sendable {
                 outcomes.append(.withdraw(withdrawOutcome(remaining[id])))
             }
         }
-        return BatchResult(outcomes: outcomes, countDeltas: deltas, queuedEmail: !emails.isEmpty, toldGoals: toldGoals)
+        return BatchResult(
+            outcomes: outcomes, countDeltas: deltas, queuedEmail: !emails.isEmpty, leased: leased, toldGoals: toldGoals)
     }
 }
 

@@ -40,9 +40,10 @@ private func buildApplicationAndRoutes(
     let metricsRegistry = PrometheusCollectorRegistry()
     let metricsFactory = PrometheusMetricsFactory(registry: metricsRegistry)
     let outboxMetrics = OutboxMetrics(factory: metricsFactory)
+    let handover = OutboxHandover(lease: settings.outboxLease)
     let outbox = OutboxWorker(
         store: database, transport: try instance.mailTransport, sealer: sealer, logger: logger,
-        lease: settings.outboxLease, metrics: outboxMetrics, clock: clock)
+        lease: settings.outboxLease, metrics: outboxMetrics, clock: clock, handover: handover)
     let counts = SignatureCounts(store: database, maximumAge: settings.figuresInterval)
     let receipts = try instance.receipts
     let mailer = try instance.signerMail
@@ -52,7 +53,7 @@ private func buildApplicationAndRoutes(
     let writer = SignatureWriter(
         store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer, receipts: receipts,
         counts: counts, logger: logger, notices: notices,
-        clock: clock, committed: { outbox.wake() })
+        clock: clock, handover: handover, committed: { outbox.wake() })
     let csrf = CSRFProtection(key: secret.key(for: .csrf), baseURL: settings.baseURL)
     let heads = TreeHeads(store: database, lifetime: settings.figuresInterval)
     let paperCounts = PaperCounts(store: database, lifetime: settings.figuresInterval)

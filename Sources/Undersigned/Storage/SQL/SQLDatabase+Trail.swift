@@ -5,13 +5,16 @@ import SQLKit
 /// the outbox, and their audit events. Each transaction type hands these here, so no domain
 /// borrows another's transaction to send an email or leave a trace.
 extension SQLDatabase {
-    func enqueue(_ emails: [QueuedEmail]) async throws {
-        for chunk in emails.chunks(of: 500) {
+    /// With `leaseUntil`, the emails are queued as claimed by this instance until then, their
+    /// first attempt counted, as ``SQLStore/claimDueEmails(limit:now:leaseUntil:)`` would leave them.
+    func enqueue(_ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil) async throws {
+        let attempts = leaseUntil == nil ? 0 : 1
+        for chunk in emails.chunks(of: 400) {
             let rows = chunk.map { email -> SQLQueryString in
-                "(\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: email.createdAt.millis))"
+                "(\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: (leaseUntil ?? email.createdAt).millis), \(bind: attempts))"
             }
             try await raw(
-                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
+                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
             ).run()
         }
     }

@@ -431,6 +431,10 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
         try await db.enqueue(emails)
     }
 
+    func enqueue(_ emails: [QueuedEmail], leasedUntil leaseUntil: Date) async throws {
+        try await db.enqueue(emails, leasedUntil: leaseUntil)
+    }
+
     static func signatureWithPersonalData(from row: any SQLRow) throws -> SignatureWithPersonalData {
         SignatureWithPersonalData(
             signature: try signature(from: row),

@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+
+/// Emails that this instance's signature writer queued already leased to this instance, in
+/// the transaction that queued them, and hands to its outbox worker in memory once that
+/// transaction commits. They go out without being claimed and read back from the database,
+/// which cost the database about as much as queueing them.
+///
+/// The rows stay the truth. An email handed over is in the outbox, leased like a claimed
+/// one: if this instance stops before sending it, it waits out its lease and goes out
+/// through any instance, as a claimed one would. Bounded: past `capacity` emails reserved
+/// or waiting here, the writer queues emails unleased, for the worker to claim as before.
+public final class OutboxHandover: Sendable {
+    /// Room for `count` emails, leased until `leaseUntil`.
+    public struct Reservation: Sendable {
+        public let count: Int
+        public let leaseUntil: Date
+    }
+
+    private struct Waiting {
+        var emails: [QueuedEmail]
+        var leaseUntil: Date
+    }
+
+    private struct State {
+        /// Reserved and not released, waiting here included.
+        var held = 0
+        var waiting: [Waiting] = []
+    }
+
+    private let capacity: Int
+    private let lease: TimeInterval
+    private let state = Mutex(State())
+
+    public init(capacity: Int = 1024, lease: Duration) {
+        self.capacity = max(0, capacity)
+        self.lease = lease.timeInterval
+    }
+
+    /// Room for up to `count` emails, or `nil` when there is none.
+    public func reserve(_ count: Int, at now: Date) -> Reservation? {
+        guard count > 0 else { return nil }
+        let granted = state.withLock { state -> Int in
+            let granted = min(count, capacity - state.held)
+            guard granted > 0 else { return 0 }
+            state.held += granted
+            return granted
+        }
+        // On a whole second: the commits of one second share a lease, and go out together.
+        let leaseUntil = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + lease).rounded(.up))
+        return granted > 0 ? Reservation(count: granted, leaseUntil: leaseUntil) : nil
+    }
+
+    /// Hands over the emails committed leased under `reservation`, at most its count; the
+    /// room left over is released.
+    public func handOver(_ emails: [QueuedEmail], for reservation: Reservation) {
+        let handed = Array(emails.prefix(reservation.count))
+        state.withLock { state in
+            state.held -= reservation.count - handed.count
+            if !handed.isEmpty { state.waiting.append(Waiting(emails: handed, leaseUntil: reservation.leaseUntil)) }
+        }
+    }
+
+    /// Releases a reservation whose transaction did not commit.
+    public func release(_ reservation: Reservation) {
+        state.withLock { $0.held -= reservation.count }
+    }
+
+    /// Up to `limit` waiting emails under one lease, the oldest first. Those with less than
+    /// half their lease to run are let go: sent now, they could go out a second time through
+    /// the instance that claims them when the lease ends.
+    func take(limit: Int, at now: Date) -> (emails: [QueuedEmail], leaseUntil: Date)? {
+        let halfLease = lease / 2
+        return state.withLock { state in
+            while let first = state.waiting.first, first.leaseUntil.timeIntervalSince(now) < halfLease {
+                state.held -= first.emails.count
+                state.waiting.removeFirst()
+            }
+            guard let leaseUntil = state.waiting.first?.leaseUntil else { return nil }
+            var taken: [QueuedEmail] = []
+            while taken.count < limit, let first = state.waiting.first, first.leaseUntil == leaseUntil {
+                let part = first.emails.prefix(limit - taken.count)
+                taken += part
+                if part.count == first.emails.count {
+                    state.waiting.removeFirst()
+                } else {
+                    state.waiting[0].emails.removeFirst(part.count)
+                }
+            }
+            state.held -= taken.count
+            return (taken, leaseUntil)
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+
+@testable import Undersigned
+
+/// An outbox store that says how many emails were claimed from it.
+final class CountingOutbox: OutboxStore {
+    private let store: any OutboxStore
+    let claimed = Locked(0)
+
+    init(_ store: any OutboxStore) {
+        self.store = store
+    }
+
+    func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail] {
+        let emails = try await store.claimDueEmails(limit: limit, now: now, leaseUntil: leaseUntil)
+        claimed.withLock { $0 += emails.count }
+        return emails
+    }
+    func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {
+        try await store.renewLease(ids, heldUntil: heldUntil, until: until)
+    }
+    func markSent(_ ids: [UUID]) async throws { try await store.markSent(ids) }
+    func markFailed(_ id: UUID, attempt: DeliveryAttempt, retryAt: Date) async throws {
+        try await store.markFailed(id, attempt: attempt, retryAt: retryAt)
+    }
+    func markUndeliverable(_ id: UUID, attempt: DeliveryAttempt) async throws {
+        try await store.markUndeliverable(id, attempt: attempt)
+    }
+    func pendingEmailCount() async throws -> Int { try await store.pendingEmailCount() }
+    func outboxStatus() async throws -> OutboxStatus { try await store.outboxStatus() }
+    func outboxEntries(limit: Int) async throws -> [OutboxEntry] { try await store.outboxEntries(limit: limit) }
+    func deleteUndeliverable(before cutoff: Date) async throws -> Int {
+        try await store.deleteUndeliverable(before: cutoff)
+    }
+}
+
+@Suite("The outbox's hand-over")
+struct OutboxHandoverTests {
+    static let lease = Duration.seconds(20)
+
+    /// A writer handing its emails over, at the clock's time.
+    static func writer(_ store: TestStore, handover: OutboxHandover, clock: ManualClock) -> SignatureWriter {
+        SignatureWriter(
+            store: store.database, petitions: { _ in store.petition }, mailer: store.mailer(),
+            receipts: store.receipts, counts: SignatureCounts(store: store.database), logger: TestDatabase.logger,
+            clock: clock.wallClock, handover: handover)
+    }
+
+    static func worker(
+        _ store: any OutboxStore, sealer: PersonalDataSealer, sent: Locked<[Sending]>, name: String,
+        clock: ManualClock, handover: OutboxHandover? = nil
+    ) -> OutboxWorker {
+        OutboxWorker(
+            store: store, transport: SlowTransport(name: name, delay: .zero, log: sent), sealer: sealer,
+            logger: TestDatabase.logger, lease: lease, clock: clock.wallClock, handover: handover)
+    }
+
+    /// Signs with `count` new addresses at once; returns the signatures' ids.
+    static func sign(_ count: Int, prefix: String, with writer: SignatureWriter, store: TestStore) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<count {
+                let job = try store.job(email: "\(prefix)\(index)@example.org")
+                group.addTask { _ = try await writer.sign(job) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    @Test(
+        "confirmation requests are queued leased to the instance and go out from memory, never claimed",
+        arguments: TestDatabase.all)
+    func handedOver(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let clock = ManualClock()
+            let handover = OutboxHandover(lease: Self.lease)
+            let writer = Self.writer(store, handover: handover, clock: clock)
+            try await running(writer) { _ in try await Self.sign(5, prefix: "handed", with: writer, store: store) }
+
+            // Acknowledged, and already leased: another instance finds nothing to claim.
+            let entries = try await store.database.outboxEntries(limit: 10)
+            #expect(entries.count == 5)
+            #expect(entries.allSatisfy { $0.attempts == 1 && $0.nextAttemptAt > clock.now }, "\(entries)")
+            let sent = Locked<[Sending]>([])
+            let other = Self.worker(store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock)
+            await other.drain()
+            #expect(sent.value.isEmpty)
+
+            let counting = CountingOutbox(store.database)
+            let own = Self.worker(
+                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover)
+            await own.drain()
+            #expect(sent.value.count == 5)
+            #expect(sent.value.allSatisfy { $0.worker == "own" })
+            #expect(counting.claimed.value == 0)
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
+    @Test(
+        "an email handed over to an instance that stops goes out through another once its lease ends",
+        arguments: TestDatabase.all)
+    func stoppedInstance(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let clock = ManualClock()
+            // This instance stops before its worker sends anything.
+            let writer = Self.writer(store, handover: OutboxHandover(lease: Self.lease), clock: clock)
+            try await running(writer) { _ in try await Self.sign(3, prefix: "stopped", with: writer, store: store) }
+
+            let sent = Locked<[Sending]>([])
+            let other = Self.worker(store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock)
+            clock.advance(by: Self.lease.timeInterval - 1)
+            await other.drain()
+            #expect(sent.value.isEmpty)
+            // The lease ends on a whole second, within one of the lease's length.
+            clock.advance(by: 2)
+            await other.drain()
+            #expect(sent.value.count == 3)
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
+    @Test("past its capacity, the writer leaves emails to be claimed", arguments: TestDatabase.all)
+    func beyondCapacity(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let clock = ManualClock()
+            let handover = OutboxHandover(capacity: 2, lease: Self.lease)
+            let writer = Self.writer(store, handover: handover, clock: clock)
+            try await running(writer) { _ in try await Self.sign(5, prefix: "full", with: writer, store: store) }
+
+            let attempts = try await store.database.outboxEntries(limit: 10).map(\.attempts).sorted()
+            #expect(attempts == [0, 0, 0, 1, 1])
+            // The emails are dated by the system's clock, which has moved on since.
+            clock.advance(by: 5)
+            let sent = Locked<[Sending]>([])
+            let counting = CountingOutbox(store.database)
+            let own = Self.worker(
+                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover)
+            await own.drain()
+            #expect(sent.value.count == 5)
+            #expect(counting.claimed.value == 3)
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
+    @Test("a receipt goes out from memory too")
+    func receipts() async throws {
+        try await TestStore.with(.sqlite) { store in
+            let clock = ManualClock()
+            let handover = OutboxHandover(lease: Self.lease)
+            let writer = Self.writer(store, handover: handover, clock: clock)
+            let job = try store.job(email: "receipt@example.org")
+            let sent = Locked<[Sending]>([])
+            let counting = CountingOutbox(store.database)
+            let own = Self.worker(
+                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover)
+            try await running(writer) { _ in
+                _ = try await writer.sign(job)
+                await own.drain()
+                #expect(
+                    try await writer.confirm(signatureID: job.signature.id) == .confirmed(petitionID: store.petition.id)
+                )
+            }
+            await own.drain()
+            #expect(sent.value.count == 2)
+            #expect(counting.claimed.value == 0)
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
+    @Test("room is bounded, given back when unused, and what waits too long is let go")
+    func bounds() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000.5)
+        let handover = OutboxHandover(capacity: 4, lease: .seconds(20))
+        let first = try #require(handover.reserve(3, at: now))
+        #expect(first.count == 3)
+        // On the next whole second after the lease: commits of one second go out together.
+        #expect(first.leaseUntil == Date(timeIntervalSince1970: 1_800_000_021))
+        let second = try #require(handover.reserve(3, at: now))
+        #expect(second.count == 1)
+        #expect(handover.reserve(1, at: now) == nil)
+
+        let emails = (0..<3).map { _ in QueuedEmail(id: UUID(), sealedMessage: [1], createdAt: now) }
+        // Two of the three reserved were queued: the third's room comes back.
+        handover.handOver(Array(emails.prefix(2)), for: first)
+        handover.handOver([emails[2]], for: second)
+        #expect(handover.reserve(1, at: now)?.count == 1)
+        // Both commits share a lease: taken together, oldest first.
+        let taken = try #require(handover.take(limit: 10, at: now))
+        #expect(taken.emails.map(\.id) == emails.map(\.id))
+        #expect(handover.take(limit: 10, at: now) == nil)
+
+        let late = try #require(handover.reserve(2, at: now))
+        handover.handOver(emails, for: late)
+        // Less than half the lease left: let go, for the database to give out once it ends.
+        #expect(handover.take(limit: 10, at: now.addingTimeInterval(11)) == nil)
+        #expect(handover.reserve(4, at: now)?.count == 3)
+    }
+}
