@@ -189,6 +189,48 @@ struct MIMETests {
         }
     }
 
+    @Test(
+        "paragraphs encoded one by one, and those shared taken from earlier emails, make the bytes of the whole bodies encoded"
+    )
+    func paragraphsEncodedAlone() throws {
+        let long = String(repeating: "Une ligne très longue, = avec des signes égal et des espaces ", count: 3)
+        let composer = MailComposer(identity: MailIdentity(from: MailAddress(address: "no-reply@example.org")))
+        // The first email encodes every piece; from the third, the shared ones are taken as kept.
+        for round in 0..<3 {
+            let paragraphs: [MailParagraph] = [
+                .text("Hello Amal \(round),"), .text(long), .text("trailing spaces   "), .text("two\r\nlines\nhere\r"),
+                .text(""), .text("ends with a line break\n"),
+                .link("https://example.org/confirm/\(round)?a=1&b=2", label: long),
+                .text("مرحبا أمل، توقيعك محسوب. "), .text("— Undersigned"),
+            ]
+            let message = EmailMessage(
+                to: "a@example.org", toName: "أمل", subject: "Confirm “Act now” — \(long)", paragraphs: paragraphs,
+                language: .ar, createdAt: Date(timeIntervalSince1970: 1_790_000_000))
+            let whole = EmailMessage(
+                id: message.id, to: message.to, toName: message.toName, subject: message.subject,
+                textBody: message.textBody, htmlBody: message.htmlBody, language: message.language,
+                createdAt: message.createdAt)
+            #expect(try composer.compose(message) == composer.compose(whole), "round \(round)")
+        }
+    }
+
+    @Test("a shared piece is kept from its second rendering on; when they are too many, the kept ones are let go")
+    func sharedRenderings() {
+        let renderings = SharedRenderings<String, String>(limit: 2)
+        var rendered: [String] = []
+        func render(_ key: String) -> String {
+            renderings.rendering(of: key) {
+                rendered.append($0)
+                return $0.uppercased()
+            }
+        }
+        #expect(["a", "a", "a", "b", "b", "b"].map(render) == ["A", "A", "A", "B", "B", "B"])
+        #expect(rendered == ["a", "a", "b", "b"])
+        // A third piece kept lets the others go: they are rendered again, and kept again.
+        #expect(["c", "c", "c", "a", "a"].map(render) == ["C", "C", "C", "A", "A"])
+        #expect(rendered == ["a", "a", "b", "b", "c", "c", "a"])
+    }
+
     @Test("the HTML alternative escapes what signers typed, and reads right to left in Arabic")
     func html() {
         let paragraphs: [MailParagraph] = [

@@ -24,7 +24,7 @@ enum MIMERenderer {
         ]
         if let replyTo = identity.replyTo { headers.append(("Reply-To", replyTo.header)) }
         headers += [
-            ("Subject", MIMEEncoding.text(message.subject)),
+            ("Subject", subjects.rendering(of: message.subject, MIMEEncoding.text)),
             ("Date", MIMEEncoding.date(message.createdAt)),
             ("Message-ID", "<\(message.id.text)@\(MIMEEncoding.headerSafe(identity.from.domain))>"),
             ("MIME-Version", "1.0"),
@@ -35,13 +35,14 @@ enum MIMERenderer {
             headers.append(("List-Unsubscribe", "<\(MIMEEncoding.headerSafe(unsubscribe))>"))
             headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
         }
-        let text = part(type: "text/plain", content: message.textBody)
-        guard let html = message.htmlBody else {
+        let bodies = encodedBodies(message)
+        let text = part(type: "text/plain", encoded: bodies.text)
+        guard let html = bodies.html else {
             return (headers + text.headers, text.body)
         }
         let boundary = "=_undersigned_\(message.id.text)"
         headers.append(("Content-Type", "multipart/alternative; boundary=\"\(boundary)\""))
-        let htmlPart = part(type: "text/html", content: html)
+        let htmlPart = part(type: "text/html", encoded: html)
         let body = [
             "This is a message in MIME format.",
             "--\(boundary)", format(text.headers), "", text.body,
@@ -55,9 +56,46 @@ enum MIMERenderer {
         headers.map { "\($0.name): \($0.value)" }.joined(separator: "\r\n")
     }
 
-    private static func part(type: String, content: String) -> (headers: [(name: String, value: String)], body: String)
-    {
-        let body = MIMEEncoding.quotedPrintable(content)
+    /// The bodies in quoted-printable. Paragraphs are encoded one by one, which gives the same
+    /// lines as encoding the whole body, since each ends a line; those many emails share are
+    /// encoded once (``SharedRenderings``).
+    private static func encodedBodies(_ message: EmailMessage) -> (text: String, html: String?) {
+        guard case .paragraphs(let paragraphs) = message.body else {
+            return (MIMEEncoding.quotedPrintable(message.textBody), message.htmlBody.map(MIMEEncoding.quotedPrintable))
+        }
+        let encoded = paragraphs.map { paragraph in
+            self.paragraphs.rendering(of: paragraph) {
+                EncodedParagraph(
+                    text: MIMEEncoding.quotedPrintable($0.plainText), html: MIMEEncoding.quotedPrintable($0.htmlLine))
+            }
+        }
+        let language = message.language.flatMap(InterfaceLanguage.init(tag:)) ?? .en
+        let head = heads.rendering(of: HTMLHead(title: message.subject, language: language)) {
+            MIMEEncoding.quotedPrintable(MailParagraph.htmlHead(title: $0.title, language: $0.language))
+        }
+        let text = encoded.map(\.text).joined(separator: "\r\n\r\n") + "\r\n"
+        let html = head + "\r\n" + encoded.map(\.html).joined(separator: "\r\n") + "\r\n" + encodedHTMLFoot
+        return (text, html)
+    }
+
+    private struct EncodedParagraph: Sendable {
+        var text: String
+        var html: String
+    }
+
+    private struct HTMLHead: Hashable, Sendable {
+        var title: String
+        var language: InterfaceLanguage
+    }
+
+    private static let paragraphs = SharedRenderings<MailParagraph, EncodedParagraph>()
+    private static let heads = SharedRenderings<HTMLHead, String>(limit: 64)
+    private static let subjects = SharedRenderings<String, String>(limit: 64)
+    private static let encodedHTMLFoot = MIMEEncoding.quotedPrintable(MailParagraph.htmlFoot)
+
+    private static func part(type: String, encoded body: String) -> (
+        headers: [(name: String, value: String)], body: String
+    ) {
         return (
             [("Content-Type", "\(type); charset=utf-8"), ("Content-Transfer-Encoding", "quoted-printable")],
             body.hasSuffix("\r\n") ? body : body + "\r\n"
