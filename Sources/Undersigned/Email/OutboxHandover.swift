@@ -32,7 +32,7 @@ public final class OutboxHandover: Sendable {
     private let lease: TimeInterval
     private let state = Mutex(State())
 
-    public init(capacity: Int = 1024, lease: Duration) {
+    public init(capacity: Int = 512, lease: Duration) {
         self.capacity = max(0, capacity)
         self.lease = lease.timeInterval
     }
