@@ -13,12 +13,16 @@ public protocol MailTransport: Sendable {
     func send(_ message: EmailMessage) async throws
     /// How many messages it can usefully send at once.
     var parallelism: Int { get }
+    /// The thread of a transport whose sends block the thread they run on: the outbox sends
+    /// through it there, one message after another. `nil` for one that never blocks.
+    var executor: (any TaskExecutor)? { get }
     /// Closes what it keeps open (connections), once nothing more is sent.
     func shutdown() async
 }
 
 extension MailTransport {
     public var parallelism: Int { 1 }
+    public var executor: (any TaskExecutor)? { nil }
     public func shutdown() async {}
 }
 
@@ -48,21 +52,26 @@ public struct FileMailTransport: MailTransport {
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
     }
 
-    /// Writes go to NIO's thread pool: each waits for the disk, and on the few threads that run
-    /// Swift's tasks that wait would hold up every request.
-    public var parallelism: Int { 4 }
+    /// A write may wait for the disk, and on the few threads that run Swift's tasks that wait
+    /// would hold up everything else: the outbox writes on this thread of its own, composing
+    /// there too. Handing each message to another thread and back cost more than writing it.
+    public var executor: (any TaskExecutor)? { Self.thread }
 
+    private static let thread: ThreadPoolTaskExecutor = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return ThreadPoolTaskExecutor(pool)
+    }()
+
+    /// Blocks its thread while it writes: see ``executor``.
     public func send(_ message: EmailMessage) async throws {
         // Named by when it was written, so that the folder lists messages in the order they went out.
         let name = "\(composer.clock.now.millis)-\(message.id.text).eml"
         let final = "\(path)/\(name)"
         let partial = "\(path)/.\(name).partial"
-        let bytes = Array(try composer.compose(message).utf8)
-        try await NIOThreadPool.singleton.runIfActive {
-            try Self.writeFile(bytes, to: partial)
-            // Renamed so that a reader never sees half a message; a resend after a crash replaces it.
-            guard rename(partial, final) == 0 else { throw MailFileError(operation: "rename", code: errno) }
-        }
+        try Self.writeFile(Array(try composer.compose(message).utf8), to: partial)
+        // Renamed so that a reader never sees half a message; a resend after a crash replaces it.
+        guard rename(partial, final) == 0 else { throw MailFileError(operation: "rename", code: errno) }
     }
 
     private static func writeFile(_ bytes: [UInt8], to path: String) throws {

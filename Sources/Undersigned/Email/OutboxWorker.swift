@@ -171,9 +171,17 @@ public final class OutboxWorker: Service, Sendable {
         }
     }
 
-    /// Delivers with at most `transport.parallelism` messages in flight; returns those sent.
+    /// Delivers with at most `transport.parallelism` messages in flight, or one after another
+    /// on the transport's own thread; returns those sent.
     private func deliverAll(_ emails: [ClaimedEmail]) async -> [UUID] {
-        await withTaskGroup(of: UUID?.self) { group in
+        if let executor = transport.executor {
+            return await withTaskExecutorPreference(executor) {
+                var sent: [UUID] = []
+                for email in emails where await deliver(email) { sent.append(email.id) }
+                return sent
+            }
+        }
+        return await withTaskGroup(of: UUID?.self) { group in
             var sent: [UUID] = []
             var pending = emails[...]
             for _ in 0..<min(transport.parallelism, pending.count) {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import Testing
 
 @testable import Undersigned
@@ -25,8 +26,63 @@ final class FlakyTransport: MailTransport {
     }
 }
 
+/// A transport that blocks the thread it sends on, with a thread of its own; notes on which
+/// thread each message went, and whether two ever went at once.
+final class BlockingTransport: MailTransport {
+    private let pool: NIOThreadPool
+    private let thread: ThreadPoolTaskExecutor
+    let threads = Locked<[pthread_t]>([])
+    private let sending = Locked(0)
+    let overlapped = Locked(false)
+
+    init() {
+        pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        thread = ThreadPoolTaskExecutor(pool)
+    }
+
+    var executor: (any TaskExecutor)? { thread }
+    var parallelism: Int { 4 }
+
+    func send(_ message: EmailMessage) async throws {
+        if sending.withLock({
+            $0 += 1
+            return $0
+        }) > 1 {
+            overlapped.withLock { $0 = true }
+        }
+        threads.withLock { $0.append(pthread_self()) }
+        usleep(2_000)
+        sending.withLock { $0 -= 1 }
+    }
+
+    func shutdown() async {
+        try? await pool.shutdownGracefully()
+    }
+}
+
 @Suite("The outbox")
 struct OutboxWorkerTests {
+    @Test("a transport that blocks its thread is sent through on that thread alone, one message after another")
+    func blockingTransport() async throws {
+        try await TestStore.with(.sqlite) { store in
+            let emails = try (0..<6).map { try store.queuedEmail(to: "blocking\($0)@example.org") }
+            try await store.database.write { transaction in try await transaction.enqueue(emails) }
+            let transport = BlockingTransport()
+            let worker = OutboxWorker(
+                store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger)
+            await worker.drain()
+            await transport.shutdown()
+            let threads = transport.threads.value
+            #expect(threads.count == 6)
+            #expect(Set(threads).count == 1)
+            // Not the thread that asked for the drain: one of those that run everything else.
+            #expect(threads.first.map { pthread_equal($0, pthread_self()) == 0 } == true)
+            #expect(!transport.overlapped.value)
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
     @Test("messages that fail are retried until they go, then deleted", arguments: TestDatabase.all)
     func retries(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
