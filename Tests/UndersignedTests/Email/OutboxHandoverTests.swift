@@ -3,38 +3,6 @@ import Testing
 
 @testable import Undersigned
 
-/// An outbox store that says how many emails were claimed from it.
-final class CountingOutbox: OutboxStore {
-    private let store: any OutboxStore
-    let claimed = Locked(0)
-
-    init(_ store: any OutboxStore) {
-        self.store = store
-    }
-
-    func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail] {
-        let emails = try await store.claimDueEmails(limit: limit, now: now, leaseUntil: leaseUntil)
-        claimed.withLock { $0 += emails.count }
-        return emails
-    }
-    func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {
-        try await store.renewLease(ids, heldUntil: heldUntil, until: until)
-    }
-    func markSent(_ ids: [UUID]) async throws { try await store.markSent(ids) }
-    func markFailed(_ id: UUID, attempt: DeliveryAttempt, retryAt: Date) async throws {
-        try await store.markFailed(id, attempt: attempt, retryAt: retryAt)
-    }
-    func markUndeliverable(_ id: UUID, attempt: DeliveryAttempt) async throws {
-        try await store.markUndeliverable(id, attempt: attempt)
-    }
-    func pendingEmailCount() async throws -> Int { try await store.pendingEmailCount() }
-    func outboxStatus() async throws -> OutboxStatus { try await store.outboxStatus() }
-    func outboxEntries(limit: Int) async throws -> [OutboxEntry] { try await store.outboxEntries(limit: limit) }
-    func deleteUndeliverable(before cutoff: Date) async throws -> Int {
-        try await store.deleteUndeliverable(before: cutoff)
-    }
-}
-
 @Suite("The outbox's hand-over")
 struct OutboxHandoverTests {
     static let lease = Duration.seconds(20)
@@ -86,7 +54,7 @@ struct OutboxHandoverTests {
             await other.drain()
             #expect(sent.value.isEmpty)
 
-            let counting = CountingOutbox(store.database)
+            let counting = KillableOutbox(store.database)
             let own = Self.worker(
                 counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover)
             await own.drain()
@@ -133,7 +101,7 @@ struct OutboxHandoverTests {
             // The emails are dated by the system's clock, which has moved on since.
             clock.advance(by: 5)
             let sent = Locked<[Sending]>([])
-            let counting = CountingOutbox(store.database)
+            let counting = KillableOutbox(store.database)
             let own = Self.worker(
                 counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover)
             await own.drain()
@@ -151,7 +119,7 @@ struct OutboxHandoverTests {
             let writer = Self.writer(store, handover: handover, clock: clock)
             let job = try store.job(email: "receipt@example.org")
             let sent = Locked<[Sending]>([])
-            let counting = CountingOutbox(store.database)
+            let counting = KillableOutbox(store.database)
             let own = Self.worker(
                 counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover)
             try await running(writer) { _ in

@@ -30,10 +30,12 @@ final class SlowTransport: MailTransport {
 }
 
 /// The outbox store of an instance that can be killed: once it is, nothing the instance
-/// does reaches the database any more, as when its process is gone.
+/// does reaches the database any more, as when its process is gone. It counts the emails
+/// claimed through it.
 final class KillableOutbox: OutboxStore {
     private let store: any OutboxStore
     private let killed = Locked(false)
+    let claimed = Locked(0)
 
     init(_ store: any OutboxStore) {
         self.store = store
@@ -49,7 +51,9 @@ final class KillableOutbox: OutboxStore {
 
     func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail] {
         try alive()
-        return try await store.claimDueEmails(limit: limit, now: now, leaseUntil: leaseUntil)
+        let emails = try await store.claimDueEmails(limit: limit, now: now, leaseUntil: leaseUntil)
+        claimed.withLock { $0 += emails.count }
+        return emails
     }
     func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {
         try alive()
