@@ -30,6 +30,8 @@ public final class OutboxHandover: Sendable {
 
     private let capacity: Int
     private let lease: TimeInterval
+    /// Too little of a lease to renew it safely before it ends.
+    static let lastMoment: TimeInterval = 1
     private let state = Mutex(State())
 
     public init(capacity: Int = 512, lease: Duration) {
@@ -66,13 +68,12 @@ public final class OutboxHandover: Sendable {
         state.withLock { $0.held -= reservation.count }
     }
 
-    /// Up to `limit` waiting emails under one lease, the oldest first. Those with less than
-    /// half their lease to run are let go: sent now, they could go out a second time through
-    /// the instance that claims them when the lease ends.
+    /// Up to `limit` waiting emails under one lease, the oldest first. Those whose lease ends
+    /// within ``lastMoment`` are let go: sent now, they could go out a second time through the
+    /// instance that claims them once it ends.
     func take(limit: Int, at now: Date) -> (emails: [QueuedEmail], leaseUntil: Date)? {
-        let halfLease = lease / 2
-        return state.withLock { state in
-            while let first = state.waiting.first, first.leaseUntil.timeIntervalSince(now) < halfLease {
+        state.withLock { state in
+            while let first = state.waiting.first, first.leaseUntil.timeIntervalSince(now) < Self.lastMoment {
                 state.held -= first.emails.count
                 state.waiting.removeFirst()
             }

@@ -108,10 +108,11 @@ public final class OutboxWorker: Service, Sendable {
     public func drain() async {
         while !Task.isCancelled {
             let now = clock.now
-            if let (emails, leaseUntil) = handover?.take(limit: 128, at: now) {
+            if let (emails, heldUntil) = handover?.take(limit: 128, at: now) {
                 let claimed = emails.map {
                     ClaimedEmail(id: $0.id, sealedMessage: $0.sealedMessage, attempts: 1, createdAt: $0.createdAt)
                 }
+                guard let leaseUntil = await leaseLeft(on: claimed, heldUntil: heldUntil, at: now) else { continue }
                 guard await send(claimed, leasedUntil: leaseUntil) else { return }
                 continue
             }
@@ -125,6 +126,21 @@ public final class OutboxWorker: Service, Sendable {
             }
             if claimed.isEmpty { return }
             guard await send(claimed, leasedUntil: leaseUntil) else { return }
+        }
+    }
+
+    /// Until when emails handed over are leased, their lease renewed first when half of it went
+    /// by while they waited; `nil` when it could not be, which leaves them to the claim once
+    /// their lease ends.
+    private func leaseLeft(on emails: [ClaimedEmail], heldUntil: Date, at now: Date) async -> Date? {
+        guard heldUntil.timeIntervalSince(now) < lease.timeInterval / 2 else { return heldUntil }
+        let renewed = now.addingTimeInterval(lease.timeInterval)
+        do {
+            try await store.renewLease(emails.map(\.id), heldUntil: heldUntil, until: renewed)
+            return renewed
+        } catch {
+            logger.warning("cannot renew the outbox lease", metadata: ["error": "\(String(reflecting: error))"])
+            return nil
         }
     }
 

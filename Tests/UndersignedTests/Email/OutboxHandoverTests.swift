@@ -160,8 +160,50 @@ struct OutboxHandoverTests {
 
         let late = try #require(handover.reserve(2, at: now))
         handover.handOver(emails, for: late)
-        // Less than half the lease left: let go, for the database to give out once it ends.
-        #expect(handover.take(limit: 10, at: now.addingTimeInterval(11)) == nil)
+        // Taken while some of the lease is left, to be renewed by the worker.
+        #expect(handover.take(limit: 10, at: now.addingTimeInterval(19))?.emails.count == 2)
+        let later = try #require(handover.reserve(2, at: now))
+        handover.handOver(emails, for: later)
+        // Too little left to renew it safely: let go, for the database to give out once it ends.
+        #expect(handover.take(limit: 10, at: now.addingTimeInterval(20)) == nil)
         #expect(handover.reserve(4, at: now)?.count == 3)
+    }
+
+    @Test(
+        "an email handed over that waited half its lease has the lease renewed before it is sent, and goes out once",
+        arguments: TestDatabase.all)
+    func renewedBeforeSent(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let clock = ManualClock()
+            let handover = OutboxHandover(lease: Self.lease)
+            let writer = Self.writer(store, handover: handover, clock: clock)
+            try await running(writer) { _ in try await Self.sign(2, prefix: "waited", with: writer, store: store) }
+            clock.advance(by: 15)
+            let sent = Locked<[Sending]>([])
+            let counting = KillableOutbox(store.database)
+            let own = OutboxWorker(
+                store: counting, transport: SlowTransport(name: "own", delay: .milliseconds(500), log: sent),
+                sealer: store.sealer, logger: TestDatabase.logger, lease: Self.lease, clock: clock.wallClock,
+                handover: handover)
+            let sending = Task { await own.drain() }
+            // While they are sent, their lease runs a whole lease from now.
+            let renewed = clock.now.addingTimeInterval(Self.lease.timeInterval).millis
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await !store.database.outboxEntries(limit: 10).contains(where: {
+                $0.nextAttemptAt.millis == renewed
+            }) {
+                guard ContinuousClock.now < deadline else { throw CancellationError() }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            await sending.value
+            #expect(sent.value.count == 2)
+            #expect(counting.claimed.value == 0)
+            // Nothing is left for another worker once the first lease is over.
+            clock.advance(by: 10)
+            let other = Self.worker(store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock)
+            await other.drain()
+            #expect(sent.value.allSatisfy { $0.worker == "own" })
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
     }
 }
