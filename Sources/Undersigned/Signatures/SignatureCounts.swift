@@ -18,10 +18,13 @@ public final class SignatureCounts: Sendable {
     private let entries = Mutex<[UUID: Entry]>([:])
     private let commits = AsyncLock()
     private let maximumAge: Duration
+    /// Told of each count this instance's commits move.
+    private let changes: ChangeCounter?
 
-    public init(store: any PetitionStore, maximumAge: Duration = .seconds(1)) {
+    public init(store: any PetitionStore, maximumAge: Duration = .seconds(1), changes: ChangeCounter? = nil) {
         self.store = store
         self.maximumAge = maximumAge
+        self.changes = changes
     }
 
     public func count(for petitionID: UUID) async throws -> Int {
@@ -79,6 +82,7 @@ public final class SignatureCounts: Sendable {
                     entries[petitionID]?.count += delta
                 }
             }
+            if !deltas.isEmpty { changes?.note() }
             return result
         }
     }

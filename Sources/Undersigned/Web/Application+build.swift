@@ -44,10 +44,13 @@ private func buildApplicationAndRoutes(
     let outbox = OutboxWorker(
         store: database, transport: try instance.mailTransport, sealer: sealer, logger: logger,
         lease: settings.outboxLease, metrics: outboxMetrics, clock: clock, handover: handover)
-    let counts = SignatureCounts(store: database, maximumAge: settings.figuresInterval)
+    // What this instance changes of what its kept answers show (``ReplayedAnswers``).
+    let shownChanges = ChangeCounter()
+    let counts = SignatureCounts(store: database, maximumAge: settings.figuresInterval, changes: shownChanges)
     let receipts = try instance.receipts
     let mailer = try instance.signerMail
-    let catalog = PetitionCatalog(store: database, maximumAge: max(.seconds(5), settings.figuresInterval))
+    let catalog = PetitionCatalog(
+        store: database, maximumAge: max(.seconds(5), settings.figuresInterval), changes: shownChanges)
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, clock: clock, queued: { outbox.wake() })
     let notices = OrganizerNotices(accounts: try instance.accounts, activity: database, mail: accountMail)
     let writer = SignatureWriter(
@@ -62,7 +65,7 @@ private func buildApplicationAndRoutes(
     let signingGuard = SigningGuard(
         settings: settings, disposableDomains: disposableDomains, secret: secret, store: database, clock: clock,
         logger: logger)
-    let replays = ReplayedAnswers(visitors: csrf, factory: metricsFactory)
+    let replays = ReplayedAnswers(visitors: csrf, changes: shownChanges, factory: metricsFactory)
 
     // A HEAD of every GET, which the public reads answer (see PublicReadMiddleware).
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)

@@ -49,4 +49,17 @@ struct SignatureCountsTests {
         #expect(store.stored.value == 20)
         #expect(counts.cachedCount(for: petition) == 20)
     }
+
+    @Test("a commit that moves a count is counted as a change of what pages show; one that moves none is not")
+    func changesNoted() async throws {
+        let changes = ChangeCounter()
+        let counts = SignatureCounts(store: SlowCounterStore(readDelay: .zero), changes: changes)
+        let petition = UUID()
+        _ = try await counts.count(for: petition)
+        try await counts.recording { ((), [:]) }
+        #expect(changes.current == 0)
+        try await counts.recording { ((), [petition: 1]) }
+        #expect(changes.current == 1)
+        #expect(counts.cachedCount(for: petition) == 1)
+    }
 }

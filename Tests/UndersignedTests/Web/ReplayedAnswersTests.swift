@@ -163,9 +163,52 @@ struct ReplayedAnswersTests {
         }
     }
 
+    @Test(
+        "a check that passed stands for a moment, unless this instance changes what the answers show: then it is made again"
+    )
+    func checkStands() throws {
+        let key = try #require(ReplayKey(HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/p/a")))
+        let holds = Locked(true)
+        let checks = Locked(0)
+        let offer = ReplayedAnswers.Offer(serial: 1, visitor: nil) {
+            checks.withLock { $0 += 1 }
+            return holds.value
+        }
+        let changes = ChangeCounter()
+        let answers = ReplayedAnswers(
+            visitors: Self.csrf, changes: changes, recheckAfter: .seconds(3600), factory: NOOPMetricsHandler.instance)
+        answers.keep(HTTPResponse(status: .ok), body: ByteBuffer(string: "page"), for: key, offer: offer)
+        for _ in 0..<3 { #expect(answers.answer(for: key) != nil) }
+        #expect(checks.value == 1)
+        holds.withLock { $0 = false }
+        #expect(answers.answer(for: key) != nil, "checked again before its moment was over")
+        changes.note()
+        #expect(answers.answer(for: key) == nil)
+        #expect(checks.value == 2)
+
+        // Once its moment is over, it is checked again.
+        let brief = ReplayedAnswers(
+            visitors: Self.csrf, changes: changes, recheckAfter: .milliseconds(1), factory: NOOPMetricsHandler.instance)
+        holds.withLock { $0 = true }
+        brief.keep(HTTPResponse(status: .ok), body: ByteBuffer(string: "page"), for: key, offer: offer)
+        #expect(brief.answer(for: key) != nil)
+        holds.withLock { $0 = false }
+        usleep(5_000)
+        #expect(brief.answer(for: key) == nil)
+    }
+
+    @Test("a petition changed here is counted as a change of what the answers show")
+    func catalogChanges() throws {
+        let changes = ChangeCounter()
+        let catalog = PetitionCatalog(store: SlowCounterStore(readDelay: .zero), changes: changes)
+        catalog.forget(try SeedPetition.load(createdAt: Date()))
+        #expect(changes.current == 1)
+    }
+
     @Test("a connection whose answers are not read gets no more from memory: its requests wait for the application")
     func unreadAnswers() throws {
-        let answers = ReplayedAnswers(visitors: Self.csrf, factory: NOOPMetricsHandler.instance)
+        let answers = ReplayedAnswers(
+            visitors: Self.csrf, changes: ChangeCounter(), factory: NOOPMetricsHandler.instance)
         let request = HTTPRequest(method: .get, scheme: nil, authority: "undersigned.test", path: "/p/a")
         answers.keep(
             HTTPResponse(status: .ok), body: ByteBuffer(string: "page"), for: try #require(ReplayKey(request)),
@@ -197,7 +240,9 @@ struct ReplayedAnswersTests {
         "a kept page is sent with a new visitor's cookie and token, or a returning one's token; only while its check holds; and no more answers are kept than the limit"
     )
     func keptWhileItHolds() throws {
-        let answers = ReplayedAnswers(visitors: Self.csrf, factory: NOOPMetricsHandler.instance)
+        // Checked at every answer.
+        let answers = ReplayedAnswers(
+            visitors: Self.csrf, changes: ChangeCounter(), recheckAfter: .zero, factory: NOOPMetricsHandler.instance)
         let holds = Locked(true)
         let key = try #require(ReplayKey(HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/p/a")))
         let first = Self.csrf.newVisitor()

@@ -11,6 +11,8 @@ final class PetitionCatalog: Sendable {
     /// Petitions by state; only the open ones are asked for.
     private let lists: ExpiringCache<PetitionState, [Petition]>
     private let skeletons = Mutex<[SkeletonKey: SkeletonEntry]>([:])
+    /// Told of each petition this instance changes.
+    private let changes: ChangeCounter?
 
     private struct SkeletonEntry {
         var petition: Petition
@@ -25,8 +27,9 @@ final class PetitionCatalog: Sendable {
         var interface: InterfaceLanguage
     }
 
-    init(store: any PetitionStore, maximumAge: Duration = .seconds(5)) {
+    init(store: any PetitionStore, maximumAge: Duration = .seconds(5), changes: ChangeCounter? = nil) {
         self.store = store
+        self.changes = changes
         self.petitions = ExpiringCache(lifetime: maximumAge)
         self.petitionsByID = ExpiringCache(lifetime: maximumAge)
         self.lists = ExpiringCache(lifetime: maximumAge)
@@ -78,6 +81,7 @@ final class PetitionCatalog: Sendable {
     func forget(_ petition: Petition) {
         petitions.remove(petition.slug)
         petitionsByID.remove(petition.id)
+        changes?.note()
     }
 
     /// Slugs are lower-case letters, digits and dashes: anything else is not worth a query.

@@ -22,6 +22,11 @@ import Synchronization
 /// visitor who is sent it: from their form cookie when they bring one, else with a new cookie.
 /// Only requests that nothing but their route and languages tell apart are answered so
 /// (``ReplayKey``).
+///
+/// A check that passed is not made again for a moment (20 ms by default) unless this instance
+/// changed something since (``ChangeCounter``): a count moved by its commits, or a petition
+/// changed here, shows at once; what other instances change, or the figures' age, shows that
+/// moment later at most.
 final class ReplayedAnswers: Sendable {
     typealias Visitor = CSRFProtection.Visitor
 
@@ -42,12 +47,47 @@ final class ReplayedAnswers: Sendable {
         /// What surrounds a new visitor's cookie in the `Set-Cookie` given with it; `nil` for an
         /// answer made for a returning visitor, which serves only those.
         let newVisitorCookie: (before: String, after: String)?
-        let stillHolds: @Sendable () -> Bool
+        let check: Check
         let serial: UInt64
 
         /// Whether the body carries a visitor's form token, made anew for each visitor.
         var carriesFormToken: Bool { pieces.count > 1 }
     }
+
+    /// An answer's check, and when it last passed.
+    private final class Check: Sendable {
+        let stillHolds: @Sendable () -> Bool
+        /// Since ``epoch``, in nanoseconds; `Int64.min` before the first pass.
+        private let passedAt = Atomic<Int64>(.min)
+        /// The changes counted when it passed.
+        private let passedWith = Atomic<UInt64>(.max)
+
+        init(_ stillHolds: @escaping @Sendable () -> Bool) {
+            self.stillHolds = stillHolds
+        }
+
+        func holds(changes: ChangeCounter, standing: Int64) -> Bool {
+            let now = Self.nanoseconds(ContinuousClock.now - ReplayedAnswers.epoch)
+            let counted = changes.current
+            // The time is written first and the count last: a pass seen with the count read
+            // here is seen with its time.
+            if passedWith.load(ordering: .acquiring) == counted {
+                let elapsed = now &- passedAt.load(ordering: .relaxed)
+                if elapsed >= 0, elapsed < standing { return true }
+            }
+            guard stillHolds() else { return false }
+            passedAt.store(now, ordering: .relaxed)
+            passedWith.store(counted, ordering: .releasing)
+            return true
+        }
+
+        static func nanoseconds(_ duration: Duration) -> Int64 {
+            let (seconds, attoseconds) = duration.components
+            return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
+        }
+    }
+
+    private static let epoch = ContinuousClock.now
 
     private struct Offers {
         var next: UInt64 = 0
@@ -64,12 +104,23 @@ final class ReplayedAnswers: Sendable {
     private let kept = Mutex<[ReplayKey: Kept]>([:])
     private let dates = Mutex<(second: Int, text: String)>((-1, ""))
     private let visitors: CSRFProtection
+    private let changes: ChangeCounter
+    /// How long a passed check stands while this instance changes nothing the answers show, in nanoseconds.
+    private let standing: Int64
     /// `name=` of the form cookie: a request whose only cookie it is may be answered too.
     let visitorCookiePrefix: String
     private let replayed: Counter
 
-    init(visitors: CSRFProtection, factory: any MetricsFactory) {
+    /// - Parameters:
+    ///   - changes: counts what this instance changes of what the answers show.
+    ///   - recheckAfter: how long a passed check stands while `changes` does not move.
+    init(
+        visitors: CSRFProtection, changes: ChangeCounter, recheckAfter: Duration = .milliseconds(20),
+        factory: any MetricsFactory
+    ) {
         self.visitors = visitors
+        self.changes = changes
+        standing = Check.nanoseconds(recheckAfter)
         visitorCookiePrefix = visitors.cookieName + "="
         replayed = Counter(label: "undersigned_replayed_answers_total", factory: factory)
     }
@@ -121,7 +172,7 @@ final class ReplayedAnswers: Sendable {
         }
         let answer = Kept(
             head: head, pieces: pieces, size: body.readableBytes, newVisitorCookie: newVisitorCookie,
-            stillHolds: offer.stillHolds, serial: offer.serial)
+            check: Check(offer.stillHolds), serial: offer.serial)
         kept.withLock { kept in
             // The answer kept longest gives way: requests for the busiest ones keep them anew.
             if kept.count >= Self.limit, kept[key] == nil,
@@ -137,7 +188,7 @@ final class ReplayedAnswers: Sendable {
     /// for a new one, if what it was made from still holds.
     func answer(for key: ReplayKey, visitorCookie: String? = nil) -> (head: HTTPResponse, body: ByteBuffer)? {
         guard let answer = kept.withLock({ $0[key] }) else { return nil }
-        guard answer.stillHolds() else {
+        guard answer.check.holds(changes: changes, standing: standing) else {
             kept.withLock { if $0[key]?.serial == answer.serial { $0[key] = nil } }
             return nil
         }
