@@ -24,6 +24,17 @@ struct OutboxHandoverTests {
             logger: TestDatabase.logger, lease: lease, clock: clock.wallClock, handover: handover)
     }
 
+    /// Signs with `count` new addresses through a writer handing its emails over, then stops it.
+    static func signed(
+        _ count: Int, prefix: String, store: TestStore, capacity: Int = 512
+    ) async throws -> (clock: ManualClock, handover: OutboxHandover) {
+        let clock = ManualClock()
+        let handover = OutboxHandover(capacity: capacity, lease: lease)
+        let writer = writer(store, handover: handover, clock: clock)
+        try await running(writer) { _ in try await sign(count, prefix: prefix, with: writer, store: store) }
+        return (clock, handover)
+    }
+
     /// Signs with `count` new addresses at once; returns the signatures' ids.
     static func sign(_ count: Int, prefix: String, with writer: SignatureWriter, store: TestStore) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -40,10 +51,7 @@ struct OutboxHandoverTests {
         arguments: TestDatabase.all)
     func handedOver(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
-            let clock = ManualClock()
-            let handover = OutboxHandover(lease: Self.lease)
-            let writer = Self.writer(store, handover: handover, clock: clock)
-            try await running(writer) { _ in try await Self.sign(5, prefix: "handed", with: writer, store: store) }
+            let (clock, handover) = try await Self.signed(5, prefix: "handed", store: store)
 
             // Acknowledged, and already leased: another instance finds nothing to claim.
             let entries = try await store.database.outboxEntries(limit: 10)
@@ -70,10 +78,8 @@ struct OutboxHandoverTests {
         arguments: TestDatabase.all)
     func stoppedInstance(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
-            let clock = ManualClock()
             // This instance stops before its worker sends anything.
-            let writer = Self.writer(store, handover: OutboxHandover(lease: Self.lease), clock: clock)
-            try await running(writer) { _ in try await Self.sign(3, prefix: "stopped", with: writer, store: store) }
+            let (clock, _) = try await Self.signed(3, prefix: "stopped", store: store)
 
             let sent = Locked<[Sending]>([])
             let other = Self.worker(store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock)
@@ -91,10 +97,7 @@ struct OutboxHandoverTests {
     @Test("past its capacity, the writer leaves emails to be claimed", arguments: TestDatabase.all)
     func beyondCapacity(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
-            let clock = ManualClock()
-            let handover = OutboxHandover(capacity: 2, lease: Self.lease)
-            let writer = Self.writer(store, handover: handover, clock: clock)
-            try await running(writer) { _ in try await Self.sign(5, prefix: "full", with: writer, store: store) }
+            let (clock, handover) = try await Self.signed(5, prefix: "full", store: store, capacity: 2)
 
             let attempts = try await store.database.outboxEntries(limit: 10).map(\.attempts).sorted()
             #expect(attempts == [0, 0, 0, 1, 1])
@@ -174,10 +177,7 @@ struct OutboxHandoverTests {
         arguments: TestDatabase.all)
     func renewedBeforeSent(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
-            let clock = ManualClock()
-            let handover = OutboxHandover(lease: Self.lease)
-            let writer = Self.writer(store, handover: handover, clock: clock)
-            try await running(writer) { _ in try await Self.sign(2, prefix: "waited", with: writer, store: store) }
+            let (clock, handover) = try await Self.signed(2, prefix: "waited", store: store)
             clock.advance(by: 15)
             let sent = Locked<[Sending]>([])
             let counting = KillableOutbox(store.database)
