@@ -43,14 +43,14 @@ public final class OutboxHandover: Sendable {
     public func reserve(_ count: Int, at now: Date) -> Reservation? {
         guard count > 0 else { return nil }
         let granted = state.withLock { state -> Int in
-            let granted = min(count, capacity - state.held)
-            guard granted > 0 else { return 0 }
+            let granted = max(0, min(count, capacity - state.held))
             state.held += granted
             return granted
         }
+        guard granted > 0 else { return nil }
         // On a whole second: the commits of one second share a lease, and go out together.
-        let leaseUntil = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + lease).rounded(.up))
-        return granted > 0 ? Reservation(count: granted, leaseUntil: leaseUntil) : nil
+        return Reservation(
+            count: granted, leaseUntil: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + lease).rounded(.up)))
     }
 
     /// Hands over the emails committed leased under `reservation`, at most its count; the

@@ -18,6 +18,14 @@ import Testing
 
 /// A new visitor's petition page and the count API are answered from memory while what they
 /// show holds; never with another visitor's form token, never with figures gone by.
+extension ReplayKey {
+    /// A new visitor's request: one with no cookie.
+    init?(_ request: HTTPRequest) {
+        guard let parsed = Self.parse(request, visitorCookiePrefix: nil) else { return nil }
+        self = parsed.key
+    }
+}
+
 @Suite("Answers sent again")
 struct ReplayedAnswersTests {
     static let apiPath = "/api/v1/petitions/\(TestInstance.seedSlug)"

@@ -286,12 +286,6 @@ struct ReplayKey: Hashable, Sendable {
     /// Longer addresses and language lists are not kept: each would keep another answer.
     static let longest = 256
 
-    /// A new visitor's request: one with no cookie.
-    init?(_ request: HTTPRequest) {
-        guard let parsed = Self.parse(request, visitorCookiePrefix: nil) else { return nil }
-        self = parsed.key
-    }
-
     private init(route: Substring, pickedLanguage: Substring?, acceptLanguage: String?) {
         self.route = route
         self.pickedLanguage = pickedLanguage
