@@ -273,17 +273,23 @@ struct MIMETests {
         #expect(stuffed.readBytes(length: stuffed.readableBytes) == expected)
     }
 
-    @Test("the file transport writes what SMTP sends")
+    @Test("the file transport writes what SMTP sends, whole, readable by its owner only; a resend replaces it")
     func fileTransport() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("eml-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let composer = MailComposer(identity: identity)
+        let sentAt = Date(timeIntervalSince1970: 1_800_000_000)
+        let composer = MailComposer(identity: identity, clock: WallClock { sentAt })
         let transport = try FileMailTransport(directory: directory.path, composer: composer)
         let message = EmailMessage(
             to: "a@example.org", subject: "S", textBody: "T\n", htmlBody: "<p>T</p>", createdAt: Date())
         try await transport.send(message)
+        // The same message at the same moment has the same name: sent again after a crash.
+        try await transport.send(message)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        let written = try Data(contentsOf: directory.appendingPathComponent(try #require(files.first)))
-        #expect(written == Data(try composer.compose(message).utf8))
+        #expect(files == ["\(sentAt.millis)-\(message.id.text).eml"])
+        let file = directory.appendingPathComponent(try #require(files.first))
+        #expect(try Data(contentsOf: file) == Data(try composer.compose(message).utf8))
+        let permissions = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
     }
 }
