@@ -79,9 +79,9 @@ public struct FileMailTransport: MailTransport {
     }
 
     /// Writes into a file that has no name until it is whole, then names it: the folder changes
-    /// once, where a named partial file renamed changes it twice, and in a folder of thousands of
-    /// messages those changes were a tenth of a confirmation's cost. False where the system
-    /// cannot (no `O_TMPFILE`, no `/proc`) or the name is taken: the caller then writes and renames.
+    /// once, where a named partial file renamed changes it twice, each change a search of a
+    /// folder of thousands of messages. False where the system cannot (no `O_TMPFILE`, no
+    /// `/proc`) or the name is taken: the caller then writes and renames.
     private static func writeUnnamed(_ bytes: UnsafeBufferPointer<UInt8>, into directory: String, as final: String)
         throws -> Bool
     {
