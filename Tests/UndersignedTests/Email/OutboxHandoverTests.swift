@@ -17,10 +17,10 @@ struct OutboxHandoverTests {
 
     static func worker(
         _ store: any OutboxStore, sealer: PersonalDataSealer, sent: Locked<[Sending]>, name: String,
-        clock: ManualClock, handover: OutboxHandover? = nil
+        clock: ManualClock, handover: OutboxHandover? = nil, delay: Duration = .zero
     ) -> OutboxWorker {
         OutboxWorker(
-            store: store, transport: SlowTransport(name: name, delay: .zero, log: sent), sealer: sealer,
+            store: store, transport: SlowTransport(name: name, delay: delay, log: sent), sealer: sealer,
             logger: TestDatabase.logger, lease: lease, clock: clock.wallClock, handover: handover)
     }
 
@@ -181,10 +181,9 @@ struct OutboxHandoverTests {
             clock.advance(by: 15)
             let sent = Locked<[Sending]>([])
             let counting = KillableOutbox(store.database)
-            let own = OutboxWorker(
-                store: counting, transport: SlowTransport(name: "own", delay: .milliseconds(500), log: sent),
-                sealer: store.sealer, logger: TestDatabase.logger, lease: Self.lease, clock: clock.wallClock,
-                handover: handover)
+            let own = Self.worker(
+                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
+                delay: .milliseconds(500))
             let sending = Task { await own.drain() }
             // While they are sent, their lease runs a whole lease from now.
             let renewed = clock.now.addingTimeInterval(Self.lease.timeInterval).millis
