@@ -155,10 +155,14 @@ public struct QueuedEmail: Sendable {
     public var id: UUID
     public var sealedMessage: [UInt8]
     public var createdAt: Date
+    /// The message as composed, never stored: an email handed over to this instance's outbox
+    /// worker (``OutboxHandover``) goes out from it without its seal being opened again.
+    public var message: EmailMessage?
 
-    public init(id: UUID, sealedMessage: [UInt8], createdAt: Date) {
+    public init(id: UUID, sealedMessage: [UInt8], createdAt: Date, message: EmailMessage? = nil) {
         self.id = id
         self.sealedMessage = sealedMessage
         self.createdAt = createdAt
+        self.message = message
     }
 }

@@ -31,6 +31,8 @@ public struct ClaimedEmail: Sendable {
     /// Including this one.
     public var attempts: Int
     public var createdAt: Date
+    /// The message itself when it was handed over in memory; `nil` when read from the outbox.
+    public var message: EmailMessage? = nil
 }
 
 public enum OutboxState: String, Sendable, CaseIterable {

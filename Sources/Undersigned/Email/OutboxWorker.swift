@@ -110,7 +110,9 @@ public final class OutboxWorker: Service, Sendable {
             let now = clock.now
             if let (emails, heldUntil) = handover?.take(limit: 128, at: now) {
                 let claimed = emails.map {
-                    ClaimedEmail(id: $0.id, sealedMessage: $0.sealedMessage, attempts: 1, createdAt: $0.createdAt)
+                    ClaimedEmail(
+                        id: $0.id, sealedMessage: $0.sealedMessage, attempts: 1, createdAt: $0.createdAt,
+                        message: $0.message)
                 }
                 guard let leaseUntil = await leaseLeft(on: claimed, heldUntil: heldUntil, at: now) else { continue }
                 guard await send(claimed, leasedUntil: leaseUntil) else { return }
@@ -217,7 +219,8 @@ public final class OutboxWorker: Service, Sendable {
     /// Whether the message went out; a failure is recorded, and retried or given up on.
     private func deliver(_ email: ClaimedEmail) async -> Bool {
         do {
-            let message = try sealer.open(EmailMessage.self, from: email.sealedMessage, in: .outbox(email.id))
+            let message =
+                try email.message ?? sealer.open(EmailMessage.self, from: email.sealedMessage, in: .outbox(email.id))
             try await transport.send(message)
             return true
         } catch {

@@ -132,6 +132,6 @@ public struct SignerMail: Sendable {
             listUnsubscribeURL: listUnsubscribeURL, createdAt: clock.now)
         return QueuedEmail(
             id: message.id, sealedMessage: try sealer.seal(message, in: .outbox(message.id)),
-            createdAt: message.createdAt)
+            createdAt: message.createdAt, message: message)
     }
 }

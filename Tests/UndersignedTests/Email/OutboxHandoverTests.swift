@@ -73,6 +73,24 @@ struct OutboxHandoverTests {
         }
     }
 
+    @Test("an email handed over goes out as it was composed, its seal not opened again", arguments: TestDatabase.all)
+    func sentAsComposed(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let (clock, handover) = try await Self.signed(3, prefix: "composed", store: store)
+
+            // A worker whose keys open nothing: it can only send what it was handed whole.
+            let masterKeys = try MasterKeys(text: MasterKeys.newKeyLine().line, source: "test")
+            let noKeys = PersonalDataSealer(
+                keys: DataKeyRing(store: store.database, masterKeys: masterKeys, reloadMasterKeys: { masterKeys }))
+            let sent = Locked<[Sending]>([])
+            let own = Self.worker(
+                store.database, sealer: noKeys, sent: sent, name: "own", clock: clock, handover: handover)
+            await own.drain()
+            #expect(sent.value.count == 3)
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
     @Test(
         "an email handed over to an instance that stops goes out through another once its lease ends",
         arguments: TestDatabase.all)
