@@ -56,7 +56,14 @@ public final class OutboxHandover: Sendable {
     /// Hands over the emails committed leased under `reservation`, at most its count; the
     /// room left over is released.
     public func handOver(_ emails: [QueuedEmail], for reservation: Reservation) {
-        let handed = Array(emails.prefix(reservation.count))
+        // Each goes out from its message when it has one; its sealed copy, the row's, need
+        // not wait here as well.
+        let handed = emails.prefix(reservation.count).map { email in
+            guard email.message != nil else { return email }
+            var email = email
+            email.sealedMessage = []
+            return email
+        }
         state.withLock { state in
             state.held -= reservation.count - handed.count
             if !handed.isEmpty { state.waiting.append(Waiting(emails: handed, leaseUntil: reservation.leaseUntil)) }
