@@ -16,8 +16,6 @@ import Testing
     import Darwin
 #endif
 
-/// A new visitor's petition page and the count API are answered from memory while what they
-/// show holds; never with another visitor's form token, never with figures gone by.
 extension ReplayKey {
     /// A new visitor's request: one with no cookie.
     init?(_ request: HTTPRequest) {
@@ -26,6 +24,8 @@ extension ReplayKey {
     }
 }
 
+/// A new visitor's petition page and the count API are answered from memory while what they
+/// show holds; never with another visitor's form token, never with figures gone by.
 @Suite("Answers sent again")
 struct ReplayedAnswersTests {
     static let apiPath = "/api/v1/petitions/\(TestInstance.seedSlug)"
