@@ -130,6 +130,7 @@ private func buildApplicationAndRoutes(
     MetricsController(registry: metricsRegistry, outbox: database, outboxMetrics: outboxMetrics, clock: clock)
         .addRoutes(to: site)
     let routes = router.routes
+    let prepared = Readiness()
 
     var app = Application(
         router: router,
@@ -154,18 +155,22 @@ private func buildApplicationAndRoutes(
         // Shut down in reverse: the server stops taking requests and finishes those in flight,
         // the outbox stops, the writer commits what it accepted, the logs' last heads are
         // signed, then the database closes.
-        services: [DatabaseCloser(database: database)] + database.services + signingGuard.services
+        // The database's own services first: preparing it needs them. The rest wait until its
+        // schema exists, which on a first start is being created.
+        services: [DatabaseCloser(database: database)] + database.services
+            + (signingGuard.services
             + [
                 treeHeadSigner, writer, outbox, DataKeyRefresher(ring: dataKeys, logger: logger),
                 AnnouncementWorker(
-                    store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer, logger: logger,
-                    wakeOutbox: { outbox.wake() }),
+                    store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer,
+                    logger: logger, wakeOutbox: { outbox.wake() }),
                 RetentionService(purge: instance.purge, logger: logger),
-            ],
+            ]).map { StartedWhenReady(service: $0, readiness: prepared) },
         logger: logger)
     app.beforeServerStarts {
         try await prepare(database, clock: clock, logger: logger)
         try await dataKeys.refresh()
+        prepared.markReady()
     }
     return (app, routes)
 }
