@@ -36,7 +36,9 @@ public struct RetryPolicy: Sendable {
 }
 
 /// Drains the outbox through the configured transport: woken right after a commit that
-/// queued email, and every second for retries and for other instances' messages.
+/// queued email, and every second for retries and for other instances' messages. Woken for
+/// emails handed over only, it sends them without reading the outbox, which then waits for
+/// the next second's look.
 ///
 /// Delivery is at least once: a message is deleted only after the server accepted it, so a
 /// crash between the two sends it again when its lease ends (a duplicate, never a loss).
@@ -59,6 +61,8 @@ public final class OutboxWorker: Service, Sendable {
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
     private let lastCleanup = Mutex<Date>(.distantPast)
+    /// Whether the next drain claims from the outbox, besides taking what was handed over.
+    private let claimNext = Atomic<Bool>(true)
 
     public init(
         store: any OutboxStore, transport: any MailTransport, sealer: PersonalDataSealer, logger: Logger,
@@ -81,20 +85,26 @@ public final class OutboxWorker: Service, Sendable {
 
     /// Asks the worker to look at the outbox now.
     public func wake() {
+        claimNext.store(true, ordering: .releasing)
+        ring.yield()
+    }
+
+    /// Asks the worker to send what waits in its hand-over now.
+    public func wakeForHandover() {
         ring.yield()
     }
 
     public func run() async throws {
-        let ticker = Task { [ring, pollInterval] in
+        let ticker = Task { [weak self, pollInterval] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: pollInterval)
-                ring.yield()
+                self?.wake()
             }
         }
         defer { ticker.cancel() }
         await withGracefulShutdownHandler {
             for await _ in doorbell.cancelOnGracefulShutdown() {
-                await drain()
+                await drain(claiming: claimNext.exchange(false, ordering: .acquiring))
                 await deleteOldUndeliverable()
             }
         } onGracefulShutdown: {
@@ -106,6 +116,11 @@ public final class OutboxWorker: Service, Sendable {
     /// Sends everything due, a few at a time as the transport allows, what was handed over
     /// first; returns when the outbox has nothing due.
     public func drain() async {
+        await drain(claiming: true)
+    }
+
+    /// Sends what was handed over, then, when `claiming`, what is due in the outbox.
+    private func drain(claiming: Bool) async {
         while !Task.isCancelled {
             let now = clock.now
             if let (emails, heldUntil) = handover?.take(limit: 128, at: now) {
@@ -118,6 +133,7 @@ public final class OutboxWorker: Service, Sendable {
                 guard await send(claimed, leasedUntil: leaseUntil) else { return }
                 continue
             }
+            guard claiming else { return }
             let leaseUntil = now.addingTimeInterval(lease.timeInterval)
             let claimed: [ClaimedEmail]
             do {

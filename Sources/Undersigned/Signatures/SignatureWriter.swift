@@ -88,7 +88,7 @@ public final class SignatureWriter: Service, Sendable {
     private let mailer: SignerMail
     private let receipts: ReceiptCodes
     private let counts: SignatureCounts
-    private let committed: @Sendable () -> Void
+    private let committed: @Sendable (_ claimable: Bool) -> Void
     /// Where the emails queued leased to this instance go once committed; `nil` leaves every
     /// email to be claimed.
     private let handover: OutboxHandover?
@@ -110,12 +110,15 @@ public final class SignatureWriter: Service, Sendable {
     ///   - notices: tells the organization's members when a petition reaches its goal; `nil`
     ///     tells no one (the goal is marked reached and audited all the same).
     ///   - handover: the outbox's hand-over, for the confirmation requests and receipts.
-    ///   - committed: called after each commit that queued email, to wake the outbox.
+    ///   - committed: called after each commit that queued email, to wake the outbox; `claimable`
+    ///     when some of that email went to the outbox unleased, for its worker to claim, and
+    ///     not only to its hand-over.
     public init(
         store: any SignatureStore, petitions: @escaping @Sendable (UUID) async throws -> Petition?, mailer: SignerMail,
         receipts: ReceiptCodes, counts: SignatureCounts, capacity: Int = 20_000, maximumBatch: Int = 512,
         logger: Logger, notices: OrganizerNotices? = nil,
-        clock: WallClock = .system, handover: OutboxHandover? = nil, committed: @escaping @Sendable () -> Void = {}
+        clock: WallClock = .system, handover: OutboxHandover? = nil,
+        committed: @escaping @Sendable (_ claimable: Bool) -> Void = { _ in }
     ) {
         self.handover = handover
         self.goals = GoalNotices(notices: notices, petitions: petitions, logger: logger)
@@ -300,7 +303,7 @@ public final class SignatureWriter: Service, Sendable {
             throw error
         }
         if let reservation { handover?.handOver(result.leased, for: reservation) }
-        if result.queuedEmail { committed() }
+        if result.queuedEmail { committed(result.queuedUnleased) }
         if result.toldGoals { goals.queued() }
         for (command, outcome) in zip(batch, result.outcomes) {
             switch (command, outcome) {
@@ -325,6 +328,8 @@ public final class SignatureWriter: Service, Sendable {
         var queuedEmail: Bool
         /// The emails queued leased to this instance, for its outbox's hand-over.
         var leased: [QueuedEmail]
+        /// Whether some emails were queued without a lease, for the outbox worker to claim.
+        var queuedUnleased: Bool
         /// Whether organizers' emails about goals reached were queued.
         var toldGoals: Bool
     }
@@ -430,7 +435,8 @@ public final class SignatureWriter: Service, Sendable {
             }
         }
         return BatchResult(
-            outcomes: outcomes, countDeltas: deltas, queuedEmail: !emails.isEmpty, leased: leased, toldGoals: toldGoals)
+            outcomes: outcomes, countDeltas: deltas, queuedEmail: !emails.isEmpty, leased: leased,
+            queuedUnleased: emails.count > leased.count, toldGoals: toldGoals)
     }
 }
 

@@ -56,7 +56,8 @@ private func buildApplicationAndRoutes(
     let writer = SignatureWriter(
         store: database, petitions: { try await catalog.petition(id: $0) }, mailer: mailer, receipts: receipts,
         counts: counts, logger: logger, notices: notices,
-        clock: clock, handover: handover, committed: { outbox.wake() })
+        clock: clock, handover: handover,
+        committed: { claimable in claimable ? outbox.wake() : outbox.wakeForHandover() })
     let csrf = CSRFProtection(key: secret.key(for: .csrf), baseURL: settings.baseURL)
     let heads = TreeHeads(store: database, lifetime: settings.figuresInterval)
     let paperCounts = PaperCounts(store: database, lifetime: settings.figuresInterval)

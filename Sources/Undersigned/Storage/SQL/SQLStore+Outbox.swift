@@ -47,10 +47,10 @@ extension SQLStore {
 
     func markSent(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
-        // The message holds personal data: once sent, nothing of it is kept.
+        // The message holds personal data: once sent, nothing of it is kept. Its attempts go
+        // with it (`ON DELETE CASCADE`).
         try await driver.transaction { db in
             for chunk in ids.chunks(of: 500) {
-                try await db.raw("DELETE FROM outbox_attempts WHERE outbox_id IN (\(binds: chunk.map(\.text)))").run()
                 try await db.raw("DELETE FROM outbox WHERE id IN (\(binds: chunk.map(\.text)))").run()
             }
         }
@@ -160,9 +160,7 @@ extension SQLStore {
         try await driver.transaction { db in
             let condition: SQLQueryString =
                 "state = \(bind: OutboxState.failed.rawValue) AND next_attempt_at < \(bind: cutoff.millis)"
-            try await db.raw(
-                "DELETE FROM outbox_attempts WHERE outbox_id IN (SELECT id FROM outbox WHERE " + condition + ")"
-            ).run()
+            // Their attempts go with them (`ON DELETE CASCADE`).
             return try await db.raw("DELETE FROM outbox WHERE " + condition + " RETURNING id").all().count
         }
     }
