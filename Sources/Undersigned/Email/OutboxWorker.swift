@@ -62,7 +62,7 @@ public final class OutboxWorker: Service, Sendable {
     private let ring: AsyncStream<Void>.Continuation
     private let lastCleanup = Mutex<Date>(.distantPast)
     /// Whether the next drain claims from the outbox, besides taking what was handed over.
-    private let claimNext = Atomic<Bool>(true)
+    private let claimNext = Atomic<Bool>(false)
 
     public init(
         store: any OutboxStore, transport: any MailTransport, sealer: PersonalDataSealer, logger: Logger,

@@ -134,6 +134,46 @@ struct OutboxHandoverTests {
         }
     }
 
+    @Test(
+        "woken for its hand-over, the worker sends what was handed over and claims nothing; woken for the outbox, it claims",
+        arguments: TestDatabase.all)
+    func wokenForHandover(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let (clock, handover) = try await Self.signed(5, prefix: "woken", store: store, capacity: 2)
+            clock.advance(by: 5)
+            let sent = Locked<[Sending]>([])
+            let counting = KillableOutbox(store.database)
+            // No look at the outbox of its own accord during the test.
+            let worker = OutboxWorker(
+                store: counting, transport: SlowTransport(name: "own", delay: .zero, log: sent), sealer: store.sealer,
+                logger: TestDatabase.logger, pollInterval: .seconds(3600), lease: Self.lease, clock: clock.wallClock,
+                handover: handover)
+            try await running(worker) { _ in
+                worker.wakeForHandover()
+                try await Self.waitUntil { sent.value.count >= 2 }
+                // Long enough for a worker that claimed to have claimed.
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(sent.value.count == 2)
+                #expect(counting.claimed.value == 0)
+
+                worker.wake()
+                try await Self.waitUntil { sent.value.count >= 5 }
+                #expect(counting.claimed.value == 3)
+            }
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
+    private struct TimedOut: Error {}
+
+    private static func waitUntil(_ condition: () -> Bool) async throws {
+        for _ in 0..<1000 {
+            if condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TimedOut()
+    }
+
     @Test("a receipt goes out from memory too")
     func receipts() async throws {
         try await TestStore.with(.sqlite) { store in
