@@ -51,16 +51,9 @@ public final class SignatureWriter: Service, Sendable {
         }
     }
 
-    /// A receipt written before its confirmation is committed, from the personal data it was
-    /// written with: sent only if the signature still has those when it is confirmed.
-    private struct PreparedReceipt: Sendable {
-        var sealedPersonalData: [UInt8]
-        var email: QueuedEmail
-    }
-
     private enum Command: Sendable {
         case sign(SigningJob, confirmationRequest: QueuedEmail, CheckedContinuation<SignOutcome, any Error>)
-        case confirm(UUID, receipt: PreparedReceipt?, CheckedContinuation<ConfirmOutcome, any Error>)
+        case confirm(UUID, CheckedContinuation<ConfirmOutcome, any Error>)
         case withdraw(UUID, CheckedContinuation<WithdrawOutcome, any Error>)
 
         var isWithdrawal: Bool {
@@ -70,7 +63,7 @@ public final class SignatureWriter: Service, Sendable {
         func fail(_ error: any Error) {
             switch self {
             case .sign(_, _, let continuation): continuation.resume(throwing: error)
-            case .confirm(_, _, let continuation): continuation.resume(throwing: error)
+            case .confirm(_, let continuation): continuation.resume(throwing: error)
             case .withdraw(_, let continuation): continuation.resume(throwing: error)
             }
         }
@@ -99,8 +92,6 @@ public final class SignatureWriter: Service, Sendable {
     private let maximumBatch: Int
     private let logger: Logger
     private let queue = Mutex(Queue())
-    /// What the receipts are written from: a burst of confirmations reads its signers together.
-    private let personalData: BatchedReads<UUID, SignatureWithPersonalData>
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
 
@@ -132,7 +123,6 @@ public final class SignatureWriter: Service, Sendable {
         self.maximumBatch = maximumBatch
         self.logger = logger
         self.committed = committed
-        self.personalData = BatchedReads { try await store.signaturesWithPersonalData(ids: $0) }
         (self.doorbell, self.ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -148,22 +138,12 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     /// Confirms a pending signature; returns once the confirmation is durable. Its receipt is
-    /// written here, in the confirmer's own task, for the same reason as the confirmation request.
+    /// written by the writer, from what the confirming statement returns: writing it here
+    /// first took a read of its own, which cost more than the writing moved off the writer.
     public func confirm(signatureID: UUID) async throws -> ConfirmOutcome {
-        // Without a prepared receipt the writer writes it itself: a failed read costs speed, not the confirmation.
-        let receipt = try? await preparedReceipt(for: signatureID)
-        return try await withCheckedThrowingContinuation { continuation in
-            submit(.confirm(signatureID, receipt: receipt, continuation))
+        try await withCheckedThrowingContinuation { continuation in
+            submit(.confirm(signatureID, continuation))
         }
-    }
-
-    private func preparedReceipt(for id: UUID) async throws -> PreparedReceipt? {
-        guard let found = try await personalData.value(for: id), found.signature.state == .pending,
-            let sealed = found.sealedPersonalData, let petition = try await petitions(found.signature.petitionID)
-        else { return nil }
-        let signer = try mailer.sealer.open(PersonalData.self, from: sealed, in: .signature(id))
-        return PreparedReceipt(
-            sealedPersonalData: sealed, email: try mailer.receipt(signatureID: id, signer: signer, petition: petition))
     }
 
     /// Withdraws a signature, pending or confirmed, and erases its personal data; returns once
@@ -308,7 +288,7 @@ public final class SignatureWriter: Service, Sendable {
         for (command, outcome) in zip(batch, result.outcomes) {
             switch (command, outcome) {
             case (.sign(_, _, let continuation), .sign(let outcome)): continuation.resume(returning: outcome)
-            case (.confirm(_, _, let continuation), .confirm(let outcome)): continuation.resume(returning: outcome)
+            case (.confirm(_, let continuation), .confirm(let outcome)): continuation.resume(returning: outcome)
             case (.withdraw(_, let continuation), .withdraw(let outcome)): continuation.resume(returning: outcome)
             // `apply` answers each command in order with its own kind, so this never happens.
             default: command.fail(MismatchedOutcome())
@@ -373,19 +353,15 @@ public final class SignatureWriter: Service, Sendable {
             }
         }
 
-        var confirmIDs: [UUID] = []
-        var preparedReceipts: [UUID: PreparedReceipt] = [:]
-        for case .confirm(let id, let receipt, _) in batch {
-            confirmIDs.append(id)
-            if let receipt { preparedReceipts[id] = receipt }
+        let confirmIDs = batch.compactMap { command -> UUID? in
+            if case .confirm(let id, _) = command { return id } else { return nil }
         }
         let confirmedRows = try await transaction.confirm(confirmIDs, at: now)
         let confirmed = confirmedRows.map(\.signature)
         let confirmedPetitions = Dictionary(confirmed.map { ($0.id, $0.petitionID) }, uniquingKeysWith: { a, _ in a })
         var deltas: [UUID: Int] = [:]
         for signature in confirmed { deltas[signature.petitionID, default: 0] += 1 }
-        emails += try await receiptEmails(
-            for: confirmedRows, prepared: preparedReceipts, mailer: mailer, petitions: petitions)
+        emails += try await receiptEmails(for: confirmedRows, mailer: mailer, petitions: petitions)
 
         // Withdrawals come last, so a confirmation and a withdrawal in one batch end withdrawn.
         let withdrawIDs = batch.compactMap { command -> UUID? in
@@ -414,7 +390,7 @@ public final class SignatureWriter: Service, Sendable {
             switch command {
             case .sign:
                 outcomes.append(.sign(.accepted))
-            case .confirm(let id, _, _):
+            case .confirm(let id, _):
                 if let petitionID = confirmedPetitions[id] {
                     // The same link confirmed twice in one batch: the first confirms, the rest agree.
                     let first = alreadyReported.insert(id).inserted
@@ -482,19 +458,15 @@ struct GoalNotices: Sendable {
 }
 
 extension SignatureWriter {
-    /// The receipt emails of signatures confirmed in this batch: those prepared beforehand,
-    /// unless the signer's details changed since (a newer signing replaced them).
+    /// The receipt emails of signatures confirmed in this batch, written from the personal
+    /// data the confirming statement returned.
     private static func receiptEmails(
-        for confirmed: [SignatureWithPersonalData], prepared: [UUID: PreparedReceipt], mailer: SignerMail,
+        for confirmed: [SignatureWithPersonalData], mailer: SignerMail,
         petitions: @Sendable (UUID) async throws -> Petition?
     ) async throws -> [QueuedEmail] {
         var byPetition: [UUID: Petition] = [:]
         var emails: [QueuedEmail] = []
         for case (let signature, let data?) in confirmed.map({ ($0.signature, $0.sealedPersonalData) }) {
-            if let receipt = prepared[signature.id], receipt.sealedPersonalData == data {
-                emails.append(receipt.email)
-                continue
-            }
             if byPetition[signature.petitionID] == nil {
                 byPetition[signature.petitionID] = try await petitions(signature.petitionID)
             }

@@ -49,7 +49,8 @@ struct ConfirmationController<Context: LanguageRequestContext>: Sendable {
     }
 
     /// Goes straight to the writer: the token already names the signature, so a burst of
-    /// confirmations costs one read each (the writer's, for the receipt) and a batched commit.
+    /// confirmations costs no read of their own, only a batched commit whose confirming
+    /// statement returns what their receipts are written from.
     @Sendable func confirm(_ request: Request, context: Context) async throws -> Response {
         let (link, id) = try self.link(from: context)
         let body = try await FormBody.read(request, context: context)
