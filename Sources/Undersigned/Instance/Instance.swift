@@ -48,6 +48,7 @@ public final class Instance: Sendable {
                 group.addTask { try await service.run() }
             }
             defer { group.cancelAll() }
+            await instance.database.servicesStarted()
             do {
                 let result = try await body(instance)
                 await instance.close()

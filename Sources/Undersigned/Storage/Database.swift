@@ -18,6 +18,8 @@ public protocol Database: PetitionStore, PetitionEditingStore, SignatureStore, O
     func isReachable() async -> Bool
     /// What must run for the database to work (PostgreSQL's connection pool).
     var services: [any Service] { get }
+    /// Returns once ``services`` run: their start is not awaited by whoever starts them.
+    func servicesStarted() async
     func close() async
 }
 

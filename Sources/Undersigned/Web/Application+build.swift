@@ -296,6 +296,7 @@ func addAccountRoutes(
 /// Migrates an empty database and gives it the seed petition. A database that already has a
 /// schema is migrated only by `undersigned migrate`, so an upgrade is always a deliberate act.
 func prepare(_ database: any Database, clock: WallClock = .system, logger: Logger) async throws {
+    await database.servicesStarted()
     let applied = try await database.appliedMigrationsIfAny()
     if applied.isEmpty {
         logger.notice("empty database: creating the schema")

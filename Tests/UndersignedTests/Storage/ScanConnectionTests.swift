@@ -62,6 +62,7 @@ struct ScanConnectionTests {
 
         var flavor: SQLFlavor { driver.flavor }
         var services: [any Service] { [] }
+        func servicesStarted() async {}
         func close() async {}
 
         func read<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {

@@ -7,6 +7,7 @@ func withServices(of database: any Database, _ body: () async throws -> Void) as
         for service in database.services {
             group.addTask { try await service.run() }
         }
+        await database.servicesStarted()
         do {
             try await body()
         } catch {

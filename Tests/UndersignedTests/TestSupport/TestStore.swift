@@ -37,6 +37,7 @@ struct TestStore: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             defer { tasks.cancelAll() }
+            await database.servicesStarted()
             do {
                 try await database.migrate()
                 try await database.insert(seed)

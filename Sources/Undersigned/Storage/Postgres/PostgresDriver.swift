@@ -9,7 +9,9 @@ final class PostgresDriver: SQLDriver {
     let flavor = SQLFlavor.postgres
     let client: PostgresClient
     private let logger: Logger
-    var services: [any Service] { [ConnectionPoolService(client: client, logger: logger)] }
+    /// The pool leases connections before it runs, but warns that it was not started.
+    private let poolStarted = Readiness()
+    var services: [any Service] { [ConnectionPoolService(client: client, started: poolStarted, logger: logger)] }
 
     init(location: PostgresLocation, logger: Logger) {
         self.logger = logger
@@ -52,6 +54,10 @@ final class PostgresDriver: SQLDriver {
         }
     }
 
+    func servicesStarted() async {
+        _ = await poolStarted.wait()
+    }
+
     func close() async {}
 }
 
@@ -62,11 +68,15 @@ final class PostgresDriver: SQLDriver {
 /// a pool stuck that way can be left behind.
 struct ConnectionPoolService: Service {
     let client: PostgresClient
+    let started: Readiness
     let logger: Logger
     var closeTimeout: Duration = .seconds(5)
 
     func run() async throws {
-        let pool = Task { await client.run() }
+        let pool = Task { [started] in
+            started.markReady()
+            await client.run()
+        }
         // Returns at graceful shutdown, or at once when cancelled.
         try? await gracefulShutdown()
         pool.cancel()

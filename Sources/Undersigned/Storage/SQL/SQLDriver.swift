@@ -14,6 +14,8 @@ protocol SQLDriver: Sendable {
     func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result
     var services: [any Service] { get }
+    /// Returns once its services run, which the first read or write needs.
+    func servicesStarted() async
     func close() async
 }
 

@@ -9,6 +9,7 @@ struct SQLStore: Database {
     let driver: any SQLDriver
 
     var services: [any Service] { driver.services }
+    func servicesStarted() async { await driver.servicesStarted() }
 
     func close() async {
         await driver.close()

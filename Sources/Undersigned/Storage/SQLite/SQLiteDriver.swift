@@ -18,6 +18,7 @@ import Synchronization
 final class SQLiteDriver: SQLDriver {
     let flavor = SQLFlavor.sqlite
     var services: [any Service] { [] }
+    func servicesStarted() async {}
 
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
