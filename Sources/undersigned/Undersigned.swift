@@ -32,9 +32,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let settings = try self.settings.resolve()
         let logger = settings.makeLogger()
-        let app = try await buildApplication(settings: settings, logger: logger)
-        logger.notice("serving", metadata: ["url": "\(settings.baseURL.absoluteString)"])
-        try await app.runService()
+        try await buildApplication(settings: settings, logger: logger).runService()
     }
 }
 

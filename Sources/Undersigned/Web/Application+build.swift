@@ -167,6 +167,10 @@ private func buildApplicationAndRoutes(
                     logger: logger, wakeOutbox: { outbox.wake() }),
                 RetentionService(purge: instance.purge, logger: logger),
             ]).map { StartedWhenReady(service: $0, readiness: prepared) },
+        // Said once the port is open: before, the schema of an empty database is created.
+        onServerRunning: { [baseURL = settings.baseURL] _ in
+            logger.notice("serving", metadata: ["url": "\(baseURL.absoluteString)"])
+        },
         logger: logger)
     app.beforeServerStarts {
         try await prepare(database, clock: clock, logger: logger)
