@@ -9,7 +9,8 @@ final class PostgresDriver: SQLDriver {
     let flavor = SQLFlavor.postgres
     let client: PostgresClient
     private let logger: Logger
-    /// The pool leases connections before it runs, but warns that it was not started.
+    /// Marked as the pool starts: a lease before then waits all the same, but draws the
+    /// pool's warning that it was never started.
     private let poolStarted = Readiness()
     var services: [any Service] { [ConnectionPoolService(client: client, started: poolStarted, logger: logger)] }
 
