@@ -3,46 +3,38 @@ import Synchronization
 
 /// Something made ready once, such as the database's schema, and the tasks that wait for it.
 final class Readiness: Sendable {
-    private enum State {
-        case waiting([Int: CheckedContinuation<Bool, Never>], next: Int)
-        case ready
+    private struct State {
+        var ready = false
+        var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
     }
 
-    private let state = Mutex(State.waiting([:], next: 0))
+    private let state = Mutex(State())
+    private let nextWaiter = Atomic<Int>(0)
 
     func markReady() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
-            guard case .waiting(let waiters, _) = state else { return [] }
-            state = .ready
-            return Array(waiters.values)
+        let waiters = state.withLock { state in
+            state.ready = true
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume(returning: true) }
     }
 
     /// Whether it became ready: `false` when the task was cancelled first.
     func wait() async -> Bool {
-        let key = Mutex<Int?>(nil)
+        let id = nextWaiter.wrappingAdd(1, ordering: .relaxed).oldValue
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                let ready = state.withLock { state -> Bool? in
-                    guard case .waiting(var waiters, let next) = state else { return true }
+                let answer = state.withLock { state -> Bool? in
+                    if state.ready { return true }
                     if Task.isCancelled { return false }
-                    waiters[next] = continuation
-                    state = .waiting(waiters, next: next + 1)
-                    key.withLock { $0 = next }
+                    state.waiters[id] = continuation
                     return nil
                 }
-                if let ready { continuation.resume(returning: ready) }
+                if let answer { continuation.resume(returning: answer) }
             }
         } onCancel: {
-            let cancelled = state.withLock { state -> CheckedContinuation<Bool, Never>? in
-                guard case .waiting(var waiters, let next) = state, let waiting = key.withLock({ $0 }),
-                    let continuation = waiters.removeValue(forKey: waiting)
-                else { return nil }
-                state = .waiting(waiters, next: next)
-                return continuation
-            }
-            cancelled?.resume(returning: false)
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(returning: false)
         }
     }
 }
