@@ -17,11 +17,13 @@ struct OutboxHandoverTests {
 
     static func worker(
         _ store: any OutboxStore, sealer: PersonalDataSealer, sent: Locked<[Sending]>, name: String,
-        clock: ManualClock, handover: OutboxHandover? = nil, delay: Duration = .zero
+        clock: ManualClock, handover: OutboxHandover? = nil, delay: Duration = .zero,
+        pollInterval: Duration = .seconds(1)
     ) -> OutboxWorker {
         OutboxWorker(
             store: store, transport: SlowTransport(name: name, delay: delay, log: sent), sealer: sealer,
-            logger: TestDatabase.logger, lease: lease, clock: clock.wallClock, handover: handover)
+            logger: TestDatabase.logger, pollInterval: pollInterval, lease: lease, clock: clock.wallClock,
+            handover: handover)
     }
 
     /// Signs with `count` new addresses through a writer handing its emails over, then stops it.
@@ -144,10 +146,9 @@ struct OutboxHandoverTests {
             let sent = Locked<[Sending]>([])
             let counting = KillableOutbox(store.database)
             // No look at the outbox of its own accord during the test.
-            let worker = OutboxWorker(
-                store: counting, transport: SlowTransport(name: "own", delay: .zero, log: sent), sealer: store.sealer,
-                logger: TestDatabase.logger, pollInterval: .seconds(3600), lease: Self.lease, clock: clock.wallClock,
-                handover: handover)
+            let worker = Self.worker(
+                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
+                pollInterval: .seconds(3600))
             try await running(worker) { _ in
                 worker.wakeForHandover()
                 try await Self.waitUntil { sent.value.count >= 2 }
