@@ -12,7 +12,7 @@ public protocol Database: PetitionStore, PetitionEditingStore, SignatureStore, O
 {
     /// Applies the migrations this database has not seen yet.
     func migrate() async throws
-    /// The schema versions applied so far, in order.
+    /// The schema versions applied so far, in order; none for a database with no schema.
     func appliedMigrations() async throws -> [Int]
     /// Whether a trivial query succeeds right now.
     func isReachable() async -> Bool

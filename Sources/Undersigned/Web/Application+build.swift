@@ -301,7 +301,7 @@ func addAccountRoutes(
 /// schema is migrated only by `undersigned migrate`, so an upgrade is always a deliberate act.
 func prepare(_ database: any Database, clock: WallClock = .system, logger: Logger) async throws {
     await database.servicesStarted()
-    let applied = try await database.appliedMigrationsIfAny()
+    let applied = try await database.appliedMigrations()
     if applied.isEmpty {
         logger.notice("empty database: creating the schema")
         try await database.migrate()
@@ -321,19 +321,6 @@ func seedIfEmpty(_ database: any Database, clock: WallClock, logger: Logger) asy
     } catch {
         // Another instance sharing the database may have seeded it first.
         guard try await database.petition(slug: seed.slug) != nil else { throw error }
-    }
-}
-
-extension Database {
-    /// Applied migrations, or none when the database has no schema at all.
-    func appliedMigrationsIfAny() async throws -> [Int] {
-        do {
-            return try await appliedMigrations()
-        } catch {
-            // Only "no such table" is expected here; a dead database fails the next call too.
-            guard await isReachable() else { throw error }
-            return []
-        }
     }
 }
 

@@ -21,6 +21,17 @@ struct MigrationTests {
         #expect(second == first)
     }
 
+    @Test(
+        "a database with no schema has applied no migrations, found without a failing query",
+        arguments: TestDatabase.all)
+    func emptyDatabase(database: TestDatabase) async throws {
+        try await database.withEmptyStore { store in
+            #expect(try await store.appliedMigrations().isEmpty)
+            try await store.migrate()
+            #expect(try await store.appliedMigrations() == Migrations.all.map(\.version))
+        }
+    }
+
     @Test("a stored signature keeps no personal data in clear", arguments: TestDatabase.all)
     func sealedAtRest(database: TestDatabase) async throws {
         let instance = try await TestInstance(database)

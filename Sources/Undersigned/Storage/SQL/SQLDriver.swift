@@ -29,6 +29,9 @@ struct SQLFlavor: Sendable {
     var lockRows: String
     /// Taken first in the migration transaction so concurrent instances migrate one at a time.
     var migrationLock: String?
+    /// Selects one row when the table of applied migrations exists, and none otherwise: a
+    /// query of a missing table would fail, and PostgreSQL would log it as an error.
+    var schemaExists: String
     /// The bytes of a text column's value.
     var textToBytes: @Sendable (_ column: String) -> String
     /// A literal of no bytes.
@@ -60,12 +63,15 @@ struct SQLFlavor: Sendable {
 
     static let sqlite = SQLFlavor(
         boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil,
+        schemaExists: "SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
         textToBytes: { "CAST(\($0) AS BLOB)" },
         emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false, notIndexed: { "+\($0)" },
         combinesWrites: false, storedInline: { _, _ in [] }, amongOnce: ("IN (", ")"))
     static let postgres = SQLFlavor(
         boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED", lockRows: "FOR UPDATE",
-        migrationLock: "SELECT pg_advisory_xact_lock(4242001)", textToBytes: { "convert_to(\($0), 'UTF8')" },
+        migrationLock: "SELECT pg_advisory_xact_lock(4242001)",
+        schemaExists: "SELECT 1 AS one WHERE to_regclass('schema_migrations') IS NOT NULL",
+        textToBytes: { "convert_to(\($0), 'UTF8')" },
         emptyBytes: "''::bytea", createEphemeralTable: "CREATE UNLOGGED TABLE", isShared: true,
         notIndexed: { "(\($0) || '')" }, combinesWrites: true,
         storedInline: { table, column in

@@ -46,8 +46,10 @@ struct SQLStore: Database {
     }
 
     func appliedMigrations() async throws -> [Int] {
-        try await driver.read { db in
-            try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all().map {
+        let flavor = driver.flavor
+        return try await driver.read { db in
+            guard try await db.raw("\(unsafeRaw: flavor.schemaExists)").first() != nil else { return [] }
+            return try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all().map {
                 try $0.decode(column: "version", as: Int.self)
             }
         }
