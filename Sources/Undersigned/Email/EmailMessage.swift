@@ -166,3 +166,19 @@ public struct QueuedEmail: Sendable {
         self.message = message
     }
 }
+
+/// The emails a transaction queues: `leased` are claimed by this instance until `leaseUntil`
+/// (``OutboxHandover``), the others are left for any outbox worker to claim.
+public struct OutgoingEmails: Sendable {
+    public var claimable: [QueuedEmail]
+    public var leased: [QueuedEmail]
+    public var leaseUntil: Date
+
+    public init(claimable: [QueuedEmail] = [], leased: [QueuedEmail] = [], leaseUntil: Date = .distantPast) {
+        self.claimable = claimable
+        self.leased = leased
+        self.leaseUntil = leaseUntil
+    }
+
+    public var isEmpty: Bool { claimable.isEmpty && leased.isEmpty }
+}

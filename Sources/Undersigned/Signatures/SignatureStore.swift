@@ -46,23 +46,17 @@ public protocol SignatureWriteTransaction: Sendable {
     /// Moves those of `ids` still pending or confirmed to invalidated and records the batch
     /// with the number invalidated; returns the batch and the signatures as they were.
     func invalidate(_ ids: [UUID], as invalidation: Invalidation) async throws -> (Invalidation, [Signature])
-    /// Adds `step` for each signature to its petition's counters: in all, per country, and per
-    /// day of confirmation and source; returns each petition's count as it now stands, read by
-    /// the statement that moved it. Only ``CountedChanges`` calls it.
-    @discardableResult
-    func adjustCounters(_ signatures: [Signature], by step: Int) async throws -> [Goal.Standing]
+    /// Writes what ``CountedChanges`` moves besides the signature rows: the counters and the
+    /// logs; queues `emails` with them; returns the count of each petition in the change as it
+    /// now stands, read by the statement that moved it. On PostgreSQL these are one statement
+    /// after the logs' rows are locked. Only ``CountedChanges`` calls it.
+    func record(_ change: CountedChange, queueing emails: OutgoingEmails) async throws -> [Goal.Standing]
     /// Marks the goal told reached, unless a goal as high was told already; returns whether
-    /// it did. The petition's row is locked by ``adjustCounters(_:by:)`` earlier in the
+    /// it did. The petition's row is locked by ``record(_:queueing:)`` earlier in the
     /// transaction, so two transactions cannot both mark it.
     func markGoalReached(petitionID: UUID, goal: Int) async throws -> Bool
     func sealedPersonalData(ids: [UUID]) async throws -> [UUID: [UInt8]]
-    /// Appends entries to their petitions' logs, in the order given. Only ``CountedChanges``
-    /// calls it.
-    func appendToLog(_ entries: [LogEntry]) async throws
-    func enqueue(_ emails: [QueuedEmail]) async throws
-    /// Queues emails already leased to this instance until `leaseUntil`, their first attempt
-    /// counted: claimed in the same statement that queues them (``OutboxHandover``).
-    func enqueue(_ emails: [QueuedEmail], leasedUntil leaseUntil: Date) async throws
+    func enqueue(_ emails: OutgoingEmails) async throws
     /// Stores a paper batch's provenance, before its signatures (which name it) are inserted.
     func insertPaperBatch(_ batch: PaperBatch) async throws
     /// Sets how many of a batch's signatures were counted, once they are inserted.
@@ -72,6 +66,13 @@ public protocol SignatureWriteTransaction: Sendable {
     /// Marks a batch void, if it is not already; returns whether it was not.
     func voidPaperBatch(_ batchID: UUID, reason: String, at date: Date) async throws -> Bool
     func record(_ event: AuditEvent) async throws
+}
+
+extension SignatureWriteTransaction {
+    /// Queues emails for any outbox worker to claim.
+    func enqueue(_ emails: [QueuedEmail]) async throws {
+        try await enqueue(OutgoingEmails(claimable: emails))
+    }
 }
 
 /// A signature and its sealed name and address, if it still has them.

@@ -371,16 +371,17 @@ public final class SignatureWriter: Service, Sendable {
         let withdrawn = try await transaction.withdraw(withdrawIDs, at: now)
         for signature in withdrawn where signature.state == .confirmed { deltas[signature.petitionID, default: 0] -= 1 }
 
+        let leased = lease.map { Array(emails.prefix($0.count)) } ?? []
         let reached = try await CountedChanges.record(
             started: confirmed,
             stopped: withdrawn.filter { $0.state == .confirmed }.map { .init(signature: $0, kind: .withdrawal) },
-            in: transaction, receipts: receipts, at: now)
+            in: transaction, receipts: receipts, at: now,
+            queueing: OutgoingEmails(
+                claimable: Array(emails.dropFirst(leased.count)), leased: leased,
+                leaseUntil: lease?.leaseUntil ?? now))
         // Almost never anything: only the batch that first reaches a goal.
         let toldGoals = reached.isEmpty ? false : try await goals.tell(reached, in: transaction, at: now)
         let remaining = withdrawIDs.isEmpty ? [:] : try await transaction.signatures(ids: Array(Set(withdrawIDs)))
-        let leased = lease.map { Array(emails.prefix($0.count)) } ?? []
-        if let lease, !leased.isEmpty { try await transaction.enqueue(leased, leasedUntil: lease.leaseUntil) }
-        if emails.count > leased.count { try await transaction.enqueue(Array(emails.dropFirst(leased.count))) }
 
         // The rest were confirmed already, or cannot be: one query tells which.
         let unconfirmed = confirmIDs.filter { confirmedPetitions[$0] == nil }

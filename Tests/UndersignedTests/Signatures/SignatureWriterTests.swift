@@ -181,4 +181,85 @@ struct SignatureWriterTests {
             #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 29)
         }
     }
+
+    @Test(
+        "one batch confirming on two petitions and withdrawing a counted signature moves each petition's count, counters and log",
+        arguments: TestDatabase.all)
+    func batchAcrossPetitions(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            var other = try SeedPetition.load(createdAt: Date())
+            other.id = UUID()
+            other.slug = "another-petition"
+            try await store.database.insert(other)
+            let first = try (0..<4).map { try store.job(email: "first\($0)@example.org") }
+            let second = try (0..<2).map { index in
+                try SignatureWriter.SigningJob(
+                    SignatureRequest(
+                        name: "Other Signer", email: EmailAddress("second\(index)@example.org")!, country: "DE",
+                        showNamePublicly: false, wantsUpdates: false),
+                    on: other, fingerprinter: store.fingerprinter, sealer: store.sealer, at: Date())
+            }
+            let leaving = first[0].signature.id
+            let signing = store.writer()
+            try await running(signing) { _ in
+                for job in first + second { _ = try await signing.sign(job) }
+            }
+            let counting = store.writer()
+            let counted = try await running(counting) { _ in try await counting.confirm(signatureID: leaving) }
+            #expect(counted == .confirmed(petitionID: store.petition.id))
+            // Queued before the writer starts, so that one batch takes them all.
+            let writer = store.writer()
+            let confirmations = (first.dropFirst() + second).map { job in
+                Task { try await writer.confirm(signatureID: job.signature.id) }
+            }
+            let withdrawal = Task { try await writer.withdraw(signatureID: leaving) }
+            try await Task.sleep(for: .milliseconds(100))
+            try await running(writer) { _ in
+                for confirmation in confirmations {
+                    guard case .confirmed = try await confirmation.value else {
+                        Issue.record("a pending signature was not confirmed")
+                        return
+                    }
+                }
+                #expect(try await withdrawal.value == .withdrawn(petitionID: store.petition.id))
+            }
+            #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 3)
+            #expect(try await store.database.signatureCount(petitionID: other.id) == 2)
+            #expect(try await store.database.countryCounts(petitionID: store.petition.id) == ["FR": 3])
+            #expect(try await store.database.countryCounts(petitionID: other.id) == ["DE": 2])
+            try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger)
+                .signGrownLogs()
+            let verifier = LogVerifier(database: store.database, key: store.logKey.publicKey)
+            for (petitionID, count) in [(store.petition.id, 3), (other.id, 2)] {
+                let report = try await verifier.verify(petitionID: petitionID)
+                #expect(report.isValid, "\(report.problems)")
+                #expect(report.count == count)
+            }
+            // Three receipts on the first petition, two on the other, beside the six requests.
+            #expect(try await store.database.pendingEmailCount() == 6 + 1 + 3 + 2)
+        }
+    }
+
+    @Test(
+        "a batch too large for one statement is counted as a small one is, its counters and log agreeing",
+        arguments: TestDatabase.all)
+    func largeBatch(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let now = Date()
+            let batch = try (0..<2_100).map { index -> NewSignature in
+                var signature = try store.job(email: "large\(index)@example.org").signature
+                signature.confirmedAt = now
+                return signature
+            }
+            let stored = try await store.writer().record(batch)
+            #expect(stored.count == 2_100)
+            #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 2_100)
+            try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger)
+                .signGrownLogs()
+            let report = try await LogVerifier(database: store.database, key: store.logKey.publicKey)
+                .verify(petitionID: store.petition.id)
+            #expect(report.isValid, "\(report.problems)")
+            #expect(report.count == 2_100)
+        }
+    }
 }

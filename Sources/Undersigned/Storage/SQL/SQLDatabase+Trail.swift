@@ -8,15 +8,7 @@ extension SQLDatabase {
     /// With `leaseUntil`, the emails are queued as claimed by this instance until then, their
     /// first attempt counted, as ``SQLStore/claimDueEmails(limit:now:leaseUntil:)`` would leave them.
     func enqueue(_ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil) async throws {
-        let attempts = leaseUntil == nil ? 0 : 1
-        for chunk in emails.chunks(of: 400) {
-            let rows = chunk.map { email -> SQLQueryString in
-                "(\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: (leaseUntil ?? email.createdAt).millis), \(bind: attempts))"
-            }
-            try await raw(
-                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
-            ).run()
-        }
+        for insert in OutboxInserts.statements(emails, leasedUntil: leaseUntil) { try await raw(insert).run() }
     }
 
     func record(_ event: AuditEvent) async throws {
@@ -27,5 +19,21 @@ extension SQLDatabase {
                     \(bind: event.subjectType), \(bind: event.subjectID), \(bind: event.organizationID?.text), \(bind: event.details))
             """
         ).run()
+    }
+}
+
+/// The statements that queue emails, for a transaction that runs them with others.
+enum OutboxInserts {
+    static func statements(_ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil, rowsEach: Int = 400)
+        -> [SQLQueryString]
+    {
+        let attempts = leaseUntil == nil ? 0 : 1
+        return emails.chunks(of: rowsEach).map { chunk in
+            let rows = chunk.map { email -> SQLQueryString in
+                "(\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: (leaseUntil ?? email.createdAt).millis), \(bind: attempts))"
+            }
+            return
+                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
+        }
     }
 }

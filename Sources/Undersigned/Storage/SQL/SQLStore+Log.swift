@@ -4,8 +4,8 @@ import SQLKit
 extension SQLStore {
     func logState(petitionID: UUID) async throws -> LogState {
         try await driver.read { db in
-            try await SQLSignatureTransaction(db: db, flavor: driver.flavor).logState(
-                petitionID: petitionID, locking: false)
+            try await SQLSignatureTransaction(db: db, flavor: driver.flavor).logStates(
+                of: [petitionID], locking: false)[petitionID] ?? LogState()
         }
     }
 
@@ -137,67 +137,24 @@ extension SQLStore {
 }
 
 extension SQLSignatureTransaction {
-    func logState(petitionID: UUID, locking: Bool) async throws -> LogState {
-        guard
-            let row = try await db.raw(
-                """
-                SELECT size, frontier, confirmed FROM log_state WHERE petition_id = \(bind: petitionID.text) \(unsafeRaw: locking ? flavor.lockRows : "")
-                """
-            ).first()
-        else { return LogState() }
-        return LogState(
-            frontier: try MerkleFrontier(
-                size: UInt64(try row.decode(column: "size", as: Int64.self)),
-                encodedSubtrees: Array(try row.decode(column: "frontier", as: Data.self))),
-            count: try row.decode(column: "confirmed", as: Int.self))
-    }
-
-    /// Petitions in a fixed order, so that concurrent instances lock their logs without deadlock.
-    func appendToLog(_ entries: [LogEntry]) async throws {
-        let byPetition = Dictionary(grouping: entries, by: \.petitionID)
-        for petitionID in byPetition.keys.sorted(by: { $0.text < $1.text }) {
-            var state = try await logState(petitionID: petitionID, locking: true)
-            var rows: [SQLQueryString] = []
-            var nodes: [SQLQueryString] = []
-            for entry in byPetition[petitionID, default: []] {
-                let position = Int64(state.frontier.size)
-                rows.append(
-                    """
-                    (\(bind: petitionID.text), \(bind: position), \(bind: entry.kind.rawValue), \(bind: Data(entry.receiptHash)), \(bind: entry.recordedAt.millis))
-                    """)
-                for node in state.frontier.append(leafHash: entry.leafHash) {
-                    nodes.append(
-                        "(\(bind: petitionID.text), \(bind: node.level), \(bind: Int64(node.index)), \(bind: Data(node.hash)))"
-                    )
-                }
-                state.count += entry.kind.countChange
-            }
-            let inserts =
-                rows.chunks(of: 400).map {
-                    "INSERT INTO log_entries (petition_id, position, kind, receipt_hash, recorded_at) VALUES \(SQLList(Array($0), separator: SQLRaw(", ")))"
-                        as SQLQueryString
-                }
-                + nodes.chunks(of: 400).map {
-                    "INSERT INTO log_nodes (petition_id, level, position, hash) VALUES \(SQLList(Array($0), separator: SQLRaw(", ")))"
-                        as SQLQueryString
-                }
-            // A batch's entries, nodes and new head in one statement where the database allows it.
-            var prefix: SQLQueryString = ""
-            if flavor.combinesWrites, !inserts.isEmpty, inserts.count <= 2 {
-                let writes = inserts.enumerated().map {
-                    "write\(unsafeRaw: String($0.offset)) AS (\($0.element))" as SQLQueryString
-                }
-                prefix = "WITH \(SQLList(writes, separator: SQLRaw(", "))) "
-            } else {
-                for insert in inserts { try await db.raw(insert).run() }
-            }
-            try await db.raw(
-                """
-                \(prefix)UPDATE log_state SET size = \(bind: Int64(state.frontier.size)), frontier = \(bind: Data(state.frontier.encodedSubtrees)),
-                    confirmed = \(bind: state.count)
-                WHERE petition_id = \(bind: petitionID.text)
-                """
-            ).run()
+    /// The logs of `petitionIDs`; with `locking`, locked in the order of their ids, so that
+    /// concurrent instances lock them without deadlock. A petition with no log yet has none.
+    func logStates(of petitionIDs: [UUID], locking: Bool) async throws -> [UUID: LogState] {
+        guard !petitionIDs.isEmpty else { return [:] }
+        var states: [UUID: LogState] = [:]
+        let rows = try await db.raw(
+            """
+            SELECT petition_id, size, frontier, confirmed FROM log_state WHERE petition_id IN (\(binds: petitionIDs.map(\.text)))
+            ORDER BY petition_id \(unsafeRaw: locking ? flavor.lockRows : "")
+            """
+        ).all()
+        for row in rows {
+            states[try UUID(text: row.decode(column: "petition_id", as: String.self))] = LogState(
+                frontier: try MerkleFrontier(
+                    size: UInt64(try row.decode(column: "size", as: Int64.self)),
+                    encodedSubtrees: Array(try row.decode(column: "frontier", as: Data.self))),
+                count: try row.decode(column: "confirmed", as: Int.self))
         }
+        return states
     }
 }

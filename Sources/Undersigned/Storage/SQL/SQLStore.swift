@@ -297,9 +297,6 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
         return found
     }
 
-    /// Keeps the counters that pages, the API and dashboards read, so that they never count
-    /// rows. Rows are updated in a fixed order so that concurrent instances cannot deadlock.
-    /// A signature leaving the count leaves the day it was confirmed on.
     func invalidate(_ ids: [UUID], as invalidation: Invalidation) async throws -> (Invalidation, [Signature]) {
         let affected = try await signatures(ids: ids, locking: true).values.filter {
             $0.state == .pending || $0.state == .confirmed
@@ -324,118 +321,6 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
             ).run()
         }
         return (recorded, affected)
-    }
-
-    func adjustCounters(_ signatures: [Signature], by step: Int) async throws -> [Goal.Standing] {
-        guard !signatures.isEmpty else { return [] }
-        var perPetition: [String: Int] = [:]
-        var perCountry: [CountryKey: Int] = [:]
-        var perDay: [DayKey: Int] = [:]
-        for signature in signatures {
-            perPetition[signature.petitionID.text, default: 0] += step
-            perCountry[CountryKey(petitionID: signature.petitionID.text, country: signature.country), default: 0] +=
-                step
-            if let confirmedAt = signature.confirmedAt {
-                let key = DayKey(
-                    petitionID: signature.petitionID.text, day: UTCDay(confirmedAt).number,
-                    source: signature.source.rawValue)
-                perDay[key, default: 0] += step
-            }
-        }
-        let countryCounts = perCountry.sorted(by: { $0.key < $1.key }).chunks(of: 500).map { chunk in
-            let rows = chunk.map {
-                "(\(bind: $0.key.petitionID), \(bind: $0.key.country), \(bind: $0.value))" as SQLQueryString
-            }
-            return """
-                INSERT INTO country_counts (petition_id, country, confirmed) VALUES \(SQLList(rows, separator: SQLRaw(", ")))
-                ON CONFLICT (petition_id, country) DO UPDATE SET confirmed = country_counts.confirmed + excluded.confirmed
-                """ as SQLQueryString
-        }
-        let dailyCounts = perDay.sorted(by: { $0.key < $1.key }).chunks(of: 500).map { chunk in
-            let rows = chunk.map {
-                "(\(bind: $0.key.petitionID), \(bind: $0.key.day), \(bind: $0.key.source), \(bind: $0.value))"
-                    as SQLQueryString
-            }
-            return """
-                INSERT INTO daily_confirmations (petition_id, day, source, confirmed) VALUES \(SQLList(rows, separator: SQLRaw(", ")))
-                ON CONFLICT (petition_id, day, source) DO UPDATE SET confirmed = daily_confirmations.confirmed + excluded.confirmed
-                """ as SQLQueryString
-        }
-        // A batch of one petition, the usual one, moves its three counters in one statement
-        // where the database allows it.
-        if flavor.combinesWrites, perPetition.count == 1, let (petitionID, delta) = perPetition.first,
-            countryCounts.count <= 1, dailyCounts.count <= 1
-        {
-            let writes = zip(["countries", "days"], [countryCounts.first, dailyCounts.first]).compactMap {
-                name, write in write.map { "\(unsafeRaw: name) AS (\($0))" as SQLQueryString }
-            }
-            let withClause: SQLQueryString =
-                writes.isEmpty ? "" : "WITH \(SQLList(writes, separator: SQLRaw(", "))) "
-            return try await countPetition(petitionID, by: delta, after: withClause).map { [$0] } ?? []
-        }
-        var standings: [Goal.Standing] = []
-        for (petitionID, delta) in perPetition.sorted(by: { $0.key < $1.key }) {
-            if let standing = try await countPetition(petitionID, by: delta, after: "") { standings.append(standing) }
-        }
-        for write in countryCounts + dailyCounts { try await db.raw(write).run() }
-        return standings
-    }
-
-    /// Moves a petition's count; the goal comes back with it from the row just locked, no
-    /// read more. `prefix` is a `WITH` clause whose writes go in the same statement.
-    private func countPetition(_ petitionID: String, by delta: Int, after prefix: SQLQueryString) async throws
-        -> Goal.Standing?
-    {
-        let row = try await db.raw(
-            """
-            \(prefix)UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID)
-            RETURNING id, organization_id, signature_count, goal, goal_reached
-            """
-        ).first()
-        guard let row else { return nil }
-        return Goal.Standing(
-            petitionID: try UUID(text: row.decode(column: "id", as: String.self)),
-            organizationID: try row.decode(column: "organization_id", as: String?.self).map { try UUID(text: $0) },
-            count: try row.decode(column: "signature_count", as: Int.self),
-            goal: try row.decode(column: "goal", as: Int.self),
-            toldReached: try row.decode(column: "goal_reached", as: Int.self))
-    }
-
-    func markGoalReached(petitionID: UUID, goal: Int) async throws -> Bool {
-        try await db.raw(
-            """
-            UPDATE petitions SET goal_reached = \(bind: goal)
-            WHERE id = \(bind: petitionID.text) AND goal_reached < \(bind: goal)
-            RETURNING id
-            """
-        ).first() != nil
-    }
-
-    private struct CountryKey: Hashable, Comparable {
-        var petitionID: String
-        var country: String
-
-        static func < (a: CountryKey, b: CountryKey) -> Bool {
-            (a.petitionID, a.country) < (b.petitionID, b.country)
-        }
-    }
-
-    private struct DayKey: Hashable, Comparable {
-        var petitionID: String
-        var day: Int
-        var source: String
-
-        static func < (a: DayKey, b: DayKey) -> Bool {
-            (a.petitionID, a.day, a.source) < (b.petitionID, b.day, b.source)
-        }
-    }
-
-    func enqueue(_ emails: [QueuedEmail]) async throws {
-        try await db.enqueue(emails)
-    }
-
-    func enqueue(_ emails: [QueuedEmail], leasedUntil leaseUntil: Date) async throws {
-        try await db.enqueue(emails, leasedUntil: leaseUntil)
     }
 
     static func signatureWithPersonalData(from row: any SQLRow) throws -> SignatureWithPersonalData {
