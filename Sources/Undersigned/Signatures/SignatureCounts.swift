@@ -5,8 +5,9 @@ import Synchronization
 /// are added as they commit; the stored counter is re-read at most once a second per
 /// petition, which brings in what other instances sharing the database confirmed.
 ///
-/// A re-read and a local commit never interleave (both hold `commits`), so a re-read that
-/// started before a commit can never overwrite that commit's increment with an older value.
+/// A re-read and a local commit never interleave (a re-read holds `commits` alone, each commit
+/// shares it with the others in flight), so a re-read that started before a commit can never
+/// overwrite that commit's increment with an older value.
 public final class SignatureCounts: Sendable {
     private struct Entry {
         var count: Int
@@ -71,11 +72,12 @@ public final class SignatureCounts: Sendable {
         entries.withLock { $0[petitionID]?.count }
     }
 
-    /// Runs a commit that changes counts, and adds its changes once it is durable.
+    /// Runs a commit that changes counts, and adds its changes once it is durable. Commits may
+    /// run at once: what they add does not depend on their order.
     func recording<Result: Sendable>(_ commit: () async throws -> (result: Result, deltas: [UUID: Int])) async throws
         -> Result
     {
-        try await commits.withLock {
+        try await commits.withSharedLock {
             let (result, deltas) = try await commit()
             entries.withLock { entries in
                 for (petitionID, delta) in deltas {

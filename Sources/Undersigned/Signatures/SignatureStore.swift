@@ -4,6 +4,8 @@ import Foundation
 /// they cause, so a signature is never stored without its confirmation email, or the
 /// other way round.
 public protocol SignatureStore: Sendable {
+    /// Write transactions worth running at once.
+    var concurrentWrites: Int { get }
     /// Runs `body` in one transaction; all it wrote is durable when this returns.
     func write<Result: Sendable>(
         _ body: @Sendable (any SignatureWriteTransaction) async throws -> Result

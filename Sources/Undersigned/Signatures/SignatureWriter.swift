@@ -6,7 +6,8 @@ import Synchronization
 /// The one way signatures are written. Requests queue their work here; a single loop takes
 /// everything queued so far and commits it in one transaction (group commit), then answers
 /// each request. Nobody is told "done" before their signature is durable, and a burst of
-/// signers costs a handful of transactions instead of one each.
+/// signers costs a handful of transactions instead of one each. Where the store gains from it
+/// (PostgreSQL), the next batch's statements run while the one before waits for its commit.
 public final class SignatureWriter: Service, Sendable {
     public enum SignOutcome: Sendable, Equatable {
         /// Stored, or already stored: the answer is the same either way.
@@ -90,6 +91,7 @@ public final class SignatureWriter: Service, Sendable {
     let clock: WallClock
     private let capacity: Int
     private let maximumBatch: Int
+    private let concurrentWrites: Int
     private let logger: Logger
     private let queue = Mutex(Queue())
     private let doorbell: AsyncStream<Void>
@@ -121,6 +123,7 @@ public final class SignatureWriter: Service, Sendable {
         self.counts = counts
         self.capacity = capacity
         self.maximumBatch = maximumBatch
+        self.concurrentWrites = max(1, store.concurrentWrites)
         self.logger = logger
         self.committed = committed
         (self.doorbell, self.ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -195,11 +198,14 @@ public final class SignatureWriter: Service, Sendable {
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            for await _ in doorbell {
-                await drain()
+            await withTaskGroup(of: Void.self) { commits in
+                var inFlight = 0
+                for await _ in doorbell {
+                    await drain(into: &commits, inFlight: &inFlight)
+                }
+                // Shutting down: finish what was accepted before the doorbell closed.
+                await drain(into: &commits, inFlight: &inFlight)
             }
-            // Shutting down: finish what was accepted before the doorbell closed.
-            await drain()
         } onGracefulShutdown: {
             self.queue.withLock { $0.accepting = false }
             self.ring.finish()
@@ -226,15 +232,20 @@ public final class SignatureWriter: Service, Sendable {
         }
     }
 
-    private func drain() async {
+    /// Commits what is queued, batch after batch, up to the store's ``SignatureStore/concurrentWrites``
+    /// batches at once. A batch is taken only once there is room for it, so that it takes
+    /// everything queued while the others committed.
+    private func drain(into commits: inout TaskGroup<Void>, inFlight: inout Int) async {
         while true {
+            if inFlight >= concurrentWrites, await commits.next() != nil { inFlight -= 1 }
             let batch = queue.withLock { queue in
                 let batch = Array(queue.commands.prefix(maximumBatch))
                 queue.commands.removeFirst(batch.count)
                 return batch
             }
             if batch.isEmpty { return }
-            await commit(batch)
+            commits.addTask { await self.commit(batch) }
+            inFlight += 1
         }
     }
 

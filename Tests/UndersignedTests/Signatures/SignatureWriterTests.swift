@@ -262,4 +262,44 @@ struct SignatureWriterTests {
             #expect(report.count == 2_100)
         }
     }
+
+    @Test(
+        "confirmations and withdrawals racing, committed in batches at once where the store allows, while the count is re-read: the count, counters and log agree",
+        arguments: TestDatabase.all)
+    func racingBatches(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            // Every read of the count reads the database, holding commits off meanwhile.
+            let counts = SignatureCounts(store: store.database, maximumAge: .zero)
+            let writer = SignatureWriter(
+                store: store.database, petitions: { _ in store.petition }, mailer: store.mailer(),
+                receipts: store.receipts, counts: counts, maximumBatch: 16, logger: TestDatabase.logger)
+            let jobs = try (0..<240).map { try store.job(email: "race\($0)@example.org") }
+            try await running(writer) { _ in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for job in jobs { group.addTask { _ = try await writer.sign(job) } }
+                    try await group.waitForAll()
+                }
+                _ = try await counts.count(for: store.petition.id)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (index, job) in jobs.enumerated() {
+                        group.addTask { _ = try await writer.confirm(signatureID: job.signature.id) }
+                        if index % 4 == 0 {
+                            group.addTask { _ = try await writer.withdraw(signatureID: job.signature.id) }
+                            group.addTask { _ = try await counts.count(for: store.petition.id) }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            // Each fourth was withdrawn, before or after its confirmation: 180 count.
+            #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 180)
+            #expect(counts.cachedCount(for: store.petition.id) == 180)
+            try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger)
+                .signGrownLogs()
+            let report = try await LogVerifier(database: store.database, key: store.logKey.publicKey)
+                .verify(petitionID: store.petition.id)
+            #expect(report.isValid, "\(report.problems)")
+            #expect(report.count == 180)
+        }
+    }
 }

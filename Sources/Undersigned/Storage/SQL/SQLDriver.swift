@@ -41,6 +41,9 @@ struct SQLFlavor: Sendable {
     var createEphemeralTable: String
     /// Whether several instances may share this database.
     var isShared: Bool
+    /// Write transactions worth running at once. SQLite writes one at a time; on PostgreSQL a
+    /// transaction's statements can run while the one before waits for its commit.
+    var concurrentWrites: Int
     /// A text column in a condition that must not choose its index, so that the rows are
     /// found by the ids the statement names. SQLite plans without statistics, and PostgreSQL
     /// with statistics from before a petition grew: offered the index of a petition's
@@ -65,7 +68,8 @@ struct SQLFlavor: Sendable {
         boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil,
         schemaExists: "SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
         textToBytes: { "CAST(\($0) AS BLOB)" },
-        emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false, notIndexed: { "+\($0)" },
+        emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false, concurrentWrites: 1,
+        notIndexed: { "+\($0)" },
         combinesWrites: false, storedInline: { _, _ in [] }, amongOnce: ("IN (", ")"))
     static let postgres = SQLFlavor(
         boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED", lockRows: "FOR UPDATE",
@@ -73,7 +77,7 @@ struct SQLFlavor: Sendable {
         schemaExists: "SELECT 1 AS one WHERE to_regclass('schema_migrations') IS NOT NULL",
         textToBytes: { "convert_to(\($0), 'UTF8')" },
         emptyBytes: "''::bytea", createEphemeralTable: "CREATE UNLOGGED TABLE", isShared: true,
-        notIndexed: { "(\($0) || '')" }, combinesWrites: true,
+        concurrentWrites: 2, notIndexed: { "(\($0) || '')" }, combinesWrites: true,
         storedInline: { table, column in
             [
                 // Values too big for a page still go out of line, uncompressed.

@@ -61,6 +61,8 @@ struct SQLStore: Database {
 
     // MARK: Signatures
 
+    var concurrentWrites: Int { driver.flavor.concurrentWrites }
+
     func write<Result: Sendable>(_ body: @Sendable (any SignatureWriteTransaction) async throws -> Result) async throws
         -> Result
     {

@@ -89,9 +89,9 @@ final class SQLiteDriver: SQLDriver {
     func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result
     {
-        await writeLock.lock()
-        defer { writeLock.unlock() }
-        return try await writer.sql(queryLogLevel: nil).inTransaction(begin: "BEGIN IMMEDIATE", on: writerThread, body)
+        try await writeLock.withLock {
+            try await writer.sql(queryLogLevel: nil).inTransaction(begin: "BEGIN IMMEDIATE", on: writerThread, body)
+        }
     }
 
     func close() async {

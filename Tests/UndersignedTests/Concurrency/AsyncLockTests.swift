@@ -1,0 +1,64 @@
+import Testing
+
+@testable import Undersigned
+
+@Suite("A lock held across suspension points, alone or shared", .timeLimit(.minutes(1)))
+struct AsyncLockTests {
+    @Test("shared holders hold it together; one alone waits for them, and shared holders after it wait for it")
+    func sharedAndAlone() async throws {
+        let lock = AsyncLock()
+        let events = Locked<[String]>([])
+        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
+        let first = Task {
+            await lock.withSharedLock {
+                events.withLock { $0.append("first shared") }
+                for await _ in release { break }
+                events.withLock { $0.append("first shared done") }
+            }
+        }
+        try await eventually { events.value.contains("first shared") }
+        // Would wait forever if shared holders excluded each other.
+        await lock.withSharedLock { events.withLock { $0.append("second shared") } }
+
+        let alone = Task { await lock.withLock { events.withLock { $0.append("alone") } } }
+        try await Task.sleep(for: .milliseconds(50))
+        let later = Task { await lock.withSharedLock { events.withLock { $0.append("later shared") } } }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(events.value == ["first shared", "second shared"])
+
+        releasing.yield()
+        await first.value
+        await alone.value
+        await later.value
+        #expect(events.value == ["first shared", "second shared", "first shared done", "alone", "later shared"])
+    }
+
+    @Test("held alone, it admits no one else until released")
+    func alone() async throws {
+        let lock = AsyncLock()
+        let events = Locked<[String]>([])
+        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
+        let holder = Task {
+            await lock.withLock {
+                events.withLock { $0.append("holder") }
+                for await _ in release { break }
+                events.withLock { $0.append("holder done") }
+            }
+        }
+        try await eventually { events.value.contains("holder") }
+        let shared = Task { await lock.withSharedLock { events.withLock { $0.append("shared") } } }
+        let other = Task { await lock.withLock { events.withLock { $0.append("other") } } }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(events.value == ["holder"])
+        releasing.yield()
+        await holder.value
+        await shared.value
+        await other.value
+        #expect(events.value.prefix(2) == ["holder", "holder done"])
+        #expect(Set(events.value.dropFirst(2)) == ["shared", "other"])
+    }
+
+    private func eventually(_ condition: () -> Bool) async throws {
+        while !condition() { try await Task.sleep(for: .milliseconds(1)) }
+    }
+}
