@@ -328,7 +328,7 @@ public final class SignatureWriter: Service, Sendable {
 
     private static func apply(
         _ batch: [Command], in transaction: any SignatureWriteTransaction, mailer: SignerMail, receipts: ReceiptCodes,
-        petitions: @Sendable (UUID) async throws -> Petition?, goals: GoalNotices,
+        petitions: @escaping @Sendable (UUID) async throws -> Petition?, goals: GoalNotices,
         lease: OutboxHandover.Reservation?, now: Date
     ) async throws -> BatchResult {
         let jobs = batch.compactMap { command -> (SigningJob, QueuedEmail)? in
@@ -373,7 +373,17 @@ public final class SignatureWriter: Service, Sendable {
         let confirmedPetitions = Dictionary(confirmed.map { ($0.id, $0.petitionID) }, uniquingKeysWith: { a, _ in a })
         var deltas: [UUID: Int] = [:]
         for signature in confirmed { deltas[signature.petitionID, default: 0] += 1 }
-        emails += try await receiptEmails(for: confirmedRows, mailer: mailer, petitions: petitions)
+        // The receipts are written on another thread while the writer goes on with the batch's
+        // statements; they are waited for only where they are queued.
+        let composing =
+            confirmedRows.isEmpty
+            ? nil
+            : Task(executorPreference: globalConcurrentExecutor) {
+                try await receiptEmails(for: confirmedRows, mailer: mailer, petitions: petitions)
+            }
+        defer { composing?.cancel() }
+        let requests = emails
+        let allEmails = { try await requests + (composing?.value ?? []) }
 
         // Withdrawals come last, so a confirmation and a withdrawal in one batch end withdrawn.
         let withdrawIDs = batch.compactMap { command -> UUID? in
@@ -382,14 +392,12 @@ public final class SignatureWriter: Service, Sendable {
         let withdrawn = try await transaction.withdraw(withdrawIDs, at: now)
         for signature in withdrawn where signature.state == .confirmed { deltas[signature.petitionID, default: 0] -= 1 }
 
-        let leased = lease.map { Array(emails.prefix($0.count)) } ?? []
         let reached = try await CountedChanges.record(
             started: confirmed,
             stopped: withdrawn.filter { $0.state == .confirmed }.map { .init(signature: $0, kind: .withdrawal) },
             in: transaction, receipts: receipts, at: now,
-            queueing: OutgoingEmails(
-                claimable: Array(emails.dropFirst(leased.count)), leased: leased,
-                leaseUntil: lease?.leaseUntil ?? now))
+            queueing: { outgoing(try await allEmails(), lease: lease, now) })
+        let queued = outgoing(try await allEmails(), lease: lease, now)
         // Almost never anything: only the batch that first reaches a goal.
         let toldGoals = reached.isEmpty ? false : try await goals.tell(reached, in: transaction, at: now)
         let remaining = withdrawIDs.isEmpty ? [:] : try await transaction.signatures(ids: Array(Set(withdrawIDs)))
@@ -424,8 +432,18 @@ public final class SignatureWriter: Service, Sendable {
             }
         }
         return BatchResult(
-            outcomes: outcomes, countDeltas: deltas, queuedEmail: !emails.isEmpty, leased: leased,
-            queuedUnleased: emails.count > leased.count, toldGoals: toldGoals)
+            outcomes: outcomes, countDeltas: deltas, queuedEmail: !queued.isEmpty, leased: queued.leased,
+            queuedUnleased: !queued.claimable.isEmpty, toldGoals: toldGoals)
+    }
+
+    /// The first of `emails` leased to this instance, as many as `lease` reserved; the rest
+    /// left for any worker to claim.
+    private static func outgoing(_ emails: [QueuedEmail], lease: OutboxHandover.Reservation?, _ now: Date)
+        -> OutgoingEmails
+    {
+        let leased = lease.map { Array(emails.prefix($0.count)) } ?? []
+        return OutgoingEmails(
+            claimable: Array(emails.dropFirst(leased.count)), leased: leased, leaseUntil: lease?.leaseUntil ?? now)
     }
 }
 

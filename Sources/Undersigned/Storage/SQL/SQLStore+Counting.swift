@@ -4,22 +4,25 @@ import SQLKit
 /// The counters that pages, the API and dashboards read, so that they never count rows, and
 /// the signature logs, moved together (``CountedChanges``).
 extension SQLSignatureTransaction {
-    /// Rows a combined statement may carry, so that its bound values stay well below
-    /// PostgreSQL's 65,535: a log entry binds 5 values and its nodes 8 on average, an email 5.
+    /// Rows of each kind a combined statement may carry, so that its bound values stay well
+    /// below PostgreSQL's 65,535: a log entry binds 5 values and its nodes 8 on average, an
+    /// email 5.
     private static let combinedRows = 2_000
 
     /// Each transaction locks the logs first, in the order of their ids, then the petitions'
-    /// rows: in the same order everywhere, so concurrent instances cannot deadlock.
-    func record(_ change: CountedChange, queueing emails: OutgoingEmails) async throws -> [Goal.Standing] {
-        let combined =
-            flavor.combinesWrites
-            && change.entries.count + emails.claimable.count + emails.leased.count
-                <= Self.combinedRows
+    /// rows: in the same order everywhere, so concurrent instances cannot deadlock. The emails
+    /// are asked for once the logs are locked, as late as the statements allow.
+    func record(_ change: CountedChange, queueing emails: () async throws -> OutgoingEmails) async throws
+        -> [Goal.Standing]
+    {
+        let combined = flavor.combinesWrites && change.entries.count <= Self.combinedRows
         let rowsEach = combined ? Self.combinedRows : 400
         var writes = try await logWrites(change.entries, rowsEach: rowsEach)
         writes += counterWrites(change, rowsEach: rowsEach)
-        writes += OutboxInserts.statements(emails.leased, leasedUntil: emails.leaseUntil, rowsEach: rowsEach)
-        writes += OutboxInserts.statements(emails.claimable, rowsEach: rowsEach)
+        let outgoing = try await emails()
+        let outbox =
+            OutboxInserts.statements(outgoing.leased, leasedUntil: outgoing.leaseUntil, rowsEach: rowsEach)
+            + OutboxInserts.statements(outgoing.claimable, rowsEach: rowsEach)
         let counts = change.petitions.sorted(by: { $0.key.text < $1.key.text }).map { petitionID, delta in
             """
             UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID.text)
@@ -27,10 +30,15 @@ extension SQLSignatureTransaction {
             """ as SQLQueryString
         }
         guard combined else {
-            for write in writes { try await db.raw(write).run() }
+            for write in writes + outbox { try await db.raw(write).run() }
             var rows: [any SQLRow] = []
             for count in counts { rows += try await db.raw(count).all() }
             return try rows.map(Self.standing(from:))
+        }
+        if outgoing.leased.count + outgoing.claimable.count <= Self.combinedRows {
+            writes += outbox
+        } else {
+            for insert in outbox { try await db.raw(insert).run() }
         }
         // One round trip: each write rides in the `WITH` clause of the statement that reads
         // the counts back.
