@@ -8,15 +8,7 @@ struct AsyncLockTests {
     func sharedAndAlone() async throws {
         let lock = AsyncLock()
         let events = Locked<[String]>([])
-        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
-        let first = Task {
-            await lock.withSharedLock {
-                events.withLock { $0.append("first shared") }
-                for await _ in release { break }
-                events.withLock { $0.append("first shared done") }
-            }
-        }
-        try await eventually { events.value.contains("first shared") }
+        let (first, releasing) = try await holding(lock, shared: true, as: "first shared", noting: events)
         // Would wait forever if shared holders excluded each other.
         await lock.withSharedLock { events.withLock { $0.append("second shared") } }
 
@@ -37,15 +29,7 @@ struct AsyncLockTests {
     func alone() async throws {
         let lock = AsyncLock()
         let events = Locked<[String]>([])
-        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
-        let holder = Task {
-            await lock.withLock {
-                events.withLock { $0.append("holder") }
-                for await _ in release { break }
-                events.withLock { $0.append("holder done") }
-            }
-        }
-        try await eventually { events.value.contains("holder") }
+        let (holder, releasing) = try await holding(lock, shared: false, as: "holder", noting: events)
         let shared = Task { await lock.withSharedLock { events.withLock { $0.append("shared") } } }
         let other = Task { await lock.withLock { events.withLock { $0.append("other") } } }
         try await Task.sleep(for: .milliseconds(50))
@@ -58,7 +42,19 @@ struct AsyncLockTests {
         #expect(Set(events.value.dropFirst(2)) == ["shared", "other"])
     }
 
-    private func eventually(_ condition: () -> Bool) async throws {
-        while !condition() { try await Task.sleep(for: .milliseconds(1)) }
+    /// A task that takes the lock, notes `name`, and holds it until the returned continuation
+    /// yields, then notes "`name` done"; returned once it holds the lock.
+    private func holding(_ lock: AsyncLock, shared: Bool, as name: String, noting events: Locked<[String]>)
+        async throws -> (Task<Void, Never>, AsyncStream<Void>.Continuation)
+    {
+        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
+        let hold = {
+            events.withLock { $0.append(name) }
+            for await _ in release { break }
+            events.withLock { $0.append("\(name) done") }
+        }
+        let task = Task { shared ? await lock.withSharedLock(hold) : await lock.withLock(hold) }
+        while !events.value.contains(name) { try await Task.sleep(for: .milliseconds(1)) }
+        return (task, releasing)
     }
 }

@@ -98,17 +98,15 @@ struct SignatureLogTests {
                         _ = try await writer.confirm(signatureID: job.signature.id)
                     }
                 }
-                try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger)
-                    .signGrownLogs()
-                let verifier = LogVerifier(database: store.database, key: store.logKey.publicKey)
-                #expect(try await verifier.verify(petitionID: store.petition.id).isValid)
+                #expect(try await store.verifiedLog(of: store.petition.id).isValid)
 
                 let sql = try #require(store.database as? SQLStore)
                 let petitionID = store.petition.id.text
                 try await sql.driver.transaction { db in
                     for statement in tamper.statements(petitionID: petitionID) { try await db.raw(statement).run() }
                 }
-                let report = try await verifier.verify(petitionID: store.petition.id)
+                let report = try await LogVerifier(database: store.database, key: store.logKey.publicKey)
+                    .verify(petitionID: store.petition.id)
                 #expect(!report.isValid, "\(tamper) went unnoticed")
                 switch tamper {
                 case .movedCountryCount:

@@ -155,10 +155,7 @@ struct SignatureWriterTests {
             #expect(
                 try await store.database.countryCounts(petitionID: store.petition.id) == ["SY": 9, "DE": 10, "FR": 10])
             // The counters per country and day, the count and the log agree with the rows.
-            try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger)
-                .signGrownLogs()
-            let report = try await LogVerifier(database: store.database, key: store.logKey.publicKey)
-                .verify(petitionID: store.petition.id)
+            let report = try await store.verifiedLog(of: store.petition.id)
             #expect(report.isValid, "\(report.problems)")
             #expect(report.count == 29)
 
@@ -227,11 +224,8 @@ struct SignatureWriterTests {
             #expect(try await store.database.signatureCount(petitionID: other.id) == 2)
             #expect(try await store.database.countryCounts(petitionID: store.petition.id) == ["FR": 3])
             #expect(try await store.database.countryCounts(petitionID: other.id) == ["DE": 2])
-            try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger)
-                .signGrownLogs()
-            let verifier = LogVerifier(database: store.database, key: store.logKey.publicKey)
             for (petitionID, count) in [(store.petition.id, 3), (other.id, 2)] {
-                let report = try await verifier.verify(petitionID: petitionID)
+                let report = try await store.verifiedLog(of: petitionID)
                 #expect(report.isValid, "\(report.problems)")
                 #expect(report.count == count)
             }
@@ -254,10 +248,7 @@ struct SignatureWriterTests {
             let stored = try await store.writer().record(batch)
             #expect(stored.count == 2_100)
             #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 2_100)
-            try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger)
-                .signGrownLogs()
-            let report = try await LogVerifier(database: store.database, key: store.logKey.publicKey)
-                .verify(petitionID: store.petition.id)
+            let report = try await store.verifiedLog(of: store.petition.id)
             #expect(report.isValid, "\(report.problems)")
             #expect(report.count == 2_100)
         }
@@ -294,10 +285,7 @@ struct SignatureWriterTests {
             // Each fourth was withdrawn, before or after its confirmation: 180 count.
             #expect(try await store.database.signatureCount(petitionID: store.petition.id) == 180)
             #expect(counts.cachedCount(for: store.petition.id) == 180)
-            try await TreeHeadSigner(store: store.database, key: store.logKey, logger: TestDatabase.logger)
-                .signGrownLogs()
-            let report = try await LogVerifier(database: store.database, key: store.logKey.publicKey)
-                .verify(petitionID: store.petition.id)
+            let report = try await store.verifiedLog(of: store.petition.id)
             #expect(report.isValid, "\(report.problems)")
             #expect(report.count == 180)
         }

@@ -54,6 +54,13 @@ struct TestStore: Sendable {
         }
     }
 
+    /// Signs the logs that grew, then checks a petition's log, its published count and its
+    /// stored counters against its signature rows.
+    func verifiedLog(of petitionID: UUID) async throws -> LogVerifier.Report {
+        try await TreeHeadSigner(store: database, key: logKey, logger: TestDatabase.logger).signGrownLogs()
+        return try await LogVerifier(database: database, key: logKey.publicKey).verify(petitionID: petitionID)
+    }
+
     func writer(capacity: Int = 20_000) -> SignatureWriter {
         SignatureWriter(
             store: database, petitions: { [database] in try await database.petition(id: $0) }, mailer: mailer(),
