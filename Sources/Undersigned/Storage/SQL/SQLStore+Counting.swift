@@ -60,7 +60,7 @@ extension SQLSignatureTransaction {
     private func logWrites(_ entries: [LogEntry], rowsEach: Int) async throws -> [SQLQueryString] {
         let byPetition = Dictionary(grouping: entries, by: \.petitionID)
         let petitionIDs = byPetition.keys.sorted(by: { $0.text < $1.text })
-        var states = try await logStates(of: petitionIDs, locking: true)
+        let states = try await logStates(of: petitionIDs, locking: true)
         var rows: [SQLQueryString] = []
         var nodes: [SQLQueryString] = []
         var heads: [SQLQueryString] = []
@@ -79,7 +79,6 @@ extension SQLSignatureTransaction {
                 }
                 state.count += entry.kind.countChange
             }
-            states[petitionID] = state
             heads.append(
                 """
                 UPDATE log_state SET size = \(bind: Int64(state.frontier.size)), frontier = \(bind: Data(state.frontier.encodedSubtrees)),
