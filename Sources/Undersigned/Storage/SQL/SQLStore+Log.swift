@@ -9,13 +9,18 @@ extension SQLStore {
         }
     }
 
+    /// Positions are numbered without gaps, so the page is a bounded range of the primary key,
+    /// read as such whatever PostgreSQL's statistics say (see ``logNodes(petitionID:_:)``).
     func logEntries(petitionID: UUID, from position: UInt64, limit: Int) async throws -> [LogEntry] {
-        try await driver.scan { db in
+        let start = Int64(clamping: position)
+        let (sum, overflow) = start.addingReportingOverflow(Int64(max(0, limit)))
+        let end = overflow ? Int64.max : sum
+        return try await driver.scan { db in
             try await db.raw(
                 """
                 SELECT kind, receipt_hash, recorded_at FROM log_entries
-                WHERE petition_id = \(bind: petitionID.text) AND position >= \(bind: Int64(position))
-                ORDER BY position LIMIT \(bind: limit)
+                WHERE petition_id = \(bind: petitionID.text) AND position >= \(bind: start) AND position < \(bind: end)
+                ORDER BY position
                 """
             ).all().map { try Self.logEntry(from: $0, petitionID: petitionID) }
         }
@@ -27,14 +32,19 @@ extension SQLStore {
         return try await driver.read { db in
             var found: [LogNodeCoordinate: [UInt8]] = [:]
             // One level at a time, so that every query is a lookup of the primary key: ORed pairs
-            // of level and position make SQLite read all of the petition's nodes.
+            // of level and position make SQLite read all of the petition's nodes. The range
+            // bounds the index's read whatever PostgreSQL's statistics say: planned on those from
+            // before a log grew, it read every node of the level for each chunk, and checking a
+            // log just filled to 200,000 entries took 22 s instead of 4.
             let byLevel = Dictionary(grouping: coordinates, by: \.level)
             for (level, wanted) in byLevel.sorted(by: { $0.key < $1.key }) {
                 for chunk in wanted.map({ Int64($0.index) }).sorted().chunks(of: 500) {
+                    guard let first = chunk.first, let last = chunk.last else { continue }
                     let rows = try await db.raw(
                         """
                         SELECT level, position, hash FROM log_nodes
-                        WHERE petition_id = \(bind: petitionID.text) AND level = \(bind: level) AND position IN (\(binds: Array(chunk)))
+                        WHERE petition_id = \(bind: petitionID.text) AND level = \(bind: level)
+                            AND position BETWEEN \(bind: first) AND \(bind: last) AND position IN (\(binds: Array(chunk)))
                         """
                     ).all()
                     for row in rows {
