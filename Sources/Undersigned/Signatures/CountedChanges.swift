@@ -83,7 +83,7 @@ public struct CountedChange: Sendable {
                     step
                 if let confirmedAt = signature.confirmedAt {
                     let day = DayCounter(
-                        petitionID: signature.petitionID, day: UTCDay(confirmedAt).number, source: signature.source)
+                        petitionID: signature.petitionID, day: UTCDay(confirmedAt), source: signature.source)
                     days[day, default: 0] += step
                 }
             }
@@ -97,9 +97,9 @@ public struct CountryCounter: Sendable, Hashable {
     public var country: String
 }
 
-/// A petition's count of signatures confirmed on one day (``UTCDay``) from one source.
+/// A petition's count of signatures confirmed on one day from one source.
 public struct DayCounter: Sendable, Hashable {
     public var petitionID: UUID
-    public var day: Int
+    public var day: UTCDay
     public var source: SignatureSource
 }

@@ -114,7 +114,7 @@ extension SQLSignatureTransaction {
         }
         let dayWrites = days.chunks(of: rowsEach).map { chunk in
             let rows = chunk.map {
-                "(\(bind: $0.key.petitionID.text), \(bind: $0.key.day), \(bind: $0.key.source.rawValue), \(bind: $0.value))"
+                "(\(bind: $0.key.petitionID.text), \(bind: $0.key.day.number), \(bind: $0.key.source.rawValue), \(bind: $0.value))"
                     as SQLQueryString
             }
             return """
