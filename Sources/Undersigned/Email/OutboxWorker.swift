@@ -58,6 +58,7 @@ public final class OutboxWorker: Service, Sendable {
     private let metrics: OutboxMetrics
     private let clock: WallClock
     private let handover: OutboxHandover?
+    private let receipts: ReceiptMail?
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
     private let lastCleanup = Mutex<Date>(.distantPast)
@@ -68,9 +69,11 @@ public final class OutboxWorker: Service, Sendable {
         store: any OutboxStore, transport: any MailTransport, sealer: PersonalDataSealer, logger: Logger,
         pollInterval: Duration = .seconds(1), lease: Duration = Settings().outboxLease,
         policy: RetryPolicy = .standard,
-        metrics: OutboxMetrics = OutboxMetrics(), clock: WallClock = .system, handover: OutboxHandover? = nil
+        metrics: OutboxMetrics = OutboxMetrics(), clock: WallClock = .system, handover: OutboxHandover? = nil,
+        receipts: ReceiptMail? = nil
     ) {
         self.handover = handover
+        self.receipts = receipts
         self.store = store
         self.transport = transport
         self.sealer = sealer
@@ -127,7 +130,7 @@ public final class OutboxWorker: Service, Sendable {
                 let claimed = emails.map {
                     ClaimedEmail(
                         id: $0.id, sealedMessage: $0.sealedMessage, attempts: 1, createdAt: $0.createdAt,
-                        message: $0.message)
+                        message: $0.message, receipt: $0.receipt)
                 }
                 guard let leaseUntil = await leaseLeft(on: claimed, heldUntil: heldUntil, at: now) else { continue }
                 guard await send(claimed, leasedUntil: leaseUntil) else { return }
@@ -235,9 +238,7 @@ public final class OutboxWorker: Service, Sendable {
     /// Whether the message went out; a failure is recorded, and retried or given up on.
     private func deliver(_ email: ClaimedEmail) async -> Bool {
         do {
-            let message =
-                try email.message ?? sealer.open(EmailMessage.self, from: email.sealedMessage, in: .outbox(email.id))
-            try await transport.send(message)
+            try await transport.send(try await message(of: email))
             return true
         } catch {
             await recordFailure(of: email, error)
@@ -245,11 +246,22 @@ public final class OutboxWorker: Service, Sendable {
         }
     }
 
+    private func message(of email: ClaimedEmail) async throws -> EmailMessage {
+        if let message = email.message { return message }
+        guard let receipt = email.receipt else {
+            return try sealer.open(EmailMessage.self, from: email.sealedMessage, in: .outbox(email.id))
+        }
+        guard let receipts else { throw ReceiptMail.Unwritable() }
+        return try await receipts.message(
+            receipt, sealedPersonalData: email.sealedMessage, id: email.id, createdAt: email.createdAt)
+    }
+
     private func recordFailure(of email: ClaimedEmail, _ error: any Error) async {
         let now = clock.now
         let reason = error as? any MailDeliveryError
-        // A message that cannot be opened will never open: give up on it too.
-        let permanent = reason?.isPermanent ?? (error is PersonalDataSealer.SealingError)
+        // A message that cannot be opened or written never will: give up on it too.
+        let permanent =
+            reason?.isPermanent ?? (error is PersonalDataSealer.SealingError || error is ReceiptMail.Unwritable)
         let exhausted =
             email.attempts >= policy.maximumAttempts || now.timeIntervalSince(email.createdAt) >= policy.maximumAge
         let giveUp = permanent || exhausted

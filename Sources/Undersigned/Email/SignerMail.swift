@@ -95,13 +95,25 @@ public struct SignerMail: Sendable {
             language: request.language)
     }
 
+    /// The receipt of a signature just confirmed, as the outbox keeps it: the signature's sealed
+    /// name and address and its petition, written into an email only when sent
+    /// (``ReceiptMail``). The confirming transaction neither opens nor seals anything.
+    func queuedReceipt(for signature: Signature, sealedPersonalData: [UInt8]) -> QueuedEmail {
+        let createdAt = clock.now
+        return QueuedEmail(
+            id: .timeOrdered(at: createdAt), sealedMessage: sealedPersonalData, createdAt: createdAt,
+            receipt: QueuedReceipt(signatureID: signature.id, petitionID: signature.petitionID))
+    }
+
     /// Sent once a signature is confirmed: the signer's proof that it counts, and their way out.
-    func receipt(signatureID: UUID, signer: PersonalData, petition: Petition) throws -> QueuedEmail {
+    func receipt(id: UUID, createdAt: Date, signatureID: UUID, signer: PersonalData, petition: Petition)
+        -> EmailMessage
+    {
         let code = receipts.code(for: signatureID)
         let words = Translations.bundled[signer.language ?? .en]
         let title = Self.title(of: petition, in: words.language)
-        return try queue(
-            to: signer.email, name: signer.name,
+        return EmailMessage(
+            id: id, to: signer.email, toName: signer.name,
             subject: words.text(.emailReceiptSubject, ["title": title]),
             paragraphs: [
                 .text(words.text(.emailHello, ["name": signer.name])),
@@ -115,7 +127,7 @@ public struct SignerMail: Sendable {
                 .text(words.text(.emailReceiptKeep)),
                 .text(words.text(.emailSignature, ["organizer": petition.organizer])),
             ],
-            language: words.language)
+            language: words.language, createdAt: createdAt)
     }
 
     /// The petition's title in the signer's language when it has a translation in it.

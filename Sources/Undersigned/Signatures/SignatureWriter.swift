@@ -78,7 +78,6 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     private let store: any SignatureStore
-    private let petitions: @Sendable (UUID) async throws -> Petition?
     private let mailer: SignerMail
     private let receipts: ReceiptCodes
     private let counts: SignatureCounts
@@ -99,7 +98,7 @@ public final class SignatureWriter: Service, Sendable {
 
     /// - Parameters:
     ///   - capacity: queued commands beyond which new ones are refused with ``Overloaded``.
-    ///   - petitions: looks petitions up by id, for the receipts sent on confirmation.
+    ///   - petitions: looks petitions up by id, for the emails about a goal reached.
     ///   - notices: tells the organization's members when a petition reaches its goal; `nil`
     ///     tells no one (the goal is marked reached and audited all the same).
     ///   - handover: the outbox's hand-over, for the confirmation requests and receipts.
@@ -117,7 +116,6 @@ public final class SignatureWriter: Service, Sendable {
         self.goals = GoalNotices(notices: notices, petitions: petitions, logger: logger)
         self.clock = clock
         self.store = store
-        self.petitions = petitions
         self.receipts = receipts
         self.mailer = mailer
         self.counts = counts
@@ -275,8 +273,8 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     private func commitTogether(_ batch: [Command]) async throws {
-        let (mailer, store, petitions, receipts, goals, now) = (
-            self.mailer, self.store, self.petitions, self.receipts, self.goals, clock.now
+        let (mailer, store, receipts, goals, now) = (
+            self.mailer, self.store, self.receipts, self.goals, clock.now
         )
         // A signing or a confirmation queues one email at most.
         let reservation = handover?.reserve(batch.count { !$0.isWithdrawal }, at: now)
@@ -285,7 +283,7 @@ public final class SignatureWriter: Service, Sendable {
             result = try await counts.recording {
                 let result = try await store.write { transaction in
                     try await Self.apply(
-                        batch, in: transaction, mailer: mailer, receipts: receipts, petitions: petitions, goals: goals,
+                        batch, in: transaction, mailer: mailer, receipts: receipts, goals: goals,
                         lease: reservation, now: now)
                 }
                 return (result, result.countDeltas)
@@ -328,7 +326,7 @@ public final class SignatureWriter: Service, Sendable {
 
     private static func apply(
         _ batch: [Command], in transaction: any SignatureWriteTransaction, mailer: SignerMail, receipts: ReceiptCodes,
-        petitions: @escaping @Sendable (UUID) async throws -> Petition?, goals: GoalNotices,
+        goals: GoalNotices,
         lease: OutboxHandover.Reservation?, now: Date
     ) async throws -> BatchResult {
         let jobs = batch.compactMap { command -> (SigningJob, QueuedEmail)? in
@@ -373,17 +371,11 @@ public final class SignatureWriter: Service, Sendable {
         let confirmedPetitions = Dictionary(confirmed.map { ($0.id, $0.petitionID) }, uniquingKeysWith: { a, _ in a })
         var deltas: [UUID: Int] = [:]
         for signature in confirmed { deltas[signature.petitionID, default: 0] += 1 }
-        // The receipts are written on another thread while the writer goes on with the batch's
-        // statements; they are waited for only where they are queued.
-        let composing =
-            confirmedRows.isEmpty
-            ? nil
-            : Task(executorPreference: globalConcurrentExecutor) {
-                try await receiptEmails(for: confirmedRows, mailer: mailer, petitions: petitions)
-            }
-        defer { composing?.cancel() }
-        let requests = emails
-        let allEmails = { try await requests + (composing?.value ?? []) }
+        for case (let signature, let sealedPersonalData?) in confirmedRows.map({ ($0.signature, $0.sealedPersonalData) }
+        ) {
+            emails.append(mailer.queuedReceipt(for: signature, sealedPersonalData: sealedPersonalData))
+        }
+        let allEmails = emails
 
         // Withdrawals come last, so a confirmation and a withdrawal in one batch end withdrawn.
         let withdrawIDs = batch.compactMap { command -> UUID? in
@@ -396,8 +388,8 @@ public final class SignatureWriter: Service, Sendable {
             started: confirmed,
             stopped: withdrawn.filter { $0.state == .confirmed }.map { .init(signature: $0, kind: .withdrawal) },
             in: transaction, receipts: receipts, at: now,
-            queueing: { outgoing(try await allEmails(), lease: lease, now) })
-        let queued = outgoing(try await allEmails(), lease: lease, now)
+            queueing: { outgoing(allEmails, lease: lease, now) })
+        let queued = outgoing(allEmails, lease: lease, now)
         // Almost never anything: only the batch that first reaches a goal.
         let toldGoals = reached.isEmpty ? false : try await goals.tell(reached, in: transaction, at: now)
         let remaining = withdrawIDs.isEmpty ? [:] : try await transaction.signatures(ids: Array(Set(withdrawIDs)))
@@ -489,25 +481,6 @@ struct GoalNotices: Sendable {
 }
 
 extension SignatureWriter {
-    /// The receipt emails of signatures confirmed in this batch, written from the personal
-    /// data the confirming statement returned.
-    private static func receiptEmails(
-        for confirmed: [SignatureWithPersonalData], mailer: SignerMail,
-        petitions: @Sendable (UUID) async throws -> Petition?
-    ) async throws -> [QueuedEmail] {
-        var byPetition: [UUID: Petition] = [:]
-        var emails: [QueuedEmail] = []
-        for case (let signature, let data?) in confirmed.map({ ($0.signature, $0.sealedPersonalData) }) {
-            if byPetition[signature.petitionID] == nil {
-                byPetition[signature.petitionID] = try await petitions(signature.petitionID)
-            }
-            guard let petition = byPetition[signature.petitionID] else { continue }
-            let signer = try mailer.sealer.open(PersonalData.self, from: data, in: .signature(signature.id))
-            emails.append(try mailer.receipt(signatureID: signature.id, signer: signer, petition: petition))
-        }
-        return emails
-    }
-
     private static func withdrawOutcome(_ signature: Signature?) -> WithdrawOutcome {
         guard let signature else { return .notFound }
         switch signature.state {

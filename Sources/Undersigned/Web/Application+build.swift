@@ -40,10 +40,6 @@ private func buildApplicationAndRoutes(
     let metricsRegistry = PrometheusCollectorRegistry()
     let metricsFactory = PrometheusMetricsFactory(registry: metricsRegistry)
     let outboxMetrics = OutboxMetrics(factory: metricsFactory)
-    let handover = OutboxHandover(lease: settings.outboxLease)
-    let outbox = OutboxWorker(
-        store: database, transport: try instance.mailTransport, sealer: sealer, logger: logger,
-        lease: settings.outboxLease, metrics: outboxMetrics, clock: clock, handover: handover)
     // What this instance changes of what its kept answers show (``ReplayedAnswers``).
     let shownChanges = ChangeCounter()
     let counts = SignatureCounts(store: database, maximumAge: settings.figuresInterval, changes: shownChanges)
@@ -51,6 +47,11 @@ private func buildApplicationAndRoutes(
     let mailer = try instance.signerMail
     let catalog = PetitionCatalog(
         store: database, maximumAge: max(.seconds(5), settings.figuresInterval), changes: shownChanges)
+    let handover = OutboxHandover(lease: settings.outboxLease)
+    let outbox = OutboxWorker(
+        store: database, transport: try instance.mailTransport, sealer: sealer, logger: logger,
+        lease: settings.outboxLease, metrics: outboxMetrics, clock: clock, handover: handover,
+        receipts: ReceiptMail(mailer: mailer, petitions: { try await catalog.petition(id: $0) }))
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, clock: clock, queued: { outbox.wake() })
     let notices = OrganizerNotices(accounts: try instance.accounts, activity: database, mail: accountMail)
     let writer = SignatureWriter(

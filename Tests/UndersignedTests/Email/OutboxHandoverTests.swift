@@ -18,12 +18,12 @@ struct OutboxHandoverTests {
     static func worker(
         _ store: any OutboxStore, sealer: PersonalDataSealer, sent: Locked<[Sending]>, name: String,
         clock: ManualClock, handover: OutboxHandover? = nil, delay: Duration = .zero,
-        pollInterval: Duration = .seconds(1)
+        pollInterval: Duration = .seconds(1), receipts: ReceiptMail? = nil
     ) -> OutboxWorker {
         OutboxWorker(
             store: store, transport: SlowTransport(name: name, delay: delay, log: sent), sealer: sealer,
             logger: TestDatabase.logger, pollInterval: pollInterval, lease: lease, clock: clock.wallClock,
-            handover: handover)
+            handover: handover, receipts: receipts)
     }
 
     /// Signs with `count` new addresses through a writer handing its emails over, then stops it.
@@ -185,7 +185,8 @@ struct OutboxHandoverTests {
             let sent = Locked<[Sending]>([])
             let counting = KillableOutbox(store.database)
             let own = Self.worker(
-                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover)
+                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
+                receipts: ReceiptMail(mailer: store.mailer(), petitions: { _ in store.petition }))
             try await running(writer) { _ in
                 _ = try await writer.sign(job)
                 await own.drain()

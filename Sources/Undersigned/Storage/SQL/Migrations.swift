@@ -575,5 +575,13 @@ enum Migrations {
             // back from it when sent.
             sql.storedInline("outbox", "sealed_message")
         },
+        Migration(version: 26, name: "receipts queued as the signatures they are written from") { _ in
+            [
+                // Set on a receipt (``QueuedReceipt``): its sealed_message is then the
+                // signature's sealed personal data, and the email is written when sent.
+                "ALTER TABLE outbox ADD COLUMN receipt_signature_id TEXT",
+                "ALTER TABLE outbox ADD COLUMN receipt_petition_id TEXT",
+            ]
+        },
     ]
 }

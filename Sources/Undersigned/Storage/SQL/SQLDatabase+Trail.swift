@@ -30,10 +30,13 @@ enum OutboxInserts {
         let attempts = leaseUntil == nil ? 0 : 1
         return emails.chunks(of: rowsEach).map { chunk in
             let rows = chunk.map { email -> SQLQueryString in
-                "(\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: (leaseUntil ?? email.createdAt).millis), \(bind: attempts))"
+                """
+                (\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: (leaseUntil ?? email.createdAt).millis), \(bind: attempts),
+                 \(bind: email.receipt?.signatureID.text), \(bind: email.receipt?.petitionID.text))
+                """
             }
             return
-                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
+                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts, receipt_signature_id, receipt_petition_id) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
         }
     }
 }

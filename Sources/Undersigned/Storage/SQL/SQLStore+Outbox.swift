@@ -11,7 +11,8 @@ extension SQLStore {
                         id: try UUID(text: row.decode(column: "id", as: String.self)),
                         sealedMessage: Array(try row.decode(column: "sealed_message", as: Data.self)),
                         attempts: try row.decode(column: "attempts", as: Int.self),
-                        createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
+                        createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                        receipt: try Self.queuedReceipt(in: row))
                 }
         }
     }
@@ -26,8 +27,15 @@ extension SQLStore {
         UPDATE outbox SET next_attempt_at = \(bind: leaseUntil.millis), attempts = attempts + 1
         WHERE id \(unsafeRaw: flavor.amongOnce.open)SELECT id FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue) AND next_attempt_at <= \(bind: now.millis)
                   ORDER BY next_attempt_at LIMIT \(bind: limit) \(unsafeRaw: flavor.skipLocked)\(unsafeRaw: flavor.amongOnce.close)
-        RETURNING id, sealed_message, attempts, created_at
+        RETURNING id, sealed_message, attempts, created_at, receipt_signature_id, receipt_petition_id
         """
+    }
+
+    private static func queuedReceipt(in row: any SQLRow) throws -> QueuedReceipt? {
+        guard let signatureID = try row.decode(column: "receipt_signature_id", as: String?.self),
+            let petitionID = try row.decode(column: "receipt_petition_id", as: String?.self)
+        else { return nil }
+        return QueuedReceipt(signatureID: try UUID(text: signatureID), petitionID: try UUID(text: petitionID))
     }
 
     func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {

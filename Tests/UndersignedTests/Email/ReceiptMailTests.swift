@@ -1,0 +1,135 @@
+import Foundation
+import SQLKit
+import Testing
+
+@testable import Undersigned
+
+@Suite("Receipts written when sent")
+struct ReceiptMailTests {
+    /// A writer and an outbox worker that share one mailer, so that the receipt's links are
+    /// those the writer's keys give.
+    struct Setup {
+        let mailer: SignerMail
+        let writer: SignatureWriter
+        let transport = FlakyTransport(failures: 0)
+        let worker: OutboxWorker
+
+        init(
+            _ store: TestStore, handover: OutboxHandover? = nil,
+            petitions: @escaping @Sendable (UUID) async throws -> Petition?
+        ) {
+            mailer = store.mailer()
+            writer = SignatureWriter(
+                store: store.database, petitions: petitions, mailer: mailer, receipts: store.receipts,
+                counts: SignatureCounts(store: store.database), logger: TestDatabase.logger, handover: handover)
+            worker = OutboxWorker(
+                store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
+                policy: .immediate, handover: handover,
+                receipts: ReceiptMail(mailer: mailer, petitions: petitions))
+        }
+
+        /// Signs and confirms as `email`; returns the signature's id, with the confirmation
+        /// request sent and the receipt queued.
+        func signAndConfirm(_ email: String, store: TestStore, alsoSigning other: SignatureWriter.SigningJob? = nil)
+            async throws -> UUID
+        {
+            let job = try store.job(email: email)
+            try await running(writer) { _ in
+                if let other { _ = try await writer.sign(other) }
+                _ = try await writer.sign(job)
+                await worker.drain()
+                #expect(
+                    try await writer.confirm(signatureID: job.signature.id) == .confirmed(petitionID: store.petition.id)
+                )
+            }
+            return job.signature.id
+        }
+    }
+
+    @Test(
+        "a receipt is queued as its signature's sealed data, and the email written when sent says what it must",
+        arguments: TestDatabase.all, [false, true])
+    func writtenWhenSent(database: TestDatabase, handedOver: Bool) async throws {
+        try await TestStore.with(database) { store in
+            let setup = Setup(
+                store, handover: handedOver ? OutboxHandover(lease: .seconds(20)) : nil,
+                petitions: { _ in store.petition })
+            let signatureID = try await setup.signAndConfirm("receipt@example.org", store: store)
+
+            let rows = try await Self.outboxRows(store)
+            #expect(rows.count == 1)
+            let row = try #require(rows.first)
+            #expect(row.signatureID == signatureID.text)
+            #expect(row.petitionID == store.petition.id.text)
+            // No composed message in the row: what it holds is the signature's own seal.
+            let stored = try #require(
+                try await store.database.signaturesWithPersonalData(ids: [signatureID])[signatureID])
+            #expect(row.sealed == stored.sealedPersonalData)
+
+            await setup.worker.drain()
+            let sent = setup.transport.delivered.value
+            #expect(sent.count == 2)
+            let receipt = try #require(sent.last)
+            #expect(receipt.id.text == row.id)
+            #expect(receipt.to == "receipt@example.org")
+            #expect(receipt.toName == "Writer Test")
+            #expect(receipt.subject.contains(store.petition.originalText.title))
+            #expect(receipt.textBody.contains(store.receipts.code(for: signatureID)))
+            #expect(receipt.textBody.contains(setup.mailer.withdrawalURL(signatureID: signatureID)))
+            #expect(
+                receipt.textBody.contains(setup.mailer.receiptURL(signatureID: signatureID, petition: store.petition)))
+            #expect(try await Self.outboxRows(store).isEmpty)
+        }
+    }
+
+    @Test("a receipt whose petition is gone is given up on at once, not retried", arguments: TestDatabase.all)
+    func petitionGone(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let known = Locked(true)
+            let setup = Setup(store, petitions: { _ in known.value ? store.petition : nil })
+            _ = try await setup.signAndConfirm("gone@example.org", store: store)
+            known.withLock { $0 = false }
+            await setup.worker.drain()
+            #expect(setup.transport.delivered.value.count == 1)
+            let entries = try await store.database.outboxEntries(limit: 10)
+            #expect(entries.map(\.state) == [.failed])
+        }
+    }
+
+    @Test("a receipt pointed at another signature does not open, and is given up on", arguments: TestDatabase.all)
+    func pointedElsewhere(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let setup = Setup(store, petitions: { _ in store.petition })
+            let other = try store.job(email: "other@example.org")
+            _ = try await setup.signAndConfirm("victim@example.org", store: store, alsoSigning: other)
+            try await SealedRowBindingTests.execute(
+                store, "UPDATE outbox SET receipt_signature_id = '\(other.signature.id.text)'")
+            await setup.worker.drain()
+            #expect(setup.transport.delivered.value.map(\.to).sorted() == ["other@example.org", "victim@example.org"])
+            let entries = try await store.database.outboxEntries(limit: 10)
+            #expect(entries.map(\.state) == [.failed])
+        }
+    }
+
+    struct OutboxRow {
+        var id: String
+        var sealed: [UInt8]
+        var signatureID: String?
+        var petitionID: String?
+    }
+
+    static func outboxRows(_ store: TestStore) async throws -> [OutboxRow] {
+        let sql = try #require(store.database as? SQLStore)
+        return try await sql.driver.transaction { db in
+            try await db.raw(
+                "SELECT id, sealed_message, receipt_signature_id, receipt_petition_id FROM outbox WHERE state = 'queued'"
+            ).all().map { row in
+                OutboxRow(
+                    id: try row.decode(column: "id", as: String.self),
+                    sealed: Array(try row.decode(column: "sealed_message", as: Data.self)),
+                    signatureID: try row.decode(column: "receipt_signature_id", as: String?.self),
+                    petitionID: try row.decode(column: "receipt_petition_id", as: String?.self))
+            }
+        }
+    }
+}
