@@ -20,16 +20,14 @@ enum CountedChanges {
     ///   - started: signatures that now count, as confirmed (with their confirmation time).
     ///   - stopped: signatures that counted until now.
     ///   - emails: the batch's emails, queued with the counters and the log: on PostgreSQL
-    ///     in the same statement, one round trip less. Asked once, as late as the statements
-    ///     allow, so that they may still be written meanwhile.
+    ///     in the same statement, one round trip less.
     @discardableResult
     static func record(
         started: [Signature], stopped: [Stopped], in transaction: any SignatureWriteTransaction, receipts: ReceiptCodes,
-        at date: Date, queueing emails: () async throws -> OutgoingEmails = { OutgoingEmails() }
+        at date: Date, queueing emails: OutgoingEmails = OutgoingEmails()
     ) async throws -> [Goal.Reached] {
         guard !(started.isEmpty && stopped.isEmpty) else {
-            let outgoing = try await emails()
-            if !outgoing.isEmpty { try await transaction.enqueue(outgoing) }
+            if !emails.isEmpty { try await transaction.enqueue(emails) }
             return []
         }
         let change = CountedChange(

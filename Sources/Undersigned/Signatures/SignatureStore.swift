@@ -49,11 +49,11 @@ public protocol SignatureWriteTransaction: Sendable {
     /// with the number invalidated; returns the batch and the signatures as they were.
     func invalidate(_ ids: [UUID], as invalidation: Invalidation) async throws -> (Invalidation, [Signature])
     /// Writes what ``CountedChanges`` moves besides the signature rows: the counters and the
-    /// logs; queues the emails that `emails` gives, asked once, with them; returns the count of
+    /// logs; queues `emails` with them; returns the count of
     /// each petition in the change as it now stands, read by the statement that moved it. On
     /// PostgreSQL these are one statement after the logs' rows are locked. Only
     /// ``CountedChanges`` calls it.
-    func record(_ change: CountedChange, queueing emails: () async throws -> OutgoingEmails) async throws
+    func record(_ change: CountedChange, queueing emails: OutgoingEmails) async throws
         -> [Goal.Standing]
     /// Marks the goal told reached, unless a goal as high was told already; returns whether
     /// it did. The petition's row is locked by ``record(_:queueing:)`` earlier in the

@@ -371,11 +371,11 @@ public final class SignatureWriter: Service, Sendable {
         let confirmedPetitions = Dictionary(confirmed.map { ($0.id, $0.petitionID) }, uniquingKeysWith: { a, _ in a })
         var deltas: [UUID: Int] = [:]
         for signature in confirmed { deltas[signature.petitionID, default: 0] += 1 }
-        for case (let signature, let sealedPersonalData?) in confirmedRows.map({ ($0.signature, $0.sealedPersonalData) }
-        ) {
-            emails.append(mailer.queuedReceipt(for: signature, sealedPersonalData: sealedPersonalData))
+        for row in confirmedRows {
+            // Only a signature whose name and address were erased has none to send to.
+            guard let sealedPersonalData = row.sealedPersonalData else { continue }
+            emails.append(mailer.queuedReceipt(for: row.signature, sealedPersonalData: sealedPersonalData))
         }
-        let allEmails = emails
 
         // Withdrawals come last, so a confirmation and a withdrawal in one batch end withdrawn.
         let withdrawIDs = batch.compactMap { command -> UUID? in
@@ -384,12 +384,11 @@ public final class SignatureWriter: Service, Sendable {
         let withdrawn = try await transaction.withdraw(withdrawIDs, at: now)
         for signature in withdrawn where signature.state == .confirmed { deltas[signature.petitionID, default: 0] -= 1 }
 
+        let queued = outgoing(emails, lease: lease, now)
         let reached = try await CountedChanges.record(
             started: confirmed,
             stopped: withdrawn.filter { $0.state == .confirmed }.map { .init(signature: $0, kind: .withdrawal) },
-            in: transaction, receipts: receipts, at: now,
-            queueing: { outgoing(allEmails, lease: lease, now) })
-        let queued = outgoing(allEmails, lease: lease, now)
+            in: transaction, receipts: receipts, at: now, queueing: queued)
         // Almost never anything: only the batch that first reaches a goal.
         let toldGoals = reached.isEmpty ? false : try await goals.tell(reached, in: transaction, at: now)
         let remaining = withdrawIDs.isEmpty ? [:] : try await transaction.signatures(ids: Array(Set(withdrawIDs)))

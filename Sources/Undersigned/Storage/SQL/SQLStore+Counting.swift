@@ -10,16 +10,14 @@ extension SQLSignatureTransaction {
     private static let combinedRows = 2_000
 
     /// Each transaction locks the logs first, in the order of their ids, then the petitions'
-    /// rows: in the same order everywhere, so concurrent instances cannot deadlock. The emails
-    /// are asked for once the logs are locked, as late as the statements allow.
-    func record(_ change: CountedChange, queueing emails: () async throws -> OutgoingEmails) async throws
+    /// rows: in the same order everywhere, so concurrent instances cannot deadlock.
+    func record(_ change: CountedChange, queueing outgoing: OutgoingEmails) async throws
         -> [Goal.Standing]
     {
         let combined = flavor.combinesWrites && change.entries.count <= Self.combinedRows
         let rowsEach = combined ? Self.combinedRows : 400
         var writes = try await logWrites(change.entries, rowsEach: rowsEach)
         writes += counterWrites(change, rowsEach: rowsEach)
-        let outgoing = try await emails()
         let outbox =
             OutboxInserts.statements(outgoing.leased, leasedUntil: outgoing.leaseUntil, rowsEach: rowsEach)
             + OutboxInserts.statements(outgoing.claimable, rowsEach: rowsEach)
