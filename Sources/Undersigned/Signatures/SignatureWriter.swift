@@ -351,7 +351,9 @@ public final class SignatureWriter: Service, Sendable {
                 // Sealed anew for the row it goes into: sealed values open only in their own row.
                 var replacement = job.signature
                 replacement.sealedPersonalData = try mailer.sealer.seal(
-                    PersonalData(name: job.request.name, email: job.request.email.address), in: .signature(existing.id))
+                    PersonalData(
+                        name: job.request.name, email: job.request.email.address, language: job.request.language),
+                    in: .signature(existing.id))
                 guard try await transaction.replacePending(existing.id, with: replacement) else { continue }
                 emails.append(
                     try mailer.confirmationRequest(

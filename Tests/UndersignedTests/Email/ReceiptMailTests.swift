@@ -82,6 +82,36 @@ struct ReceiptMailTests {
         }
     }
 
+    @Test(
+        "a signer who signs again before confirming gets the receipt in the name and language of the last signing",
+        arguments: TestDatabase.all)
+    func signedAgain(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let setup = Setup(store, petitions: { _ in store.petition })
+            func job(_ name: String) throws -> SignatureWriter.SigningJob {
+                var request = SignatureRequest(
+                    name: name, email: EmailAddress("again@example.org")!, country: "SY", showNamePublicly: false,
+                    wantsUpdates: false)
+                request.language = .ar
+                return try SignatureWriter.SigningJob(
+                    request, on: store.petition, fingerprinter: store.fingerprinter, sealer: store.sealer, at: Date())
+            }
+            let (first, again) = (try job("أمل"), try job("أمل حداد"))
+            try await running(setup.writer) { _ in
+                _ = try await setup.writer.sign(first)
+                _ = try await setup.writer.sign(again)
+                #expect(
+                    try await setup.writer.confirm(signatureID: first.signature.id)
+                        == .confirmed(petitionID: store.petition.id))
+            }
+            await setup.worker.drain()
+            let receipt = try #require(setup.transport.delivered.value.last)
+            #expect(receipt.toName == "أمل حداد")
+            #expect(receipt.language == "ar")
+            #expect(receipt.textBody.contains(store.receipts.code(for: first.signature.id)))
+        }
+    }
+
     @Test("a receipt whose petition is gone is given up on at once, not retried", arguments: TestDatabase.all)
     func petitionGone(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
