@@ -18,12 +18,17 @@ struct OutboxHandoverTests {
     static func worker(
         _ store: any OutboxStore, sealer: PersonalDataSealer, sent: Locked<[Sending]>, name: String,
         clock: ManualClock, handover: OutboxHandover? = nil, delay: Duration = .zero,
-        pollInterval: Duration = .seconds(1), receipts: ReceiptMail? = nil
+        pollInterval: Duration = .seconds(1), signerMail: DeferredSignerMail? = nil
     ) -> OutboxWorker {
         OutboxWorker(
             store: store, transport: SlowTransport(name: name, delay: delay, log: sent), sealer: sealer,
             logger: TestDatabase.logger, pollInterval: pollInterval, lease: lease, clock: clock.wallClock,
-            handover: handover, receipts: receipts)
+            handover: handover, signerMail: signerMail)
+    }
+
+    /// Writes the signers' emails queued by ``writer(_:handover:clock:)``.
+    static func signerMail(_ store: TestStore) -> DeferredSignerMail {
+        DeferredSignerMail(mailer: store.mailer(), petitions: { _ in store.petition })
     }
 
     /// Signs with `count` new addresses through a writer handing its emails over, then stops it.
@@ -60,13 +65,16 @@ struct OutboxHandoverTests {
             #expect(entries.count == 5)
             #expect(entries.allSatisfy { $0.attempts == 1 && $0.nextAttemptAt > clock.now }, "\(entries)")
             let sent = Locked<[Sending]>([])
-            let other = Self.worker(store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock)
+            let other = Self.worker(
+                store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock,
+                signerMail: Self.signerMail(store))
             await other.drain()
             #expect(sent.value.isEmpty)
 
             let counting = KillableOutbox(store.database)
             let own = Self.worker(
-                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover)
+                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
+                signerMail: Self.signerMail(store))
             await own.drain()
             #expect(sent.value.count == 5)
             #expect(sent.value.allSatisfy { $0.worker == "own" })
@@ -75,22 +83,41 @@ struct OutboxHandoverTests {
         }
     }
 
-    @Test("an email handed over goes out as it was composed, its seal not opened again", arguments: TestDatabase.all)
+    @Test(
+        "an email composed when queued and handed over goes out as composed, its seal not opened again",
+        arguments: TestDatabase.all)
     func sentAsComposed(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
-            let (clock, handover) = try await Self.signed(3, prefix: "composed", store: store)
+            let clock = ManualClock()
+            let handover = OutboxHandover(lease: Self.lease)
+            let writer = Self.writer(store, handover: handover, clock: clock)
+            let addresses = (0..<3).map { "composed\($0)@example.org" }
+            let sent = Locked<[Sending]>([])
+            let keyed = Self.worker(
+                store.database, sealer: store.sealer, sent: sent, name: "keyed", clock: clock, handover: handover,
+                signerMail: Self.signerMail(store))
+            try await running(writer) { _ in
+                for address in addresses {
+                    let job = try store.job(email: address)
+                    _ = try await writer.sign(job)
+                    _ = try await writer.confirm(signatureID: job.signature.id)
+                }
+                await keyed.drain()
+                // Signed again once counted: a note composed at once, not written from the signature.
+                for address in addresses { _ = try await writer.sign(try store.job(email: address)) }
+            }
+            #expect(sent.value.count == 6)
             let queued = try await store.database.outboxEntries(limit: 10).map(\.id)
 
             // A worker whose keys open nothing: it can only send what it was handed whole.
             let masterKeys = try MasterKeys(text: MasterKeys.newKeyLine().line, source: "test")
             let noKeys = PersonalDataSealer(
                 keys: DataKeyRing(store: store.database, masterKeys: masterKeys, reloadMasterKeys: { masterKeys }))
-            let sent = Locked<[Sending]>([])
             let own = Self.worker(
                 store.database, sealer: noKeys, sent: sent, name: "own", clock: clock, handover: handover)
             await own.drain()
             #expect(queued.count == 3)
-            #expect(Set(sent.value.map(\.id)) == Set(queued))
+            #expect(Set(sent.value.filter { $0.worker == "own" }.map(\.id)) == Set(queued))
             #expect(try await store.database.pendingEmailCount() == 0)
         }
     }
@@ -104,7 +131,9 @@ struct OutboxHandoverTests {
             let (clock, _) = try await Self.signed(3, prefix: "stopped", store: store)
 
             let sent = Locked<[Sending]>([])
-            let other = Self.worker(store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock)
+            let other = Self.worker(
+                store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock,
+                signerMail: Self.signerMail(store))
             clock.advance(by: Self.lease.timeInterval - 1)
             await other.drain()
             #expect(sent.value.isEmpty)
@@ -128,7 +157,8 @@ struct OutboxHandoverTests {
             let sent = Locked<[Sending]>([])
             let counting = KillableOutbox(store.database)
             let own = Self.worker(
-                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover)
+                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
+                signerMail: Self.signerMail(store))
             await own.drain()
             #expect(sent.value.count == 5)
             #expect(counting.claimed.value == 3)
@@ -148,7 +178,7 @@ struct OutboxHandoverTests {
             // No look at the outbox of its own accord during the test.
             let worker = Self.worker(
                 counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
-                pollInterval: .seconds(3600))
+                pollInterval: .seconds(3600), signerMail: Self.signerMail(store))
             try await running(worker) { _ in
                 worker.wakeForHandover()
                 try await Self.waitUntil { sent.value.count >= 2 }
@@ -186,7 +216,7 @@ struct OutboxHandoverTests {
             let counting = KillableOutbox(store.database)
             let own = Self.worker(
                 counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
-                receipts: ReceiptMail(mailer: store.mailer(), petitions: { _ in store.petition }))
+                signerMail: Self.signerMail(store))
             try await running(writer) { _ in
                 _ = try await writer.sign(job)
                 await own.drain()
@@ -245,7 +275,7 @@ struct OutboxHandoverTests {
             let counting = KillableOutbox(store.database)
             let own = Self.worker(
                 counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
-                delay: .milliseconds(500))
+                delay: .milliseconds(500), signerMail: Self.signerMail(store))
             let sending = Task { await own.drain() }
             // While they are sent, their lease runs a whole lease from now.
             let renewed = clock.now.addingTimeInterval(Self.lease.timeInterval).millis
@@ -261,7 +291,9 @@ struct OutboxHandoverTests {
             #expect(counting.claimed.value == 0)
             // Nothing is left for another worker once the first lease is over.
             clock.advance(by: 10)
-            let other = Self.worker(store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock)
+            let other = Self.worker(
+                store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock,
+                signerMail: Self.signerMail(store))
             await other.drain()
             #expect(sent.value.allSatisfy { $0.worker == "own" })
             #expect(try await store.database.pendingEmailCount() == 0)
