@@ -153,24 +153,24 @@ public struct EmailMessage: Sendable, Equatable, SealableRecord {
 /// address and name.
 public struct QueuedEmail: Sendable {
     public var id: UUID
-    /// The sealed message; for a ``QueuedSignerEmail``, the signature's sealed personal data.
+    /// The sealed message; for a receipt, the signature's sealed personal data.
     public var sealedMessage: [UInt8]
     public var createdAt: Date
     /// The message as composed, never stored: an email handed over to this instance's outbox
     /// worker (``OutboxHandover``) goes out from it without its seal being opened again.
     public var message: EmailMessage?
-    /// Set when this is an email to a signer written when sent (``DeferredSignerMail``).
-    public var signerEmail: QueuedSignerEmail?
+    /// Set when this is a receipt, written when sent (``ReceiptMail``).
+    public var receipt: QueuedReceipt?
 
     public init(
         id: UUID, sealedMessage: [UInt8], createdAt: Date, message: EmailMessage? = nil,
-        signerEmail: QueuedSignerEmail? = nil
+        receipt: QueuedReceipt? = nil
     ) {
         self.id = id
         self.sealedMessage = sealedMessage
         self.createdAt = createdAt
         self.message = message
-        self.signerEmail = signerEmail
+        self.receipt = receipt
     }
 }
 

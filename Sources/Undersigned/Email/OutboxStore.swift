@@ -33,8 +33,8 @@ public struct ClaimedEmail: Sendable {
     public var createdAt: Date
     /// The message itself when it was handed over in memory; `nil` when read from the outbox.
     public var message: EmailMessage? = nil
-    /// Set when this is an email to a signer written when sent (``DeferredSignerMail``).
-    public var signerEmail: QueuedSignerEmail? = nil
+    /// Set when this is a receipt, written when sent (``ReceiptMail``).
+    public var receipt: QueuedReceipt? = nil
 }
 
 public enum OutboxState: String, Sendable, CaseIterable {

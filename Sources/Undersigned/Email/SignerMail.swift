@@ -62,37 +62,22 @@ public struct SignerMail: Sendable {
         SignerRoute.withdraw(token: withdrawalLinks.token(for: signatureID)).url(on: baseURL)
     }
 
-    /// An email about a signature, as the outbox keeps it: the signature's sealed name and
-    /// address and its petition, written into an email only when sent (``DeferredSignerMail``).
-    /// The signing and confirming transactions neither open nor seal anything for it.
-    func queued(_ kind: QueuedSignerEmail.Kind, signatureID: UUID, petitionID: UUID, sealedPersonalData: [UInt8])
-        -> QueuedEmail
-    {
-        let createdAt = clock.now
-        return QueuedEmail(
-            id: .timeOrdered(at: createdAt), sealedMessage: sealedPersonalData, createdAt: createdAt,
-            signerEmail: QueuedSignerEmail(kind, signatureID: signatureID, petitionID: petitionID))
-    }
-
-    /// Asks a new signer to confirm from their mailbox.
-    func confirmationRequest(id: UUID, createdAt: Date, signatureID: UUID, signer: PersonalData, petition: Petition)
-        -> EmailMessage
-    {
+    func confirmationRequest(signatureID: UUID, request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
         let link = confirmationURL(signatureID: signatureID)
-        let words = Translations.bundled[signer.language ?? .en]
-        let title = Self.title(of: petition, in: words.language)
-        return EmailMessage(
-            id: id, to: signer.email, toName: signer.name,
+        let words = Translations.bundled[request.language]
+        let title = Self.title(of: petition, in: request.language)
+        return try queue(
+            to: request.email.address, name: request.name,
             subject: words.text(.emailConfirmSubject, ["title": title]),
             paragraphs: [
-                .text(words.text(.emailHello, ["name": signer.name])),
+                .text(words.text(.emailHello, ["name": request.name])),
                 .text(words.text(.emailConfirmThanks, ["title": title])),
                 .text(words.text(.emailConfirmCountsOnce)),
                 .link(link, label: words.text(.emailConfirmLink)),
                 .text(words.text(.emailConfirmNotYou)),
                 .text(words.text(.emailSignature, ["organizer": petition.organizer])),
             ],
-            language: words.language, createdAt: createdAt)
+            language: request.language)
     }
 
     func alreadySigned(request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
@@ -108,6 +93,16 @@ public struct SignerMail: Sendable {
                 .text(words.text(.emailSignature, ["organizer": petition.organizer])),
             ],
             language: request.language)
+    }
+
+    /// The receipt of a signature just confirmed, as the outbox keeps it: the signature's sealed
+    /// name and address and its petition, written into an email only when sent
+    /// (``ReceiptMail``). The confirming transaction neither opens nor seals anything.
+    func queuedReceipt(for signature: Signature, sealedPersonalData: [UInt8]) -> QueuedEmail {
+        let createdAt = clock.now
+        return QueuedEmail(
+            id: .timeOrdered(at: createdAt), sealedMessage: sealedPersonalData, createdAt: createdAt,
+            receipt: QueuedReceipt(signatureID: signature.id, petitionID: signature.petitionID))
     }
 
     /// Sent once a signature is confirmed: the signer's proof that it counts, and their way out.

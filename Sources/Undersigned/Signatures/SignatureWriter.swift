@@ -53,7 +53,7 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     private enum Command: Sendable {
-        case sign(SigningJob, CheckedContinuation<SignOutcome, any Error>)
+        case sign(SigningJob, confirmationRequest: QueuedEmail, CheckedContinuation<SignOutcome, any Error>)
         case confirm(UUID, CheckedContinuation<ConfirmOutcome, any Error>)
         case withdraw(UUID, CheckedContinuation<WithdrawOutcome, any Error>)
 
@@ -63,7 +63,7 @@ public final class SignatureWriter: Service, Sendable {
 
         func fail(_ error: any Error) {
             switch self {
-            case .sign(_, let continuation): continuation.resume(throwing: error)
+            case .sign(_, _, let continuation): continuation.resume(throwing: error)
             case .confirm(_, let continuation): continuation.resume(throwing: error)
             case .withdraw(_, let continuation): continuation.resume(throwing: error)
             }
@@ -128,9 +128,14 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     /// Stores a pending signature and its confirmation email; returns once both are durable.
-    /// The email is queued as the signature's sealed data, and written when sent.
+    /// The email is written here, in the signer's own task, so that the one loop that commits
+    /// every signature only stores it.
     public func sign(_ job: SigningJob) async throws -> SignOutcome {
-        try await withCheckedThrowingContinuation { continuation in submit(.sign(job, continuation)) }
+        let email = try mailer.confirmationRequest(
+            signatureID: job.signature.id, request: job.request, petition: job.petition)
+        return try await withCheckedThrowingContinuation { continuation in
+            submit(.sign(job, confirmationRequest: email, continuation))
+        }
     }
 
     /// Confirms a pending signature; returns once the confirmation is durable. Its receipt is
@@ -292,7 +297,7 @@ public final class SignatureWriter: Service, Sendable {
         if result.toldGoals { goals.queued() }
         for (command, outcome) in zip(batch, result.outcomes) {
             switch (command, outcome) {
-            case (.sign(_, let continuation), .sign(let outcome)): continuation.resume(returning: outcome)
+            case (.sign(_, _, let continuation), .sign(let outcome)): continuation.resume(returning: outcome)
             case (.confirm(_, let continuation), .confirm(let outcome)): continuation.resume(returning: outcome)
             case (.withdraw(_, let continuation), .withdraw(let outcome)): continuation.resume(returning: outcome)
             // `apply` answers each command in order with its own kind, so this never happens.
@@ -324,17 +329,14 @@ public final class SignatureWriter: Service, Sendable {
         goals: GoalNotices,
         lease: OutboxHandover.Reservation?, now: Date
     ) async throws -> BatchResult {
-        let jobs = batch.compactMap { command -> SigningJob? in
-            if case .sign(let job, _) = command { return job } else { return nil }
+        let jobs = batch.compactMap { command -> (SigningJob, QueuedEmail)? in
+            if case .sign(let job, let email, _) = command { return (job, email) } else { return nil }
         }
-        let inserted = try await transaction.insertNew(jobs.map(\.signature))
+        let inserted = try await transaction.insertNew(jobs.map(\.0.signature))
         var emails: [QueuedEmail] = []
-        for job in jobs {
+        for (job, confirmationRequest) in jobs {
             if inserted.contains(job.signature.id) {
-                emails.append(
-                    mailer.queued(
-                        .confirmationRequest, signatureID: job.signature.id, petitionID: job.signature.petitionID,
-                        sealedPersonalData: job.signature.sealedPersonalData))
+                emails.append(confirmationRequest)
                 continue
             }
             // Signing again: the same answer as the first time, and the mailbox owner (only
@@ -354,9 +356,8 @@ public final class SignatureWriter: Service, Sendable {
                     in: .signature(existing.id))
                 guard try await transaction.replacePending(existing.id, with: replacement) else { continue }
                 emails.append(
-                    mailer.queued(
-                        .confirmationRequest, signatureID: existing.id, petitionID: existing.petitionID,
-                        sealedPersonalData: replacement.sealedPersonalData))
+                    try mailer.confirmationRequest(
+                        signatureID: existing.id, request: job.request, petition: job.petition))
             case .confirmed:
                 emails.append(try mailer.alreadySigned(request: job.request, petition: job.petition))
             case .withdrawn, .invalidated:
@@ -375,10 +376,7 @@ public final class SignatureWriter: Service, Sendable {
         for row in confirmedRows {
             // Only a signature whose name and address were erased has none to send to.
             guard let sealedPersonalData = row.sealedPersonalData else { continue }
-            emails.append(
-                mailer.queued(
-                    .receipt, signatureID: row.signature.id, petitionID: row.signature.petitionID,
-                    sealedPersonalData: sealedPersonalData))
+            emails.append(mailer.queuedReceipt(for: row.signature, sealedPersonalData: sealedPersonalData))
         }
 
         // Withdrawals come last, so a confirmation and a withdrawal in one batch end withdrawn.

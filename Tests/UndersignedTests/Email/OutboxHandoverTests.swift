@@ -18,17 +18,12 @@ struct OutboxHandoverTests {
     static func worker(
         _ store: any OutboxStore, sealer: PersonalDataSealer, sent: Locked<[Sending]>, name: String,
         clock: ManualClock, handover: OutboxHandover? = nil, delay: Duration = .zero,
-        pollInterval: Duration = .seconds(1), signerMail: DeferredSignerMail? = nil
+        pollInterval: Duration = .seconds(1), receipts: ReceiptMail? = nil
     ) -> OutboxWorker {
         OutboxWorker(
             store: store, transport: SlowTransport(name: name, delay: delay, log: sent), sealer: sealer,
             logger: TestDatabase.logger, pollInterval: pollInterval, lease: lease, clock: clock.wallClock,
-            handover: handover, signerMail: signerMail)
-    }
-
-    /// Writes the signers' emails queued by ``writer(_:handover:clock:)``.
-    static func signerMail(_ store: TestStore) -> DeferredSignerMail {
-        DeferredSignerMail(mailer: store.mailer(), petitions: { _ in store.petition })
+            handover: handover, receipts: receipts)
     }
 
     /// Signs with `count` new addresses through a writer handing its emails over, then stops it.
@@ -65,16 +60,13 @@ struct OutboxHandoverTests {
             #expect(entries.count == 5)
             #expect(entries.allSatisfy { $0.attempts == 1 && $0.nextAttemptAt > clock.now }, "\(entries)")
             let sent = Locked<[Sending]>([])
-            let other = Self.worker(
-                store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock,
-                signerMail: Self.signerMail(store))
+            let other = Self.worker(store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock)
             await other.drain()
             #expect(sent.value.isEmpty)
 
             let counting = KillableOutbox(store.database)
             let own = Self.worker(
-                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
-                signerMail: Self.signerMail(store))
+                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover)
             await own.drain()
             #expect(sent.value.count == 5)
             #expect(sent.value.allSatisfy { $0.worker == "own" })
@@ -83,41 +75,22 @@ struct OutboxHandoverTests {
         }
     }
 
-    @Test(
-        "an email composed when queued and handed over goes out as composed, its seal not opened again",
-        arguments: TestDatabase.all)
+    @Test("an email handed over goes out as it was composed, its seal not opened again", arguments: TestDatabase.all)
     func sentAsComposed(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
-            let clock = ManualClock()
-            let handover = OutboxHandover(lease: Self.lease)
-            let writer = Self.writer(store, handover: handover, clock: clock)
-            let addresses = (0..<3).map { "composed\($0)@example.org" }
-            let sent = Locked<[Sending]>([])
-            let keyed = Self.worker(
-                store.database, sealer: store.sealer, sent: sent, name: "keyed", clock: clock, handover: handover,
-                signerMail: Self.signerMail(store))
-            try await running(writer) { _ in
-                for address in addresses {
-                    let job = try store.job(email: address)
-                    _ = try await writer.sign(job)
-                    _ = try await writer.confirm(signatureID: job.signature.id)
-                }
-                await keyed.drain()
-                // Signed again once counted: a note composed at once, not written from the signature.
-                for address in addresses { _ = try await writer.sign(try store.job(email: address)) }
-            }
-            #expect(sent.value.count == 6)
+            let (clock, handover) = try await Self.signed(3, prefix: "composed", store: store)
             let queued = try await store.database.outboxEntries(limit: 10).map(\.id)
 
             // A worker whose keys open nothing: it can only send what it was handed whole.
             let masterKeys = try MasterKeys(text: MasterKeys.newKeyLine().line, source: "test")
             let noKeys = PersonalDataSealer(
                 keys: DataKeyRing(store: store.database, masterKeys: masterKeys, reloadMasterKeys: { masterKeys }))
+            let sent = Locked<[Sending]>([])
             let own = Self.worker(
                 store.database, sealer: noKeys, sent: sent, name: "own", clock: clock, handover: handover)
             await own.drain()
             #expect(queued.count == 3)
-            #expect(Set(sent.value.filter { $0.worker == "own" }.map(\.id)) == Set(queued))
+            #expect(Set(sent.value.map(\.id)) == Set(queued))
             #expect(try await store.database.pendingEmailCount() == 0)
         }
     }
@@ -131,9 +104,7 @@ struct OutboxHandoverTests {
             let (clock, _) = try await Self.signed(3, prefix: "stopped", store: store)
 
             let sent = Locked<[Sending]>([])
-            let other = Self.worker(
-                store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock,
-                signerMail: Self.signerMail(store))
+            let other = Self.worker(store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock)
             clock.advance(by: Self.lease.timeInterval - 1)
             await other.drain()
             #expect(sent.value.isEmpty)
@@ -157,8 +128,7 @@ struct OutboxHandoverTests {
             let sent = Locked<[Sending]>([])
             let counting = KillableOutbox(store.database)
             let own = Self.worker(
-                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
-                signerMail: Self.signerMail(store))
+                counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover)
             await own.drain()
             #expect(sent.value.count == 5)
             #expect(counting.claimed.value == 3)
@@ -178,7 +148,7 @@ struct OutboxHandoverTests {
             // No look at the outbox of its own accord during the test.
             let worker = Self.worker(
                 counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
-                pollInterval: .seconds(3600), signerMail: Self.signerMail(store))
+                pollInterval: .seconds(3600))
             try await running(worker) { _ in
                 worker.wakeForHandover()
                 try await Self.waitUntil { sent.value.count >= 2 }
@@ -216,7 +186,7 @@ struct OutboxHandoverTests {
             let counting = KillableOutbox(store.database)
             let own = Self.worker(
                 counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
-                signerMail: Self.signerMail(store))
+                receipts: ReceiptMail(mailer: store.mailer(), petitions: { _ in store.petition }))
             try await running(writer) { _ in
                 _ = try await writer.sign(job)
                 await own.drain()
@@ -275,7 +245,7 @@ struct OutboxHandoverTests {
             let counting = KillableOutbox(store.database)
             let own = Self.worker(
                 counting, sealer: store.sealer, sent: sent, name: "own", clock: clock, handover: handover,
-                delay: .milliseconds(500), signerMail: Self.signerMail(store))
+                delay: .milliseconds(500))
             let sending = Task { await own.drain() }
             // While they are sent, their lease runs a whole lease from now.
             let renewed = clock.now.addingTimeInterval(Self.lease.timeInterval).millis
@@ -291,9 +261,7 @@ struct OutboxHandoverTests {
             #expect(counting.claimed.value == 0)
             // Nothing is left for another worker once the first lease is over.
             clock.advance(by: 10)
-            let other = Self.worker(
-                store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock,
-                signerMail: Self.signerMail(store))
+            let other = Self.worker(store.database, sealer: store.sealer, sent: sent, name: "other", clock: clock)
             await other.drain()
             #expect(sent.value.allSatisfy { $0.worker == "own" })
             #expect(try await store.database.pendingEmailCount() == 0)

@@ -88,7 +88,8 @@ struct OutboxWorkerTests {
         try await TestStore.with(database) { store in
             let mailer = store.mailer()
             let messages = try (0..<5).map { index in
-                try mailer.alreadySigned(
+                try mailer.confirmationRequest(
+                    signatureID: UUID(),
                     request: SignatureRequest(
                         name: "N\(index)", email: EmailAddress("retry\(index)@example.org")!, country: "FR",
                         showNamePublicly: false,

@@ -77,7 +77,8 @@ struct TestStore: Sendable {
     }
 
     func queuedEmail(to address: String) throws -> QueuedEmail {
-        try mailer().alreadySigned(
+        try mailer().confirmationRequest(
+            signatureID: UUID(),
             request: SignatureRequest(
                 name: "أمل حداد", email: EmailAddress(address)!, country: "SY", showNamePublicly: false,
                 wantsUpdates: false),

@@ -575,13 +575,12 @@ enum Migrations {
             // back from it when sent.
             sql.storedInline("outbox", "sealed_message")
         },
-        Migration(version: 26, name: "signers' emails queued as the signatures they are written from") { _ in
+        Migration(version: 26, name: "receipts queued as the signatures they are written from") { _ in
             [
-                // Set on an email to a signer (``QueuedSignerEmail``): its sealed_message is
-                // then the signature's sealed personal data, and the email is written when sent.
-                "ALTER TABLE outbox ADD COLUMN signer_email TEXT",
-                "ALTER TABLE outbox ADD COLUMN signature_id TEXT",
-                "ALTER TABLE outbox ADD COLUMN petition_id TEXT",
+                // Set on a receipt (``QueuedReceipt``): its sealed_message is then the
+                // signature's sealed personal data, and the email is written when sent.
+                "ALTER TABLE outbox ADD COLUMN receipt_signature_id TEXT",
+                "ALTER TABLE outbox ADD COLUMN receipt_petition_id TEXT",
             ]
         },
     ]

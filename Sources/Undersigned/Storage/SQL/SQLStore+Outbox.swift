@@ -12,7 +12,7 @@ extension SQLStore {
                         sealedMessage: Array(try row.decode(column: "sealed_message", as: Data.self)),
                         attempts: try row.decode(column: "attempts", as: Int.self),
                         createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
-                        signerEmail: try Self.signerEmail(in: row))
+                        receipt: try Self.queuedReceipt(in: row))
                 }
         }
     }
@@ -27,18 +27,15 @@ extension SQLStore {
         UPDATE outbox SET next_attempt_at = \(bind: leaseUntil.millis), attempts = attempts + 1
         WHERE id \(unsafeRaw: flavor.amongOnce.open)SELECT id FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue) AND next_attempt_at <= \(bind: now.millis)
                   ORDER BY next_attempt_at LIMIT \(bind: limit) \(unsafeRaw: flavor.skipLocked)\(unsafeRaw: flavor.amongOnce.close)
-        RETURNING id, sealed_message, attempts, created_at, signer_email, signature_id, petition_id
+        RETURNING id, sealed_message, attempts, created_at, receipt_signature_id, receipt_petition_id
         """
     }
 
-    /// `nil` for a row that is not one, and for one this version cannot read: its sealed data
-    /// then does not open as a message, and the worker gives it up instead of every claim failing.
-    private static func signerEmail(in row: any SQLRow) throws -> QueuedSignerEmail? {
-        guard let kind = try row.decode(column: "signer_email", as: String?.self).flatMap(QueuedSignerEmail.Kind.init),
-            let signatureID = try row.decode(column: "signature_id", as: String?.self).flatMap({ try? UUID(text: $0) }),
-            let petitionID = try row.decode(column: "petition_id", as: String?.self).flatMap({ try? UUID(text: $0) })
+    private static func queuedReceipt(in row: any SQLRow) throws -> QueuedReceipt? {
+        guard let signatureID = try row.decode(column: "receipt_signature_id", as: String?.self),
+            let petitionID = try row.decode(column: "receipt_petition_id", as: String?.self)
         else { return nil }
-        return QueuedSignerEmail(kind, signatureID: signatureID, petitionID: petitionID)
+        return QueuedReceipt(signatureID: try UUID(text: signatureID), petitionID: try UUID(text: petitionID))
     }
 
     func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {

@@ -4,8 +4,8 @@ import Testing
 
 @testable import Undersigned
 
-@Suite("Signers' emails written when sent")
-struct DeferredSignerMailTests {
+@Suite("Receipts written when sent")
+struct ReceiptMailTests {
     /// A writer and an outbox worker that share one mailer, so that the receipt's links are
     /// those the writer's keys give.
     struct Setup {
@@ -25,7 +25,7 @@ struct DeferredSignerMailTests {
             worker = OutboxWorker(
                 store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
                 policy: .immediate, handover: handover,
-                signerMail: DeferredSignerMail(mailer: mailer, petitions: petitions))
+                receipts: ReceiptMail(mailer: mailer, petitions: petitions))
         }
 
         /// Signs and confirms as `email`; returns the signature's id, with the confirmation
@@ -47,54 +47,37 @@ struct DeferredSignerMailTests {
     }
 
     @Test(
-        "a confirmation request and a receipt are queued as their signature's sealed data, and written when sent",
+        "a receipt is queued as its signature's sealed data, and the email written when sent says what it must",
         arguments: TestDatabase.all, [false, true])
     func writtenWhenSent(database: TestDatabase, handedOver: Bool) async throws {
         try await TestStore.with(database) { store in
             let setup = Setup(
                 store, handover: handedOver ? OutboxHandover(lease: .seconds(20)) : nil,
                 petitions: { _ in store.petition })
-            let job = try store.job(email: "receipt@example.org")
-            let stored: @Sendable () async throws -> SignatureWithPersonalData = { [signatureID = job.signature.id] in
-                try #require(try await store.database.signaturesWithPersonalData(ids: [signatureID])[signatureID])
-            }
-            try await running(setup.writer) { _ in
-                _ = try await setup.writer.sign(job)
-                // No composed message in the row: what it holds is the signature's own seal.
-                let request = try #require(try await Self.outboxRows(store).first)
-                #expect(request.kind == "confirmation_request")
-                #expect(request.signatureID == job.signature.id.text)
-                #expect(request.petitionID == store.petition.id.text)
-                #expect(request.sealed == (try await stored()).sealedPersonalData)
-                await setup.worker.drain()
-                #expect(
-                    try await setup.writer.confirm(signatureID: job.signature.id)
-                        == .confirmed(petitionID: store.petition.id))
-            }
+            let signatureID = try await setup.signAndConfirm("receipt@example.org", store: store)
+
             let rows = try await Self.outboxRows(store)
             #expect(rows.count == 1)
             let row = try #require(rows.first)
-            #expect(row.kind == "receipt")
-            #expect(row.signatureID == job.signature.id.text)
-            #expect(row.sealed == (try await stored()).sealedPersonalData)
-            await setup.worker.drain()
+            #expect(row.signatureID == signatureID.text)
+            #expect(row.petitionID == store.petition.id.text)
+            // No composed message in the row: what it holds is the signature's own seal.
+            let stored = try #require(
+                try await store.database.signaturesWithPersonalData(ids: [signatureID])[signatureID])
+            #expect(row.sealed == stored.sealedPersonalData)
 
+            await setup.worker.drain()
             let sent = setup.transport.delivered.value
             #expect(sent.count == 2)
-            let confirmationRequest = try #require(sent.first)
-            #expect(confirmationRequest.to == "receipt@example.org")
-            #expect(confirmationRequest.toName == "Writer Test")
-            #expect(confirmationRequest.textBody.contains(setup.mailer.confirmationURL(signatureID: job.signature.id)))
             let receipt = try #require(sent.last)
             #expect(receipt.id.text == row.id)
             #expect(receipt.to == "receipt@example.org")
             #expect(receipt.toName == "Writer Test")
             #expect(receipt.subject.contains(store.petition.originalText.title))
-            #expect(receipt.textBody.contains(store.receipts.code(for: job.signature.id)))
-            #expect(receipt.textBody.contains(setup.mailer.withdrawalURL(signatureID: job.signature.id)))
+            #expect(receipt.textBody.contains(store.receipts.code(for: signatureID)))
+            #expect(receipt.textBody.contains(setup.mailer.withdrawalURL(signatureID: signatureID)))
             #expect(
-                receipt.textBody.contains(
-                    setup.mailer.receiptURL(signatureID: job.signature.id, petition: store.petition)))
+                receipt.textBody.contains(setup.mailer.receiptURL(signatureID: signatureID, petition: store.petition)))
             #expect(try await Self.outboxRows(store).isEmpty)
         }
     }
@@ -150,7 +133,7 @@ struct DeferredSignerMailTests {
             let other = try store.job(email: "other@example.org")
             _ = try await setup.signAndConfirm("victim@example.org", store: store, alsoSigning: other)
             try await SealedRowBindingTests.execute(
-                store, "UPDATE outbox SET signature_id = '\(other.signature.id.text)'")
+                store, "UPDATE outbox SET receipt_signature_id = '\(other.signature.id.text)'")
             await setup.worker.drain()
             #expect(setup.transport.delivered.value.map(\.to).sorted() == ["other@example.org", "victim@example.org"])
             let entries = try await store.database.outboxEntries(limit: 10)
@@ -161,7 +144,6 @@ struct DeferredSignerMailTests {
     struct OutboxRow {
         var id: String
         var sealed: [UInt8]
-        var kind: String?
         var signatureID: String?
         var petitionID: String?
     }
@@ -170,14 +152,13 @@ struct DeferredSignerMailTests {
         let sql = try #require(store.database as? SQLStore)
         return try await sql.driver.transaction { db in
             try await db.raw(
-                "SELECT id, sealed_message, signer_email, signature_id, petition_id FROM outbox WHERE state = 'queued'"
+                "SELECT id, sealed_message, receipt_signature_id, receipt_petition_id FROM outbox WHERE state = 'queued'"
             ).all().map { row in
                 OutboxRow(
                     id: try row.decode(column: "id", as: String.self),
                     sealed: Array(try row.decode(column: "sealed_message", as: Data.self)),
-                    kind: try row.decode(column: "signer_email", as: String?.self),
-                    signatureID: try row.decode(column: "signature_id", as: String?.self),
-                    petitionID: try row.decode(column: "petition_id", as: String?.self))
+                    signatureID: try row.decode(column: "receipt_signature_id", as: String?.self),
+                    petitionID: try row.decode(column: "receipt_petition_id", as: String?.self))
             }
         }
     }
