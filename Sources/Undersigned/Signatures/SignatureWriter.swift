@@ -139,9 +139,8 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     /// Confirms a pending signature; returns once the confirmation is durable. Its receipt is
-    /// written by the writer from the row its confirming statement returns: written here, it
-    /// would need a read of its own, which costs more than the writing it would take off the
-    /// writer's loop.
+    /// queued from the row its confirming statement returns, and written when sent
+    /// (``ReceiptMail``).
     public func confirm(signatureID: UUID) async throws -> ConfirmOutcome {
         try await withCheckedThrowingContinuation { continuation in
             submit(.confirm(signatureID, continuation))

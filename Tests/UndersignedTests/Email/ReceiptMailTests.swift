@@ -141,6 +141,24 @@ struct ReceiptMailTests {
         }
     }
 
+    @Test(
+        "a receipt whose ids do not read is given up on, and the emails claimed with it still go",
+        arguments: TestDatabase.all)
+    func unreadableIDs(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let setup = Setup(store, petitions: { _ in store.petition })
+            _ = try await setup.signAndConfirm("unreadable@example.org", store: store)
+            try await SealedRowBindingTests.execute(
+                store, "UPDATE outbox SET receipt_signature_id = 'not-an-id' WHERE receipt_signature_id IS NOT NULL")
+            let beside = try store.queuedEmail(to: "beside@example.org")
+            try await store.database.write { try await $0.enqueue([beside]) }
+            await setup.worker.drain()
+            #expect(setup.transport.delivered.value.map(\.to) == ["unreadable@example.org", "beside@example.org"])
+            let entries = try await store.database.outboxEntries(limit: 10)
+            #expect(entries.map(\.state) == [.failed])
+        }
+    }
+
     struct OutboxRow {
         var id: String
         var sealed: [UInt8]

@@ -31,11 +31,17 @@ extension SQLStore {
         """
     }
 
+    /// `nil` for a row that is not a receipt, and for one whose ids do not read: its sealed data
+    /// then does not open as a message, and the worker gives it up, where a throw here would
+    /// fail every claim that met it.
     private static func queuedReceipt(in row: any SQLRow) throws -> QueuedReceipt? {
-        guard let signatureID = try row.decode(column: "receipt_signature_id", as: String?.self),
+        guard
+            let signatureID = try row.decode(column: "receipt_signature_id", as: String?.self)
+                .flatMap({ try? UUID(text: $0) }),
             let petitionID = try row.decode(column: "receipt_petition_id", as: String?.self)
+                .flatMap({ try? UUID(text: $0) })
         else { return nil }
-        return QueuedReceipt(signatureID: try UUID(text: signatureID), petitionID: try UUID(text: petitionID))
+        return QueuedReceipt(signatureID: signatureID, petitionID: petitionID)
     }
 
     func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {
