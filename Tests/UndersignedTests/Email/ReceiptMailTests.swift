@@ -121,8 +121,10 @@ struct ReceiptMailTests {
             known.withLock { $0 = false }
             await setup.worker.drain()
             #expect(setup.transport.delivered.value.count == 1)
+            // Given up on after its first attempt: a retry would fail as well.
             let entries = try await store.database.outboxEntries(limit: 10)
             #expect(entries.map(\.state) == [.failed])
+            #expect(entries.map(\.attempts) == [1])
         }
     }
 
@@ -136,8 +138,10 @@ struct ReceiptMailTests {
                 store, "UPDATE outbox SET receipt_signature_id = '\(other.signature.id.text)'")
             await setup.worker.drain()
             #expect(setup.transport.delivered.value.map(\.to).sorted() == ["other@example.org", "victim@example.org"])
+            // Given up on after its first attempt: a retry would fail as well.
             let entries = try await store.database.outboxEntries(limit: 10)
             #expect(entries.map(\.state) == [.failed])
+            #expect(entries.map(\.attempts) == [1])
         }
     }
 
@@ -154,8 +158,10 @@ struct ReceiptMailTests {
             try await store.database.write { try await $0.enqueue([beside]) }
             await setup.worker.drain()
             #expect(setup.transport.delivered.value.map(\.to) == ["unreadable@example.org", "beside@example.org"])
+            // Given up on after its first attempt: a retry would fail as well.
             let entries = try await store.database.outboxEntries(limit: 10)
             #expect(entries.map(\.state) == [.failed])
+            #expect(entries.map(\.attempts) == [1])
         }
     }
 
