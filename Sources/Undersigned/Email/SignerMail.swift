@@ -99,9 +99,10 @@ public struct SignerMail: Sendable {
     /// name and address and its petition, written into an email only when sent
     /// (``ReceiptMail``). The confirming transaction neither opens nor seals anything.
     func queuedReceipt(for signature: Signature, sealedPersonalData: [UInt8]) -> QueuedEmail {
+        // Under the signature's own id: a withdrawal finds the receipt by the outbox's key.
         let createdAt = clock.now
         return QueuedEmail(
-            id: .timeOrdered(at: createdAt), sealedMessage: sealedPersonalData, createdAt: createdAt,
+            id: signature.id, sealedMessage: sealedPersonalData, createdAt: createdAt,
             receipt: QueuedReceipt(signatureID: signature.id, petitionID: signature.petitionID))
     }
 

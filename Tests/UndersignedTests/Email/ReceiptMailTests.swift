@@ -60,6 +60,7 @@ struct ReceiptMailTests {
             #expect(rows.count == 1)
             let row = try #require(rows.first)
             #expect(row.signatureID == signatureID.text)
+            #expect(row.id == signatureID.text)
             #expect(row.petitionID == store.petition.id.text)
             // No composed message in the row: what it holds is the signature's own seal.
             let stored = try #require(
@@ -162,6 +163,74 @@ struct ReceiptMailTests {
             let entries = try await store.database.outboxEntries(limit: 10)
             #expect(entries.map(\.state) == [.failed])
             #expect(entries.map(\.attempts) == [1])
+        }
+    }
+
+    enum Ending: String, CaseIterable, Sendable {
+        case withdrawn, invalidated, purgedAfterDelivery
+    }
+
+    @Test(
+        "a receipt not yet sent when its signature stops counting, or its petition's personal data is purged, is dropped with its copy of the signer's data",
+        arguments: TestDatabase.all, Ending.allCases)
+    func droppedWhenNoLongerCounted(database: TestDatabase, ending: Ending) async throws {
+        try await TestStore.with(database) { store in
+            let setup = Setup(store, petitions: { _ in store.petition })
+            let staying = try store.job(email: "stays@other.example")
+            let leaving = try store.job(email: "leaves@example.org")
+            let outcomes = try await running(setup.writer) { _ in
+                for job in [staying, leaving] { _ = try await setup.writer.sign(job) }
+                await setup.worker.drain()
+                var outcomes: [SignatureWriter.ConfirmOutcome] = []
+                for job in [staying, leaving] {
+                    outcomes.append(try await setup.writer.confirm(signatureID: job.signature.id))
+                }
+                let queued = try await Self.outboxRows(store).compactMap(\.signatureID)
+                #expect(Set(queued) == [staying.signature.id.text, leaving.signature.id.text])
+                if ending == .withdrawn {
+                    #expect(
+                        try await setup.writer.withdraw(signatureID: leaving.signature.id)
+                            == .withdrawn(
+                                petitionID: store.petition.id))
+                }
+                return outcomes
+            }
+            #expect(outcomes == [.confirmed(petitionID: store.petition.id), .confirmed(petitionID: store.petition.id)])
+            switch ending {
+            case .withdrawn:
+                break
+            case .invalidated:
+                let review = SignatureReview(store: store.database, sealer: store.sealer, receipts: store.receipts)
+                let window = Date().addingTimeInterval(-60)...Date().addingTimeInterval(60)
+                let invalidation = try await review.invalidate(
+                    petitionID: store.petition.id, domain: "example.org", window: window, reason: "test")
+                #expect(invalidation.signatures == 1)
+            case .purgedAfterDelivery:
+                try await SealedRowBindingTests.execute(
+                    store, "UPDATE petitions SET state = 'delivered', delivered_at = 0")
+                #expect(try await store.database.erasePersonalData(ofPetitionsDeliveredBefore: Date()) == 2)
+            }
+
+            let left = try await Self.outboxRows(store).compactMap(\.signatureID)
+            #expect(left == (ending == .purgedAfterDelivery ? [] : [staying.signature.id.text]))
+            await setup.worker.drain()
+            // The two confirmation requests, then the receipts still due.
+            let sent = setup.transport.delivered.value.map(\.to)
+            #expect(Set(sent.prefix(2)) == ["stays@other.example", "leaves@example.org"])
+            #expect(Array(sent.dropFirst(2)) == (ending == .purgedAfterDelivery ? [] : ["stays@other.example"]))
+            #expect(try await store.database.outboxEntries(limit: 10).isEmpty)
+        }
+    }
+
+    @Test(
+        "a failed attempt at an email dropped meanwhile is not recorded, and does not fail", arguments: TestDatabase.all
+    )
+    func attemptAtDroppedEmail(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let attempt = DeliveryAttempt(number: 1, at: Date(), outcome: .retry, replyCode: 451, detail: "try later")
+            try await store.database.markFailed(UUID(), attempt: attempt, retryAt: Date())
+            try await store.database.markUndeliverable(UUID(), attempt: attempt)
+            #expect(try await store.database.outboxEntries(limit: 10).isEmpty)
         }
     }
 

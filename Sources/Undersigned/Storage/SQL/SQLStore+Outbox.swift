@@ -80,13 +80,17 @@ extension SQLStore {
 
     private func record(_ attempt: DeliveryAttempt, of id: UUID, state: OutboxState, nextAttemptAt: Date) async throws {
         try await driver.transaction { db in
-            try await db.raw(
+            let recorded = try await db.raw(
                 """
                 UPDATE outbox SET state = \(bind: state.rawValue), next_attempt_at = \(bind: nextAttemptAt.millis),
                        last_error = \(bind: attempt.detail)
                 WHERE id = \(bind: id.text)
+                RETURNING id
                 """
-            ).run()
+            ).all()
+            // Dropped while it was being sent (a receipt whose signature was withdrawn): its
+            // attempts would have nothing to belong to.
+            guard !recorded.isEmpty else { return }
             // A lease that ran out while this attempt was slow may have let another worker try
             // under the same number: the first record stands.
             try await db.raw(

@@ -96,13 +96,17 @@ struct SQLStore: Database {
 
     func erasePersonalData(ofPetitionsDeliveredBefore cutoff: Date) async throws -> Int {
         try await driver.transaction { db in
+            let delivered: SQLQueryString = """
+                SELECT id FROM petitions WHERE state = \(bind: PetitionState.delivered.rawValue) AND delivered_at < \(bind: cutoff.millis)
+                """
+            // Receipts still queued, or given up on and kept for the operator, are copies of it.
+            try await db.raw("DELETE FROM outbox WHERE receipt_petition_id IN (" + delivered + ")").run()
             // The fingerprint goes too: it is derived from the address. Each becomes its row's
             // own id, which keeps it unique per petition and links to nothing.
-            try await db.raw(
+            return try await db.raw(
                 """
                 UPDATE signatures SET personal_data = NULL, email_fingerprint = \(unsafeRaw: driver.flavor.textToBytes("id"))
-                WHERE personal_data IS NOT NULL AND petition_id IN (
-                    SELECT id FROM petitions WHERE state = \(bind: PetitionState.delivered.rawValue) AND delivered_at < \(bind: cutoff.millis))
+                WHERE personal_data IS NOT NULL AND petition_id IN (\(delivered))
                 RETURNING id
                 """
             ).all().count
@@ -282,7 +286,20 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
                 """
             ).run()
         }
+        try await dropQueuedReceipts(of: withdrawable)
         return withdrawable
+    }
+
+    /// A receipt not yet sent says the signature counts, and holds a sealed copy of the
+    /// signer's name and address: once the signature stops counting, it is dropped. Queued
+    /// under its signature's id (``SignerMail/queuedReceipt(for:sealedPersonalData:)``), it is
+    /// found by the outbox's key. One already in this instance's hand-over may still go out.
+    private func dropQueuedReceipts(of signatures: [Signature]) async throws {
+        for chunk in signatures.map(\.id.text).chunks(of: 500) {
+            try await db.raw(
+                "DELETE FROM outbox WHERE id IN (\(binds: Array(chunk))) AND receipt_signature_id = id"
+            ).run()
+        }
     }
 
     func sealedPersonalData(ids: [UUID]) async throws -> [UUID: [UInt8]] {
@@ -322,6 +339,7 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
                 """
             ).run()
         }
+        try await dropQueuedReceipts(of: affected)
         return (recorded, affected)
     }
 
