@@ -229,8 +229,9 @@ struct SignatureWriterTests {
                 #expect(report.isValid, "\(report.problems)")
                 #expect(report.count == count)
             }
-            // Three receipts on the first petition, two on the other, beside the six requests.
-            #expect(try await store.database.pendingEmailCount() == 6 + 1 + 3 + 2)
+            // Three receipts on the first petition, two on the other, beside the six requests;
+            // the receipt of the signature withdrawn was dropped with it.
+            #expect(try await store.database.pendingEmailCount() == 6 + 3 + 2)
         }
     }
 
