@@ -96,17 +96,23 @@ struct SQLStore: Database {
 
     func erasePersonalData(ofPetitionsDeliveredBefore cutoff: Date) async throws -> Int {
         try await driver.transaction { db in
-            let delivered: SQLQueryString = """
-                SELECT id FROM petitions WHERE state = \(bind: PetitionState.delivered.rawValue) AND delivered_at < \(bind: cutoff.millis)
+            let erasing: SQLQueryString = """
+                personal_data IS NOT NULL AND petition_id IN (
+                    SELECT id FROM petitions WHERE state = \(bind: PetitionState.delivered.rawValue) AND delivered_at < \(bind: cutoff.millis))
                 """
-            // Receipts still queued, or given up on and kept for the operator, are copies of it.
-            try await db.raw("DELETE FROM outbox WHERE receipt_petition_id IN (" + delivered + ")").run()
+            // The receipts of the signatures erased, still queued or given up on and kept for the
+            // operator, hold copies of their names and addresses. They are found by the outbox's
+            // key, their signatures' ids, so that no run reads through the whole outbox.
+            try await db.raw(
+                "DELETE FROM outbox WHERE id IN (SELECT id FROM signatures WHERE " + erasing
+                    + ") AND receipt_signature_id = id"
+            ).run()
             // The fingerprint goes too: it is derived from the address. Each becomes its row's
             // own id, which keeps it unique per petition and links to nothing.
             return try await db.raw(
                 """
                 UPDATE signatures SET personal_data = NULL, email_fingerprint = \(unsafeRaw: driver.flavor.textToBytes("id"))
-                WHERE personal_data IS NOT NULL AND petition_id IN (\(delivered))
+                WHERE \(erasing)
                 RETURNING id
                 """
             ).all().count
