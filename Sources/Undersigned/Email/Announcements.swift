@@ -41,7 +41,8 @@ public protocol AnnouncementStore: Sendable {
         of announcement: Announcement, limit: Int, at now: Date,
         compose: @Sendable ([AnnouncementRecipient]) throws -> [QueuedEmail]
     ) async throws -> Int
-    /// Stops news for this signature; returns whether it was on.
+    /// Stops news for this signature, news already queued for it included; returns whether it
+    /// was on.
     func unsubscribe(signatureID: UUID) async throws -> Bool
 }
 

@@ -161,16 +161,20 @@ public struct QueuedEmail: Sendable {
     public var message: EmailMessage?
     /// Set when this is a receipt, written when sent (``ReceiptMail``).
     public var receipt: QueuedReceipt?
+    /// Set when this is news (an update, a target's response) for the signer of this signature:
+    /// it is dropped if they withdraw or unsubscribe before it goes.
+    public var newsFor: UUID?
 
     public init(
         id: UUID, sealedMessage: [UInt8], createdAt: Date, message: EmailMessage? = nil,
-        receipt: QueuedReceipt? = nil
+        receipt: QueuedReceipt? = nil, newsFor: UUID? = nil
     ) {
         self.id = id
         self.sealedMessage = sealedMessage
         self.createdAt = createdAt
         self.message = message
         self.receipt = receipt
+        self.newsFor = newsFor
     }
 }
 

@@ -36,7 +36,7 @@ public struct SignerMail: Sendable {
         let unsubscribe = unsubscribeURL(signatureID: signatureID)
         let words = Translations.bundled[signer.language ?? .en]
         let title = Self.title(of: petition, in: words.language)
-        return try queue(
+        var email = try queue(
             to: signer.email, name: signer.name,
             subject: words.text(.emailNewsSubject, ["subject": announcement.subjectLine(in: words), "title": title]),
             paragraphs: [.text(words.text(.emailHello, ["name": signer.name]))]
@@ -47,6 +47,8 @@ public struct SignerMail: Sendable {
                     .link(unsubscribe, label: words.text(.emailNewsUnsubscribe)),
                 ],
             language: words.language, listUnsubscribeURL: unsubscribe)
+        email.newsFor = signatureID
+        return email
     }
 
     /// Where a receipt code is checked against the petition's signed log.

@@ -85,10 +85,10 @@ struct TestStore: Sendable {
             petition: petition)
     }
 
-    func job(email: String, at date: Date = Date()) throws -> SignatureWriter.SigningJob {
+    func job(email: String, at date: Date = Date(), wantsUpdates: Bool = false) throws -> SignatureWriter.SigningJob {
         let request = SignatureRequest(
             name: "Writer Test", email: EmailAddress(email)!, country: "FR", showNamePublicly: false,
-            wantsUpdates: false)
+            wantsUpdates: wantsUpdates)
         return try SignatureWriter.SigningJob(
             request, on: petition, fingerprinter: fingerprinter, sealer: sealer, at: date)
     }

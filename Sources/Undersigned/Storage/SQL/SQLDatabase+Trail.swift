@@ -32,11 +32,11 @@ enum OutboxInserts {
             let rows = chunk.map { email -> SQLQueryString in
                 """
                 (\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: (leaseUntil ?? email.createdAt).millis), \(bind: attempts),
-                 \(bind: email.receipt?.signatureID.text), \(bind: email.receipt?.petitionID.text))
+                 \(bind: email.receipt?.signatureID.text), \(bind: email.receipt?.petitionID.text), \(bind: email.newsFor?.text))
                 """
             }
             return
-                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts, receipt_signature_id, receipt_petition_id) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
+                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts, receipt_signature_id, receipt_petition_id, news_signature_id) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
         }
     }
 }

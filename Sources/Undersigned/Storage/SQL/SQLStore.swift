@@ -100,12 +100,16 @@ struct SQLStore: Database {
                 personal_data IS NOT NULL AND petition_id IN (
                     SELECT id FROM petitions WHERE state = \(bind: PetitionState.delivered.rawValue) AND delivered_at < \(bind: cutoff.millis))
                 """
-            // The receipts of the signatures erased, still queued or given up on and kept for the
-            // operator, hold copies of their names and addresses. They are found by the outbox's
-            // key, their signatures' ids, so that no run reads through the whole outbox.
+            // The receipts and news of the signatures erased, still queued or given up on and kept
+            // for the operator, hold copies of their names and addresses. They are found by
+            // indexes, a receipt's key being its signature's id, so that no run reads through
+            // the whole outbox.
             try await db.raw(
                 "DELETE FROM outbox WHERE id IN (SELECT id FROM signatures WHERE " + erasing
                     + ") AND receipt_signature_id = id"
+            ).run()
+            try await db.raw(
+                "DELETE FROM outbox WHERE news_signature_id IN (SELECT id FROM signatures WHERE " + erasing + ")"
             ).run()
             // The fingerprint goes too: it is derived from the address. Each becomes its row's
             // own id, which keeps it unique per petition and links to nothing.
@@ -292,19 +296,21 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
                 """
             ).run()
         }
-        try await dropQueuedReceipts(of: withdrawable)
+        try await dropQueuedEmails(about: withdrawable)
         return withdrawable
     }
 
-    /// A receipt not yet sent says the signature counts, and holds a sealed copy of the
-    /// signer's name and address: once the signature stops counting, it is dropped. Queued
-    /// under its signature's id (``SignerMail/queuedReceipt(for:sealedPersonalData:)``), it is
-    /// found by the outbox's key. One already in this instance's hand-over may still go out.
-    private func dropQueuedReceipts(of signatures: [Signature]) async throws {
+    /// Once a signature stops counting, the emails still queued about it are dropped: a
+    /// receipt would say it counts, news would reach someone who left, and each holds their
+    /// name and address. A receipt is queued under its signature's id
+    /// (``SignerMail/queuedReceipt(for:sealedPersonalData:)``), news is found by its own index.
+    /// A receipt already in this instance's hand-over may still go out.
+    private func dropQueuedEmails(about signatures: [Signature]) async throws {
         for chunk in signatures.map(\.id.text).chunks(of: 500) {
             try await db.raw(
                 "DELETE FROM outbox WHERE id IN (\(binds: Array(chunk))) AND receipt_signature_id = id"
             ).run()
+            try await db.raw("DELETE FROM outbox WHERE news_signature_id IN (\(binds: Array(chunk)))").run()
         }
     }
 
@@ -345,7 +351,7 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
                 """
             ).run()
         }
-        try await dropQueuedReceipts(of: affected)
+        try await dropQueuedEmails(about: affected)
         return (recorded, affected)
     }
 
