@@ -160,6 +160,14 @@ struct OutboxWorkerTests {
             #expect(entries.first?.attempts == 3)
             #expect(entries.first?.history.map(\.outcome) == [.retry, .retry, .failed])
             #expect(entries.first?.history.map(\.detail) == ["Unreachable", "Unreachable", "Unreachable"])
+            // Kept without its content: the signer's name and address are not.
+            let sql = try #require(store.database as? SQLStore)
+            let sealed = try await sql.driver.read { db in
+                try await db.raw("SELECT sealed_message FROM outbox").all().map {
+                    try $0.decode(column: "sealed_message", as: Data.self)
+                }
+            }
+            #expect(sealed == [Data()])
             #expect(try await store.database.pendingEmailCount() == 0)
             #expect(try await store.database.outboxStatus() == OutboxStatus(queued: 0, failed: 1, oldestQueuedAt: nil))
             #expect(try await store.database.deleteUndeliverable(before: Date().addingTimeInterval(-60)) == 0)

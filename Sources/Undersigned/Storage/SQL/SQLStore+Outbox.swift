@@ -79,11 +79,14 @@ extension SQLStore {
     }
 
     private func record(_ attempt: DeliveryAttempt, of id: UUID, state: OutboxState, nextAttemptAt: Date) async throws {
+        // Given up on, a message is kept for the operator to see why, without what it said: it
+        // will never be sent, so the name and address sealed in it have no reason to stay.
+        let content: SQLQueryString = state == .failed ? ", sealed_message = \(bind: Data())" : ""
         try await driver.transaction { db in
             let recorded = try await db.raw(
                 """
                 UPDATE outbox SET state = \(bind: state.rawValue), next_attempt_at = \(bind: nextAttemptAt.millis),
-                       last_error = \(bind: attempt.detail)
+                       last_error = \(bind: attempt.detail)\(content)
                 WHERE id = \(bind: id.text)
                 RETURNING id
                 """
