@@ -200,15 +200,9 @@ struct ReceiptMailTests {
             case .withdrawn:
                 break
             case .invalidated:
-                let review = SignatureReview(store: store.database, sealer: store.sealer, receipts: store.receipts)
-                let window = Date().addingTimeInterval(-60)...Date().addingTimeInterval(60)
-                let invalidation = try await review.invalidate(
-                    petitionID: store.petition.id, domain: "example.org", window: window, reason: "test")
-                #expect(invalidation.signatures == 1)
+                #expect(try await store.invalidateRecent(domain: "example.org") == 1)
             case .purgedAfterDelivery:
-                try await SealedRowBindingTests.execute(
-                    store, "UPDATE petitions SET state = 'delivered', delivered_at = 0")
-                #expect(try await store.database.erasePersonalData(ofPetitionsDeliveredBefore: Date()) == 2)
+                #expect(try await store.purgeAsDeliveredLongAgo() == 2)
             }
 
             let left = try await Self.outboxRows(store).compactMap(\.signatureID)

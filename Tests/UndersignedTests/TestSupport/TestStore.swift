@@ -94,6 +94,23 @@ struct TestStore: Sendable {
     }
 }
 
+extension TestStore {
+    /// Invalidates the petition's signatures from `domain` made in the last minute; returns how many.
+    func invalidateRecent(domain: String) async throws -> Int {
+        let review = SignatureReview(store: database, sealer: sealer, receipts: receipts)
+        let window = Date().addingTimeInterval(-60)...Date().addingTimeInterval(60)
+        return try await review.invalidate(petitionID: petition.id, domain: domain, window: window, reason: "test")
+            .signatures
+    }
+
+    /// Marks the petition delivered long ago and runs the purge of personal data; returns how
+    /// many signatures it erased.
+    func purgeAsDeliveredLongAgo() async throws -> Int {
+        try await SealedRowBindingTests.execute(self, "UPDATE petitions SET state = 'delivered', delivered_at = 0")
+        return try await database.erasePersonalData(ofPetitionsDeliveredBefore: Date())
+    }
+}
+
 /// Runs `service` in a group of its own while `body` runs, then shuts it down gracefully.
 func running<Value: Sendable>(
     _ service: any Service, _ body: @Sendable (ServiceGroup) async throws -> Value
