@@ -162,7 +162,8 @@ public struct QueuedEmail: Sendable {
     /// Set when this is a receipt, written when sent (``ReceiptMail``).
     public var receipt: QueuedReceipt?
     /// Set when this is news (an update, a target's response) for the signer of this signature:
-    /// it is dropped if they withdraw or unsubscribe before it goes.
+    /// it is dropped if the signature stops counting, its signer unsubscribes or its data is
+    /// purged before it goes.
     public var newsFor: UUID?
 
     public init(

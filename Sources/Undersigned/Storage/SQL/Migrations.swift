@@ -586,7 +586,8 @@ enum Migrations {
         Migration(version: 27, name: "news queued for a signer dropped when they stop it") { _ in
             [
                 // Set on an update or a response emailed to a signer who asked for news: when
-                // they withdraw or unsubscribe before it goes, it is found here and dropped.
+                // they withdraw or unsubscribe before it goes, it is found here and dropped
+                // (``QueuedEmail/newsFor``).
                 "ALTER TABLE outbox ADD COLUMN news_signature_id TEXT",
                 "CREATE INDEX outbox_news ON outbox (news_signature_id) WHERE news_signature_id IS NOT NULL",
             ]

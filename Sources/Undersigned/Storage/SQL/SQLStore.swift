@@ -100,10 +100,9 @@ struct SQLStore: Database {
                 personal_data IS NOT NULL AND petition_id IN (
                     SELECT id FROM petitions WHERE state = \(bind: PetitionState.delivered.rawValue) AND delivered_at < \(bind: cutoff.millis))
                 """
-            // The receipts and news of the signatures erased, still queued or given up on and kept
-            // for the operator, hold copies of their names and addresses. They are found by
-            // indexes, a receipt's key being its signature's id, so that no run reads through
-            // the whole outbox.
+            // The receipts and news still queued for the signatures erased hold copies of their
+            // names and addresses. They are found by indexes, a receipt's key being its
+            // signature's id, so that no run reads through the whole outbox.
             try await db.raw(
                 "DELETE FROM outbox WHERE id IN (SELECT id FROM signatures WHERE " + erasing
                     + ") AND receipt_signature_id = id"
