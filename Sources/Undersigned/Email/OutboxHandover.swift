@@ -70,6 +70,20 @@ public final class OutboxHandover: Sendable {
         }
     }
 
+    /// Lets go of the waiting emails among `ids`, whose rows were just deleted: the receipt of a
+    /// signature withdrawn right after it was confirmed. One the worker has taken already goes.
+    public func drop(_ ids: Set<UUID>) {
+        guard !ids.isEmpty else { return }
+        state.withLock { state in
+            for index in state.waiting.indices {
+                let before = state.waiting[index].emails.count
+                state.waiting[index].emails.removeAll { ids.contains($0.id) }
+                state.held -= before - state.waiting[index].emails.count
+            }
+            state.waiting.removeAll { $0.emails.isEmpty }
+        }
+    }
+
     /// Releases a reservation whose transaction did not commit.
     public func release(_ reservation: Reservation) {
         state.withLock { $0.held -= reservation.count }

@@ -292,6 +292,9 @@ public final class SignatureWriter: Service, Sendable {
             throw error
         }
         if let reservation { handover?.handOver(result.leased, for: reservation) }
+        // Receipts of the signatures just withdrawn may wait here from an earlier batch; a
+        // receipt's id is its signature's (``SignerMail/queuedReceipt(for:sealedPersonalData:)``).
+        handover?.drop(result.withdrawn)
         if result.queuedEmail { committed(result.queuedUnleased) }
         if result.toldGoals { goals.queued() }
         for (command, outcome) in zip(batch, result.outcomes) {
@@ -321,6 +324,8 @@ public final class SignatureWriter: Service, Sendable {
         var queuedUnleased: Bool
         /// Whether organizers' emails about goals reached were queued.
         var toldGoals: Bool
+        /// The signatures withdrawn, whose receipts may still wait in the hand-over.
+        var withdrawn: Set<UUID>
     }
 
     private static func apply(
@@ -384,6 +389,10 @@ public final class SignatureWriter: Service, Sendable {
         }
         let withdrawn = try await transaction.withdraw(withdrawIDs, at: now)
         for signature in withdrawn where signature.state == .confirmed { deltas[signature.petitionID, default: 0] -= 1 }
+        // The withdrawal dropped the receipts queued before it; one confirmed in this very batch
+        // is not queued at all.
+        let withdrawnIDs = Set(withdrawn.map(\.id))
+        emails.removeAll { email in email.receipt.map { withdrawnIDs.contains($0.signatureID) } ?? false }
 
         let queued = outgoing(emails, lease: lease, now)
         let reached = try await CountedChanges.record(
@@ -425,7 +434,7 @@ public final class SignatureWriter: Service, Sendable {
         }
         return BatchResult(
             outcomes: outcomes, countDeltas: deltas, queuedEmail: !queued.isEmpty, leased: queued.leased,
-            queuedUnleased: !queued.claimable.isEmpty, toldGoals: toldGoals)
+            queuedUnleased: !queued.claimable.isEmpty, toldGoals: toldGoals, withdrawn: withdrawnIDs)
     }
 
     /// The first of `emails` leased to this instance, as many as `lease` reserved; the rest

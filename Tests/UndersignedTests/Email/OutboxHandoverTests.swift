@@ -234,6 +234,23 @@ struct OutboxHandoverTests {
         #expect(handover.reserve(4, at: now)?.count == 3)
     }
 
+    @Test("emails dropped while waiting are not taken, and their room comes back")
+    func dropped() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000.5)
+        let handover = OutboxHandover(capacity: 3, lease: .seconds(20))
+        let emails = (0..<3).map { _ in QueuedEmail(id: UUID(), sealedMessage: [1], createdAt: now) }
+        let first = try #require(handover.reserve(2, at: now))
+        handover.handOver(Array(emails.prefix(2)), for: first)
+        let second = try #require(handover.reserve(1, at: now))
+        handover.handOver([emails[2]], for: second)
+        #expect(handover.reserve(1, at: now) == nil)
+
+        handover.drop([emails[1].id, emails[2].id, UUID()])
+        #expect(handover.take(limit: 10, at: now)?.emails.map(\.id) == [emails[0].id])
+        #expect(handover.take(limit: 10, at: now) == nil)
+        #expect(handover.reserve(3, at: now)?.count == 3)
+    }
+
     @Test(
         "an email handed over that waited half its lease has the lease renewed before it is sent, and goes out once",
         arguments: TestDatabase.all)

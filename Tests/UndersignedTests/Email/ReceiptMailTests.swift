@@ -217,6 +217,47 @@ struct ReceiptMailTests {
     }
 
     @Test(
+        "a receipt waiting in this instance's hand-over, or confirmed in its withdrawal's own batch, does not go out",
+        arguments: TestDatabase.all, [false, true])
+    func withdrawnAtOnce(database: TestDatabase, sameBatch: Bool) async throws {
+        try await TestStore.with(database) { store in
+            let handover = OutboxHandover(lease: .seconds(20))
+            let setup = Setup(store, handover: handover, petitions: { _ in store.petition })
+            let job = try store.job(email: "quick@example.org")
+            let id = job.signature.id
+            let later = try await running(setup.writer) { _ in
+                _ = try await setup.writer.sign(job)
+                await setup.worker.drain()
+                if sameBatch { return nil as (SignatureWriter.ConfirmOutcome, SignatureWriter.WithdrawOutcome)? }
+                // Each in a batch of its own: the receipt waits in the hand-over when the withdrawal commits.
+                return (
+                    try await setup.writer.confirm(signatureID: id), try await setup.writer.withdraw(signatureID: id)
+                )
+            }
+            let outcomes: (SignatureWriter.ConfirmOutcome, SignatureWriter.WithdrawOutcome)
+            if let later {
+                outcomes = later
+            } else {
+                let writer = SignatureWriter(
+                    store: store.database, petitions: { _ in store.petition }, mailer: setup.mailer,
+                    receipts: store.receipts, counts: SignatureCounts(store: store.database),
+                    logger: TestDatabase.logger, handover: handover)
+                // Queued before the writer starts, so that one batch takes both.
+                let confirming = Task { try await writer.confirm(signatureID: id) }
+                let withdrawing = Task { try await writer.withdraw(signatureID: id) }
+                try await Task.sleep(for: .milliseconds(100))
+                outcomes = try await running(writer) { _ in (try await confirming.value, try await withdrawing.value) }
+            }
+            #expect(outcomes.0 == .confirmed(petitionID: store.petition.id))
+            #expect(outcomes.1 == .withdrawn(petitionID: store.petition.id))
+            #expect(try await Self.outboxRows(store).isEmpty)
+            await setup.worker.drain()
+            // The confirmation request alone.
+            #expect(setup.transport.delivered.value.map(\.to) == ["quick@example.org"])
+        }
+    }
+
+    @Test(
         "a failed attempt at an email dropped meanwhile is not recorded, and does not fail", arguments: TestDatabase.all
     )
     func attemptAtDroppedEmail(database: TestDatabase) async throws {

@@ -303,7 +303,8 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
     /// receipt would say it counts, news would reach someone who left, and each holds their
     /// name and address. A receipt is queued under its signature's id
     /// (``SignerMail/queuedReceipt(for:sealedPersonalData:)``), news is found by its own index.
-    /// A receipt already in this instance's hand-over may still go out.
+    /// The writer lets go of the receipts waiting in its instance's hand-over
+    /// (``OutboxHandover/drop(_:)``).
     private func dropQueuedEmails(about signatures: [Signature]) async throws {
         for chunk in signatures.map(\.id.text).chunks(of: 500) {
             try await db.raw(
