@@ -76,6 +76,8 @@ let package = Package(
         .executableTarget(
             name: "undersigned-floor", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "bench/Floor"),
+        // The cost of composing an email, under callgrind.
+        .executableTarget(name: "undersigned-mail-bench", dependencies: ["Undersigned"], path: "bench/Mail"),
         .testTarget(
             name: "UndersignedTests",
             dependencies: [
