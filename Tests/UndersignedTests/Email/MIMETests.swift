@@ -214,6 +214,28 @@ struct MIMETests {
         }
     }
 
+    @Test("a paragraph is sent in its own bytes, though one kept before reads the same in other bytes")
+    func sharedPiecesMatchByBytes() throws {
+        let composer = MailComposer(identity: MailIdentity(from: MailAddress(address: "no-reply@example.org")))
+        // "é" as one scalar, then as "e" and a combining accent: equal as Swift strings.
+        let composed = "Merci, Hélène : votre signature compte."
+        let decomposed = "Merci, He\u{301}le\u{300}ne : votre signature compte."
+        #expect(composed == decomposed)
+        func email(_ paragraph: String) -> EmailMessage {
+            EmailMessage(
+                to: "a@example.org", subject: paragraph, paragraphs: [.text(paragraph)], language: .fr,
+                createdAt: Date(timeIntervalSince1970: 1_790_000_000))
+        }
+        for _ in 0..<3 { _ = try composer.compose(email(composed)) }
+        let message = email(decomposed)
+        let whole = EmailMessage(
+            id: message.id, to: message.to, subject: message.subject, textBody: message.textBody,
+            htmlBody: message.htmlBody, language: message.language, createdAt: message.createdAt)
+        let text = try composer.compose(message)
+        #expect(text == (try composer.compose(whole)))
+        #expect(text.contains("He=CC=81le=CC=80ne"))
+    }
+
     @Test("a shared piece is kept from its second rendering on; when they are too many, the kept ones are let go")
     func sharedRenderings() {
         let renderings = SharedRenderings<String, String>(limit: 2)

@@ -73,40 +73,50 @@ enum MIMEEncoding {
     /// Quoted-printable (RFC 2045) with CRLF line breaks: lines stay short and 7-bit whatever
     /// the script, and trailing spaces survive. Works on bytes: every email sent passes here.
     static func quotedPrintable(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + bytes.count / 8)
-        var lineStart = 0
-        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "\n") {
-            // A line break is LF or CRLF in the text; CRLF on the wire.
-            let lineEnd = index > lineStart && bytes[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
-            if lineStart > 0 { output += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
-            appendQuotedPrintableLine(bytes[lineStart..<lineEnd], to: &output)
-            lineStart = index + 1
+        var text = text
+        return text.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + bytes.count / 8)
+            var lineStart = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "\n") {
+                // A line break is LF or CRLF in the text; CRLF on the wire.
+                let lineEnd = index > lineStart && bytes[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
+                if lineStart > 0 { appendLineBreak(to: &output) }
+                appendQuotedPrintableLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), to: &output)
+                lineStart = index + 1
+            }
+            return String(decoding: output, as: UTF8.self)
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
-    private static func appendQuotedPrintableLine(_ line: ArraySlice<UInt8>, to output: inout [UInt8]) {
+    private static func appendQuotedPrintableLine(_ line: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         var width = 0
         for index in line.indices {
             let byte = line[index]
-            let isLast = index == line.index(before: line.endIndex)
+            let isLast = index == line.count - 1
             let literal =
                 (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 32 || byte == 9) && !isLast)
             let pieceWidth = literal ? 1 : 3
             // A soft break keeps every line within 76 characters, the "=" included.
             if width + pieceWidth > (isLast ? 76 : 75) {
-                output += [UInt8(ascii: "="), UInt8(ascii: "\r"), UInt8(ascii: "\n")]
+                output.append(UInt8(ascii: "="))
+                appendLineBreak(to: &output)
                 width = 0
             }
             if literal {
                 output.append(byte)
             } else {
-                output += [UInt8(ascii: "="), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+                output.append(UInt8(ascii: "="))
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
             }
             width += pieceWidth
         }
+    }
+
+    private static func appendLineBreak(to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\r"))
+        output.append(UInt8(ascii: "\n"))
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)

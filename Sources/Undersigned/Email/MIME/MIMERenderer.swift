@@ -13,22 +13,37 @@ public struct MailIdentity: Sendable, Equatable {
 
 /// Renders a message as RFC 5322 / MIME text with CRLF line breaks: every transport sends
 /// exactly these bytes, so the `.eml` files of development are what SMTP delivers.
+///
+/// Every email a signer gets passes here, most of them while people sign, so each is written
+/// into strings reserved at their size, and what many share is encoded once.
 enum MIMERenderer {
+    /// The header values that an identity gives every message, encoded once.
+    struct Sender: Sendable {
+        let from: String
+        let replyTo: String?
+        let messageIDDomain: String
+
+        init(_ identity: MailIdentity) {
+            from = identity.from.header
+            replyTo = identity.replyTo?.header
+            messageIDDomain = MIMEEncoding.headerSafe(identity.from.domain)
+        }
+    }
+
     /// The headers, in the order they are written, and the body after the blank line.
-    static func render(_ message: EmailMessage, from identity: MailIdentity) -> (
+    static func render(_ message: EmailMessage, from sender: Sender) -> (
         headers: [(name: String, value: String)], body: String
     ) {
         var headers: [(name: String, value: String)] = [
-            ("From", identity.from.header),
+            ("From", sender.from),
             ("To", MailAddress(name: message.toName, address: message.to).header),
         ]
-        if let replyTo = identity.replyTo { headers.append(("Reply-To", replyTo.header)) }
-        headers += [
-            ("Subject", subjects.rendering(of: message.subject, MIMEEncoding.text)),
-            ("Date", MIMEEncoding.date(message.createdAt)),
-            ("Message-ID", "<\(message.id.text)@\(MIMEEncoding.headerSafe(identity.from.domain))>"),
-            ("MIME-Version", "1.0"),
-        ]
+        headers.reserveCapacity(12)
+        if let replyTo = sender.replyTo { headers.append(("Reply-To", replyTo)) }
+        headers.append(("Subject", subjects.rendering(of: ExactText(message.subject)) { MIMEEncoding.text($0.first) }))
+        headers.append(("Date", MIMEEncoding.date(message.createdAt)))
+        headers.append(("Message-ID", "<\(message.id.text)@\(sender.messageIDDomain)>"))
+        headers.append(("MIME-Version", "1.0"))
         if let language = message.language { headers.append(("Content-Language", MIMEEncoding.headerSafe(language))) }
         if let unsubscribe = message.listUnsubscribeURL {
             // RFC 8058: the mail client posts this body to the URL; no page to visit, no login.
@@ -36,24 +51,27 @@ enum MIMERenderer {
             headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
         }
         let bodies = encodedBodies(message)
-        let text = part(type: "text/plain", encoded: bodies.text)
         guard let html = bodies.html else {
-            return (headers + text.headers, text.body)
+            headers += textPartHeaders
+            return (headers, ensuringLineBreak(bodies.text))
         }
         let boundary = "=_undersigned_\(message.id.text)"
         headers.append(("Content-Type", "multipart/alternative; boundary=\"\(boundary)\""))
-        let htmlPart = part(type: "text/html", encoded: html)
-        let body = [
-            "This is a message in MIME format.",
-            "--\(boundary)", format(text.headers), "", text.body,
-            "--\(boundary)", format(htmlPart.headers), "", htmlPart.body,
-            "--\(boundary)--", "",
-        ].joined(separator: "\r\n")
-        return (headers, body)
-    }
-
-    static func format(_ headers: [(name: String, value: String)]) -> String {
-        headers.map { "\($0.name): \($0.value)" }.joined(separator: "\r\n")
+        var body = MIMEWriter(capacity: bodies.text.utf8.count + html.utf8.count + 4 * boundary.utf8.count + 300)
+        body.write("This is a message in MIME format.\r\n")
+        for (partHeaders, encoded) in [(textPartHeaders, bodies.text), (htmlPartHeaders, html)] {
+            body.write("--")
+            body.write(boundary)
+            body.write("\r\n")
+            body.write(partHeaders)
+            body.write("\r\n\r\n")
+            body.write(encoded)
+            body.write(encoded.hasSuffix("\r\n") ? "\r\n" : "\r\n\r\n")
+        }
+        body.write("--")
+        body.write(boundary)
+        body.write("--\r\n")
+        return (headers, body.text)
     }
 
     /// The bodies in quoted-printable. Paragraphs are encoded one by one, which gives the same
@@ -64,18 +82,30 @@ enum MIMERenderer {
             return (MIMEEncoding.quotedPrintable(message.textBody), message.htmlBody.map(MIMEEncoding.quotedPrintable))
         }
         let encoded = paragraphs.map { paragraph in
-            self.paragraphs.rendering(of: paragraph) {
+            self.paragraphs.rendering(of: ExactText(paragraph)) { _ in
                 EncodedParagraph(
-                    text: MIMEEncoding.quotedPrintable($0.plainText), html: MIMEEncoding.quotedPrintable($0.htmlLine))
+                    text: MIMEEncoding.quotedPrintable(paragraph.plainText),
+                    html: MIMEEncoding.quotedPrintable(paragraph.htmlLine))
             }
         }
         let language = message.language.flatMap(InterfaceLanguage.init(tag:)) ?? .en
-        let head = heads.rendering(of: HTMLHead(title: message.subject, language: language)) {
-            MIMEEncoding.quotedPrintable(MailParagraph.htmlHead(title: $0.title, language: $0.language))
+        let head = heads.rendering(of: ExactText(message.subject, language.code)) {
+            MIMEEncoding.quotedPrintable(MailParagraph.htmlHead(title: $0.first, language: language))
         }
-        let text = encoded.map(\.text).joined(separator: "\r\n\r\n") + "\r\n"
-        let html = head + "\r\n" + encoded.map(\.html).joined(separator: "\r\n") + "\r\n" + encodedHTMLFoot
-        return (text, html)
+        var text = MIMEWriter(capacity: encoded.reduce(2) { $0 + $1.text.utf8.count + 4 })
+        var html = MIMEWriter(
+            capacity: encoded.reduce(head.utf8.count + encodedHTMLFoot.utf8.count + 4) { $0 + $1.html.utf8.count + 2 })
+        html.write(head)
+        for (index, paragraph) in encoded.enumerated() {
+            if index > 0 { text.write("\r\n\r\n") }
+            text.write(paragraph.text)
+            html.write("\r\n")
+            html.write(paragraph.html)
+        }
+        text.write("\r\n")
+        html.write("\r\n")
+        html.write(encodedHTMLFoot)
+        return (text.text, html.text)
     }
 
     private struct EncodedParagraph: Sendable {
@@ -83,22 +113,97 @@ enum MIMERenderer {
         var html: String
     }
 
-    private struct HTMLHead: Hashable, Sendable {
-        var title: String
-        var language: InterfaceLanguage
-    }
-
-    private static let paragraphs = SharedRenderings<MailParagraph, EncodedParagraph>()
-    private static let heads = SharedRenderings<HTMLHead, String>(limit: 64)
-    private static let subjects = SharedRenderings<String, String>(limit: 64)
+    private static let paragraphs = SharedRenderings<ExactText, EncodedParagraph>()
+    private static let heads = SharedRenderings<ExactText, String>(limit: 64)
+    private static let subjects = SharedRenderings<ExactText, String>(limit: 64)
     private static let encodedHTMLFoot = MIMEEncoding.quotedPrintable(MailParagraph.htmlFoot)
 
-    private static func part(type: String, encoded body: String) -> (
-        headers: [(name: String, value: String)], body: String
-    ) {
-        return (
-            [("Content-Type", "\(type); charset=utf-8"), ("Content-Transfer-Encoding", "quoted-printable")],
-            body.hasSuffix("\r\n") ? body : body + "\r\n"
-        )
+    private static let textPartHeaders = partHeaders(type: "text/plain")
+    private static let htmlPartHeaders = partHeaders(type: "text/html")
+
+    private static func partHeaders(type: String) -> [(name: String, value: String)] {
+        [("Content-Type", "\(type); charset=utf-8"), ("Content-Transfer-Encoding", "quoted-printable")]
+    }
+
+    private static func ensuringLineBreak(_ body: String) -> String {
+        body.hasSuffix("\r\n") ? body : body + "\r\n"
+    }
+}
+
+/// A message's text as it is written, in bytes: appending to a `String` costs some hundred
+/// instructions beyond the copy each time, and a message is written in a hundred pieces.
+struct MIMEWriter {
+    private var bytes: [UInt8] = []
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func write(_ piece: String) {
+        bytes.append(contentsOf: piece.utf8)
+    }
+
+    /// Headers one a line, without a line break after the last.
+    mutating func write(_ headers: [(name: String, value: String)]) {
+        for (index, header) in headers.enumerated() {
+            if index > 0 { write("\r\n") }
+            write(header.name)
+            write(": ")
+            write(header.value)
+        }
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// Up to two strings and a tag, equal when their UTF-8 bytes are: the key of a shared
+/// rendering. `String`'s own equality is Unicode's canonical equivalence, and its hash
+/// normalizes the text first, which for Arabic cost more than encoding it; and what is
+/// encoded are bytes, so two texts that differ in their bytes must not share one encoding.
+struct ExactText: Hashable, Sendable {
+    let tag: UInt8
+    let first: String
+    let second: String
+
+    init(_ first: String, _ second: String = "", tag: UInt8 = 0) {
+        self.tag = tag
+        self.first = first
+        self.second = second
+    }
+
+    init(_ paragraph: MailParagraph) {
+        switch paragraph {
+        case .text(let text): self.init(text)
+        case .link(let url, let label): self.init(url, label, tag: 1)
+        }
+    }
+
+    static func == (lhs: ExactText, rhs: ExactText) -> Bool {
+        lhs.tag == rhs.tag && sameBytes(lhs.first, rhs.first) && sameBytes(lhs.second, rhs.second)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(tag)
+        Self.combine(first, into: &hasher)
+        Self.combine(second, into: &hasher)
+    }
+
+    private static func combine(_ text: String, into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { bytes in
+            hasher.combine(bytes.count)
+            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        }
+    }
+
+    private static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+        var (lhs, rhs) = (lhs, rhs)
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in
+                guard left.count == right.count, let leftBytes = left.baseAddress, let rightBytes = right.baseAddress
+                else { return left.count == right.count }
+                return memcmp(leftBytes, rightBytes, left.count) == 0
+            }
+        }
     }
 }
