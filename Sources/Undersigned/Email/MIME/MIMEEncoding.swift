@@ -36,6 +36,8 @@ enum MIMEEncoding {
     }
 
     private static func encodedWords(_ text: String) -> String {
+        // Most names fit in one word: then there is nowhere to cut, and no character to find.
+        if (1...45).contains(text.utf8.count) { return encodedWord(text.utf8[...]) }
         var words: [String] = []
         var chunkStart = text.startIndex
         var chunkBytes = 0
