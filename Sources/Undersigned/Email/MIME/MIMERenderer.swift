@@ -15,7 +15,7 @@ public struct MailIdentity: Sendable, Equatable {
 /// exactly these bytes, so the `.eml` files of development are what SMTP delivers.
 ///
 /// Every email a signer gets passes here, most of them while people sign, so each is written
-/// into strings reserved at their size, and what many share is encoded once.
+/// into bytes reserved at its size, and what many share is encoded once.
 enum MIMERenderer {
     /// The header values that an identity gives every message, encoded once.
     struct Sender: Sendable {
@@ -66,6 +66,7 @@ enum MIMERenderer {
             body.write(partHeaders)
             body.write("\r\n\r\n")
             body.write(encoded)
+            // The part's own last line break, then the one that belongs to the next boundary.
             body.write(encoded.hasSuffix("\r\n") ? "\r\n" : "\r\n\r\n")
         }
         body.write("--")
