@@ -11,6 +11,18 @@ extension SQLDatabase {
         for insert in OutboxInserts.statements(emails, leasedUntil: leaseUntil) { try await raw(insert).run() }
     }
 
+    /// Drops the emails still queued about the signatures that `signatureIDs` selects (a list of
+    /// binds or a subquery): their receipts, queued under their own ids
+    /// (``SignerMail/queuedReceipt(for:sealedPersonalData:)``), and their news, found by its
+    /// own index. Each holds a copy of its signer's name and address. With `newsOnly`, the
+    /// receipts stay.
+    func dropQueuedEmails(aboutSignatures signatureIDs: SQLQueryString, newsOnly: Bool = false) async throws {
+        if !newsOnly {
+            try await raw("DELETE FROM outbox WHERE id IN (\(signatureIDs)) AND receipt_signature_id = id").run()
+        }
+        try await raw("DELETE FROM outbox WHERE news_signature_id IN (\(signatureIDs))").run()
+    }
+
     func record(_ event: AuditEvent) async throws {
         try await raw(
             """

@@ -103,7 +103,7 @@ extension SQLStore {
 
     func unsubscribe(signatureID: UUID) async throws -> Bool {
         try await driver.transaction { db in
-            try await db.raw("DELETE FROM outbox WHERE news_signature_id = \(bind: signatureID.text)").run()
+            try await db.dropQueuedEmails(aboutSignatures: "\(bind: signatureID.text)", newsOnly: true)
             return try await db.raw(
                 "UPDATE signatures SET wants_updates = \(bind: false) WHERE id = \(bind: signatureID.text) AND wants_updates = \(bind: true) RETURNING id"
             ).all().count == 1

@@ -100,16 +100,8 @@ struct SQLStore: Database {
                 personal_data IS NOT NULL AND petition_id IN (
                     SELECT id FROM petitions WHERE state = \(bind: PetitionState.delivered.rawValue) AND delivered_at < \(bind: cutoff.millis))
                 """
-            // The receipts and news still queued for the signatures erased hold copies of their
-            // names and addresses. They are found by indexes, a receipt's key being its
-            // signature's id, so that no run reads through the whole outbox.
-            try await db.raw(
-                "DELETE FROM outbox WHERE id IN (SELECT id FROM signatures WHERE " + erasing
-                    + ") AND receipt_signature_id = id"
-            ).run()
-            try await db.raw(
-                "DELETE FROM outbox WHERE news_signature_id IN (SELECT id FROM signatures WHERE " + erasing + ")"
-            ).run()
+            // Found by indexes, so that no run reads through the whole outbox.
+            try await db.dropQueuedEmails(aboutSignatures: "SELECT id FROM signatures WHERE " + erasing)
             // The fingerprint goes too: it is derived from the address. Each becomes its row's
             // own id, which keeps it unique per petition and links to nothing.
             return try await db.raw(
@@ -300,17 +292,11 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
     }
 
     /// Once a signature stops counting, the emails still queued about it are dropped: a
-    /// receipt would say it counts, news would reach someone who left, and each holds their
-    /// name and address. A receipt is queued under its signature's id
-    /// (``SignerMail/queuedReceipt(for:sealedPersonalData:)``), news is found by its own index.
-    /// The writer lets go of the receipts waiting in its instance's hand-over
-    /// (``OutboxHandover/drop(_:)``).
+    /// receipt would say it counts, news would reach someone who left. The writer lets go of
+    /// the receipts waiting in its instance's hand-over (``OutboxHandover/drop(_:)``).
     private func dropQueuedEmails(about signatures: [Signature]) async throws {
         for chunk in signatures.map(\.id.text).chunks(of: 500) {
-            try await db.raw(
-                "DELETE FROM outbox WHERE id IN (\(binds: Array(chunk))) AND receipt_signature_id = id"
-            ).run()
-            try await db.raw("DELETE FROM outbox WHERE news_signature_id IN (\(binds: Array(chunk)))").run()
+            try await db.dropQueuedEmails(aboutSignatures: "\(binds: Array(chunk))")
         }
     }
 
