@@ -143,11 +143,10 @@ private func buildApplicationAndRoutes(
                     connection: HTTP1Channel(
                         responder: responder,
                         configuration: .init(
-                            idleTimeout: .seconds(30),
                             httpDecoderConfiguration: .init(
                                 maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100
                             ))),
-                    answers: replays))
+                    answers: replays, idleTimeout: .seconds(30)))
         },
         configuration: .init(
             address: .hostname(settings.hostname, port: settings.port), serverName: nil,

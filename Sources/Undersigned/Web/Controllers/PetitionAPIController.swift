@@ -68,7 +68,7 @@ struct PetitionAPIController<Context: RequestContext>: Sendable {
         }
         var response = CacheableResponse.response(
             answer, contentType: CacheableResponse.jsonType, request: request, cacheControl: CacheableResponse.briefly)
-        replays.offer(&response, to: request) { [catalog, counts, paperCounts, heads] in
+        replays.offer(&response) { [catalog, counts, paperCounts, heads] in
             catalog.stillShows(
                 figured.petition, with: figured.figures, counts: counts, paperCounts: paperCounts, heads: heads)
         }

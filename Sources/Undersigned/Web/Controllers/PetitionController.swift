@@ -103,7 +103,7 @@ struct PetitionController<Context: RemoteAddressRequestContext & LanguageRequest
         // While the form asks for no proof, the page serves the next visitors too, each with a token
         // of their own.
         if proof.token.isEmpty {
-            replays.offer(&response, to: request, visitor: .init(cookie: session.cookie, formToken: token)) {
+            replays.offer(&response, visitor: .init(cookie: session.cookie, formToken: token)) {
                 [catalog, counts, presenter, signing] in
                 catalog.stillShows(
                     petition, with: figures, counts: counts, paperCounts: presenter.paperCounts, heads: presenter.heads)

@@ -2,27 +2,29 @@ import HTTPTypes
 import HummingbirdCore
 import Logging
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
-/// In each connection's pipeline, between the HTTP codec and the application: answers a
-/// request from ``ReplayedAnswers`` when it can, passes every other request on, and keeps the
-/// answers the application offers on their way out. Answers leave in the order their requests
-/// came: a request is answered here only when every earlier one has been answered. Nor is one
+/// In each connection's pipeline, next to the HTTP/1 codec: answers a request from
+/// ``ReplayedAnswers`` when it can, passes every other request on, and keeps the answers the
+/// application offers on their way out. Answers leave in the order their requests came: a
+/// request is answered here only when every earlier one has been answered. Nor is one
 /// answered while the connection's answers are not being read: the application's answers then
 /// wait their turn, and it reads no more requests meanwhile.
 ///
-/// It sits behind Hummingbird's connection state handler, which so counts the requests
-/// answered here too: the idle timeout and a graceful shutdown treat them as any other.
+/// It works on NIO's HTTP/1 parts, below their conversion to Swift's HTTP types and below the
+/// application's connection handling: that conversion and that handling of each request cost
+/// as much as the rest of an answer sent from memory.
 final class ReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private struct Capture {
         let key: ReplayKey
         let offer: ReplayedAnswers.Offer
-        let head: HTTPResponse
+        let head: HTTPResponseHead
         var body: ByteBuffer
     }
 
@@ -31,7 +33,7 @@ final class ReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// would be kept under (none once several wait: their answers are not kept).
     private var unanswered = CircularBuffer<ReplayKey?>(initialCapacity: 4)
     /// The answer to the request being read, sent once it has been read whole.
-    private var replay: (head: HTTPResponse, body: ByteBuffer)?
+    private var replay: ReplayedAnswers.Answer?
     /// An offered answer on its way out, to keep once it has left whole.
     private var capture: Capture?
 
@@ -61,7 +63,9 @@ final class ReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             replay = nil
             context.write(wrapOutboundOut(.head(answer.head)), promise: nil)
-            context.write(wrapOutboundOut(.body(answer.body)), promise: nil)
+            for part in answer.body {
+                context.write(wrapOutboundOut(.body(.byteBuffer(part))), promise: nil)
+            }
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
     }
@@ -69,20 +73,23 @@ final class ReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(var response):
-            guard let marker = response.headerFields[.replayOffer] else {
+            let name = HTTPField.Name.replayOffer.rawName
+            guard let marker = response.headers.first(name: name) else {
                 context.write(data, promise: promise)
                 return
             }
-            response.headerFields[.replayOffer] = nil
+            response.headers.remove(name: name)
             let offer = answers.claim(marker)
             if response.status == .ok, let key = unanswered.first ?? nil, let offer {
                 capture = Capture(key: key, offer: offer, head: response, body: ByteBuffer())
             }
             context.write(wrapOutboundOut(.head(response)), promise: promise)
-        case .body(let buffer):
+        case .body(let part):
             if var kept = capture {
                 capture = nil
-                if kept.body.readableBytes + buffer.readableBytes <= ReplayedAnswers.largestBody {
+                if case .byteBuffer(let buffer) = part,
+                    kept.body.readableBytes + buffer.readableBytes <= ReplayedAnswers.largestBody
+                {
                     kept.body.writeImmutableBuffer(buffer)
                     capture = kept
                 }
@@ -100,16 +107,22 @@ final class ReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
 }
 
 /// Connections whose requests may be answered from ``ReplayedAnswers``: `Connection`'s
-/// pipeline, with a ``ReplayHandler`` behind its connection state handler.
+/// pipeline, with a ``ConnectionStateHandler`` in place of the application's own, and a
+/// ``ReplayHandler`` after it, both next to the HTTP/1 codec.
 struct ReplayingConnections<Connection: ServerChildChannel>: ServerChildChannel {
     let connection: Connection
     let answers: ReplayedAnswers
+    /// How long a connection may stay idle before it is closed.
+    let idleTimeout: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Connection.Value> {
-        connection.setup(channel: channel, logger: logger).flatMapThrowing { [answers] value in
+        connection.setup(channel: channel, logger: logger).flatMapThrowing { [answers, idleTimeout] value in
             let pipeline = channel.pipeline.syncOperations
-            let connectionState = try pipeline.handler(type: HTTPConnectionStateHandler.self)
-            try pipeline.addHandler(ReplayHandler(answers: answers), position: .after(connectionState))
+            pipeline.removeHandler(
+                context: try pipeline.context(handlerType: HTTPConnectionStateHandler.self), promise: nil)
+            let codec = try pipeline.context(handlerType: HTTP1ToHTTPServerCodec.self)
+            try pipeline.addHandler(ConnectionStateHandler(idleTimeout: idleTimeout), position: .before(codec.handler))
+            try pipeline.addHandler(ReplayHandler(answers: answers), position: .before(codec.handler))
             return value
         }
     }

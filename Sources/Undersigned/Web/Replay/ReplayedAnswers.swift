@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Metrics
 import NIOCore
+import NIOHTTP1
 import Synchronization
 
 #if canImport(Glibc)
@@ -30,6 +31,12 @@ import Synchronization
 final class ReplayedAnswers: Sendable {
     typealias Visitor = CSRFProtection.Visitor
 
+    /// An answer to send: its head, and its body in parts.
+    struct Answer {
+        let head: HTTPResponseHead
+        let body: [ByteBuffer]
+    }
+
     /// An answer offered, until it has left the server.
     struct Offer: Sendable {
         let serial: UInt64
@@ -39,11 +46,9 @@ final class ReplayedAnswers: Sendable {
 
     private struct Kept: Sendable {
         /// Without its `Date`, its length and a new visitor's cookie, which each answer has anew.
-        let head: HTTPResponse
+        let head: HTTPResponseHead
         /// The body, cut where the visitor's form token was; whole for an answer without one.
         let pieces: [ByteBuffer]
-        /// The whole body's, tokens included: every visitor's token is as long.
-        let size: Int
         /// What surrounds a new visitor's cookie in the `Set-Cookie` given with it; `nil` for an
         /// answer made for a returning visitor, which serves only those.
         let newVisitorCookie: (before: String, after: String)?
@@ -125,15 +130,14 @@ final class ReplayedAnswers: Sendable {
         replayed = Counter(label: "undersigned_replayed_answers_total", factory: factory)
     }
 
-    /// Marks `response` as an answer to keep for `request` while `stillHolds`, if `request` is
-    /// one that may be answered so. `visitor` names the form cookie (given in its `Set-Cookie`
-    /// to a new visitor) and token it was made for. The answer must not depend on the request's
-    /// query but through `lang`, nor on its cookie but through the form's token (``ReplayKey``).
+    /// Marks `response` as an answer to keep while `stillHolds`, if its request is one that may
+    /// be answered so (``ReplayHandler`` knows). `visitor` names the form cookie (given in its
+    /// `Set-Cookie` to a new visitor) and token it was made for. The answer must not depend on
+    /// the request's query but through `lang`, nor on its cookie but through the form's token
+    /// (``ReplayKey``).
     func offer(
-        _ response: inout Response, to request: Request, visitor: Visitor? = nil,
-        while stillHolds: @escaping @Sendable () -> Bool
+        _ response: inout Response, visitor: Visitor? = nil, while stillHolds: @escaping @Sendable () -> Bool
     ) {
-        guard ReplayKey.parse(request.head, visitorCookiePrefix: visitorCookiePrefix) != nil else { return }
         let serial = offers.withLock { offers in
             // Offers whose answers never left (their connection closed first) are dropped.
             if offers.waiting.count >= Self.limit { offers.waiting.removeAll() }
@@ -151,27 +155,30 @@ final class ReplayedAnswers: Sendable {
     }
 
     /// Keeps an answer that left the server, made as `offer` says, for requests like `key`'s.
-    func keep(_ head: HTTPResponse, body: ByteBuffer, for key: ReplayKey, offer: Offer) {
+    func keep(_ head: HTTPResponseHead, body: ByteBuffer, for key: ReplayKey, offer: Offer) {
         var head = head
-        head.headerFields[.date] = nil
-        head.headerFields[.contentLength] = nil
         var pieces = [body]
         var newVisitorCookie: (before: String, after: String)?
+        var fields = HTTPHeaders()
+        for (name, value) in head.headers {
+            let lowercased = name.lowercased()
+            if lowercased == "date" || lowercased == "content-length" { continue }
+            if let visitor = offer.visitor, newVisitorCookie == nil, lowercased == "set-cookie",
+                let cookie = value.firstRange(of: visitor.cookie)
+            {
+                newVisitorCookie = (String(value[..<cookie.lowerBound]), String(value[cookie.upperBound...]))
+                continue
+            }
+            fields.add(name: name, value: value)
+        }
+        head.headers = fields
         if let visitor = offer.visitor {
             pieces = Self.cut(body, at: visitor.formToken)
             // A page offered for a visitor carries their token; without it, it is not theirs.
             guard pieces.count > 1 else { return }
-            if let index = head.headerFields.firstIndex(where: {
-                $0.name == .setCookie && $0.value.contains(visitor.cookie)
-            }) {
-                let value = head.headerFields[index].value
-                guard let cookie = value.firstRange(of: visitor.cookie) else { return }
-                newVisitorCookie = (String(value[..<cookie.lowerBound]), String(value[cookie.upperBound...]))
-                head.headerFields.remove(at: index)
-            }
         }
         let answer = Kept(
-            head: head, pieces: pieces, size: body.readableBytes, newVisitorCookie: newVisitorCookie,
+            head: head, pieces: pieces, newVisitorCookie: newVisitorCookie,
             check: Check(offer.stillHolds), serial: offer.serial)
         kept.withLock { kept in
             // The answer kept longest gives way: requests for the busiest ones keep them anew.
@@ -186,14 +193,14 @@ final class ReplayedAnswers: Sendable {
 
     /// The answer kept for `key`, made for the visitor whose form cookie is `visitorCookie`, or
     /// for a new one, if what it was made from still holds.
-    func answer(for key: ReplayKey, visitorCookie: String? = nil) -> (head: HTTPResponse, body: ByteBuffer)? {
+    func answer(for key: ReplayKey, visitorCookie: String? = nil) -> Answer? {
         guard let answer = kept.withLock({ $0[key] }) else { return nil }
         guard answer.check.holds(changes: changes, standing: standing) else {
             kept.withLock { if $0[key]?.serial == answer.serial { $0[key] = nil } }
             return nil
         }
         var head = answer.head
-        var body: ByteBuffer
+        var body: [ByteBuffer]
         if answer.carriesFormToken {
             let visitor: Visitor
             if let visitorCookie {
@@ -204,21 +211,23 @@ final class ReplayedAnswers: Sendable {
                 // An answer made for a returning visitor has no cookie to give a new one.
                 guard let cookie = answer.newVisitorCookie else { return nil }
                 visitor = visitors.newVisitor()
-                head.headerFields.append(
-                    HTTPField(name: .setCookie, value: cookie.before + visitor.cookie + cookie.after))
+                head.headers.add(name: "Set-Cookie", value: cookie.before + visitor.cookie + cookie.after)
             }
-            body = ByteBufferAllocator().buffer(capacity: answer.size)
+            // The pieces are sent as they are kept, with the token between them: no copy of the page.
+            let token = ByteBuffer(string: visitor.formToken)
+            body = []
+            body.reserveCapacity(answer.pieces.count * 2 - 1)
             for (index, piece) in answer.pieces.enumerated() {
-                if index > 0 { body.writeString(visitor.formToken) }
-                body.writeImmutableBuffer(piece)
+                if index > 0 { body.append(token) }
+                body.append(piece)
             }
         } else {
-            body = answer.pieces.first ?? ByteBuffer()
+            body = answer.pieces
         }
-        head.headerFields.append(HTTPField(name: .date, value: date()))
-        head.headerFields.append(HTTPField(name: .contentLength, value: String(body.readableBytes)))
+        head.headers.add(name: "Date", value: date())
+        head.headers.add(name: "Content-Length", value: String(body.reduce(0) { $0 + $1.readableBytes }))
         replayed.increment()
-        return (head, body)
+        return Answer(head: head, body: body)
     }
 
     /// How many answers are kept now.
@@ -274,10 +283,11 @@ final class ReplayedAnswers: Sendable {
 /// What a request's answer may depend on when it can be answered from those kept: its route,
 /// the language it picks with `?lang=`, and its browser's languages. Other parameters (the
 /// `utm_source` or `fbclid` of a shared link) change nothing in an answer offered, and a link
-/// shared widely carries a new one at each click. `nil` for any other request: not a `GET`, a
-/// long address or header, a query that could name `lang` otherwise, or carrying what could
-/// change its answer (a cookie but the form's, a validator, credentials, a range, a body) or
-/// how it is sent (a connection to close, an upgrade).
+/// shared widely carries a new one at each click. `nil` for any other request: not a `GET` of
+/// HTTP/1.1, a long address or header, a query with more than letters, digits, `-._~` between
+/// its `=` and `&`, or carrying what could change its answer (a cookie but the form's, a
+/// validator, credentials, a range, a body) or how it is sent (a connection to close, an
+/// upgrade).
 struct ReplayKey: Hashable, Sendable {
     let route: Substring
     let pickedLanguage: Substring?
@@ -294,48 +304,66 @@ struct ReplayKey: Hashable, Sendable {
 
     /// The key of a new visitor's request, or of a returning one's whose only cookie is the form
     /// cookie (`visitorCookiePrefix` is its `name=`), with that cookie's value.
-    static func parse(_ request: HTTPRequest, visitorCookiePrefix: String?) -> (key: ReplayKey, visitorCookie: String?)?
-    {
-        guard request.method == .get, let path = request.path, path.utf8.count <= longest else { return nil }
+    static func parse(_ request: HTTPRequestHead, visitorCookiePrefix: String?) -> (
+        key: ReplayKey, visitorCookie: String?
+    )? {
+        // HTTP/1.0 has other rules for keeping a connection open; the application answers it.
+        guard request.method == .GET, request.version == .http1_1, request.uri.utf8.first == UInt8(ascii: "/"),
+            request.uri.utf8.count <= longest
+        else { return nil }
         var acceptLanguage: String?
         var visitorCookie: String?
-        for field in request.headerFields {
-            switch field.name {
-            case .acceptLanguage:
-                guard acceptLanguage == nil, field.value.utf8.count <= longest else { return nil }
-                acceptLanguage = field.value
-            case .cookie:
+        for (name, value) in request.headers {
+            // Lower-casing a name of 15 bytes or fewer allocates nothing.
+            switch name.lowercased() {
+            case "accept-language":
+                guard acceptLanguage == nil, value.utf8.count <= longest else { return nil }
+                acceptLanguage = value
+            case "cookie":
                 // Any other cookie (a session, a language picked) may change the answer.
-                guard visitorCookie == nil, let prefix = visitorCookiePrefix, field.value.hasPrefix(prefix),
-                    !field.value.utf8.contains(UInt8(ascii: ";"))
+                guard visitorCookie == nil, let prefix = visitorCookiePrefix, value.hasPrefix(prefix),
+                    !value.utf8.contains(UInt8(ascii: ";"))
                 else { return nil }
-                visitorCookie = String(field.value.dropFirst(prefix.count))
-            case .contentLength:
-                guard field.value == "0" else { return nil }
-            case .connection:
+                visitorCookie = String(value.dropFirst(prefix.count))
+            case "content-length":
+                guard value == "0" else { return nil }
+            case "connection":
                 // Browsers say `keep-alive`; a connection to close is answered by the application.
-                guard field.value == "keep-alive" || field.value.lowercased() == "keep-alive" else { return nil }
-            case .authorization, .ifNoneMatch, .ifMatch, .ifModifiedSince, .ifUnmodifiedSince, .ifRange, .range,
-                .upgrade, .transferEncoding, .expect:
+                guard value == "keep-alive" || value.lowercased() == "keep-alive" else { return nil }
+            case "authorization", "if-none-match", "if-match", "if-modified-since", "if-unmodified-since", "if-range",
+                "range", "upgrade", "transfer-encoding", "expect":
                 return nil
             default:
                 break
             }
         }
-        let parts = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let uri = request.uri[...]
+        var route = uri
         var pickedLanguage: Substring?
-        if parts.count == 2 {
-            // Escapes could spell `lang` as the application reads it and not as it is read here.
-            guard !parts[1].utf8.contains(UInt8(ascii: "%")), !parts[1].utf8.contains(UInt8(ascii: "+")) else {
-                return nil
-            }
-            for parameter in parts[1].split(separator: "&") where parameter.hasPrefix("lang") {
+        if let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            route = uri[..<mark]
+            let query = uri[uri.utf8.index(after: mark)...]
+            // Escapes could spell `lang` as the application reads it and not as it is read here,
+            // and what the application would refuse to read is left for it to refuse.
+            guard query.utf8.allSatisfy(isPlainQueryByte) else { return nil }
+            for parameter in query.split(separator: "&") where parameter.hasPrefix("lang") {
                 guard pickedLanguage == nil, parameter.hasPrefix("lang=") else { return nil }
                 pickedLanguage = parameter.dropFirst(5)
             }
         }
-        let key = ReplayKey(route: parts[0], pickedLanguage: pickedLanguage, acceptLanguage: acceptLanguage)
+        let key = ReplayKey(route: route, pickedLanguage: pickedLanguage, acceptLanguage: acceptLanguage)
         return (key, visitorCookie)
+    }
+
+    /// Letters, digits, `-._~`, and the `=` and `&` between parameters.
+    private static func isPlainQueryByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            UInt8(ascii: "~"), UInt8(ascii: "="), UInt8(ascii: "&"):
+            true
+        default: false
+        }
     }
 }
 
