@@ -25,19 +25,28 @@ final class DailyAddressKeys: Sendable {
 /// the database: 20 bits of an HMAC under a key derived from the server secret and the UTC
 /// day. With about a million buckets, each holds thousands of possible addresses, so a
 /// stored bucket number cannot name anyone; every instance sharing the secret agrees on it.
-struct SharedBuckets: Sendable {
+final class SharedBuckets: Sendable {
     static let bits = 20
 
     private let rootKey: SymmetricKey
+    /// The day's key, keyed once: every signature asks for its bucket.
+    private let current = Mutex<(day: Int, key: KeyedHash)?>(nil)
 
     init(rootKey: SymmetricKey) {
         self.rootKey = rootKey
     }
 
     func bucket(for address: ClientAddress, at date: Date) -> Int {
-        let dayKey = SymmetricKey(
-            data: HMAC<SHA256>.authenticationCode(for: Array("day \(UTCDay(date).number)".utf8), using: rootKey))
-        let mac = Array(HMAC<SHA256>.authenticationCode(for: address.bytes, using: dayKey))
+        let day = UTCDay(date).number
+        let dayKey = current.withLock { current in
+            if let current, current.day == day { return current.key }
+            let fresh = KeyedHash(
+                key: SymmetricKey(
+                    data: HMAC<SHA256>.authenticationCode(for: Array("day \(day)".utf8), using: rootKey)))
+            current = (day, fresh)
+            return fresh
+        }
+        let mac = dayKey.code(for: address.bytes)
         return (Int(mac[0]) << 12 | Int(mac[1]) << 4 | Int(mac[2]) >> 4)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import NIOCore
@@ -148,6 +149,16 @@ struct RateLimiterTests {
             days.insert(bucket)
         }
         #expect(days.count > 15)
+        // Instances of other versions, sharing the database, count under the same buckets: 20
+        // bits of the address's HMAC under the day's key, itself an HMAC of "day N".
+        for day in [0, 1, 0] {
+            let date = start.addingTimeInterval(Double(day) * 86_400)
+            let dayKey = SymmetricKey(
+                data: HMAC<SHA256>.authenticationCode(
+                    for: Array("day \(UTCDay(date).number)".utf8), using: secret.key(for: .rateBuckets)))
+            let mac = Array(HMAC<SHA256>.authenticationCode(for: address.bytes, using: dayKey))
+            #expect(one.bucket(for: address, at: date) == Int(mac[0]) << 12 | Int(mac[1]) << 4 | Int(mac[2]) >> 4)
+        }
     }
 }
 
