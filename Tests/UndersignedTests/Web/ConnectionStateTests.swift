@@ -1,6 +1,3 @@
-import Crypto
-import Foundation
-import Hummingbird
 import HummingbirdCore
 import Logging
 import Metrics
@@ -74,6 +71,7 @@ struct ConnectionStateTests {
     @Test("on shutdown, an idle connection is closed at once, a busy one as soon as its answer has ended")
     func quiesce() throws {
         let idle = try Self.connection()
+        defer { _ = try? idle.finish() }
         #expect(try Self.ask(idle, "/p/a"))
         idle.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         idle.embeddedEventLoop.run()
