@@ -40,16 +40,27 @@ struct ConnectionStateTests {
         return answered
     }
 
+    /// Sends the application's answer to the request it was passed.
+    static func answer(_ channel: EmbeddedChannel) throws {
+        try channel.writeOutbound(HTTPServerResponsePart.head(ReplayedAnswersTests.ok()))
+        try channel.writeOutbound(HTTPServerResponsePart.end(nil))
+    }
+
+    /// Expects `channel` open 29 s after `activity` and closed 31 s after it.
+    static func expectClosedAfterIdleTimeout(_ channel: EmbeddedChannel, since activity: String) {
+        channel.embeddedEventLoop.advanceTime(by: .seconds(29))
+        #expect(channel.isActive, "closed 29 s after \(activity)")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive, "left open 31 s after \(activity)")
+    }
+
     @Test("a connection is closed once idle for the timeout; requests answered from memory keep it open")
     func idle() throws {
         let channel = try Self.connection()
         defer { _ = try? channel.finish() }
         channel.embeddedEventLoop.advanceTime(by: .seconds(20))
         #expect(try Self.ask(channel, "/p/a"), "the kept page was not sent")
-        channel.embeddedEventLoop.advanceTime(by: .seconds(29))
-        #expect(channel.isActive, "closed 29 s after a request answered from memory")
-        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
-        #expect(!channel.isActive, "left open 31 s after its last request")
+        Self.expectClosedAfterIdleTimeout(channel, since: "a request answered from memory")
     }
 
     @Test("a request the application is still answering keeps its connection open, however long it takes")
@@ -60,12 +71,8 @@ struct ConnectionStateTests {
         #expect(try channel.readInbound(as: HTTPServerRequestPart.self) != nil, "not passed to the application")
         channel.embeddedEventLoop.advanceTime(by: .seconds(90))
         #expect(channel.isActive, "closed while its request was being answered")
-        try channel.writeOutbound(HTTPServerResponsePart.head(ReplayedAnswersTests.ok()))
-        try channel.writeOutbound(HTTPServerResponsePart.end(nil))
-        channel.embeddedEventLoop.advanceTime(by: .seconds(29))
-        #expect(channel.isActive)
-        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
-        #expect(!channel.isActive, "left open 31 s after its answer")
+        try Self.answer(channel)
+        Self.expectClosedAfterIdleTimeout(channel, since: "its answer")
     }
 
     @Test("on shutdown, an idle connection is closed at once, a busy one as soon as its answer has ended")
@@ -83,8 +90,7 @@ struct ConnectionStateTests {
         busy.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         busy.embeddedEventLoop.run()
         #expect(busy.isActive, "closed before its answer was sent")
-        try busy.writeOutbound(HTTPServerResponsePart.head(ReplayedAnswersTests.ok()))
-        try busy.writeOutbound(HTTPServerResponsePart.end(nil))
+        try Self.answer(busy)
         busy.embeddedEventLoop.run()
         #expect(!busy.isActive, "left open after its answer")
     }
@@ -122,9 +128,6 @@ struct ConnectionStateTests {
             if case .byteBuffer(let buffer) = bytes { answer += String(buffer: buffer) }
         }
         #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n") && answer.hasSuffix("\r\n\r\nkept page"))
-        channel.embeddedEventLoop.advanceTime(by: .seconds(29))
-        #expect(channel.isActive, "closed 29 s after a request answered from memory")
-        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
-        #expect(!channel.isActive, "left open 31 s after its last request")
+        expectClosedAfterIdleTimeout(channel, since: "a request answered from memory")
     }
 }
