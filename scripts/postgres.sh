@@ -2,6 +2,7 @@
 #   postgres_start   installs PostgreSQL from Debian if missing, starts a cluster in a temporary
 #                    directory on a free loopback port, and sets POSTGRES_URL;
 #   postgres_stop    stops it and deletes the directory.
+# POSTGRES_OPTIONS adds settings to the server's command line (`-c name=value …`).
 
 postgres_bin() {
     local dir
@@ -46,7 +47,7 @@ postgres_start() {
     local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     [ "${POSTGRES_DURABLE:-0}" = "1" ] && durability=""
     postgres_as_owner "$bin/pg_ctl" -D "$POSTGRES_DIR/data" -l "$POSTGRES_DIR/server.log" -w -t 60 \
-        -o "-h 127.0.0.1 -p $port -k $POSTGRES_DIR -c max_connections=1000 $durability" start >/dev/null
+        -o "-h 127.0.0.1 -p $port -k $POSTGRES_DIR -c max_connections=1000 $durability ${POSTGRES_OPTIONS:-}" start >/dev/null
     POSTGRES_BIN="$bin"
     POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
     export POSTGRES_DIR POSTGRES_BIN POSTGRES_URL
