@@ -6,18 +6,11 @@ import Synchronization
 /// random key that lives only in this process and is replaced every UTC day. Neither the
 /// address nor this hash is ever written anywhere, and after midnight not even this
 /// process can tell which address yesterday's counts belonged to.
-final class DailyAddressKeys: Sendable {
-    private let current = Mutex<(day: Int, key: KeyedHash)?>(nil)
+struct DailyAddressKeys: Sendable {
+    private let hash = DailyKeyedHash { _ in SymmetricKey(size: .bits256) }
 
     func key(for address: ClientAddress, at date: Date) -> Key128 {
-        let day = UTCDay(date).number
-        let key = current.withLock { current in
-            if let current, current.day == day { return current.key }
-            let fresh = KeyedHash(key: SymmetricKey(size: .bits256))
-            current = (day, fresh)
-            return fresh
-        }
-        return Key128(key.code(for: address.bytes))
+        Key128(hash.code(for: address.bytes, at: date))
     }
 }
 
@@ -25,29 +18,42 @@ final class DailyAddressKeys: Sendable {
 /// the database: 20 bits of an HMAC under a key derived from the server secret and the UTC
 /// day. With about a million buckets, each holds thousands of possible addresses, so a
 /// stored bucket number cannot name anyone; every instance sharing the secret agrees on it.
-final class SharedBuckets: Sendable {
+struct SharedBuckets: Sendable {
     static let bits = 20
 
-    private let rootKey: SymmetricKey
-    /// The day's key, keyed once: every signature asks for its bucket.
-    private let current = Mutex<(day: Int, key: KeyedHash)?>(nil)
+    private let hash: DailyKeyedHash
 
     init(rootKey: SymmetricKey) {
-        self.rootKey = rootKey
+        hash = DailyKeyedHash { day in
+            SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array("day \(day)".utf8), using: rootKey))
+        }
     }
 
     func bucket(for address: ClientAddress, at date: Date) -> Int {
+        let mac = hash.code(for: address.bytes, at: date)
+        return (Int(mac[0]) << 12 | Int(mac[1]) << 4 | Int(mac[2]) >> 4)
+    }
+}
+
+/// An HMAC whose key changes with the UTC day, made by `key` once a day rather than for every
+/// address hashed: every signature asks for two.
+final class DailyKeyedHash: Sendable {
+    private let key: @Sendable (_ day: Int) -> SymmetricKey
+    private let current = Mutex<(day: Int, hash: KeyedHash)?>(nil)
+
+    init(key: @escaping @Sendable (_ day: Int) -> SymmetricKey) {
+        self.key = key
+    }
+
+    func code(for message: [UInt8], at date: Date) -> [UInt8] {
         let day = UTCDay(date).number
-        let dayKey = current.withLock { current in
-            if let current, current.day == day { return current.key }
-            let fresh = KeyedHash(
-                key: SymmetricKey(
-                    data: HMAC<SHA256>.authenticationCode(for: Array("day \(day)".utf8), using: rootKey)))
+        let hash = current.withLock { current in
+            if let current, current.day == day { return current.hash }
+            let fresh = KeyedHash(key: key(day))
             current = (day, fresh)
             return fresh
         }
-        let mac = dayKey.code(for: address.bytes)
-        return (Int(mac[0]) << 12 | Int(mac[1]) << 4 | Int(mac[2]) >> 4)
+        return hash.code(for: message)
     }
 }
 
