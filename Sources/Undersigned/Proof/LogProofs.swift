@@ -1,7 +1,8 @@
 import Foundation
 
 /// Inclusion and consistency proofs over a stored log. A proof's shape depends only on the
-/// sizes involved, so the subtrees it needs are found first and read in one go.
+/// sizes involved, so the subtrees it needs are found first and read in one go: the stored
+/// ones by their coordinates, the smaller ones hashed from their entries.
 public struct LogProofs: Sendable {
     let store: any SignatureLogStore
 
@@ -20,8 +21,39 @@ public struct LogProofs: Sendable {
     private func prove(petitionID: UUID, _ proof: (any MerkleNodes) throws -> [[UInt8]]) async throws -> [[UInt8]] {
         let wanted = WantedNodes()
         _ = try proof(wanted)
-        let found = try await store.logNodes(petitionID: petitionID, wanted.coordinates)
+        let stored = wanted.coordinates.filter(\.isStored)
+        var found = try await store.logNodes(petitionID: petitionID, stored)
+        for (coordinate, hash) in try await hashedFromEntries(petitionID, wanted.coordinates.subtracting(stored)) {
+            found[coordinate] = hash
+        }
         return try proof(FoundNodes(hashes: found))
+    }
+
+    /// The subtrees below the lowest stored level, hashed from the run of entries each lies in:
+    /// the subtree of that level that holds it, or what there is of one at the log's end.
+    private func hashedFromEntries(_ petitionID: UUID, _ coordinates: Set<LogNodeCoordinate>) async throws
+        -> [LogNodeCoordinate: [UInt8]]
+    {
+        let runLevel = LogNodeCoordinate.lowestStoredLevel
+        let runs = Set(coordinates.map { $0.index >> UInt64(runLevel - $0.level) })
+        var found: [LogNodeCoordinate: [UInt8]] = [:]
+        for run in runs.sorted() {
+            // A run past the largest position an entry can have holds none.
+            guard run <= UInt64(Int64.max) >> runLevel else { continue }
+            let start = run << runLevel
+            var level = 0
+            var hashes = try await store.logEntries(petitionID: petitionID, from: start, limit: 1 << runLevel)
+                .map(\.leafHash)
+            while level < runLevel, !hashes.isEmpty {
+                for (offset, hash) in hashes.enumerated() {
+                    let coordinate = LogNodeCoordinate(level: level, index: (start >> level) + UInt64(offset))
+                    if coordinates.contains(coordinate) { found[coordinate] = hash }
+                }
+                hashes = stride(from: 1, to: hashes.count, by: 2).map { MerkleHash.node(hashes[$0 - 1], hashes[$0]) }
+                level += 1
+            }
+        }
+        return found
     }
 }
 

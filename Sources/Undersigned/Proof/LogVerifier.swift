@@ -31,7 +31,7 @@ public struct LogVerifier: Sendable {
         var checkedHeads = 0
         var frontier = MerkleFrontier()
         var count = 0
-        var leafHashes: [UInt64: [UInt8]] = [:]
+        var subtrees: [LogNodeCoordinate: [UInt8]] = [:]
 
         func checkHeads() {
             while let head = heads.first, head.size == frontier.size {
@@ -55,14 +55,16 @@ public struct LogVerifier: Sendable {
             let page = try await logs.logEntries(petitionID: petitionID, from: frontier.size, limit: 10_000)
             if page.isEmpty { break }
             for entry in page {
-                leafHashes[frontier.size] = entry.leafHash
-                frontier.append(leafHash: entry.leafHash)
+                for node in frontier.append(leafHash: entry.leafHash) {
+                    let coordinate = LogNodeCoordinate(level: node.level, index: node.index)
+                    if coordinate.isStored { subtrees[coordinate] = node.hash }
+                }
                 count += entry.kind.countChange
                 if count < 0 { problems.append("entry \(frontier.size - 1) cancels a signature the log never counted") }
                 checkHeads()
             }
-            problems += try await storedLeavesMismatch(petitionID: petitionID, leafHashes)
-            leafHashes.removeAll(keepingCapacity: true)
+            problems += try await storedSubtreesMismatch(petitionID: petitionID, subtrees)
+            subtrees.removeAll(keepingCapacity: true)
         }
         for head in heads {
             problems.append("tree head of size \(head.size) is larger than the log (\(frontier.size) entries)")
@@ -92,13 +94,15 @@ public struct LogVerifier: Sendable {
         return reports
     }
 
-    /// The stored leaf nodes, which proofs are built from, must be the entries' hashes.
-    private func storedLeavesMismatch(petitionID: UUID, _ leafHashes: [UInt64: [UInt8]]) async throws -> [String] {
-        let stored = try await logs.logNodes(
-            petitionID: petitionID, Set(leafHashes.keys.map { LogNodeCoordinate(level: 0, index: $0) }))
-        return leafHashes.keys.sorted().compactMap { position in
-            stored[LogNodeCoordinate(level: 0, index: position)] == leafHashes[position]
-                ? nil : "the stored hash of entry \(position) does not match it"
+    /// The stored subtrees, which proofs are built from, must be those the entries give.
+    private func storedSubtreesMismatch(petitionID: UUID, _ subtrees: [LogNodeCoordinate: [UInt8]]) async throws
+        -> [String]
+    {
+        let stored = try await logs.logNodes(petitionID: petitionID, Set(subtrees.keys))
+        return subtrees.keys.sorted(by: { ($0.level, $0.index) < ($1.level, $1.index) }).compactMap { coordinate in
+            stored[coordinate] == subtrees[coordinate]
+                ? nil
+                : "the stored subtree at level \(coordinate.level), index \(coordinate.index) does not match the entries"
         }
     }
 }

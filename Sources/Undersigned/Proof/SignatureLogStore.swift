@@ -15,6 +15,14 @@ public struct LogState: Sendable, Equatable {
 public struct LogNodeCoordinate: Sendable, Hashable {
     public var level: Int
     public var index: UInt64
+
+    /// Subtrees of 16 entries and larger are stored as they are completed; those below are
+    /// hashed from the entries when a proof needs them (``LogProofs``). Stored, the leaves
+    /// and the three levels above them were two rows for each entry, most of what appending
+    /// an entry wrote; a proof needs at most a few of them, from one or two runs of 16 entries.
+    public static let lowestStoredLevel = 4
+
+    public var isStored: Bool { level >= Self.lowestStoredLevel }
 }
 
 /// Where the logs and their signed heads are kept. Entries are appended by the same
@@ -23,6 +31,7 @@ public protocol SignatureLogStore: Sendable {
     func logState(petitionID: UUID) async throws -> LogState
     /// Entries from `position` on, in order, at most `limit`.
     func logEntries(petitionID: UUID, from position: UInt64, limit: Int) async throws -> [LogEntry]
+    /// The stored subtrees among `coordinates` (``LogNodeCoordinate/isStored``).
     func logNodes(petitionID: UUID, _ coordinates: Set<LogNodeCoordinate>) async throws -> [LogNodeCoordinate: [UInt8]]
     /// The positions of the entries that name this receipt, in order.
     func logPositions(petitionID: UUID, receiptHash: [UInt8]) async throws -> [(position: UInt64, entry: LogEntry)]

@@ -85,6 +85,67 @@ struct SignatureLogTests {
     }
 
     @Test(
+        "proofs verify at every size, across subtrees of 16 entries, which alone are stored; a changed one is found",
+        arguments: TestDatabase.all)
+    func storedSubtrees(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let petitionID = store.petition.id
+            let writer = store.writer()
+            let proofs = LogProofs(store: store.database)
+            var roots: [UInt64: [UInt8]] = [:]
+            var recorded = 0
+            // Batches that end below, on and just past the boundaries of stored subtrees.
+            for batch in [1, 2, 5, 8, 1, 14, 1, 1, 31, 6] {
+                let signatures = try (recorded..<recorded + batch).map { number in
+                    var signature = try store.job(email: "subtree\(number)@example.org").signature
+                    signature.confirmedAt = Date()
+                    return signature
+                }
+                recorded += batch
+                #expect(try await writer.record(signatures).count == batch)
+                let state = try await store.database.logState(petitionID: petitionID)
+                let size = state.frontier.size
+                #expect(size == UInt64(recorded))
+                roots[size] = state.frontier.root
+                let entries = try await store.database.logEntries(petitionID: petitionID, from: 0, limit: 1000)
+                for (index, entry) in entries.enumerated() {
+                    let path = try await proofs.inclusion(petitionID: petitionID, index: UInt64(index), size: size)
+                    #expect(
+                        MerkleProof.verifyInclusion(
+                            leafHash: entry.leafHash, index: UInt64(index), size: size, path: path,
+                            root: state.frontier.root), "entry \(index) of \(size)")
+                }
+                for (oldSize, oldRoot) in roots where oldSize < size {
+                    let proof = try await proofs.consistency(petitionID: petitionID, from: oldSize, to: size)
+                    #expect(
+                        MerkleProof.verifyConsistency(
+                            oldSize: oldSize, oldRoot: oldRoot, newSize: size, newRoot: state.frontier.root,
+                            proof: proof), "\(oldSize) to \(size)")
+                }
+            }
+
+            // 70 entries: four subtrees of 16, two of 32 and one of 64.
+            let sql = try #require(store.database as? SQLStore)
+            let levels = try await sql.driver.transaction { db in
+                try await db.raw("SELECT level FROM log_nodes WHERE petition_id = \(bind: petitionID.text)").all()
+                    .map { try $0.decode(column: "level", as: Int.self) }
+            }
+            #expect(levels.sorted() == [4, 4, 4, 4, 5, 5, 6])
+            let verifier = LogVerifier(database: store.database, key: store.logKey.publicKey)
+            #expect(try await verifier.verify(petitionID: petitionID).problems == [])
+
+            try await SealedRowBindingTests.execute(
+                store,
+                "UPDATE log_nodes SET hash = (SELECT hash FROM log_nodes WHERE level = 4 AND position = 0) WHERE level = 5 AND position = 1"
+            )
+            #expect(
+                try await verifier.verify(petitionID: petitionID).problems == [
+                    "the stored subtree at level 5, index 1 does not match the entries"
+                ])
+        }
+    }
+
+    @Test(
         "verification catches a changed, removed or reordered entry, a forged head and a count that does not match",
         arguments: TestDatabase.all)
     func tampering(database: TestDatabase) async throws {

@@ -5,8 +5,8 @@ import SQLKit
 /// the signature logs, moved together (``CountedChanges``).
 extension SQLSignatureTransaction {
     /// Rows of each kind a combined statement may carry, so that its bound values stay well
-    /// below PostgreSQL's 65,535: a log entry binds 5 values and its nodes 8 on average, an
-    /// email 5.
+    /// below PostgreSQL's 65,535: a log entry binds 5 values and its stored subtrees half of
+    /// one on average, an email 5.
     private static let combinedRows = 2_000
 
     /// Each transaction locks the logs first, in the order of their ids, then the petitions'
@@ -53,8 +53,8 @@ extension SQLSignatureTransaction {
         return try rows.map(Self.standing(from:))
     }
 
-    /// Appends the entries to their petitions' logs, in the order given: their rows, the nodes
-    /// they complete, and each log's new head. Reads and locks the logs.
+    /// Appends the entries to their petitions' logs, in the order given: their rows, the stored
+    /// subtrees they complete, and each log's new head. Reads and locks the logs.
     private func logWrites(_ entries: [LogEntry], rowsEach: Int) async throws -> [SQLQueryString] {
         let byPetition = Dictionary(grouping: entries, by: \.petitionID)
         let petitionIDs = byPetition.keys.sorted(by: { $0.text < $1.text })
@@ -70,7 +70,8 @@ extension SQLSignatureTransaction {
                     """
                     (\(bind: petitionID.text), \(bind: position), \(bind: entry.kind.rawValue), \(bind: Data(entry.receiptHash)), \(bind: entry.recordedAt.millis))
                     """)
-                for node in state.frontier.append(leafHash: entry.leafHash) {
+                for node in state.frontier.append(leafHash: entry.leafHash)
+                where LogNodeCoordinate(level: node.level, index: node.index).isStored {
                     nodes.append(
                         "(\(bind: petitionID.text), \(bind: node.level), \(bind: Int64(node.index)), \(bind: Data(node.hash)))"
                     )
