@@ -29,34 +29,57 @@ extension SQLStore {
     func logNodes(petitionID: UUID, _ coordinates: Set<LogNodeCoordinate>) async throws -> [LogNodeCoordinate: [UInt8]]
     {
         guard !coordinates.isEmpty else { return [:] }
+        // One lookup of the primary key for each level and run of nearby positions
+        // (``clusters(of:)``): ORed pairs of level and position make SQLite read all of the
+        // petition's nodes. The range bounds the index's read whatever PostgreSQL's statistics
+        // say: planned on those from before a log grew, it read every node of the level for
+        // each chunk, and checking a log just filled to 200,000 entries took 22 s instead of 4.
+        // The lookups go together, joined by `UNION ALL`: a proof wants a node or two from each
+        // of some twenty levels, and each lookup on its own was a round trip.
+        let lookups = Dictionary(grouping: coordinates, by: \.level).sorted(by: { $0.key < $1.key }).flatMap {
+            level, wanted in
+            Self.clusters(of: wanted.map { Int64(clamping: $0.index) }.sorted()).compactMap {
+                chunk -> SQLQueryString? in
+                guard let first = chunk.first, let last = chunk.last else { return nil }
+                return """
+                    SELECT level, position, hash FROM log_nodes
+                    WHERE petition_id = \(bind: petitionID.text) AND level = \(bind: level)
+                        AND position BETWEEN \(bind: first) AND \(bind: last) AND position IN (\(binds: Array(chunk)))
+                    """
+            }
+        }
         return try await driver.read { db in
             var found: [LogNodeCoordinate: [UInt8]] = [:]
-            // One level at a time, so that every query is a lookup of the primary key: ORed pairs
-            // of level and position make SQLite read all of the petition's nodes. The range
-            // bounds the index's read whatever PostgreSQL's statistics say: planned on those from
-            // before a log grew, it read every node of the level for each chunk, and checking a
-            // log just filled to 200,000 entries took 22 s instead of 4.
-            let byLevel = Dictionary(grouping: coordinates, by: \.level)
-            for (level, wanted) in byLevel.sorted(by: { $0.key < $1.key }) {
-                for chunk in wanted.map({ Int64($0.index) }).sorted().chunks(of: 500) {
-                    guard let first = chunk.first, let last = chunk.last else { continue }
-                    let rows = try await db.raw(
-                        """
-                        SELECT level, position, hash FROM log_nodes
-                        WHERE petition_id = \(bind: petitionID.text) AND level = \(bind: level)
-                            AND position BETWEEN \(bind: first) AND \(bind: last) AND position IN (\(binds: Array(chunk)))
-                        """
-                    ).all()
-                    for row in rows {
-                        let coordinate = LogNodeCoordinate(
-                            level: try row.decode(column: "level", as: Int.self),
-                            index: UInt64(try row.decode(column: "position", as: Int64.self)))
-                        found[coordinate] = Array(try row.decode(column: "hash", as: Data.self))
-                    }
+            // At most 104 values a lookup: 64 lookups stay well below SQLite's 500 terms of a
+            // compound statement and its 32,766 values.
+            for group in lookups.chunks(of: 64) {
+                let rows = try await db.raw("\(SQLList(Array(group), separator: SQLRaw(" UNION ALL ")))").all()
+                for row in rows {
+                    let coordinate = LogNodeCoordinate(
+                        level: try row.decode(column: "level", as: Int.self),
+                        index: UInt64(try row.decode(column: "position", as: Int64.self)))
+                    found[coordinate] = Array(try row.decode(column: "hash", as: Data.self))
                 }
             }
             return found
         }
+    }
+
+    /// Sorted positions in runs of at most 100, each close enough that its range reads few
+    /// positions not asked for: a proof wants the first nodes of a level and the last, and
+    /// one range over both read every node between (15,622 of them at one level of a log of a
+    /// million entries).
+    static func clusters(of positions: [Int64]) -> [[Int64]] {
+        var clusters: [[Int64]] = []
+        for position in positions {
+            let gap = clusters.last?.last.map { position.subtractingReportingOverflow($0) }
+            if let gap, !gap.overflow, gap.partialValue <= 64, clusters[clusters.count - 1].count < 100 {
+                clusters[clusters.count - 1].append(position)
+            } else {
+                clusters.append([position])
+            }
+        }
+        return clusters
     }
 
     /// `position + 0` keeps SQLite, which plans without statistics, from walking a whole log in
