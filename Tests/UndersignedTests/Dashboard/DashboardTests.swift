@@ -48,7 +48,7 @@ struct DashboardTests {
             }
             #expect(page.body.contains("<svg class=\"chart\""))
             #expect(page.body.contains("role=\"img\" aria-labelledby=\"chart-title chart-desc\""))
-            let today = InterfaceLanguage.en.date(Date())
+            let today = InterfaceLanguage.en.date(instance.clock.now)
             #expect(page.body.contains("<desc id=\"chart-desc\">From \(today) to \(today), in UTC: 5 confirmed."))
             #expect(page.body.contains("<title>\(today): 5</title>"))
             #expect(page.body.contains("<tr><td>\(today)</td><td>5</td></tr>"))

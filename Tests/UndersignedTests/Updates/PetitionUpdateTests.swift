@@ -86,7 +86,7 @@ struct PetitionUpdateTests {
             // The petition's page is a cached skeleton; posting refreshes it on this instance.
             let page = try await browser.newVisitor().get("/p/clean-rivers")
             #expect(page.body.contains("<h3>We met the minister</h3>"))
-            #expect(page.body.contains("Posted on \(InterfaceLanguage.en.date(Date()))"))
+            #expect(page.body.contains("Posted on \(InterfaceLanguage.en.date(instance.clock.now))"))
             #expect(page.body.contains("She <em>listened</em>."))
             #expect(!page.body.contains("<script>alert(1)</script>"))
 
