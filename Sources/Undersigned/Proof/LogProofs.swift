@@ -41,16 +41,14 @@ public struct LogProofs: Sendable {
             // A run past the largest position an entry can have holds none.
             guard run <= UInt64(Int64.max) >> runLevel else { continue }
             let start = run << runLevel
-            var level = 0
-            var hashes = try await store.logEntries(petitionID: petitionID, from: start, limit: 1 << runLevel)
-                .map(\.leafHash)
-            while level < runLevel, !hashes.isEmpty {
-                for (offset, hash) in hashes.enumerated() {
-                    let coordinate = LogNodeCoordinate(level: level, index: (start >> level) + UInt64(offset))
-                    if coordinates.contains(coordinate) { found[coordinate] = hash }
+            // The run's entries appended to a tree of their own complete its subtrees, at
+            // indices counted from the run's start.
+            var tree = MerkleFrontier()
+            for entry in try await store.logEntries(petitionID: petitionID, from: start, limit: 1 << runLevel) {
+                for node in tree.append(leafHash: entry.leafHash) {
+                    let coordinate = LogNodeCoordinate(level: node.level, index: (start >> node.level) + node.index)
+                    if coordinates.contains(coordinate) { found[coordinate] = node.hash }
                 }
-                hashes = stride(from: 1, to: hashes.count, by: 2).map { MerkleHash.node(hashes[$0 - 1], hashes[$0]) }
-                level += 1
             }
         }
         return found
