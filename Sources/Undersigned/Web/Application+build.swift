@@ -141,7 +141,7 @@ private func buildApplicationAndRoutes(
             EventLoopConnections(
                 connection: ReplayingConnections(
                     connection: HTTP1Channel(
-                        responder: responder,
+                        responder: RequestTasks.separate(responder),
                         configuration: .init(
                             httpDecoderConfiguration: .init(
                                 maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100

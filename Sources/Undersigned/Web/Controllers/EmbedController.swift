@@ -32,6 +32,14 @@ struct EmbedController<Context: RemoteAddressRequestContext & LanguageRequestCon
         ) {
             tokens.isValid($0[EmbedFormTokens.fieldName], for: widget.petition.slug)
         }
+        guard case .accepted = outcome else { return try await refused(outcome, widget: widget) }
+        return .seeOther(
+            PetitionRoute.embedCheckEmail(slug: widget.petition.slug).path(query: ["lang": widget.carriedLanguage]))
+    }
+
+    /// The widget's form again, with why it was refused: apart from ``sign(_:context:)``, as
+    /// the petition page's (``PetitionController``).
+    @inline(never) private func refused(_ outcome: FormSigning.Outcome, widget: Widget) async throws -> Response {
         let words = Translations.bundled[widget.interface]
         switch outcome {
         case .closed:
