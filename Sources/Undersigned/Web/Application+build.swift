@@ -150,6 +150,10 @@ private func buildApplicationAndRoutes(
         },
         configuration: .init(
             address: .hostname(settings.hostname, port: settings.port), serverName: nil,
+            // Connections not yet accepted wait in the system's queue: with Hummingbird's 256, a
+            // spike of 2,000 new connections saw thousands of them dropped, each retried by its
+            // client a second or more later. The system caps it (`net.core.somaxconn`).
+            backlog: 4096,
             availableConnectionsDelegate: CountedConnections(
                 maximum: connectionLimit(settings: settings, logger: logger),
                 factory: metricsFactory)),
