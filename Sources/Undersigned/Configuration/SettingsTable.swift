@@ -16,7 +16,7 @@ public struct SettingsTable: Sendable {
         flag: "max-connections", variable: "UNDERSIGNED_MAX_CONNECTIONS",
         absent: "as many as the open-file limit allows", parser: .integer(1...1_000_000),
         meaning:
-            "connections served at once; more wait in the system's queue until one closes (an idle one closes after 30 s; an open page's live count holds one). The server raises its open-file limit as far as the system lets it and keeps 256 of those files (a quarter, under a small limit) for its database and mail; a number set here is lowered to that, with a warning. Each connection costs memory (7–13 KB idle, more while it is answered): on a small machine, set a number"
+            "connections served at once; more wait in the system's queue (up to 4,096 not yet accepted, or `net.core.somaxconn` if lower) until one closes (an idle one closes after 30 s; an open page's live count holds one). The server raises its open-file limit as far as the system lets it and keeps 256 of those files (a quarter, under a small limit) for its database and mail; a number set here is lowered to that, with a warning. Each connection costs memory (about 14 KB open and idle, 8 KB more once it has been answered, more while it is answered: `bench/connections`): on a small machine, set a number"
     )
     public let database = Setting(
         flag: "database", variable: "UNDERSIGNED_DATABASE_URL", default: .sqlite(path: "undersigned.sqlite"),
