@@ -55,9 +55,8 @@ public struct LogVerifier: Sendable {
             let page = try await logs.logEntries(petitionID: petitionID, from: frontier.size, limit: 10_000)
             if page.isEmpty { break }
             for entry in page {
-                for node in frontier.append(leafHash: entry.leafHash) {
-                    let coordinate = LogNodeCoordinate(level: node.level, index: node.index)
-                    if coordinate.isStored { subtrees[coordinate] = node.hash }
+                for node in frontier.append(leafHash: entry.leafHash) where node.coordinate.isStored {
+                    subtrees[node.coordinate] = node.hash
                 }
                 count += entry.kind.countChange
                 if count < 0 { problems.append("entry \(frontier.size - 1) cancels a signature the log never counted") }

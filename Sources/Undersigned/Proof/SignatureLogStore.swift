@@ -25,6 +25,11 @@ public struct LogNodeCoordinate: Sendable, Hashable {
     public var isStored: Bool { level >= Self.lowestStoredLevel }
 }
 
+extension MerkleFrontier.CompletedNode {
+    /// Where the subtree stands in its log.
+    var coordinate: LogNodeCoordinate { LogNodeCoordinate(level: level, index: index) }
+}
+
 /// Where the logs and their signed heads are kept. Entries are appended by the same
 /// transactions that change the signatures they record (see ``SignatureWriteTransaction``).
 public protocol SignatureLogStore: Sendable {

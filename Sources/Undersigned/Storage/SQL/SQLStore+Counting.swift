@@ -70,8 +70,7 @@ extension SQLSignatureTransaction {
                     """
                     (\(bind: petitionID.text), \(bind: position), \(bind: entry.kind.rawValue), \(bind: Data(entry.receiptHash)), \(bind: entry.recordedAt.millis))
                     """)
-                for node in state.frontier.append(leafHash: entry.leafHash)
-                where LogNodeCoordinate(level: node.level, index: node.index).isStored {
+                for node in state.frontier.append(leafHash: entry.leafHash) where node.coordinate.isStored {
                     nodes.append(
                         "(\(bind: petitionID.text), \(bind: node.level), \(bind: Int64(node.index)), \(bind: Data(node.hash)))"
                     )
