@@ -153,14 +153,15 @@ public struct EmailMessage: Sendable, Equatable, SealableRecord {
 /// address and name.
 public struct QueuedEmail: Sendable {
     public var id: UUID
-    /// The sealed message; for a receipt, the signature's sealed personal data.
+    /// The sealed message; for a signer's email, the signature's sealed personal data.
     public var sealedMessage: [UInt8]
     public var createdAt: Date
     /// The message as composed, never stored: an email handed over to this instance's outbox
     /// worker (``OutboxHandover``) goes out from it without its seal being opened again.
     public var message: EmailMessage?
-    /// Set when this is a receipt, written when sent (``ReceiptMail``).
-    public var receipt: QueuedReceipt?
+    /// Set when this is a signer's confirmation request or receipt, written when sent
+    /// (``SignerEmailWriter``).
+    public var signerEmail: QueuedSignerEmail?
     /// Set when this is news (an update, a target's response) for the signer of this signature:
     /// it is dropped if the signature stops counting, its signer unsubscribes or its data is
     /// purged before it goes.
@@ -168,13 +169,13 @@ public struct QueuedEmail: Sendable {
 
     public init(
         id: UUID, sealedMessage: [UInt8], createdAt: Date, message: EmailMessage? = nil,
-        receipt: QueuedReceipt? = nil, newsFor: UUID? = nil
+        signerEmail: QueuedSignerEmail? = nil, newsFor: UUID? = nil
     ) {
         self.id = id
         self.sealedMessage = sealedMessage
         self.createdAt = createdAt
         self.message = message
-        self.receipt = receipt
+        self.signerEmail = signerEmail
         self.newsFor = newsFor
     }
 }

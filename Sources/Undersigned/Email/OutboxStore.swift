@@ -33,8 +33,9 @@ public struct ClaimedEmail: Sendable {
     public var createdAt: Date
     /// The message itself when it was handed over in memory; `nil` when read from the outbox.
     public var message: EmailMessage? = nil
-    /// Set when this is a receipt, written when sent (``ReceiptMail``).
-    public var receipt: QueuedReceipt? = nil
+    /// Set when this is a signer's confirmation request or receipt, written when sent
+    /// (``SignerEmailWriter``).
+    public var signerEmail: QueuedSignerEmail? = nil
 }
 
 public enum OutboxState: String, Sendable, CaseIterable {

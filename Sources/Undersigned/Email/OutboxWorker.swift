@@ -58,7 +58,7 @@ public final class OutboxWorker: Service, Sendable {
     private let metrics: OutboxMetrics
     private let clock: WallClock
     private let handover: OutboxHandover?
-    private let receipts: ReceiptMail?
+    private let signerEmails: SignerEmailWriter?
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
     private let lastCleanup = Mutex<Date>(.distantPast)
@@ -70,10 +70,10 @@ public final class OutboxWorker: Service, Sendable {
         pollInterval: Duration = .seconds(1), lease: Duration = Settings().outboxLease,
         policy: RetryPolicy = .standard,
         metrics: OutboxMetrics = OutboxMetrics(), clock: WallClock = .system, handover: OutboxHandover? = nil,
-        receipts: ReceiptMail? = nil
+        signerEmails: SignerEmailWriter? = nil
     ) {
         self.handover = handover
-        self.receipts = receipts
+        self.signerEmails = signerEmails
         self.store = store
         self.transport = transport
         self.sealer = sealer
@@ -130,7 +130,7 @@ public final class OutboxWorker: Service, Sendable {
                 let claimed = emails.map {
                     ClaimedEmail(
                         id: $0.id, sealedMessage: $0.sealedMessage, attempts: 1, createdAt: $0.createdAt,
-                        message: $0.message, receipt: $0.receipt)
+                        message: $0.message, signerEmail: $0.signerEmail)
                 }
                 guard let leaseUntil = await leaseLeft(on: claimed, heldUntil: heldUntil, at: now) else { continue }
                 guard await send(claimed, leasedUntil: leaseUntil) else { return }
@@ -248,12 +248,12 @@ public final class OutboxWorker: Service, Sendable {
 
     private func message(of email: ClaimedEmail) async throws -> EmailMessage {
         if let message = email.message { return message }
-        guard let receipt = email.receipt else {
+        guard let signerEmail = email.signerEmail else {
             return try sealer.open(EmailMessage.self, from: email.sealedMessage, in: .outbox(email.id))
         }
-        guard let receipts else { throw ReceiptMail.Unwritable() }
-        return try await receipts.message(
-            receipt, sealedPersonalData: email.sealedMessage, id: email.id, createdAt: email.createdAt)
+        guard let signerEmails else { throw SignerEmailWriter.Unwritable() }
+        return try await signerEmails.message(
+            signerEmail, sealedPersonalData: email.sealedMessage, id: email.id, createdAt: email.createdAt)
     }
 
     private func recordFailure(of email: ClaimedEmail, _ error: any Error) async {
@@ -261,7 +261,7 @@ public final class OutboxWorker: Service, Sendable {
         let reason = error as? any MailDeliveryError
         // A message that cannot be opened or written never will: give up on it too.
         let permanent =
-            reason?.isPermanent ?? (error is PersonalDataSealer.SealingError || error is ReceiptMail.Unwritable)
+            reason?.isPermanent ?? (error is PersonalDataSealer.SealingError || error is SignerEmailWriter.Unwritable)
         let exhausted =
             email.attempts >= policy.maximumAttempts || now.timeIntervalSince(email.createdAt) >= policy.maximumAge
         let giveUp = permanent || exhausted

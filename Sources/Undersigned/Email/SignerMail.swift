@@ -64,22 +64,34 @@ public struct SignerMail: Sendable {
         SignerRoute.withdraw(token: withdrawalLinks.token(for: signatureID)).url(on: baseURL)
     }
 
-    func confirmationRequest(signatureID: UUID, request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
-        let link = confirmationURL(signatureID: signatureID)
-        let words = Translations.bundled[request.language]
-        let title = Self.title(of: petition, in: request.language)
-        return try queue(
-            to: request.email.address, name: request.name,
+    /// A new signature's request to confirm, as the outbox keeps it: the signature's sealed
+    /// name, address and language, written into an email only when sent (``SignerEmailWriter``).
+    func queuedConfirmationRequest(for signature: NewSignature) -> QueuedEmail {
+        let createdAt = clock.now
+        return QueuedEmail(
+            id: .timeOrdered(at: createdAt), sealedMessage: signature.sealedPersonalData, createdAt: createdAt,
+            signerEmail: QueuedSignerEmail(
+                .confirmationRequest, signatureID: signature.id, petitionID: signature.petitionID))
+    }
+
+    /// Asks a new signer to confirm by following a link that only their mailbox receives.
+    func confirmationRequest(id: UUID, createdAt: Date, signatureID: UUID, signer: PersonalData, petition: Petition)
+        -> EmailMessage
+    {
+        let words = Translations.bundled[signer.language ?? .en]
+        let title = Self.title(of: petition, in: words.language)
+        return EmailMessage(
+            id: id, to: signer.email, toName: signer.name,
             subject: words.text(.emailConfirmSubject, ["title": title]),
             paragraphs: [
-                .text(words.text(.emailHello, ["name": request.name])),
+                .text(words.text(.emailHello, ["name": signer.name])),
                 .text(words.text(.emailConfirmThanks, ["title": title])),
                 .text(words.text(.emailConfirmCountsOnce)),
-                .link(link, label: words.text(.emailConfirmLink)),
+                .link(confirmationURL(signatureID: signatureID), label: words.text(.emailConfirmLink)),
                 .text(words.text(.emailConfirmNotYou)),
                 .text(words.text(.emailSignature, ["organizer": petition.organizer])),
             ],
-            language: request.language)
+            language: words.language, createdAt: createdAt)
     }
 
     func alreadySigned(request: SignatureRequest, petition: Petition) throws -> QueuedEmail {
@@ -99,13 +111,13 @@ public struct SignerMail: Sendable {
 
     /// The receipt of a signature just confirmed, as the outbox keeps it: the signature's sealed
     /// name and address and its petition, written into an email only when sent
-    /// (``ReceiptMail``). The confirming transaction neither opens nor seals anything.
+    /// (``SignerEmailWriter``). The confirming transaction neither opens nor seals anything.
     func queuedReceipt(for signature: Signature, sealedPersonalData: [UInt8]) -> QueuedEmail {
         // Under the signature's own id: a withdrawal finds the receipt by the outbox's key.
         let createdAt = clock.now
         return QueuedEmail(
             id: signature.id, sealedMessage: sealedPersonalData, createdAt: createdAt,
-            receipt: QueuedReceipt(signatureID: signature.id, petitionID: signature.petitionID))
+            signerEmail: QueuedSignerEmail(.receipt, signatureID: signature.id, petitionID: signature.petitionID))
     }
 
     /// Sent once a signature is confirmed: the signer's proof that it counts, and their way out.

@@ -53,7 +53,7 @@ public final class SignatureWriter: Service, Sendable {
     }
 
     private enum Command: Sendable {
-        case sign(SigningJob, confirmationRequest: QueuedEmail, CheckedContinuation<SignOutcome, any Error>)
+        case sign(SigningJob, CheckedContinuation<SignOutcome, any Error>)
         case confirm(UUID, CheckedContinuation<ConfirmOutcome, any Error>)
         case withdraw(UUID, CheckedContinuation<WithdrawOutcome, any Error>)
 
@@ -63,7 +63,7 @@ public final class SignatureWriter: Service, Sendable {
 
         func fail(_ error: any Error) {
             switch self {
-            case .sign(_, _, let continuation): continuation.resume(throwing: error)
+            case .sign(_, let continuation): continuation.resume(throwing: error)
             case .confirm(_, let continuation): continuation.resume(throwing: error)
             case .withdraw(_, let continuation): continuation.resume(throwing: error)
             }
@@ -127,14 +127,12 @@ public final class SignatureWriter: Service, Sendable {
         (self.doorbell, self.ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Stores a pending signature and its confirmation email; returns once both are durable.
-    /// The email is written here, in the signer's own task, so that the one loop that commits
-    /// every signature only stores it.
+    /// Stores a pending signature and its confirmation request; returns once both are durable.
+    /// The request is queued as the signature's sealed data, and written when sent
+    /// (``SignerEmailWriter``).
     public func sign(_ job: SigningJob) async throws -> SignOutcome {
-        let email = try mailer.confirmationRequest(
-            signatureID: job.signature.id, request: job.request, petition: job.petition)
-        return try await withCheckedThrowingContinuation { continuation in
-            submit(.sign(job, confirmationRequest: email, continuation))
+        try await withCheckedThrowingContinuation { continuation in
+            submit(.sign(job, continuation))
         }
     }
 
@@ -299,7 +297,7 @@ public final class SignatureWriter: Service, Sendable {
         if result.toldGoals { goals.queued() }
         for (command, outcome) in zip(batch, result.outcomes) {
             switch (command, outcome) {
-            case (.sign(_, _, let continuation), .sign(let outcome)): continuation.resume(returning: outcome)
+            case (.sign(_, let continuation), .sign(let outcome)): continuation.resume(returning: outcome)
             case (.confirm(_, let continuation), .confirm(let outcome)): continuation.resume(returning: outcome)
             case (.withdraw(_, let continuation), .withdraw(let outcome)): continuation.resume(returning: outcome)
             // `apply` answers each command in order with its own kind, so this never happens.
@@ -333,14 +331,14 @@ public final class SignatureWriter: Service, Sendable {
         goals: GoalNotices,
         lease: OutboxHandover.Reservation?, now: Date
     ) async throws -> BatchResult {
-        let jobs = batch.compactMap { command -> (SigningJob, QueuedEmail)? in
-            if case .sign(let job, let email, _) = command { return (job, email) } else { return nil }
+        let jobs = batch.compactMap { command -> SigningJob? in
+            if case .sign(let job, _) = command { return job } else { return nil }
         }
-        let inserted = try await transaction.insertNew(jobs.map(\.0.signature))
+        let inserted = try await transaction.insertNew(jobs.map(\.signature))
         var emails: [QueuedEmail] = []
-        for (job, confirmationRequest) in jobs {
+        for job in jobs {
             if inserted.contains(job.signature.id) {
-                emails.append(confirmationRequest)
+                emails.append(mailer.queuedConfirmationRequest(for: job.signature))
                 continue
             }
             // Signing again: the same answer as the first time, and the mailbox owner (only
@@ -354,14 +352,13 @@ public final class SignatureWriter: Service, Sendable {
             case .pending:
                 // Sealed anew for the row it goes into: sealed values open only in their own row.
                 var replacement = job.signature
+                replacement.id = existing.id
                 replacement.sealedPersonalData = try mailer.sealer.seal(
                     PersonalData(
                         name: job.request.name, email: job.request.email.address, language: job.request.language),
                     in: .signature(existing.id))
                 guard try await transaction.replacePending(existing.id, with: replacement) else { continue }
-                emails.append(
-                    try mailer.confirmationRequest(
-                        signatureID: existing.id, request: job.request, petition: job.petition))
+                emails.append(mailer.queuedConfirmationRequest(for: replacement))
             case .confirmed:
                 emails.append(try mailer.alreadySigned(request: job.request, petition: job.petition))
             case .withdrawn, .invalidated:
@@ -392,7 +389,7 @@ public final class SignatureWriter: Service, Sendable {
         // The withdrawal dropped the receipts queued before it; one confirmed in this very batch
         // is not queued at all.
         let withdrawnIDs = Set(withdrawn.map(\.id))
-        emails.removeAll { email in email.receipt.map { withdrawnIDs.contains($0.signatureID) } ?? false }
+        emails.removeAll { email in email.signerEmail.map { withdrawnIDs.contains($0.signatureID) } ?? false }
 
         let queued = outgoing(emails, lease: lease, now)
         let reached = try await CountedChanges.record(

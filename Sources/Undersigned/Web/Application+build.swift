@@ -51,7 +51,7 @@ private func buildApplicationAndRoutes(
     let outbox = OutboxWorker(
         store: database, transport: try instance.mailTransport, sealer: sealer, logger: logger,
         lease: settings.outboxLease, metrics: outboxMetrics, clock: clock, handover: handover,
-        receipts: ReceiptMail(mailer: mailer, petitions: { try await catalog.petition(id: $0) }))
+        signerEmails: SignerEmailWriter(mailer: mailer, petitions: { try await catalog.petition(id: $0) }))
     let accountMail = AccountMail(baseURL: settings.baseURL, sealer: sealer, clock: clock, queued: { outbox.wake() })
     let notices = OrganizerNotices(accounts: try instance.accounts, activity: database, mail: accountMail)
     let writer = SignatureWriter(

@@ -88,8 +88,7 @@ struct OutboxWorkerTests {
         try await TestStore.with(database) { store in
             let mailer = store.mailer()
             let messages = try (0..<5).map { index in
-                try mailer.confirmationRequest(
-                    signatureID: UUID(),
+                try mailer.alreadySigned(
                     request: SignatureRequest(
                         name: "N\(index)", email: EmailAddress("retry\(index)@example.org")!, country: "FR",
                         showNamePublicly: false,

@@ -77,8 +77,7 @@ struct TestStore: Sendable {
     }
 
     func queuedEmail(to address: String) throws -> QueuedEmail {
-        try mailer().confirmationRequest(
-            signatureID: UUID(),
+        try mailer().alreadySigned(
             request: SignatureRequest(
                 name: "أمل حداد", email: EmailAddress(address)!, country: "SY", showNamePublicly: false,
                 wantsUpdates: false),

@@ -19,7 +19,7 @@ struct QueuedNewsTests {
         arguments: TestDatabase.all, Ending.allCases)
     func dropped(database: TestDatabase, ending: Ending) async throws {
         try await TestStore.with(database) { store in
-            let setup = ReceiptMailTests.Setup(store, petitions: { _ in store.petition })
+            let setup = SignerEmailWriterTests.Setup(store, petitions: { _ in store.petition })
             let staying = try store.job(email: "stays@other.example", wantsUpdates: true)
             let leaving = try store.job(email: "leaves@example.org", wantsUpdates: true)
             let announcements = AnnouncementWorker(

@@ -592,5 +592,15 @@ enum Migrations {
                 "CREATE INDEX outbox_news ON outbox (news_signature_id) WHERE news_signature_id IS NOT NULL",
             ]
         },
+        Migration(version: 28, name: "confirmation requests queued as the signatures they are written from") { _ in
+            [
+                // A signer's email (``QueuedSignerEmail``) is now a confirmation request or a
+                // receipt; those queued before were receipts.
+                "ALTER TABLE outbox RENAME COLUMN receipt_signature_id TO signer_signature_id",
+                "ALTER TABLE outbox RENAME COLUMN receipt_petition_id TO signer_petition_id",
+                "ALTER TABLE outbox ADD COLUMN signer_email_kind TEXT",
+                "UPDATE outbox SET signer_email_kind = 'receipt' WHERE signer_signature_id IS NOT NULL",
+            ]
+        },
     ]
 }

@@ -18,7 +18,7 @@ extension SQLDatabase {
     /// receipts stay.
     func dropQueuedEmails(aboutSignatures signatureIDs: SQLQueryString, newsOnly: Bool = false) async throws {
         if !newsOnly {
-            try await raw("DELETE FROM outbox WHERE id IN (\(signatureIDs)) AND receipt_signature_id = id").run()
+            try await raw("DELETE FROM outbox WHERE id IN (\(signatureIDs)) AND signer_signature_id = id").run()
         }
         try await raw("DELETE FROM outbox WHERE news_signature_id IN (\(signatureIDs))").run()
     }
@@ -44,11 +44,12 @@ enum OutboxInserts {
             let rows = chunk.map { email -> SQLQueryString in
                 """
                 (\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: (leaseUntil ?? email.createdAt).millis), \(bind: attempts),
-                 \(bind: email.receipt?.signatureID.text), \(bind: email.receipt?.petitionID.text), \(bind: email.newsFor?.text))
+                 \(bind: email.signerEmail?.kind.rawValue), \(bind: email.signerEmail?.signatureID.text), \(bind: email.signerEmail?.petitionID.text),
+                 \(bind: email.newsFor?.text))
                 """
             }
             return
-                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts, receipt_signature_id, receipt_petition_id, news_signature_id) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
+                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts, signer_email_kind, signer_signature_id, signer_petition_id, news_signature_id) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
         }
     }
 }

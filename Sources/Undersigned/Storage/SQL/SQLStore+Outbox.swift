@@ -12,7 +12,7 @@ extension SQLStore {
                         sealedMessage: Array(try row.decode(column: "sealed_message", as: Data.self)),
                         attempts: try row.decode(column: "attempts", as: Int.self),
                         createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
-                        receipt: try Self.queuedReceipt(in: row))
+                        signerEmail: try Self.queuedSignerEmail(in: row))
                 }
         }
     }
@@ -27,21 +27,23 @@ extension SQLStore {
         UPDATE outbox SET next_attempt_at = \(bind: leaseUntil.millis), attempts = attempts + 1
         WHERE id \(unsafeRaw: flavor.amongOnce.open)SELECT id FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue) AND next_attempt_at <= \(bind: now.millis)
                   ORDER BY next_attempt_at LIMIT \(bind: limit) \(unsafeRaw: flavor.skipLocked)\(unsafeRaw: flavor.amongOnce.close)
-        RETURNING id, sealed_message, attempts, created_at, receipt_signature_id, receipt_petition_id
+        RETURNING id, sealed_message, attempts, created_at, signer_email_kind, signer_signature_id, signer_petition_id
         """
     }
 
-    /// `nil` for a row that is not a receipt, and for one whose ids do not read: its sealed data
-    /// then does not open as a message, and the worker gives it up, where a throw here would
-    /// fail every claim that met it.
-    private static func queuedReceipt(in row: any SQLRow) throws -> QueuedReceipt? {
+    /// `nil` for a row that is not a signer's email, and for one whose kind or ids do not read:
+    /// its sealed data then does not open as a message, and the worker gives it up, where a
+    /// throw here would fail every claim that met it.
+    private static func queuedSignerEmail(in row: any SQLRow) throws -> QueuedSignerEmail? {
         guard
-            let signatureID = try row.decode(column: "receipt_signature_id", as: String?.self)
+            let kind = try row.decode(column: "signer_email_kind", as: String?.self)
+                .flatMap(QueuedSignerEmail.Kind.init(rawValue:)),
+            let signatureID = try row.decode(column: "signer_signature_id", as: String?.self)
                 .flatMap({ try? UUID(text: $0) }),
-            let petitionID = try row.decode(column: "receipt_petition_id", as: String?.self)
+            let petitionID = try row.decode(column: "signer_petition_id", as: String?.self)
                 .flatMap({ try? UUID(text: $0) })
         else { return nil }
-        return QueuedReceipt(signatureID: signatureID, petitionID: petitionID)
+        return QueuedSignerEmail(kind, signatureID: signatureID, petitionID: petitionID)
     }
 
     func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {

@@ -4,8 +4,8 @@ import Testing
 
 @testable import Undersigned
 
-@Suite("Receipts written when sent")
-struct ReceiptMailTests {
+@Suite("Signers' emails written when sent")
+struct SignerEmailWriterTests {
     /// A writer and an outbox worker that share one mailer, so that the receipt's links are
     /// those the writer's keys give.
     struct Setup {
@@ -25,7 +25,7 @@ struct ReceiptMailTests {
             worker = OutboxWorker(
                 store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
                 policy: .immediate, handover: handover,
-                receipts: ReceiptMail(mailer: mailer, petitions: petitions))
+                signerEmails: SignerEmailWriter(mailer: mailer, petitions: petitions))
         }
 
         /// Signs and confirms as `email`; returns the signature's id, with the confirmation
@@ -62,6 +62,7 @@ struct ReceiptMailTests {
             #expect(row.signatureID == signatureID.text)
             #expect(row.id == signatureID.text)
             #expect(row.petitionID == store.petition.id.text)
+            #expect(row.kind == "receipt")
             // No composed message in the row: what it holds is the signature's own seal.
             let stored = try #require(
                 try await store.database.signaturesWithPersonalData(ids: [signatureID])[signatureID])
@@ -79,6 +80,44 @@ struct ReceiptMailTests {
             #expect(receipt.textBody.contains(setup.mailer.withdrawalURL(signatureID: signatureID)))
             #expect(
                 receipt.textBody.contains(setup.mailer.receiptURL(signatureID: signatureID, petition: store.petition)))
+            #expect(try await Self.outboxRows(store).isEmpty)
+        }
+    }
+
+    @Test(
+        "a confirmation request is queued as its signature's sealed data, and the email written when sent says what it must",
+        arguments: TestDatabase.all, [false, true])
+    func confirmationRequestWrittenWhenSent(database: TestDatabase, handedOver: Bool) async throws {
+        try await TestStore.with(database) { store in
+            let setup = Setup(
+                store, handover: handedOver ? OutboxHandover(lease: .seconds(20)) : nil,
+                petitions: { _ in store.petition })
+            var request = SignatureRequest(
+                name: "أمل حداد", email: EmailAddress("confirm@example.org")!, country: "SY", showNamePublicly: false,
+                wantsUpdates: false)
+            request.language = .ar
+            let job = try SignatureWriter.SigningJob(
+                request, on: store.petition, fingerprinter: store.fingerprinter, sealer: store.sealer, at: Date())
+            try await running(setup.writer) { _ in _ = try await setup.writer.sign(job) }
+
+            let row = try #require(try await Self.outboxRows(store).first)
+            #expect(row.kind == "confirmation-request")
+            #expect(row.signatureID == job.signature.id.text)
+            #expect(row.petitionID == store.petition.id.text)
+            #expect(row.id != job.signature.id.text)
+            // No composed message in the row: what it holds is the signature's own seal.
+            #expect(row.sealed == job.signature.sealedPersonalData)
+
+            await setup.worker.drain()
+            let sent = try #require(setup.transport.delivered.value.first)
+            #expect(setup.transport.delivered.value.count == 1)
+            #expect(sent.id.text == row.id)
+            #expect(sent.to == "confirm@example.org")
+            #expect(sent.toName == "أمل حداد")
+            #expect(sent.language == "ar")
+            let title = (store.petition.text(in: "ar") ?? store.petition.originalText).title
+            #expect(sent.subject.contains(title))
+            #expect(sent.textBody.contains(setup.mailer.confirmationURL(signatureID: job.signature.id)))
             #expect(try await Self.outboxRows(store).isEmpty)
         }
     }
@@ -136,7 +175,7 @@ struct ReceiptMailTests {
             let other = try store.job(email: "other@example.org")
             _ = try await setup.signAndConfirm("victim@example.org", store: store, alsoSigning: other)
             try await SealedRowBindingTests.execute(
-                store, "UPDATE outbox SET receipt_signature_id = '\(other.signature.id.text)'")
+                store, "UPDATE outbox SET signer_signature_id = '\(other.signature.id.text)'")
             await setup.worker.drain()
             #expect(setup.transport.delivered.value.map(\.to).sorted() == ["other@example.org", "victim@example.org"])
             // Given up on after its first attempt: a retry would fail as well.
@@ -154,7 +193,7 @@ struct ReceiptMailTests {
             let setup = Setup(store, petitions: { _ in store.petition })
             _ = try await setup.signAndConfirm("unreadable@example.org", store: store)
             try await SealedRowBindingTests.execute(
-                store, "UPDATE outbox SET receipt_signature_id = 'not-an-id' WHERE receipt_signature_id IS NOT NULL")
+                store, "UPDATE outbox SET signer_signature_id = 'not-an-id' WHERE signer_signature_id IS NOT NULL")
             let beside = try store.queuedEmail(to: "beside@example.org")
             try await store.database.write { try await $0.enqueue([beside]) }
             await setup.worker.drain()
@@ -272,6 +311,7 @@ struct ReceiptMailTests {
     struct OutboxRow {
         var id: String
         var sealed: [UInt8]
+        var kind: String?
         var signatureID: String?
         var petitionID: String?
     }
@@ -280,13 +320,17 @@ struct ReceiptMailTests {
         let sql = try #require(store.database as? SQLStore)
         return try await sql.driver.transaction { db in
             try await db.raw(
-                "SELECT id, sealed_message, receipt_signature_id, receipt_petition_id FROM outbox WHERE state = 'queued'"
+                """
+                SELECT id, sealed_message, signer_email_kind, signer_signature_id, signer_petition_id
+                FROM outbox WHERE state = 'queued'
+                """
             ).all().map { row in
                 OutboxRow(
                     id: try row.decode(column: "id", as: String.self),
                     sealed: Array(try row.decode(column: "sealed_message", as: Data.self)),
-                    signatureID: try row.decode(column: "receipt_signature_id", as: String?.self),
-                    petitionID: try row.decode(column: "receipt_petition_id", as: String?.self))
+                    kind: try row.decode(column: "signer_email_kind", as: String?.self),
+                    signatureID: try row.decode(column: "signer_signature_id", as: String?.self),
+                    petitionID: try row.decode(column: "signer_petition_id", as: String?.self))
             }
         }
     }
