@@ -28,6 +28,13 @@ struct SignerEmailWriterTests {
                 signerEmails: SignerEmailWriter(mailer: mailer, petitions: petitions))
         }
 
+        /// For `store`'s petition, its emails handed over in memory or left for the worker to claim.
+        init(_ store: TestStore, handedOver: Bool) {
+            self.init(
+                store, handover: handedOver ? OutboxHandover(lease: .seconds(20)) : nil,
+                petitions: { _ in store.petition })
+        }
+
         /// Signs and confirms as `email`; returns the signature's id, with the confirmation
         /// request sent and the receipt queued.
         func signAndConfirm(_ email: String, store: TestStore, alsoSigning other: SignatureWriter.SigningJob? = nil)
@@ -51,9 +58,7 @@ struct SignerEmailWriterTests {
         arguments: TestDatabase.all, [false, true])
     func writtenWhenSent(database: TestDatabase, handedOver: Bool) async throws {
         try await TestStore.with(database) { store in
-            let setup = Setup(
-                store, handover: handedOver ? OutboxHandover(lease: .seconds(20)) : nil,
-                petitions: { _ in store.petition })
+            let setup = Setup(store, handedOver: handedOver)
             let signatureID = try await setup.signAndConfirm("receipt@example.org", store: store)
 
             let rows = try await Self.outboxRows(store)
@@ -89,9 +94,7 @@ struct SignerEmailWriterTests {
         arguments: TestDatabase.all, [false, true])
     func confirmationRequestWrittenWhenSent(database: TestDatabase, handedOver: Bool) async throws {
         try await TestStore.with(database) { store in
-            let setup = Setup(
-                store, handover: handedOver ? OutboxHandover(lease: .seconds(20)) : nil,
-                petitions: { _ in store.petition })
+            let setup = Setup(store, handedOver: handedOver)
             var request = SignatureRequest(
                 name: "أمل حداد", email: EmailAddress("confirm@example.org")!, country: "SY", showNamePublicly: false,
                 wantsUpdates: false)
