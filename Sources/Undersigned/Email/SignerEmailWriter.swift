@@ -4,8 +4,8 @@ import Foundation
 /// sealed name, address and language, copied from the signature's row and still bound to it,
 /// and names the signature and its petition.
 public struct QueuedSignerEmail: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
-        case confirmationRequest = "confirmation-request"
+    public enum Kind: Sendable, CaseIterable {
+        case confirmationRequest
         case receipt
     }
 

@@ -64,10 +64,10 @@ struct SignerEmailWriterTests {
             let rows = try await Self.outboxRows(store)
             #expect(rows.count == 1)
             let row = try #require(rows.first)
-            #expect(row.signatureID == signatureID.text)
+            #expect(row.receiptOf == signatureID.text)
+            #expect(row.confirmationOf == nil)
             #expect(row.id == signatureID.text)
             #expect(row.petitionID == store.petition.id.text)
-            #expect(row.kind == "receipt")
             // No composed message in the row: what it holds is the signature's own seal.
             let stored = try #require(
                 try await store.database.signaturesWithPersonalData(ids: [signatureID])[signatureID])
@@ -104,8 +104,8 @@ struct SignerEmailWriterTests {
             try await running(setup.writer) { _ in _ = try await setup.writer.sign(job) }
 
             let row = try #require(try await Self.outboxRows(store).first)
-            #expect(row.kind == "confirmation-request")
-            #expect(row.signatureID == job.signature.id.text)
+            #expect(row.confirmationOf == job.signature.id.text)
+            #expect(row.receiptOf == nil)
             #expect(row.petitionID == store.petition.id.text)
             #expect(row.id != job.signature.id.text)
             // No composed message in the row: what it holds is the signature's own seal.
@@ -178,7 +178,7 @@ struct SignerEmailWriterTests {
             let other = try store.job(email: "other@example.org")
             _ = try await setup.signAndConfirm("victim@example.org", store: store, alsoSigning: other)
             try await SealedRowBindingTests.execute(
-                store, "UPDATE outbox SET signer_signature_id = '\(other.signature.id.text)'")
+                store, "UPDATE outbox SET receipt_signature_id = '\(other.signature.id.text)'")
             await setup.worker.drain()
             #expect(setup.transport.delivered.value.map(\.to).sorted() == ["other@example.org", "victim@example.org"])
             // Given up on after its first attempt: a retry would fail as well.
@@ -196,12 +196,30 @@ struct SignerEmailWriterTests {
             let setup = Setup(store, petitions: { _ in store.petition })
             _ = try await setup.signAndConfirm("unreadable@example.org", store: store)
             try await SealedRowBindingTests.execute(
-                store, "UPDATE outbox SET signer_signature_id = 'not-an-id' WHERE signer_signature_id IS NOT NULL")
+                store, "UPDATE outbox SET receipt_signature_id = 'not-an-id' WHERE receipt_signature_id IS NOT NULL")
             let beside = try store.queuedEmail(to: "beside@example.org")
             try await store.database.write { try await $0.enqueue([beside]) }
             await setup.worker.drain()
             #expect(setup.transport.delivered.value.map(\.to) == ["unreadable@example.org", "beside@example.org"])
             // Given up on after its first attempt: a retry would fail as well.
+            let entries = try await store.database.outboxEntries(limit: 10)
+            #expect(entries.map(\.state) == [.failed])
+            #expect(entries.map(\.attempts) == [1])
+        }
+    }
+
+    @Test(
+        "a confirmation request whose ids do not read is given up on, not sent as another email",
+        arguments: TestDatabase.all)
+    func unreadableConfirmationRequest(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let setup = Setup(store, handedOver: false)
+            try await running(setup.writer) { _ in
+                _ = try await setup.writer.sign(try store.job(email: "lost@example.org"))
+            }
+            try await SealedRowBindingTests.execute(store, "UPDATE outbox SET confirmation_signature_id = 'not-an-id'")
+            await setup.worker.drain()
+            #expect(setup.transport.delivered.value.isEmpty)
             let entries = try await store.database.outboxEntries(limit: 10)
             #expect(entries.map(\.state) == [.failed])
             #expect(entries.map(\.attempts) == [1])
@@ -314,9 +332,13 @@ struct SignerEmailWriterTests {
     struct OutboxRow {
         var id: String
         var sealed: [UInt8]
-        var kind: String?
-        var signatureID: String?
+        /// The signature a receipt is about.
+        var receiptOf: String?
+        /// The signature a confirmation request is about.
+        var confirmationOf: String?
         var petitionID: String?
+
+        var signatureID: String? { receiptOf ?? confirmationOf }
     }
 
     static func outboxRows(_ store: TestStore) async throws -> [OutboxRow] {
@@ -324,16 +346,18 @@ struct SignerEmailWriterTests {
         return try await sql.driver.transaction { db in
             try await db.raw(
                 """
-                SELECT id, sealed_message, signer_email_kind, signer_signature_id, signer_petition_id
+                SELECT id, sealed_message, receipt_signature_id, receipt_petition_id,
+                       confirmation_signature_id, confirmation_petition_id
                 FROM outbox WHERE state = 'queued'
                 """
             ).all().map { row in
                 OutboxRow(
                     id: try row.decode(column: "id", as: String.self),
                     sealed: Array(try row.decode(column: "sealed_message", as: Data.self)),
-                    kind: try row.decode(column: "signer_email_kind", as: String?.self),
-                    signatureID: try row.decode(column: "signer_signature_id", as: String?.self),
-                    petitionID: try row.decode(column: "signer_petition_id", as: String?.self))
+                    receiptOf: try row.decode(column: "receipt_signature_id", as: String?.self),
+                    confirmationOf: try row.decode(column: "confirmation_signature_id", as: String?.self),
+                    petitionID: try row.decode(column: "receipt_petition_id", as: String?.self)
+                        ?? row.decode(column: "confirmation_petition_id", as: String?.self))
             }
         }
     }

@@ -30,7 +30,7 @@ struct OutboxMigrationTests {
     }
 
     @Test(
-        "a receipt queued before migration 28 is claimed as a receipt after it, and other emails as sealed messages",
+        "a receipt and a sealed message queued before migration 28 are claimed after it as they were queued",
         arguments: TestDatabase.all)
     func receiptsBeforeSignerEmails(database: TestDatabase) async throws {
         let (receipt, signature, petition, other) = (UUID(), UUID(), UUID(), UUID())

@@ -594,12 +594,12 @@ enum Migrations {
         },
         Migration(version: 28, name: "confirmation requests queued as the signatures they are written from") { _ in
             [
-                // A signer's email (``QueuedSignerEmail``) is now a confirmation request or a
-                // receipt; those queued before were receipts.
-                "ALTER TABLE outbox RENAME COLUMN receipt_signature_id TO signer_signature_id",
-                "ALTER TABLE outbox RENAME COLUMN receipt_petition_id TO signer_petition_id",
-                "ALTER TABLE outbox ADD COLUMN signer_email_kind TEXT",
-                "UPDATE outbox SET signer_email_kind = 'receipt' WHERE signer_signature_id IS NOT NULL",
+                // Set on a confirmation request (``QueuedSignerEmail``), as the receipt's columns
+                // are on a receipt. Columns of its own: an instance older than this migration,
+                // still running until it restarts, reads the receipt's as a receipt, and would
+                // send one in the request's place; it gives up a row it cannot read.
+                "ALTER TABLE outbox ADD COLUMN confirmation_signature_id TEXT",
+                "ALTER TABLE outbox ADD COLUMN confirmation_petition_id TEXT",
             ]
         },
     ]

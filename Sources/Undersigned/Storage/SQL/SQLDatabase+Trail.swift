@@ -18,7 +18,7 @@ extension SQLDatabase {
     /// receipts stay.
     func dropQueuedEmails(aboutSignatures signatureIDs: SQLQueryString, newsOnly: Bool = false) async throws {
         if !newsOnly {
-            try await raw("DELETE FROM outbox WHERE id IN (\(signatureIDs)) AND signer_signature_id = id").run()
+            try await raw("DELETE FROM outbox WHERE id IN (\(signatureIDs)) AND receipt_signature_id = id").run()
         }
         try await raw("DELETE FROM outbox WHERE news_signature_id IN (\(signatureIDs))").run()
     }
@@ -42,14 +42,24 @@ enum OutboxInserts {
         let attempts = leaseUntil == nil ? 0 : 1
         return emails.chunks(of: rowsEach).map { chunk in
             let rows = chunk.map { email -> SQLQueryString in
-                """
-                (\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: (leaseUntil ?? email.createdAt).millis), \(bind: attempts),
-                 \(bind: email.signerEmail?.kind.rawValue), \(bind: email.signerEmail?.signatureID.text), \(bind: email.signerEmail?.petitionID.text),
-                 \(bind: email.newsFor?.text))
-                """
+                let receipt = email.signerEmail?.kind == .receipt ? email.signerEmail : nil
+                let confirmation = email.signerEmail?.kind == .confirmationRequest ? email.signerEmail : nil
+                return """
+                    (\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: (leaseUntil ?? email.createdAt).millis), \(bind: attempts),
+                     \(bind: receipt?.signatureID.text), \(bind: receipt?.petitionID.text),
+                     \(bind: confirmation?.signatureID.text), \(bind: confirmation?.petitionID.text), \(bind: email.newsFor?.text))
+                    """
             }
             return
-                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts, signer_email_kind, signer_signature_id, signer_petition_id, news_signature_id) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
+                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts, receipt_signature_id, receipt_petition_id, confirmation_signature_id, confirmation_petition_id, news_signature_id) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
+        }
+    }
+
+    /// The columns that name a signer's email's signature and petition, a pair for each kind.
+    static func columns(of kind: QueuedSignerEmail.Kind) -> (signature: String, petition: String) {
+        switch kind {
+        case .receipt: ("receipt_signature_id", "receipt_petition_id")
+        case .confirmationRequest: ("confirmation_signature_id", "confirmation_petition_id")
         }
     }
 }

@@ -27,23 +27,26 @@ extension SQLStore {
         UPDATE outbox SET next_attempt_at = \(bind: leaseUntil.millis), attempts = attempts + 1
         WHERE id \(unsafeRaw: flavor.amongOnce.open)SELECT id FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue) AND next_attempt_at <= \(bind: now.millis)
                   ORDER BY next_attempt_at LIMIT \(bind: limit) \(unsafeRaw: flavor.skipLocked)\(unsafeRaw: flavor.amongOnce.close)
-        RETURNING id, sealed_message, attempts, created_at, signer_email_kind, signer_signature_id, signer_petition_id
+        RETURNING id, sealed_message, attempts, created_at, receipt_signature_id, receipt_petition_id,
+                  confirmation_signature_id, confirmation_petition_id
         """
     }
 
-    /// `nil` for a row that is not a signer's email, and for one whose kind or ids do not read:
-    /// its sealed data then does not open as a message, and the worker gives it up, where a
-    /// throw here would fail every claim that met it.
+    /// `nil` for a row that is not a signer's email, and for one whose ids do not read: its
+    /// sealed data then does not open as a message, and the worker gives it up, where a throw
+    /// here would fail every claim that met it.
     private static func queuedSignerEmail(in row: any SQLRow) throws -> QueuedSignerEmail? {
-        guard
-            let kind = try row.decode(column: "signer_email_kind", as: String?.self)
-                .flatMap(QueuedSignerEmail.Kind.init(rawValue:)),
-            let signatureID = try row.decode(column: "signer_signature_id", as: String?.self)
-                .flatMap({ try? UUID(text: $0) }),
-            let petitionID = try row.decode(column: "signer_petition_id", as: String?.self)
-                .flatMap({ try? UUID(text: $0) })
-        else { return nil }
-        return QueuedSignerEmail(kind, signatureID: signatureID, petitionID: petitionID)
+        for kind in QueuedSignerEmail.Kind.allCases {
+            let columns = OutboxInserts.columns(of: kind)
+            guard let signatureID = try row.decode(column: columns.signature, as: String?.self) else { continue }
+            guard
+                let signatureID = try? UUID(text: signatureID),
+                let petitionID = try row.decode(column: columns.petition, as: String?.self)
+                    .flatMap({ try? UUID(text: $0) })
+            else { return nil }
+            return QueuedSignerEmail(kind, signatureID: signatureID, petitionID: petitionID)
+        }
+        return nil
     }
 
     func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {
