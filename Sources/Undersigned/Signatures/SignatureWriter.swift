@@ -386,8 +386,8 @@ public final class SignatureWriter: Service, Sendable {
         }
         let withdrawn = try await transaction.withdraw(withdrawIDs, at: now)
         for signature in withdrawn where signature.state == .confirmed { deltas[signature.petitionID, default: 0] -= 1 }
-        // The withdrawal dropped the receipts queued before it; one confirmed in this very batch
-        // is not queued at all.
+        // The withdrawal dropped the receipts queued before it; the emails about a signature
+        // withdrawn in this very batch are not queued at all.
         let withdrawnIDs = Set(withdrawn.map(\.id))
         emails.removeAll { email in email.signerEmail.map { withdrawnIDs.contains($0.signatureID) } ?? false }
 
