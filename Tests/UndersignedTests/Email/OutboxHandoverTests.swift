@@ -78,6 +78,34 @@ struct OutboxHandoverTests {
     }
 
     @Test(
+        "an email composed whole and handed over goes out as composed, its seal not opened again",
+        arguments: TestDatabase.all)
+    func sentAsComposed(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let clock = ManualClock()
+            let handover = OutboxHandover(lease: Self.lease)
+            let emails = try (0..<3).map { try store.queuedEmail(to: "composed\($0)@example.org") }
+            let reservation = try #require(handover.reserve(emails.count, at: clock.now))
+            try await store.database.write { transaction in
+                try await transaction.enqueue(OutgoingEmails(leased: emails, leaseUntil: reservation.leaseUntil))
+            }
+            handover.handOver(emails, for: reservation)
+
+            // A worker whose keys open nothing: it can only send what it was handed whole.
+            let masterKeys = try MasterKeys(text: MasterKeys.newKeyLine().line, source: "test")
+            let noKeys = PersonalDataSealer(
+                keys: DataKeyRing(store: store.database, masterKeys: masterKeys, reloadMasterKeys: { masterKeys }))
+            let sent = Locked<[Sending]>([])
+            let own = OutboxWorker(
+                store: store.database, transport: SlowTransport(name: "own", delay: .zero, log: sent), sealer: noKeys,
+                logger: TestDatabase.logger, lease: Self.lease, clock: clock.wallClock, handover: handover)
+            await own.drain()
+            #expect(Set(sent.value.map(\.id)) == Set(emails.map(\.id)))
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
+    @Test(
         "an email handed over to an instance that stops goes out through another once its lease ends",
         arguments: TestDatabase.all)
     func stoppedInstance(database: TestDatabase) async throws {
