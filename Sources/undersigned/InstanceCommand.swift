@@ -10,8 +10,12 @@ protocol InstanceCommand: AsyncParsableCommand {
 
 extension InstanceCommand {
     func run() async throws {
-        try await Instance.run(settings: settings.resolve()) { instance in
-            try await run(on: instance)
+        do {
+            try await Instance.runOnExisting(settings: settings.resolve()) { instance in
+                try await run(on: instance)
+            }
+        } catch let error as SettingsError {
+            throw ValidationError(error.description)
         }
     }
 }

@@ -60,6 +60,26 @@ public final class Instance: Sendable {
         }
     }
 
+    /// ``run(settings:logger:clock:_:)`` for a command that works on an instance's data: when
+    /// the settings name no database of Undersigned's (a file that is not there, or a database
+    /// without the schema), it stops with a ``SettingsError`` saying so, before it creates
+    /// anything there (an empty database, a key).
+    public static func runOnExisting<Result: Sendable>(
+        settings: Settings, _ body: (Instance) async throws -> Result
+    ) async throws -> Result {
+        let names = Settings.table.database.names
+        let remedy = "start `undersigned serve` there or run `undersigned migrate` first, or name another with \(names)"
+        if case .sqlite(let path) = settings.database, !FileManager.default.fileExists(atPath: path) {
+            throw SettingsError(description: "no database at \(path): \(remedy)")
+        }
+        return try await run(settings: settings) { instance in
+            guard try await !instance.database.appliedMigrations().isEmpty else {
+                throw SettingsError(description: "the database has no Undersigned schema: \(remedy)")
+            }
+            return try await body(instance)
+        }
+    }
+
     public func close() async {
         await database.close()
     }

@@ -105,6 +105,36 @@ struct CommandLineTests {
     }
 
     @Test(
+        "a command pointed at no database of Undersigned's says so, and creates nothing there",
+        arguments: TestDatabase.all)
+    func noDatabase(database: TestDatabase) async throws {
+        let scratch = try ScratchDirectory(named: "cli")
+        defer { withExtendedLifetime(scratch) {} }
+        let directory = scratch.url
+        let location = try await database.makeEmpty(in: directory)
+        func refusal(_ location: DatabaseLocation) async throws -> String {
+            let (output, status) = try await CommandLineTool.run(
+                ["verify-log", "--database", location.url, "--data-dir", directory.path])
+            #expect(status == Self.usageError, "\(output)")
+            #expect(output.contains("run `undersigned migrate` first, or name another with --database"), "\(output)")
+            return output
+        }
+        let noSchema = "the database has no Undersigned schema"
+        switch location {
+        case .sqlite(let path):
+            #expect(try await refusal(location).contains("no database at \(path)"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+            // A file that is there but holds no schema: a mistyped path to another file, say.
+            #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+            #expect(try await refusal(location).contains(noSchema))
+        case .postgres:
+            #expect(try await refusal(location).contains(noSchema))
+        }
+        // No key was made for a database that is not there.
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("undersigned-log.key").path))
+    }
+
+    @Test(
         "the commands work on an instance from its settings, opening only the keys they need",
         arguments: TestDatabase.all)
     func commands(database: TestDatabase) async throws {
