@@ -164,10 +164,7 @@ struct SignerEmailWriterTests {
             known.withLock { $0 = false }
             await setup.worker.drain()
             #expect(setup.transport.delivered.value.count == 1)
-            // Given up on after its first attempt: a retry would fail as well.
-            let entries = try await store.database.outboxEntries(limit: 10)
-            #expect(entries.map(\.state) == [.failed])
-            #expect(entries.map(\.attempts) == [1])
+            try await Self.expectGivenUpAtFirstAttempt(store)
         }
     }
 
@@ -181,10 +178,7 @@ struct SignerEmailWriterTests {
                 store, "UPDATE outbox SET receipt_signature_id = '\(other.signature.id.text)'")
             await setup.worker.drain()
             #expect(setup.transport.delivered.value.map(\.to).sorted() == ["other@example.org", "victim@example.org"])
-            // Given up on after its first attempt: a retry would fail as well.
-            let entries = try await store.database.outboxEntries(limit: 10)
-            #expect(entries.map(\.state) == [.failed])
-            #expect(entries.map(\.attempts) == [1])
+            try await Self.expectGivenUpAtFirstAttempt(store)
         }
     }
 
@@ -201,10 +195,7 @@ struct SignerEmailWriterTests {
             try await store.database.write { try await $0.enqueue([beside]) }
             await setup.worker.drain()
             #expect(setup.transport.delivered.value.map(\.to) == ["unreadable@example.org", "beside@example.org"])
-            // Given up on after its first attempt: a retry would fail as well.
-            let entries = try await store.database.outboxEntries(limit: 10)
-            #expect(entries.map(\.state) == [.failed])
-            #expect(entries.map(\.attempts) == [1])
+            try await Self.expectGivenUpAtFirstAttempt(store)
         }
     }
 
@@ -220,9 +211,7 @@ struct SignerEmailWriterTests {
             try await SealedRowBindingTests.execute(store, "UPDATE outbox SET confirmation_signature_id = 'not-an-id'")
             await setup.worker.drain()
             #expect(setup.transport.delivered.value.isEmpty)
-            let entries = try await store.database.outboxEntries(limit: 10)
-            #expect(entries.map(\.state) == [.failed])
-            #expect(entries.map(\.attempts) == [1])
+            try await Self.expectGivenUpAtFirstAttempt(store)
         }
     }
 
@@ -327,6 +316,14 @@ struct SignerEmailWriterTests {
             try await store.database.markUndeliverable(UUID(), attempt: attempt)
             #expect(try await store.database.outboxEntries(limit: 10).isEmpty)
         }
+    }
+
+    /// The one email left in the outbox was given up on after its first attempt: a retry would
+    /// fail as well.
+    static func expectGivenUpAtFirstAttempt(_ store: TestStore) async throws {
+        let entries = try await store.database.outboxEntries(limit: 10)
+        #expect(entries.map(\.state) == [.failed])
+        #expect(entries.map(\.attempts) == [1])
     }
 
     struct OutboxRow {
