@@ -7,8 +7,10 @@ import SQLKit
 extension SQLDatabase {
     /// With `leaseUntil`, the emails are queued as claimed by this instance until then, their
     /// first attempt counted, as ``SQLStore/claimDueEmails(limit:now:leaseUntil:)`` would leave them.
-    func enqueue(_ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil) async throws {
-        for insert in OutboxInserts.statements(emails, leasedUntil: leaseUntil) { try await raw(insert).run() }
+    func enqueue(_ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil, flavor: SQLFlavor) async throws {
+        for insert in OutboxInserts.statements(emails, leasedUntil: leaseUntil, flavor: flavor) {
+            try await raw(insert).run()
+        }
     }
 
     /// Drops the emails still queued about the signatures that `signatureIDs` selects (a list of
@@ -36,22 +38,23 @@ extension SQLDatabase {
 
 /// The statements that queue emails, for a transaction that runs them with others.
 enum OutboxInserts {
-    static func statements(_ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil, rowsEach: Int = 400)
-        -> [SQLQueryString]
-    {
-        let attempts = leaseUntil == nil ? 0 : 1
+    static func statements(
+        _ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil, rowsEach: Int = 400, flavor: SQLFlavor
+    ) -> [SQLQueryString] {
+        let attempts: Int64 = leaseUntil == nil ? 0 : 1
         return emails.chunks(of: rowsEach).map { chunk in
-            let rows = chunk.map { email -> SQLQueryString in
-                let receipt = email.signerEmail?.kind == .receipt ? email.signerEmail : nil
-                let confirmation = email.signerEmail?.kind == .confirmationRequest ? email.signerEmail : nil
-                return """
-                    (\(bind: email.id.text), \(bind: Data(email.sealedMessage)), \(bind: email.createdAt.millis), \(bind: (leaseUntil ?? email.createdAt).millis), \(bind: attempts),
-                     \(bind: receipt?.signatureID.text), \(bind: receipt?.petitionID.text),
-                     \(bind: confirmation?.signatureID.text), \(bind: confirmation?.petitionID.text), \(bind: email.newsFor?.text))
-                    """
-            }
+            let receipts = chunk.map { $0.signerEmail?.kind == .receipt ? $0.signerEmail : nil }
+            let confirmations = chunk.map { $0.signerEmail?.kind == .confirmationRequest ? $0.signerEmail : nil }
+            let rows = BatchRows(columns: [
+                .text(chunk.map(\.id.text)), .bytes(chunk.map { Data($0.sealedMessage) }),
+                .integers(chunk.map(\.createdAt.millis)), .integers(chunk.map { (leaseUntil ?? $0.createdAt).millis }),
+                .integers(Array(repeating: attempts, count: chunk.count)),
+                .text(receipts.map { $0?.signatureID.text }), .text(receipts.map { $0?.petitionID.text }),
+                .text(confirmations.map { $0?.signatureID.text }), .text(confirmations.map { $0?.petitionID.text }),
+                .text(chunk.map { $0.newsFor?.text }),
+            ])
             return
-                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts, receipt_signature_id, receipt_petition_id, confirmation_signature_id, confirmation_petition_id, news_signature_id) VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
+                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts, receipt_signature_id, receipt_petition_id, confirmation_signature_id, confirmation_petition_id, news_signature_id) \(rows.source(flavor))"
         }
     }
 

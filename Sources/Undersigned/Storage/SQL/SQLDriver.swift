@@ -63,6 +63,8 @@ struct SQLFlavor: Sendable {
     /// and its values are found through the column's index. SQLite runs an `IN` subquery that
     /// names no outer column once.
     var amongOnce: (open: String, close: String)
+    /// Whether a batch's rows are bound a column at a time, as arrays (``BatchRows``).
+    var bindsColumns: Bool
 
     static let sqlite = SQLFlavor(
         boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil,
@@ -70,7 +72,7 @@ struct SQLFlavor: Sendable {
         textToBytes: { "CAST(\($0) AS BLOB)" },
         emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false, concurrentWrites: 1,
         notIndexed: { "+\($0)" },
-        combinesWrites: false, storedInline: { _, _ in [] }, amongOnce: ("IN (", ")"))
+        combinesWrites: false, storedInline: { _, _ in [] }, amongOnce: ("IN (", ")"), bindsColumns: false)
     static let postgres = SQLFlavor(
         boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED", lockRows: "FOR UPDATE",
         migrationLock: "SELECT pg_advisory_xact_lock(4242001)",
@@ -84,7 +86,7 @@ struct SQLFlavor: Sendable {
                 "ALTER TABLE \(table) SET (toast_tuple_target = 8160)",
                 "ALTER TABLE \(table) ALTER COLUMN \(column) SET STORAGE EXTERNAL",
             ]
-        }, amongOnce: ("= ANY (ARRAY(", "))"))
+        }, amongOnce: ("= ANY (ARRAY(", "))"), bindsColumns: true)
 }
 
 extension SQLDatabase {

@@ -192,7 +192,7 @@ struct SQLAccountTransaction: AccountTransaction {
     }
 
     func enqueue(_ emails: [QueuedEmail]) async throws {
-        try await db.enqueue(emails)
+        try await db.enqueue(emails, flavor: flavor)
     }
 
     func withdrawQueued(_ id: UUID) async throws {

@@ -89,7 +89,7 @@ extension SQLStore {
                     signatureID: try UUID(text: row.decode(column: "id", as: String.self)),
                     sealedPersonalData: Array(try row.decode(column: "personal_data", as: Data.self)))
             }
-            try await db.enqueue(try compose(recipients))
+            try await db.enqueue(try compose(recipients), flavor: driver.flavor)
             try await db.raw(
                 """
                 UPDATE announcements SET cursor_created_at = \(bind: try last.decode(column: "created_at", as: Int64.self)),

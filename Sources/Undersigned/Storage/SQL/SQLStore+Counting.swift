@@ -19,8 +19,9 @@ extension SQLSignatureTransaction {
         var writes = try await logWrites(change.entries, rowsEach: rowsEach)
         writes += counterWrites(change, rowsEach: rowsEach)
         let outbox =
-            OutboxInserts.statements(outgoing.leased, leasedUntil: outgoing.leaseUntil, rowsEach: rowsEach)
-            + OutboxInserts.statements(outgoing.claimable, rowsEach: rowsEach)
+            OutboxInserts.statements(
+                outgoing.leased, leasedUntil: outgoing.leaseUntil, rowsEach: rowsEach, flavor: flavor)
+            + OutboxInserts.statements(outgoing.claimable, rowsEach: rowsEach, flavor: flavor)
         let counts = change.petitions.sorted(by: { $0.key.text < $1.key.text }).map { petitionID, delta in
             """
             UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID.text)
@@ -59,21 +60,15 @@ extension SQLSignatureTransaction {
         let byPetition = Dictionary(grouping: entries, by: \.petitionID)
         let petitionIDs = byPetition.keys.sorted(by: { $0.text < $1.text })
         let states = try await logStates(of: petitionIDs, locking: true)
-        var rows: [SQLQueryString] = []
-        var nodes: [SQLQueryString] = []
+        var entryRows: [(petitionID: UUID, position: Int64, entry: LogEntry)] = []
+        var nodeRows: [(petitionID: UUID, node: MerkleFrontier.CompletedNode)] = []
         var heads: [SQLQueryString] = []
         for petitionID in petitionIDs {
             var state = states[petitionID] ?? LogState()
             for entry in byPetition[petitionID, default: []] {
-                let position = Int64(state.frontier.size)
-                rows.append(
-                    """
-                    (\(bind: petitionID.text), \(bind: position), \(bind: entry.kind.rawValue), \(bind: Data(entry.receiptHash)), \(bind: entry.recordedAt.millis))
-                    """)
+                entryRows.append((petitionID, Int64(state.frontier.size), entry))
                 for node in state.frontier.append(leafHash: entry.leafHash) where node.coordinate.isStored {
-                    nodes.append(
-                        "(\(bind: petitionID.text), \(bind: node.level), \(bind: Int64(node.index)), \(bind: Data(node.hash)))"
-                    )
+                    nodeRows.append((petitionID, node))
                 }
                 state.count += entry.kind.countChange
             }
@@ -84,12 +79,25 @@ extension SQLSignatureTransaction {
                 WHERE petition_id = \(bind: petitionID.text)
                 """)
         }
-        return rows.chunks(of: rowsEach).map {
-            "INSERT INTO log_entries (petition_id, position, kind, receipt_hash, recorded_at) VALUES \(SQLList(Array($0), separator: SQLRaw(", ")))"
+        let entryInserts = entryRows.chunks(of: rowsEach).map { chunk -> SQLQueryString in
+            let rows = BatchRows(columns: [
+                .text(chunk.map(\.petitionID.text)), .integers(chunk.map(\.position)),
+                .text(chunk.map(\.entry.kind.rawValue)), .bytes(chunk.map { Data($0.entry.receiptHash) }),
+                .integers(chunk.map(\.entry.recordedAt.millis)),
+            ])
+            return
+                "INSERT INTO log_entries (petition_id, position, kind, receipt_hash, recorded_at) \(rows.source(flavor))"
         }
-            + nodes.chunks(of: rowsEach).map {
-                "INSERT INTO log_nodes (petition_id, level, position, hash) VALUES \(SQLList(Array($0), separator: SQLRaw(", ")))"
-            } + heads
+        let nodeInserts = nodeRows.chunks(of: rowsEach).map { chunk -> SQLQueryString in
+            let levels: [Int64?] = chunk.map { Int64($0.node.level) }
+            let positions: [Int64?] = chunk.map { Int64($0.node.index) }
+            let rows = BatchRows(columns: [
+                .text(chunk.map(\.petitionID.text)), .integers(levels), .integers(positions),
+                .bytes(chunk.map { Data($0.node.hash) }),
+            ])
+            return "INSERT INTO log_nodes (petition_id, level, position, hash) \(rows.source(flavor))"
+        }
+        return entryInserts + nodeInserts + heads
     }
 
     /// The counters per country and per day of confirmation and source, in a fixed order.
@@ -143,7 +151,7 @@ extension SQLSignatureTransaction {
     }
 
     func enqueue(_ emails: OutgoingEmails) async throws {
-        try await db.enqueue(emails.leased, leasedUntil: emails.leaseUntil)
-        try await db.enqueue(emails.claimable)
+        try await db.enqueue(emails.leased, leasedUntil: emails.leaseUntil, flavor: flavor)
+        try await db.enqueue(emails.claimable, flavor: flavor)
     }
 }

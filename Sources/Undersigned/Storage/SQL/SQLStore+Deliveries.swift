@@ -7,7 +7,7 @@ extension SQLStore {
     {
         try await driver.transaction { db in
             try await db.record(audit)
-            try await db.enqueue(emails)
+            try await db.enqueue(emails, flavor: driver.flavor)
             try await db.raw(
                 """
                 INSERT INTO deliveries (id, petition_id, target_position, delivered_at, channel, delivered_by, notes,

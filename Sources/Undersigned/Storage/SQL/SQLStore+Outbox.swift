@@ -70,7 +70,7 @@ extension SQLStore {
         // with it (`ON DELETE CASCADE`).
         try await driver.transaction { db in
             for chunk in ids.chunks(of: 500) {
-                try await db.raw("DELETE FROM outbox WHERE id IN (\(binds: chunk.map(\.text)))").run()
+                try await db.raw("DELETE FROM outbox WHERE \(driver.flavor.among("id", chunk.map(\.text)))").run()
             }
         }
     }

@@ -324,7 +324,7 @@ struct SQLPetitionTransaction: PetitionTransaction {
     }
 
     func enqueue(_ emails: [QueuedEmail]) async throws {
-        try await db.enqueue(emails)
+        try await db.enqueue(emails, flavor: flavor)
     }
 
     private func insertTargets(_ targets: [Target], petitionID: UUID) async throws {

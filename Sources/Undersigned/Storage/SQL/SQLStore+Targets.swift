@@ -80,7 +80,7 @@ extension SQLStore {
                 """
             ).run()
             try await db.record(audit)
-            try await db.enqueue(emails)
+            try await db.enqueue(emails, flavor: driver.flavor)
             return .accepted
         }
     }

@@ -147,18 +147,18 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
         var inserted = Set<UUID>()
         // Chunked to stay below the databases' limits on bound parameters.
         for chunk in signatures.chunks(of: 500) {
-            let rows = chunk.map { signature -> SQLQueryString in
-                """
-                (\(bind: signature.id.text), \(bind: signature.petitionID.text), \(bind: Data(signature.emailFingerprint)),
-                 \(bind: signature.stored.state.rawValue), \(bind: signature.country), \(bind: signature.showNamePublicly),
-                 \(bind: signature.wantsUpdates), \(bind: signature.source.rawValue), \(bind: Data(signature.sealedPersonalData)),
-                 \(bind: signature.createdAt.millis), \(bind: signature.confirmedAt?.millis), \(bind: signature.paperBatchID?.text))
-                """
-            }
+            let rows = BatchRows(columns: [
+                .text(chunk.map(\.id.text)), .text(chunk.map(\.petitionID.text)),
+                .bytes(chunk.map { Data($0.emailFingerprint) }), .text(chunk.map(\.stored.state.rawValue)),
+                .text(chunk.map(\.country)), .booleans(chunk.map(\.showNamePublicly)),
+                .booleans(chunk.map(\.wantsUpdates)), .text(chunk.map(\.source.rawValue)),
+                .bytes(chunk.map { Data($0.sealedPersonalData) }), .integers(chunk.map(\.createdAt.millis)),
+                .integers(chunk.map { $0.confirmedAt?.millis }), .text(chunk.map { $0.paperBatchID?.text }),
+            ])
             let query: SQLQueryString =
                 """
                 INSERT INTO signatures (id, petition_id, email_fingerprint, state, country, show_name, wants_updates, source, personal_data, created_at, confirmed_at, paper_batch_id)
-                VALUES \(SQLList(rows, separator: SQLRaw(", ")))
+                \(rows.source(flavor))
                 ON CONFLICT (petition_id, email_fingerprint) DO NOTHING
                 RETURNING id
                 """
@@ -245,7 +245,7 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
     static func confirming(_ ids: [UUID], at date: Date, flavor: SQLFlavor) -> SQLQueryString {
         """
         UPDATE signatures SET state = \(bind: SignatureState.confirmed.rawValue), confirmed_at = \(bind: date.millis)
-        WHERE id IN (\(binds: ids.map(\.text))) AND \(unsafeRaw: flavor.notIndexed("state")) = \(bind: SignatureState.pending.rawValue)
+        WHERE \(flavor.among("id", ids.map(\.text))) AND \(unsafeRaw: flavor.notIndexed("state")) = \(bind: SignatureState.pending.rawValue)
             AND (SELECT \(takesConfirmations(at: date)) FROM petitions WHERE petitions.id = signatures.petition_id)
         RETURNING \(unsafeRaw: columns), personal_data
         """
