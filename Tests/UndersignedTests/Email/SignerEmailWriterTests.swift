@@ -126,6 +126,41 @@ struct SignerEmailWriterTests {
     }
 
     @Test(
+        "a confirmation request claimed once its signature is no longer pending is dropped unsent; the others go out",
+        arguments: TestDatabase.all)
+    func unconfirmableRequestsDropped(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let setup = Setup(store, handedOver: false)
+            let flood = try (0..<2).map { try store.job(email: "bot\($0)@spam.example") }
+            let withdrawn = try store.job(email: "changed-mind@example.org")
+            let confirmed = try store.job(email: "quick@example.org")
+            let waiting = try store.job(email: "waiting@example.org")
+            try await running(setup.writer) { _ in
+                for job in flood + [withdrawn, confirmed, waiting] { _ = try await setup.writer.sign(job) }
+                _ = try await setup.writer.withdraw(signatureID: withdrawn.signature.id)
+                _ = try await setup.writer.confirm(signatureID: confirmed.signature.id)
+            }
+            let review = SignatureReview(store: store.database, sealer: store.sealer, receipts: store.receipts)
+            let window = Date().addingTimeInterval(-3600)...Date().addingTimeInterval(60)
+            let invalidation = try await review.invalidate(
+                petitionID: store.petition.id, domain: "spam.example", window: window, reason: "Scripted signups")
+            #expect(invalidation.signatures == 2)
+            #expect(try await Self.outboxRows(store).count == 6)
+
+            await setup.worker.drain()
+            // The request of the signature still waiting, and the receipt of the confirmed one.
+            let sent = setup.transport.delivered.value
+            #expect(sent.count == 2)
+            let request = try #require(sent.first { $0.to == "waiting@example.org" })
+            #expect(request.textBody.contains(setup.mailer.confirmationURL(signatureID: waiting.signature.id)))
+            let receipt = try #require(sent.first { $0.to == "quick@example.org" })
+            #expect(receipt.id == confirmed.signature.id)
+            #expect(try await Self.outboxRows(store).isEmpty)
+            #expect(try await store.database.outboxStatus().failed == 0)
+        }
+    }
+
+    @Test(
         "a signer who signs again before confirming gets the receipt in the name and language of the last signing",
         arguments: TestDatabase.all)
     func signedAgain(database: TestDatabase) async throws {

@@ -3,17 +3,38 @@ import SQLKit
 
 /// The outbox: sealed messages, each with its state and the history of its failed attempts.
 extension SQLStore {
+    /// A confirmation request whose signature is no longer pending is deleted as it is
+    /// claimed, unsent. Queued behind a backlog, a flood's requests would otherwise go out to
+    /// every address it used after a moderator invalidated it, and the link of a request whose
+    /// signature was withdrawn, purged or confirmed meanwhile confirms nothing. The claim reads
+    /// each one's signature by its id, so no withdrawal or invalidation needs to read through
+    /// the outbox to find its requests.
     func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail] {
-        try await driver.transaction { db in
-            try await db.raw(Self.claiming(limit: limit, now: now, leaseUntil: leaseUntil, flavor: driver.flavor))
-                .all().map { row in
-                    ClaimedEmail(
-                        id: try UUID(text: row.decode(column: "id", as: String.self)),
-                        sealedMessage: Array(try row.decode(column: "sealed_message", as: Data.self)),
-                        attempts: try row.decode(column: "attempts", as: Int.self),
-                        createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
-                        signerEmail: try Self.queuedSignerEmail(in: row))
+        let flavor = driver.flavor
+        return try await driver.transaction { db in
+            var unconfirmable: [UUID] = []
+            var claimed: [ClaimedEmail] = []
+            for row in try await db.raw(Self.claiming(limit: limit, now: now, leaseUntil: leaseUntil, flavor: flavor))
+                .all()
+            {
+                let email = ClaimedEmail(
+                    id: try UUID(text: row.decode(column: "id", as: String.self)),
+                    sealedMessage: Array(try row.decode(column: "sealed_message", as: Data.self)),
+                    attempts: try row.decode(column: "attempts", as: Int.self),
+                    createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                    signerEmail: try Self.queuedSignerEmail(in: row))
+                if email.signerEmail?.kind == .confirmationRequest,
+                    try row.decode(column: "requested_state", as: String?.self) != SignatureState.pending.rawValue
+                {
+                    unconfirmable.append(email.id)
+                } else {
+                    claimed.append(email)
                 }
+            }
+            if !unconfirmable.isEmpty {
+                try await db.raw("DELETE FROM outbox WHERE \(flavor.among("id", unconfirmable.map(\.text)))").run()
+            }
+            return claimed
         }
     }
 
@@ -21,14 +42,16 @@ extension SQLStore {
     /// (``SQLFlavor/amongOnce``). As `IN (subquery)`, with statistics taken while the outbox
     /// held one row, PostgreSQL ran the subquery again for each row, each run skipping the rows
     /// just leased and locking the next: one claim leased a whole backlog, in time that grew
-    /// with its square.
+    /// with its square. Each confirmation request comes with its signature's state, null for
+    /// a signature that is gone.
     static func claiming(limit: Int, now: Date, leaseUntil: Date, flavor: SQLFlavor) -> SQLQueryString {
         """
         UPDATE outbox SET next_attempt_at = \(bind: leaseUntil.millis), attempts = attempts + 1
         WHERE id \(unsafeRaw: flavor.amongOnce.open)SELECT id FROM outbox WHERE state = \(bind: OutboxState.queued.rawValue) AND next_attempt_at <= \(bind: now.millis)
                   ORDER BY next_attempt_at LIMIT \(bind: limit) \(unsafeRaw: flavor.skipLocked)\(unsafeRaw: flavor.amongOnce.close)
         RETURNING id, sealed_message, attempts, created_at, receipt_signature_id, receipt_petition_id,
-                  confirmation_signature_id, confirmation_petition_id
+                  confirmation_signature_id, confirmation_petition_id,
+                  (SELECT state FROM signatures WHERE signatures.id = outbox.confirmation_signature_id) AS requested_state
         """
     }
 
