@@ -34,7 +34,11 @@ struct BatchRowsTests {
                     "SELECT position FROM batch_rows WHERE \(flavor.among("label", ["é ☃ 𝄞", "", "absent"])) ORDER BY position"
                 ).all().map { try $0.decode(column: "position", as: Int64.self) }
                 #expect(among == [1, 2])
-                return try await db.raw("SELECT label, content, number, flag FROM batch_rows ORDER BY position").all()
+                let read = try await db.raw("SELECT label, content, number, flag FROM batch_rows ORDER BY position")
+                    .all()
+                // A temporary table outlives the transaction on its pooled connection.
+                try await db.raw("DROP TABLE batch_rows").run()
+                return read
             }
             #expect(try read.map { try $0.decode(column: "label", as: String?.self) } == Self.texts)
             #expect(try read.map { try $0.decode(column: "content", as: Data?.self) } == Self.bytes)
