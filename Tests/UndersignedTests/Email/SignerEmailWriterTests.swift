@@ -269,7 +269,7 @@ struct SignerEmailWriterTests {
                 for job in [staying, leaving] {
                     outcomes.append(try await setup.writer.confirm(signatureID: job.signature.id))
                 }
-                let queued = try await Self.outboxRows(store).compactMap(\.signatureID)
+                let queued = try await Self.outboxRows(store).compactMap(\.receiptOf)
                 #expect(Set(queued) == [staying.signature.id.text, leaving.signature.id.text])
                 if ending == .withdrawn {
                     #expect(
@@ -289,7 +289,7 @@ struct SignerEmailWriterTests {
                 #expect(try await store.purgeAsDeliveredLongAgo() == 2)
             }
 
-            let left = try await Self.outboxRows(store).compactMap(\.signatureID)
+            let left = try await Self.outboxRows(store).compactMap(\.receiptOf)
             #expect(left == (ending == .purgedAfterDelivery ? [] : [staying.signature.id.text]))
             await setup.worker.drain()
             // The two confirmation requests, then the receipts still due.
@@ -369,8 +369,6 @@ struct SignerEmailWriterTests {
         /// The signature a confirmation request is about.
         var confirmationOf: String?
         var petitionID: String?
-
-        var signatureID: String? { receiptOf ?? confirmationOf }
     }
 
     static func outboxRows(_ store: TestStore) async throws -> [OutboxRow] {
