@@ -53,7 +53,11 @@ public struct SignerMail: Sendable {
 
     /// Where a receipt code is checked against the petition's signed log.
     public func receiptURL(signatureID: UUID, petition: Petition) -> String {
-        PetitionRoute.receipt(slug: petition.slug).url(on: baseURL, query: ["code": receipts.code(for: signatureID)])
+        receiptURL(code: receipts.code(for: signatureID), petition: petition)
+    }
+
+    private func receiptURL(code: String, petition: Petition) -> String {
+        PetitionRoute.receipt(slug: petition.slug).url(on: baseURL, query: ["code": code])
     }
 
     public func confirmationURL(signatureID: UUID) -> String {
@@ -136,7 +140,7 @@ public struct SignerMail: Sendable {
                 .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: title),
                 .text(words.text(.emailReceiptCode, ["code": code])),
                 .text(words.text(.emailReceiptCodeExplained)),
-                .link(receiptURL(signatureID: signatureID, petition: petition), label: words.text(.emailReceiptCheck)),
+                .link(receiptURL(code: code, petition: petition), label: words.text(.emailReceiptCheck)),
                 .text(words.text(.emailReceiptWithdraw)),
                 .link(withdrawalURL(signatureID: signatureID), label: words.text(.emailReceiptWithdrawLink)),
                 .text(words.text(.emailReceiptKeep)),
