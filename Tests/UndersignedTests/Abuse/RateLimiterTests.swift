@@ -87,9 +87,10 @@ struct RateLimiterTests {
         }
     }
 
-    @Test("the mailbox limit's tables stop at 196,608 keys, the most their slots hold, however many sign")
+    @Test("the mailbox limit's tables stop at 98,304 keys, the most their slots hold, however many sign")
     func mailboxTablesBounded() {
-        let limiter = RateLimiter(windows: [.init(limit: 3, period: 3600)], maximumKeys: 200_000)
+        let limiter = RateLimiter(
+            windows: [.init(limit: 3, period: 3600)], maximumKeys: SigningGuard.mailboxesRemembered)
         var most = 0
         var generator = SystemRandomNumberGenerator()
         for index in 0..<300_000 {
@@ -100,9 +101,9 @@ struct RateLimiterTests {
             if index % 1_000 == 0 { most = max(most, limiter.keyCount) }
         }
         most = max(most, limiter.keyCount)
-        #expect(most <= 196_608)
+        #expect(most <= 98_304)
         // Each shard forgets down to half its maximum, never further.
-        #expect(limiter.keyCount >= 16 * 12_288 / 2)
+        #expect(limiter.keyCount >= 16 * 6_144 / 2)
     }
 
     @Test("the client address: the peer, or the last X-Forwarded-For entry only when trusted")
