@@ -115,8 +115,8 @@ struct SigningGuard: Sendable {
     /// A mailbox's count lasts up to an hour, and a spike of new signers fills the table within
     /// seconds, so it is bounded: 98,304 mailboxes in 16 tables of 8,192 slots, 3 MB. Twice as
     /// many took twice the memory, and the tables' doubling on the way held both sizes at once:
-    /// the server's peak went from 62 to 66 MB past 100,000 signers. A mailbox forgotten is one
-    /// that asked for few emails long ago, and may ask for its allowance again.
+    /// the server's peak went from 62–63 to 65–66 MB past 100,000 signers. The mailboxes
+    /// forgotten are those nearest a full allowance again, which may then ask for all of it.
     static let mailboxesRemembered = 100_000
 
     /// Applies the limits of a partner's key, then counts the signature towards the current

@@ -80,8 +80,9 @@ public struct FileMailTransport: MailTransport {
 
     /// Writes into a file that has no name until it is whole, then names it: the folder changes
     /// once, where a named partial file renamed changes it twice, each change a search of a
-    /// folder of thousands of messages. False where the system cannot (no `O_TMPFILE`, no
-    /// `/proc`) or the name is taken: the caller then writes and renames.
+    /// folder of thousands of messages. False where the system cannot (no `O_TMPFILE`, or a
+    /// kernel that links only privileged descriptors and no `/proc`) or the name is taken: the
+    /// caller then writes and renames.
     private static func writeUnnamed(_ bytes: UnsafeBufferPointer<UInt8>, into directory: String, as final: String)
         throws -> Bool
     {
@@ -94,7 +95,7 @@ public struct FileMailTransport: MailTransport {
             try writeAll(bytes, to: file)
             // Linked by its descriptor where the kernel lets this process (newer ones let the
             // file's opener; older ones only a privileged process), through /proc otherwise:
-            // that path's lookup was a third of what naming a message cost.
+            // that path's lookup was nearly half of what naming a message cost.
             let emptyPath: Int32 = 0x1000  // Glibc's AT_EMPTY_PATH, which Swift does not import
             if linkat(file, "", AT_FDCWD, final, emptyPath) == 0 { return true }
             if errno == ENOENT || errno == EPERM,
