@@ -7,7 +7,7 @@ import Testing
 @Suite("A batch's rows, bound a column at a time")
 struct BatchRowsTests {
     static let texts: [String?] = ["", "é ☃ 𝄞", "a'b\"c,{}\\", nil]
-    static let bytes: [Data?] = [Data([0, 255, 0]), Data(), nil, Data("{\"x\"}".utf8)]
+    static let bytes: [Data?] = [Data(UInt8.min...UInt8.max), Data(), nil, Data("{\"x\"}".utf8)]
     static let integers: [Int64?] = [Int64.min, 0, nil, Int64.max]
     static let booleans = [true, false, true, false]
 
