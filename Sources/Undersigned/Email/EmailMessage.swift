@@ -194,4 +194,11 @@ public struct OutgoingEmails: Sendable {
     }
 
     public var isEmpty: Bool { claimable.isEmpty && leased.isEmpty }
+
+    /// Those about one of the signatures `ids` names (``QueuedEmail/signerEmail``).
+    func about(signatures ids: Set<UUID>) -> OutgoingEmails {
+        let isAbout = { (email: QueuedEmail) in email.signerEmail.map { ids.contains($0.signatureID) } ?? false }
+        return OutgoingEmails(
+            claimable: claimable.filter(isAbout), leased: leased.filter(isAbout), leaseUntil: leaseUntil)
+    }
 }

@@ -10,6 +10,13 @@ public protocol SignatureStore: Sendable {
     func write<Result: Sendable>(
         _ body: @Sendable (any SignatureWriteTransaction) async throws -> Result
     ) async throws -> Result
+    /// Whether ``insertNew(_:queueing:)`` costs less than a transaction: worth a write of its
+    /// own ahead of the rest of a batch.
+    var insertsNewAtOnce: Bool { get }
+    /// Inserts as ``SignatureWriteTransaction/insertNew(_:)`` does and queues, with each
+    /// signature inserted, those of `emails` about it (``QueuedSignerEmail``), at once; all of it
+    /// is durable when this returns. Returns the ids of the signatures inserted.
+    func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails) async throws -> Set<UUID>
     func signature(id: UUID) async throws -> Signature?
     /// Signatures with their sealed names and addresses, in one read; those not found are left out.
     func signaturesWithPersonalData(ids: [UUID]) async throws -> [UUID: SignatureWithPersonalData]

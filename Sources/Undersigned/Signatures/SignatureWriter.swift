@@ -248,6 +248,16 @@ public final class SignatureWriter: Service, Sendable {
     /// cause is the database itself and the whole batch is answered at once; otherwise the
     /// rest are tried one by one, so that one bad command cannot fail its neighbours.
     private func commit(_ batch: [Command]) async {
+        var batch = batch
+        if store.insertsNewAtOnce {
+            do {
+                batch = try await commitNewSignatures(of: batch)
+            } catch {
+                // Nothing of it was stored: the batch goes the usual way, in one transaction.
+                logger.warning("insert of new signatures failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+        guard !batch.isEmpty else { return }
         do {
             try await commitTogether(batch)
             return
@@ -267,6 +277,40 @@ public final class SignatureWriter: Service, Sendable {
                 command.fail(WriteFailed())
             }
         }
+    }
+
+    /// Stores the batch's signings, with their confirmation requests, where the store does that
+    /// at less cost than a transaction (``SignatureStore/insertsNewAtOnce``), and answers those
+    /// stored. Returns the rest of the batch for ``commitTogether(_:)``: its other commands, and
+    /// the signings of an address that has signed already.
+    private func commitNewSignatures(of batch: [Command]) async throws -> [Command] {
+        let jobs = batch.compactMap { command -> SigningJob? in
+            if case .sign(let job, _) = command { return job } else { return nil }
+        }
+        guard !jobs.isEmpty else { return batch }
+        let now = clock.now
+        let reservation = handover?.reserve(jobs.count, at: now)
+        let emails = Self.outgoing(
+            jobs.map { mailer.queuedConfirmationRequest(for: $0.signature) }, lease: reservation, now)
+        let inserted: Set<UUID>
+        do {
+            inserted = try await store.insertNew(jobs.map(\.signature), queueing: emails)
+        } catch {
+            if let reservation { handover?.release(reservation) }
+            throw error
+        }
+        let queued = emails.about(signatures: inserted)
+        if let reservation { handover?.handOver(queued.leased, for: reservation) }
+        if !queued.isEmpty { committed(!queued.claimable.isEmpty) }
+        var rest: [Command] = []
+        for command in batch {
+            if case .sign(let job, let continuation) = command, inserted.contains(job.signature.id) {
+                continuation.resume(returning: .accepted)
+            } else {
+                rest.append(command)
+            }
+        }
+        return rest
     }
 
     private func commitTogether(_ batch: [Command]) async throws {

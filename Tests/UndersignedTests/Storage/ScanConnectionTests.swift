@@ -81,6 +81,13 @@ struct ScanConnectionTests {
             calls.withLock { $0.append("transaction") }
             return try await driver.transaction(body)
         }
+
+        func statement<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
+            -> Result
+        {
+            calls.withLock { $0.append("statement") }
+            return try await driver.statement(body)
+        }
     }
 
     @Sendable static func cacheSize(_ db: any SQLDatabase) async throws -> Int {

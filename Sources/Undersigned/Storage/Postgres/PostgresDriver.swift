@@ -55,6 +55,12 @@ final class PostgresDriver: SQLDriver {
         }
     }
 
+    func statement<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
+        -> Result
+    {
+        try await read(body)
+    }
+
     func servicesStarted() async {
         _ = await poolStarted.wait()
     }

@@ -46,6 +46,14 @@ struct BatchRows {
         }
         return "VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
     }
+
+    /// On PostgreSQL, the rows for which `condition` holds, their columns named `names` (a
+    /// list, as in the `INSERT`) for it.
+    func unnested(as names: String, where condition: SQLQueryString) -> SQLQueryString {
+        let arrays = columns.map { "\(bind: PostgresArray($0))" as SQLQueryString }
+        return
+            "SELECT * FROM unnest(\(SQLList(arrays, separator: SQLRaw(", ")))) AS batch (\(unsafeRaw: names)) WHERE \(condition)"
+    }
 }
 
 extension SQLFlavor {

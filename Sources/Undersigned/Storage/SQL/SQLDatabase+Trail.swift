@@ -41,21 +41,36 @@ enum OutboxInserts {
     static func statements(
         _ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil, rowsEach: Int = 400, flavor: SQLFlavor
     ) -> [SQLQueryString] {
-        let attempts: Int64 = leaseUntil == nil ? 0 : 1
-        return emails.chunks(of: rowsEach).map { chunk in
-            let receipts = chunk.map { $0.signerEmail?.kind == .receipt ? $0.signerEmail : nil }
-            let confirmations = chunk.map { $0.signerEmail?.kind == .confirmationRequest ? $0.signerEmail : nil }
-            let rows = BatchRows(columns: [
-                .text(chunk.map(\.id.text)), .bytes(chunk.map { Data($0.sealedMessage) }),
-                .integers(chunk.map(\.createdAt.millis)), .integers(chunk.map { (leaseUntil ?? $0.createdAt).millis }),
-                .integers(Array(repeating: attempts, count: chunk.count)),
-                .text(receipts.map { $0?.signatureID.text }), .text(receipts.map { $0?.petitionID.text }),
-                .text(confirmations.map { $0?.signatureID.text }), .text(confirmations.map { $0?.petitionID.text }),
-                .text(chunk.map { $0.newsFor?.text }),
-            ])
-            return
-                "INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts, receipt_signature_id, receipt_petition_id, confirmation_signature_id, confirmation_petition_id, news_signature_id) \(rows.source(flavor))"
+        emails.chunks(of: rowsEach).map { chunk in
+            "INSERT INTO outbox (\(unsafeRaw: columns)) \(rows(chunk, leasedUntil: leaseUntil).source(flavor))"
         }
+    }
+
+    /// On PostgreSQL, the statement that queues those of `emails` about a signature that
+    /// `signatureIDs` (a subquery) selects.
+    static func statement(
+        _ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil, aboutSignaturesIn signatureIDs: SQLQueryString
+    ) -> SQLQueryString {
+        let rows = rows(emails, leasedUntil: leaseUntil).unnested(
+            as: columns, where: "COALESCE(receipt_signature_id, confirmation_signature_id) IN (\(signatureIDs))")
+        return "INSERT INTO outbox (\(unsafeRaw: columns)) \(rows)"
+    }
+
+    private static let columns =
+        "id, sealed_message, created_at, next_attempt_at, attempts, receipt_signature_id, receipt_petition_id, confirmation_signature_id, confirmation_petition_id, news_signature_id"
+
+    private static func rows(_ emails: some Collection<QueuedEmail>, leasedUntil leaseUntil: Date?) -> BatchRows {
+        let attempts: Int64 = leaseUntil == nil ? 0 : 1
+        let receipts = emails.map { $0.signerEmail?.kind == .receipt ? $0.signerEmail : nil }
+        let confirmations = emails.map { $0.signerEmail?.kind == .confirmationRequest ? $0.signerEmail : nil }
+        return BatchRows(columns: [
+            .text(emails.map(\.id.text)), .bytes(emails.map { Data($0.sealedMessage) }),
+            .integers(emails.map(\.createdAt.millis)), .integers(emails.map { (leaseUntil ?? $0.createdAt).millis }),
+            .integers(Array(repeating: attempts, count: emails.count)),
+            .text(receipts.map { $0?.signatureID.text }), .text(receipts.map { $0?.petitionID.text }),
+            .text(confirmations.map { $0?.signatureID.text }), .text(confirmations.map { $0?.petitionID.text }),
+            .text(emails.map { $0.newsFor?.text }),
+        ])
     }
 
     /// The columns that name a signer's email's signature and petition, a pair for each kind.

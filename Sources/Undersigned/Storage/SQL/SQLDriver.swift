@@ -13,6 +13,11 @@ protocol SQLDriver: Sendable {
     /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
     func transaction<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result
+    /// Runs `body`, which writes with one statement: a transaction of its own, committed as it
+    /// ends. On PostgreSQL it saves the round trips of `BEGIN` and `COMMIT`; SQLite, which has
+    /// none, runs it in a transaction of the writer's.
+    func statement<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
+        -> Result
     var services: [any Service] { get }
     /// Returns once its services run, which the first read or write needs.
     func servicesStarted() async
@@ -87,6 +92,19 @@ struct SQLFlavor: Sendable {
                 "ALTER TABLE \(table) ALTER COLUMN \(column) SET STORAGE EXTERNAL",
             ]
         }, amongOnce: ("= ANY (ARRAY(", "))"), bindsColumns: true)
+}
+
+extension SQLDriver {
+    /// Runs the statements in one transaction, or one alone as a transaction of its own.
+    func run(_ statements: [SQLQueryString]) async throws {
+        if statements.count == 1, let only = statements.first {
+            try await statement { db in try await db.raw(only).run() }
+            return
+        }
+        try await transaction { db in
+            for statement in statements { try await db.raw(statement).run() }
+        }
+    }
 }
 
 extension SQLDatabase {

@@ -74,28 +74,24 @@ extension SQLStore {
 
     func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {
         guard !ids.isEmpty else { return }
-        try await driver.transaction { db in
-            for chunk in ids.chunks(of: 500) {
-                try await db.raw(
-                    """
-                    UPDATE outbox SET next_attempt_at = \(bind: until.millis)
-                    WHERE id IN (\(binds: chunk.map(\.text))) AND state = \(bind: OutboxState.queued.rawValue)
-                          AND next_attempt_at = \(bind: heldUntil.millis)
-                    """
-                ).run()
-            }
+        let renewals = ids.chunks(of: 500).map { chunk in
+            """
+            UPDATE outbox SET next_attempt_at = \(bind: until.millis)
+            WHERE id IN (\(binds: chunk.map(\.text))) AND state = \(bind: OutboxState.queued.rawValue)
+                  AND next_attempt_at = \(bind: heldUntil.millis)
+            """ as SQLQueryString
         }
+        try await driver.run(renewals)
     }
 
     func markSent(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
         // The message holds personal data: once sent, nothing of it is kept. Its attempts go
         // with it (`ON DELETE CASCADE`).
-        try await driver.transaction { db in
-            for chunk in ids.chunks(of: 500) {
-                try await db.raw("DELETE FROM outbox WHERE \(driver.flavor.among("id", chunk.map(\.text)))").run()
-            }
+        let deletes = ids.chunks(of: 500).map { chunk in
+            "DELETE FROM outbox WHERE \(driver.flavor.among("id", chunk.map(\.text)))" as SQLQueryString
         }
+        try await driver.run(deletes)
     }
 
     func markFailed(_ id: UUID, attempt: DeliveryAttempt, retryAt: Date) async throws {

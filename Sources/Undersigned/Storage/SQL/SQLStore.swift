@@ -71,6 +71,36 @@ struct SQLStore: Database {
         }
     }
 
+    var insertsNewAtOnce: Bool { driver.flavor.combinesWrites }
+
+    func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails) async throws -> Set<UUID> {
+        guard !signatures.isEmpty else { return [] }
+        let flavor = driver.flavor
+        guard insertsNewAtOnce else {
+            return try await write { transaction in
+                let inserted = try await transaction.insertNew(signatures)
+                try await transaction.enqueue(emails.about(signatures: inserted))
+                return inserted
+            }
+        }
+        // The emails ride in the `WITH` clause of the insert, each kept only if its signature
+        // was inserted; arrays bound make it one statement whatever the batch's size.
+        var clauses: [SQLQueryString] = [
+            "inserted AS (\(SQLSignatureTransaction.insertStatement(signatures, flavor: flavor)))"
+        ]
+        for (name, batch, leaseUntil) in [
+            ("leased", emails.leased, Optional(emails.leaseUntil)), ("claimable", emails.claimable, nil),
+        ] where !batch.isEmpty {
+            let insert = OutboxInserts.statement(
+                batch, leasedUntil: leaseUntil, aboutSignaturesIn: "SELECT id FROM inserted")
+            clauses.append("\(unsafeRaw: name) AS (\(insert))")
+        }
+        let statement: SQLQueryString = "WITH \(SQLList(clauses, separator: SQLRaw(", "))) SELECT id FROM inserted"
+        return try await driver.statement { db in
+            try SQLSignatureTransaction.insertedIDs(try await db.raw(statement).all())
+        }
+    }
+
     func signature(id: UUID) async throws -> Signature? {
         try await driver.read { db in
             try await SQLSignatureTransaction(db: db, flavor: driver.flavor).signatures(ids: [id])[id]
@@ -143,30 +173,36 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
     static let columns = "id, petition_id, state, country, show_name, wants_updates, source, created_at, confirmed_at"
 
     func insertNew(_ signatures: [NewSignature]) async throws -> Set<UUID> {
-        guard !signatures.isEmpty else { return [] }
         var inserted = Set<UUID>()
         // Chunked to stay below the databases' limits on bound parameters.
         for chunk in signatures.chunks(of: 500) {
-            let rows = BatchRows(columns: [
-                .text(chunk.map(\.id.text)), .text(chunk.map(\.petitionID.text)),
-                .bytes(chunk.map { Data($0.emailFingerprint) }), .text(chunk.map(\.stored.state.rawValue)),
-                .text(chunk.map(\.country)), .booleans(chunk.map(\.showNamePublicly)),
-                .booleans(chunk.map(\.wantsUpdates)), .text(chunk.map(\.source.rawValue)),
-                .bytes(chunk.map { Data($0.sealedPersonalData) }), .integers(chunk.map(\.createdAt.millis)),
-                .integers(chunk.map { $0.confirmedAt?.millis }), .text(chunk.map { $0.paperBatchID?.text }),
-            ])
-            let query: SQLQueryString =
-                """
-                INSERT INTO signatures (id, petition_id, email_fingerprint, state, country, show_name, wants_updates, source, personal_data, created_at, confirmed_at, paper_batch_id)
-                \(rows.source(flavor))
-                ON CONFLICT (petition_id, email_fingerprint) DO NOTHING
-                RETURNING id
-                """
-            for row in try await db.raw(query).all() {
-                inserted.insert(try UUID(text: row.decode(column: "id", as: String.self)))
-            }
+            let rows = try await db.raw(Self.insertStatement(chunk, flavor: flavor)).all()
+            inserted.formUnion(try Self.insertedIDs(rows))
         }
         return inserted
+    }
+
+    /// Inserts those of `signatures` whose petition and fingerprint are not stored yet, and
+    /// returns their ids.
+    static func insertStatement(_ signatures: some Collection<NewSignature>, flavor: SQLFlavor) -> SQLQueryString {
+        let rows = BatchRows(columns: [
+            .text(signatures.map(\.id.text)), .text(signatures.map(\.petitionID.text)),
+            .bytes(signatures.map { Data($0.emailFingerprint) }), .text(signatures.map(\.stored.state.rawValue)),
+            .text(signatures.map(\.country)), .booleans(signatures.map(\.showNamePublicly)),
+            .booleans(signatures.map(\.wantsUpdates)), .text(signatures.map(\.source.rawValue)),
+            .bytes(signatures.map { Data($0.sealedPersonalData) }), .integers(signatures.map(\.createdAt.millis)),
+            .integers(signatures.map { $0.confirmedAt?.millis }), .text(signatures.map { $0.paperBatchID?.text }),
+        ])
+        return """
+            INSERT INTO signatures (id, petition_id, email_fingerprint, state, country, show_name, wants_updates, source, personal_data, created_at, confirmed_at, paper_batch_id)
+            \(rows.source(flavor))
+            ON CONFLICT (petition_id, email_fingerprint) DO NOTHING
+            RETURNING id
+            """
+    }
+
+    static func insertedIDs(_ rows: [any SQLRow]) throws -> Set<UUID> {
+        Set(try rows.map { try UUID(text: $0.decode(column: "id", as: String.self)) })
     }
 
     func replacePending(_ id: UUID, with signature: NewSignature) async throws -> Bool {

@@ -94,6 +94,12 @@ final class SQLiteDriver: SQLDriver {
         }
     }
 
+    func statement<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
+        -> Result
+    {
+        try await transaction(body)
+    }
+
     func close() async {
         let connections = readers + [scanner, writer]
         let pools = [threads, writerThread.pool]

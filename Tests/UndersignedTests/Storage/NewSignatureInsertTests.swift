@@ -1,0 +1,55 @@
+import Foundation
+import SQLKit
+import Testing
+
+@testable import Undersigned
+
+@Suite("New signatures stored at once with their emails")
+struct NewSignatureInsertTests {
+    @Test(
+        "each new signature is stored with its own email, leased or for any worker; an address that signed has neither",
+        arguments: TestDatabase.all)
+    func emailsOnlyBesideInserted(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let sql = try #require(store.database as? SQLStore)
+            let mailer = store.mailer()
+            let earlier = try store.job(email: "earlier@example.org").signature
+            #expect(try await store.database.insertNew([earlier], queueing: OutgoingEmails()) == [earlier.id])
+
+            // The second address twice in one batch: the first of the two is stored.
+            let signatures = try ["earlier", "second", "third", "second"].map {
+                try store.job(email: "\($0)@example.org").signature
+            }
+            let requests = signatures.map { mailer.queuedConfirmationRequest(for: $0) }
+            let leaseUntil = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 600).rounded())
+            let emails = OutgoingEmails(
+                claimable: Array(requests.dropFirst(2)), leased: Array(requests.prefix(2)), leaseUntil: leaseUntil)
+            let inserted = try await store.database.insertNew(signatures, queueing: emails)
+
+            #expect(inserted == [signatures[1].id, signatures[2].id])
+            let rows = try await sql.driver.read { db in
+                try await db.raw("SELECT id, attempts, next_attempt_at, confirmation_signature_id FROM outbox").all()
+            }
+            var queued: [UUID: (attempts: Int, nextAttemptAt: Int64, signatureID: String)] = [:]
+            for row in rows {
+                queued[try UUID(text: row.decode(column: "id", as: String.self))] = (
+                    try row.decode(column: "attempts", as: Int.self),
+                    try row.decode(column: "next_attempt_at", as: Int64.self),
+                    try row.decode(column: "confirmation_signature_id", as: String.self)
+                )
+            }
+            #expect(Set(queued.keys) == [requests[1].id, requests[2].id])
+            // The leased one as the outbox's claim would leave it: its first attempt counted.
+            let leased = try #require(queued[requests[1].id])
+            #expect(leased.signatureID == signatures[1].id.text)
+            #expect(leased.attempts == 1)
+            #expect(leased.nextAttemptAt == leaseUntil.millis)
+            let claimable = try #require(queued[requests[2].id])
+            #expect(claimable.signatureID == signatures[2].id.text)
+            #expect(claimable.attempts == 0)
+            #expect(claimable.nextAttemptAt == requests[2].createdAt.millis)
+            #expect(try await store.database.signature(id: signatures[0].id) == nil)
+            #expect(try await store.database.signature(id: signatures[3].id) == nil)
+        }
+    }
+}
