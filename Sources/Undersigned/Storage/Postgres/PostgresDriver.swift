@@ -58,7 +58,12 @@ final class PostgresDriver: SQLDriver {
     func statement<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result
     {
-        try await read(body)
+        // On the connection's event loop, as a transaction's statements are.
+        try await client.withConnection { connection in
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(loop: connection.eventLoop)) {
+                try await body(connection.sql(queryLogLevel: nil))
+            }
+        }
     }
 
     func servicesStarted() async {
