@@ -284,17 +284,16 @@ public final class SignatureWriter: Service, Sendable {
     /// stored. Returns the rest of the batch for ``commitTogether(_:)``: its other commands, and
     /// the signings of an address that has signed already.
     private func commitNewSignatures(of batch: [Command]) async throws -> [Command] {
-        let jobs = batch.compactMap { command -> SigningJob? in
-            if case .sign(let job, _) = command { return job } else { return nil }
+        let signatures = batch.compactMap { command -> NewSignature? in
+            if case .sign(let job, _) = command { return job.signature } else { return nil }
         }
-        guard !jobs.isEmpty else { return batch }
+        guard !signatures.isEmpty else { return batch }
         let now = clock.now
-        let reservation = handover?.reserve(jobs.count, at: now)
-        let emails = Self.outgoing(
-            jobs.map { mailer.queuedConfirmationRequest(for: $0.signature) }, lease: reservation, now)
+        let reservation = handover?.reserve(signatures.count, at: now)
+        let emails = Self.outgoing(signatures.map(mailer.queuedConfirmationRequest(for:)), lease: reservation, now)
         let inserted: Set<UUID>
         do {
-            inserted = try await store.insertNew(jobs.map(\.signature), queueing: emails)
+            inserted = try await store.insertNew(signatures, queueing: emails)
         } catch {
             if let reservation { handover?.release(reservation) }
             throw error
