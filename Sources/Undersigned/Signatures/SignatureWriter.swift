@@ -7,7 +7,8 @@ import Synchronization
 /// everything queued so far and commits it in one transaction (group commit), then answers
 /// each request. Nobody is told "done" before their signature is durable, and a burst of
 /// signers costs a handful of transactions instead of one each. Where the store gains from it
-/// (PostgreSQL), the next batch's statements run while the one before waits for its commit.
+/// (PostgreSQL), the next batch's statements run while the one before waits for its commit,
+/// and a batch's new signatures go first in one statement of their own.
 public final class SignatureWriter: Service, Sendable {
     public enum SignOutcome: Sendable, Equatable {
         /// Stored, or already stored: the answer is the same either way.
