@@ -36,10 +36,7 @@ struct BatchRows {
 
     /// What follows `INSERT INTO table (columns)`: the rows, from `VALUES` or from `SELECT`.
     func source(_ flavor: SQLFlavor) -> SQLQueryString {
-        if flavor.bindsColumns {
-            let arrays = columns.map { "\(bind: PostgresArray($0))" as SQLQueryString }
-            return "SELECT * FROM unnest(\(SQLList(arrays, separator: SQLRaw(", "))))"
-        }
+        if flavor.bindsColumns { return "SELECT * FROM \(unnest)" }
         let rows = (0..<(columns.first?.count ?? 0)).map { row -> SQLQueryString in
             let values = columns.map { "\(bind: $0.value(at: row))" as SQLQueryString }
             return "(\(SQLList(values, separator: SQLRaw(", "))))"
@@ -50,9 +47,13 @@ struct BatchRows {
     /// On PostgreSQL, the rows for which `condition` holds, their columns named `names` (a
     /// list, as in the `INSERT`) for it.
     func unnested(as names: String, where condition: SQLQueryString) -> SQLQueryString {
+        "SELECT * FROM \(unnest) AS batch (\(unsafeRaw: names)) WHERE \(condition)"
+    }
+
+    /// PostgreSQL's rows from the columns, each bound as one array.
+    private var unnest: SQLQueryString {
         let arrays = columns.map { "\(bind: PostgresArray($0))" as SQLQueryString }
-        return
-            "SELECT * FROM unnest(\(SQLList(arrays, separator: SQLRaw(", ")))) AS batch (\(unsafeRaw: names)) WHERE \(condition)"
+        return "unnest(\(SQLList(arrays, separator: SQLRaw(", "))))"
     }
 }
 

@@ -32,7 +32,7 @@ extension SQLStore {
                 }
             }
             if !unconfirmable.isEmpty {
-                try await db.raw("DELETE FROM outbox WHERE \(flavor.among("id", unconfirmable.map(\.text)))").run()
+                try await db.raw(Self.deleting(unconfirmable, flavor: flavor)).run()
             }
             return claimed
         }
@@ -77,7 +77,7 @@ extension SQLStore {
         let renewals = ids.chunks(of: 500).map { chunk in
             """
             UPDATE outbox SET next_attempt_at = \(bind: until.millis)
-            WHERE id IN (\(binds: chunk.map(\.text))) AND state = \(bind: OutboxState.queued.rawValue)
+            WHERE \(driver.flavor.among("id", chunk.map(\.text))) AND state = \(bind: OutboxState.queued.rawValue)
                   AND next_attempt_at = \(bind: heldUntil.millis)
             """ as SQLQueryString
         }
@@ -88,10 +88,11 @@ extension SQLStore {
         guard !ids.isEmpty else { return }
         // The message holds personal data: once sent, nothing of it is kept. Its attempts go
         // with it (`ON DELETE CASCADE`).
-        let deletes = ids.chunks(of: 500).map { chunk in
-            "DELETE FROM outbox WHERE \(driver.flavor.among("id", chunk.map(\.text)))" as SQLQueryString
-        }
-        try await driver.run(deletes)
+        try await driver.run(ids.chunks(of: 500).map { Self.deleting(Array($0), flavor: driver.flavor) })
+    }
+
+    private static func deleting(_ ids: [UUID], flavor: SQLFlavor) -> SQLQueryString {
+        "DELETE FROM outbox WHERE \(flavor.among("id", ids.map(\.text)))"
     }
 
     func markFailed(_ id: UUID, attempt: DeliveryAttempt, retryAt: Date) async throws {
