@@ -10,6 +10,11 @@ import Synchronization
 /// one: if this instance stops before sending it, it waits out its lease and goes out
 /// through any instance, as a claimed one would. Bounded: past `capacity` emails reserved
 /// or waiting here, the writer queues emails unleased, for the worker to claim as before.
+///
+/// The other way, while the writer commits, it keeps the ids of the emails the worker sent
+/// until the writer's next commit deletes their rows with its own: one commit instead of two
+/// while people sign. The worker deletes them itself when no commit is under way, or once
+/// they waited ``sentWait``.
 public final class OutboxHandover: Sendable {
     /// Room for `count` emails, leased until `leaseUntil`.
     public struct Reservation: Sendable {
@@ -26,17 +31,35 @@ public final class OutboxHandover: Sendable {
         /// Reserved and not released, waiting here included.
         var held = 0
         var waiting: [Waiting] = []
+        /// Sent, their rows not deleted yet.
+        var sent: [UUID] = []
+        /// When the oldest of `sent` was sent.
+        var sentSince: ContinuousClock.Instant?
+        /// Commits of the writer started and not ended.
+        var commitsUnderWay = 0
+
+        mutating func takeSent() -> [UUID] {
+            sentSince = nil
+            defer { sent = [] }
+            return sent
+        }
     }
 
     private let capacity: Int
     private let lease: TimeInterval
     /// Too little of a lease to renew it safely before it ends.
     static let lastMoment: TimeInterval = 1
+    /// How long a sent email's row waits for a commit to delete it, on the monotonic clock.
+    let sentWait: Duration
     private let state = Mutex(State())
 
-    public init(capacity: Int = 512, lease: Duration) {
+    /// - Parameter sentWait: how long a sent email's row waits for a commit to delete it: many
+    ///   of the writer's commits while people sign, and a small part of the shortest lease
+    ///   (3 s), which the row keeps until it is deleted.
+    public init(capacity: Int = 512, lease: Duration, sentWait: Duration = .milliseconds(100)) {
         self.capacity = max(0, capacity)
         self.lease = lease.timeInterval
+        self.sentWait = sentWait
     }
 
     /// Room for up to `count` emails, or `nil` when there is none.
@@ -111,6 +134,49 @@ public final class OutboxHandover: Sendable {
             }
             state.held -= taken.count
             return (taken, leaseUntil)
+        }
+    }
+
+    /// Keeps the ids of emails just sent, for a commit to delete their rows.
+    func keepSent(_ ids: [UUID]) {
+        guard !ids.isEmpty else { return }
+        let now = ContinuousClock.now
+        state.withLock { state in
+            state.sent += ids
+            if state.sentSince == nil { state.sentSince = now }
+        }
+    }
+
+    /// The ids of the emails sent whose rows wait to be deleted, for a commit of the writer
+    /// that starts; it calls ``commitEnded(failing:)`` when it ends.
+    public func takeSentForCommit() -> [UUID] {
+        state.withLock { state in
+            state.commitsUnderWay += 1
+            return state.takeSent()
+        }
+    }
+
+    /// A commit ended; the ids it took are given back when it failed.
+    public func commitEnded(failing sent: [UUID]) {
+        let now = ContinuousClock.now
+        state.withLock { state in
+            state.commitsUnderWay -= 1
+            guard !sent.isEmpty else { return }
+            state.sent += sent
+            if state.sentSince == nil { state.sentSince = now }
+        }
+    }
+
+    /// The ids of the emails sent for the worker to delete itself: all of them when no commit
+    /// of the writer is under way or `all`; otherwise those that waited ``sentWait``, the
+    /// commits under way having started before they were sent.
+    func takeSentLeftToWorker(all: Bool) -> [UUID] {
+        let cutoff = ContinuousClock.now - sentWait
+        return state.withLock { state in
+            guard all || state.commitsUnderWay == 0 || state.sentSince.map({ $0 <= cutoff }) == true else {
+                return []
+            }
+            return state.takeSent()
         }
     }
 }

@@ -108,11 +108,13 @@ public final class OutboxWorker: Service, Sendable {
         await withGracefulShutdownHandler {
             for await _ in doorbell.cancelOnGracefulShutdown() {
                 await drain(claiming: claimNext.exchange(false, ordering: .acquiring))
+                await deleteSent(all: false)
                 await deleteOldUndeliverable()
             }
         } onGracefulShutdown: {
             self.ring.finish()
         }
+        await deleteSent(all: true)
         await transport.shutdown()
     }
 
@@ -120,6 +122,7 @@ public final class OutboxWorker: Service, Sendable {
     /// first; returns when the outbox has nothing due.
     public func drain() async {
         await drain(claiming: true)
+        await deleteSent(all: true)
     }
 
     /// Sends what was handed over, then, when `claiming`, what is due in the outbox.
@@ -150,6 +153,18 @@ public final class OutboxWorker: Service, Sendable {
         }
     }
 
+    /// Deletes the rows of the emails sent that no commit of the writer will take
+    /// (``OutboxHandover/takeSentLeftToWorker(all:)``), or `all` of them. A failure leaves
+    /// them to go again once their lease ends: at least once.
+    private func deleteSent(all: Bool) async {
+        guard let sent = handover?.takeSentLeftToWorker(all: all), !sent.isEmpty else { return }
+        do {
+            try await store.markSent(sent)
+        } catch {
+            logger.error("cannot mark emails sent", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
     /// Until when emails handed over are leased, their lease renewed first when half of it went
     /// by while they waited; `nil` when it could not be, which leaves them to the claim once
     /// their lease ends.
@@ -165,10 +180,16 @@ public final class OutboxWorker: Service, Sendable {
         }
     }
 
-    /// Sends emails leased to this worker and deletes those sent; returns whether that was recorded.
+    /// Sends emails leased to this worker and deletes those sent, or hands their ids to the
+    /// writer's next commit to delete; returns whether that was recorded.
     private func send(_ claimed: [ClaimedEmail], leasedUntil leaseUntil: Date) async -> Bool {
         await holdingLease(on: claimed.map(\.id), until: leaseUntil) {
             let sent = await deliverAll(claimed)
+            if let handover {
+                handover.keepSent(sent)
+                metrics.sent.increment(by: sent.count)
+                return true
+            }
             do {
                 try await store.markSent(sent)
                 metrics.sent.increment(by: sent.count)

@@ -6,9 +6,11 @@ import Synchronization
 /// The one way signatures are written. Requests queue their work here; a single loop takes
 /// everything queued so far and commits it in one transaction (group commit), then answers
 /// each request. Nobody is told "done" before their signature is durable, and a burst of
-/// signers costs a handful of transactions instead of one each. Where the store gains from it
-/// (PostgreSQL), the next batch's statements run while the one before waits for its commit,
-/// and a batch's new signatures go first in one statement of their own.
+/// signers costs a handful of transactions instead of one each. Each commit also deletes the
+/// outbox's rows of the emails sent while the one before was under way
+/// (``OutboxHandover/takeSentForCommit()``). Where the store gains from it (PostgreSQL), the
+/// next batch's statements run while the one before waits for its commit, and a batch's new
+/// signatures go first in one statement of their own.
 public final class SignatureWriter: Service, Sendable {
     public enum SignOutcome: Sendable, Equatable {
         /// Stored, or already stored: the answer is the same either way.
@@ -292,13 +294,16 @@ public final class SignatureWriter: Service, Sendable {
         let now = clock.now
         let reservation = handover?.reserve(signatures.count, at: now)
         let emails = Self.outgoing(signatures.map(mailer.queuedConfirmationRequest(for:)), lease: reservation, now)
+        let sent = handover?.takeSentForCommit() ?? []
         let inserted: Set<UUID>
         do {
-            inserted = try await store.insertNew(signatures, queueing: emails)
+            inserted = try await store.insertNew(signatures, queueing: emails, deletingSent: sent)
         } catch {
             if let reservation { handover?.release(reservation) }
+            handover?.commitEnded(failing: sent)
             throw error
         }
+        handover?.commitEnded(failing: [])
         let queued = emails.about(signatures: inserted)
         if let reservation { handover?.handOver(queued.leased, for: reservation) }
         if !queued.isEmpty { committed(!queued.claimable.isEmpty) }
@@ -319,11 +324,13 @@ public final class SignatureWriter: Service, Sendable {
         )
         // A signing or a confirmation queues one email at most.
         let reservation = handover?.reserve(batch.count { !$0.isWithdrawal }, at: now)
+        let sent = handover?.takeSentForCommit() ?? []
         let result: BatchResult
         do {
             result = try await counts.recording {
                 let result = try await store.write { transaction in
-                    try await Self.apply(
+                    try await transaction.deleteSent(sent)
+                    return try await Self.apply(
                         batch, in: transaction, mailer: mailer, receipts: receipts, goals: goals,
                         lease: reservation, now: now)
                 }
@@ -331,8 +338,10 @@ public final class SignatureWriter: Service, Sendable {
             }
         } catch {
             if let reservation { handover?.release(reservation) }
+            handover?.commitEnded(failing: sent)
             throw error
         }
+        handover?.commitEnded(failing: [])
         if let reservation { handover?.handOver(result.leased, for: reservation) }
         // Receipts of the signatures just withdrawn may wait here from an earlier batch; a
         // receipt's id is its signature's (``SignerMail/queuedReceipt(for:sealedPersonalData:)``).

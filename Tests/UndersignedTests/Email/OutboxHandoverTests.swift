@@ -175,6 +175,80 @@ struct OutboxHandoverTests {
         }
     }
 
+    @Test(
+        "while a commit is under way, the rows of emails sent go with the writer's next commit, a signing's or a confirmation's; with none, the worker deletes them",
+        arguments: TestDatabase.all)
+    func sentDeletedWithNextCommit(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let clock = ManualClock()
+            // Longer than any pause of a busy machine between a send and the worker's look.
+            let handover = OutboxHandover(lease: Self.lease, sentWait: .seconds(60))
+            let writer = Self.writer(store, handover: handover, clock: clock)
+            let sent = Locked<[Sending]>([])
+            let counting = KillableOutbox(store.database)
+            let worker = Self.worker(
+                counting, of: store, sent: sent, name: "own", clock: clock, handover: handover,
+                pollInterval: .seconds(3600))
+            @Sendable func outboxIDs() async throws -> Set<UUID> {
+                Set(try await store.database.outboxEntries(limit: 10).map(\.id))
+            }
+            try await running(writer) { _ in
+                try await running(worker) { _ in
+                    let first = try store.job(email: "first@example.org")
+                    _ = try await writer.sign(first)
+                    // Another commit, as of a second writer, under way while the worker sends.
+                    let underWay = handover.takeSentForCommit()
+                    worker.wakeForHandover()
+                    try await Self.waitUntil { sent.value.count == 1 }
+                    let request = try await outboxIDs()
+                    #expect(request.count == 1)
+
+                    _ = try await writer.sign(try store.job(email: "second@example.org"))
+                    let afterSigning = try await outboxIDs()
+                    #expect(afterSigning.count == 1)
+                    #expect(afterSigning.isDisjoint(with: request))
+
+                    worker.wakeForHandover()
+                    try await Self.waitUntil { sent.value.count == 2 }
+                    #expect(
+                        try await writer.confirm(signatureID: first.signature.id)
+                            == .confirmed(petitionID: store.petition.id))
+                    // The receipt queued, the second request's row deleted with it.
+                    #expect(try await outboxIDs() == [first.signature.id])
+                    #expect(counting.markedSent.value == 0)
+
+                    handover.commitEnded(failing: underWay)
+                    worker.wakeForHandover()
+                    try await Self.waitUntil { sent.value.count == 3 && counting.markedSent.value == 1 }
+                    #expect(try await store.database.pendingEmailCount() == 0)
+                }
+            }
+        }
+    }
+
+    @Test("the ids of emails sent are left to the worker when no commit is under way, or once they waited")
+    func sentLeftToWorker() async throws {
+        let handover = OutboxHandover(lease: Self.lease, sentWait: .milliseconds(50))
+        let (first, second) = (UUID.random(), UUID.random())
+        handover.keepSent([first])
+        let underWay = handover.takeSentForCommit()
+        #expect(underWay == [first])
+        handover.keepSent([second])
+        #expect(handover.takeSentLeftToWorker(all: false).isEmpty)
+        // A commit that failed gives back what it took.
+        handover.commitEnded(failing: underWay)
+        #expect(Set(handover.takeSentLeftToWorker(all: false)) == [first, second])
+
+        _ = handover.takeSentForCommit()
+        handover.keepSent([first])
+        #expect(handover.takeSentLeftToWorker(all: false).isEmpty)
+        #expect(handover.takeSentLeftToWorker(all: true) == [first])
+        handover.keepSent([second])
+        try await Task.sleep(for: .milliseconds(60))
+        #expect(handover.takeSentLeftToWorker(all: false) == [second])
+        #expect(handover.takeSentLeftToWorker(all: true).isEmpty)
+    }
+
     private struct TimedOut: Error {}
 
     private static func waitUntil(_ condition: () -> Bool) async throws {

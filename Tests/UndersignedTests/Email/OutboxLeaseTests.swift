@@ -31,11 +31,12 @@ final class SlowTransport: MailTransport {
 
 /// The outbox store of an instance that can be killed: once it is, nothing the instance
 /// does reaches the database any more, as when its process is gone. It counts the emails
-/// claimed through it.
+/// claimed through it, and those it deleted as sent.
 final class KillableOutbox: OutboxStore {
     private let store: any OutboxStore
     private let killed = Locked(false)
     let claimed = Locked(0)
+    let markedSent = Locked(0)
 
     init(_ store: any OutboxStore) {
         self.store = store
@@ -62,6 +63,7 @@ final class KillableOutbox: OutboxStore {
     func markSent(_ ids: [UUID]) async throws {
         try alive()
         try await store.markSent(ids)
+        markedSent.withLock { $0 += ids.count }
     }
     func markFailed(_ id: UUID, attempt: DeliveryAttempt, retryAt: Date) async throws {
         try alive()

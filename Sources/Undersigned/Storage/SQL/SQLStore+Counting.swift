@@ -154,4 +154,10 @@ extension SQLSignatureTransaction {
         try await db.enqueue(emails.leased, leasedUntil: emails.leaseUntil, flavor: flavor)
         try await db.enqueue(emails.claimable, flavor: flavor)
     }
+
+    func deleteSent(_ ids: [UUID]) async throws {
+        for chunk in ids.chunks(of: SQLStore.sentDeletedAtOnce) {
+            try await db.raw(SQLStore.deleting(Array(chunk), flavor: flavor)).run()
+        }
+    }
 }

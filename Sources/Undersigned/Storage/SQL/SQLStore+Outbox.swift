@@ -88,10 +88,14 @@ extension SQLStore {
         guard !ids.isEmpty else { return }
         // The message holds personal data: once sent, nothing of it is kept. Its attempts go
         // with it (`ON DELETE CASCADE`).
-        try await driver.run(ids.chunks(of: 500).map { Self.deleting(Array($0), flavor: driver.flavor) })
+        try await driver.run(
+            ids.chunks(of: Self.sentDeletedAtOnce).map { Self.deleting(Array($0), flavor: driver.flavor) })
     }
 
-    private static func deleting(_ ids: [UUID], flavor: SQLFlavor) -> SQLQueryString {
+    /// The most ids one statement deletes: under SQLite's limit of bound values.
+    static let sentDeletedAtOnce = 500
+
+    static func deleting(_ ids: [UUID], flavor: SQLFlavor) -> SQLQueryString {
         "DELETE FROM outbox WHERE \(flavor.among("id", ids.map(\.text)))"
     }
 
