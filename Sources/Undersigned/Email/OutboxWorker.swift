@@ -188,6 +188,9 @@ public final class OutboxWorker: Service, Sendable {
             if let handover {
                 handover.keepSent(sent)
                 metrics.sent.increment(by: sent.count)
+                // Now unless the writer is committing: in a long drain, rows left behind would
+                // see their lease end and be claimed again.
+                await deleteSent(all: false)
                 return true
             }
             do {

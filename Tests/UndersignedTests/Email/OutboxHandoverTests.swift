@@ -226,6 +226,24 @@ struct OutboxHandoverTests {
         }
     }
 
+    @Test(
+        "with no commit under way, each batch sent has its rows deleted at once, not at the end of the drain",
+        arguments: TestDatabase.all)
+    func sentDeletedBatchByBatch(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            _ = try await OutboxLeaseTests.enqueue(200, in: store)
+            let sent = Locked<[Sending]>([])
+            let counting = KillableOutbox(store.database)
+            let worker = Self.worker(
+                counting, of: store, sent: sent, name: "own", clock: ManualClock(),
+                handover: OutboxHandover(lease: Self.lease, sentWait: .seconds(60)))
+            await worker.drain()
+            #expect(sent.value.count == 200)
+            #expect(counting.sentDeletes.value == [128, 72])
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
     @Test("the ids of emails sent are left to the worker when no commit is under way, or once they waited")
     func sentLeftToWorker() async throws {
         let handover = OutboxHandover(lease: Self.lease, sentWait: .milliseconds(50))

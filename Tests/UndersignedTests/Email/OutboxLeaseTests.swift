@@ -37,6 +37,8 @@ final class KillableOutbox: OutboxStore {
     private let killed = Locked(false)
     let claimed = Locked(0)
     let markedSent = Locked(0)
+    /// The sizes of the deletes of emails sent, one by one.
+    let sentDeletes = Locked<[Int]>([])
 
     init(_ store: any OutboxStore) {
         self.store = store
@@ -64,6 +66,7 @@ final class KillableOutbox: OutboxStore {
         try alive()
         try await store.markSent(ids)
         markedSent.withLock { $0 += ids.count }
+        sentDeletes.withLock { $0.append(ids.count) }
     }
     func markFailed(_ id: UUID, attempt: DeliveryAttempt, retryAt: Date) async throws {
         try alive()
