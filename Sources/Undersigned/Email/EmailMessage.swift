@@ -180,25 +180,35 @@ public struct QueuedEmail: Sendable {
     }
 }
 
-/// The emails a transaction queues: `leased` are claimed by this instance until `leaseUntil`
-/// (``OutboxHandover``), the others are left for any outbox worker to claim.
+/// The outbox's part of a transaction: the emails it queues, `leased` claimed by this
+/// instance until `leaseUntil` (``OutboxHandover``), the others left for any outbox worker to
+/// claim; and the ids of emails `sent`, whose rows it deletes (``OutboxHandover/takeSentForCommit()``).
 public struct OutgoingEmails: Sendable {
     public var claimable: [QueuedEmail]
     public var leased: [QueuedEmail]
     public var leaseUntil: Date
+    public var sent: [UUID]
 
-    public init(claimable: [QueuedEmail] = [], leased: [QueuedEmail] = [], leaseUntil: Date = .distantPast) {
+    public init(
+        claimable: [QueuedEmail] = [], leased: [QueuedEmail] = [], leaseUntil: Date = .distantPast, sent: [UUID] = []
+    ) {
         self.claimable = claimable
         self.leased = leased
         self.leaseUntil = leaseUntil
+        self.sent = sent
     }
 
+    /// Whether no email is queued.
     public var isEmpty: Bool { claimable.isEmpty && leased.isEmpty }
 
-    /// Those about one of the signatures `ids` names (``QueuedEmail/signerEmail``).
+    /// Whether the outbox is left as it is.
+    var changesNothing: Bool { isEmpty && sent.isEmpty }
+
+    /// Those queued about one of the signatures `ids` names (``QueuedEmail/signerEmail``), and
+    /// all of those sent.
     func about(signatures ids: Set<UUID>) -> OutgoingEmails {
         let isAbout = { (email: QueuedEmail) in email.signerEmail.map { ids.contains($0.signatureID) } ?? false }
         return OutgoingEmails(
-            claimable: claimable.filter(isAbout), leased: leased.filter(isAbout), leaseUntil: leaseUntil)
+            claimable: claimable.filter(isAbout), leased: leased.filter(isAbout), leaseUntil: leaseUntil, sent: sent)
     }
 }

@@ -27,7 +27,7 @@ enum CountedChanges {
         at date: Date, queueing emails: OutgoingEmails = OutgoingEmails()
     ) async throws -> [Goal.Reached] {
         guard !(started.isEmpty && stopped.isEmpty) else {
-            if !emails.isEmpty { try await transaction.enqueue(emails) }
+            if !emails.changesNothing { try await transaction.enqueue(emails) }
             return []
         }
         let change = CountedChange(

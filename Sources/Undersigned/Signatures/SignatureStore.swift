@@ -10,15 +10,14 @@ public protocol SignatureStore: Sendable {
     func write<Result: Sendable>(
         _ body: @Sendable (any SignatureWriteTransaction) async throws -> Result
     ) async throws -> Result
-    /// Whether ``insertNew(_:queueing:deletingSent:)`` costs less than a transaction: worth a
-    /// write of its own ahead of the rest of a batch.
+    /// Whether ``insertNew(_:queueing:)`` costs less than a transaction: worth a write of its
+    /// own ahead of the rest of a batch.
     var insertsNewAtOnce: Bool { get }
     /// Inserts as ``SignatureWriteTransaction/insertNew(_:)`` does and queues, with each
     /// signature inserted, those of `emails` about it (``QueuedSignerEmail``), and deletes the
-    /// emails `sent` (``SignatureWriteTransaction/deleteSent(_:)``), at once; all of it is
-    /// durable when this returns. Returns the ids of the signatures inserted.
-    func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails, deletingSent sent: [UUID])
-        async throws -> Set<UUID>
+    /// rows of those it names sent, at once; all of it is durable when this returns. Returns the
+    /// ids of the signatures inserted.
+    func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails) async throws -> Set<UUID>
     func signature(id: UUID) async throws -> Signature?
     /// Signatures with their sealed names and addresses, in one read; those not found are left out.
     func signaturesWithPersonalData(ids: [UUID]) async throws -> [UUID: SignatureWithPersonalData]
@@ -69,9 +68,8 @@ public protocol SignatureWriteTransaction: Sendable {
     /// transaction, so two transactions cannot both mark it.
     func markGoalReached(petitionID: UUID, goal: Int) async throws -> Bool
     func sealedPersonalData(ids: [UUID]) async throws -> [UUID: [UInt8]]
+    /// Queues `emails` and deletes the rows of those it names sent.
     func enqueue(_ emails: OutgoingEmails) async throws
-    /// Deletes the outbox's rows of emails sent (``OutboxHandover/takeSentForCommit()``).
-    func deleteSent(_ ids: [UUID]) async throws
     /// Stores a paper batch's provenance, before its signatures (which name it) are inserted.
     func insertPaperBatch(_ batch: PaperBatch) async throws
     /// Sets how many of a batch's signatures were counted, once they are inserted.

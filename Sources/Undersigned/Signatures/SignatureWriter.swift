@@ -293,14 +293,14 @@ public final class SignatureWriter: Service, Sendable {
         guard !signatures.isEmpty else { return batch }
         let now = clock.now
         let reservation = handover?.reserve(signatures.count, at: now)
-        let emails = Self.outgoing(signatures.map(mailer.queuedConfirmationRequest(for:)), lease: reservation, now)
-        let sent = handover?.takeSentForCommit() ?? []
+        var emails = Self.outgoing(signatures.map(mailer.queuedConfirmationRequest(for:)), lease: reservation, now)
+        emails.sent = handover?.takeSentForCommit() ?? []
         let inserted: Set<UUID>
         do {
-            inserted = try await store.insertNew(signatures, queueing: emails, deletingSent: sent)
+            inserted = try await store.insertNew(signatures, queueing: emails)
         } catch {
             if let reservation { handover?.release(reservation) }
-            handover?.commitEnded(failing: sent)
+            handover?.commitEnded(failing: emails.sent)
             throw error
         }
         handover?.commitEnded(failing: [])
@@ -329,10 +329,9 @@ public final class SignatureWriter: Service, Sendable {
         do {
             result = try await counts.recording {
                 let result = try await store.write { transaction in
-                    try await transaction.deleteSent(sent)
-                    return try await Self.apply(
+                    try await Self.apply(
                         batch, in: transaction, mailer: mailer, receipts: receipts, goals: goals,
-                        lease: reservation, now: now)
+                        lease: reservation, sent: sent, now: now)
                 }
                 return (result, result.countDeltas)
             }
@@ -382,7 +381,7 @@ public final class SignatureWriter: Service, Sendable {
     private static func apply(
         _ batch: [Command], in transaction: any SignatureWriteTransaction, mailer: SignerMail, receipts: ReceiptCodes,
         goals: GoalNotices,
-        lease: OutboxHandover.Reservation?, now: Date
+        lease: OutboxHandover.Reservation?, sent: [UUID], now: Date
     ) async throws -> BatchResult {
         let jobs = batch.compactMap { command -> SigningJob? in
             if case .sign(let job, _) = command { return job } else { return nil }
@@ -444,7 +443,8 @@ public final class SignatureWriter: Service, Sendable {
         let withdrawnIDs = Set(withdrawn.map(\.id))
         emails.removeAll { email in email.signerEmail.map { withdrawnIDs.contains($0.signatureID) } ?? false }
 
-        let queued = outgoing(emails, lease: lease, now)
+        var queued = outgoing(emails, lease: lease, now)
+        queued.sent = sent
         let reached = try await CountedChanges.record(
             started: confirmed,
             stopped: withdrawn.filter { $0.state == .confirmed }.map { .init(signature: $0, kind: .withdrawal) },

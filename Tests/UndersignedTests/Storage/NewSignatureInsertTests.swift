@@ -15,7 +15,7 @@ struct NewSignatureInsertTests {
             let mailer = store.mailer()
             let earlier = try store.job(email: "earlier@example.org").signature
             #expect(
-                try await store.database.insertNew([earlier], queueing: OutgoingEmails(), deletingSent: []) == [
+                try await store.database.insertNew([earlier], queueing: OutgoingEmails()) == [
                     earlier.id
                 ])
 
@@ -27,7 +27,7 @@ struct NewSignatureInsertTests {
             let leaseUntil = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 600).rounded())
             let emails = OutgoingEmails(
                 claimable: Array(requests.dropFirst(2)), leased: Array(requests.prefix(2)), leaseUntil: leaseUntil)
-            let inserted = try await store.database.insertNew(signatures, queueing: emails, deletingSent: [])
+            let inserted = try await store.database.insertNew(signatures, queueing: emails)
 
             #expect(inserted == [signatures[1].id, signatures[2].id])
             let rows = try await sql.driver.read { db in

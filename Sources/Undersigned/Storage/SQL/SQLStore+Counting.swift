@@ -22,6 +22,7 @@ extension SQLSignatureTransaction {
             OutboxInserts.statements(
                 outgoing.leased, leasedUntil: outgoing.leaseUntil, rowsEach: rowsEach, flavor: flavor)
             + OutboxInserts.statements(outgoing.claimable, rowsEach: rowsEach, flavor: flavor)
+            + SQLStore.deletingSent(outgoing.sent, flavor: flavor)
         let counts = change.petitions.sorted(by: { $0.key.text < $1.key.text }).map { petitionID, delta in
             """
             UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID.text)
@@ -153,11 +154,6 @@ extension SQLSignatureTransaction {
     func enqueue(_ emails: OutgoingEmails) async throws {
         try await db.enqueue(emails.leased, leasedUntil: emails.leaseUntil, flavor: flavor)
         try await db.enqueue(emails.claimable, flavor: flavor)
-    }
-
-    func deleteSent(_ ids: [UUID]) async throws {
-        for chunk in ids.chunks(of: SQLStore.sentDeletedAtOnce) {
-            try await db.raw(SQLStore.deleting(Array(chunk), flavor: flavor)).run()
-        }
+        for statement in SQLStore.deletingSent(emails.sent, flavor: flavor) { try await db.raw(statement).run() }
     }
 }

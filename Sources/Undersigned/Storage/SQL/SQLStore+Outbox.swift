@@ -88,12 +88,16 @@ extension SQLStore {
         guard !ids.isEmpty else { return }
         // The message holds personal data: once sent, nothing of it is kept. Its attempts go
         // with it (`ON DELETE CASCADE`).
-        try await driver.run(
-            ids.chunks(of: Self.sentDeletedAtOnce).map { Self.deleting(Array($0), flavor: driver.flavor) })
+        try await driver.run(Self.deletingSent(ids, flavor: driver.flavor))
     }
 
-    /// The most ids one statement deletes: under SQLite's limit of bound values.
-    static let sentDeletedAtOnce = 500
+    /// The statements that delete the rows of the emails sent `ids`: one on PostgreSQL, which
+    /// binds them as one array; on SQLite one every 500, under its limit of bound values.
+    static func deletingSent(_ ids: [UUID], flavor: SQLFlavor) -> [SQLQueryString] {
+        guard !ids.isEmpty else { return [] }
+        if flavor.bindsColumns { return [deleting(ids, flavor: flavor)] }
+        return ids.chunks(of: 500).map { deleting(Array($0), flavor: flavor) }
+    }
 
     static func deleting(_ ids: [UUID], flavor: SQLFlavor) -> SQLQueryString {
         "DELETE FROM outbox WHERE \(flavor.among("id", ids.map(\.text)))"

@@ -73,16 +73,13 @@ struct SQLStore: Database {
 
     var insertsNewAtOnce: Bool { driver.flavor.combinesWrites }
 
-    func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails, deletingSent sent: [UUID])
-        async throws -> Set<UUID>
-    {
-        guard !signatures.isEmpty || !sent.isEmpty else { return [] }
+    func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails) async throws -> Set<UUID> {
+        guard !signatures.isEmpty || !emails.changesNothing else { return [] }
         let flavor = driver.flavor
-        guard insertsNewAtOnce, !signatures.isEmpty, sent.count <= SQLStore.sentDeletedAtOnce else {
+        guard insertsNewAtOnce, !signatures.isEmpty else {
             return try await write { transaction in
                 let inserted = try await transaction.insertNew(signatures)
                 try await transaction.enqueue(emails.about(signatures: inserted))
-                try await transaction.deleteSent(sent)
                 return inserted
             }
         }
@@ -98,7 +95,7 @@ struct SQLStore: Database {
                 batch, leasedUntil: leaseUntil, aboutSignaturesIn: "SELECT id FROM inserted")
             clauses.append("\(unsafeRaw: name) AS (\(insert))")
         }
-        if !sent.isEmpty { clauses.append("sent AS (\(SQLStore.deleting(sent, flavor: flavor)))") }
+        if !emails.sent.isEmpty { clauses.append("sent AS (\(SQLStore.deleting(emails.sent, flavor: flavor)))") }
         let statement: SQLQueryString = "WITH \(SQLList(clauses, separator: SQLRaw(", "))) SELECT id FROM inserted"
         return try await driver.statement { db in
             try SQLSignatureTransaction.insertedIDs(try await db.raw(statement).all())
