@@ -38,6 +38,11 @@ public final class OutboxHandover: Sendable {
         /// Commits of the writer started and not ended.
         var commitsUnderWay = 0
 
+        mutating func keepSent(_ ids: [UUID], at now: ContinuousClock.Instant) {
+            sent += ids
+            if sentSince == nil { sentSince = now }
+        }
+
         mutating func takeSent() -> [UUID] {
             sentSince = nil
             defer { sent = [] }
@@ -141,10 +146,7 @@ public final class OutboxHandover: Sendable {
     func keepSent(_ ids: [UUID]) {
         guard !ids.isEmpty else { return }
         let now = ContinuousClock.now
-        state.withLock { state in
-            state.sent += ids
-            if state.sentSince == nil { state.sentSince = now }
-        }
+        state.withLock { $0.keepSent(ids, at: now) }
     }
 
     /// The ids of the emails sent whose rows wait to be deleted, for a commit of the writer
@@ -161,9 +163,7 @@ public final class OutboxHandover: Sendable {
         let now = ContinuousClock.now
         state.withLock { state in
             state.commitsUnderWay -= 1
-            guard !sent.isEmpty else { return }
-            state.sent += sent
-            if state.sentSince == nil { state.sentSince = now }
+            if !sent.isEmpty { state.keepSent(sent, at: now) }
         }
     }
 
