@@ -55,4 +55,39 @@ struct NewSignatureInsertTests {
             #expect(try await store.database.signature(id: signatures[3].id) == nil)
         }
     }
+
+    @Test(
+        "the rows of emails sent are deleted by the insert, run after run, and by one that stores no signature",
+        arguments: TestDatabase.all)
+    func sentDeletedBesideInsert(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let sql = try #require(store.database as? SQLStore)
+            let mailer = store.mailer()
+            let queued = {
+                try await sql.driver.read { db in
+                    Set(
+                        try await db.raw("SELECT id FROM outbox").all().map {
+                            try UUID(text: $0.decode(column: "id", as: String.self))
+                        })
+                }
+            }
+            // More runs than PostgreSQL plans a prepared statement anew before it may keep one plan.
+            var sent: [UUID] = []
+            for run in 0..<8 {
+                let signature = try store.job(email: "run\(run)@example.org").signature
+                let request = mailer.queuedConfirmationRequest(for: signature)
+                let inserted = try await store.database.insertNew(
+                    [signature], queueing: OutgoingEmails(claimable: [request], sent: sent))
+                #expect(inserted == [signature.id])
+                #expect(try await queued() == [request.id])
+                sent = [request.id]
+            }
+            let again = try store.job(email: "run7@example.org").signature
+            let inserted = try await store.database.insertNew(
+                [again], queueing: OutgoingEmails(claimable: [mailer.queuedConfirmationRequest(for: again)], sent: sent)
+            )
+            #expect(inserted.isEmpty)
+            #expect(try await queued().isEmpty)
+        }
+    }
 }

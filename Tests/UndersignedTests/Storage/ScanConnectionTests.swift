@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import SQLKit
 import ServiceLifecycle
 import Testing
@@ -87,6 +88,12 @@ struct ScanConnectionTests {
         {
             calls.withLock { $0.append("statement") }
             return try await driver.statement(body)
+        }
+
+        func prepared<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]
+        where Statement.Row: Sendable {
+            calls.withLock { $0.append("prepared") }
+            return try await driver.prepared(statement)
         }
     }
 

@@ -9,6 +9,7 @@ final class PostgresDriver: SQLDriver {
     let flavor = SQLFlavor.postgres
     let client: PostgresClient
     private let logger: Logger
+    private let quietLogger: Logger
     /// Marked as the pool starts: a lease before then waits all the same, but draws the
     /// pool's warning that it was never started.
     private let poolStarted = Readiness()
@@ -30,6 +31,7 @@ final class PostgresDriver: SQLDriver {
         configuration.options.keepAliveBehavior = nil
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)
+        self.quietLogger = quiet
         self.client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
     }
 
@@ -62,6 +64,18 @@ final class PostgresDriver: SQLDriver {
         try await client.withConnection { connection in
             try await withTaskExecutorPreference(EventLoopTaskExecutor(loop: connection.eventLoop)) {
                 try await body(connection.sql(queryLogLevel: nil))
+            }
+        }
+    }
+
+    func prepared<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]
+    where Statement.Row: Sendable {
+        // On the connection's event loop, as a transaction's statements are.
+        try await client.withConnection { connection in
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(loop: connection.eventLoop)) {
+                var rows: [Statement.Row] = []
+                for try await row in try await connection.execute(statement, logger: quietLogger) { rows.append(row) }
+                return rows
             }
         }
     }

@@ -44,12 +44,6 @@ struct BatchRows {
         return "VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
     }
 
-    /// On PostgreSQL, the rows for which `condition` holds, their columns named `names` (a
-    /// list, as in the `INSERT`) for it.
-    func unnested(as names: String, where condition: SQLQueryString) -> SQLQueryString {
-        "SELECT * FROM \(unnest) AS batch (\(unsafeRaw: names)) WHERE \(condition)"
-    }
-
     /// PostgreSQL's rows from the columns, each bound as one array.
     private var unnest: SQLQueryString {
         let arrays = columns.map { "\(bind: PostgresArray($0))" as SQLQueryString }

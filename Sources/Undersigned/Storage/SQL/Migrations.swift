@@ -602,5 +602,25 @@ enum Migrations {
                 "ALTER TABLE outbox ADD COLUMN confirmation_petition_id TEXT",
             ]
         },
+        Migration(version: 29, name: "sent emails deleted by a plan made for the outbox as it is") { sql in
+            // PostgreSQL only, where the delete rides in the prepared insert of new signatures
+            // (``NewSignatureInsert``). A prepared statement soon runs one plan made once: made
+            // while the outbox was nearly empty, it read the whole outbox for every batch. The
+            // function's statement is planned at each call, for the ids it is given.
+            guard sql.combinesWrites else { return [] }
+            return [
+                """
+                CREATE FUNCTION outbox_delete_sent(ids TEXT[]) RETURNS BIGINT LANGUAGE plpgsql
+                SET plan_cache_mode = force_custom_plan AS $$
+                DECLARE deleted BIGINT;
+                BEGIN
+                    DELETE FROM outbox WHERE id = ANY (ids);
+                    GET DIAGNOSTICS deleted = ROW_COUNT;
+                    RETURN deleted;
+                END
+                $$
+                """
+            ]
+        },
     ]
 }

@@ -42,34 +42,33 @@ enum OutboxInserts {
         _ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil, rowsEach: Int = 400, flavor: SQLFlavor
     ) -> [SQLQueryString] {
         emails.chunks(of: rowsEach).map { chunk in
-            "INSERT INTO outbox (\(unsafeRaw: columns)) \(rows(chunk, leasedUntil: leaseUntil).source(flavor))"
+            "INSERT INTO outbox (\(unsafeRaw: columns)) \(rows(chunk.map { ($0, leaseUntil) }).source(flavor))"
         }
     }
 
-    /// On PostgreSQL, the statement that queues those of `emails` about a signature that
-    /// `signatureIDs` (a subquery) selects.
-    static func statement(
-        _ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil, aboutSignaturesIn signatureIDs: SQLQueryString
-    ) -> SQLQueryString {
-        let rows = rows(emails, leasedUntil: leaseUntil).unnested(
-            as: columns, where: "COALESCE(receipt_signature_id, confirmation_signature_id) IN (\(signatureIDs))")
-        return "INSERT INTO outbox (\(unsafeRaw: columns)) \(rows)"
-    }
-
-    private static let columns =
+    static let columns =
         "id, sealed_message, created_at, next_attempt_at, attempts, receipt_signature_id, receipt_petition_id, confirmation_signature_id, confirmation_petition_id, news_signature_id"
 
-    private static func rows(_ emails: some Collection<QueuedEmail>, leasedUntil leaseUntil: Date?) -> BatchRows {
-        let attempts: Int64 = leaseUntil == nil ? 0 : 1
-        let receipts = emails.map { $0.signerEmail?.kind == .receipt ? $0.signerEmail : nil }
-        let confirmations = emails.map { $0.signerEmail?.kind == .confirmationRequest ? $0.signerEmail : nil }
+    /// The rows of `emails`, leased first then claimable.
+    static func rows(_ emails: OutgoingEmails) -> BatchRows {
+        rows(emails.leased.map { ($0, emails.leaseUntil) } + emails.claimable.map { ($0, nil) })
+    }
+
+    /// An email with `leaseUntil` is queued as claimed by this instance until then, its first
+    /// attempt counted.
+    private static func rows(_ emails: some Collection<(email: QueuedEmail, leaseUntil: Date?)>) -> BatchRows {
+        let receipts = emails.map { $0.email.signerEmail?.kind == .receipt ? $0.email.signerEmail : nil }
+        let confirmations = emails.map {
+            $0.email.signerEmail?.kind == .confirmationRequest ? $0.email.signerEmail : nil
+        }
         return BatchRows(columns: [
-            .text(emails.map(\.id.text)), .bytes(emails.map { Data($0.sealedMessage) }),
-            .integers(emails.map(\.createdAt.millis)), .integers(emails.map { (leaseUntil ?? $0.createdAt).millis }),
-            .integers(Array(repeating: attempts, count: emails.count)),
+            .text(emails.map(\.email.id.text)), .bytes(emails.map { Data($0.email.sealedMessage) }),
+            .integers(emails.map(\.email.createdAt.millis)),
+            .integers(emails.map { ($0.leaseUntil ?? $0.email.createdAt).millis }),
+            .integers(emails.map { $0.leaseUntil == nil ? 0 : 1 }),
             .text(receipts.map { $0?.signatureID.text }), .text(receipts.map { $0?.petitionID.text }),
             .text(confirmations.map { $0?.signatureID.text }), .text(confirmations.map { $0?.petitionID.text }),
-            .text(emails.map { $0.newsFor?.text }),
+            .text(emails.map { $0.email.newsFor?.text }),
         ])
     }
 

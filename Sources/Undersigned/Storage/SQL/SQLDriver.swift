@@ -1,3 +1,4 @@
+import PostgresNIO
 import SQLKit
 import ServiceLifecycle
 
@@ -18,6 +19,11 @@ protocol SQLDriver: Sendable {
     /// none, runs it in a transaction of the writer's.
     func statement<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result
+    /// Runs `statement` as a transaction of its own, prepared: parsed and planned once per
+    /// connection, not at every run. PostgreSQL's alone; the store sends its statements only
+    /// where ``SQLFlavor/combinesWrites``.
+    func prepared<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]
+    where Statement.Row: Sendable
     var services: [any Service] { get }
     /// Returns once its services run, which the first read or write needs.
     func servicesStarted() async

@@ -75,7 +75,6 @@ struct SQLStore: Database {
 
     func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails) async throws -> Set<UUID> {
         guard !signatures.isEmpty || !emails.changesNothing else { return [] }
-        let flavor = driver.flavor
         guard insertsNewAtOnce, !signatures.isEmpty else {
             return try await write { transaction in
                 let inserted = try await transaction.insertNew(signatures)
@@ -83,23 +82,9 @@ struct SQLStore: Database {
                 return inserted
             }
         }
-        // The emails ride in the `WITH` clause of the insert, each kept only if its signature
-        // was inserted; arrays bound make it one statement whatever the batch's size.
-        var clauses: [SQLQueryString] = [
-            "inserted AS (\(SQLSignatureTransaction.insertStatement(signatures, flavor: flavor)))"
-        ]
-        for (name, batch, leaseUntil) in [
-            ("leased", emails.leased, Optional(emails.leaseUntil)), ("claimable", emails.claimable, nil),
-        ] where !batch.isEmpty {
-            let insert = OutboxInserts.statement(
-                batch, leasedUntil: leaseUntil, aboutSignaturesIn: "SELECT id FROM inserted")
-            clauses.append("\(unsafeRaw: name) AS (\(insert))")
-        }
-        if !emails.sent.isEmpty { clauses.append("sent AS (\(SQLStore.deleting(emails.sent, flavor: flavor)))") }
-        let statement: SQLQueryString = "WITH \(SQLList(clauses, separator: SQLRaw(", "))) SELECT id FROM inserted"
-        return try await driver.statement { db in
-            try SQLSignatureTransaction.insertedIDs(try await db.raw(statement).all())
-        }
+        // The emails ride in the insert's `WITH` clause, each kept only if its signature was
+        // inserted: one statement whatever the batch's size, prepared once per connection.
+        return Set(try await driver.prepared(NewSignatureInsert(signatures: signatures, emails: emails)))
     }
 
     func signature(id: UUID) async throws -> Signature? {
@@ -186,7 +171,18 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
     /// Inserts those of `signatures` whose petition and fingerprint are not stored yet, and
     /// returns their ids.
     static func insertStatement(_ signatures: some Collection<NewSignature>, flavor: SQLFlavor) -> SQLQueryString {
-        let rows = BatchRows(columns: [
+        """
+        INSERT INTO signatures (\(unsafeRaw: insertedColumns)) \(rows(signatures).source(flavor))
+        ON CONFLICT (petition_id, email_fingerprint) DO NOTHING
+        RETURNING id
+        """
+    }
+
+    static let insertedColumns =
+        "id, petition_id, email_fingerprint, state, country, show_name, wants_updates, source, personal_data, created_at, confirmed_at, paper_batch_id"
+
+    static func rows(_ signatures: some Collection<NewSignature>) -> BatchRows {
+        BatchRows(columns: [
             .text(signatures.map(\.id.text)), .text(signatures.map(\.petitionID.text)),
             .bytes(signatures.map { Data($0.emailFingerprint) }), .text(signatures.map(\.stored.state.rawValue)),
             .text(signatures.map(\.country)), .booleans(signatures.map(\.showNamePublicly)),
@@ -194,12 +190,6 @@ struct SQLSignatureTransaction: SignatureWriteTransaction {
             .bytes(signatures.map { Data($0.sealedPersonalData) }), .integers(signatures.map(\.createdAt.millis)),
             .integers(signatures.map { $0.confirmedAt?.millis }), .text(signatures.map { $0.paperBatchID?.text }),
         ])
-        return """
-            INSERT INTO signatures (id, petition_id, email_fingerprint, state, country, show_name, wants_updates, source, personal_data, created_at, confirmed_at, paper_batch_id)
-            \(rows.source(flavor))
-            ON CONFLICT (petition_id, email_fingerprint) DO NOTHING
-            RETURNING id
-            """
     }
 
     static func insertedIDs(_ rows: [any SQLRow]) throws -> Set<UUID> {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOPosix
+import PostgresNIO
 import SQLKit
 import SQLiteKit
 import ServiceLifecycle
@@ -100,6 +101,12 @@ final class SQLiteDriver: SQLDriver {
         try await transaction(body)
     }
 
+    /// SQLite keeps no statements prepared across runs here, and is sent none.
+    func prepared<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]
+    where Statement.Row: Sendable {
+        throw PreparedStatementsUnsupported()
+    }
+
     func close() async {
         let connections = readers + [scanner, writer]
         let pools = [threads, writerThread.pool]
@@ -114,3 +121,6 @@ final class SQLiteDriver: SQLDriver {
         }.value
     }
 }
+
+/// A statement prepared for PostgreSQL sent to SQLite.
+struct PreparedStatementsUnsupported: Error {}
