@@ -57,4 +57,53 @@ struct OutboxMigrationTests {
             #expect(byID[other]?.sealedMessage == [4, 5, 6])
         }
     }
+
+    @Test(
+        "the attempts stored before migration 30 are each email's history after it, in order, and later ones add to it",
+        arguments: TestDatabase.all)
+    func attemptsIntoRows(database: TestDatabase) async throws {
+        let (failing, quiet) = (UUID(), UUID())
+        try await database.withEmptyStore { store in
+            try await store.migrate(before: 30)
+            try await store.driver.transaction { db in
+                try await db.raw(
+                    """
+                    INSERT INTO outbox (id, sealed_message, created_at, next_attempt_at, attempts)
+                    VALUES (\(bind: failing.text), \(bind: Data([1])), 0, 0, 2), (\(bind: quiet.text), \(bind: Data([2])), 1, 0, 0)
+                    """
+                ).run()
+                try await db.raw(
+                    """
+                    INSERT INTO outbox_attempts (outbox_id, attempt, attempted_at, outcome, reply_code, detail)
+                    VALUES (\(bind: failing.text), 2, 2000, 'retry', NULL, 'the server closed the connection'),
+                           (\(bind: failing.text), 1, 1000, 'retry', 451, 'try "later"')
+                    """
+                ).run()
+            }
+            try await store.migrate()
+            let migrated = try await store.outboxEntries(limit: 10)
+            #expect(migrated.map(\.id) == [failing, quiet])
+            #expect(
+                migrated.first?.history == [
+                    DeliveryAttempt(
+                        number: 1, at: Date(millis: 1000), outcome: .retry, replyCode: 451, detail: "try \"later\""),
+                    DeliveryAttempt(
+                        number: 2, at: Date(millis: 2000), outcome: .retry, replyCode: nil,
+                        detail: "the server closed the connection"),
+                ])
+            #expect(migrated.last?.history == [])
+
+            let third = DeliveryAttempt(
+                number: 3, at: Date(millis: 3000), outcome: .failed, replyCode: 550, detail: "no")
+            try await store.markUndeliverable(failing, attempt: third)
+            // A second record under a number already recorded leaves the first.
+            try await store.markFailed(
+                failing,
+                attempt: DeliveryAttempt(number: 3, at: Date(), outcome: .retry, replyCode: nil, detail: "late"),
+                retryAt: Date())
+            let history = try await store.outboxEntries(limit: 10).first?.history
+            #expect(history?.map(\.number) == [1, 2, 3])
+            #expect(history?.last == third)
+        }
+    }
 }

@@ -86,8 +86,8 @@ extension SQLStore {
 
     func markSent(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
-        // The message holds personal data: once sent, nothing of it is kept. Its attempts go
-        // with it (`ON DELETE CASCADE`).
+        // The message holds personal data: once sent, nothing of it is kept, its attempts
+        // neither (they are in its row).
         try await driver.run(Self.deletingSent(ids, flavor: driver.flavor))
     }
 
@@ -115,26 +115,22 @@ extension SQLStore {
         // Given up on, a message is kept for the operator to see why, without what it said: it
         // will never be sent, so the name and address sealed in it have no reason to stay.
         let content: SQLQueryString = state == .failed ? ", sealed_message = \(bind: Data())" : ""
+        let flavor = driver.flavor
         try await driver.transaction { db in
-            let recorded = try await db.raw(
-                """
-                UPDATE outbox SET state = \(bind: state.rawValue), next_attempt_at = \(bind: nextAttemptAt.millis),
-                       last_error = \(bind: attempt.detail)\(content)
-                WHERE id = \(bind: id.text)
-                RETURNING id
-                """
-            ).all()
-            // Dropped while it was being sent (a receipt whose signature was withdrawn): its
-            // attempts would have nothing to belong to.
-            guard !recorded.isEmpty else { return }
+            let row = try await db.raw(
+                "SELECT attempt_history FROM outbox WHERE id = \(bind: id.text) \(unsafeRaw: flavor.lockRows)"
+            ).first()
+            // Dropped while it was being sent (a receipt whose signature was withdrawn).
+            guard let row else { return }
+            var history = try AttemptHistory.decode(row.decode(column: "attempt_history", as: String?.self))
             // A lease that ran out while this attempt was slow may have let another worker try
             // under the same number: the first record stands.
+            if !history.contains(where: { $0.number == attempt.number }) { history.append(attempt) }
             try await db.raw(
                 """
-                INSERT INTO outbox_attempts (outbox_id, attempt, attempted_at, outcome, reply_code, detail)
-                VALUES (\(bind: id.text), \(bind: attempt.number), \(bind: attempt.at.millis), \(bind: attempt.outcome.rawValue),
-                        \(bind: attempt.replyCode), \(bind: attempt.detail))
-                ON CONFLICT (outbox_id, attempt) DO NOTHING
+                UPDATE outbox SET state = \(bind: state.rawValue), next_attempt_at = \(bind: nextAttemptAt.millis),
+                       last_error = \(bind: attempt.detail), attempt_history = \(bind: try AttemptHistory.encode(history))\(content)
+                WHERE id = \(bind: id.text)
                 """
             ).run()
         }
@@ -173,8 +169,11 @@ extension SQLStore {
 
     func outboxEntries(limit: Int) async throws -> [OutboxEntry] {
         try await driver.read { db in
-            var entries = try await db.raw(
-                "SELECT id, state, created_at, next_attempt_at, attempts FROM outbox ORDER BY created_at, id LIMIT \(bind: limit)"
+            try await db.raw(
+                """
+                SELECT id, state, created_at, next_attempt_at, attempts, attempt_history FROM outbox
+                ORDER BY created_at, id LIMIT \(bind: limit)
+                """
             ).all().map { row in
                 OutboxEntry(
                     id: try UUID(text: row.decode(column: "id", as: String.self)),
@@ -182,31 +181,8 @@ extension SQLStore {
                     createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
                     nextAttemptAt: Date(millis: try row.decode(column: "next_attempt_at", as: Int64.self)),
                     attempts: try row.decode(column: "attempts", as: Int.self),
-                    history: [])
+                    history: try AttemptHistory.decode(row.decode(column: "attempt_history", as: String?.self)))
             }
-            var positions: [UUID: Int] = [:]
-            for (position, entry) in entries.enumerated() { positions[entry.id] = position }
-            for chunk in entries.map(\.id).chunks(of: 500) {
-                let rows = try await db.raw(
-                    """
-                    SELECT outbox_id, attempt, attempted_at, outcome, reply_code, detail FROM outbox_attempts
-                    WHERE outbox_id IN (\(binds: chunk.map(\.text))) ORDER BY attempt
-                    """
-                ).all()
-                for row in rows {
-                    let id = try UUID(text: row.decode(column: "outbox_id", as: String.self))
-                    guard let position = positions[id] else { continue }
-                    entries[position].history.append(
-                        DeliveryAttempt(
-                            number: try row.decode(column: "attempt", as: Int.self),
-                            at: Date(millis: try row.decode(column: "attempted_at", as: Int64.self)),
-                            outcome: try DeliveryAttempt.Outcome(
-                                stored: row.decode(column: "outcome", as: String.self)),
-                            replyCode: try row.decode(column: "reply_code", as: Int?.self),
-                            detail: try row.decode(column: "detail", as: String.self)))
-                }
-            }
-            return entries
         }
     }
 
@@ -214,8 +190,37 @@ extension SQLStore {
         try await driver.transaction { db in
             let condition: SQLQueryString =
                 "state = \(bind: OutboxState.failed.rawValue) AND next_attempt_at < \(bind: cutoff.millis)"
-            // Their attempts go with them (`ON DELETE CASCADE`).
             return try await db.raw("DELETE FROM outbox WHERE " + condition + " RETURNING id").all().count
         }
+    }
+}
+
+/// An email's failed attempts, oldest first, kept in its row as JSON (migration 30).
+enum AttemptHistory {
+    private struct Stored: Codable {
+        var number: Int
+        var at: Int64
+        var outcome: String
+        var replyCode: Int?
+        var detail: String
+    }
+
+    static func decode(_ text: String?) throws -> [DeliveryAttempt] {
+        guard let text else { return [] }
+        return try JSONDecoder().decode([Stored].self, from: Data(text.utf8)).map { stored in
+            DeliveryAttempt(
+                number: stored.number, at: Date(millis: stored.at),
+                outcome: try DeliveryAttempt.Outcome(stored: stored.outcome), replyCode: stored.replyCode,
+                detail: stored.detail)
+        }
+    }
+
+    static func encode(_ history: [DeliveryAttempt]) throws -> String {
+        let stored = history.map {
+            Stored(
+                number: $0.number, at: $0.at.millis, outcome: $0.outcome.rawValue, replyCode: $0.replyCode,
+                detail: $0.detail)
+        }
+        return String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
     }
 }
