@@ -5,12 +5,13 @@ import SQLKit
 /// the outbox, and their audit events. Each transaction type hands these here, so no domain
 /// borrows another's transaction to send an email or leave a trace.
 extension SQLDatabase {
-    /// With `leaseUntil`, the emails are queued as claimed by this instance until then, their
-    /// first attempt counted, as ``SQLStore/claimDueEmails(limit:now:leaseUntil:)`` would leave them.
-    func enqueue(_ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil, flavor: SQLFlavor) async throws {
-        for insert in OutboxInserts.statements(emails, leasedUntil: leaseUntil, flavor: flavor) {
-            try await raw(insert).run()
-        }
+    func enqueue(_ emails: [QueuedEmail], flavor: SQLFlavor) async throws {
+        try await enqueue(OutgoingEmails(claimable: emails), flavor: flavor)
+    }
+
+    /// Queues `emails` and deletes the rows of those it names sent.
+    func enqueue(_ emails: OutgoingEmails, flavor: SQLFlavor) async throws {
+        for statement in OutboxInserts.statements(emails, flavor: flavor) { try await raw(statement).run() }
     }
 
     /// Drops the emails still queued about the signatures that `signatureIDs` selects (a list of
@@ -38,12 +39,11 @@ extension SQLDatabase {
 
 /// The statements that queue emails, for a transaction that runs them with others.
 enum OutboxInserts {
-    static func statements(
-        _ emails: [QueuedEmail], leasedUntil leaseUntil: Date? = nil, rowsEach: Int = 400, flavor: SQLFlavor
-    ) -> [SQLQueryString] {
-        emails.chunks(of: rowsEach).map { chunk in
-            "INSERT INTO outbox (\(unsafeRaw: columns)) \(rows(chunk.map { ($0, leaseUntil) }).source(flavor))"
-        }
+    /// Inserts of `rowsEach` emails at most, then the deletes of the rows of those sent.
+    static func statements(_ emails: OutgoingEmails, rowsEach: Int = 400, flavor: SQLFlavor) -> [SQLQueryString] {
+        rowsOf(emails).chunks(of: rowsEach).map { chunk in
+            "INSERT INTO outbox (\(unsafeRaw: columns)) \(rows(chunk).source(flavor))"
+        } + SQLStore.deletingSent(emails.sent, flavor: flavor)
     }
 
     static let columns =
@@ -51,11 +51,15 @@ enum OutboxInserts {
 
     /// The rows of `emails`, leased first then claimable.
     static func rows(_ emails: OutgoingEmails) -> BatchRows {
-        rows(emails.leased.map { ($0, emails.leaseUntil) } + emails.claimable.map { ($0, nil) })
+        rows(rowsOf(emails))
+    }
+
+    private static func rowsOf(_ emails: OutgoingEmails) -> [(email: QueuedEmail, leaseUntil: Date?)] {
+        emails.leased.map { ($0, emails.leaseUntil) } + emails.claimable.map { ($0, nil) }
     }
 
     /// An email with `leaseUntil` is queued as claimed by this instance until then, its first
-    /// attempt counted.
+    /// attempt counted, as ``SQLStore/claimDueEmails(limit:now:leaseUntil:)`` would leave it.
     private static func rows(_ emails: some Collection<(email: QueuedEmail, leaseUntil: Date?)>) -> BatchRows {
         let receipts = emails.map { $0.email.signerEmail?.kind == .receipt ? $0.email.signerEmail : nil }
         let confirmations = emails.map {

@@ -18,11 +18,7 @@ extension SQLSignatureTransaction {
         let rowsEach = combined ? Self.combinedRows : 400
         var writes = try await logWrites(change.entries, rowsEach: rowsEach)
         writes += counterWrites(change, rowsEach: rowsEach)
-        let outbox =
-            OutboxInserts.statements(
-                outgoing.leased, leasedUntil: outgoing.leaseUntil, rowsEach: rowsEach, flavor: flavor)
-            + OutboxInserts.statements(outgoing.claimable, rowsEach: rowsEach, flavor: flavor)
-            + SQLStore.deletingSent(outgoing.sent, flavor: flavor)
+        let outbox = OutboxInserts.statements(outgoing, rowsEach: rowsEach, flavor: flavor)
         let counts = change.petitions.sorted(by: { $0.key.text < $1.key.text }).map { petitionID, delta in
             """
             UPDATE petitions SET signature_count = signature_count + \(bind: delta) WHERE id = \(bind: petitionID.text)
@@ -152,8 +148,6 @@ extension SQLSignatureTransaction {
     }
 
     func enqueue(_ emails: OutgoingEmails) async throws {
-        try await db.enqueue(emails.leased, leasedUntil: emails.leaseUntil, flavor: flavor)
-        try await db.enqueue(emails.claimable, flavor: flavor)
-        for statement in SQLStore.deletingSent(emails.sent, flavor: flavor) { try await db.raw(statement).run() }
+        try await db.enqueue(emails, flavor: flavor)
     }
 }
