@@ -44,14 +44,17 @@ struct LiveCountTests {
         let started = ContinuousClock.now
         let reader = try await instance.run(.live) { browser in
             let port = try #require(browser.client.port)
+            let (counted, count) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let reader = Task {
-                try await RawHTTP.stream(port: port, path: "\(TestInstance.seedPath)/events", timeout: 60) { _ in false
+                defer { count.finish() }
+                return try await RawHTTP.stream(port: port, path: "\(TestInstance.seedPath)/events", timeout: 60) {
+                    if $0.contains("\"count\"") { count.yield() }
+                    return false
                 }
             }
-            // The stream is open and has sent the count before the server is asked to stop.
-            _ = try await RawHTTP.stream(port: port, path: "\(TestInstance.seedPath)/events") {
-                $0.contains("\"count\"")
-            }
+            // This very stream is open and has sent the count before the server is asked to stop.
+            var countSent = counted.makeAsyncIterator()
+            _ = await countSent.next()
             return reader
         }
         #expect(ContinuousClock.now - started < .seconds(20), "shutting down waited for the stream")
