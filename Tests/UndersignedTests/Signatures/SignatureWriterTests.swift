@@ -84,6 +84,47 @@ struct SignatureWriterTests {
         }
     }
 
+    @Test(
+        "while a batch commits, a few commands wait for it; many go beside it in a batch of their own",
+        arguments: TestDatabase.all)
+    func batchesBesideACommit(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let held = HeldTransactions(store.database)
+            let writer = SignatureWriter(
+                store: held, petitions: { [database = store.database] in try await database.petition(id: $0) },
+                mailer: store.mailer(), receipts: store.receipts, counts: SignatureCounts(store: store.database),
+                maximumBatch: 8, logger: TestDatabase.logger)
+            let few = try (0..<9).map { try store.job(email: "few\($0)@example.org") }
+            let many = try (0..<80).map { try store.job(email: "many\($0)@example.org") }
+            try await running(writer) { _ in
+                let first = Task { try await writer.sign(few[0]) }
+                try await held.waitUntil(open: 1)
+                let rest = few.dropFirst().map { job in Task { try await writer.sign(job) } }
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(held.mostOpen == 1, "eight commands went beside the batch committing")
+                held.release()
+                for signing in [first] + rest { #expect(try await signing.value == .accepted) }
+
+                held.hold()
+                let blocker = Task { try await writer.sign(try store.job(email: "blocker@example.org")) }
+                try await held.waitUntil(open: 1)
+                let signings = many.map { job in Task { try await writer.sign(job) } }
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(held.mostOpen == 1)
+                // Once the blocker commits, eighty wait: a batch of eight, and beside it, since
+                // seventy-two still wait, another.
+                held.letOneThrough()
+                try await held.waitUntil(open: 2)
+                #expect(held.mostOpen == 2)
+                held.release()
+                for signing in [blocker] + signings { #expect(try await signing.value == .accepted) }
+            }
+            for job in few + many {
+                #expect(try await store.database.signature(id: job.signature.id)?.state == .pending)
+            }
+        }
+    }
+
     @Test("a full queue refuses at once instead of waiting without bound", arguments: TestDatabase.all)
     func boundedQueue(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
@@ -290,5 +331,82 @@ struct SignatureWriterTests {
             #expect(report.isValid, "\(report.problems)")
             #expect(report.count == 180)
         }
+    }
+}
+
+/// A store whose transactions stay open, once begun, until let through: what the writer
+/// starts while one commits can be seen. Two may run at once; every write goes through a
+/// transaction.
+private final class HeldTransactions: SignatureStore {
+    private struct State {
+        var held = true
+        var passes = 0
+        var open = 0
+        var mostOpen = 0
+    }
+
+    private let store: any SignatureStore
+    private let state = Locked(State())
+
+    init(_ store: any SignatureStore) {
+        self.store = store
+    }
+
+    var mostOpen: Int { state.value.mostOpen }
+    var concurrentWrites: Int { 2 }
+    var insertsNewAtOnce: Bool { false }
+
+    func hold() {
+        state.withLock {
+            $0.held = true
+            $0.mostOpen = $0.open
+        }
+    }
+
+    func letOneThrough() { state.withLock { $0.passes += 1 } }
+    func release() { state.withLock { $0.held = false } }
+
+    func waitUntil(open count: Int) async throws {
+        for _ in 0..<500 where state.value.open < count { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(state.value.open >= count)
+    }
+
+    func write<Result: Sendable>(_ body: @Sendable (any SignatureWriteTransaction) async throws -> Result)
+        async throws -> Result
+    {
+        state.withLock {
+            $0.open += 1
+            $0.mostOpen = max($0.mostOpen, $0.open)
+        }
+        defer { state.withLock { $0.open -= 1 } }
+        while !passed() { try await Task.sleep(for: .milliseconds(5)) }
+        return try await store.write(body)
+    }
+
+    private func passed() -> Bool {
+        state.withLock { state in
+            guard state.held else { return true }
+            guard state.passes > 0 else { return false }
+            state.passes -= 1
+            return true
+        }
+    }
+
+    func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails) async throws -> Set<UUID> {
+        try await store.insertNew(signatures, queueing: emails)
+    }
+
+    func signature(id: UUID) async throws -> Signature? { try await store.signature(id: id) }
+
+    func signaturesWithPersonalData(ids: [UUID]) async throws -> [UUID: SignatureWithPersonalData] {
+        try await store.signaturesWithPersonalData(ids: ids)
+    }
+
+    func deleteUnconfirmed(before cutoff: Date) async throws -> Int {
+        try await store.deleteUnconfirmed(before: cutoff)
+    }
+
+    func erasePersonalData(ofPetitionsDeliveredBefore cutoff: Date) async throws -> Int {
+        try await store.erasePersonalData(ofPetitionsDeliveredBefore: cutoff)
     }
 }
