@@ -18,7 +18,7 @@ struct UndersignedCommand: AsyncParsableCommand {
 
     static func main() async {
         ProcessTimeZone.defaultToGMT()
-        AllocatorArenas.limit()
+        AllocatorSettings.apply()
         await main(nil)
     }
 }
