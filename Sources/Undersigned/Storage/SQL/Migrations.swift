@@ -627,7 +627,9 @@ enum Migrations {
             // it, a lookup per row, though few emails ever fail: on PostgreSQL a fifth of the
             // database's time a signature. In the row, the history goes with its email.
             // An instance older than this step fails to record an attempt until it restarts;
-            // its email stays leased and is tried again when the lease ends.
+            // its email stays leased and is tried again when the lease ends. PostgreSQL, the
+            // database instances share, orders an aggregate's rows itself; SQLite's JSON
+            // aggregate takes them in the order of an ordered subquery.
             let history =
                 sql.isShared
                 ? """
