@@ -11,7 +11,9 @@ struct BatchRowsTests {
     static let integers: [Int64?] = [Int64.min, 0, nil, Int64.max]
     static let booleans = [true, false, true, false]
 
-    @Test("read back as given: nulls, empty values, quotes, braces and every byte", arguments: TestDatabase.all)
+    @Test(
+        "read back as given: nulls, empty values, quotes, braces and every byte, between other binds",
+        arguments: TestDatabase.all)
     func roundTrip(database: TestDatabase) async throws {
         try await TestStore.with(database) { testStore in
             let store = try #require(testStore.database as? SQLStore)
@@ -26,10 +28,15 @@ struct BatchRowsTests {
                     .integers([1, 2, 3, 4]), .text(Self.texts), .bytes(Self.bytes), .integers(Self.integers),
                     .booleans(Self.booleans),
                 ])
-                try await db.raw(
-                    "INSERT INTO batch_rows (position, label, content, number, flag) \(rows.source(flavor))"
-                )
-                .run()
+                // Values bound before and after the rows keep their places among the statement's binds.
+                let after = try await db.raw(
+                    """
+                    WITH unused AS (SELECT CAST(\(bind: "before") AS TEXT) AS value)
+                    INSERT INTO batch_rows (position, label, content, number, flag) \(rows.source(flavor))
+                    RETURNING CAST(\(bind: "after") AS TEXT) AS after
+                    """
+                ).all().map { try $0.decode(column: "after", as: String.self) }
+                #expect(after == ["after", "after", "after", "after"])
                 let among = try await db.raw(
                     "SELECT position FROM batch_rows WHERE \(flavor.among("label", ["é ☃ 𝄞", "", "absent"])) ORDER BY position"
                 ).all().map { try $0.decode(column: "position", as: Int64.self) }

@@ -20,15 +20,6 @@ struct BatchRows {
             case .booleans(let values): values.count
             }
         }
-
-        func value(at row: Int) -> any Encodable & Sendable {
-            switch self {
-            case .text(let values): values[row]
-            case .bytes(let values): values[row]
-            case .integers(let values): values[row]
-            case .booleans(let values): values[row]
-            }
-        }
     }
 
     /// One entry a column, each of as many values as there are rows.
@@ -36,12 +27,7 @@ struct BatchRows {
 
     /// What follows `INSERT INTO table (columns)`: the rows, from `VALUES` or from `SELECT`.
     func source(_ flavor: SQLFlavor) -> SQLQueryString {
-        if flavor.bindsColumns { return "SELECT * FROM \(unnest)" }
-        let rows = (0..<(columns.first?.count ?? 0)).map { row -> SQLQueryString in
-            let values = columns.map { "\(bind: $0.value(at: row))" as SQLQueryString }
-            return "(\(SQLList(values, separator: SQLRaw(", "))))"
-        }
-        return "VALUES \(SQLList(rows, separator: SQLRaw(", ")))"
+        flavor.bindsColumns ? "SELECT * FROM \(unnest)" : "VALUES \(SQLiteValues(columns: columns))"
     }
 
     /// PostgreSQL's rows from the columns, each bound as one array.
