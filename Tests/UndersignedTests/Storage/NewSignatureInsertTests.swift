@@ -7,6 +7,24 @@ import Testing
 @Suite("New signatures stored at once with their emails")
 struct NewSignatureInsertTests {
     @Test(
+        "PostgreSQL stores a batch of new signatures in one statement ahead of the rest; SQLite in the writer's transaction",
+        arguments: TestDatabase.all)
+    func oneStatementOnPostgres(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let sql = try #require(store.database as? SQLStore)
+            #expect(store.database.insertsNewAtOnce == (database == .postgres))
+            // Behind a driver that only counts, the same batch goes through a transaction.
+            let counted = ScanConnectionTests.CountingDriver(sql.driver)
+            let watched = SQLStore(driver: counted)
+            #expect(!watched.insertsNewAtOnce)
+            let signature = try store.job(email: "counted@example.org").signature
+            #expect(try await watched.insertNew([signature], queueing: OutgoingEmails()) == [signature.id])
+            #expect(counted.calls.value == ["transaction"])
+            #expect(try await store.database.signature(id: signature.id)?.id == signature.id)
+        }
+    }
+
+    @Test(
         "each new signature is stored with its own email, leased or for any worker; an address that signed has neither",
         arguments: TestDatabase.all)
     func emailsOnlyBesideInserted(database: TestDatabase) async throws {

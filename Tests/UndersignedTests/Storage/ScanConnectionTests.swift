@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 import SQLKit
 import ServiceLifecycle
 import Testing
@@ -88,12 +87,6 @@ struct ScanConnectionTests {
         {
             calls.withLock { $0.append("statement") }
             return try await driver.statement(body)
-        }
-
-        func prepared<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]
-        where Statement.Row: Sendable {
-            calls.withLock { $0.append("prepared") }
-            return try await driver.prepared(statement)
         }
     }
 

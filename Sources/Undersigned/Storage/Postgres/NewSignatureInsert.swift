@@ -60,3 +60,11 @@ struct NewSignatureInsert: PostgresPreparedStatement {
         try UUID(text: row.decode(String.self))
     }
 }
+
+extension PostgresDriver: InsertsNewSignaturesAtOnce {
+    /// The emails ride in the insert's `WITH` clause, each kept only if its signature was
+    /// inserted: one statement whatever the batch's size, prepared once per connection.
+    func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails) async throws -> Set<UUID> {
+        Set(try await prepared(NewSignatureInsert(signatures: signatures, emails: emails)))
+    }
+}

@@ -68,6 +68,8 @@ final class PostgresDriver: SQLDriver {
         }
     }
 
+    /// Runs `statement` as a transaction of its own, prepared: parsed and planned once per
+    /// connection, not at every run.
     func prepared<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]
     where Statement.Row: Sendable {
         // On the connection's event loop, as a transaction's statements are.

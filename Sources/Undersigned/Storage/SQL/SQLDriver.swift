@@ -1,4 +1,4 @@
-import PostgresNIO
+import Foundation
 import SQLKit
 import ServiceLifecycle
 
@@ -19,15 +19,17 @@ protocol SQLDriver: Sendable {
     /// none, runs it in a transaction of the writer's.
     func statement<Result: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> Result) async throws
         -> Result
-    /// Runs `statement` as a transaction of its own, prepared: parsed and planned once per
-    /// connection, not at every run. PostgreSQL's alone; the store sends its statements only
-    /// where ``SQLFlavor/combinesWrites``.
-    func prepared<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]
-    where Statement.Row: Sendable
     var services: [any Service] { get }
     /// Returns once its services run, which the first read or write needs.
     func servicesStarted() async
     func close() async
+}
+
+/// A driver that stores a batch of new signatures, their emails and the deletion of the emails
+/// sent in one statement of its own, at less cost than a transaction of several.
+protocol InsertsNewSignaturesAtOnce: SQLDriver {
+    /// What ``SignatureStore/insertNew(_:queueing:)`` does, for a batch of at least one signature.
+    func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails) async throws -> Set<UUID>
 }
 
 /// Column types and clauses that are spelled differently.
@@ -85,7 +87,8 @@ struct SQLFlavor: Sendable {
         notIndexed: { "+\($0)" },
         combinesWrites: false, storedInline: { _, _ in [] }, amongOnce: ("IN (", ")"), bindsColumns: false)
     static let postgres = SQLFlavor(
-        boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED", lockRows: "FOR UPDATE",
+        boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED",
+        lockRows: "FOR UPDATE",
         migrationLock: "SELECT pg_advisory_xact_lock(4242001)",
         schemaExists: "SELECT 1 AS one WHERE to_regclass('schema_migrations') IS NOT NULL",
         textToBytes: { "convert_to(\($0), 'UTF8')" },

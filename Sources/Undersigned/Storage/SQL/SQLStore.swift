@@ -71,20 +71,18 @@ struct SQLStore: Database {
         }
     }
 
-    var insertsNewAtOnce: Bool { driver.flavor.combinesWrites }
+    var insertsNewAtOnce: Bool { driver is any InsertsNewSignaturesAtOnce }
 
     func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails) async throws -> Set<UUID> {
         guard !signatures.isEmpty || !emails.changesNothing else { return [] }
-        guard insertsNewAtOnce, !signatures.isEmpty else {
-            return try await write { transaction in
-                let inserted = try await transaction.insertNew(signatures)
-                try await transaction.enqueue(emails.about(signatures: inserted))
-                return inserted
-            }
+        if !signatures.isEmpty, let atOnce = driver as? any InsertsNewSignaturesAtOnce {
+            return try await atOnce.insertNew(signatures, queueing: emails)
         }
-        // The emails ride in the insert's `WITH` clause, each kept only if its signature was
-        // inserted: one statement whatever the batch's size, prepared once per connection.
-        return Set(try await driver.prepared(NewSignatureInsert(signatures: signatures, emails: emails)))
+        return try await write { transaction in
+            let inserted = try await transaction.insertNew(signatures)
+            try await transaction.enqueue(emails.about(signatures: inserted))
+            return inserted
+        }
     }
 
     func signature(id: UUID) async throws -> Signature? {

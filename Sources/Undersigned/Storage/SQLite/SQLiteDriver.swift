@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import NIOPosix
-import PostgresNIO
 import SQLKit
 import SQLiteKit
 import ServiceLifecycle
@@ -101,12 +100,6 @@ final class SQLiteDriver: SQLDriver {
         try await transaction(body)
     }
 
-    /// SQLite keeps no statements prepared across runs here, and is sent none.
-    func prepared<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]
-    where Statement.Row: Sendable {
-        throw PreparedStatementsUnsupported()
-    }
-
     func close() async {
         let connections = readers + [scanner, writer]
         let pools = [threads, writerThread.pool]
@@ -121,6 +114,3 @@ final class SQLiteDriver: SQLDriver {
         }.value
     }
 }
-
-/// A statement prepared for PostgreSQL sent to SQLite.
-struct PreparedStatementsUnsupported: Error {}
