@@ -607,7 +607,7 @@ enum Migrations {
             // (``NewSignatureInsert``). A prepared statement soon runs one plan made once: made
             // while the outbox was nearly empty, it read the whole outbox for every batch. The
             // function's statement is planned at each call, for the ids it is given.
-            guard sql.combinesWrites else { return [] }
+            guard sql.dialect == .postgres else { return [] }
             return [
                 """
                 CREATE FUNCTION outbox_delete_sent(ids TEXT[]) RETURNS BIGINT LANGUAGE plpgsql
@@ -627,11 +627,11 @@ enum Migrations {
             // it, a lookup per row, though few emails ever fail: on PostgreSQL a fifth of the
             // database's time a signature. In the row, the history goes with its email.
             // An instance older than this step fails to record an attempt until it restarts;
-            // its email stays leased and is tried again when the lease ends. PostgreSQL, the
-            // database instances share, orders an aggregate's rows itself; SQLite's JSON
-            // aggregate takes them in the order of an ordered subquery.
+            // its email stays leased and is tried again when the lease ends. PostgreSQL orders
+            // an aggregate's rows itself; SQLite's JSON aggregate takes them in the order of an
+            // ordered subquery.
             let history =
-                sql.isShared
+                sql.dialect == .postgres
                 ? """
                 UPDATE outbox SET attempt_history = history.attempts FROM (
                     SELECT outbox_id, json_agg(json_build_object(

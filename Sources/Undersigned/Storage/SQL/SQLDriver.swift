@@ -34,6 +34,13 @@ protocol InsertsNewSignaturesAtOnce: SQLDriver {
 
 /// Column types and clauses that are spelled differently.
 struct SQLFlavor: Sendable {
+    enum Dialect: Sendable {
+        case sqlite, postgres
+    }
+
+    /// Which database it is, for the few statements only one of them can say (a function in
+    /// PL/pgSQL, an aggregate of JSON): everything else depends on what the database can do.
+    var dialect: Dialect
     var boolean: String
     var bytes: String
     /// Appended to a `SELECT` that claims rows, so concurrent claimers skip each other's rows.
@@ -80,14 +87,14 @@ struct SQLFlavor: Sendable {
     var bindsColumns: Bool
 
     static let sqlite = SQLFlavor(
-        boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil,
+        dialect: .sqlite, boolean: "INTEGER", bytes: "BLOB", skipLocked: "", lockRows: "", migrationLock: nil,
         schemaExists: "SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
         textToBytes: { "CAST(\($0) AS BLOB)" },
         emptyBytes: "X''", createEphemeralTable: "CREATE TABLE", isShared: false, concurrentWrites: 1,
         notIndexed: { "+\($0)" },
         combinesWrites: false, storedInline: { _, _ in [] }, amongOnce: ("IN (", ")"), bindsColumns: false)
     static let postgres = SQLFlavor(
-        boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED",
+        dialect: .postgres, boolean: "BOOLEAN", bytes: "BYTEA", skipLocked: "FOR UPDATE SKIP LOCKED",
         lockRows: "FOR UPDATE",
         migrationLock: "SELECT pg_advisory_xact_lock(4242001)",
         schemaExists: "SELECT 1 AS one WHERE to_regclass('schema_migrations') IS NOT NULL",
