@@ -37,6 +37,10 @@ public final class OutboxHandover: Sendable {
         var sentSince: ContinuousClock.Instant?
         /// Commits of the writer started and not ended.
         var commitsUnderWay = 0
+        /// Taken by the worker and not done with yet.
+        var withWorker: Set<UUID> = []
+        /// Those of `withWorker` dropped since they were taken.
+        var droppedWithWorker: Set<UUID> = []
 
         mutating func keepSent(_ ids: [UUID], at now: ContinuousClock.Instant) {
             sent += ids
@@ -98,8 +102,9 @@ public final class OutboxHandover: Sendable {
         }
     }
 
-    /// Lets go of the waiting emails among `ids`, whose rows were just deleted: the receipt of a
-    /// signature withdrawn right after it was confirmed. One the worker has taken already goes.
+    /// Lets go of the emails among `ids`, whose rows were just deleted: the receipt of a
+    /// signature withdrawn right after it was confirmed. One the worker has taken is not sent
+    /// unless it is going out already (``isDropped(_:)``).
     public func drop(_ ids: Set<UUID>) {
         guard !ids.isEmpty else { return }
         state.withLock { state in
@@ -109,6 +114,20 @@ public final class OutboxHandover: Sendable {
                 state.held -= before - state.waiting[index].emails.count
             }
             state.waiting.removeAll { $0.emails.isEmpty }
+            state.droppedWithWorker.formUnion(ids.intersection(state.withWorker))
+        }
+    }
+
+    /// Whether an email taken by the worker was dropped since: it must not be sent.
+    func isDropped(_ id: UUID) -> Bool {
+        state.withLock { $0.droppedWithWorker.contains(id) }
+    }
+
+    /// The worker is done with emails it took: sent, failed, dropped or left to be claimed.
+    func done(with ids: [UUID]) {
+        state.withLock { state in
+            state.withWorker.subtract(ids)
+            state.droppedWithWorker.subtract(ids)
         }
     }
 
@@ -117,9 +136,10 @@ public final class OutboxHandover: Sendable {
         state.withLock { $0.held -= reservation.count }
     }
 
-    /// Up to `limit` waiting emails under one lease, the oldest first. Those whose lease ends
-    /// within ``lastMoment`` are let go: sent now, they could go out a second time through the
-    /// instance that claims them once it ends.
+    /// Up to `limit` waiting emails under one lease, the oldest first, for the worker to send
+    /// and then call ``done(with:)``. Those whose lease ends within ``lastMoment`` are let go:
+    /// sent now, they could go out a second time through the instance that claims them once it
+    /// ends.
     func take(limit: Int, at now: Date) -> (emails: [QueuedEmail], leaseUntil: Date)? {
         state.withLock { state in
             while let first = state.waiting.first, first.leaseUntil.timeIntervalSince(now) < Self.lastMoment {
@@ -138,6 +158,7 @@ public final class OutboxHandover: Sendable {
                 }
             }
             state.held -= taken.count
+            state.withWorker.formUnion(taken.map(\.id))
             return (taken, leaseUntil)
         }
     }

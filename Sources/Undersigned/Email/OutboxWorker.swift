@@ -129,7 +129,8 @@ public final class OutboxWorker: Service, Sendable {
     private func drain(claiming: Bool) async {
         while !Task.isCancelled {
             let now = clock.now
-            if let (emails, heldUntil) = handover?.take(limit: 128, at: now) {
+            if let handover, let (emails, heldUntil) = handover.take(limit: 128, at: now) {
+                defer { handover.done(with: emails.map(\.id)) }
                 let claimed = emails.map {
                     ClaimedEmail(
                         id: $0.id, sealedMessage: $0.sealedMessage, attempts: 1, createdAt: $0.createdAt,
@@ -261,6 +262,9 @@ public final class OutboxWorker: Service, Sendable {
 
     /// Whether the message went out; a failure is recorded, and retried or given up on.
     private func deliver(_ email: ClaimedEmail) async -> Bool {
+        // A receipt whose signature was withdrawn after it was handed over: its row went with
+        // the withdrawal, and the signer must not be told it counts.
+        if handover?.isDropped(email.id) == true { return false }
         do {
             try await transport.send(try await message(of: email))
             return true

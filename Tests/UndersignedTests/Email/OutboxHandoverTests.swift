@@ -306,6 +306,75 @@ struct OutboxHandoverTests {
         }
     }
 
+    @Test(
+        "a receipt the worker has taken is not sent once its signature is withdrawn, and nothing of it is left",
+        arguments: TestDatabase.all)
+    func takenThenWithdrawn(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let clock = ManualClock()
+            let handover = OutboxHandover(lease: Self.lease)
+            let writer = Self.writer(store, handover: handover, clock: clock)
+            let jobs = try ["kept", "withdrawn"].map { try store.job(email: "\($0)@example.org") }
+            let transport = GatedTransport()
+            let own = OutboxWorker(
+                store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
+                lease: Self.lease, clock: clock.wallClock, handover: handover,
+                signerEmails: SignerEmailWriter(mailer: store.mailer(), petitions: { _ in store.petition }))
+            try await running(writer) { _ in
+                for job in jobs { _ = try await writer.sign(job) }
+                transport.release()
+                await own.drain()
+                #expect(transport.sent.value.count == 2)
+
+                // Both receipts wait in the hand-over; the worker takes them together and holds
+                // the first at the gate while the other signature is withdrawn.
+                transport.close()
+                for job in jobs { _ = try await writer.confirm(signatureID: job.signature.id) }
+                let sending = Task { await own.drain() }
+                let first = try await transport.firstHeld()
+                let other = try #require(jobs.first { $0.signature.id != first }).signature.id
+                #expect(try await writer.withdraw(signatureID: other) == .withdrawn(petitionID: store.petition.id))
+                transport.release()
+                await sending.value
+                #expect(transport.sent.value.count == 3)
+                #expect(transport.sent.value.last == first)
+                #expect(!transport.sent.value.contains(other))
+            }
+            await own.drain()
+            #expect(try await store.database.pendingEmailCount() == 0)
+            #expect(handover.isDropped(jobs[0].signature.id) == false)
+            #expect(handover.isDropped(jobs[1].signature.id) == false)
+        }
+    }
+
+    /// A transport that, once closed, holds the first message given to it until released.
+    final class GatedTransport: MailTransport {
+        let sent = Locked<[UUID]>([])
+        private let open = Locked(true)
+        private let held = Locked<UUID?>(nil)
+
+        func close() { open.withLock { $0 = false } }
+        func release() { open.withLock { $0 = true } }
+
+        func send(_ message: EmailMessage) async throws {
+            if !open.value {
+                held.withLock { $0 = $0 ?? message.id }
+                while !open.value { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            sent.withLock { $0.append(message.id) }
+        }
+
+        /// The id of the message held at the gate, once there is one.
+        func firstHeld() async throws -> UUID {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
+                if let id = held.value { return id }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            throw TimedOut()
+        }
+    }
+
     @Test("room is bounded, given back when unused, and what waits too long is let go")
     func bounds() throws {
         let now = Date(timeIntervalSince1970: 1_800_000_000.5)
