@@ -7,7 +7,7 @@ import Testing
 @Suite("New signatures stored at once with their emails")
 struct NewSignatureInsertTests {
     @Test(
-        "PostgreSQL stores a batch of new signatures in one statement ahead of the rest; SQLite in the writer's transaction",
+        "only PostgreSQL's store offers the one-statement insert; without it a batch of new signatures goes through one transaction",
         arguments: TestDatabase.all)
     func oneStatementOnPostgres(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in

@@ -71,11 +71,13 @@ struct SQLStore: Database {
         }
     }
 
-    var insertsNewAtOnce: Bool { driver is any InsertsNewSignaturesAtOnce }
+    private var atOnce: (any InsertsNewSignaturesAtOnce)? { driver as? any InsertsNewSignaturesAtOnce }
+
+    var insertsNewAtOnce: Bool { atOnce != nil }
 
     func insertNew(_ signatures: [NewSignature], queueing emails: OutgoingEmails) async throws -> Set<UUID> {
         guard !signatures.isEmpty || !emails.changesNothing else { return [] }
-        if !signatures.isEmpty, let atOnce = driver as? any InsertsNewSignaturesAtOnce {
+        if !signatures.isEmpty, let atOnce {
             return try await atOnce.insertNew(signatures, queueing: emails)
         }
         return try await write { transaction in
