@@ -8,23 +8,38 @@ import Synchronization
 ///
 /// The rows stay the truth. An email handed over is in the outbox, leased like a claimed
 /// one: if this instance stops before sending it, it waits out its lease and goes out
-/// through any instance, as a claimed one would. Bounded: past `capacity` emails reserved
-/// or waiting here, the writer queues emails unleased, for the worker to claim as before.
+/// through any instance, as a claimed one would. One that waited here longer than
+/// ``checkedAfter`` goes out only if its row is still there to renew its lease: a withdrawal,
+/// an invalidation or an erasure made elsewhere (another instance, the command line, a
+/// moderator) deletes rows without telling this hand-over. Bounded: past `capacity` emails
+/// reserved or waiting here, the writer queues emails unleased, for the worker to claim as
+/// before.
 ///
 /// The other way, while the writer commits, it keeps the ids of the emails the worker sent
 /// until the writer's next commit deletes their rows with its own: one commit instead of two
 /// while people sign. The worker deletes them itself when no commit is under way, or once
 /// they waited ``sentWait``.
 public final class OutboxHandover: Sendable {
-    /// Room for `count` emails, leased until `leaseUntil`.
+    /// Room for `count` emails, leased until `leaseUntil`, made at `madeAt`.
     public struct Reservation: Sendable {
         public let count: Int
         public let leaseUntil: Date
+        public let madeAt: Date
     }
 
     private struct Waiting {
         var emails: [QueuedEmail]
         var leaseUntil: Date
+        /// When their reservation was made, just before their transaction.
+        var since: Date
+    }
+
+    /// Emails handed over, taken by the worker under one lease.
+    struct Taken {
+        var emails: [QueuedEmail]
+        var leaseUntil: Date
+        /// When the oldest of them was reserved.
+        var since: Date
     }
 
     private struct State {
@@ -58,6 +73,9 @@ public final class OutboxHandover: Sendable {
     private let lease: TimeInterval
     /// Too little of a lease to renew it safely before it ends.
     static let lastMoment: TimeInterval = 1
+    /// How long an email may wait here and still go out with no look at its row: taken at
+    /// once, as while people sign, emails go out without a statement of their own.
+    static let checkedAfter: TimeInterval = 1
     /// How long a sent email's row waits for a commit to delete it, on the monotonic clock.
     let sentWait: Duration
     private let state = Mutex(State())
@@ -82,7 +100,8 @@ public final class OutboxHandover: Sendable {
         guard granted > 0 else { return nil }
         // On a whole second: the commits of one second share a lease, and go out together.
         return Reservation(
-            count: granted, leaseUntil: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + lease).rounded(.up)))
+            count: granted, leaseUntil: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + lease).rounded(.up)),
+            madeAt: now)
     }
 
     /// Hands over the emails committed leased under `reservation`, at most its count; the
@@ -98,7 +117,10 @@ public final class OutboxHandover: Sendable {
         }
         state.withLock { state in
             state.held -= reservation.count - handed.count
-            if !handed.isEmpty { state.waiting.append(Waiting(emails: handed, leaseUntil: reservation.leaseUntil)) }
+            if !handed.isEmpty {
+                state.waiting.append(
+                    Waiting(emails: handed, leaseUntil: reservation.leaseUntil, since: reservation.madeAt))
+            }
         }
     }
 
@@ -140,7 +162,7 @@ public final class OutboxHandover: Sendable {
     /// and then call ``done(with:)``. Those whose lease ends within ``lastMoment`` are let go:
     /// sent now, they could go out a second time through the instance that claims them once it
     /// ends.
-    func take(limit: Int, at now: Date) -> (emails: [QueuedEmail], leaseUntil: Date)? {
+    func take(limit: Int, at now: Date) -> Taken? {
         state.withLock { state in
             while let first = state.waiting.first, first.leaseUntil.timeIntervalSince(now) < Self.lastMoment {
                 state.held -= first.emails.count
@@ -148,9 +170,11 @@ public final class OutboxHandover: Sendable {
             }
             guard let leaseUntil = state.waiting.first?.leaseUntil else { return nil }
             var taken: [QueuedEmail] = []
+            var since = now
             while taken.count < limit, let first = state.waiting.first, first.leaseUntil == leaseUntil {
                 let part = first.emails.prefix(limit - taken.count)
                 taken += part
+                since = min(since, first.since)
                 if part.count == first.emails.count {
                     state.waiting.removeFirst()
                 } else {
@@ -159,7 +183,7 @@ public final class OutboxHandover: Sendable {
             }
             state.held -= taken.count
             state.withWorker.formUnion(taken.map(\.id))
-            return (taken, leaseUntil)
+            return Taken(emails: taken, leaseUntil: leaseUntil, since: since)
         }
     }
 

@@ -6,9 +6,12 @@ public protocol OutboxStore: Sendable {
     /// `leaseUntil`: a worker that dies mid-send leaves them to be retried then.
     func claimDueEmails(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedEmail]
     /// Moves the lease of the messages among `ids` still leased until `heldUntil` to `until`,
-    /// for a worker still at work on them. Those whose lease changed meanwhile (a failure
-    /// recorded, or a lease that ran out and another worker took) are left as they are.
-    func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws
+    /// for a worker still at work on them, and returns their ids: the others are no longer
+    /// its to send. Those whose lease changed meanwhile (a failure recorded, or a lease that
+    /// ran out and another worker took) are left as they are; so are those deleted (the
+    /// receipt of a signature withdrawn or invalidated, news to a signer who left) and the
+    /// confirmation requests whose signature is no longer pending, which the next claim deletes.
+    func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws -> Set<UUID>
     /// Removes sent messages and their history, in one transaction for the whole batch.
     func markSent(_ ids: [UUID]) async throws
     /// Records a failed attempt and when to try again.

@@ -129,15 +129,15 @@ public final class OutboxWorker: Service, Sendable {
     private func drain(claiming: Bool) async {
         while !Task.isCancelled {
             let now = clock.now
-            if let handover, let (emails, heldUntil) = handover.take(limit: 128, at: now) {
-                defer { handover.done(with: emails.map(\.id)) }
-                let claimed = emails.map {
+            if let handover, let taken = handover.take(limit: 128, at: now) {
+                defer { handover.done(with: taken.emails.map(\.id)) }
+                let claimed = taken.emails.map {
                     ClaimedEmail(
                         id: $0.id, sealedMessage: $0.sealedMessage, attempts: 1, createdAt: $0.createdAt,
                         message: $0.message, signerEmail: $0.signerEmail)
                 }
-                guard let leaseUntil = await leaseLeft(on: claimed, heldUntil: heldUntil, at: now) else { continue }
-                guard await send(claimed, leasedUntil: leaseUntil) else { return }
+                guard let (held, leaseUntil) = await stillHeld(claimed, taken: taken, at: now) else { continue }
+                guard await send(held, leasedUntil: leaseUntil) else { return }
                 continue
             }
             guard claiming else { return }
@@ -166,15 +166,22 @@ public final class OutboxWorker: Service, Sendable {
         }
     }
 
-    /// Until when emails handed over are leased, their lease renewed first when half of it went
-    /// by while they waited; `nil` when it could not be, which leaves them to the claim once
-    /// their lease ends.
-    private func leaseLeft(on emails: [ClaimedEmail], heldUntil: Date, at now: Date) async -> Date? {
-        guard heldUntil.timeIntervalSince(now) < lease.timeInterval / 2 else { return heldUntil }
-        let renewed = now.addingTimeInterval(lease.timeInterval)
+    /// The emails handed over that are still this worker's to send, and until when they are
+    /// leased. Their lease is renewed first when half of it went by, or when they waited long
+    /// enough for their rows to have changed elsewhere (``OutboxHandover/checkedAfter``); only
+    /// those it renews go on. `nil` when it could not be renewed, which leaves them to the
+    /// claim once their lease ends.
+    private func stillHeld(_ emails: [ClaimedEmail], taken: OutboxHandover.Taken, at now: Date) async
+        -> (emails: [ClaimedEmail], leaseUntil: Date)?
+    {
+        guard
+            taken.leaseUntil.timeIntervalSince(now) < lease.timeInterval / 2
+                || now.timeIntervalSince(taken.since) >= OutboxHandover.checkedAfter
+        else { return (emails, taken.leaseUntil) }
+        let renewedUntil = now.addingTimeInterval(lease.timeInterval)
         do {
-            try await store.renewLease(emails.map(\.id), heldUntil: heldUntil, until: renewed)
-            return renewed
+            let renewed = try await store.renewLease(emails.map(\.id), heldUntil: taken.leaseUntil, until: renewedUntil)
+            return (emails.filter { renewed.contains($0.id) }, renewedUntil)
         } catch {
             logger.warning("cannot renew the outbox lease", metadata: ["error": "\(String(reflecting: error))"])
             return nil
@@ -184,8 +191,9 @@ public final class OutboxWorker: Service, Sendable {
     /// Sends emails leased to this worker and deletes those sent, or hands their ids to the
     /// writer's next commit to delete; returns whether that was recorded.
     private func send(_ claimed: [ClaimedEmail], leasedUntil leaseUntil: Date) async -> Bool {
-        await holdingLease(on: claimed.map(\.id), until: leaseUntil) {
-            let sent = await deliverAll(claimed)
+        guard !claimed.isEmpty else { return true }
+        return await holdingLease(on: claimed.map(\.id), until: leaseUntil) { released in
+            let sent = await deliverAll(claimed, except: released)
             if let handover {
                 handover.keepSent(sent)
                 metrics.sent.increment(by: sent.count)
@@ -207,18 +215,23 @@ public final class OutboxWorker: Service, Sendable {
     }
 
     /// Runs `body` while renewing the lease on `ids` three times a lease, so that it never
-    /// runs out while this worker is alive, however long sending takes.
-    private func holdingLease<Result>(on ids: [UUID], until leaseUntil: Date, _ body: () async -> Result) async
-        -> Result
-    {
-        await withTaskGroup(of: Void.self) { group in
+    /// runs out while this worker is alive, however long sending takes. The emails a renewal
+    /// no longer finds held go into `body`'s ``ReleasedEmails``, not to be sent.
+    private func holdingLease<Result>(
+        on ids: [UUID], until leaseUntil: Date, _ body: (ReleasedEmails) async -> Result
+    ) async -> Result {
+        let released = ReleasedEmails()
+        return await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 var held = leaseUntil
+                var ids = ids
                 while (try? await Task.sleep(for: self.lease / 3)) != nil {
-                    let renewed = self.clock.now.addingTimeInterval(self.lease.timeInterval)
+                    let renewedUntil = self.clock.now.addingTimeInterval(self.lease.timeInterval)
                     do {
-                        try await self.store.renewLease(ids, heldUntil: held, until: renewed)
-                        held = renewed
+                        let renewed = try await self.store.renewLease(ids, heldUntil: held, until: renewedUntil)
+                        released.add(ids.filter { !renewed.contains($0) })
+                        ids = ids.filter { renewed.contains($0) }
+                        held = renewedUntil
                     } catch {
                         // The next renewal tries again; if the lease runs out meanwhile another
                         // instance may send these too: a duplicate, never a loss.
@@ -227,7 +240,7 @@ public final class OutboxWorker: Service, Sendable {
                     }
                 }
             }
-            let result = await body()
+            let result = await body(released)
             group.cancelAll()
             return result
         }
@@ -235,11 +248,11 @@ public final class OutboxWorker: Service, Sendable {
 
     /// Delivers with at most `transport.parallelism` messages in flight, or one after another
     /// on the transport's own thread; returns those sent.
-    private func deliverAll(_ emails: [ClaimedEmail]) async -> [UUID] {
+    private func deliverAll(_ emails: [ClaimedEmail], except released: ReleasedEmails) async -> [UUID] {
         if let executor = transport.executor {
             return await withTaskExecutorPreference(executor) {
                 var sent: [UUID] = []
-                for email in emails where await deliver(email) { sent.append(email.id) }
+                for email in emails where await deliver(email, unless: released) { sent.append(email.id) }
                 return sent
             }
         }
@@ -248,12 +261,12 @@ public final class OutboxWorker: Service, Sendable {
             var pending = emails[...]
             for _ in 0..<min(transport.parallelism, pending.count) {
                 let email = pending.removeFirst()
-                group.addTask { await self.deliver(email) ? email.id : nil }
+                group.addTask { await self.deliver(email, unless: released) ? email.id : nil }
             }
             for await result in group {
                 if let id = result { sent.append(id) }
                 if let email = pending.popFirst() {
-                    group.addTask { await self.deliver(email) ? email.id : nil }
+                    group.addTask { await self.deliver(email, unless: released) ? email.id : nil }
                 }
             }
             return sent
@@ -261,10 +274,11 @@ public final class OutboxWorker: Service, Sendable {
     }
 
     /// Whether the message went out; a failure is recorded, and retried or given up on.
-    private func deliver(_ email: ClaimedEmail) async -> Bool {
-        // A receipt whose signature was withdrawn after it was handed over: its row went with
-        // the withdrawal, and the signer must not be told it counts.
-        if handover?.isDropped(email.id) == true { return false }
+    private func deliver(_ email: ClaimedEmail, unless released: ReleasedEmails) async -> Bool {
+        // A receipt whose signature was withdrawn after it was handed over, or an email whose
+        // row a renewal no longer found: the signer must not be told it counts, nor be written
+        // to after they left.
+        if handover?.isDropped(email.id) == true || released.contains(email.id) { return false }
         do {
             try await transport.send(try await message(of: email))
             return true
@@ -344,5 +358,20 @@ public final class OutboxWorker: Service, Sendable {
 extension Duration {
     var timeInterval: TimeInterval {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
+/// The emails of a batch that a renewal of its lease no longer found held, while the batch
+/// was being sent: deleted meanwhile, or no longer due to this worker.
+private final class ReleasedEmails: Sendable {
+    private let ids = Mutex<Set<UUID>>([])
+
+    func add(_ released: [UUID]) {
+        guard !released.isEmpty else { return }
+        ids.withLock { $0.formUnion(released) }
+    }
+
+    func contains(_ id: UUID) -> Bool {
+        ids.withLock { $0.contains(id) }
     }
 }

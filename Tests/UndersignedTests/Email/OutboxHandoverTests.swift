@@ -73,6 +73,48 @@ struct OutboxHandoverTests {
             #expect(sent.value.count == 5)
             #expect(sent.value.allSatisfy { $0.worker == "own" })
             #expect(counting.claimed.value == 0)
+            // Taken at once, they went out with no statement of their own.
+            #expect(counting.renewals.value == 0)
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
+    @Test(
+        "emails that waited in the hand-over go out only if their rows still hold them: an invalidation made elsewhere reaches them",
+        arguments: TestDatabase.all)
+    func waitedThenInvalidated(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let clock = ManualClock()
+            let handover = OutboxHandover(lease: Self.lease)
+            let writer = Self.writer(store, handover: handover, clock: clock)
+            let sent = Locked<[Sending]>([])
+            let counting = KillableOutbox(store.database)
+            let own = Self.worker(counting, of: store, sent: sent, name: "own", clock: clock, handover: handover)
+            let kept = try store.job(email: "kept@example.org")
+            let flooded = try store.job(email: "confirmed@flood.example")
+            let late = try store.job(email: "pending@flood.example")
+            try await running(writer) { _ in
+                for job in [kept, flooded] { _ = try await writer.sign(job) }
+                await own.drain()
+                #expect(sent.value.count == 2)
+                // Two receipts and a confirmation request wait in the hand-over.
+                for job in [kept, flooded] { _ = try await writer.confirm(signatureID: job.signature.id) }
+                _ = try await writer.sign(late)
+            }
+            // A moderator's invalidation, which deletes rows and knows nothing of the hand-over.
+            #expect(try await store.invalidateRecent(domain: "flood.example") == 2)
+            clock.advance(by: OutboxHandover.checkedAfter + 1)
+            await own.drain()
+            #expect(counting.renewals.value == 1)
+            #expect(sent.value.count == 3)
+            #expect(sent.value.last?.id == kept.signature.id)
+            #expect(counting.claimed.value == 0)
+
+            // The request of the signature invalidated while pending stays leased, unsent,
+            // until a claim deletes it.
+            clock.advance(by: Self.lease.timeInterval)
+            await own.drain()
+            #expect(sent.value.count == 3)
             #expect(try await store.database.pendingEmailCount() == 0)
         }
     }
@@ -395,6 +437,7 @@ struct OutboxHandoverTests {
         // Both commits share a lease: taken together, oldest first.
         let taken = try #require(handover.take(limit: 10, at: now))
         #expect(taken.emails.map(\.id) == emails.map(\.id))
+        #expect(taken.since == now)
         #expect(handover.take(limit: 10, at: now) == nil)
 
         let late = try #require(handover.reserve(2, at: now))

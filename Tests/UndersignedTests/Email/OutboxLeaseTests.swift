@@ -16,14 +16,21 @@ final class SlowTransport: MailTransport {
     let name: String
     let delay: Duration
     let log: Locked<[Sending]>
+    /// Done as each message starts.
+    let starting: @Sendable (EmailMessage) async throws -> Void
 
-    init(name: String, delay: Duration, log: Locked<[Sending]>) {
+    init(
+        name: String, delay: Duration, log: Locked<[Sending]>,
+        starting: @escaping @Sendable (EmailMessage) async throws -> Void = { _ in }
+    ) {
         self.name = name
         self.delay = delay
         self.log = log
+        self.starting = starting
     }
 
     func send(_ message: EmailMessage) async throws {
+        try await starting(message)
         try await Task.sleep(for: delay)
         log.withLock { $0.append(Sending(worker: name, id: message.id, at: Date())) }
     }
@@ -37,6 +44,8 @@ final class KillableOutbox: OutboxStore {
     private let killed = Locked(false)
     let claimed = Locked(0)
     let markedSent = Locked(0)
+    /// The renewals asked for, each of a batch.
+    let renewals = Locked(0)
     /// The sizes of the deletes of emails sent, one by one.
     let sentDeletes = Locked<[Int]>([])
 
@@ -58,9 +67,10 @@ final class KillableOutbox: OutboxStore {
         claimed.withLock { $0 += emails.count }
         return emails
     }
-    func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {
+    func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws -> Set<UUID> {
         try alive()
-        try await store.renewLease(ids, heldUntil: heldUntil, until: until)
+        renewals.withLock { $0 += 1 }
+        return try await store.renewLease(ids, heldUntil: heldUntil, until: until)
     }
     func markSent(_ ids: [UUID]) async throws {
         try alive()
@@ -157,6 +167,33 @@ struct OutboxLeaseTests {
         }
     }
 
+    @Test(
+        "an email whose row goes while its batch is being sent is not sent: the next renewal of the lease finds it gone",
+        arguments: TestDatabase.all)
+    func deletedWhileSending(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let ids = try await Self.enqueue(4, in: store)
+            let sent = Locked<[Sending]>([])
+            let deleted = Locked<UUID?>(nil)
+            // One message at a time, each longer than a renewal's interval (a third of the
+            // lease). While the first goes, the row of another is deleted, as an unsubscribe
+            // or an erasure deletes the news queued for a signer.
+            let transport = SlowTransport(name: "slow", delay: .milliseconds(1600), log: sent) { message in
+                guard deleted.value == nil, let other = ids.first(where: { $0 != message.id }) else { return }
+                deleted.withLock { $0 = other }
+                try await SealedRowBindingTests.execute(store, "DELETE FROM outbox WHERE id = '\(other.text)'")
+            }
+            let slow = OutboxWorker(
+                store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
+                lease: Self.lease)
+            await slow.drain()
+            let gone = try #require(deleted.value)
+            #expect(Set(sent.value.map(\.id)) == Set(ids).subtracting([gone]))
+            #expect(sent.value.count == 3)
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
     @Test("a renewal moves only the leases still held as the worker left them", arguments: TestDatabase.all)
     func renewal(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in
@@ -166,7 +203,9 @@ struct OutboxLeaseTests {
             _ = try await store.database.claimDueEmails(limit: 10, now: now, leaseUntil: held)
             let attempt = DeliveryAttempt(number: 1, at: now, outcome: .retry, replyCode: 451, detail: "try later")
             try await store.database.markFailed(ids[0], attempt: attempt, retryAt: now.addingTimeInterval(5))
-            try await store.database.renewLease(ids, heldUntil: held, until: now.addingTimeInterval(40))
+            #expect(
+                try await store.database.renewLease(ids, heldUntil: held, until: now.addingTimeInterval(40)) == [ids[1]]
+            )
             let entries = Dictionary(
                 uniqueKeysWithValues: try await store.database.outboxEntries(limit: 10).map {
                     ($0.id, $0.nextAttemptAt.millis)
@@ -174,7 +213,8 @@ struct OutboxLeaseTests {
             #expect(entries[ids[0]] == now.addingTimeInterval(5).millis)
             #expect(entries[ids[1]] == now.addingTimeInterval(40).millis)
             // A renewal from a lease that is no longer held changes nothing.
-            try await store.database.renewLease(ids, heldUntil: held, until: now.addingTimeInterval(60))
+            #expect(
+                try await store.database.renewLease(ids, heldUntil: held, until: now.addingTimeInterval(60)).isEmpty)
             #expect(
                 try await store.database.outboxEntries(limit: 10).first { $0.id == ids[1] }?.nextAttemptAt.millis
                     == now.addingTimeInterval(40).millis)

@@ -72,16 +72,26 @@ extension SQLStore {
         return nil
     }
 
-    func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws {
-        guard !ids.isEmpty else { return }
-        let renewals = ids.chunks(of: 500).map { chunk in
-            """
-            UPDATE outbox SET next_attempt_at = \(bind: until.millis)
-            WHERE \(driver.flavor.among("id", chunk.map(\.text))) AND state = \(bind: OutboxState.queued.rawValue)
-                  AND next_attempt_at = \(bind: heldUntil.millis)
-            """ as SQLQueryString
+    func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        let flavor = driver.flavor
+        return try await driver.transaction { db in
+            var renewed: Set<UUID> = []
+            for chunk in ids.chunks(of: 500) {
+                let rows = try await db.raw(
+                    """
+                    UPDATE outbox SET next_attempt_at = \(bind: until.millis)
+                    WHERE \(flavor.among("id", chunk.map(\.text))) AND state = \(bind: OutboxState.queued.rawValue)
+                          AND next_attempt_at = \(bind: heldUntil.millis)
+                          AND (confirmation_signature_id IS NULL
+                               OR (SELECT state FROM signatures WHERE signatures.id = outbox.confirmation_signature_id) = \(bind: SignatureState.pending.rawValue))
+                    RETURNING id
+                    """
+                ).all()
+                for row in rows { renewed.insert(try UUID(text: row.decode(column: "id", as: String.self))) }
+            }
+            return renewed
         }
-        try await driver.run(renewals)
     }
 
     func markSent(_ ids: [UUID]) async throws {
