@@ -159,6 +159,9 @@ public struct QueuedEmail: Sendable {
     /// The message as composed, never stored: an email handed over to this instance's outbox
     /// worker (``OutboxHandover``) goes out from it without its seal being opened again.
     public var message: EmailMessage?
+    /// A new signer's name, address and language, never stored: their confirmation request,
+    /// handed over, is written from them without the sealed copy being opened.
+    public var signer: PersonalData?
     /// Set when this is a signer's confirmation request or receipt, written when sent
     /// (``SignerEmailWriter``).
     public var signerEmail: QueuedSignerEmail?
@@ -169,12 +172,13 @@ public struct QueuedEmail: Sendable {
 
     public init(
         id: UUID, sealedMessage: [UInt8], createdAt: Date, message: EmailMessage? = nil,
-        signerEmail: QueuedSignerEmail? = nil, newsFor: UUID? = nil
+        signer: PersonalData? = nil, signerEmail: QueuedSignerEmail? = nil, newsFor: UUID? = nil
     ) {
         self.id = id
         self.sealedMessage = sealedMessage
         self.createdAt = createdAt
         self.message = message
+        self.signer = signer
         self.signerEmail = signerEmail
         self.newsFor = newsFor
     }

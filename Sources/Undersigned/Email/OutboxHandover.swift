@@ -107,10 +107,10 @@ public final class OutboxHandover: Sendable {
     /// Hands over the emails committed leased under `reservation`, at most its count; the
     /// room left over is released.
     public func handOver(_ emails: [QueuedEmail], for reservation: Reservation) {
-        // Each goes out from its message when it has one; its sealed copy, the row's, need
-        // not wait here as well.
+        // Each goes out from its message, or its signer's data, when it has them; its sealed
+        // copy, the row's, need not wait here as well.
         let handed = emails.prefix(reservation.count).map { email in
-            guard email.message != nil else { return email }
+            guard email.message != nil || email.signer != nil else { return email }
             var email = email
             email.sealedMessage = []
             return email

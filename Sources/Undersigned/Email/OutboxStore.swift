@@ -36,6 +36,8 @@ public struct ClaimedEmail: Sendable {
     public var createdAt: Date
     /// The message itself when it was handed over in memory; `nil` when read from the outbox.
     public var message: EmailMessage? = nil
+    /// A new signer's data when their confirmation request was handed over in memory.
+    public var signer: PersonalData? = nil
     /// Set when this is a signer's confirmation request or receipt, written when sent
     /// (``SignerEmailWriter``).
     public var signerEmail: QueuedSignerEmail? = nil

@@ -134,7 +134,7 @@ public final class OutboxWorker: Service, Sendable {
                 let claimed = taken.emails.map {
                     ClaimedEmail(
                         id: $0.id, sealedMessage: $0.sealedMessage, attempts: 1, createdAt: $0.createdAt,
-                        message: $0.message, signerEmail: $0.signerEmail)
+                        message: $0.message, signer: $0.signer, signerEmail: $0.signerEmail)
                 }
                 guard let (held, leaseUntil) = await stillHeld(claimed, taken: taken, at: now) else { continue }
                 guard await send(held, leasedUntil: leaseUntil) else { return }
@@ -295,7 +295,8 @@ public final class OutboxWorker: Service, Sendable {
         }
         guard let signerEmails else { throw SignerEmailWriter.Unwritable() }
         return try await signerEmails.message(
-            signerEmail, sealedPersonalData: email.sealedMessage, id: email.id, createdAt: email.createdAt)
+            signerEmail, signer: email.signer, sealedPersonalData: email.sealedMessage, id: email.id,
+            createdAt: email.createdAt)
     }
 
     private func recordFailure(of email: ClaimedEmail, _ error: any Error) async {

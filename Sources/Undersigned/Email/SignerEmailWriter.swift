@@ -34,12 +34,15 @@ public struct SignerEmailWriter: Sendable {
         self.petitions = petitions
     }
 
-    /// The email queued as `id` at `createdAt`, from the sealed personal data its row holds.
-    func message(_ queued: QueuedSignerEmail, sealedPersonalData: [UInt8], id: UUID, createdAt: Date) async throws
-        -> EmailMessage
-    {
-        let signer = try mailer.sealer.open(
-            PersonalData.self, from: sealedPersonalData, in: .signature(queued.signatureID))
+    /// The email queued as `id` at `createdAt`, from the sealed personal data its row holds,
+    /// or from what was sealed when it is `known`.
+    func message(
+        _ queued: QueuedSignerEmail, signer known: PersonalData?, sealedPersonalData: [UInt8], id: UUID,
+        createdAt: Date
+    ) async throws -> EmailMessage {
+        let signer =
+            try known
+            ?? mailer.sealer.open(PersonalData.self, from: sealedPersonalData, in: .signature(queued.signatureID))
         guard let petition = try await petitions(queued.petitionID) else { throw Unwritable() }
         switch queued.kind {
         case .confirmationRequest:

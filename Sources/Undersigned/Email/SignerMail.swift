@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Writes the emails a signer receives, as text and HTML, sealed for the outbox.
 public struct SignerMail: Sendable {
@@ -10,6 +11,7 @@ public struct SignerMail: Sendable {
     public let sealer: PersonalDataSealer
     /// When the emails it writes are dated, and so when they are due.
     public let clock: WallClock
+    private let sharedWords = SignerEmailWordsCache()
 
     public init(
         baseURL: URL, confirmationLinks: LinkTokens, withdrawalLinks: LinkTokens, receipts: ReceiptCodes,
@@ -69,11 +71,13 @@ public struct SignerMail: Sendable {
     }
 
     /// A new signature's request to confirm, as the outbox keeps it: the signature's sealed
-    /// name, address and language, written into an email only when sent (``SignerEmailWriter``).
-    func queuedConfirmationRequest(for signature: NewSignature) -> QueuedEmail {
+    /// name, address and language, written into an email only when sent (``SignerEmailWriter``),
+    /// from `signer`, what was sealed, when it goes out from memory.
+    func queuedConfirmationRequest(for signature: NewSignature, signer: PersonalData) -> QueuedEmail {
         let createdAt = clock.now
         return QueuedEmail(
             id: .timeOrdered(at: createdAt), sealedMessage: signature.sealedPersonalData, createdAt: createdAt,
+            signer: signer,
             signerEmail: QueuedSignerEmail(
                 .confirmationRequest, signatureID: signature.id, petitionID: signature.petitionID))
     }
@@ -83,17 +87,16 @@ public struct SignerMail: Sendable {
         -> EmailMessage
     {
         let words = Translations.bundled[signer.language ?? .en]
-        let title = Self.title(of: petition, in: words.language)
+        let shared = sharedWords.words(for: petition, in: words, baseURL: baseURL)
         return EmailMessage(
-            id: id, to: signer.email, toName: signer.name,
-            subject: words.text(.emailConfirmSubject, ["title": title]),
+            id: id, to: signer.email, toName: signer.name, subject: shared.confirmSubject,
             paragraphs: [
                 .text(words.text(.emailHello, ["name": signer.name])),
-                .text(words.text(.emailConfirmThanks, ["title": title])),
-                .text(words.text(.emailConfirmCountsOnce)),
-                .link(confirmationURL(signatureID: signatureID), label: words.text(.emailConfirmLink)),
-                .text(words.text(.emailConfirmNotYou)),
-                .text(words.text(.emailSignature, ["organizer": petition.organizer])),
+                .text(shared.confirmThanks),
+                .text(shared.confirmCountsOnce),
+                .link(confirmationURL(signatureID: signatureID), label: shared.confirmLink),
+                .text(shared.confirmNotYou),
+                .text(shared.signature),
             ],
             language: words.language, createdAt: createdAt)
     }
@@ -130,27 +133,26 @@ public struct SignerMail: Sendable {
     {
         let code = receipts.code(for: signatureID)
         let words = Translations.bundled[signer.language ?? .en]
-        let title = Self.title(of: petition, in: words.language)
+        let shared = sharedWords.words(for: petition, in: words, baseURL: baseURL)
         return EmailMessage(
-            id: id, to: signer.email, toName: signer.name,
-            subject: words.text(.emailReceiptSubject, ["title": title]),
+            id: id, to: signer.email, toName: signer.name, subject: shared.receiptSubject,
             paragraphs: [
                 .text(words.text(.emailHello, ["name": signer.name])),
-                .text(words.text(.emailReceiptCounted, ["title": title])),
-                .link(PetitionRoute.page(slug: petition.slug).url(on: baseURL), label: title),
+                .text(shared.receiptCounted),
+                .link(shared.pageURL, label: shared.title),
                 .text(words.text(.emailReceiptCode, ["code": code])),
-                .text(words.text(.emailReceiptCodeExplained)),
-                .link(receiptURL(code: code, petition: petition), label: words.text(.emailReceiptCheck)),
-                .text(words.text(.emailReceiptWithdraw)),
-                .link(withdrawalURL(signatureID: signatureID), label: words.text(.emailReceiptWithdrawLink)),
-                .text(words.text(.emailReceiptKeep)),
-                .text(words.text(.emailSignature, ["organizer": petition.organizer])),
+                .text(shared.receiptCodeExplained),
+                .link(receiptURL(code: code, petition: petition), label: shared.receiptCheck),
+                .text(shared.receiptWithdraw),
+                .link(withdrawalURL(signatureID: signatureID), label: shared.receiptWithdrawLink),
+                .text(shared.receiptKeep),
+                .text(shared.signature),
             ],
             language: words.language, createdAt: createdAt)
     }
 
     /// The petition's title in the signer's language when it has a translation in it.
-    private static func title(of petition: Petition, in language: InterfaceLanguage) -> String {
+    static func title(of petition: Petition, in language: InterfaceLanguage) -> String {
         (petition.text(in: language.code) ?? petition.originalText).title
     }
 
@@ -164,5 +166,82 @@ public struct SignerMail: Sendable {
         return QueuedEmail(
             id: message.id, sealedMessage: try sealer.seal(message, in: .outbox(message.id)),
             createdAt: message.createdAt, message: message)
+    }
+}
+
+/// What a petition's confirmation requests and receipts say in one language, the same for
+/// every signer: written once, so that each email fills in only its signer's name, links and
+/// code.
+struct SignerEmailWords: Sendable {
+    /// The petition's title in the language, its organizer and its address: the words are
+    /// written anew when one of them changes.
+    let title: String
+    let organizer: String
+    let slug: String
+    let pageURL: String
+    let signature: String
+    let confirmSubject: String
+    let confirmThanks: String
+    let confirmCountsOnce: String
+    let confirmLink: String
+    let confirmNotYou: String
+    let receiptSubject: String
+    let receiptCounted: String
+    let receiptCodeExplained: String
+    let receiptCheck: String
+    let receiptWithdraw: String
+    let receiptWithdrawLink: String
+    let receiptKeep: String
+
+    init(petition: Petition, title: String, words: Translation, baseURL: URL) {
+        self.title = title
+        organizer = petition.organizer
+        slug = petition.slug
+        pageURL = PetitionRoute.page(slug: petition.slug).url(on: baseURL)
+        signature = words.text(.emailSignature, ["organizer": petition.organizer])
+        confirmSubject = words.text(.emailConfirmSubject, ["title": title])
+        confirmThanks = words.text(.emailConfirmThanks, ["title": title])
+        confirmCountsOnce = words.text(.emailConfirmCountsOnce)
+        confirmLink = words.text(.emailConfirmLink)
+        confirmNotYou = words.text(.emailConfirmNotYou)
+        receiptSubject = words.text(.emailReceiptSubject, ["title": title])
+        receiptCounted = words.text(.emailReceiptCounted, ["title": title])
+        receiptCodeExplained = words.text(.emailReceiptCodeExplained)
+        receiptCheck = words.text(.emailReceiptCheck)
+        receiptWithdraw = words.text(.emailReceiptWithdraw)
+        receiptWithdrawLink = words.text(.emailReceiptWithdrawLink)
+        receiptKeep = words.text(.emailReceiptKeep)
+    }
+
+    func isWritten(from petition: Petition, title: String) -> Bool {
+        self.title == title && organizer == petition.organizer && slug == petition.slug
+    }
+}
+
+/// The words of the signers' emails by petition and language. Bounded: when full, they are
+/// let go, and written again at their next use.
+final class SignerEmailWordsCache: Sendable {
+    private struct Key: Hashable {
+        let petitionID: UUID
+        let language: InterfaceLanguage
+    }
+
+    private let limit: Int
+    private let entries = Mutex<[Key: SignerEmailWords]>([:])
+
+    init(limit: Int = 256) {
+        self.limit = limit
+    }
+
+    func words(for petition: Petition, in words: Translation, baseURL: URL) -> SignerEmailWords {
+        let title = SignerMail.title(of: petition, in: words.language)
+        let key = Key(petitionID: petition.id, language: words.language)
+        if let kept = entries.withLock({ $0[key] }), kept.isWritten(from: petition, title: title) { return kept }
+        let written = SignerEmailWords(petition: petition, title: title, words: words, baseURL: baseURL)
+        entries.withLock { entries in
+            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+            entries[key] = written
+        }
+        return written
     }
 }

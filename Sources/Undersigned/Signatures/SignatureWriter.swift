@@ -35,6 +35,12 @@ public final class SignatureWriter: Service, Sendable {
         public var signature: NewSignature
         public var request: SignatureRequest
         public var petition: Petition
+        /// What the signature's personal data holds, sealed.
+        var signer: PersonalData { Self.personalData(of: request) }
+
+        private static func personalData(of request: SignatureRequest) -> PersonalData {
+            PersonalData(name: request.name, email: request.email.address, language: request.language)
+        }
 
         /// A new pending signature for `request`: its dedup fingerprint computed, its personal data sealed.
         public init(
@@ -46,9 +52,7 @@ public final class SignatureWriter: Service, Sendable {
                 id: id, petitionID: petition.id, emailFingerprint: fingerprinter.fingerprint(request.email),
                 country: request.country,
                 showNamePublicly: request.showNamePublicly, wantsUpdates: request.wantsUpdates, source: request.source,
-                sealedPersonalData: try sealer.seal(
-                    PersonalData(name: request.name, email: request.email.address, language: request.language),
-                    in: .signature(id)),
+                sealedPersonalData: try sealer.seal(Self.personalData(of: request), in: .signature(id)),
                 createdAt: createdAt)
             self.request = request
             self.petition = petition
@@ -299,13 +303,16 @@ public final class SignatureWriter: Service, Sendable {
     /// stored. Returns the rest of the batch for ``commitTogether(_:)``: its other commands, and
     /// the signings of an address that has signed already.
     private func commitNewSignatures(of batch: [Command]) async throws -> [Command] {
-        let signatures = batch.compactMap { command -> NewSignature? in
-            if case .sign(let job, _) = command { return job.signature } else { return nil }
+        let jobs = batch.compactMap { command -> SigningJob? in
+            if case .sign(let job, _) = command { return job } else { return nil }
         }
-        guard !signatures.isEmpty else { return batch }
+        guard !jobs.isEmpty else { return batch }
+        let signatures = jobs.map(\.signature)
         let now = clock.now
         let reservation = handover?.reserve(signatures.count, at: now)
-        var emails = Self.outgoing(signatures.map(mailer.queuedConfirmationRequest(for:)), lease: reservation, now)
+        var emails = Self.outgoing(
+            jobs.map { mailer.queuedConfirmationRequest(for: $0.signature, signer: $0.signer) }, lease: reservation, now
+        )
         emails.sent = handover?.takeSentForCommit() ?? []
         let inserted: Set<UUID>
         do {
@@ -402,7 +409,7 @@ public final class SignatureWriter: Service, Sendable {
         var emails: [QueuedEmail] = []
         for job in jobs {
             if inserted.contains(job.signature.id) {
-                emails.append(mailer.queuedConfirmationRequest(for: job.signature))
+                emails.append(mailer.queuedConfirmationRequest(for: job.signature, signer: job.signer))
                 continue
             }
             // Signing again: the same answer as the first time, and the mailbox owner (only
@@ -417,12 +424,9 @@ public final class SignatureWriter: Service, Sendable {
                 // Sealed anew for the row it goes into: sealed values open only in their own row.
                 var replacement = job.signature
                 replacement.id = existing.id
-                replacement.sealedPersonalData = try mailer.sealer.seal(
-                    PersonalData(
-                        name: job.request.name, email: job.request.email.address, language: job.request.language),
-                    in: .signature(existing.id))
+                replacement.sealedPersonalData = try mailer.sealer.seal(job.signer, in: .signature(existing.id))
                 guard try await transaction.replacePending(existing.id, with: replacement) else { continue }
-                emails.append(mailer.queuedConfirmationRequest(for: replacement))
+                emails.append(mailer.queuedConfirmationRequest(for: replacement, signer: job.signer))
             case .confirmed:
                 emails.append(try mailer.alreadySigned(request: job.request, petition: job.petition))
             case .withdrawn, .invalidated:

@@ -148,6 +148,44 @@ struct OutboxHandoverTests {
     }
 
     @Test(
+        "a confirmation request handed over is written from what was sealed, its seal not opened again",
+        arguments: TestDatabase.all)
+    func requestFromSignerData(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let (clock, handover) = try await Self.signed(3, prefix: "unopened", store: store)
+
+            // A worker whose keys open nothing: it can only write the requests from memory.
+            let masterKeys = try MasterKeys(text: MasterKeys.newKeyLine().line, source: "test")
+            let noKeys = PersonalDataSealer(
+                keys: DataKeyRing(store: store.database, masterKeys: masterKeys, reloadMasterKeys: { masterKeys }))
+            let sent = Locked<[EmailMessage]>([])
+            let own = OutboxWorker(
+                store: store.database, transport: RecordingTransport(sent), sealer: noKeys,
+                logger: TestDatabase.logger, lease: Self.lease, clock: clock.wallClock, handover: handover,
+                signerEmails: SignerEmailWriter(
+                    mailer: store.mailer(sealer: noKeys), petitions: { _ in store.petition }))
+            await own.drain()
+            #expect(Set(sent.value.map(\.to)) == Set((0..<3).map { "unopened\($0)@example.org" }))
+            #expect(sent.value.allSatisfy { $0.toName == "Writer Test" })
+            #expect(try await store.database.pendingEmailCount() == 0)
+            #expect(try await store.database.outboxStatus().failed == 0)
+        }
+    }
+
+    /// Keeps every message it is given.
+    final class RecordingTransport: MailTransport {
+        let sent: Locked<[EmailMessage]>
+
+        init(_ sent: Locked<[EmailMessage]>) {
+            self.sent = sent
+        }
+
+        func send(_ message: EmailMessage) async throws {
+            sent.withLock { $0.append(message) }
+        }
+    }
+
+    @Test(
         "an email handed over to an instance that stops goes out through another once its lease ends",
         arguments: TestDatabase.all)
     func stoppedInstance(database: TestDatabase) async throws {

@@ -126,6 +126,54 @@ struct SignerEmailWriterTests {
     }
 
     @Test(
+        "the words a petition's signers' emails share are written once per petition and language, and anew when its title, organizer or address changes"
+    )
+    func sharedWords() async throws {
+        try await TestStore.with(.sqlite) { store in
+            let mailer = store.mailer()
+            let english = Translations.bundled[.en]
+            func request(_ signer: PersonalData, _ petition: Petition) -> EmailMessage {
+                mailer.confirmationRequest(
+                    id: UUID.random(), createdAt: Date(), signatureID: UUID.random(), signer: signer, petition: petition
+                )
+            }
+            func receipt(_ signer: PersonalData, _ petition: Petition) -> EmailMessage {
+                mailer.receipt(
+                    id: UUID.random(), createdAt: Date(), signatureID: UUID.random(), signer: signer, petition: petition
+                )
+            }
+            let first = PersonalData(name: "First Signer", email: "first@example.org", language: .en)
+            let second = PersonalData(name: "Second Signer", email: "second@example.org", language: .en)
+            let arabic = PersonalData(name: "أمل حداد", email: "amal@example.org", language: .ar)
+            let petition = store.petition
+            let title = petition.originalText.title
+
+            let (one, two) = (request(first, petition), request(second, petition))
+            #expect(one.subject == english.text(.emailConfirmSubject, ["title": title]))
+            #expect(two.subject == one.subject)
+            #expect(one.textBody.contains(english.text(.emailConfirmThanks, ["title": title])))
+            #expect(one.textBody.contains(english.text(.emailSignature, ["organizer": petition.organizer])))
+            #expect(two.textBody.contains("Second Signer"))
+            #expect(!two.textBody.contains("First Signer"))
+            let arabicTitle = (petition.text(in: "ar") ?? petition.originalText).title
+            #expect(
+                receipt(arabic, petition).subject
+                    == Translations.bundled[.ar].text(.emailReceiptSubject, ["title": arabicTitle]))
+            #expect(receipt(first, petition).subject == english.text(.emailReceiptSubject, ["title": title]))
+
+            var renamed = petition
+            renamed.title = "A title changed since"
+            renamed.organizer = "Another campaign"
+            renamed.slug = "moved"
+            let changed = receipt(second, renamed)
+            #expect(changed.subject == english.text(.emailReceiptSubject, ["title": renamed.title]))
+            #expect(changed.textBody.contains(english.text(.emailSignature, ["organizer": "Another campaign"])))
+            #expect(changed.textBody.contains("/p/moved"))
+            #expect(!changed.textBody.contains(title))
+        }
+    }
+
+    @Test(
         "a confirmation request claimed once its signature is no longer pending is dropped unsent; the others go out",
         arguments: TestDatabase.all)
     func unconfirmableRequestsDropped(database: TestDatabase) async throws {

@@ -38,10 +38,9 @@ struct NewSignatureInsertTests {
                 ])
 
             // The second address twice in one batch: the first of the two is stored.
-            let signatures = try ["earlier", "second", "third", "second"].map {
-                try store.job(email: "\($0)@example.org").signature
-            }
-            let requests = signatures.map { mailer.queuedConfirmationRequest(for: $0) }
+            let jobs = try ["earlier", "second", "third", "second"].map { try store.job(email: "\($0)@example.org") }
+            let signatures = jobs.map(\.signature)
+            let requests = jobs.map { mailer.queuedConfirmationRequest(for: $0.signature, signer: $0.signer) }
             let leaseUntil = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 600).rounded())
             let emails = OutgoingEmails(
                 claimable: Array(requests.dropFirst(2)), leased: Array(requests.prefix(2)), leaseUntil: leaseUntil)
@@ -92,18 +91,21 @@ struct NewSignatureInsertTests {
             // More runs than PostgreSQL plans a prepared statement anew before it may keep one plan.
             var sent: [UUID] = []
             for run in 0..<8 {
-                let signature = try store.job(email: "run\(run)@example.org").signature
-                let request = mailer.queuedConfirmationRequest(for: signature)
+                let job = try store.job(email: "run\(run)@example.org")
+                let signature = job.signature
+                let request = mailer.queuedConfirmationRequest(for: signature, signer: job.signer)
                 let inserted = try await store.database.insertNew(
                     [signature], queueing: OutgoingEmails(claimable: [request], sent: sent))
                 #expect(inserted == [signature.id])
                 #expect(try await queued() == [request.id])
                 sent = [request.id]
             }
-            let again = try store.job(email: "run7@example.org").signature
+            let again = try store.job(email: "run7@example.org")
             let inserted = try await store.database.insertNew(
-                [again], queueing: OutgoingEmails(claimable: [mailer.queuedConfirmationRequest(for: again)], sent: sent)
-            )
+                [again.signature],
+                queueing: OutgoingEmails(
+                    claimable: [mailer.queuedConfirmationRequest(for: again.signature, signer: again.signer)],
+                    sent: sent))
             #expect(inserted.isEmpty)
             #expect(try await queued().isEmpty)
         }

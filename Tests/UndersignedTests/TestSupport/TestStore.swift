@@ -68,12 +68,12 @@ struct TestStore: Sendable {
             counts: SignatureCounts(store: database), capacity: capacity, logger: TestDatabase.logger)
     }
 
-    func mailer() -> SignerMail {
+    func mailer(sealer: PersonalDataSealer? = nil) -> SignerMail {
         SignerMail(
             baseURL: URL(string: "http://undersigned.test")!,
             confirmationLinks: LinkTokens(key: SymmetricKey(size: .bits256)),
             withdrawalLinks: LinkTokens(key: SymmetricKey(size: .bits256)), receipts: receipts,
-            unsubscribeLinks: LinkTokens(key: SymmetricKey(size: .bits256)), sealer: sealer)
+            unsubscribeLinks: LinkTokens(key: SymmetricKey(size: .bits256)), sealer: sealer ?? self.sealer)
     }
 
     func queuedEmail(to address: String) throws -> QueuedEmail {
