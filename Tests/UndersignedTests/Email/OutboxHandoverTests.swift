@@ -15,6 +15,13 @@ struct OutboxHandoverTests {
             clock: clock.wallClock, handover: handover)
     }
 
+    /// A sealer whose keys open nothing that `store`'s sealer sealed.
+    static func sealerOpeningNothing(_ store: TestStore) throws -> PersonalDataSealer {
+        let masterKeys = try MasterKeys(text: MasterKeys.newKeyLine().line, source: "test")
+        return PersonalDataSealer(
+            keys: DataKeyRing(store: store.database, masterKeys: masterKeys, reloadMasterKeys: { masterKeys }))
+    }
+
     /// A worker sending what `outbox` holds, the signers' emails written for `store`'s petition.
     static func worker(
         _ outbox: any OutboxStore, of store: TestStore, sent: Locked<[Sending]>, name: String,
@@ -134,9 +141,7 @@ struct OutboxHandoverTests {
             handover.handOver(emails, for: reservation)
 
             // A worker whose keys open nothing: it can only send what it was handed whole.
-            let masterKeys = try MasterKeys(text: MasterKeys.newKeyLine().line, source: "test")
-            let noKeys = PersonalDataSealer(
-                keys: DataKeyRing(store: store.database, masterKeys: masterKeys, reloadMasterKeys: { masterKeys }))
+            let noKeys = try Self.sealerOpeningNothing(store)
             let sent = Locked<[Sending]>([])
             let own = OutboxWorker(
                 store: store.database, transport: SlowTransport(name: "own", delay: .zero, log: sent), sealer: noKeys,
@@ -155,9 +160,7 @@ struct OutboxHandoverTests {
             let (clock, handover) = try await Self.signed(3, prefix: "unopened", store: store)
 
             // A worker whose keys open nothing: it can only write the requests from memory.
-            let masterKeys = try MasterKeys(text: MasterKeys.newKeyLine().line, source: "test")
-            let noKeys = PersonalDataSealer(
-                keys: DataKeyRing(store: store.database, masterKeys: masterKeys, reloadMasterKeys: { masterKeys }))
+            let noKeys = try Self.sealerOpeningNothing(store)
             let sent = Locked<[EmailMessage]>([])
             let own = OutboxWorker(
                 store: store.database, transport: RecordingTransport(sent), sealer: noKeys,
