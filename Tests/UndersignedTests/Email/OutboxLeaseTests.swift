@@ -175,10 +175,11 @@ struct OutboxLeaseTests {
             let ids = try await Self.enqueue(4, in: store)
             let sent = Locked<[Sending]>([])
             let deleted = Locked<UUID?>(nil)
-            // One message at a time, each longer than a renewal's interval (a third of the
-            // lease). While the first goes, the row of another is deleted, as an unsubscribe
-            // or an erasure deletes the news queued for a signer.
-            let transport = SlowTransport(name: "slow", delay: .milliseconds(1600), log: sent) { message in
+            // One message at a time, each taking more than twice a renewal's interval (a third
+            // of the lease), so that a renewal comes between the first and the second however
+            // busy the machine. While the first goes, the row of another is deleted, as an
+            // unsubscribe or an erasure deletes the news queued for a signer.
+            let transport = SlowTransport(name: "slow", delay: .milliseconds(2400), log: sent) { message in
                 guard deleted.value == nil, let other = ids.first(where: { $0 != message.id }) else { return }
                 deleted.withLock { $0 = other }
                 try await SealedRowBindingTests.execute(store, "DELETE FROM outbox WHERE id = '\(other.text)'")
