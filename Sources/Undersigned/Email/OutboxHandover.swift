@@ -40,6 +40,8 @@ public final class OutboxHandover: Sendable {
         var leaseUntil: Date
         /// When the oldest of them was reserved.
         var since: Date
+        /// Those dropped since they were taken (``drop(_:)``).
+        var unsendable: UnsendableEmails
     }
 
     private struct State {
@@ -52,10 +54,9 @@ public final class OutboxHandover: Sendable {
         var sentSince: ContinuousClock.Instant?
         /// Commits of the writer started and not ended.
         var commitsUnderWay = 0
-        /// Taken by the worker and not done with yet.
-        var withWorker: Set<UUID> = []
-        /// Those of `withWorker` dropped since they were taken.
-        var droppedWithWorker: Set<UUID> = []
+        /// Taken by the worker and not done with yet, each with what of its batch must no
+        /// longer go.
+        var withWorker: [UUID: UnsendableEmails] = [:]
 
         mutating func keepSent(_ ids: [UUID], at now: ContinuousClock.Instant) {
             sent += ids
@@ -126,30 +127,30 @@ public final class OutboxHandover: Sendable {
 
     /// Lets go of the emails among `ids`, whose rows were just deleted: the receipt of a
     /// signature withdrawn right after it was confirmed. One the worker has taken is not sent
-    /// unless it is going out already (``isDropped(_:)``).
+    /// unless it is going out already (``Taken/unsendable``).
     public func drop(_ ids: Set<UUID>) {
         guard !ids.isEmpty else { return }
-        state.withLock { state in
+        let taken = state.withLock { state in
             for index in state.waiting.indices {
                 let before = state.waiting[index].emails.count
                 state.waiting[index].emails.removeAll { ids.contains($0.id) }
                 state.held -= before - state.waiting[index].emails.count
             }
             state.waiting.removeAll { $0.emails.isEmpty }
-            state.droppedWithWorker.formUnion(ids.intersection(state.withWorker))
+            return ids.compactMap { id in state.withWorker[id].map { (id, $0) } }
         }
+        for (id, unsendable) in taken { unsendable.add([id]) }
     }
 
-    /// Whether an email taken by the worker was dropped since: it must not be sent.
-    func isDropped(_ id: UUID) -> Bool {
-        state.withLock { $0.droppedWithWorker.contains(id) }
+    /// Whether the worker took the email and is not done with it.
+    func isWithWorker(_ id: UUID) -> Bool {
+        state.withLock { $0.withWorker[id] != nil }
     }
 
     /// The worker is done with emails it took: sent, failed, dropped or left to be claimed.
     func done(with ids: [UUID]) {
         state.withLock { state in
-            state.withWorker.subtract(ids)
-            state.droppedWithWorker.subtract(ids)
+            for id in ids { state.withWorker[id] = nil }
         }
     }
 
@@ -182,8 +183,9 @@ public final class OutboxHandover: Sendable {
                 }
             }
             state.held -= taken.count
-            state.withWorker.formUnion(taken.map(\.id))
-            return Taken(emails: taken, leaseUntil: leaseUntil, since: since)
+            let unsendable = UnsendableEmails()
+            for email in taken { state.withWorker[email.id] = unsendable }
+            return Taken(emails: taken, leaseUntil: leaseUntil, since: since, unsendable: unsendable)
         }
     }
 
@@ -223,5 +225,20 @@ public final class OutboxHandover: Sendable {
             }
             return state.takeSent()
         }
+    }
+}
+
+/// The emails of a batch being sent that must no longer go: dropped from the hand-over since
+/// they were taken, or no longer found held by a renewal of the batch's lease.
+final class UnsendableEmails: Sendable {
+    private let ids = Mutex<Set<UUID>>([])
+
+    func add(_ unsendable: [UUID]) {
+        guard !unsendable.isEmpty else { return }
+        ids.withLock { $0.formUnion(unsendable) }
+    }
+
+    func contains(_ id: UUID) -> Bool {
+        ids.withLock { $0.contains(id) }
     }
 }

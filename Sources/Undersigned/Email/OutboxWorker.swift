@@ -137,7 +137,7 @@ public final class OutboxWorker: Service, Sendable {
                         message: $0.message, signer: $0.signer, signerEmail: $0.signerEmail)
                 }
                 guard let (held, leaseUntil) = await stillHeld(claimed, taken: taken, at: now) else { continue }
-                guard await send(held, leasedUntil: leaseUntil) else { return }
+                guard await send(held, leasedUntil: leaseUntil, unsendable: taken.unsendable) else { return }
                 continue
             }
             guard claiming else { return }
@@ -150,7 +150,7 @@ public final class OutboxWorker: Service, Sendable {
                 return
             }
             if claimed.isEmpty { return }
-            guard await send(claimed, leasedUntil: leaseUntil) else { return }
+            guard await send(claimed, leasedUntil: leaseUntil, unsendable: UnsendableEmails()) else { return }
         }
     }
 
@@ -190,10 +190,12 @@ public final class OutboxWorker: Service, Sendable {
 
     /// Sends emails leased to this worker and deletes those sent, or hands their ids to the
     /// writer's next commit to delete; returns whether that was recorded.
-    private func send(_ claimed: [ClaimedEmail], leasedUntil leaseUntil: Date) async -> Bool {
+    private func send(_ claimed: [ClaimedEmail], leasedUntil leaseUntil: Date, unsendable: UnsendableEmails) async
+        -> Bool
+    {
         guard !claimed.isEmpty else { return true }
-        return await holdingLease(on: claimed.map(\.id), until: leaseUntil) { released in
-            let sent = await deliverAll(claimed, except: released)
+        return await holdingLease(on: claimed.map(\.id), until: leaseUntil, unsendable: unsendable) {
+            let sent = await deliverAll(claimed, except: unsendable)
             if let handover {
                 handover.keepSent(sent)
                 metrics.sent.increment(by: sent.count)
@@ -216,12 +218,11 @@ public final class OutboxWorker: Service, Sendable {
 
     /// Runs `body` while renewing the lease on `ids` three times a lease, so that it never
     /// runs out while this worker is alive, however long sending takes. The emails a renewal
-    /// no longer finds held go into `body`'s ``ReleasedEmails``, not to be sent.
+    /// no longer finds held go into `unsendable`.
     private func holdingLease<Result>(
-        on ids: [UUID], until leaseUntil: Date, _ body: (ReleasedEmails) async -> Result
+        on ids: [UUID], until leaseUntil: Date, unsendable: UnsendableEmails, _ body: () async -> Result
     ) async -> Result {
-        let released = ReleasedEmails()
-        return await withTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 var held = leaseUntil
                 var ids = ids
@@ -229,7 +230,7 @@ public final class OutboxWorker: Service, Sendable {
                     let renewedUntil = self.clock.now.addingTimeInterval(self.lease.timeInterval)
                     do {
                         let renewed = try await self.store.renewLease(ids, heldUntil: held, until: renewedUntil)
-                        released.add(ids.filter { !renewed.contains($0) })
+                        unsendable.add(ids.filter { !renewed.contains($0) })
                         ids = ids.filter { renewed.contains($0) }
                         held = renewedUntil
                     } catch {
@@ -240,7 +241,7 @@ public final class OutboxWorker: Service, Sendable {
                     }
                 }
             }
-            let result = await body(released)
+            let result = await body()
             group.cancelAll()
             return result
         }
@@ -248,11 +249,11 @@ public final class OutboxWorker: Service, Sendable {
 
     /// Delivers with at most `transport.parallelism` messages in flight, or one after another
     /// on the transport's own thread; returns those sent.
-    private func deliverAll(_ emails: [ClaimedEmail], except released: ReleasedEmails) async -> [UUID] {
+    private func deliverAll(_ emails: [ClaimedEmail], except unsendable: UnsendableEmails) async -> [UUID] {
         if let executor = transport.executor {
             return await withTaskExecutorPreference(executor) {
                 var sent: [UUID] = []
-                for email in emails where await deliver(email, unless: released) { sent.append(email.id) }
+                for email in emails where await deliver(email, unless: unsendable) { sent.append(email.id) }
                 return sent
             }
         }
@@ -261,12 +262,12 @@ public final class OutboxWorker: Service, Sendable {
             var pending = emails[...]
             for _ in 0..<min(transport.parallelism, pending.count) {
                 let email = pending.removeFirst()
-                group.addTask { await self.deliver(email, unless: released) ? email.id : nil }
+                group.addTask { await self.deliver(email, unless: unsendable) ? email.id : nil }
             }
             for await result in group {
                 if let id = result { sent.append(id) }
                 if let email = pending.popFirst() {
-                    group.addTask { await self.deliver(email, unless: released) ? email.id : nil }
+                    group.addTask { await self.deliver(email, unless: unsendable) ? email.id : nil }
                 }
             }
             return sent
@@ -274,11 +275,11 @@ public final class OutboxWorker: Service, Sendable {
     }
 
     /// Whether the message went out; a failure is recorded, and retried or given up on.
-    private func deliver(_ email: ClaimedEmail, unless released: ReleasedEmails) async -> Bool {
+    private func deliver(_ email: ClaimedEmail, unless unsendable: UnsendableEmails) async -> Bool {
         // A receipt whose signature was withdrawn after it was handed over, or an email whose
         // row a renewal no longer found: the signer must not be told it counts, nor be written
         // to after they left.
-        if handover?.isDropped(email.id) == true || released.contains(email.id) { return false }
+        if unsendable.contains(email.id) { return false }
         do {
             try await transport.send(try await message(of: email))
             return true
@@ -359,20 +360,5 @@ public final class OutboxWorker: Service, Sendable {
 extension Duration {
     var timeInterval: TimeInterval {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}
-
-/// The emails of a batch that a renewal of its lease no longer found held, while the batch
-/// was being sent: deleted meanwhile, or no longer due to this worker.
-private final class ReleasedEmails: Sendable {
-    private let ids = Mutex<Set<UUID>>([])
-
-    func add(_ released: [UUID]) {
-        guard !released.isEmpty else { return }
-        ids.withLock { $0.formUnion(released) }
-    }
-
-    func contains(_ id: UUID) -> Bool {
-        ids.withLock { $0.contains(id) }
     }
 }
