@@ -125,32 +125,75 @@ public final class OutboxWorker: Service, Sendable {
         await deleteSent(all: true)
     }
 
-    /// Sends what was handed over, then, when `claiming`, what is due in the outbox.
+    /// Sends what was handed over, then, when `claiming`, what is due in the outbox. While a
+    /// full batch claimed goes out, the next is claimed beside it: through a backlog, the
+    /// database's round trips then overlap the sending instead of leaving the transport idle.
     private func drain(claiming: Bool) async {
-        while !Task.isCancelled {
+        var next: Task<Claim?, Never>?
+        draining: while !Task.isCancelled {
             let now = clock.now
-            if let handover, let taken = handover.take(limit: 128, at: now) {
+            // A batch already claimed goes first: it is not renewed until it is sent.
+            if next == nil, let handover, let taken = handover.take(limit: Self.batchSize, at: now) {
                 defer { handover.done(with: taken.emails.map(\.id)) }
                 let claimed = taken.emails.map {
                     ClaimedEmail(
                         id: $0.id, sealedMessage: $0.sealedMessage, attempts: 1, createdAt: $0.createdAt,
                         message: $0.message, signer: $0.signer, signerEmail: $0.signerEmail)
                 }
-                guard let (held, leaseUntil) = await stillHeld(claimed, taken: taken, at: now) else { continue }
+                guard
+                    let (held, leaseUntil) = await stillHeld(
+                        claimed, leasedUntil: taken.leaseUntil, since: taken.since, at: now)
+                else { continue }
                 guard await send(held, leasedUntil: leaseUntil, unsendable: taken.unsendable) else { return }
                 continue
             }
             guard claiming else { return }
-            let leaseUntil = now.addingTimeInterval(lease.timeInterval)
-            let claimed: [ClaimedEmail]
-            do {
-                claimed = try await store.claimDueEmails(limit: 128, now: now, leaseUntil: leaseUntil)
-            } catch {
-                logger.error("cannot read the outbox", metadata: ["error": "\(String(reflecting: error))"])
-                return
+            var claim: Claim?
+            if let claiming = next {
+                next = nil
+                claim = await claiming.value
+                // Claimed while the batch before went out, perhaps slowly to a slow relay.
+                if let claimed = claim {
+                    let now = clock.now
+                    claim = await stillHeld(claimed.emails, leasedUntil: claimed.leaseUntil, since: claimed.at, at: now)
+                        .map { Claim(emails: $0.emails, leaseUntil: $0.leaseUntil, at: claimed.at) }
+                    guard claim != nil else { continue }
+                }
+            } else {
+                claim = await claimDue(at: now)
             }
-            if claimed.isEmpty { return }
-            guard await send(claimed, leasedUntil: leaseUntil, unsendable: UnsendableEmails()) else { return }
+            guard let claim, !claim.emails.isEmpty else { return }
+            if claim.emails.count == Self.batchSize {
+                next = Task { await self.claimDue(at: self.clock.now) }
+            }
+            guard await send(claim.emails, leasedUntil: claim.leaseUntil, unsendable: UnsendableEmails()) else {
+                break draining
+            }
+        }
+        // Stopped by a failure or a cancellation with the next batch claimed: it goes out
+        // once its lease ends, as after any failure, and its claim does not outlive the drain.
+        _ = await next?.value
+    }
+
+    /// How many emails a claim or a take from the hand-over brings at most.
+    static let batchSize = 128
+
+    private struct Claim: Sendable {
+        var emails: [ClaimedEmail]
+        var leaseUntil: Date
+        var at: Date
+    }
+
+    /// Leases the emails due, `nil` when the outbox cannot be read.
+    private func claimDue(at now: Date) async -> Claim? {
+        let leaseUntil = now.addingTimeInterval(lease.timeInterval)
+        do {
+            return Claim(
+                emails: try await store.claimDueEmails(limit: Self.batchSize, now: now, leaseUntil: leaseUntil),
+                leaseUntil: leaseUntil, at: now)
+        } catch {
+            logger.error("cannot read the outbox", metadata: ["error": "\(String(reflecting: error))"])
+            return nil
         }
     }
 
@@ -166,21 +209,21 @@ public final class OutboxWorker: Service, Sendable {
         }
     }
 
-    /// The emails handed over that are still this worker's to send, and until when they are
-    /// leased. Their lease is renewed first when half of it went by, or when they waited long
-    /// enough for their rows to have changed elsewhere (``OutboxHandover/checkedAfter``); only
-    /// those it renews go on. `nil` when it could not be renewed, which leaves them to the
-    /// claim once their lease ends.
-    private func stillHeld(_ emails: [ClaimedEmail], taken: OutboxHandover.Taken, at now: Date) async
+    /// The emails, handed over or claimed ahead, leased until `leasedUntil` since `since`, that
+    /// are still this worker's to send, and until when they are leased. Their lease is renewed
+    /// first when half of it went by, or when they waited long enough for their rows to have
+    /// changed elsewhere (``OutboxHandover/checkedAfter``); only those it renews go on. `nil`
+    /// when it could not be renewed, which leaves them to the claim once their lease ends.
+    private func stillHeld(_ emails: [ClaimedEmail], leasedUntil: Date, since: Date, at now: Date) async
         -> (emails: [ClaimedEmail], leaseUntil: Date)?
     {
         guard
-            taken.leaseUntil.timeIntervalSince(now) < lease.timeInterval / 2
-                || now.timeIntervalSince(taken.since) >= OutboxHandover.checkedAfter
-        else { return (emails, taken.leaseUntil) }
+            leasedUntil.timeIntervalSince(now) < lease.timeInterval / 2
+                || now.timeIntervalSince(since) >= OutboxHandover.checkedAfter
+        else { return (emails, leasedUntil) }
         let renewedUntil = now.addingTimeInterval(lease.timeInterval)
         do {
-            let renewed = try await store.renewLease(emails.map(\.id), heldUntil: taken.leaseUntil, until: renewedUntil)
+            let renewed = try await store.renewLease(emails.map(\.id), heldUntil: leasedUntil, until: renewedUntil)
             return (emails.filter { renewed.contains($0.id) }, renewedUntil)
         } catch {
             logger.warning("cannot renew the outbox lease", metadata: ["error": "\(String(reflecting: error))"])

@@ -43,6 +43,8 @@ final class KillableOutbox: OutboxStore {
     private let store: any OutboxStore
     private let killed = Locked(false)
     let claimed = Locked(0)
+    /// The ids of each claim, in turn.
+    let claims = Locked<[[UUID]]>([])
     let markedSent = Locked(0)
     /// The renewals asked for, each of a batch.
     let renewals = Locked(0)
@@ -65,6 +67,7 @@ final class KillableOutbox: OutboxStore {
         try alive()
         let emails = try await store.claimDueEmails(limit: limit, now: now, leaseUntil: leaseUntil)
         claimed.withLock { $0 += emails.count }
+        claims.withLock { $0.append(emails.map(\.id)) }
         return emails
     }
     func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws -> Set<UUID> {
@@ -191,6 +194,76 @@ struct OutboxLeaseTests {
             let gone = try #require(deleted.value)
             #expect(Set(sent.value.map(\.id)) == Set(ids).subtracting([gone]))
             #expect(sent.value.count == 3)
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
+    @Test(
+        "through a backlog, the next batch is claimed while the one before goes out, and every email goes once",
+        arguments: TestDatabase.all)
+    func claimedAhead(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let batch = OutboxWorker.batchSize
+            let ids = try await Self.enqueue(2 * batch + 5, in: store)
+            let outbox = KillableOutbox(store.database)
+            let sent = Locked<[Sending]>([])
+            let overlapped = Locked(false)
+            // The first message waits for the second batch's claim: without a claim ahead it
+            // would wait in vain, the claim coming only after its batch.
+            let transport = SlowTransport(name: "worker", delay: .zero, log: sent) { _ in
+                guard sent.value.isEmpty, !overlapped.value else { return }
+                let deadline = ContinuousClock.now + .seconds(5)
+                while outbox.claimed.value < 2 * batch, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                overlapped.withLock { $0 = outbox.claimed.value == 2 * batch }
+            }
+            let worker = OutboxWorker(
+                store: outbox, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
+                lease: Self.lease)
+            await worker.drain()
+            #expect(overlapped.value)
+            #expect(sent.value.map(\.id).sorted { $0.text < $1.text } == ids.sorted { $0.text < $1.text })
+            #expect(outbox.claimed.value == ids.count)
+            #expect(try await store.database.pendingEmailCount() == 0)
+        }
+    }
+
+    @Test(
+        "an email claimed ahead whose row goes before its turn is not sent: its lease is renewed first",
+        arguments: TestDatabase.all)
+    func claimedAheadThenDeleted(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            let batch = OutboxWorker.batchSize
+            let ids = try await Self.enqueue(batch + 2, in: store)
+            let outbox = KillableOutbox(store.database)
+            let sent = Locked<[Sending]>([])
+            let (started, deleted) = (Locked(false), Locked<UUID?>(nil))
+            // As the first batch starts, once the rest is claimed ahead, one of the rest is
+            // deleted from the outbox, as an erasure deletes it; the first batch then takes
+            // longer than an email claimed ahead may wait unchecked.
+            let transport = SlowTransport(name: "worker", delay: .zero, log: sent) { _ in
+                guard !started.value else { return }
+                started.withLock { $0 = true }
+                let deadline = ContinuousClock.now + .seconds(5)
+                while outbox.claimed.value < ids.count, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                guard let gone = outbox.claims.value.dropFirst().first?.first else { return }
+                deleted.withLock { $0 = gone }
+                try await SealedRowBindingTests.execute(store, "DELETE FROM outbox WHERE id = '\(gone.text)'")
+                try await Task.sleep(for: .seconds(OutboxHandover.checkedAfter + 0.2))
+            }
+            let worker = OutboxWorker(
+                store: outbox, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
+                lease: Self.lease)
+            await worker.drain()
+            let gone = try #require(deleted.value)
+            #expect(outbox.claimed.value == ids.count)
+            #expect(outbox.renewals.value >= 1)
+            #expect(!sent.value.contains { $0.id == gone })
+            #expect(Set(sent.value.map(\.id)).count == ids.count - 1)
+            #expect(sent.value.count == ids.count - 1)
             #expect(try await store.database.pendingEmailCount() == 0)
         }
     }
