@@ -148,21 +148,20 @@ public final class OutboxWorker: Service, Sendable {
                 continue
             }
             guard claiming else { return }
-            var claim: Claim?
+            let claim: Claim
             if let claiming = next {
                 next = nil
-                claim = await claiming.value
+                guard let claimed = await claiming.value, !claimed.emails.isEmpty else { return }
                 // Claimed while the batch before went out, perhaps slowly to a slow relay.
-                if let claimed = claim {
-                    let now = clock.now
-                    claim = await stillHeld(claimed.emails, leasedUntil: claimed.leaseUntil, since: claimed.at, at: now)
-                        .map { Claim(emails: $0.emails, leaseUntil: $0.leaseUntil, at: claimed.at) }
-                    guard claim != nil else { continue }
-                }
+                guard
+                    let (held, leaseUntil) = await stillHeld(
+                        claimed.emails, leasedUntil: claimed.leaseUntil, since: claimed.at, at: clock.now)
+                else { continue }
+                claim = Claim(emails: held, leaseUntil: leaseUntil, at: claimed.at)
             } else {
-                claim = await claimDue(at: now)
+                guard let claimed = await claimDue(at: now), !claimed.emails.isEmpty else { return }
+                claim = claimed
             }
-            guard let claim, !claim.emails.isEmpty else { return }
             if claim.emails.count == Self.batchSize {
                 next = Task { await self.claimDue(at: self.clock.now) }
             }

@@ -70,6 +70,14 @@ final class KillableOutbox: OutboxStore {
         claims.withLock { $0.append(emails.map(\.id)) }
         return emails
     }
+    /// Whether `count` emails were claimed through it within a few seconds.
+    func waitUntilClaimed(_ count: Int) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while claimed.value < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return claimed.value == count
+    }
     func renewLease(_ ids: [UUID], heldUntil: Date, until: Date) async throws -> Set<UUID> {
         try alive()
         renewals.withLock { $0 += 1 }
@@ -212,11 +220,8 @@ struct OutboxLeaseTests {
             // would wait in vain, the claim coming only after its batch.
             let transport = SlowTransport(name: "worker", delay: .zero, log: sent) { _ in
                 guard sent.value.isEmpty, !overlapped.value else { return }
-                let deadline = ContinuousClock.now + .seconds(5)
-                while outbox.claimed.value < 2 * batch, ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(5))
-                }
-                overlapped.withLock { $0 = outbox.claimed.value == 2 * batch }
+                let claimedAhead = try await outbox.waitUntilClaimed(2 * batch)
+                overlapped.withLock { $0 = claimedAhead }
             }
             let worker = OutboxWorker(
                 store: outbox, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
@@ -245,11 +250,9 @@ struct OutboxLeaseTests {
             let transport = SlowTransport(name: "worker", delay: .zero, log: sent) { _ in
                 guard !started.value else { return }
                 started.withLock { $0 = true }
-                let deadline = ContinuousClock.now + .seconds(5)
-                while outbox.claimed.value < ids.count, ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(5))
-                }
-                guard let gone = outbox.claims.value.dropFirst().first?.first else { return }
+                guard try await outbox.waitUntilClaimed(ids.count),
+                    let gone = outbox.claims.value.dropFirst().first?.first
+                else { return }
                 deleted.withLock { $0 = gone }
                 try await SealedRowBindingTests.execute(store, "DELETE FROM outbox WHERE id = '\(gone.text)'")
                 try await Task.sleep(for: .seconds(OutboxHandover.checkedAfter + 0.2))
