@@ -4,13 +4,15 @@
 It prints the port it listens on, then serves until its standard input closes or it is
 terminated. Every message it accepts is written to OUT_DIR as N.eml (the content exactly as
 received, after the SMTP dot-unstuffing) with N.json (envelope, login, TLS); every DATA it
-answers is appended to OUT_DIR/events.jsonl.
+answers, and every EHLO, is appended to OUT_DIR/events.jsonl.
 
 Behaviours:
   accept          take every message
   tempfail-once   answer 451 to the first DATA of each Message-ID, then accept it
   reject          answer 550 to RCPT TO, repeating the address as many servers do
   drop            close the connection once DATA's content has arrived, without replying
+  mixed           accept, but answer 550 to RCPT TO for addresses starting "refused", and
+                  drop the connection as "drop" does for messages to addresses starting "dropped"
   sink            count messages and write nothing but the count (benchmark)
   mute            accept connections and never say a word (timeouts)
 """
@@ -47,12 +49,13 @@ class Handler:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         # aiosmtpd reads commands one after the other, so it can offer PIPELINING (RFC 2920).
         session.host_name = hostname
+        self.event(event="hello")
         if self.pipelining:
             responses.insert(len(responses) - 1, "250-PIPELINING")
         return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.behaviour == "reject":
+        if self.behaviour == "reject" or (self.behaviour == "mixed" and address.startswith("refused")):
             return "550 5.1.1 <%s>: Recipient address rejected: no such user (%s)" % (address, address)
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -67,7 +70,9 @@ class Handler:
                 self.last = now
             return "250 OK"
         message_id = message_id_of(content)
-        if self.behaviour == "drop":
+        if self.behaviour == "drop" or (
+            self.behaviour == "mixed" and any(to.startswith("dropped") for to in envelope.rcpt_tos)
+        ):
             self.event(event="data", outcome="dropped", message_id=message_id)
             server.transport.close()
             return "250 OK"
@@ -126,7 +131,7 @@ def free_port():
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("behaviour", choices=["accept", "tempfail-once", "reject", "drop", "sink", "mute"])
+    parser.add_argument("behaviour", choices=["accept", "tempfail-once", "reject", "drop", "mixed", "sink", "mute"])
     parser.add_argument("out_dir")
     parser.add_argument("--cert", help="certificate (PEM) for STARTTLS or implicit TLS")
     parser.add_argument("--key", help="its private key (PEM)")

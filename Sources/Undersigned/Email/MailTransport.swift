@@ -18,12 +18,34 @@ public protocol MailTransport: Sendable {
     var executor: (any TaskExecutor)? { get }
     /// Closes what it keeps open (connections), once nothing more is sent.
     func shutdown() async
+    /// Sends one message after another, as ``send(_:)`` would, until `next` has no more:
+    /// `message` makes each one, and `done` is told whether it went out (`nil`) or why not.
+    /// A transport that keeps something from one message to the next (a connection, the
+    /// thread that serves it) keeps it for the whole run instead of taking it again for each.
+    func sendInTurn<Item: Sendable>(
+        next: @Sendable () -> Item?, message: @Sendable (Item) async throws -> EmailMessage,
+        done: @Sendable (Item, (any Error)?) async -> Void
+    ) async
 }
 
 extension MailTransport {
     public var parallelism: Int { 1 }
     public var executor: (any TaskExecutor)? { nil }
     public func shutdown() async {}
+
+    public func sendInTurn<Item: Sendable>(
+        next: @Sendable () -> Item?, message: @Sendable (Item) async throws -> EmailMessage,
+        done: @Sendable (Item, (any Error)?) async -> Void
+    ) async {
+        while let item = next() {
+            do {
+                try await send(try await message(item))
+                await done(item, nil)
+            } catch {
+                await done(item, error)
+            }
+        }
+    }
 }
 
 /// Why a message was not delivered, in words that are safe to store and show an admin:

@@ -289,46 +289,57 @@ public final class OutboxWorker: Service, Sendable {
         }
     }
 
-    /// Delivers with at most `transport.parallelism` messages in flight, or one after another
-    /// on the transport's own thread; returns those sent.
+    /// Delivers over `transport.parallelism` runs at once, each sending one message after
+    /// another and taking the next one left, or over one run on the transport's own thread;
+    /// returns those sent. A failure is recorded, and retried or given up on.
     private func deliverAll(_ emails: [ClaimedEmail], except unsendable: UnsendableEmails) async -> [UUID] {
-        if let executor = transport.executor {
-            return await withTaskExecutorPreference(executor) {
-                var sent: [UUID] = []
-                for email in emails where await deliver(email, unless: unsendable) { sent.append(email.id) }
-                return sent
-            }
-        }
-        return await withTaskGroup(of: UUID?.self) { group in
-            var sent: [UUID] = []
-            var pending = emails[...]
-            for _ in 0..<min(transport.parallelism, pending.count) {
-                let email = pending.removeFirst()
-                group.addTask { await self.deliver(email, unless: unsendable) ? email.id : nil }
-            }
-            for await result in group {
-                if let id = result { sent.append(id) }
-                if let email = pending.popFirst() {
-                    group.addTask { await self.deliver(email, unless: unsendable) ? email.id : nil }
+        let delivery = Delivery(emails, except: unsendable)
+        let runs = transport.executor == nil ? min(transport.parallelism, emails.count) : 1
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<runs {
+                group.addTask(executorPreference: transport.executor) {
+                    await self.transport.sendInTurn(
+                        next: { delivery.next() }, message: { try await self.message(of: $0) },
+                        done: { email, error in
+                            if let error {
+                                await self.recordFailure(of: email, error)
+                            } else {
+                                delivery.sent(email)
+                            }
+                        })
                 }
             }
-            return sent
         }
+        return delivery.sentIDs
     }
 
-    /// Whether the message went out; a failure is recorded, and retried or given up on.
-    private func deliver(_ email: ClaimedEmail, unless unsendable: UnsendableEmails) async -> Bool {
-        // A receipt whose signature was withdrawn after it was handed over, or an email whose
-        // row a renewal no longer found: the signer must not be told it counts, nor be written
-        // to after they left.
-        if unsendable.contains(email.id) { return false }
-        do {
-            try await transport.send(try await message(of: email))
-            return true
-        } catch {
-            await recordFailure(of: email, error)
-            return false
+    /// What the runs of one delivery share: the emails not yet taken, and those sent.
+    private final class Delivery: Sendable {
+        private let left: Mutex<ArraySlice<ClaimedEmail>>
+        private let sentList = Mutex<[UUID]>([])
+        private let unsendable: UnsendableEmails
+
+        init(_ emails: [ClaimedEmail], except unsendable: UnsendableEmails) {
+            left = Mutex(emails[...])
+            self.unsendable = unsendable
         }
+
+        /// Checked as each is taken: a receipt whose signature was withdrawn after it was
+        /// handed over, or an email whose row a renewal no longer found, must not go out.
+        func next() -> ClaimedEmail? {
+            left.withLock { left in
+                while let email = left.popFirst() {
+                    if !unsendable.contains(email.id) { return email }
+                }
+                return nil
+            }
+        }
+
+        func sent(_ email: ClaimedEmail) {
+            sentList.withLock { $0.append(email.id) }
+        }
+
+        var sentIDs: [UUID] { sentList.withLock { $0 } }
     }
 
     private func message(of email: ClaimedEmail) async throws -> EmailMessage {

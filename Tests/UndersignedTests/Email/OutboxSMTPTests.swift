@@ -113,6 +113,56 @@ struct OutboxSMTPTests {
         }
     }
 
+    @Test(
+        "one connection carries a drain's messages past refusals; a dropped one is replaced for the rest",
+        arguments: TestDatabase.all)
+    func oneConnectionInTurn(database: TestDatabase) async throws {
+        try await TestStore.with(database) { store in
+            try await SMTPTestServer.with("mixed") { server in
+                let accepted = (0..<8).map { "taken\($0)@example.org" }
+                let refused = ["refused0@example.org", "refused1@example.org"]
+                let dropped = ["dropped0@example.org", "dropped1@example.org"]
+                // Queued in this order, which the claim keeps as a rule (it is not bound to).
+                let order =
+                    accepted[0..<3] + [dropped[0], refused[0]] + accepted[3..<6] + [refused[1], dropped[1]]
+                    + accepted[6...]
+                let emails = try order.map { try store.queuedEmail(to: $0) }
+                try await store.database.write { transaction in try await transaction.enqueue(emails) }
+                var policy = RetryPolicy.immediate
+                // Longer than the drain can take on a loaded machine: each message is tried once.
+                policy.backoff = { _ in 30 }
+                let transport = try SMTPMailTransport(
+                    configuration: SMTPConfiguration(
+                        server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .plain),
+                        helloName: "undersigned.test", connections: 1, replyTimeout: .seconds(10)),
+                    composer: MailComposer())
+                let worker = OutboxWorker(
+                    store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
+                    policy: policy)
+                await worker.drain()
+                await transport.shutdown()
+
+                let received = server.received().flatMap(\.recipients)
+                #expect(received.count == accepted.count)
+                #expect(Set(received) == Set(accepted))
+                let entries = try await store.database.outboxEntries(limit: 20)
+                #expect(entries.filter { $0.state == .failed }.map { $0.history.map(\.replyCode) } == [[550], [550]])
+                let retried = entries.filter { $0.state == .queued }
+                #expect(
+                    retried.map { $0.history.map(\.detail) }
+                        == Array(repeating: ["the server closed the connection"], count: 2))
+                // A refusal was reset on the same connection; each drop cost one, and a new one
+                // carried whatever came after it.
+                let events = server.events()
+                let dropsWithMoreAfter = events.indices.filter { events[$0] == "dropped" && $0 < events.count - 1 }
+                    .count
+                #expect(events.first == "hello")
+                #expect(events.filter { $0 == "hello" }.count == 1 + dropsWithMoreAfter)
+                #expect(dropsWithMoreAfter >= 1)
+            }
+        }
+    }
+
     @Test("a connection dropped mid-DATA is retried until it goes", arguments: TestDatabase.all)
     func dropped(database: TestDatabase) async throws {
         try await TestStore.with(database) { store in

@@ -110,10 +110,19 @@ final class SMTPTestServer: Sendable {
 
     /// The outcome of every DATA the server answered: "250", "451", "dropped".
     func dataOutcomes() -> [String] {
+        events().filter { $0 != "hello" }
+    }
+
+    /// In order, "hello" for every EHLO (one each connection, and one more after STARTTLS)
+    /// and the outcome of every DATA.
+    func events() -> [String] {
         guard let text = try? String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8)
         else { return [] }
         return text.split(separator: "\n").compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["outcome"] as? String
+            guard let fields = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                return nil
+            }
+            return fields["event"] as? String == "hello" ? "hello" : fields["outcome"] as? String
         }
     }
 

@@ -17,25 +17,76 @@ public final class SMTPMailTransport: MailTransport {
     public func send(_ message: EmailMessage) async throws {
         let content = try composer.compose(message)
         let session = try await pool.acquire()
-        let sender = composer.identity.from.address
+        // Each command and reply is a step on the connection's event loop: the exchange
+        // runs there instead of crossing threads twice a step.
+        let (usable, error) = await withTaskExecutorPreference(session.channel.executor) {
+            await self.send(content, to: message.to, on: session)
+        }
+        await keep(session, if: usable)
+        if let error { throw error }
+    }
+
+    /// Keeps one connection for as long as it can carry messages, and runs on its event loop
+    /// throughout, making each message there too: taking a connection from the pool and
+    /// moving to its thread for every message had cost more wake-ups than the message did.
+    public func sendInTurn<Item: Sendable>(
+        next: @Sendable () -> Item?, message: @Sendable (Item) async throws -> EmailMessage,
+        done: @Sendable (Item, (any Error)?) async -> Void
+    ) async {
+        var waiting = next()
+        while let first = waiting {
+            let session: SMTPSession
+            do {
+                session = try await pool.acquire()
+            } catch {
+                await done(first, error)
+                waiting = next()
+                continue
+            }
+            let (usable, left) = await withTaskExecutorPreference(session.channel.executor) {
+                () async -> (Bool, Item?) in
+                var item: Item? = first
+                while let current = item {
+                    let usable: Bool
+                    let failure: (any Error)?
+                    do {
+                        let email = try await message(current)
+                        (usable, failure) = await self.send(try self.composer.compose(email), to: email.to, on: session)
+                    } catch {
+                        // Nothing was said to the server: the connection carries on.
+                        (usable, failure) = (true, error)
+                    }
+                    await done(current, failure)
+                    item = next()
+                    if !usable { return (false, item) }
+                }
+                return (true, nil)
+            }
+            await keep(session, if: usable)
+            waiting = left
+        }
+    }
+
+    /// One message on `session`, and whether the session can carry the next: a refused
+    /// message is reset and the connection goes on; any other failure leaves it unusable.
+    private func send(_ content: String, to recipient: String, on session: SMTPSession) async
+        -> (usable: Bool, error: (any Error)?)
+    {
         do {
-            // Each command and reply is a step on the connection's event loop: the exchange
-            // runs there instead of crossing threads twice a step.
-            try await withTaskExecutorPreference(session.channel.executor) {
-                try await session.send(from: sender, to: message.to, message: content)
-            }
-            await pool.release(session)
+            try await session.send(from: composer.identity.from.address, to: recipient, message: content)
+            return (true, nil)
         } catch let error as SMTPError where error.isRejection {
-            // The server refused this message but still talks: reset and keep the connection.
-            if (try? await session.reset()) != nil {
-                await pool.release(session)
-            } else {
-                await pool.discard(session)
-            }
-            throw error
+            return ((try? await session.reset()) != nil, error)
         } catch {
+            return (false, error)
+        }
+    }
+
+    private func keep(_ session: SMTPSession, if usable: Bool) async {
+        if usable {
+            await pool.release(session)
+        } else {
             await pool.discard(session)
-            throw error
         }
     }
 
