@@ -6,16 +6,18 @@ import Testing
 /// The outbox draining through real SMTP servers, on every database.
 @Suite("The outbox over SMTP", .enabled(if: SMTPTestServer.isAvailable, SMTPTestServer.skipReason))
 struct OutboxSMTPTests {
-    static func worker(_ store: TestStore, _ server: SMTPTestServer) throws -> OutboxWorker {
+    static func worker(
+        _ store: TestStore, _ server: SMTPTestServer, connections: Int = 2, policy: RetryPolicy = .immediate
+    ) throws -> OutboxWorker {
         let transport = try SMTPMailTransport(
             configuration: SMTPConfiguration(
                 server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .plain),
                 helloName: "undersigned.test",
-                connections: 2, replyTimeout: .seconds(10)),
+                connections: connections, replyTimeout: .seconds(10)),
             composer: MailComposer())
         return OutboxWorker(
             store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
-            policy: .immediate)
+            policy: policy)
     }
 
     @Test("a 4xx is retried and then delivered; the attempt was visible meanwhile", arguments: TestDatabase.all)
@@ -131,16 +133,7 @@ struct OutboxSMTPTests {
                 var policy = RetryPolicy.immediate
                 // Longer than the drain can take on a loaded machine: each message is tried once.
                 policy.backoff = { _ in 30 }
-                let transport = try SMTPMailTransport(
-                    configuration: SMTPConfiguration(
-                        server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .plain),
-                        helloName: "undersigned.test", connections: 1, replyTimeout: .seconds(10)),
-                    composer: MailComposer())
-                let worker = OutboxWorker(
-                    store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
-                    policy: policy)
-                await worker.drain()
-                await transport.shutdown()
+                try await Self.worker(store, server, connections: 1, policy: policy).drain()
 
                 let received = server.received().flatMap(\.recipients)
                 #expect(received.count == accepted.count)
@@ -172,15 +165,7 @@ struct OutboxSMTPTests {
                 var policy = RetryPolicy.immediate
                 // Longer than an attempt can take on a loaded machine, so one drain tries once.
                 policy.backoff = { _ in 3 }
-                let transport = try SMTPMailTransport(
-                    configuration: SMTPConfiguration(
-                        server: SMTPServerLocation(host: "127.0.0.1", port: server.port, security: .plain),
-                        helloName: "undersigned.test"),
-                    composer: MailComposer())
-                let worker = OutboxWorker(
-                    store: store.database, transport: transport, sealer: store.sealer, logger: TestDatabase.logger,
-                    policy: policy)
-                await worker.drain()
+                try await Self.worker(store, server, policy: policy).drain()
                 let entry = try #require(try await store.database.outboxEntries(limit: 10).first)
                 #expect(entry.state == .queued)
                 #expect(entry.history.map(\.detail) == ["the server closed the connection"])
